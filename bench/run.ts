@@ -1,0 +1,23 @@
+// `npm run bench [name...]`: runs each benchmark in its own process, one after another, so that they do not
+// compete for the machine's two cores. Figures go to stdout; record them in docs/BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const all = ['http', 'pb', 'opinion', 'methods'];
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
+let failed = false;
+for (const name of wanted) {
+  const file = join(here, `${name}.ts`);
+  if (!existsSync(file)) {
+    console.error(`bench: no benchmark named ${name} (known: ${all.join(', ')})`);
+    failed = true;
+    continue;
+  }
+  console.log(`\n=== bench ${name} ===`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', file], { stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
