@@ -1,0 +1,568 @@
+import { tallyProposal } from '@peergov/methods/decision';
+import type { Command, CommandContext } from './commands';
+import { decidersFor, openHours, validateProcedure, validateRules } from './constitution';
+import { DomainError } from './errors';
+import type { DomainEvent } from './events';
+import { TEMPLATES } from './templates';
+import {
+  ACTION_KINDS,
+  type Action,
+  type ActionKind,
+  type CommonsCore,
+  type CommonsState,
+  type Member,
+  type Proposal,
+  type Role,
+} from './types';
+
+/** Limits on free text, in characters. The server's schemas use the same numbers. */
+export const LIMITS = {
+  name: 120,
+  title: 200,
+  purpose: 2_000,
+  charter: 50_000,
+  body: 20_000,
+  reason: 2_000,
+  comment: 10_000,
+  statement: 2_000,
+  displayName: 80,
+  id: 64,
+} as const;
+
+const HOUR = 3_600_000;
+
+function addHours(iso: string, hours: number): string {
+  return new Date(Date.parse(iso) + hours * HOUR).toISOString();
+}
+
+function text(field: keyof typeof LIMITS, value: unknown, required = true): string {
+  if (typeof value !== 'string') throw new DomainError('invalid_input', `${field} must be text.`, { field });
+  const v = value.trim();
+  if (required && v.length === 0) throw new DomainError('invalid_input', `${field} must not be empty.`, { field });
+  if (v.length > LIMITS[field]) {
+    throw new DomainError('invalid_input', `${field} is longer than ${LIMITS[field]} characters.`, { field });
+  }
+  return v;
+}
+
+function requireMember(core: CommonsCore, actor: string | null): Member {
+  const m = actor ? core.members[actor] : undefined;
+  if (!m || m.status !== 'member') {
+    throw new DomainError('not_a_member', 'Only members of this commons can do that.', { commons: core.id });
+  }
+  return m;
+}
+
+function requireProposal(state: CommonsState, id: string): Proposal {
+  const p = state.proposals[id];
+  if (!p) throw new DomainError('proposal_not_found', `There is no proposal ${id} in this commons.`, { id });
+  return p;
+}
+
+function checkClasses(core: CommonsCore, classes: string[]): string[] {
+  if (!Array.isArray(classes)) throw new DomainError('invalid_input', 'classes must be a list.');
+  const known = new Set(core.classes.map((c) => c.id));
+  for (const c of classes) {
+    if (!known.has(c)) {
+      throw new DomainError('unknown_class', `This commons has no stakeholder class "${c}".`, { class: c });
+    }
+  }
+  const unique = [...new Set(classes)];
+  // A commons with a single class puts everyone in it.
+  return unique.length > 0 ? unique : core.classes.length === 1 ? [core.classes[0].id] : [];
+}
+
+function checkMandate(mandate: unknown): ActionKind[] {
+  if (!Array.isArray(mandate)) throw new DomainError('invalid_action', 'A mandate must be a list of kinds of action.');
+  for (const k of mandate) {
+    if (!(ACTION_KINDS as readonly string[]).includes(k)) {
+      throw new DomainError('invalid_action', `There is no kind of action called "${String(k)}".`, { kind: k });
+    }
+  }
+  return [...new Set(mandate as ActionKind[])];
+}
+
+function checkTerm(termDays: unknown): number | null {
+  if (termDays === null || termDays === undefined) return null;
+  if (typeof termDays !== 'number' || !Number.isInteger(termDays) || termDays < 1 || termDays > 3650) {
+    throw new DomainError('invalid_action', 'A term is a whole number of days from 1 to 3650, or none.');
+  }
+  return termDays;
+}
+
+/**
+ * Checks that an action can be carried out against the current state, and returns it normalised.
+ * Run when the proposal opens and again when it passes (the commons may have changed in between).
+ */
+export function validateAction(core: CommonsCore, action: Action): Action {
+  switch (action.kind) {
+    case 'admit_member': {
+      const m = core.members[action.accountId];
+      if (m && m.status === 'member') {
+        throw new DomainError('already_member', `${m.displayName} is already a member.`, { accountId: action.accountId });
+      }
+      return {
+        ...action,
+        displayName: text('displayName', action.displayName),
+        classes: checkClasses(core, action.classes ?? []),
+      };
+    }
+    case 'remove_member': {
+      const m = core.members[action.accountId];
+      if (!m || m.status !== 'member') {
+        throw new DomainError('member_not_found', 'That person is not a member.', { accountId: action.accountId });
+      }
+      return action;
+    }
+    case 'create_role': {
+      const id = text('id', action.roleId);
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+        throw new DomainError('invalid_action', 'A role id uses lowercase letters, digits and dashes.');
+      }
+      if (core.roles[id]) throw new DomainError('role_exists', `There is already a role "${id}".`, { roleId: id });
+      return {
+        kind: 'create_role',
+        roleId: id,
+        name: text('name', action.name),
+        description: text('purpose', action.description ?? '', false),
+        mandate: checkMandate(action.mandate),
+        termDays: checkTerm(action.termDays),
+      };
+    }
+    case 'change_role': {
+      if (!core.roles[action.roleId]) {
+        throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, { roleId: action.roleId });
+      }
+      const out: Action = { kind: 'change_role', roleId: action.roleId };
+      if (action.name !== undefined) out.name = text('name', action.name);
+      if (action.description !== undefined) out.description = text('purpose', action.description, false);
+      if (action.mandate !== undefined) out.mandate = checkMandate(action.mandate);
+      if (action.termDays !== undefined) out.termDays = checkTerm(action.termDays);
+      if (Object.keys(out).length === 2) throw new DomainError('invalid_action', 'Nothing to change in the role.');
+      return out;
+    }
+    case 'assign_role':
+    case 'unassign_role': {
+      const role = core.roles[action.roleId];
+      if (!role) throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, { roleId: action.roleId });
+      const m = core.members[action.accountId];
+      if (!m || m.status !== 'member') {
+        throw new DomainError('member_not_found', 'That person is not a member.', { accountId: action.accountId });
+      }
+      const holds = role.holders.some((h) => h.accountId === action.accountId);
+      if (action.kind === 'assign_role' && holds) {
+        throw new DomainError('already_holder', `${m.displayName} already holds ${role.name}.`);
+      }
+      if (action.kind === 'unassign_role' && !holds) {
+        throw new DomainError('not_a_holder', `${m.displayName} does not hold ${role.name}.`);
+      }
+      return action;
+    }
+    case 'adopt_charter':
+      return {
+        kind: 'adopt_charter',
+        purpose: text('purpose', action.purpose),
+        charter: text('charter', action.charter),
+      };
+    case 'amend_constitution':
+      validateRules(action.rules as Record<string, never>);
+      return action;
+    case 'resolution':
+      return { kind: 'resolution', text: text('body', action.text) };
+    default:
+      throw new DomainError('invalid_action', `Unknown kind of action "${(action as { kind: unknown }).kind}".`);
+  }
+}
+
+/** The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided). */
+function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainEvent[] {
+  const core = state.core;
+  let action: Action;
+  try {
+    action = validateAction(core, proposal.action);
+  } catch (e) {
+    if (e instanceof DomainError) {
+      return [{ type: 'ActionFailed', data: { proposalId: proposal.id, error: e.message } }];
+    }
+    throw e;
+  }
+  const proposalId = proposal.id;
+  switch (action.kind) {
+    case 'admit_member':
+      return [
+        {
+          type: 'MemberAdmitted',
+          data: { proposalId, accountId: action.accountId, displayName: action.displayName, classes: action.classes },
+        },
+      ];
+    case 'remove_member':
+      return [{ type: 'MemberRemoved', data: { proposalId, accountId: action.accountId } }];
+    case 'create_role': {
+      const role: Role = {
+        id: action.roleId,
+        name: action.name,
+        description: action.description,
+        mandate: action.mandate,
+        termDays: action.termDays,
+        holders: [],
+      };
+      return [{ type: 'RoleCreated', data: { proposalId, role } }];
+    }
+    case 'change_role': {
+      const { kind: _kind, ...changes } = action;
+      return [{ type: 'RoleChanged', data: { proposalId, ...changes } }];
+    }
+    case 'assign_role': {
+      const role = core.roles[action.roleId];
+      const until = role.termDays === null ? null : addHours(now, role.termDays * 24);
+      return [{ type: 'RoleAssigned', data: { proposalId, roleId: action.roleId, accountId: action.accountId, until } }];
+    }
+    case 'unassign_role':
+      return [{ type: 'RoleUnassigned', data: { proposalId, roleId: action.roleId, accountId: action.accountId } }];
+    case 'adopt_charter':
+      return [{ type: 'CharterAdopted', data: { proposalId, purpose: action.purpose, charter: action.charter } }];
+    case 'amend_constitution': {
+      const prev = core.constitution;
+      return [
+        {
+          type: 'ConstitutionAmended',
+          data: {
+            proposalId,
+            constitution: {
+              version: prev.version + 1,
+              rules: { ...prev.rules, ...action.rules } as CommonsCore['constitution']['rules'],
+              adoptedAt: now,
+              adoptedBy: proposalId,
+            },
+          },
+        },
+      ];
+    }
+    case 'resolution':
+      return [{ type: 'ResolutionAdopted', data: { proposalId, text: action.text } }];
+  }
+}
+
+/**
+ * Tallies an open proposal (with `extra` positions not yet in state) and, if settled, returns the decision and
+ * the events that carry it out. `final` is true at or after the closing time.
+ */
+function settle(
+  state: CommonsState,
+  proposal: Proposal,
+  extra: { accountId: string; stance: import('./types').Stance }[],
+  final: boolean,
+  now: string,
+): DomainEvent[] {
+  const positions = { ...(state.positions[proposal.id] ?? {}) };
+  for (const p of extra) positions[p.accountId] = { accountId: p.accountId, stance: p.stance, reason: '', at: now };
+  const kind = proposal.action.kind;
+  const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
+  const tally = tallyProposal({
+    procedure: proposal.procedure,
+    electorate: proposal.electorate,
+    positions: Object.values(positions),
+    deciders,
+    final,
+  });
+  if (!tally.decided) return [];
+  const decidedBy =
+    proposal.procedure.type === 'role'
+      ? (Object.values(positions).find((p) => deciders.includes(p.accountId) && p.stance !== 'abstain')?.accountId ??
+        null)
+      : null;
+  const events: DomainEvent[] = [
+    {
+      type: 'ProposalDecided',
+      data: {
+        proposalId: proposal.id,
+        outcome: {
+          passed: tally.passed,
+          ruleVersion: proposal.ruleVersion,
+          procedure: proposal.procedure,
+          participants: tally.participants,
+          counts: tally.counts,
+          reasons: tally.reasons,
+          decidedAt: now,
+          decidedBy,
+        },
+      },
+    },
+  ];
+  if (tally.passed) {
+    events.push(...carryOut(state, proposal, now));
+  } else if (kind === 'admit_member' && proposal.action.kind === 'admit_member') {
+    const m = state.core.members[proposal.action.accountId];
+    if (m?.status === 'applicant') {
+      events.push({ type: 'ApplicationDeclined', data: { proposalId: proposal.id, accountId: m.accountId } });
+    }
+  }
+  return events;
+}
+
+function openProposal(
+  state: CommonsState,
+  ctx: CommandContext,
+  input: { proposalId: string; title: string; body: string; action: Action; closesAt?: string },
+): DomainEvent[] {
+  const core = state.core;
+  const id = text('id', input.proposalId);
+  if (state.proposals[id]) throw new DomainError('proposal_exists', `A proposal ${id} already exists.`, { id });
+  if (!input.action || typeof input.action !== 'object') {
+    throw new DomainError('invalid_action', 'A proposal needs an action.');
+  }
+  const action = validateAction(core, input.action);
+  const procedure = core.constitution.rules[action.kind];
+  validateProcedure(action.kind, procedure);
+  const earliest = addHours(ctx.now, openHours(procedure));
+  let closesAt = earliest;
+  if (input.closesAt !== undefined) {
+    const t = Date.parse(input.closesAt);
+    if (Number.isNaN(t)) throw new DomainError('invalid_input', 'closesAt must be a date and time.');
+    if (t < Date.parse(earliest)) {
+      throw new DomainError(
+        'invalid_input',
+        `Under the constitution this proposal stays open until at least ${earliest}.`,
+        { earliest },
+      );
+    }
+    if (t > Date.parse(addHours(ctx.now, 24 * 366))) {
+      throw new DomainError('invalid_input', 'A proposal can stay open for at most a year.');
+    }
+    closesAt = new Date(t).toISOString();
+  }
+  const electorate = Object.values(core.members)
+    .filter((m) => m.status === 'member')
+    .map((m) => m.accountId)
+    .sort();
+  const opened: DomainEvent = {
+    type: 'ProposalOpened',
+    data: {
+      id,
+      title: text('title', input.title),
+      body: text('body', input.body ?? '', false),
+      action,
+      proposer: ctx.actor ?? '',
+      closesAt,
+      ruleVersion: core.constitution.version,
+      procedure,
+      electorate,
+    },
+  };
+  const events: DomainEvent[] = [opened];
+  const proposal = proposalFromOpened(opened.data, ctx.now);
+  const extra: { accountId: string; stance: 'agree' }[] = [];
+  // A proposer who holds the mandate decides by proposing.
+  if (procedure.type === 'role' && ctx.actor && decidersFor(core, action.kind, ctx.now).includes(ctx.actor)) {
+    extra.push({ accountId: ctx.actor, stance: 'agree' });
+    events.push({ type: 'PositionTaken', data: { proposalId: id, accountId: ctx.actor, stance: 'agree', reason: '' } });
+  }
+  const withProposal: CommonsState = { ...state, proposals: { ...state.proposals, [id]: proposal } };
+  events.push(...settle(withProposal, proposal, extra, procedure.type === 'automatic', ctx.now));
+  return events;
+}
+
+/** The proposal as it stands right after ProposalOpened (shared by decide and evolve). */
+export function proposalFromOpened(
+  d: Extract<DomainEvent, { type: 'ProposalOpened' }>['data'],
+  at: string,
+): Proposal {
+  return {
+    id: d.id,
+    title: d.title,
+    body: d.body,
+    action: d.action,
+    proposer: d.proposer,
+    openedAt: at,
+    closesAt: d.closesAt,
+    ruleVersion: d.ruleVersion,
+    procedure: d.procedure,
+    electorate: d.electorate,
+    status: 'open',
+    outcome: null,
+    execution: null,
+    positionCount: 0,
+    commentCount: 0,
+  };
+}
+
+/** Decides a command against the current state (null before the commons exists): the events, or a DomainError. */
+export function decide(state: CommonsState | null, command: Command, ctx: CommandContext): DomainEvent[] {
+  if (command.type === 'CreateCommons') {
+    if (state) throw new DomainError('commons_exists', 'A commons with this id already exists.');
+    if (!ctx.actor) throw new DomainError('not_a_member', 'A commons is founded by a person.');
+    const template = TEMPLATES[command.template];
+    if (!template) {
+      throw new DomainError('invalid_input', `There is no template "${String(command.template)}".`, {
+        template: command.template,
+      });
+    }
+    const id = text('id', command.commonsId);
+    const classIds = new Set(template.classes.map((c) => c.id));
+    const founderClasses = [...new Set(command.classes ?? [])];
+    for (const c of founderClasses) {
+      if (!classIds.has(c)) throw new DomainError('unknown_class', `This template has no stakeholder class "${c}".`);
+    }
+    const founder: Member = {
+      accountId: ctx.actor,
+      displayName: text('displayName', command.displayName),
+      classes: founderClasses.length > 0 ? founderClasses : [template.classes[0].id],
+      status: 'member',
+      since: ctx.now,
+    };
+    return [
+      {
+        type: 'CommonsCreated',
+        data: {
+          id,
+          name: text('name', command.name),
+          purpose: text('purpose', command.purpose ?? '', false),
+          charter: text('charter', command.charter ?? '', false),
+          template: template.id,
+          classes: template.classes,
+          constitution: { version: 1, rules: template.rules, adoptedAt: ctx.now, adoptedBy: null },
+          founder,
+          roles: template.roles.map((r) => ({
+            ...r,
+            holders: [
+              {
+                accountId: founder.accountId,
+                since: ctx.now,
+                until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
+              },
+            ],
+          })),
+        },
+      },
+    ];
+  }
+
+  if (!state) throw new DomainError('commons_not_found', 'There is no such commons.');
+  const core = state.core;
+
+  switch (command.type) {
+    case 'ApplyForMembership': {
+      if (!ctx.actor) throw new DomainError('not_a_member', 'Only a person can apply.');
+      const existing = core.members[ctx.actor];
+      if (existing?.status === 'member') throw new DomainError('already_member', 'You are already a member.');
+      if (existing?.status === 'applicant') {
+        throw new DomainError('already_applied', 'Your application is already waiting for a decision.');
+      }
+      const displayName = text('displayName', command.displayName);
+      const classes = checkClasses(core, command.classes ?? []);
+      const statement = text('statement', command.statement ?? '', false);
+      const applied: DomainEvent = {
+        type: 'MembershipApplied',
+        data: { accountId: ctx.actor, displayName, classes, statement },
+      };
+      const after = evolveCoreOnly(state, applied, ctx.now);
+      return [
+        applied,
+        ...openProposal(after, ctx, {
+          proposalId: command.proposalId,
+          title: `Admit ${displayName}`,
+          body: statement,
+          action: { kind: 'admit_member', accountId: ctx.actor, displayName, classes },
+        }),
+      ];
+    }
+
+    case 'SubmitProposal':
+      requireMember(core, ctx.actor);
+      return openProposal(state, ctx, command);
+
+    case 'TakePosition': {
+      requireMember(core, ctx.actor);
+      const p = requireProposal(state, command.proposalId);
+      if (p.status !== 'open' || ctx.now >= p.closesAt) {
+        throw new DomainError('proposal_closed', 'This proposal is closed; positions can no longer change.');
+      }
+      if (!['agree', 'abstain', 'disagree', 'block'].includes(command.stance)) {
+        throw new DomainError('invalid_input', 'A position is agree, abstain, disagree or block.');
+      }
+      const deciders = p.procedure.type === 'role' ? decidersFor(core, p.action.kind, ctx.now) : [];
+      if (!p.electorate.includes(ctx.actor!) && !deciders.includes(ctx.actor!)) {
+        throw new DomainError(
+          'not_in_electorate',
+          'You joined after this proposal opened, so you cannot take a position on it.',
+        );
+      }
+      const reason = text('reason', command.reason ?? '', false);
+      const taken: DomainEvent = {
+        type: 'PositionTaken',
+        data: { proposalId: p.id, accountId: ctx.actor!, stance: command.stance, reason },
+      };
+      return [taken, ...settle(state, p, [{ accountId: ctx.actor!, stance: command.stance }], false, ctx.now)];
+    }
+
+    case 'PostComment': {
+      requireMember(core, ctx.actor);
+      const p = requireProposal(state, command.proposalId);
+      const id = text('id', command.commentId);
+      const existing = state.comments[p.id] ?? [];
+      if (command.replyTo !== null && command.replyTo !== undefined && !existing.some((c) => c.id === command.replyTo)) {
+        throw new DomainError('comment_not_found', 'The comment you reply to does not exist.');
+      }
+      return [
+        {
+          type: 'CommentPosted',
+          data: {
+            id,
+            proposalId: p.id,
+            accountId: ctx.actor!,
+            text: text('comment', command.text),
+            replyTo: command.replyTo ?? null,
+          },
+        },
+      ];
+    }
+
+    case 'WithdrawProposal': {
+      const p = requireProposal(state, command.proposalId);
+      if (p.proposer !== ctx.actor) throw new DomainError('not_proposer', 'Only the proposer can withdraw a proposal.');
+      if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
+      const events: DomainEvent[] = [{ type: 'ProposalWithdrawn', data: { proposalId: p.id } }];
+      if (p.action.kind === 'admit_member' && core.members[p.action.accountId]?.status === 'applicant') {
+        events.push({ type: 'ApplicationDeclined', data: { proposalId: p.id, accountId: p.action.accountId } });
+      }
+      return events;
+    }
+
+    case 'CloseProposal': {
+      const p = requireProposal(state, command.proposalId);
+      if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
+      if (ctx.now < p.closesAt) {
+        throw new DomainError('proposal_still_open', `This proposal closes at ${p.closesAt}.`, { closesAt: p.closesAt });
+      }
+      return settle(state, p, [], true, ctx.now);
+    }
+
+    case 'LeaveCommons': {
+      requireMember(core, ctx.actor);
+      const remaining = Object.values(core.members).filter((m) => m.status === 'member').length;
+      if (remaining <= 1) {
+        throw new DomainError('last_member', 'The last member cannot leave: a commons needs at least one member.');
+      }
+      return [{ type: 'MemberLeft', data: { accountId: ctx.actor! } }];
+    }
+
+    default:
+      throw new DomainError('invalid_input', `Unknown command "${(command as { type: unknown }).type}".`);
+  }
+}
+
+// Applying a membership event before opening the applicant's proposal (decide needs the updated members).
+function evolveCoreOnly(state: CommonsState, event: DomainEvent, at: string): CommonsState {
+  if (event.type !== 'MembershipApplied') return state;
+  const d = event.data;
+  return {
+    ...state,
+    core: {
+      ...state.core,
+      members: {
+        ...state.core.members,
+        [d.accountId]: { accountId: d.accountId, displayName: d.displayName, classes: d.classes, status: 'applicant', since: at },
+      },
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type {
+  Action,
+  ActionKind,
+  Comment,
+  Constitution,
+  Member,
+  Outcome,
+  Procedure,
+  Role,
+  StakeholderClass,
+  Stance,
+} from './types';
+
+/** Everything that can happen in a commons, in the past tense. `data` is what evolve needs. */
+export type DomainEvent =
+  | {
+      type: 'CommonsCreated';
+      data: {
+        id: string;
+        name: string;
+        purpose: string;
+        charter: string;
+        template: string;
+        classes: StakeholderClass[];
+        constitution: Constitution;
+        founder: Member;
+        roles: Role[];
+      };
+    }
+  | { type: 'MembershipApplied'; data: { accountId: string; displayName: string; classes: string[]; statement: string } }
+  | {
+      type: 'ProposalOpened';
+      data: {
+        id: string;
+        title: string;
+        body: string;
+        action: Action;
+        proposer: string;
+        closesAt: string;
+        ruleVersion: number;
+        procedure: Procedure;
+        electorate: string[];
+      };
+    }
+  | { type: 'PositionTaken'; data: { proposalId: string; accountId: string; stance: Stance; reason: string } }
+  | { type: 'CommentPosted'; data: Omit<Comment, 'at'> }
+  | { type: 'ProposalWithdrawn'; data: { proposalId: string } }
+  | { type: 'ProposalDecided'; data: { proposalId: string; outcome: Outcome } }
+  | { type: 'ActionFailed'; data: { proposalId: string; error: string } }
+  | { type: 'MemberAdmitted'; data: { proposalId: string; accountId: string; displayName: string; classes: string[] } }
+  | { type: 'ApplicationDeclined'; data: { proposalId: string; accountId: string } }
+  | { type: 'MemberRemoved'; data: { proposalId: string; accountId: string } }
+  | { type: 'MemberLeft'; data: { accountId: string } }
+  | { type: 'RoleCreated'; data: { proposalId: string; role: Role } }
+  | {
+      type: 'RoleChanged';
+      data: {
+        proposalId: string;
+        roleId: string;
+        name?: string;
+        description?: string;
+        mandate?: ActionKind[];
+        termDays?: number | null;
+      };
+    }
+  | { type: 'RoleAssigned'; data: { proposalId: string; roleId: string; accountId: string; until: string | null } }
+  | { type: 'RoleUnassigned'; data: { proposalId: string; roleId: string; accountId: string } }
+  | { type: 'CharterAdopted'; data: { proposalId: string; purpose: string; charter: string } }
+  | { type: 'ConstitutionAmended'; data: { proposalId: string; constitution: Constitution } }
+  | { type: 'ResolutionAdopted'; data: { proposalId: string; text: string } };
+
+export type EventType = DomainEvent['type'];
+
+/** An event with who caused it and when: what the log stores and evolve reads. */
+export type EventEnvelope = DomainEvent & { at: string; actor: string | null };

@@ -1,0 +1,77 @@
+import type { EventEnvelope } from './events';
+import type { CommonsState } from './types';
+
+/** A read-model document to store beside the log in the same transaction. */
+export interface ReadModelDoc {
+  kind: 'commons' | 'proposal' | 'position' | 'comment';
+  id: string;
+  body: unknown;
+}
+
+const CORE_EVENTS = new Set([
+  'CommonsCreated',
+  'MembershipApplied',
+  'MemberAdmitted',
+  'ApplicationDeclined',
+  'MemberRemoved',
+  'MemberLeft',
+  'RoleCreated',
+  'RoleChanged',
+  'RoleAssigned',
+  'RoleUnassigned',
+  'CharterAdopted',
+  'ConstitutionAmended',
+]);
+
+/** The documents that events touched, read from the state after they were applied. */
+export function readModelChanges(state: CommonsState, events: readonly EventEnvelope[]): ReadModelDoc[] {
+  const docs = new Map<string, ReadModelDoc>();
+  const put = (d: ReadModelDoc) => docs.set(`${d.kind}:${d.id}`, d);
+  for (const e of events) {
+    if (CORE_EVENTS.has(e.type)) put({ kind: 'commons', id: state.core.id, body: state.core });
+    const data = e.data as { proposalId?: string; id?: string };
+    const proposalId = e.type === 'ProposalOpened' ? data.id : data.proposalId;
+    if (proposalId && state.proposals[proposalId]) {
+      put({ kind: 'proposal', id: proposalId, body: state.proposals[proposalId] });
+    }
+    if (e.type === 'PositionTaken') {
+      put({
+        kind: 'position',
+        id: `${e.data.proposalId}/${e.data.accountId}`,
+        body: { proposalId: e.data.proposalId, ...state.positions[e.data.proposalId][e.data.accountId] },
+      });
+    }
+    if (e.type === 'CommentPosted') {
+      const c = state.comments[e.data.proposalId].find((x) => x.id === e.data.id);
+      put({ kind: 'comment', id: `${e.data.proposalId}/${e.data.id}`, body: c });
+    }
+  }
+  return [...docs.values()];
+}
+
+/** Rebuilds the in-memory state from stored read-model documents (no replay of history). */
+export function stateFromDocs(docs: {
+  core: unknown;
+  proposals: unknown[];
+  positions: unknown[];
+  comments: unknown[];
+}): CommonsState {
+  const state: CommonsState = {
+    core: docs.core as CommonsState['core'],
+    proposals: {},
+    positions: {},
+    comments: {},
+  };
+  for (const p of docs.proposals as CommonsState['proposals'][string][]) {
+    state.proposals[p.id] = p;
+    state.positions[p.id] = {};
+    state.comments[p.id] = [];
+  }
+  for (const doc of docs.positions as (CommonsState['positions'][string][string] & { proposalId: string })[]) {
+    const { proposalId, ...pos } = doc;
+    (state.positions[proposalId] ??= {})[pos.accountId] = pos;
+  }
+  for (const c of docs.comments as CommonsState['comments'][string]) (state.comments[c.proposalId] ??= []).push(c);
+  for (const list of Object.values(state.comments)) list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return state;
+}

@@ -1,0 +1,169 @@
+// The domain's data: commons, members, stakeholder classes, roles, the constitution, proposals.
+// Everything here is plain JSON so that it can be stored, hashed and sent as it is.
+
+import type { AbstentionRule, Counts, Procedure, Ratio, Reason, Stance } from '@peergov/methods/decision';
+
+export type { AbstentionRule, Counts, Procedure, Ratio, Reason, Stance };
+
+/** The kinds of action a constitution governs. Later issues add kinds; each needs a rule. */
+export const ACTION_KINDS = [
+  'admit_member',
+  'remove_member',
+  'create_role',
+  'change_role',
+  'assign_role',
+  'unassign_role',
+  'adopt_charter',
+  'amend_constitution',
+  'resolution',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export type ProcedureType = Procedure['type'];
+
+/** Versioned rules: for each kind of action the procedure that decides it. */
+export interface Constitution {
+  version: number;
+  rules: Record<ActionKind, Procedure>;
+  adoptedAt: string;
+  /** The proposal that adopted this version, or null for the founding one. */
+  adoptedBy: string | null;
+}
+
+export interface StakeholderClass {
+  id: string;
+  name: string;
+  description: string;
+  /** Members of this class speak for someone who cannot (e.g. guardians of the natural environment). */
+  speaksFor: string | null;
+}
+
+export type MemberStatus = 'applicant' | 'member' | 'left' | 'removed' | 'declined';
+
+export interface Member {
+  accountId: string;
+  displayName: string;
+  classes: string[];
+  status: MemberStatus;
+  since: string;
+}
+
+export interface RoleHolder {
+  accountId: string;
+  since: string;
+  /** End of the term, or null for an open-ended mandate. */
+  until: string | null;
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+  /** The kinds of action a holder may decide alone, where the constitution gives that kind to a role. */
+  mandate: ActionKind[];
+  /** Length of a term in days, or null for no fixed term. */
+  termDays: number | null;
+  holders: RoleHolder[];
+}
+
+/** A request to take an action. The variants carry what carrying it out needs. */
+export type Action =
+  | { kind: 'admit_member'; accountId: string; displayName: string; classes: string[] }
+  | { kind: 'remove_member'; accountId: string }
+  | {
+      kind: 'create_role';
+      roleId: string;
+      name: string;
+      description: string;
+      mandate: ActionKind[];
+      termDays: number | null;
+    }
+  | {
+      kind: 'change_role';
+      roleId: string;
+      name?: string;
+      description?: string;
+      mandate?: ActionKind[];
+      termDays?: number | null;
+    }
+  | { kind: 'assign_role'; roleId: string; accountId: string }
+  | { kind: 'unassign_role'; roleId: string; accountId: string }
+  | { kind: 'adopt_charter'; purpose: string; charter: string }
+  | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
+  | { kind: 'resolution'; text: string };
+
+export interface Position {
+  accountId: string;
+  stance: Stance;
+  reason: string;
+  at: string;
+}
+
+export interface Comment {
+  id: string;
+  proposalId: string;
+  accountId: string;
+  text: string;
+  replyTo: string | null;
+  at: string;
+}
+
+/** A decision: the rule it was taken under, who took part, the counts and why it passed or failed. */
+export interface Outcome {
+  passed: boolean;
+  ruleVersion: number;
+  procedure: Procedure;
+  participants: string[];
+  counts: Counts;
+  reasons: Reason[];
+  decidedAt: string;
+  /** Who decided, for role decisions. */
+  decidedBy: string | null;
+}
+
+export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';
+
+export interface Proposal {
+  id: string;
+  title: string;
+  body: string;
+  action: Action;
+  proposer: string;
+  openedAt: string;
+  closesAt: string;
+  /** The constitution version in force when the proposal opened; it governs the decision. */
+  ruleVersion: number;
+  procedure: Procedure;
+  /** Members (account ids) eligible to take positions, fixed when the proposal opened. */
+  electorate: string[];
+  status: ProposalStatus;
+  outcome: Outcome | null;
+  /** Whether the passed action was carried out, and why not if it could not be. */
+  execution: { done: boolean; error: string | null } | null;
+  positionCount: number;
+  commentCount: number;
+}
+
+export interface CommonsCore {
+  id: string;
+  name: string;
+  purpose: string;
+  charter: string;
+  template: string;
+  createdAt: string;
+  createdBy: string;
+  classes: StakeholderClass[];
+  members: Record<string, Member>;
+  roles: Record<string, Role>;
+  constitution: Constitution;
+  /** Earlier versions of the constitution, oldest first. */
+  history: Constitution[];
+}
+
+/** Everything the kernel decides against. Positions and comments are per proposal. */
+export interface CommonsState {
+  core: CommonsCore;
+  proposals: Record<string, Proposal>;
+  positions: Record<string, Record<string, Position>>;
+  comments: Record<string, Comment[]>;
+}

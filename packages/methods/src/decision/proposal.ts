@@ -1,0 +1,263 @@
+// The tally the kernel uses to decide a proposal under its constitution's procedure. Each outcome carries the
+// counts and reasons (stable codes with parameters and an English sentence) so that it explains itself.
+
+/** A fraction compared exactly by cross-multiplication, never as a float. */
+export interface Ratio {
+  num: number;
+  den: number;
+}
+
+/** A member's stance on a proposal. `block` is an objection under consent and a block under consensus. */
+export type Stance = 'agree' | 'abstain' | 'disagree' | 'block';
+
+/** How abstentions count in a vote: toward quorum only, not at all, or as votes against. */
+export type AbstentionRule = 'quorum_only' | 'ignored' | 'against';
+
+/** How one kind of action is decided. */
+export type Procedure =
+  | { type: 'automatic' }
+  | { type: 'role'; objectionHours: number }
+  | { type: 'consent'; hours: number }
+  | { type: 'consensus'; hours: number; minParticipation: Ratio }
+  | {
+      type: 'vote';
+      hours: number;
+      threshold: Ratio;
+      /** true: the agree share must be strictly above the threshold (a simple majority is > 1/2). */
+      strict: boolean;
+      quorum: Ratio;
+      abstentions: AbstentionRule;
+    };
+
+export interface Reason {
+  code: string;
+  params: Record<string, string | number>;
+  text: string;
+}
+
+export interface Counts {
+  agree: number;
+  abstain: number;
+  disagree: number;
+  block: number;
+  electorate: number;
+  participants: number;
+}
+
+export interface ProposalTallyInput {
+  procedure: Procedure;
+  /** Who may take a position (account ids). Positions from anyone else are ignored. */
+  electorate: readonly string[];
+  positions: readonly { accountId: string; stance: Stance }[];
+  /** For `role`: the holders of a role whose mandate covers the action. */
+  deciders?: readonly string[];
+  /** true at the closing time; false when checking whether the outcome is already settled. */
+  final: boolean;
+}
+
+export interface ProposalTally {
+  /** Whether the outcome is settled (always true when final). */
+  decided: boolean;
+  passed: boolean;
+  counts: Counts;
+  participants: string[];
+  reasons: Reason[];
+}
+
+/** True when a/b >= n/d (or > when strict), by integer cross-multiplication. */
+export function meetsRatio(a: number, b: number, ratio: Ratio, strict: boolean): boolean {
+  if (b === 0) return false;
+  const left = a * ratio.den;
+  const right = ratio.num * b;
+  return strict ? left > right : left >= right;
+}
+
+function fmt(r: Ratio): string {
+  return `${r.num}/${r.den}`;
+}
+
+/**
+ * Decides a proposal under one of the kernel's procedures: automatic, role decides (with an optional objection
+ * window), consent (no standing objection), consensus (no block, minimum participation) or a vote with
+ * threshold, quorum and abstention rule (Robert's Rules of Order, 12th ed., §44 for majority and two-thirds;
+ * abstentions as the constitution says). Early settlement only when every eligible member has taken a position
+ * (or, for a role decision without objection window, when a holder has decided).
+ */
+export function tallyProposal(input: ProposalTallyInput): ProposalTally {
+  const eligible = new Set(input.electorate);
+  const counts: Counts = {
+    agree: 0,
+    abstain: 0,
+    disagree: 0,
+    block: 0,
+    electorate: eligible.size,
+    participants: 0,
+  };
+  const participants: string[] = [];
+  for (const p of input.positions) {
+    if (!eligible.has(p.accountId)) continue;
+    counts[p.stance] += 1;
+    participants.push(p.accountId);
+  }
+  counts.participants = participants.length;
+  const everyone = counts.participants === counts.electorate;
+  const settled = input.final || everyone;
+  const proc = input.procedure;
+
+  const result = (decided: boolean, passed: boolean, reasons: Reason[]): ProposalTally => ({
+    decided,
+    passed: decided && passed,
+    counts,
+    participants,
+    reasons,
+  });
+
+  switch (proc.type) {
+    case 'automatic':
+      return result(true, true, [
+        { code: 'automatic', params: {}, text: 'This kind of action is automatic under the constitution.' },
+      ]);
+
+    case 'consent': {
+      if (counts.block > 0) {
+        return result(settled, false, [
+          {
+            code: 'objection_stands',
+            params: { objections: counts.block },
+            text: `${counts.block} objection(s) stood at close, so consent was not given.`,
+          },
+        ]);
+      }
+      return result(settled, true, [
+        {
+          code: 'no_objection',
+          params: { participants: counts.participants, electorate: counts.electorate },
+          text: `No objection stood at close (${counts.participants} of ${counts.electorate} members took a position).`,
+        },
+      ]);
+    }
+
+    case 'consensus': {
+      const reasons: Reason[] = [];
+      const enough = meetsRatio(counts.participants, counts.electorate, proc.minParticipation, false);
+      if (counts.block > 0) {
+        reasons.push({
+          code: 'blocked',
+          params: { blocks: counts.block },
+          text: `${counts.block} member(s) blocked, so there is no consensus.`,
+        });
+      }
+      if (!enough) {
+        reasons.push({
+          code: 'participation_short',
+          params: {
+            participants: counts.participants,
+            electorate: counts.electorate,
+            required: fmt(proc.minParticipation),
+          },
+          text: `Only ${counts.participants} of ${counts.electorate} members took part; consensus needs at least ${fmt(proc.minParticipation)}.`,
+        });
+      }
+      if (reasons.length === 0) {
+        reasons.push({
+          code: 'consensus_reached',
+          params: { participants: counts.participants, electorate: counts.electorate },
+          text: `No block and ${counts.participants} of ${counts.electorate} members took part: consensus reached.`,
+        });
+      }
+      return result(settled, reasons[0].code === 'consensus_reached', reasons);
+    }
+
+    case 'vote': {
+      const reasons: Reason[] = [];
+      const against = counts.disagree + counts.block + (proc.abstentions === 'against' ? counts.abstain : 0);
+      const turnout = proc.abstentions === 'ignored' ? counts.agree + counts.disagree + counts.block : counts.participants;
+      const quorumMet = meetsRatio(turnout, counts.electorate, proc.quorum, false) || proc.quorum.num === 0;
+      const denominator = counts.agree + against;
+      const thresholdMet = meetsRatio(counts.agree, denominator, proc.threshold, proc.strict);
+      if (!quorumMet) {
+        reasons.push({
+          code: 'quorum_not_met',
+          params: { turnout, electorate: counts.electorate, quorum: fmt(proc.quorum) },
+          text: `Quorum not met: ${turnout} of ${counts.electorate} took part, ${fmt(proc.quorum)} needed.`,
+        });
+      }
+      reasons.push(
+        thresholdMet
+          ? {
+              code: 'threshold_met',
+              params: { agree: counts.agree, against, threshold: fmt(proc.threshold) },
+              text: `${counts.agree} agreed and ${against} did not: ${proc.strict ? 'more than' : 'at least'} ${fmt(proc.threshold)} agreed.`,
+            }
+          : {
+              code: 'threshold_not_met',
+              params: { agree: counts.agree, against, threshold: fmt(proc.threshold) },
+              text: `${counts.agree} agreed and ${against} did not: ${proc.strict ? 'more than' : 'at least'} ${fmt(proc.threshold)} was needed.`,
+            },
+      );
+      return result(settled, quorumMet && thresholdMet, reasons);
+    }
+
+    case 'role': {
+      const deciders = new Set(input.deciders ?? []);
+      let approvals = 0;
+      let refusals = 0;
+      let decidedBy = '';
+      for (const p of input.positions) {
+        if (!deciders.has(p.accountId)) continue;
+        if (p.stance === 'agree') {
+          approvals += 1;
+          decidedBy ||= p.accountId;
+        } else if (p.stance === 'disagree' || p.stance === 'block') {
+          refusals += 1;
+          decidedBy = p.accountId;
+        }
+      }
+      const objections = input.positions.filter(
+        (p) => p.stance === 'block' && eligible.has(p.accountId) && !deciders.has(p.accountId),
+      ).length;
+      if (refusals > 0) {
+        return result(true, false, [
+          {
+            code: 'role_refused',
+            params: { by: decidedBy },
+            text: 'A holder of the mandate decided against it.',
+          },
+        ]);
+      }
+      if (approvals === 0) {
+        return result(input.final, false, [
+          {
+            code: 'role_no_decision',
+            params: { deciders: deciders.size },
+            text:
+              deciders.size === 0
+                ? 'No one holds a role whose mandate covers this action.'
+                : 'No holder of the mandate decided before the closing time.',
+          },
+        ]);
+      }
+      if (proc.objectionHours > 0) {
+        if (objections > 0) {
+          return result(input.final, false, [
+            {
+              code: 'objection_stands',
+              params: { objections },
+              text: `A holder of the mandate approved, but ${objections} member objection(s) stood at the end of the objection window.`,
+            },
+          ]);
+        }
+        return result(input.final, true, [
+          {
+            code: 'role_approved_no_objection',
+            params: { by: decidedBy, hours: proc.objectionHours },
+            text: `A holder of the mandate approved and no member objected within ${proc.objectionHours} hours.`,
+          },
+        ]);
+      }
+      return result(true, true, [
+        { code: 'role_approved', params: { by: decidedBy }, text: 'A holder of the mandate approved it.' },
+      ]);
+    }
+  }
+}

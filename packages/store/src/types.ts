@@ -1,0 +1,136 @@
+// The store interface. Both implementations (SQLite, PostgreSQL) pass the same contract suite
+// (test/contract.ts). The store knows nothing of the domain: it keeps each commons' append-only log of
+// encoded records, the log head (with the Merkle frontier and the latest signed checkpoint), read-model
+// documents updated in the same transaction as the append, and the platform's accounts and sessions.
+
+/** One record of a commons' log, as stored: `body` is the canonical encoding, `hash` its SHA-256 (hex). */
+export interface StoredRecord {
+  commonsId: string;
+  seq: number;
+  type: string;
+  at: string;
+  hash: string;
+  body: string;
+}
+
+/** A signed checkpoint of a commons' log (see kernel/log). Stored as given. */
+export interface StoredCheckpoint {
+  commons: string;
+  size: number;
+  root: string;
+  time: string;
+  signature: string;
+  keyId: string;
+}
+
+/** The head of a commons' log: its length, last hash, the compact Merkle frontier and the latest checkpoint. */
+export interface LogHead {
+  commonsId: string;
+  /** Number of records in the log (the next record's seq). */
+  size: number;
+  /** Hash of the last record, or 64 zeros for an empty log. */
+  hash: string;
+  /** Compact Merkle tree state (hex hashes), opaque to the store. */
+  merkle: string[];
+  checkpoint: StoredCheckpoint | null;
+}
+
+/** A read-model document to upsert (body = JSON value) or delete (body = null) in the append's transaction. */
+export interface DocChange {
+  kind: string;
+  id: string;
+  body: unknown | null;
+}
+
+export interface AppendInput {
+  commonsId: string;
+  /** The log size the writer saw; the append fails with StoreConflictError if the log has moved on. */
+  expectedSize: number;
+  /** Contiguous records with seq = expectedSize, expectedSize + 1, ... */
+  records: StoredRecord[];
+  /** The new head after these records. */
+  head: LogHead;
+  docs: DocChange[];
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface Session {
+  tokenHash: string;
+  accountId: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ApiToken {
+  id: string;
+  accountId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: string;
+}
+
+export interface Doc {
+  commonsId: string;
+  kind: string;
+  id: string;
+  body: unknown;
+}
+
+/** Storage for peergov. Every method is atomic; append is the only way a log grows. */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema; safe to call on every start. */
+  migrate(): Promise<void>;
+  /** Appends records, moves the head and applies doc changes in one transaction, or throws and writes nothing. */
+  append(input: AppendInput): Promise<void>;
+  /** The head of a commons' log, or null if it has no log. */
+  head(commonsId: string): Promise<LogHead | null>;
+  /** Every commons id with a log, oldest first. */
+  listCommonsIds(): Promise<string[]>;
+  /** Records with seq >= fromSeq, in order, at most `limit` (default: all). */
+  readRecords(commonsId: string, fromSeq?: number, limit?: number): Promise<StoredRecord[]>;
+  /** One read-model document, or null. */
+  getDoc(commonsId: string, kind: string, id: string): Promise<unknown | null>;
+  /** Every document of a kind in a commons, ordered by id. */
+  listDocs(commonsId: string, kind: string): Promise<Doc[]>;
+  /** Every document of a kind across all commons (e.g. the directory of commons), ordered by commons then id. */
+  listDocsOfKind(kind: string): Promise<Doc[]>;
+
+  /** Creates an account; throws StoreConflictError (code `email_taken`) if the email (case-insensitive) exists. */
+  createAccount(account: Account): Promise<void>;
+  getAccount(id: string): Promise<Account | null>;
+  /** Case-insensitive lookup. */
+  findAccountByEmail(email: string): Promise<Account | null>;
+  countAccounts(): Promise<number>;
+
+  createSession(session: Session): Promise<void>;
+  getSession(tokenHash: string): Promise<Session | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  createApiToken(token: ApiToken): Promise<void>;
+  getApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
+  listApiTokens(accountId: string): Promise<ApiToken[]>;
+  /** Deletes the token if it belongs to the account; returns whether one was deleted. */
+  deleteApiToken(id: string, accountId: string): Promise<boolean>;
+
+  close(): Promise<void>;
+}
+
+/** A lost race or a uniqueness clash: the caller may reload and retry. Nothing was written. */
+export class StoreConflictError extends Error {
+  constructor(
+    readonly code: 'log_conflict' | 'email_taken' | 'duplicate',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreConflictError';
+  }
+}
