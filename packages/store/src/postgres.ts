@@ -1,0 +1,503 @@
+// The scale-out store: several server processes share one PostgreSQL. Appends to one commons serialise on its head
+// row (SELECT ... FOR UPDATE, or the insert of a new head); a writer that lost the race gets StoreConflictError.
+// Identifiers sort with COLLATE "C" (code-point order), as SQLite's BINARY collation does.
+
+import pg from 'pg';
+import { checkAppendInput, collapseDocChanges, emailKey } from './shared';
+import {
+  StoreConflictError,
+  type Account,
+  type ApiToken,
+  type Doc,
+  type LogHead,
+  type Session,
+  type Store,
+  type StoredRecord,
+} from './types';
+
+export interface PostgresStoreOptions {
+  /** postgres:// or postgresql:// connection string. */
+  url: string;
+  /** Schema holding every table (default `public`); created by migrate(). */
+  schema?: string;
+  /** Maximum connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+// Each entry upgrades the schema by one version (recorded in schema_migrations). `{schema}` stands for the quoted schema.
+// Never edit a shipped entry: append a new one.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE {schema}.heads (
+    commons_id text COLLATE "C" PRIMARY KEY,
+    ord bigint GENERATED ALWAYS AS IDENTITY,
+    size bigint NOT NULL,
+    hash text NOT NULL,
+    merkle jsonb NOT NULL,
+    checkpoint jsonb
+  );
+  CREATE INDEX heads_by_ord ON {schema}.heads (ord);
+  CREATE TABLE {schema}.records (
+    commons_id text COLLATE "C" NOT NULL REFERENCES {schema}.heads (commons_id),
+    seq bigint NOT NULL,
+    type text NOT NULL,
+    at text NOT NULL,
+    hash text NOT NULL,
+    body text NOT NULL,
+    PRIMARY KEY (commons_id, seq)
+  );
+  CREATE TABLE {schema}.docs (
+    commons_id text COLLATE "C" NOT NULL REFERENCES {schema}.heads (commons_id),
+    kind text COLLATE "C" NOT NULL,
+    id text COLLATE "C" NOT NULL,
+    body jsonb NOT NULL,
+    PRIMARY KEY (commons_id, kind, id)
+  );
+  CREATE INDEX docs_by_kind ON {schema}.docs (kind, commons_id, id);
+  CREATE TABLE {schema}.accounts (
+    id text PRIMARY KEY,
+    email text NOT NULL,
+    email_key text NOT NULL CONSTRAINT accounts_email_unique UNIQUE,
+    display_name text NOT NULL,
+    password_hash text NOT NULL,
+    created_at text NOT NULL
+  );
+  CREATE TABLE {schema}.sessions (
+    token_hash text PRIMARY KEY,
+    account_id text NOT NULL REFERENCES {schema}.accounts (id) ON DELETE CASCADE,
+    csrf_token text NOT NULL,
+    created_at text NOT NULL,
+    expires_at text NOT NULL
+  );
+  CREATE INDEX sessions_by_account ON {schema}.sessions (account_id);
+  CREATE TABLE {schema}.api_tokens (
+    id text PRIMARY KEY,
+    account_id text NOT NULL REFERENCES {schema}.accounts (id) ON DELETE CASCADE,
+    name text NOT NULL,
+    token_hash text NOT NULL UNIQUE,
+    created_at text NOT NULL
+  );
+  CREATE INDEX api_tokens_by_account ON {schema}.api_tokens (account_id, created_at COLLATE "C", id COLLATE "C");
+  `,
+];
+
+/** Opens a pooled PostgreSQL store (connections are made lazily); call migrate() before use. */
+export function openPostgresStore(options: PostgresStoreOptions): Store {
+  const schema = options.schema ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`PostgreSQL store: schema name ${JSON.stringify(schema)} must be a plain identifier`);
+  }
+  const S = `"${schema}"`;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    application_name: 'peergov',
+  });
+  // An idle client that loses its connection emits 'error' on the pool; the pool drops it. Without a listener
+  // the process would crash.
+  pool.on('error', () => {});
+
+  const q = {
+    lockHead: `SELECT size FROM ${S}.heads WHERE commons_id = $1 FOR UPDATE`,
+    insertHead: `INSERT INTO ${S}.heads (commons_id, size, hash, merkle, checkpoint) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
+      ON CONFLICT (commons_id) DO NOTHING RETURNING commons_id`,
+    updateHead: `UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb WHERE commons_id = $1`,
+    insertRecords: `INSERT INTO ${S}.records (commons_id, seq, type, at, hash, body)
+      SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    deleteDocs: `DELETE FROM ${S}.docs d USING unnest($2::text[], $3::text[]) AS x (kind, id)
+      WHERE d.commons_id = $1 AND d.kind = x.kind AND d.id = x.id`,
+    upsertDocs: `INSERT INTO ${S}.docs (commons_id, kind, id, body)
+      SELECT $1::text, x.kind, x.id, x.body::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS x (kind, id, body)
+      ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body`,
+  };
+  // Named statements are prepared once per connection by pg. Names are per pool, so one name per text is enough.
+  let statementCount = 0;
+  const names = new Map<string, string>();
+  const named = (text: string, values: unknown[]): pg.QueryConfig => {
+    let name = names.get(text);
+    if (!name) {
+      name = `peergov_${++statementCount}`;
+      names.set(text, name);
+    }
+    return { name, text, values };
+  };
+  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+    pool.query<R>(named(text, values));
+
+  let closed = false;
+
+  return {
+    kind: 'postgres',
+
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Several processes may start at once: one migrates, the others wait and then find nothing to do.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peergov.migrate.${schema}`]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${S}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+        );
+        const { rows } = await client.query<{ v: number | null }>(
+          `SELECT max(version) AS v FROM ${S}.schema_migrations`,
+        );
+        const version = rows[0].v ?? 0;
+        if (version > MIGRATIONS.length) {
+          throw new Error(
+            `PostgreSQL store: schema ${schema} is at version ${version}, newer than this program (${MIGRATIONS.length})`,
+          );
+        }
+        for (let v = version; v < MIGRATIONS.length; v++) {
+          await client.query(MIGRATIONS[v].replaceAll('{schema}', S));
+          await client.query(`INSERT INTO ${S}.schema_migrations (version) VALUES ($1)`, [v + 1]);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+
+    async append(input) {
+      checkAppendInput(input);
+      const { commonsId, expectedSize, records, head } = input;
+      const conflict = (size: number) =>
+        new StoreConflictError(
+          'log_conflict',
+          `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
+        );
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        try {
+          const headValues = [
+            commonsId,
+            head.size,
+            head.hash,
+            JSON.stringify(head.merkle),
+            head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
+          ];
+          const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
+          if (locked.rows.length === 0) {
+            if (expectedSize !== 0) throw conflict(0);
+            // A concurrent creator makes this insert wait for its commit, then do nothing: we lost the race.
+            const inserted = await client.query(named(q.insertHead, headValues));
+            if (inserted.rowCount === 0)
+              throw new StoreConflictError(
+                'log_conflict',
+                `log of commons ${commonsId} was created concurrently`,
+              );
+          } else {
+            const size = Number(locked.rows[0].size);
+            if (size !== expectedSize) throw conflict(size);
+            await client.query(named(q.updateHead, headValues));
+          }
+          if (records.length > 0) {
+            await client.query(
+              named(q.insertRecords, [
+                commonsId,
+                records.map((r) => r.seq),
+                records.map((r) => r.type),
+                records.map((r) => r.at),
+                records.map((r) => r.hash),
+                records.map((r) => r.body),
+              ]),
+            );
+          }
+          const changes = collapseDocChanges(input.docs);
+          const deletes = changes.filter((c) => c.json === null);
+          const upserts = changes.filter((c) => c.json !== null);
+          if (deletes.length > 0) {
+            await client.query(
+              named(q.deleteDocs, [commonsId, deletes.map((c) => c.kind), deletes.map((c) => c.id)]),
+            );
+          }
+          if (upserts.length > 0) {
+            await client.query(
+              named(q.upsertDocs, [
+                commonsId,
+                upserts.map((c) => c.kind),
+                upserts.map((c) => c.id),
+                upserts.map((c) => c.json),
+              ]),
+            );
+          }
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          throw error;
+        }
+      } catch (error) {
+        throw isLostRace(error)
+          ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
+          : error;
+      } finally {
+        client.release(broken);
+      }
+    },
+
+    async head(commonsId) {
+      const { rows } = await query<HeadRow>(`SELECT * FROM ${S}.heads WHERE commons_id = $1`, [commonsId]);
+      return rows.length > 0 ? headFromRow(rows[0]) : null;
+    },
+
+    async listCommonsIds() {
+      const { rows } = await query<{ commons_id: string }>(`SELECT commons_id FROM ${S}.heads ORDER BY ord`);
+      return rows.map((r) => r.commons_id);
+    },
+
+    async readRecords(commonsId, fromSeq = 0, limit) {
+      const { rows } = await query<RecordRow>(
+        `SELECT * FROM ${S}.records WHERE commons_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+        [commonsId, fromSeq, limit ?? null],
+      );
+      return rows.map(recordFromRow);
+    },
+
+    async getDoc(commonsId, kind, id) {
+      const { rows } = await query<{ body: unknown }>(
+        `SELECT body FROM ${S}.docs WHERE commons_id = $1 AND kind = $2 AND id = $3`,
+        [commonsId, kind, id],
+      );
+      return rows.length > 0 ? rows[0].body : null;
+    },
+
+    async listDocs(commonsId, kind) {
+      const { rows } = await query<DocRow>(
+        `SELECT * FROM ${S}.docs WHERE commons_id = $1 AND kind = $2 ORDER BY id`,
+        [commonsId, kind],
+      );
+      return rows.map(docFromRow);
+    },
+
+    async listDocsOfKind(kind) {
+      const { rows } = await query<DocRow>(
+        `SELECT * FROM ${S}.docs WHERE kind = $1 ORDER BY commons_id, id`,
+        [kind],
+      );
+      return rows.map(docFromRow);
+    },
+
+    async createAccount(account) {
+      try {
+        await query(
+          `INSERT INTO ${S}.accounts (id, email, email_key, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [
+            account.id,
+            account.email,
+            emailKey(account.email),
+            account.displayName,
+            account.passwordHash,
+            account.createdAt,
+          ],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          if ((error as { constraint?: string }).constraint === 'accounts_email_unique') {
+            throw new StoreConflictError('email_taken', 'an account with this email already exists');
+          }
+          throw new StoreConflictError('duplicate', `account ${account.id} already exists`);
+        }
+        throw error;
+      }
+    },
+
+    async getAccount(id) {
+      const { rows } = await query<AccountRow>(`SELECT * FROM ${S}.accounts WHERE id = $1`, [id]);
+      return rows.length > 0 ? accountFromRow(rows[0]) : null;
+    },
+
+    async findAccountByEmail(email) {
+      const { rows } = await query<AccountRow>(`SELECT * FROM ${S}.accounts WHERE email_key = $1`, [
+        emailKey(email),
+      ]);
+      return rows.length > 0 ? accountFromRow(rows[0]) : null;
+    },
+
+    async countAccounts() {
+      const { rows } = await query<{ n: string }>(`SELECT count(*) AS n FROM ${S}.accounts`);
+      return Number(rows[0].n);
+    },
+
+    async createSession(session) {
+      try {
+        await query(
+          `INSERT INTO ${S}.sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+          [session.tokenHash, session.accountId, session.csrfToken, session.createdAt, session.expiresAt],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new StoreConflictError('duplicate', 'a session with this token already exists');
+        throw error;
+      }
+    },
+
+    async getSession(tokenHash) {
+      const { rows } = await query<SessionRow>(`SELECT * FROM ${S}.sessions WHERE token_hash = $1`, [
+        tokenHash,
+      ]);
+      return rows.length > 0 ? sessionFromRow(rows[0]) : null;
+    },
+
+    async deleteSession(tokenHash) {
+      await query(`DELETE FROM ${S}.sessions WHERE token_hash = $1`, [tokenHash]);
+    },
+
+    async createApiToken(token) {
+      try {
+        await query(
+          `INSERT INTO ${S}.api_tokens (id, account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+          [token.id, token.accountId, token.name, token.tokenHash, token.createdAt],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new StoreConflictError('duplicate', 'an API token with this id or hash already exists');
+        throw error;
+      }
+    },
+
+    async getApiTokenByHash(tokenHash) {
+      const { rows } = await query<TokenRow>(`SELECT * FROM ${S}.api_tokens WHERE token_hash = $1`, [
+        tokenHash,
+      ]);
+      return rows.length > 0 ? tokenFromRow(rows[0]) : null;
+    },
+
+    async listApiTokens(accountId) {
+      const { rows } = await query<TokenRow>(
+        `SELECT * FROM ${S}.api_tokens WHERE account_id = $1 ORDER BY created_at COLLATE "C", id COLLATE "C"`,
+        [accountId],
+      );
+      return rows.map(tokenFromRow);
+    },
+
+    async deleteApiToken(id, accountId) {
+      const result = await query(`DELETE FROM ${S}.api_tokens WHERE id = $1 AND account_id = $2`, [
+        id,
+        accountId,
+      ]);
+      return (result.rowCount ?? 0) > 0;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '23505';
+}
+
+// unique_violation: a concurrent writer inserted the same seq or head; serialization_failure and deadlock_detected can
+// only come from a race too. All three mean "reload and retry", never a server error.
+function isLostRace(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '23505' || code === '40001' || code === '40P01';
+}
+
+interface HeadRow {
+  commons_id: string;
+  size: string;
+  hash: string;
+  merkle: string[];
+  checkpoint: LogHead['checkpoint'];
+}
+interface RecordRow {
+  commons_id: string;
+  seq: string;
+  type: string;
+  at: string;
+  hash: string;
+  body: string;
+}
+interface DocRow {
+  commons_id: string;
+  kind: string;
+  id: string;
+  body: unknown;
+}
+interface AccountRow {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: string;
+}
+interface SessionRow {
+  token_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+interface TokenRow {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+}
+
+function headFromRow(row: HeadRow): LogHead {
+  return {
+    commonsId: row.commons_id,
+    size: Number(row.size),
+    hash: row.hash,
+    merkle: row.merkle,
+    checkpoint: row.checkpoint,
+  };
+}
+
+function recordFromRow(row: RecordRow): StoredRecord {
+  return {
+    commonsId: row.commons_id,
+    seq: Number(row.seq),
+    type: row.type,
+    at: row.at,
+    hash: row.hash,
+    body: row.body,
+  };
+}
+
+function docFromRow(row: DocRow): Doc {
+  return { commonsId: row.commons_id, kind: row.kind, id: row.id, body: row.body };
+}
+
+function accountFromRow(row: AccountRow): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
+function sessionFromRow(row: SessionRow): Session {
+  return {
+    tokenHash: row.token_hash,
+    accountId: row.account_id,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+function tokenFromRow(row: TokenRow): ApiToken {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+  };
+}

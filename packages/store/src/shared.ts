@@ -1,0 +1,66 @@
+// Helpers shared by both stores: an append's input is validated before any write, and its doc changes are collapsed
+// to one final change per document so that a batch upsert never touches a row twice.
+
+import type { AppendInput, DocChange } from './types';
+
+/** Throws a plain Error if the append input is malformed (a caller bug, not a race): nothing is written then. */
+export function checkAppendInput(input: AppendInput): void {
+  const { commonsId, expectedSize, records, head } = input;
+  const where = `append to commons ${JSON.stringify(commonsId)}`;
+  if (typeof commonsId !== 'string' || commonsId === '')
+    throw new Error(`${where}: commonsId must be a non-empty string`);
+  if (!Number.isSafeInteger(expectedSize) || expectedSize < 0) {
+    throw new Error(`${where}: expectedSize must be a non-negative integer, got ${expectedSize}`);
+  }
+  records.forEach((record, i) => {
+    if (record.commonsId !== commonsId) {
+      throw new Error(`${where}: record ${i} belongs to commons ${JSON.stringify(record.commonsId)}`);
+    }
+    if (record.seq !== expectedSize + i) {
+      throw new Error(
+        `${where}: record ${i} has seq ${record.seq}, expected ${expectedSize + i} (records must be contiguous)`,
+      );
+    }
+    if (typeof record.body !== 'string') throw new Error(`${where}: record ${record.seq} has no string body`);
+  });
+  if (head.commonsId !== commonsId)
+    throw new Error(`${where}: head belongs to commons ${JSON.stringify(head.commonsId)}`);
+  if (head.size !== expectedSize + records.length) {
+    throw new Error(
+      `${where}: head size ${head.size} != expectedSize ${expectedSize} + ${records.length} records`,
+    );
+  }
+  const last = records[records.length - 1];
+  if (last && head.hash !== last.hash)
+    throw new Error(`${where}: head hash is not the hash of the last record`);
+}
+
+/** A doc change ready to write: `json` is the serialised body, or null for a delete. */
+export interface CollapsedDocChange {
+  kind: string;
+  id: string;
+  json: string | null;
+}
+
+/**
+ * Collapses doc changes to the last change per (kind, id), in first-seen order, serialising bodies to JSON.
+ * Throws if a body cannot be serialised (a cycle, a BigInt, undefined); callers do this inside the transaction.
+ */
+export function collapseDocChanges(docs: DocChange[]): CollapsedDocChange[] {
+  const byKey = new Map<string, CollapsedDocChange>();
+  for (const change of docs) {
+    let json: string | null = null;
+    if (change.body !== null) {
+      const encoded = JSON.stringify(change.body) as string | undefined;
+      if (encoded === undefined) throw new Error(`doc ${change.kind}/${change.id}: body is not a JSON value`);
+      json = encoded;
+    }
+    byKey.set(JSON.stringify([change.kind, change.id]), { kind: change.kind, id: change.id, json });
+  }
+  return [...byKey.values()];
+}
+
+/** The key under which emails are unique: the same lowercasing in both stores, done here rather than in SQL. */
+export function emailKey(email: string): string {
+  return email.toLowerCase();
+}

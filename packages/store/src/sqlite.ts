@@ -1,0 +1,420 @@
+// The embedded store: one SQLite file (WAL) per installation. better-sqlite3 is synchronous, so every method runs to
+// completion between two awaits of its caller; BEGIN IMMEDIATE and busy_timeout serialise writers across
+// connections and processes sharing the file.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { checkAppendInput, collapseDocChanges, emailKey } from './shared';
+import {
+  StoreConflictError,
+  type Account,
+  type ApiToken,
+  type AppendInput,
+  type Doc,
+  type LogHead,
+  type Session,
+  type Store,
+  type StoredRecord,
+} from './types';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file (its directory is created if missing), or ':memory:'. */
+  file: string;
+}
+
+// Each entry upgrades the schema by one version (PRAGMA user_version). Never edit a shipped entry: append a new one.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE heads (
+    commons_id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    merkle TEXT NOT NULL,
+    checkpoint TEXT
+  ) STRICT;
+  CREATE TABLE records (
+    commons_id TEXT NOT NULL REFERENCES heads (commons_id),
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (commons_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE docs (
+    commons_id TEXT NOT NULL REFERENCES heads (commons_id),
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (commons_id, kind, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX docs_by_kind ON docs (kind, commons_id, id);
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    email_key TEXT NOT NULL CONSTRAINT accounts_email_unique UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX sessions_by_account ON sessions (account_id);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX api_tokens_by_account ON api_tokens (account_id, created_at, id);
+  `,
+];
+
+interface HeadRow {
+  commons_id: string;
+  size: number;
+  hash: string;
+  merkle: string;
+  checkpoint: string | null;
+}
+interface RecordRow {
+  commons_id: string;
+  seq: number;
+  type: string;
+  at: string;
+  hash: string;
+  body: string;
+}
+interface DocRow {
+  commons_id: string;
+  kind: string;
+  id: string;
+  body: string;
+}
+interface AccountRow {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: string;
+}
+interface SessionRow {
+  token_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+interface TokenRow {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+}
+
+/** Opens (creating if needed) a SQLite store; call migrate() before use. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const { file } = options;
+  if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+
+  // Statements are prepared on first use (the tables may not exist before migrate()) and kept.
+  const cache = new Map<string, Database.Statement>();
+  const sql = (text: string): Database.Statement => {
+    let statement = cache.get(text);
+    if (!statement) {
+      statement = db.prepare(text);
+      cache.set(text, statement);
+    }
+    return statement;
+  };
+
+  const appendTx = db.transaction((input: AppendInput) => {
+    const { commonsId, expectedSize, records, head } = input;
+    const current = sql('SELECT size FROM heads WHERE commons_id = ?').get(commonsId) as
+      { size: number } | undefined;
+    const size = current?.size ?? 0;
+    if (size !== expectedSize) {
+      throw new StoreConflictError(
+        'log_conflict',
+        `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
+      );
+    }
+    sql(
+      `INSERT INTO heads (commons_id, size, hash, merkle, checkpoint) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (commons_id) DO UPDATE SET size = excluded.size, hash = excluded.hash,
+         merkle = excluded.merkle, checkpoint = excluded.checkpoint`,
+    ).run(
+      commonsId,
+      head.size,
+      head.hash,
+      JSON.stringify(head.merkle),
+      head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
+    );
+    const insertRecord = sql(
+      'INSERT INTO records (commons_id, seq, type, at, hash, body) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const r of records) insertRecord.run(commonsId, r.seq, r.type, r.at, r.hash, r.body);
+    const upsertDoc = sql(
+      `INSERT INTO docs (commons_id, kind, id, body) VALUES (?, ?, ?, ?)
+       ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body`,
+    );
+    const deleteDoc = sql('DELETE FROM docs WHERE commons_id = ? AND kind = ? AND id = ?');
+    for (const change of collapseDocChanges(input.docs)) {
+      if (change.json === null) deleteDoc.run(commonsId, change.kind, change.id);
+      else upsertDoc.run(commonsId, change.kind, change.id, change.json);
+    }
+  });
+
+  let closed = false;
+
+  return {
+    kind: 'sqlite',
+
+    async migrate() {
+      const upgrade = db.transaction(() => {
+        const version = db.pragma('user_version', { simple: true }) as number;
+        if (version > MIGRATIONS.length) {
+          throw new Error(
+            `SQLite store ${file}: schema version ${version} is newer than this program (${MIGRATIONS.length})`,
+          );
+        }
+        for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+        db.pragma(`user_version = ${MIGRATIONS.length}`);
+      });
+      upgrade.immediate();
+    },
+
+    async append(input) {
+      checkAppendInput(input);
+      try {
+        appendTx.immediate(input);
+      } catch (error) {
+        // The size check comes first, so a primary-key clash here means another writer got in: still a lost race.
+        if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
+          throw new StoreConflictError(
+            'log_conflict',
+            `log of commons ${input.commonsId} moved on during the append`,
+          );
+        }
+        throw error;
+      }
+    },
+
+    async head(commonsId) {
+      const row = sql('SELECT * FROM heads WHERE commons_id = ?').get(commonsId) as HeadRow | undefined;
+      return row ? headFromRow(row) : null;
+    },
+
+    async listCommonsIds() {
+      return (sql('SELECT commons_id FROM heads ORDER BY rowid').all() as { commons_id: string }[]).map(
+        (r) => r.commons_id,
+      );
+    },
+
+    async readRecords(commonsId, fromSeq = 0, limit) {
+      const rows = sql('SELECT * FROM records WHERE commons_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(
+        commonsId,
+        fromSeq,
+        limit ?? -1,
+      ) as RecordRow[];
+      return rows.map(recordFromRow);
+    },
+
+    async getDoc(commonsId, kind, id) {
+      const row = sql('SELECT body FROM docs WHERE commons_id = ? AND kind = ? AND id = ?').get(
+        commonsId,
+        kind,
+        id,
+      ) as { body: string } | undefined;
+      return row ? JSON.parse(row.body) : null;
+    },
+
+    async listDocs(commonsId, kind) {
+      const rows = sql('SELECT * FROM docs WHERE commons_id = ? AND kind = ? ORDER BY id').all(
+        commonsId,
+        kind,
+      ) as DocRow[];
+      return rows.map(docFromRow);
+    },
+
+    async listDocsOfKind(kind) {
+      const rows = sql('SELECT * FROM docs WHERE kind = ? ORDER BY commons_id, id').all(kind) as DocRow[];
+      return rows.map(docFromRow);
+    },
+
+    async createAccount(account) {
+      try {
+        sql(
+          `INSERT INTO accounts (id, email, email_key, display_name, password_hash, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(
+          account.id,
+          account.email,
+          emailKey(account.email),
+          account.displayName,
+          account.passwordHash,
+          account.createdAt,
+        );
+      } catch (error) {
+        if (
+          isConstraint(error, 'SQLITE_CONSTRAINT_UNIQUE') &&
+          /accounts\.email_key/.test((error as Error).message)
+        ) {
+          throw new StoreConflictError('email_taken', 'an account with this email already exists');
+        }
+        if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
+          throw new StoreConflictError('duplicate', `account ${account.id} already exists`);
+        }
+        throw error;
+      }
+    },
+
+    async getAccount(id) {
+      const row = sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+      return row ? accountFromRow(row) : null;
+    },
+
+    async findAccountByEmail(email) {
+      const row = sql('SELECT * FROM accounts WHERE email_key = ?').get(emailKey(email)) as
+        AccountRow | undefined;
+      return row ? accountFromRow(row) : null;
+    },
+
+    async countAccounts() {
+      return (sql('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
+    },
+
+    async createSession(session) {
+      try {
+        sql(
+          'INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(session.tokenHash, session.accountId, session.csrfToken, session.createdAt, session.expiresAt);
+      } catch (error) {
+        if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
+          throw new StoreConflictError('duplicate', 'a session with this token already exists');
+        }
+        throw error;
+      }
+    },
+
+    async getSession(tokenHash) {
+      const row = sql('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined;
+      return row ? sessionFromRow(row) : null;
+    },
+
+    async deleteSession(tokenHash) {
+      sql('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    },
+
+    async createApiToken(token) {
+      try {
+        sql(
+          'INSERT INTO api_tokens (id, account_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(token.id, token.accountId, token.name, token.tokenHash, token.createdAt);
+      } catch (error) {
+        if (
+          isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY') ||
+          isConstraint(error, 'SQLITE_CONSTRAINT_UNIQUE')
+        ) {
+          throw new StoreConflictError('duplicate', 'an API token with this id or hash already exists');
+        }
+        throw error;
+      }
+    },
+
+    async getApiTokenByHash(tokenHash) {
+      const row = sql('SELECT * FROM api_tokens WHERE token_hash = ?').get(tokenHash) as TokenRow | undefined;
+      return row ? tokenFromRow(row) : null;
+    },
+
+    async listApiTokens(accountId) {
+      const rows = sql('SELECT * FROM api_tokens WHERE account_id = ? ORDER BY created_at, id').all(
+        accountId,
+      ) as TokenRow[];
+      return rows.map(tokenFromRow);
+    },
+
+    async deleteApiToken(id, accountId) {
+      return sql('DELETE FROM api_tokens WHERE id = ? AND account_id = ?').run(id, accountId).changes > 0;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      cache.clear();
+      db.close();
+    },
+  };
+}
+
+function isConstraint(error: unknown, code: string): boolean {
+  return error instanceof Database.SqliteError && error.code === code;
+}
+
+function headFromRow(row: HeadRow): LogHead {
+  return {
+    commonsId: row.commons_id,
+    size: row.size,
+    hash: row.hash,
+    merkle: JSON.parse(row.merkle),
+    checkpoint: row.checkpoint === null ? null : JSON.parse(row.checkpoint),
+  };
+}
+
+function recordFromRow(row: RecordRow): StoredRecord {
+  return {
+    commonsId: row.commons_id,
+    seq: row.seq,
+    type: row.type,
+    at: row.at,
+    hash: row.hash,
+    body: row.body,
+  };
+}
+
+function docFromRow(row: DocRow): Doc {
+  return { commonsId: row.commons_id, kind: row.kind, id: row.id, body: JSON.parse(row.body) };
+}
+
+function accountFromRow(row: AccountRow): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
+function sessionFromRow(row: SessionRow): Session {
+  return {
+    tokenHash: row.token_hash,
+    accountId: row.account_id,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+function tokenFromRow(row: TokenRow): ApiToken {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,848 @@
+// The store contract: every Store implementation passes these tests unchanged (SQLite and PostgreSQL).
+// `open` must return a new Store on the same database each call (a second connection, or a reopening after close);
+// the suite migrates every store it opens and closes them at the end. Tests share the database, so each one works
+// on its own commons, kinds and accounts.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  StoreConflictError,
+  type DocChange,
+  type LogHead,
+  type Store,
+  type StoredRecord,
+} from '../src/index';
+
+const ZERO_HASH = '0'.repeat(64);
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function makeRecords(
+  commonsId: string,
+  fromSeq: number,
+  bodies: string[],
+  type = 'test.event',
+): StoredRecord[] {
+  return bodies.map((body, i) => ({
+    commonsId,
+    seq: fromSeq + i,
+    type,
+    at: `2025-01-01T00:00:${String((fromSeq + i) % 60).padStart(2, '0')}.000Z`,
+    hash: sha256(body),
+    body,
+  }));
+}
+
+function headAfter(
+  commonsId: string,
+  previous: LogHead | null,
+  records: StoredRecord[],
+  checkpoint: LogHead['checkpoint'] = null,
+): LogHead {
+  const size = (previous?.size ?? 0) + records.length;
+  const last = records[records.length - 1];
+  return {
+    commonsId,
+    size,
+    hash: last ? last.hash : (previous?.hash ?? ZERO_HASH),
+    // Opaque to the store; any list of hex strings will do.
+    merkle: [...(previous?.merkle ?? []), ...records.map((r) => r.hash)].slice(-3),
+    checkpoint,
+  };
+}
+
+/** Reads the head and appends `bodies` on top of it (no retry). */
+async function appendBodies(
+  store: Store,
+  commonsId: string,
+  bodies: string[],
+  docs: DocChange[] = [],
+): Promise<LogHead> {
+  const previous = await store.head(commonsId);
+  const expectedSize = previous?.size ?? 0;
+  const records = makeRecords(commonsId, expectedSize, bodies);
+  const head = headAfter(commonsId, previous, records);
+  await store.append({ commonsId, expectedSize, records, head, docs });
+  return head;
+}
+
+async function expectConflict(promise: Promise<unknown>, code: StoreConflictError['code']): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected StoreConflictError ${code}`).toBeInstanceOf(StoreConflictError);
+  expect((error as StoreConflictError).code).toBe(code);
+}
+
+async function expectPlainError(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  expect(error).not.toBeInstanceOf(StoreConflictError);
+  expect((error as Error).message).toMatch(message);
+}
+
+// Bodies that an encoder could be tempted to normalise: each must come back byte for byte.
+const AWKWARD_BODIES = [
+  '{"b":1,"a":2}',
+  '{ "spaced" : [ 1 , 2 ] }',
+  '{"n":1.0,"m":1e3,"z":-0}',
+  '{"text":"h\u00e9llo w\u00f6rld \u4e2d\u6587 \u05e9\u05dc\u05d5\u05dd"}',
+  '{"emoji":"\u{1F5F3}\uFE0F \u{1F469}\u{1F3FD}\u200D\u{1F91D}\u200D\u{1F469}\u{1F3FB}"}',
+  '{"combining":"e\u0301 vs \u00e9","separators":"\u2028\u2029"}',
+  JSON.stringify({ escapes: 'quote " backslash \\ newline \n tab \t cr \r', ctrl: '\u0001\u001f' }),
+  '{"escaped":"\\u00e9 \\ud83d\\uddf3 \\u0000 \\n \\" \\\\"}',
+  `{"sql":"'); DROP TABLE records; --","array":"{\\"a\\",\\"b\\"}","braces":"{}[]()"}`,
+  'not json at all: \\ " \' ` $1 %s ${x}',
+  '',
+  JSON.stringify({ long: 'x\u00e9\u{1F600}'.repeat(20_000) }),
+];
+
+/** Registers the contract tests for one Store implementation. */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    const opened: Store[] = [];
+    let store: Store;
+    const run = randomBytes(4).toString('hex');
+    let counter = 0;
+    /** A name no other test uses. */
+    const fresh = (label: string) => `${label}-${run}-${++counter}`;
+
+    const openStore = async (): Promise<Store> => {
+      const s = await open();
+      opened.push(s);
+      await s.migrate();
+      return s;
+    };
+
+    beforeAll(async () => {
+      store = await openStore();
+    });
+
+    afterAll(async () => {
+      for (const s of opened) await s.close();
+    });
+
+    describe('log', () => {
+      it('a commons without a log has no head and no records', async () => {
+        const c = fresh('empty');
+        expect(await store.head(c)).toBeNull();
+        expect(await store.readRecords(c)).toEqual([]);
+        expect(await store.listCommonsIds()).not.toContain(c);
+      });
+
+      it('append creates the log, moves the head and returns the records in order', async () => {
+        const c = fresh('create');
+        const records = makeRecords(c, 0, ['{"i":0}', '{"i":1}', '{"i":2}'], 'commons.created');
+        const head = headAfter(c, null, records);
+        await store.append({ commonsId: c, expectedSize: 0, records, head, docs: [] });
+        expect(await store.head(c)).toEqual(head);
+        expect(await store.readRecords(c)).toEqual(records);
+        expect(await store.listCommonsIds()).toContain(c);
+
+        const more = makeRecords(c, 3, ['{"i":3}', '{"i":4}']);
+        const head2 = headAfter(c, head, more);
+        await store.append({ commonsId: c, expectedSize: 3, records: more, head: head2, docs: [] });
+        expect(await store.head(c)).toEqual(head2);
+        expect(await store.readRecords(c)).toEqual([...records, ...more]);
+      });
+
+      it('readRecords honours fromSeq and limit', async () => {
+        const c = fresh('range');
+        const all: StoredRecord[] = [];
+        for (const batch of [[0, 1, 2], [3], [4, 5, 6, 7, 8, 9]]) {
+          const before = all.length;
+          await appendBodies(
+            store,
+            c,
+            batch.map((i) => `{"i":${i}}`),
+          );
+          all.push(...(await store.readRecords(c, before)));
+        }
+        expect(all.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect((await store.readRecords(c, 4)).map((r) => r.seq)).toEqual([4, 5, 6, 7, 8, 9]);
+        expect((await store.readRecords(c, 4, 3)).map((r) => r.seq)).toEqual([4, 5, 6]);
+        expect((await store.readRecords(c, 0, 1)).map((r) => r.seq)).toEqual([0]);
+        expect((await store.readRecords(c, 8, 100)).map((r) => r.seq)).toEqual([8, 9]);
+        expect(await store.readRecords(c, 0, 0)).toEqual([]);
+        expect(await store.readRecords(c, 10)).toEqual([]);
+        expect(await store.readRecords(c, 1000, 5)).toEqual([]);
+        expect(await store.readRecords(c, undefined, 2)).toEqual(all.slice(0, 2));
+        expect(await store.readRecords(c)).toEqual(all);
+      });
+
+      it('record bodies, types and times come back byte-identical', async () => {
+        const c = fresh('bytes');
+        const records = AWKWARD_BODIES.map((body, seq) => ({
+          commonsId: c,
+          seq,
+          type: ['t\u00e9st.\u{1F5F3}', 'a"b', "it's"][seq % 3],
+          at: `2025-06-0${(seq % 9) + 1}T12:34:56.789+02:00`,
+          hash: sha256(body),
+          body,
+        }));
+        await store.append({
+          commonsId: c,
+          expectedSize: 0,
+          records,
+          head: headAfter(c, null, records),
+          docs: [],
+        });
+        // Read through a second store too, so no cache can answer.
+        for (const s of [store, await openStore()]) {
+          const read = await s.readRecords(c);
+          expect(read).toHaveLength(AWKWARD_BODIES.length);
+          read.forEach((record, i) => {
+            expect(record).toEqual(records[i]);
+            expect(Buffer.from(record.body, 'utf8').equals(Buffer.from(AWKWARD_BODIES[i], 'utf8'))).toBe(
+              true,
+            );
+            expect(sha256(record.body)).toBe(record.hash);
+          });
+        }
+      });
+
+      it('the head keeps the Merkle frontier and the checkpoint as given; an append may add no records', async () => {
+        const c = fresh('checkpoint');
+        const head = await appendBodies(store, c, ['{"a":1}', '{"a":2}']);
+        expect((await store.head(c))?.checkpoint).toBeNull();
+        const checkpoint = {
+          commons: c,
+          size: 2,
+          root: 'ab'.repeat(32),
+          time: '2025-01-01T00:00:00Z',
+          signature: 'c2ln\u00e9',
+          keyId: 'key-1',
+        };
+        const signed: LogHead = { ...head, merkle: ['01'.repeat(32), 'fe'.repeat(32)], checkpoint };
+        await store.append({ commonsId: c, expectedSize: 2, records: [], head: signed, docs: [] });
+        expect(await store.head(c)).toEqual(signed);
+        expect(await store.readRecords(c)).toHaveLength(2);
+      });
+
+      it('listCommonsIds lists every commons with a log, oldest first', async () => {
+        const ids = [fresh('zz-order'), fresh('aa-order'), fresh('MM-order')];
+        for (const c of ids) await appendBodies(store, c, ['{}']);
+        // A commons whose only append failed has no log.
+        const failed = fresh('failed');
+        const records = makeRecords(failed, 5, ['{}']);
+        const ahead: LogHead = { commonsId: failed, size: 5, hash: ZERO_HASH, merkle: [], checkpoint: null };
+        await expectConflict(
+          store.append({
+            commonsId: failed,
+            expectedSize: 5,
+            records,
+            head: headAfter(failed, ahead, records),
+            docs: [],
+          }),
+          'log_conflict',
+        );
+        const listed = await store.listCommonsIds();
+        expect(listed.filter((id) => ids.includes(id))).toEqual(ids);
+        expect(listed).not.toContain(failed);
+        expect(new Set(listed).size).toBe(listed.length);
+      });
+    });
+
+    describe('conflicts and atomicity', () => {
+      it('a stale writer gets log_conflict and writes nothing: records, head and docs unchanged', async () => {
+        const c = fresh('stale');
+        await appendBodies(store, c, ['{"n":0}', '{"n":1}'], [{ kind: 'state', id: 'x', body: { v: 1 } }]);
+        const staleHead = await store.head(c);
+        // Another writer moves the log on.
+        const winnerHead = await appendBodies(
+          store,
+          c,
+          ['{"n":"winner"}'],
+          [{ kind: 'state', id: 'x', body: { v: 2 } }],
+        );
+        const recordsBefore = await store.readRecords(c);
+
+        const staleRecords = makeRecords(c, 2, ['{"n":"stale"}', '{"n":"stale2"}']);
+        await expectConflict(
+          store.append({
+            commonsId: c,
+            expectedSize: 2,
+            records: staleRecords,
+            head: headAfter(c, staleHead, staleRecords),
+            docs: [
+              { kind: 'state', id: 'x', body: { v: 99 } },
+              { kind: 'state', id: 'y', body: { v: 99 } },
+            ],
+          }),
+          'log_conflict',
+        );
+        expect(await store.head(c)).toEqual(winnerHead);
+        expect(await store.readRecords(c)).toEqual(recordsBefore);
+        expect(await store.getDoc(c, 'state', 'x')).toEqual({ v: 2 });
+        expect(await store.getDoc(c, 'state', 'y')).toBeNull();
+      });
+
+      it('an expectedSize ahead of the log is a conflict too', async () => {
+        const c = fresh('ahead');
+        const head = await appendBodies(store, c, ['{}', '{}', '{}']);
+        const records = makeRecords(c, 5, ['{}']);
+        const ahead: LogHead = { ...head, size: 5 };
+        await expectConflict(
+          store.append({
+            commonsId: c,
+            expectedSize: 5,
+            records,
+            head: headAfter(c, ahead, records),
+            docs: [],
+          }),
+          'log_conflict',
+        );
+        expect(await store.head(c)).toEqual(head);
+        expect(await store.readRecords(c)).toHaveLength(3);
+      });
+
+      it('a new log must start at size 0', async () => {
+        const c = fresh('new-at-1');
+        const records = makeRecords(c, 1, ['{}']);
+        const head = headAfter(
+          c,
+          { commonsId: c, size: 1, hash: ZERO_HASH, merkle: [], checkpoint: null },
+          records,
+        );
+        await expectConflict(
+          store.append({
+            commonsId: c,
+            expectedSize: 1,
+            records,
+            head,
+            docs: [{ kind: 'k', id: 'i', body: 1 }],
+          }),
+          'log_conflict',
+        );
+        expect(await store.head(c)).toBeNull();
+        expect(await store.readRecords(c)).toEqual([]);
+        expect(await store.getDoc(c, 'k', 'i')).toBeNull();
+        expect(await store.listCommonsIds()).not.toContain(c);
+      });
+
+      it('two writers creating the same log: one wins, the other gets log_conflict', async () => {
+        const c = fresh('twin');
+        const other = await openStore();
+        const attempt = (s: Store, who: string) => {
+          const records = makeRecords(c, 0, [`{"who":"${who}"}`]);
+          return s.append({
+            commonsId: c,
+            expectedSize: 0,
+            records,
+            head: headAfter(c, null, records),
+            docs: [{ kind: 'who', id: 'w', body: who }],
+          });
+        };
+        const results = await Promise.allSettled([attempt(store, 'a'), attempt(other, 'b')]);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        expect(lost.reason).toBeInstanceOf(StoreConflictError);
+        expect((lost.reason as StoreConflictError).code).toBe('log_conflict');
+        const records = await store.readRecords(c);
+        expect(records).toHaveLength(1);
+        const winner = results[0].status === 'fulfilled' ? 'a' : 'b';
+        expect(records[0].body).toBe(`{"who":"${winner}"}`);
+        expect(await store.getDoc(c, 'who', 'w')).toBe(winner);
+      });
+
+      it('malformed appends are rejected with a plain Error before anything is written', async () => {
+        const c = fresh('malformed');
+        const head = await appendBodies(store, c, ['{}']);
+        const good = makeRecords(c, 1, ['{"a":1}', '{"a":2}']);
+        const next = headAfter(c, head, good);
+        const cases: [string, Parameters<Store['append']>[0], RegExp][] = [
+          [
+            'gap in seq',
+            {
+              commonsId: c,
+              expectedSize: 1,
+              records: [good[0], { ...good[1], seq: 3 }],
+              head: next,
+              docs: [],
+            },
+            /contiguous/,
+          ],
+          [
+            'seq not at expectedSize',
+            {
+              commonsId: c,
+              expectedSize: 1,
+              records: makeRecords(c, 2, ['{}']),
+              head: { ...next, size: 2 },
+              docs: [],
+            },
+            /contiguous/,
+          ],
+          [
+            'record of another commons',
+            {
+              commonsId: c,
+              expectedSize: 1,
+              records: [good[0], { ...good[1], commonsId: 'other' }],
+              head: next,
+              docs: [],
+            },
+            /belongs/,
+          ],
+          [
+            'head of another commons',
+            { commonsId: c, expectedSize: 1, records: good, head: { ...next, commonsId: 'other' }, docs: [] },
+            /head belongs/,
+          ],
+          [
+            'head size wrong',
+            { commonsId: c, expectedSize: 1, records: good, head: { ...next, size: 4 }, docs: [] },
+            /head size/,
+          ],
+          [
+            'head hash not the last hash',
+            { commonsId: c, expectedSize: 1, records: good, head: { ...next, hash: ZERO_HASH }, docs: [] },
+            /hash/,
+          ],
+          [
+            'negative expectedSize',
+            { commonsId: c, expectedSize: -1, records: [], head: { ...head, size: -1 }, docs: [] },
+            /expectedSize/,
+          ],
+        ];
+        for (const [label, input, message] of cases) {
+          await expectPlainError(
+            store.append({ ...input, docs: [{ kind: 'k', id: label, body: 1 }] }),
+            message,
+          );
+        }
+        expect(await store.head(c)).toEqual(head);
+        expect(await store.readRecords(c)).toHaveLength(1);
+        expect(await store.listDocs(c, 'k')).toEqual([]);
+      });
+
+      it('doc changes and records are rolled back when the append fails inside the transaction', async () => {
+        const c = fresh('rollback');
+        const head = await appendBodies(store, c, ['{"n":0}'], [{ kind: 'state', id: 'a', body: { v: 1 } }]);
+        const circular: Record<string, unknown> = { name: 'loop' };
+        circular.self = circular;
+        const records = makeRecords(c, 1, ['{"n":1}', '{"n":2}']);
+        const failing = store.append({
+          commonsId: c,
+          expectedSize: 1,
+          records,
+          head: headAfter(c, head, records),
+          docs: [
+            { kind: 'state', id: 'a', body: { v: 2 } },
+            { kind: 'state', id: 'b', body: { v: 2 } },
+            { kind: 'state', id: 'c', body: circular },
+          ],
+        });
+        const error = await failing.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(Error);
+        expect(error).not.toBeInstanceOf(StoreConflictError);
+        expect(await store.head(c)).toEqual(head);
+        expect(await store.readRecords(c)).toHaveLength(1);
+        expect(await store.getDoc(c, 'state', 'a')).toEqual({ v: 1 });
+        expect(await store.getDoc(c, 'state', 'b')).toBeNull();
+        // The store is still usable, and the same append without the bad doc succeeds.
+        await store.append({
+          commonsId: c,
+          expectedSize: 1,
+          records,
+          head: headAfter(c, head, records),
+          docs: [{ kind: 'state', id: 'a', body: { v: 2 } }],
+        });
+        expect(await store.readRecords(c)).toHaveLength(3);
+        expect(await store.getDoc(c, 'state', 'a')).toEqual({ v: 2 });
+      });
+
+      it('20 concurrent appenders, each reading the head and retrying on conflict, leave a gapless unforked log', async () => {
+        const c = fresh('race');
+        const stores = [store, await openStore()];
+        const WRITERS = 20;
+        const APPENDS = 3;
+        let conflicts = 0;
+        const writer = async (w: number) => {
+          const s = stores[w % stores.length];
+          for (let n = 0; n < APPENDS; n++) {
+            for (let attempt = 0; ; attempt++) {
+              if (attempt > 500) throw new Error(`writer ${w} never got its append ${n} in`);
+              const previous = await s.head(c);
+              const expectedSize = previous?.size ?? 0;
+              // Each record names the hash it follows, so a fork would show as a broken chain.
+              const bodies: string[] = [];
+              let prev = previous?.hash ?? ZERO_HASH;
+              for (let k = 0; k < 1 + (w % 2); k++) {
+                const body = JSON.stringify({ writer: w, n, k, prev });
+                bodies.push(body);
+                prev = sha256(body);
+              }
+              const records = makeRecords(c, expectedSize, bodies);
+              const head = headAfter(c, previous, records);
+              try {
+                await s.append({
+                  commonsId: c,
+                  expectedSize,
+                  records,
+                  head,
+                  docs: [
+                    { kind: 'counter', id: 'size', body: { size: head.size } },
+                    { kind: 'writer', id: String(w).padStart(2, '0'), body: { appends: n + 1 } },
+                  ],
+                });
+                break;
+              } catch (error) {
+                if (error instanceof StoreConflictError && error.code === 'log_conflict') {
+                  conflicts++;
+                  continue;
+                }
+                throw error;
+              }
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+
+        const expected = Array.from({ length: WRITERS }, (_, w) => APPENDS * (1 + (w % 2))).reduce(
+          (a, b) => a + b,
+          0,
+        );
+        const records = await store.readRecords(c);
+        expect(records.map((r) => r.seq)).toEqual(Array.from({ length: expected }, (_, i) => i));
+        let prev = ZERO_HASH;
+        for (const record of records) {
+          const body = JSON.parse(record.body) as { prev: string };
+          expect(body.prev, `record ${record.seq} does not follow record ${record.seq - 1}`).toBe(prev);
+          expect(sha256(record.body)).toBe(record.hash);
+          prev = record.hash;
+        }
+        const head = await store.head(c);
+        expect(head?.size).toBe(expected);
+        expect(head?.hash).toBe(prev);
+        expect(await store.getDoc(c, 'counter', 'size')).toEqual({ size: expected });
+        const writers = await store.listDocs(c, 'writer');
+        expect(writers).toHaveLength(WRITERS);
+        for (const doc of writers) expect(doc.body).toEqual({ appends: APPENDS });
+        // The race must really have happened for this test to mean anything.
+        expect(conflicts).toBeGreaterThan(0);
+      });
+    });
+
+    describe('documents', () => {
+      it('upsert, replace and delete; a missing doc is null', async () => {
+        const c = fresh('docs');
+        expect(await store.getDoc(c, 'proposal', 'p1')).toBeNull();
+        await appendBodies(
+          store,
+          c,
+          ['{}'],
+          [
+            { kind: 'proposal', id: 'p1', body: { title: 'One', votes: [1, 2] } },
+            { kind: 'proposal', id: 'p2', body: { title: 'Two' } },
+          ],
+        );
+        expect(await store.getDoc(c, 'proposal', 'p1')).toEqual({ title: 'One', votes: [1, 2] });
+        expect(await store.getDoc(c, 'member', 'p1')).toBeNull();
+        await appendBodies(
+          store,
+          c,
+          ['{}'],
+          [
+            { kind: 'proposal', id: 'p1', body: { title: 'One, amended' } },
+            { kind: 'proposal', id: 'p2', body: null },
+            { kind: 'proposal', id: 'never-existed', body: null },
+          ],
+        );
+        expect(await store.getDoc(c, 'proposal', 'p1')).toEqual({ title: 'One, amended' });
+        expect(await store.getDoc(c, 'proposal', 'p2')).toBeNull();
+        expect((await store.listDocs(c, 'proposal')).map((d) => d.id)).toEqual(['p1']);
+      });
+
+      it('within one append, the last change to a document wins', async () => {
+        const c = fresh('last-wins');
+        await appendBodies(store, c, ['{}'], [{ kind: 'k', id: 'gone', body: 1 }]);
+        await appendBodies(
+          store,
+          c,
+          ['{}'],
+          [
+            { kind: 'k', id: 'x', body: 1 },
+            { kind: 'k', id: 'x', body: null },
+            { kind: 'k', id: 'y', body: 1 },
+            { kind: 'k', id: 'y', body: 2 },
+            { kind: 'k', id: 'gone', body: null },
+            { kind: 'k', id: 'back', body: null },
+            { kind: 'k', id: 'back', body: 'here' },
+            { kind: 'other', id: 'y', body: 3 },
+          ],
+        );
+        expect(await store.listDocs(c, 'k')).toEqual([
+          { commonsId: c, kind: 'k', id: 'back', body: 'here' },
+          { commonsId: c, kind: 'k', id: 'y', body: 2 },
+        ]);
+        expect(await store.getDoc(c, 'other', 'y')).toBe(3);
+      });
+
+      it('bodies round-trip as JSON values', async () => {
+        const c = fresh('json');
+        const bodies: Record<string, unknown> = {
+          object: { nested: { deep: [1, { a: null }] }, empty: {}, list: [], t: true, f: false },
+          numbers: { int: 42, neg: -7, float: 0.1, big: 2 ** 53 - 1, tiny: 1e-300, exp: 6.02e23 },
+          strings: {
+            s: 'quote " backslash \\ \u00e9 \u{1F5F3} \u2028 tab\t',
+            sql: "'); DROP TABLE docs; --",
+          },
+          array: [1, 'two', null, [3]],
+          string: 'just a string',
+          number: 7,
+          boolean: false,
+        };
+        await appendBodies(
+          store,
+          c,
+          ['{}'],
+          Object.entries(bodies).map(([id, body]) => ({ kind: 'json', id, body })),
+        );
+        for (const [id, body] of Object.entries(bodies))
+          expect(await store.getDoc(c, 'json', id)).toEqual(body);
+      });
+
+      it('listDocs filters by commons and kind and orders by id in code-point order', async () => {
+        const c = fresh('list');
+        const other = fresh('list-other');
+        const ids = ['b', 'B', 'a', 'a-1', '10', '9', '_', '\u00e9', 'Z'];
+        await appendBodies(
+          store,
+          c,
+          ['{}'],
+          [...ids.map((id) => ({ kind: 'item', id, body: { id } })), { kind: 'not-item', id: 'a', body: {} }],
+        );
+        await appendBodies(store, other, ['{}'], [{ kind: 'item', id: 'a', body: { other: true } }]);
+        const listed = await store.listDocs(c, 'item');
+        expect(listed.map((d) => d.id)).toEqual([...ids].sort());
+        for (const doc of listed)
+          expect(doc).toEqual({ commonsId: c, kind: 'item', id: doc.id, body: { id: doc.id } });
+        expect(await store.listDocs(c, 'nothing')).toEqual([]);
+      });
+
+      it('listDocsOfKind spans every commons, ordered by commons then id', async () => {
+        const kind = fresh('directory');
+        const [c1, c2] = [fresh('B-dir'), fresh('A-dir')];
+        await appendBodies(
+          store,
+          c1,
+          ['{}'],
+          [
+            { kind, id: 'z', body: 1 },
+            { kind, id: 'a', body: 2 },
+            { kind: 'unrelated', id: 'a', body: 0 },
+          ],
+        );
+        await appendBodies(store, c2, ['{}'], [{ kind, id: 'm', body: 3 }]);
+        const expected = [
+          { commonsId: c1, kind, id: 'a', body: 2 },
+          { commonsId: c1, kind, id: 'z', body: 1 },
+          { commonsId: c2, kind, id: 'm', body: 3 },
+        ].sort((x, y) =>
+          x.commonsId < y.commonsId ? -1 : x.commonsId > y.commonsId ? 1 : x.id < y.id ? -1 : 1,
+        );
+        expect(await store.listDocsOfKind(kind)).toEqual(expected);
+        expect(await store.listDocsOfKind(fresh('no-such-kind'))).toEqual([]);
+      });
+    });
+
+    describe('accounts', () => {
+      const account = (label: string, email: string) => ({
+        id: fresh(label),
+        email,
+        displayName: `Ad\u00e9la \u{1F600} "${label}"`,
+        passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+        createdAt: '2025-01-01T00:00:00.000Z',
+      });
+
+      it('creates, gets, finds by email case-insensitively and counts', async () => {
+        const before = await store.countAccounts();
+        const email = `${fresh('Mixed.Case')}@Example.ORG`;
+        const a = account('acct', email);
+        await store.createAccount(a);
+        expect(await store.countAccounts()).toBe(before + 1);
+        expect(await store.getAccount(a.id)).toEqual(a);
+        expect(await store.getAccount(fresh('nobody'))).toBeNull();
+        expect(await store.findAccountByEmail(email)).toEqual(a);
+        expect(await store.findAccountByEmail(email.toLowerCase())).toEqual(a);
+        expect(await store.findAccountByEmail(email.toUpperCase())).toEqual(a);
+        expect(await store.findAccountByEmail(`x${email}`)).toBeNull();
+      });
+
+      it('a second account with the same email in any case is email_taken; a reused id is duplicate', async () => {
+        const email = `${fresh('taken')}@example.org`;
+        const first = account('first', email);
+        await store.createAccount(first);
+        const count = await store.countAccounts();
+        await expectConflict(store.createAccount(account('second', email.toUpperCase())), 'email_taken');
+        await expectConflict(store.createAccount(account('third', email)), 'email_taken');
+        await expectConflict(
+          store.createAccount({ ...account('x', `${fresh('other')}@example.org`), id: first.id }),
+          'duplicate',
+        );
+        expect(await store.countAccounts()).toBe(count);
+        expect(await store.findAccountByEmail(email)).toEqual(first);
+      });
+
+      it('concurrent sign-ups with one email: exactly one succeeds', async () => {
+        const other = await openStore();
+        const email = `${fresh('race')}@example.org`;
+        const results = await Promise.allSettled(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 ? other : store).createAccount(account(`racer${i}`, i % 3 ? email : email.toUpperCase())),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') {
+            expect(r.reason).toBeInstanceOf(StoreConflictError);
+            expect((r.reason as StoreConflictError).code).toBe('email_taken');
+          }
+        }
+      });
+    });
+
+    describe('sessions and API tokens', () => {
+      const newAccount = async () => {
+        const id = fresh('holder');
+        await store.createAccount({
+          id,
+          email: `${id}@example.org`,
+          displayName: id,
+          passwordHash: 'h',
+          createdAt: '2025-01-01T00:00:00Z',
+        });
+        return id;
+      };
+
+      it('sessions are created, read and deleted', async () => {
+        const accountId = await newAccount();
+        const session = {
+          tokenHash: sha256(fresh('session')),
+          accountId,
+          csrfToken: 'csrf-\u00e9',
+          createdAt: '2025-01-01T00:00:00Z',
+          expiresAt: '2025-02-01T00:00:00Z',
+        };
+        await store.createSession(session);
+        expect(await store.getSession(session.tokenHash)).toEqual(session);
+        expect(await store.getSession(sha256('nope'))).toBeNull();
+        await expectConflict(store.createSession(session), 'duplicate');
+        await store.deleteSession(session.tokenHash);
+        expect(await store.getSession(session.tokenHash)).toBeNull();
+        await store.deleteSession(session.tokenHash);
+      });
+
+      it('API tokens are listed per account in creation order and deleted only by their owner', async () => {
+        const owner = await newAccount();
+        const stranger = await newAccount();
+        const token = (name: string, createdAt: string) => ({
+          id: fresh('tok'),
+          accountId: owner,
+          name,
+          tokenHash: sha256(fresh('secret')),
+          createdAt,
+        });
+        const later = token('later', '2025-03-01T00:00:00Z');
+        const earlier = token('earlier \u{1F511}', '2025-02-01T00:00:00Z');
+        await store.createApiToken(later);
+        await store.createApiToken(earlier);
+        await store.createApiToken({ ...token('theirs', '2025-01-01T00:00:00Z'), accountId: stranger });
+        expect(await store.getApiTokenByHash(later.tokenHash)).toEqual(later);
+        expect(await store.getApiTokenByHash(sha256('nope'))).toBeNull();
+        expect(await store.listApiTokens(owner)).toEqual([earlier, later]);
+        expect(await store.listApiTokens(fresh('nobody'))).toEqual([]);
+        await expectConflict(store.createApiToken({ ...later, id: fresh('tok') }), 'duplicate');
+        await expectConflict(store.createApiToken({ ...later, tokenHash: sha256(fresh('s')) }), 'duplicate');
+
+        expect(await store.deleteApiToken(later.id, stranger)).toBe(false);
+        expect(await store.getApiTokenByHash(later.tokenHash)).toEqual(later);
+        expect(await store.deleteApiToken(later.id, owner)).toBe(true);
+        expect(await store.getApiTokenByHash(later.tokenHash)).toBeNull();
+        expect(await store.deleteApiToken(later.id, owner)).toBe(false);
+        expect(await store.listApiTokens(owner)).toEqual([earlier]);
+      });
+    });
+
+    describe('persistence', () => {
+      it('a store closed and opened again keeps everything; migrate is idempotent', async () => {
+        const first = await openStore();
+        const c = fresh('persist');
+        const records = makeRecords(c, 0, AWKWARD_BODIES.slice(0, 6));
+        const checkpoint = {
+          commons: c,
+          size: 6,
+          root: 'cd'.repeat(32),
+          time: '2025-01-01T00:00:00Z',
+          signature: 'sig',
+          keyId: 'k',
+        };
+        const head = headAfter(c, null, records, checkpoint);
+        await first.append({
+          commonsId: c,
+          expectedSize: 0,
+          records,
+          head,
+          docs: [{ kind: 'commons', id: c, body: { name: 'Gr\u00fcn' } }],
+        });
+        const accountId = fresh('persist-acct');
+        const account = {
+          id: accountId,
+          email: `${accountId}@Example.org`,
+          displayName: 'P',
+          passwordHash: 'h',
+          createdAt: '2025-01-01T00:00:00Z',
+        };
+        await first.createAccount(account);
+        const session = {
+          tokenHash: sha256(fresh('ps')),
+          accountId,
+          csrfToken: 'c',
+          createdAt: '2025-01-01T00:00:00Z',
+          expiresAt: '2025-01-02T00:00:00Z',
+        };
+        await first.createSession(session);
+        const token = {
+          id: fresh('pt'),
+          accountId,
+          name: 'cli',
+          tokenHash: sha256(fresh('pt')),
+          createdAt: '2025-01-01T00:00:00Z',
+        };
+        await first.createApiToken(token);
+        await first.close();
+        await first.close();
+
+        const again = await openStore();
+        await again.migrate();
+        expect(await again.head(c)).toEqual(head);
+        expect(await again.readRecords(c)).toEqual(records);
+        expect(await again.listCommonsIds()).toContain(c);
+        expect(await again.getDoc(c, 'commons', c)).toEqual({ name: 'Gr\u00fcn' });
+        expect(await again.listDocsOfKind('commons')).toContainEqual({
+          commonsId: c,
+          kind: 'commons',
+          id: c,
+          body: { name: 'Gr\u00fcn' },
+        });
+        expect(await again.findAccountByEmail(account.email.toLowerCase())).toEqual(account);
+        expect(await again.getSession(session.tokenHash)).toEqual(session);
+        expect(await again.listApiTokens(accountId)).toEqual([token]);
+        // The reopened store carries on the same log.
+        await appendBodies(again, c, ['{"after":"reopen"}']);
+        expect(await store.readRecords(c, 6)).toHaveLength(1);
+      });
+    });
+  });
+}
