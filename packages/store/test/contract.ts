@@ -99,6 +99,8 @@ const AWKWARD_BODIES = [
   '{"escaped":"\\u00e9 \\ud83d\\uddf3 \\u0000 \\n \\" \\\\"}',
   `{"sql":"'); DROP TABLE records; --","array":"{\\"a\\",\\"b\\"}","braces":"{}[]()"}`,
   'not json at all: \\ " \' ` $1 %s ${x}',
+  'NULL',
+  '"NULL"',
   '',
   JSON.stringify({ long: 'x\u00e9\u{1F600}'.repeat(20_000) }),
 ];
