@@ -7,3 +7,4 @@ export * from './readers/csv';
 export * from './readers/rctab';
 export * from './readers/blt';
 export * from './scottish-stv';
+export * from './readers/ballots-json';

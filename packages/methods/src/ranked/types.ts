@@ -26,3 +26,17 @@ export class RankedInputError extends Error {
     this.name = 'RankedInputError';
   }
 }
+
+/** The line of a JSON.parse error: from "position N" or from the excerpt V8 quotes ("...text" is not valid JSON). */
+export function jsonErrorLine(text: string, error: unknown): number | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message);
+  if (position) return text.slice(0, Number(position[1])).split('\n').length;
+  const excerpt = /"(?:\.\.\.)?([\s\S]*?)(?:\.\.\.)?" is not valid JSON/.exec(message);
+  if (excerpt && excerpt[1]) {
+    const at = text.indexOf(excerpt[1]);
+    if (at >= 0) return text.slice(0, at + excerpt[1].length).split('\n').length;
+  }
+  if (/Unexpected end of JSON input/.test(message)) return text.split('\n').length;
+  return undefined;
+}

@@ -8,7 +8,7 @@ import {
   type RcvContest,
   type RctabRules,
 } from '../rctab';
-import { RankedInputError } from '../types';
+import { RankedInputError, jsonErrorLine } from '../types';
 import { parseCsv } from './csv';
 
 /** One `cvrFileSources` entry of an RCTab config (the fields we use). */
@@ -48,9 +48,7 @@ export function parseRctabConfig(text: string, file?: string): RctabConfig {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec(String(e));
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new RankedInputError(file, line, `not valid JSON (${(e as Error).message})`);
+    throw new RankedInputError(file, jsonErrorLine(text, e), `not valid JSON (${(e as Error).message})`);
   }
   const fail = (key: string, problem: string): never => {
     throw new RankedInputError(file, lineOf(text, key), problem);
@@ -194,7 +192,7 @@ export function parseCdfCvrs(text: string, file: string, source: RctabCvrSource,
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new RankedInputError(file, undefined, `not valid JSON (${(e as Error).message})`);
+    throw new RankedInputError(file, jsonErrorLine(text, e), `not valid JSON (${(e as Error).message})`);
   }
   const candidateNames = new Map<string, string>();
   const selectionToCandidate = new Map<string, string>();
