@@ -1,0 +1,41 @@
+// Public surface of the tamper-evident log: canonical JSON, records, RFC 6962 Merkle trees, checkpoints, verification.
+export { canonicalJson } from './canonical-json';
+export {
+  GENESIS_PREV,
+  chainRecords,
+  decodeRecord,
+  encodeRecord,
+  isIsoTime,
+  recordHash,
+  recordLeafHash,
+  validateRecord,
+  type ChainedRecord,
+  type LogEventInput,
+  type LogRecord,
+} from './record';
+export {
+  CompactMerkleTree,
+  consistencyProof,
+  emptyRoot,
+  fromHex,
+  hashChildren,
+  hashLeaf,
+  inclusionProof,
+  merkleRoot,
+  rootFromInclusionProof,
+  toHex,
+  verifyConsistency,
+  verifyInclusion,
+  type CompactTreeState,
+} from './merkle';
+export {
+  checkpointMessage,
+  generateSigningKey,
+  keyIdOf,
+  signCheckpoint,
+  verifyCheckpoint,
+  type Checkpoint,
+  type SignedCheckpoint,
+  type SigningKeyPair,
+} from './checkpoint';
+export { verifyLog, type LogVerification, type StoredRecord, type VerifyLogOptions } from './verify';

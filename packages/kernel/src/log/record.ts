@@ -1,0 +1,131 @@
+/**
+ * The log record: one event of a commons, committing to the record before it. A record's body is its canonical
+ * JSON; its hash is SHA-256 of the body's UTF-8 bytes; its Merkle leaf is hashLeaf of the same bytes.
+ */
+import { hash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import { hashLeaf } from './merkle';
+
+/** `prev` of the first record (seq 0): 64 zeros. */
+export const GENESIS_PREV = '0'.repeat(64);
+
+/** One record of a commons' log, version 1. */
+export interface LogRecord {
+  v: 1;
+  commons: string;
+  seq: number;
+  /** Hex SHA-256 of the previous record's canonical encoding, or GENESIS_PREV for seq 0. */
+  prev: string;
+  /** ISO 8601 / RFC 3339 time of the event. */
+  at: string;
+  actor: string | null;
+  type: string;
+  data: unknown;
+}
+
+/** An event to be chained into the log. */
+export interface LogEventInput {
+  type: string;
+  data: unknown;
+  actor: string | null;
+  at: string;
+}
+
+/** A record with its canonical body and hash, ready to be stored. */
+export interface ChainedRecord {
+  record: LogRecord;
+  body: string;
+  hash: string;
+}
+
+const RECORD_KEYS = ['actor', 'at', 'commons', 'data', 'prev', 'seq', 'type', 'v'];
+const HEX_HASH = /^[0-9a-f]{64}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether a string is an RFC 3339 date-time (the form Date.prototype.toISOString writes). */
+export function isIsoTime(s: unknown): s is string {
+  return typeof s === 'string' && ISO_TIME.test(s) && Number.isFinite(Date.parse(s));
+}
+
+/** Throws a clear error unless `r` is a well-formed version 1 log record. */
+export function validateRecord(r: unknown): asserts r is LogRecord {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new Error('log record: not a JSON object');
+  const obj = r as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  const missing = RECORD_KEYS.filter((k) => !(k in obj));
+  if (missing.length > 0) throw new Error(`log record: missing field(s) ${missing.join(', ')}`);
+  const extra = keys.filter((k) => !RECORD_KEYS.includes(k));
+  if (extra.length > 0) throw new Error(`log record: unknown field(s) ${extra.join(', ')}`);
+  const seqText = Number.isSafeInteger(obj.seq) ? ` (seq ${String(obj.seq)})` : '';
+  const bad = (what: string): never => {
+    throw new Error(`log record${seqText}: ${what}`);
+  };
+  if (obj.v !== 1) bad(`unsupported version ${JSON.stringify(obj.v)}`);
+  if (typeof obj.commons !== 'string' || obj.commons === '') bad('commons must be a non-empty string');
+  if (typeof obj.seq !== 'number' || !Number.isSafeInteger(obj.seq) || obj.seq < 0) {
+    bad(`seq must be a non-negative integer, got ${JSON.stringify(obj.seq)}`);
+  }
+  if (typeof obj.prev !== 'string' || !HEX_HASH.test(obj.prev)) bad('prev must be 64 lower-case hex digits');
+  if (!isIsoTime(obj.at)) bad(`at must be an ISO 8601 date-time, got ${JSON.stringify(obj.at)}`);
+  if (obj.actor !== null && typeof obj.actor !== 'string') bad('actor must be a string or null');
+  if (typeof obj.type !== 'string' || obj.type === '') bad('type must be a non-empty string');
+  if (obj.data === undefined) bad('data is missing');
+}
+
+/** The canonical encoding of a record (its body); throws if the record is malformed or its data is not JSON. */
+export function encodeRecord(r: LogRecord): string {
+  validateRecord(r);
+  const { v, commons, seq, prev, at, actor, type, data } = r;
+  return canonicalJson({ v, commons, seq, prev, at, actor, type, data });
+}
+
+/** Hex SHA-256 of the UTF-8 bytes of an encoded record: what the next record's `prev` holds. */
+export function recordHash(encoded: string): string {
+  return hash('sha256', encoded, 'hex');
+}
+
+/** The record's Merkle leaf hash: hashLeaf of the UTF-8 bytes of its encoding. */
+export function recordLeafHash(encoded: string): Uint8Array {
+  return hashLeaf(Buffer.from(encoded, 'utf8'));
+}
+
+/** Chains events after the head (its hash, or GENESIS_PREV, and the next seq): the records, bodies and hashes to append. */
+export function chainRecords(
+  commons: string,
+  prevHash: string,
+  nextSeq: number,
+  events: readonly LogEventInput[],
+): ChainedRecord[] {
+  if (typeof commons !== 'string' || commons === '') throw new Error('chainRecords: commons must be a non-empty string');
+  if (!Number.isSafeInteger(nextSeq) || nextSeq < 0) throw new Error(`chainRecords: invalid next seq ${String(nextSeq)}`);
+  if (typeof prevHash !== 'string' || !HEX_HASH.test(prevHash)) {
+    throw new Error('chainRecords: head hash must be 64 lower-case hex digits');
+  }
+  if ((nextSeq === 0) !== (prevHash === GENESIS_PREV)) {
+    throw new Error(`chainRecords: seq 0 and only seq 0 follows ${GENESIS_PREV.slice(0, 8)}… (got seq ${nextSeq})`);
+  }
+  const out: ChainedRecord[] = [];
+  let prev = prevHash;
+  let seq = nextSeq;
+  for (const e of events) {
+    const record: LogRecord = { v: 1, commons, seq, prev, at: e.at, actor: e.actor, type: e.type, data: e.data };
+    const body = encodeRecord(record);
+    const h = recordHash(body);
+    out.push({ record, body, hash: h });
+    prev = h;
+    seq++;
+  }
+  return out;
+}
+
+/** Parses and validates a stored body; throws a clear error if it is not JSON or not a well-formed record. */
+export function decodeRecord(body: string): LogRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    throw new Error(`log record: body is not valid JSON (${(e as Error).message})`);
+  }
+  validateRecord(parsed);
+  return parsed;
+}
