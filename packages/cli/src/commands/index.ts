@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
-import { registerTally } from './tally';
+import { registerAdmin } from './admin';
+import { registerExport } from './export';
 import { registerOpinionMap } from './opinion-map';
+import { registerServe } from './serve';
+import { registerTally } from './tally';
+import { registerVerify } from './verify';
 
 /** Every subcommand of `peergov`, registered explicitly (never discovered). */
 export function registerCommands(program: Command): void {
+  registerServe(program);
+  registerVerify(program);
+  registerExport(program);
+  registerAdmin(program);
   registerTally(program);
   registerOpinionMap(program);
 }

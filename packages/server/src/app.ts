@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { checkCsrf } from './auth';
+import type { AppContext } from './context';
+import { ApiError, sendProblem } from './problems';
+import { authRoutes } from './routes/auth';
+import { commonsRoutes } from './routes/commons';
+import { logRoutes } from './routes/log';
+import { platformRoutes } from './routes/platform';
+import { ProblemSchema } from './schemas';
+
+/** Builds the HTTP application on a context: plugins, the auth hooks, every route and the web app. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: ctx.config.logLevel ?? 'info' },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: {
+      // Unknown fields are errors, not silently dropped; types are not coerced.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, discriminator: true, allErrors: false },
+    },
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.addSchema(ProblemSchema);
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'peergov API',
+        version: '0.1.0',
+        description:
+          'Peer governance: commons decide under their own constitution. Errors are application/problem+json with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'peergov_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.decorateRequest('caller', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.caller = { account: null, via: null, csrfToken: null, sessionHash: null };
+    if (request.url.startsWith('/api/v1/')) request.caller = await ctx.auth.identify(request);
+  });
+  app.addHook('preHandler', async (request) => checkCsrf(request));
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  platformRoutes(app, ctx);
+  authRoutes(app, ctx);
+  commonsRoutes(app, ctx);
+  logRoutes(app, ctx);
+
+  const dist = ctx.config.webDist;
+  const hasWeb = !!dist && existsSync(join(dist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: 'index.html' });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && hasWeb && !request.url.startsWith('/api/')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    sendProblem(new ApiError(404, 'not_found', `There is nothing at ${request.method} ${request.url.split('?')[0]}.`), request, reply);
+  });
+  return app;
+}

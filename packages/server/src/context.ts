@@ -1,0 +1,42 @@
+import { openStore, type Store } from '@peergov/store';
+import { AuthService } from './auth';
+import { CommonsService } from './commons-service';
+import { loadSigningKeys, type SigningKeys } from './keys';
+
+export interface ServerConfig {
+  /** Where the SQLite file (unless databaseUrl is set) and the signing key live. */
+  dataDir: string;
+  /** postgres://... to run on PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema (tests use one per run). */
+  databaseSchema?: string;
+  port: number;
+  host?: string;
+  /** Seed a demo commons on an empty database. */
+  demo?: boolean;
+  /** Folder with the built web app; not served when missing. */
+  webDist?: string;
+  logLevel?: string;
+  /** How often due proposals are closed, in ms (0: never, e.g. in tests that close by hand). */
+  closeIntervalMs?: number;
+  /** Mark cookies Secure (behind HTTPS). */
+  secureCookies?: boolean;
+  /** Sign-in attempts allowed per minute per address and email. */
+  signInPerMinute?: number;
+}
+
+/** The composition root: picks the store from configuration and builds the services on it. */
+export interface AppContext {
+  config: ServerConfig;
+  store: Store;
+  keys: SigningKeys;
+  auth: AuthService;
+  commons: CommonsService;
+}
+
+export async function createContext(config: ServerConfig): Promise<AppContext> {
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  await store.migrate();
+  const keys = loadSigningKeys(config.dataDir);
+  return { config, store, keys, auth: new AuthService(store), commons: new CommonsService(store, keys) };
+}

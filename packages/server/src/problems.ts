@@ -1,0 +1,110 @@
+import { DomainError, type DomainErrorCode } from '@peergov/kernel';
+import { StoreConflictError } from '@peergov/store';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** An error the API reports as it is: a status, a stable code and a sentence for a person. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+// Every domain code's HTTP status, in one place.
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  commons_exists: 409,
+  commons_not_found: 404,
+  not_a_member: 403,
+  already_member: 409,
+  already_applied: 409,
+  member_not_found: 404,
+  role_not_found: 404,
+  role_exists: 409,
+  already_holder: 409,
+  not_a_holder: 409,
+  unknown_class: 422,
+  proposal_not_found: 404,
+  proposal_exists: 409,
+  proposal_closed: 409,
+  proposal_still_open: 409,
+  not_in_electorate: 403,
+  not_proposer: 403,
+  comment_not_found: 404,
+  invalid_action: 422,
+  invalid_procedure: 422,
+  invalid_input: 400,
+  last_member: 409,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Sign in required',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  422: 'Cannot be done',
+  429: 'Too many requests',
+  500: 'Internal error',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+}
+
+/** Maps any error to a problem: the only place errors become HTTP. */
+export function toProblem(error: unknown): Problem {
+  const make = (status: number, code: string, detail: string): Problem => ({
+    type: `https://peergov.org/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+  });
+  if (error instanceof ApiError) return make(error.status, error.code, error.message);
+  if (error instanceof DomainError) return make(DOMAIN_STATUS[error.code] ?? 400, error.code, error.message);
+  if (error instanceof StoreConflictError) {
+    if (error.code === 'email_taken') return make(409, 'email_taken', 'An account with this email already exists.');
+    return make(409, 'conflict', 'Someone else changed this at the same moment; please try again.');
+  }
+  const fe = error as FastifyError & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string };
+  if (fe && Array.isArray(fe.validation)) {
+    const v = fe.validation[0];
+    const where = `${fe.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
+    let detail = `${where} ${v.message ?? 'is invalid'}`;
+    if (v.params && 'additionalProperty' in v.params) detail = `${where} has an unknown field "${String(v.params.additionalProperty)}"`;
+    if (v.params && 'allowedValues' in v.params) detail += `: ${(v.params.allowedValues as unknown[]).join(', ')}`;
+    return make(400, 'invalid_request', detail);
+  }
+  if (fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe instanceof SyntaxError && fe.statusCode === 400)) {
+    return make(400, 'malformed_json', `The request body is not valid JSON: ${fe.message}`);
+  }
+  if (fe?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return make(400, 'malformed_json', 'The request body is empty but JSON was declared.');
+  }
+  if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return make(413, 'payload_too_large', 'The request body is too large.');
+  if (fe?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return make(415, 'unsupported_media_type', 'Send the request body as application/json.');
+  }
+  if (fe?.statusCode === 429) return make(429, 'rate_limited', 'Too many attempts; wait a minute and try again.');
+  if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return make(fe.statusCode, 'bad_request', fe.message);
+  }
+  return make(500, 'internal', 'Something went wrong on our side; it has been logged.');
+}
+
+/** Fastify error handler sending problem+json. */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = toProblem(error);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  void reply.status(problem.status).type('application/problem+json').send(problem);
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context';
+import { LogService } from '../log-service';
+import { ApiError } from '../problems';
+import { CommonsParams, errorResponses, LogQuery, ProofQuery, SeqParams } from '../schemas';
+
+/** The transparent log: records, verification, signed checkpoints and inclusion proofs. */
+export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const tags = ['log'];
+  const logs = new LogService(ctx.store, ctx.keys.publicKey);
+  const exists = async (id: string) => {
+    const head = await ctx.store.head(id);
+    if (!head) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
+    return head;
+  };
+
+  app.get('/api/v1/commons/:id/log', { schema: { tags, summary: "The commons' log, oldest first", params: CommonsParams, querystring: LogQuery, response: errorResponses } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const q = req.query as { from?: string; limit?: string };
+    const head = await exists(id);
+    const limit = Math.min(Number(q.limit ?? 100), 1000);
+    return { size: head.size, records: await logs.read(id, Number(q.from ?? 0), limit) };
+  });
+
+  app.get('/api/v1/commons/:id/log/verify', { schema: { tags, summary: 'Recompute hashes, chain and Merkle root; check the signed checkpoint', params: CommonsParams, response: errorResponses } }, async (req) => {
+    const { id } = req.params as { id: string };
+    await exists(id);
+    return logs.verify(id);
+  });
+
+  app.get('/api/v1/commons/:id/log/checkpoint', { schema: { tags, summary: 'The latest signed checkpoint and the public key', params: CommonsParams, response: errorResponses } }, async (req) => {
+    const head = await exists((req.params as { id: string }).id);
+    const cp = head.checkpoint!;
+    return {
+      checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
+      signature: cp.signature,
+      keyId: cp.keyId,
+      publicKey: ctx.keys.publicKeyPem,
+    };
+  });
+
+  app.get('/api/v1/commons/:id/log/proof/:seq', { schema: { tags, summary: 'Inclusion proof of one record', params: SeqParams, querystring: ProofQuery, response: errorResponses } }, async (req) => {
+    const { id, seq } = req.params as { id: string; seq: string };
+    const q = req.query as { size?: string };
+    await exists(id);
+    const proof = await logs.proof(id, Number(seq), q.size === undefined ? undefined : Number(q.size));
+    if (!proof) throw new ApiError(404, 'record_not_found', `There is no record ${seq} in a log of that size.`);
+    return proof;
+  });
+}

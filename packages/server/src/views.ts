@@ -1,0 +1,92 @@
+import { describeConstitution, describeProcedure, type CommonsState, type Proposal } from '@peergov/kernel';
+
+/** The commons as the API shows it (to a given account, or to anyone). */
+export function commonsView(state: CommonsState, accountId: string | null) {
+  const core = state.core;
+  const rolesOf = (id: string) =>
+    Object.values(core.roles)
+      .filter((r) => r.holders.some((h) => h.accountId === id))
+      .map((r) => r.id);
+  const name = (id: string) => core.members[id]?.displayName ?? id;
+  const me = accountId ? core.members[accountId] : undefined;
+  return {
+    id: core.id,
+    name: core.name,
+    purpose: core.purpose,
+    charter: core.charter,
+    template: core.template,
+    createdAt: core.createdAt,
+    classes: core.classes,
+    members: Object.values(core.members)
+      .filter((m) => m.status === 'member' || m.status === 'applicant')
+      .map((m) => ({ ...m, roles: rolesOf(m.accountId) })),
+    roles: Object.values(core.roles).map((r) => ({
+      ...r,
+      holders: r.holders.map((h) => ({ ...h, displayName: name(h.accountId) })),
+    })),
+    constitution: {
+      version: core.constitution.version,
+      adoptedAt: core.constitution.adoptedAt,
+      adoptedBy: core.constitution.adoptedBy,
+      rules: core.constitution.rules,
+      text: describeConstitution(core),
+    },
+    history: core.history.map((c) => ({ version: c.version, adoptedAt: c.adoptedAt, adoptedBy: c.adoptedBy })),
+    me: me
+      ? { accountId: me.accountId, status: me.status, classes: me.classes, roles: rolesOf(me.accountId) }
+      : null,
+  };
+}
+
+/** A list entry for the directory of commons. */
+export function commonsSummary(state: CommonsState) {
+  const core = state.core;
+  return {
+    id: core.id,
+    name: core.name,
+    purpose: core.purpose,
+    template: core.template,
+    memberCount: Object.values(core.members).filter((m) => m.status === 'member').length,
+    openProposals: Object.values(state.proposals).filter((p) => p.status === 'open').length,
+    createdAt: core.createdAt,
+  };
+}
+
+/** A proposal in a list. */
+export function proposalSummary(state: CommonsState, p: Proposal) {
+  return {
+    id: p.id,
+    title: p.title,
+    kind: p.action.kind,
+    proposer: { accountId: p.proposer, displayName: state.core.members[p.proposer]?.displayName ?? p.proposer },
+    openedAt: p.openedAt,
+    closesAt: p.closesAt,
+    status: p.status,
+    passed: p.outcome?.passed ?? null,
+    positionCount: p.positionCount,
+    commentCount: p.commentCount,
+    procedure: p.procedure,
+  };
+}
+
+/** A proposal with its positions, discussion and decision. */
+export function proposalView(state: CommonsState, p: Proposal, accountId: string | null, now: string) {
+  const name = (id: string) => state.core.members[id]?.displayName ?? id;
+  const positions = Object.values(state.positions[p.id] ?? {});
+  const mine = accountId ? state.positions[p.id]?.[accountId] : undefined;
+  const member = accountId ? state.core.members[accountId] : undefined;
+  return {
+    ...p,
+    proposer: { accountId: p.proposer, displayName: name(p.proposer) },
+    electorate: p.electorate.length,
+    procedureText: describeProcedure(p.procedure),
+    positions: positions.map((x) => ({ ...x, displayName: name(x.accountId) })),
+    comments: (state.comments[p.id] ?? []).map((c) => ({ ...c, displayName: name(c.accountId) })),
+    myPosition: mine ? { stance: mine.stance, reason: mine.reason } : null,
+    canTakePosition:
+      p.status === 'open' &&
+      now < p.closesAt &&
+      member?.status === 'member' &&
+      (p.electorate.includes(accountId!) || p.procedure.type === 'role'),
+  };
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp, createContext, type AppContext } from '../src/index';
+import { pgTestUrl } from '../../store/test/pg-available';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A real app on a fresh SQLite file or a fresh PostgreSQL schema. */
+export async function testApp(kind: 'sqlite' | 'postgres', extra: Record<string, unknown> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'peergov-api-'));
+  const schema = `t_api_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const ctx = await createContext({
+    dataDir,
+    port: 0,
+    logLevel: 'silent',
+    closeIntervalMs: 0,
+    ...(kind === 'postgres' ? { databaseUrl: pgTestUrl, databaseSchema: schema } : {}),
+    ...extra,
+  });
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    dataDir,
+    async close() {
+      await app.close();
+      await ctx.store.close();
+      if (kind === 'postgres') {
+        const c = new pg.Client({ connectionString: pgTestUrl });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A signed-in person: their cookie and CSRF token, with helpers to call the API. */
+export class Person {
+  cookie = '';
+  csrf = '';
+  id = '';
+  constructor(
+    private readonly app: FastifyInstance,
+    readonly email: string,
+    readonly name: string,
+  ) {}
+
+  async signUp(): Promise<this> {
+    const r = await this.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { email: this.email, password: 'correct horse battery', displayName: this.name },
+    });
+    if (r.statusCode !== 201) throw new Error(`signup failed: ${r.body}`);
+    this.cookie = String(r.headers['set-cookie']).split(';')[0];
+    this.csrf = r.json().csrfToken;
+    this.id = r.json().account.id;
+    return this;
+  }
+
+  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+    return this.app.inject({
+      method,
+      url,
+      headers: { cookie: this.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': this.csrf }) },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+  }
+}
