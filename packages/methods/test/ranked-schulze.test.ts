@@ -64,3 +64,33 @@ describe('Schulze: Markus Schulze\'s examples (Condorcet PHP transcription)', ()
     expect(r.explanation.join('\n')).toMatch(/A beats B 3 to 0/);
   });
 });
+
+describe('pairwise matrix', () => {
+  it('equals the naive count on random truncated ballots with ties', async () => {
+    const { packRankedBallots, pairwiseMatrix } = await import('@peergov/methods/ranked');
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const names = ['A', 'B', 'C', 'D', 'E', 'F'];
+    const ballots = Array.from({ length: 300 }, () => {
+      const order = [...names].sort(() => random() - 0.5).slice(0, Math.floor(random() * 7));
+      const ranking: string[][] = [];
+      for (const name of order) {
+        if (ranking.length > 0 && random() < 0.3) ranking[ranking.length - 1].push(name);
+        else ranking.push([name]);
+      }
+      return { ranking, count: 1 + Math.floor(random() * 3) };
+    });
+    const d = pairwiseMatrix(packRankedBallots({ candidates: names, ballots }));
+    const level = (ranking: string[][], name: string) => {
+      const g = ranking.findIndex((group) => group.includes(name));
+      return g < 0 ? Infinity : g;
+    };
+    names.forEach((x, i) =>
+      names.forEach((y, j) => {
+        if (i === j) return;
+        const naive = ballots.reduce((sum, b) => sum + (level(b.ranking, x) < level(b.ranking, y) ? b.count : 0), 0);
+        expect(d[i * names.length + j], `${x}>${y}`).toBe(naive);
+      }),
+    );
+  });
+});
