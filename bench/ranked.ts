@@ -36,7 +36,13 @@ function factionOrders(candidates: number, factions: number, random: () => numbe
 }
 
 /** Fills `out` with one voter's ranking (a perturbed faction order, truncated); returns its length. */
-function voter(orders: Int32Array[], candidates: number, random: () => number, out: Int32Array, maxLength: number): number {
+function voter(
+  orders: Int32Array[],
+  candidates: number,
+  random: () => number,
+  out: Int32Array,
+  maxLength: number,
+): number {
   const order = orders[Math.floor(random() * orders.length)];
   out.set(order);
   for (let s = 0; s < 3; s++) {
@@ -51,7 +57,9 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 function memory(label: string): void {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  console.log(`  memory after ${label}: rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, typed arrays ${mb(m.arrayBuffers)}`);
+  console.log(
+    `  memory after ${label}: rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, typed arrays ${mb(m.arrayBuffers)}`,
+  );
 }
 
 function time<T>(label: string, f: () => T): T {
@@ -92,7 +100,9 @@ console.log(`Schulze: 100 candidates, ${BALLOTS.toLocaleString('en')} ballots`);
   };
   console.log(`  ${at.toLocaleString('en')} ranked names (mean ${(at / BALLOTS).toFixed(1)} per ballot)`);
   time('pairwise matrix, 1M unaggregated truncated ballots', () => pairwiseMatrix(packed));
-  const result = time('schulze total (matrix + strongest paths + ranking), winning', () => schulze(packed, 'winning'));
+  const result = time('schulze total (matrix + strongest paths + ranking), winning', () =>
+    schulze(packed, 'winning'),
+  );
   time('schulze total, margin', () => schulze(packed, 'margin'));
   time('schulze total, ratio (exact fractions)', () => schulze(packed, 'ratio'));
   console.log(`  winner ${result.winners.join(', ')}`);
@@ -174,9 +184,15 @@ console.log(`\nIRV (RCTab rules): 20 candidates, ${BALLOTS.toLocaleString('en')}
   const contest = { candidates: names.map((name) => ({ name })), cvrs: packed };
   const result = time('tabulate, 1M unaggregated CVRs', () => tabulateRctab(contest, defaultRctabRules));
   console.log(`  ${result.rounds.length} rounds, winner ${result.winners.join(', ')}`);
-  time('tabulate with batch elimination', () => tabulateRctab(contest, { ...defaultRctabRules, batchElimination: true }));
+  time('tabulate with batch elimination', () =>
+    tabulateRctab(contest, { ...defaultRctabRules, batchElimination: true }),
+  );
   const stv = time('multi-winner STV (5 seats, fractional transfers)', () =>
-    tabulateRctab(contest, { ...defaultRctabRules, numberOfWinners: 5, winnerElectionMode: 'multiWinnerAllowMultipleWinnersPerRound' }),
+    tabulateRctab(contest, {
+      ...defaultRctabRules,
+      numberOfWinners: 5,
+      winnerElectionMode: 'multiWinnerAllowMultipleWinnersPerRound',
+    }),
   );
   console.log(`  STV: ${stv.rounds.length} rounds, elected ${stv.winners.join(', ')}`);
   memory('IRV');

@@ -51,14 +51,24 @@ describe('peergov tally: ranked methods', () => {
   });
 
   it('irv on an RCTab config reads its CVRs', async () => {
-    const config = join(fixtures, 'rcv', 'test_set_0_skipped_first_choice', 'test_set_0_skipped_first_choice_config.json');
+    const config = join(
+      fixtures,
+      'rcv',
+      'test_set_0_skipped_first_choice',
+      'test_set_0_skipped_first_choice_config.json',
+    );
     const json = (await method('irv').run(config, {}, noProgress)).json as any;
     expect(json.winners).toEqual(['Candidate B Name']);
     expect(json.rounds).toHaveLength(3);
   });
 
   it('stv on an RCTab config prints {"elected": [...]}', async () => {
-    const config = join(fixtures, 'rcv', 'test_set_multi_winner_fractional_threshold', 'test_set_multi_winner_fractional_threshold_config.json');
+    const config = join(
+      fixtures,
+      'rcv',
+      'test_set_multi_winner_fractional_threshold',
+      'test_set_multi_winner_fractional_threshold_config.json',
+    );
     const json = (await method('stv').run(config, {}, noProgress)).json as any;
     expect([...json.elected].sort()).toEqual(['Candidate A Name', 'Candidate B Name', 'Candidate C Name']);
     expect(json.rounds[1].threshold).toBe('7.2501');
@@ -68,7 +78,12 @@ describe('peergov tally: ranked methods', () => {
     const blt = join(fixtures, 'stv', 'blt', 'scotland', 'Anderston-City-2007.blt');
     const out = await method('scottish-stv').run(blt, {}, noProgress);
     const json = out.json as any;
-    expect([...json.elected].sort()).toEqual(['Craig MacKay', 'Gordon Matheson', 'Nina Baker', 'Philip Braat']);
+    expect([...json.elected].sort()).toEqual([
+      'Craig MacKay',
+      'Gordon Matheson',
+      'Nina Baker',
+      'Philip Braat',
+    ]);
     expect(json.quota).toBe('1381.00000');
     expect(out.text).toMatch(/quota 1381\.00000/);
   });
@@ -80,17 +95,33 @@ describe('peergov tally: ranked methods', () => {
   });
 
   it('a malformed file gets an error naming file, line and problem, never a result', async () => {
-    const bad = write('bad.json', '{\n  "candidates": ["A", "B"],\n  "ballots": [\n    {"ranking": [["A"]]},\n    {"ranking": [["Z"]]}\n  ]\n}\n');
-    await expect(method('irv').run(bad, {}, noProgress)).rejects.toThrow(`${bad}:5: ballot 2: unknown candidate "Z"`);
+    const bad = write(
+      'bad.json',
+      '{\n  "candidates": ["A", "B"],\n  "ballots": [\n    {"ranking": [["A"]]},\n    {"ranking": [["Z"]]}\n  ]\n}\n',
+    );
+    await expect(method('irv').run(bad, {}, noProgress)).rejects.toThrow(
+      `${bad}:5: ballot 2: unknown candidate "Z"`,
+    );
     const badBlt = write('bad.blt', '2 1\n1 1 2 0\n1 1 7 0\n0\n"A"\n"B"\n');
-    await expect(method('scottish-stv').run(badBlt, {}, noProgress)).rejects.toThrow(`${badBlt}:3: "7" is not a candidate number from 1 to 2`);
+    await expect(method('scottish-stv').run(badBlt, {}, noProgress)).rejects.toThrow(
+      `${badBlt}:3: "7" is not a candidate number from 1 to 2`,
+    );
     const broken = write('broken.json', '{"candidates": ["A"],\n "ballots": [}');
-    await expect(method('schulze').run(broken, {}, noProgress)).rejects.toThrow(/broken\.json:2: not valid JSON/);
-    await expect(method('irv').run(join(dir, 'missing.json'), {}, noProgress)).rejects.toThrow(/missing\.json: cannot read the file/);
+    await expect(method('schulze').run(broken, {}, noProgress)).rejects.toThrow(
+      /broken\.json:2: not valid JSON/,
+    );
+    await expect(method('irv').run(join(dir, 'missing.json'), {}, noProgress)).rejects.toThrow(
+      /missing\.json: cannot read the file/,
+    );
   });
 
   it('irv refuses a multi-seat contest', async () => {
-    const config = join(fixtures, 'rcv', 'test_set_multi_winner_whole_threshold', 'test_set_multi_winner_whole_threshold_config.json');
+    const config = join(
+      fixtures,
+      'rcv',
+      'test_set_multi_winner_whole_threshold',
+      'test_set_multi_winner_whole_threshold_config.json',
+    );
     await expect(method('irv').run(config, {}, noProgress)).rejects.toThrow(/use --method stv/);
   });
 });

@@ -15,7 +15,9 @@ interface Example {
   }[];
 }
 
-const examples: Example[] = JSON.parse(readFileSync(fixture('schulze', 'schulze-examples.json'), 'utf8')).examples;
+const examples: Example[] = JSON.parse(
+  readFileSync(fixture('schulze', 'schulze-examples.json'), 'utf8'),
+).examples;
 
 const asSets = (ranking: string[][]) => ranking.map((group) => [...group].sort());
 const rational = (v: number | string): [bigint, bigint] => {
@@ -28,12 +30,15 @@ const sameRational = (a: number | string, b: number | string) => {
   return an * bd === bn * ad;
 };
 
-describe('Schulze: Markus Schulze\'s examples (Condorcet PHP transcription)', () => {
+describe("Schulze: Markus Schulze's examples (Condorcet PHP transcription)", () => {
   it('has all 20 elections', () => expect(examples).toHaveLength(20));
   for (const example of examples) {
     for (const expected of example.expected) {
       it(`${example.id} (${expected.variant})`, () => {
-        const result = schulze({ candidates: example.candidates, ballots: example.ballots }, expected.variant);
+        const result = schulze(
+          { candidates: example.candidates, ballots: example.ballots },
+          expected.variant,
+        );
         if (expected.winners) expect([...result.winners].sort()).toEqual([...expected.winners].sort());
         if (expected.ranking) expect(asSets(result.ranking)).toEqual(asSets(expected.ranking));
         if (expected.strongestPaths) {
@@ -55,11 +60,21 @@ describe('Schulze: Markus Schulze\'s examples (Condorcet PHP transcription)', ()
     expect(schulze(election, 'winning').winners).toEqual(['D']);
   });
   it('rejects unknown and repeated candidates', () => {
-    expect(() => schulze({ candidates: ['A', 'B'], ballots: [{ ranking: [['A'], ['Z']] }] })).toThrow(/unknown candidate "Z"/);
-    expect(() => schulze({ candidates: ['A', 'B'], ballots: [{ ranking: [['A'], ['A']] }] })).toThrow(/ranked twice/);
+    expect(() => schulze({ candidates: ['A', 'B'], ballots: [{ ranking: [['A'], ['Z']] }] })).toThrow(
+      /unknown candidate "Z"/,
+    );
+    expect(() => schulze({ candidates: ['A', 'B'], ballots: [{ ranking: [['A'], ['A']] }] })).toThrow(
+      /ranked twice/,
+    );
   });
   it('explains the pairwise contests and the ranking', () => {
-    const r = schulze({ candidates: ['A', 'B', 'C'], ballots: [{ ranking: [['A'], ['B']], count: 3 }, { ranking: [['C']], count: 2 }] });
+    const r = schulze({
+      candidates: ['A', 'B', 'C'],
+      ballots: [
+        { ranking: [['A'], ['B']], count: 3 },
+        { ranking: [['C']], count: 2 },
+      ],
+    });
     expect(r.ranking).toEqual([['A'], ['B'], ['C']]);
     expect(r.explanation.join('\n')).toMatch(/A beats B 3 to 0/);
   });
@@ -69,7 +84,7 @@ describe('pairwise matrix', () => {
   it('equals the naive count on random truncated ballots with ties', async () => {
     const { packRankedBallots, pairwiseMatrix } = await import('@peergov/methods/ranked');
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const names = ['A', 'B', 'C', 'D', 'E', 'F'];
     const ballots = Array.from({ length: 300 }, () => {
       const order = [...names].sort(() => random() - 0.5).slice(0, Math.floor(random() * 7));
@@ -88,7 +103,10 @@ describe('pairwise matrix', () => {
     names.forEach((x, i) =>
       names.forEach((y, j) => {
         if (i === j) return;
-        const naive = ballots.reduce((sum, b) => sum + (level(b.ranking, x) < level(b.ranking, y) ? b.count : 0), 0);
+        const naive = ballots.reduce(
+          (sum, b) => sum + (level(b.ranking, x) < level(b.ranking, y) ? b.count : 0),
+          0,
+        );
         expect(d[i * names.length + j], `${x}>${y}`).toBe(naive);
       }),
     );

@@ -27,11 +27,14 @@ describe('Scottish STV: Glasgow 2007 wards against Droop v0.11 (rule scotland, f
       expect(result.stages.length, 'number of stages').toBe(refStages.length);
       refStages.forEach((action: any, i: number) => {
         const stage = result.stages[i];
-        const votes = Object.fromEntries(Object.entries(action.cstate).map(([cid, s]: [string, any]) => [name(cid), s.vote]));
+        const votes = Object.fromEntries(
+          Object.entries(action.cstate).map(([cid, s]: [string, any]) => [name(cid), s.vote]),
+        );
         expect(stage.votes, `stage ${i} (${action.msg}) votes`).toEqual(votes);
         expect(stage.nonTransferable, `stage ${i} non-transferable`).toBe(action.nt_votes);
         const total = BigInt(ref.nballots) * 100000n;
-        const residual = total - BigInt(action.votes.replace('.', '')) - BigInt(action.nt_votes.replace('.', ''));
+        const residual =
+          total - BigInt(action.votes.replace('.', '')) - BigInt(action.nt_votes.replace('.', ''));
         const residualStr = `${residual / 100000n}.${String(residual % 100000n).padStart(5, '0')}`;
         expect(stage.residual, `stage ${i} residual`).toBe(residualStr);
       });
@@ -54,9 +57,15 @@ describe('BLT reader', () => {
     expect(e.title).toBe('Title');
   });
   it('names the file, line and problem', () => {
-    expect(() => parseBlt('2 1\n1 1 2 0\n1 3 0\n0\n"A"\n"B"\n', 'x.blt')).toThrow('x.blt:3: "3" is not a candidate number from 1 to 2');
-    expect(() => parseBlt('2 1\n1 1 2\n0\n"A"\n"B"\n', 'x.blt')).toThrow('x.blt:2: a ballot line must end with 0');
-    expect(() => parseBlt('2 1\n1 1 2 0\n"A"\n"B"\n', 'x.blt')).toThrow(/x\.blt:\d+: .*bad ballot weight|never end/);
+    expect(() => parseBlt('2 1\n1 1 2 0\n1 3 0\n0\n"A"\n"B"\n', 'x.blt')).toThrow(
+      'x.blt:3: "3" is not a candidate number from 1 to 2',
+    );
+    expect(() => parseBlt('2 1\n1 1 2\n0\n"A"\n"B"\n', 'x.blt')).toThrow(
+      'x.blt:2: a ballot line must end with 0',
+    );
+    expect(() => parseBlt('2 1\n1 1 2 0\n"A"\n"B"\n', 'x.blt')).toThrow(
+      /x\.blt:\d+: .*bad ballot weight|never end/,
+    );
     expect(() => parseBlt('2 1\n1 1 2 0\n0\n"A"\n', 'x.blt')).toThrow('2 candidate names expected');
   });
 });

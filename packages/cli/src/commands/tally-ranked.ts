@@ -28,7 +28,11 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new RankedInputError(file, undefined, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new RankedInputError(
+      file,
+      undefined,
+      `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -46,8 +50,14 @@ function readInput(file: string, allowed: Input['kind'][]): Input {
     input = { kind: 'ballots', election: parseRankedBallotsJson(text, file) };
   }
   if (!allowed.includes(input.kind)) {
-    const what = { blt: 'a BLT file', rctab: 'an RCTab contest config', ballots: 'a JSON ballot file' }[input.kind];
-    throw new RankedInputError(file, undefined, `${what} cannot be counted by this method (it reads ${allowed.join(', ')})`);
+    const what = { blt: 'a BLT file', rctab: 'an RCTab contest config', ballots: 'a JSON ballot file' }[
+      input.kind
+    ];
+    throw new RankedInputError(
+      file,
+      undefined,
+      `${what} cannot be counted by this method (it reads ${allowed.join(', ')})`,
+    );
   }
   return input;
 }
@@ -60,7 +70,9 @@ function bltToElection(e: BltElection): RankedElection {
     title: e.title,
     ballots: e.ballots.map((b) => ({
       count: b.weight,
-      ranking: b.ranking.map((g) => g.filter((c) => !withdrawn.has(c)).map((c) => e.candidates[c])).filter((g) => g.length > 0),
+      ranking: b.ranking
+        .map((g) => g.filter((c) => !withdrawn.has(c)).map((c) => e.candidates[c]))
+        .filter((g) => g.length > 0),
     })),
   };
 }
@@ -68,7 +80,8 @@ function bltToElection(e: BltElection): RankedElection {
 function positiveInt(value: unknown, option: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} must be a positive integer, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${option} must be a positive integer, not ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -83,20 +96,31 @@ function rulesFor(seats: number, options: Record<string, unknown>): RctabRules {
   };
   if (options.rcvTiebreak !== undefined) rules.tiebreakMode = String(options.rcvTiebreak) as TiebreakMode;
   if (options.rcvSeed !== undefined) rules.randomSeed = BigInt(String(options.rcvSeed));
-  if (options.rcvOvervote !== undefined) rules.overvoteRule = String(options.rcvOvervote) as RctabRules['overvoteRule'];
+  if (options.rcvOvervote !== undefined)
+    rules.overvoteRule = String(options.rcvOvervote) as RctabRules['overvoteRule'];
   if (options.rcvBatchElimination) rules.batchElimination = true;
   return rules;
 }
 
-function contestFrom(input: Input, options: Record<string, unknown>, defaultSeats: number): { contest: RcvContest; rules: RctabRules } {
+function contestFrom(
+  input: Input,
+  options: Record<string, unknown>,
+  defaultSeats: number,
+): { contest: RcvContest; rules: RctabRules } {
   if (input.kind === 'rctab') {
     const seats = positiveInt(options.stvSeats, '--stv-seats');
-    return { contest: input.contest, rules: seats ? { ...input.rules, numberOfWinners: seats } : input.rules };
+    return {
+      contest: input.contest,
+      rules: seats ? { ...input.rules, numberOfWinners: seats } : input.rules,
+    };
   }
   const election = input.kind === 'blt' ? bltToElection(input.election) : input.election;
   const seats = positiveInt(options.stvSeats, '--stv-seats') ?? election.seats ?? defaultSeats;
   return {
-    contest: { candidates: election.candidates.map((name) => ({ name })), cvrs: rankedBallotsToCvrs(election) },
+    contest: {
+      candidates: election.candidates.map((name) => ({ name })),
+      cvrs: rankedBallotsToCvrs(election),
+    },
     rules: rulesFor(seats, options),
   };
 }
@@ -107,17 +131,28 @@ function roundsText(result: RcvResult): string[] {
       .sort((a, b) => Number(b[1]) - Number(a[1]))
       .map(([c, v]) => `${c} ${v}`)
       .join(', ');
-    const actions = r.tallyResults.map((a) => (a.elected ? `elected ${a.elected}` : `eliminated ${a.eliminated}`)).join('; ');
+    const actions = r.tallyResults
+      .map((a) => (a.elected ? `elected ${a.elected}` : `eliminated ${a.eliminated}`))
+      .join('; ');
     return `  round ${r.round} (threshold ${r.threshold}): ${tally}${actions ? ` -> ${actions}` : ''}`;
   });
 }
 
 const sharedRcvOptions = (command: import('commander').Command) => {
   command
-    .option('--rcv-tiebreak <mode>', 'irv/stv on JSON or BLT input: useCandidateOrder, random, generatePermutation, previousRoundCountsThenRandom')
+    .option(
+      '--rcv-tiebreak <mode>',
+      'irv/stv on JSON or BLT input: useCandidateOrder, random, generatePermutation, previousRoundCountsThenRandom',
+    )
     .option('--rcv-seed <n>', 'irv/stv: seed of the random tie-break (Java Random, as RCTab)')
-    .option('--rcv-overvote <rule>', 'irv/stv: exhaustImmediately, alwaysSkipToNextRank or exhaustIfMultipleContinuing')
-    .option('--rcv-batch-elimination', 'irv: eliminate together all candidates who could not overtake the next one');
+    .option(
+      '--rcv-overvote <rule>',
+      'irv/stv: exhaustImmediately, alwaysSkipToNextRank or exhaustIfMultipleContinuing',
+    )
+    .option(
+      '--rcv-batch-elimination',
+      'irv: eliminate together all candidates who could not overtake the next one',
+    );
 };
 
 /** The ranked counting methods for `peergov tally`: schulze, irv, stv and scottish-stv. */
@@ -126,14 +161,21 @@ export const rankedTallyMethods: TallyMethod[] = [
     name: 'schulze',
     summary: 'Schulze method (winning, margin or ratio); reads our JSON ballots or a BLT file',
     options: (command) => {
-      command.option('--schulze-variant <variant>', 'schulze link strength: winning (default), margin or ratio');
+      command.option(
+        '--schulze-variant <variant>',
+        'schulze link strength: winning (default), margin or ratio',
+      );
     },
     run: async (file, options, progress): Promise<TallyOutput> => {
       const variant = (options.schulzeVariant ?? 'winning') as SchulzeVariant;
-      if (!['winning', 'margin', 'ratio'].includes(variant)) throw new Error(`--schulze-variant must be winning, margin or ratio`);
+      if (!['winning', 'margin', 'ratio'].includes(variant))
+        throw new Error(`--schulze-variant must be winning, margin or ratio`);
       progress(0, 2, 'reading');
       const input = readInput(file, ['ballots', 'blt']);
-      const election = input.kind === 'blt' ? bltToElection(input.election) : (input as { election: RankedElection }).election;
+      const election =
+        input.kind === 'blt'
+          ? bltToElection(input.election)
+          : (input as { election: RankedElection }).election;
       progress(1, 2, 'counting');
       const result = schulze(election, variant);
       progress(2, 2);
@@ -161,26 +203,47 @@ export const rankedTallyMethods: TallyMethod[] = [
   },
   {
     name: 'irv',
-    summary: 'instant-runoff as RCTab counts it; reads an RCTab config (with its CVRs), our JSON ballots or a BLT file',
+    summary:
+      'instant-runoff as RCTab counts it; reads an RCTab config (with its CVRs), our JSON ballots or a BLT file',
     options: sharedRcvOptions,
     run: async (file, options, progress) => {
       progress(0, 2, 'reading');
-      const { contest, rules } = contestFrom(readInput(file, ['rctab', 'ballots', 'blt']), { ...options, stvSeats: undefined }, 1);
+      const { contest, rules } = contestFrom(
+        readInput(file, ['rctab', 'ballots', 'blt']),
+        { ...options, stvSeats: undefined },
+        1,
+      );
       if (rules.numberOfWinners !== 1) {
-        throw new RankedInputError(file, undefined, `the contest elects ${rules.numberOfWinners}; use --method stv for more than one seat`);
+        throw new RankedInputError(
+          file,
+          undefined,
+          `the contest elects ${rules.numberOfWinners}; use --method stv for more than one seat`,
+        );
       }
       progress(1, 2, 'counting');
       const result = tabulateRctab(contest, rules);
       progress(2, 2);
       return {
-        text: [`IRV (RCTab rules): winner ${result.winners.join(', ')}`, ...roundsText(result), '', ...result.explanation].join('\n'),
-        json: { method: 'irv', winners: result.winners, rounds: result.rounds, summary: result.summary, explanation: result.explanation },
+        text: [
+          `IRV (RCTab rules): winner ${result.winners.join(', ')}`,
+          ...roundsText(result),
+          '',
+          ...result.explanation,
+        ].join('\n'),
+        json: {
+          method: 'irv',
+          winners: result.winners,
+          rounds: result.rounds,
+          summary: result.summary,
+          explanation: result.explanation,
+        },
       };
     },
   },
   {
     name: 'stv',
-    summary: 'multi-winner STV as RCTab counts it (fractional surpluses); reads an RCTab config, our JSON ballots or a BLT file',
+    summary:
+      'multi-winner STV as RCTab counts it (fractional surpluses); reads an RCTab config, our JSON ballots or a BLT file',
     options: (command) => {
       command.option('--stv-seats <n>', 'stv/scottish-stv: seats to fill (overrides the file)');
     },
@@ -191,8 +254,19 @@ export const rankedTallyMethods: TallyMethod[] = [
       const result = tabulateRctab(contest, rules);
       progress(2, 2);
       return {
-        text: [`STV (RCTab rules, ${rules.numberOfWinners} seats): elected ${result.winners.join(', ')}`, ...roundsText(result), '', ...result.explanation].join('\n'),
-        json: { method: 'stv', elected: result.winners, rounds: result.rounds, summary: result.summary, explanation: result.explanation },
+        text: [
+          `STV (RCTab rules, ${rules.numberOfWinners} seats): elected ${result.winners.join(', ')}`,
+          ...roundsText(result),
+          '',
+          ...result.explanation,
+        ].join('\n'),
+        json: {
+          method: 'stv',
+          elected: result.winners,
+          rounds: result.rounds,
+          summary: result.summary,
+          explanation: result.explanation,
+        },
       };
     },
   },
@@ -212,7 +286,11 @@ export const rankedTallyMethods: TallyMethod[] = [
           seats: e.seats ?? 1,
           withdrawn: [],
           title: e.title ?? '',
-          ballots: e.ballots.map((b, i) => ({ weight: b.count ?? 1, line: i + 1, ranking: b.ranking.map((g) => g.map((c) => index.get(c)!)) })),
+          ballots: e.ballots.map((b, i) => ({
+            weight: b.count ?? 1,
+            line: i + 1,
+            ranking: b.ranking.map((g) => g.map((c) => index.get(c)!)),
+          })),
         };
       }
       progress(1, 2, 'counting');
@@ -220,13 +298,26 @@ export const rankedTallyMethods: TallyMethod[] = [
       progress(2, 2);
       const stagesText = result.stages.map(
         (s) =>
-          `  stage ${s.stage} ${s.action}${s.candidate ? ` ${s.candidate} (${s.transferred})` : ''}: ${Object.entries(s.votes)
+          `  stage ${s.stage} ${s.action}${s.candidate ? ` ${s.candidate} (${s.transferred})` : ''}: ${Object.entries(
+            s.votes,
+          )
             .map(([c, v]) => `${c} ${v}`)
             .join(', ')}; non-transferable ${s.nonTransferable}`,
       );
       return {
-        text: [`Scottish STV (${result.seats} seats, quota ${result.quota}): elected ${result.elected.join(', ')}`, ...stagesText, '', ...result.explanation].join('\n'),
-        json: { method: 'scottish-stv', elected: result.elected, quota: result.quota, rounds: result.stages, explanation: result.explanation },
+        text: [
+          `Scottish STV (${result.seats} seats, quota ${result.quota}): elected ${result.elected.join(', ')}`,
+          ...stagesText,
+          '',
+          ...result.explanation,
+        ].join('\n'),
+        json: {
+          method: 'scottish-stv',
+          elected: result.elected,
+          quota: result.quota,
+          rounds: result.stages,
+          explanation: result.explanation,
+        },
       };
     },
   },

@@ -20,11 +20,13 @@ export function packRankedBallots(election: RankedElection, file?: string): Pack
   }
   const index = new Map<string, number>();
   candidates.forEach((name, i) => {
-    if (typeof name !== 'string' || name === '') throw new RankedInputError(file, undefined, `candidate ${i + 1} has no name`);
+    if (typeof name !== 'string' || name === '')
+      throw new RankedInputError(file, undefined, `candidate ${i + 1} has no name`);
     if (index.has(name)) throw new RankedInputError(file, undefined, `candidate "${name}" is listed twice`);
     index.set(name, i);
   });
-  if (!Array.isArray(election.ballots)) throw new RankedInputError(file, undefined, '"ballots" must be an array');
+  if (!Array.isArray(election.ballots))
+    throw new RankedInputError(file, undefined, '"ballots" must be an array');
   const byKey = new Map<string, number>();
   const lines: { members: number[]; groups: number[]; count: number }[] = [];
   const seen = new Int32Array(candidates.length).fill(-1);
@@ -34,16 +36,20 @@ export function packRankedBallots(election: RankedElection, file?: string): Pack
     if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
       throw new RankedInputError(file, undefined, `${where}: count must be a non-negative number`);
     }
-    if (!Array.isArray(ballot.ranking)) throw new RankedInputError(file, undefined, `${where}: "ranking" must be an array of groups`);
+    if (!Array.isArray(ballot.ranking))
+      throw new RankedInputError(file, undefined, `${where}: "ranking" must be an array of groups`);
     const members: number[] = [];
     const groups: number[] = [];
     ballot.ranking.forEach((group, g) => {
       const list = typeof group === 'string' ? [group] : group;
-      if (!Array.isArray(list)) throw new RankedInputError(file, undefined, `${where}: group ${g + 1} must be an array of names`);
+      if (!Array.isArray(list))
+        throw new RankedInputError(file, undefined, `${where}: group ${g + 1} must be an array of names`);
       for (const name of list) {
         const c = index.get(name);
-        if (c === undefined) throw new RankedInputError(file, undefined, `${where}: unknown candidate "${name}"`);
-        if (seen[c] === b) throw new RankedInputError(file, undefined, `${where}: candidate "${name}" is ranked twice`);
+        if (c === undefined)
+          throw new RankedInputError(file, undefined, `${where}: unknown candidate "${name}"`);
+        if (seen[c] === b)
+          throw new RankedInputError(file, undefined, `${where}: candidate "${name}" is ranked twice`);
         seen[c] = b;
         members.push(c);
         groups.push(g);

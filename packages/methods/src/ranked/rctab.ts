@@ -6,7 +6,8 @@ export const OVERVOTE = 'overvote';
 export const UNDECLARED_WRITE_INS = 'Undeclared Write-ins';
 
 export type OvervoteRule = 'alwaysSkipToNextRank' | 'exhaustImmediately' | 'exhaustIfMultipleContinuing';
-export type TiebreakMode = 'random' | 'useCandidateOrder' | 'generatePermutation' | 'previousRoundCountsThenRandom';
+export type TiebreakMode =
+  'random' | 'useCandidateOrder' | 'generatePermutation' | 'previousRoundCountsThenRandom';
 export type WinnerElectionMode =
   | 'singleWinnerMajority'
   | 'multiWinnerAllowMultipleWinnersPerRound'
@@ -106,7 +107,15 @@ const SKIPPED = 3;
 const REPEATED = 4;
 const EXHAUSTED = 5;
 const FINAL_SURPLUS = 6;
-const statusNames = ['active', 'undervotes', 'overvotes', 'skippedRankings', 'repeatedRankings', 'exhaustedChoices', 'finalRoundSurplus'];
+const statusNames = [
+  'active',
+  'undervotes',
+  'overvotes',
+  'skippedRankings',
+  'repeatedRankings',
+  'exhaustedChoices',
+  'finalRoundSurplus',
+];
 
 /** Packs CVRs into typed arrays, merging identical records (every rule treats identical records identically). */
 export function packCvrs(names: string[], cvrs: CastVoteRecord[]): PackedCvrs {
@@ -228,9 +237,13 @@ class RctabTabulator {
     let total = 0;
     for (const c of ballots.counts) total += c;
     if (total * this.unit > Number.MAX_SAFE_INTEGER) {
-      throw new Error(`${total} ballots at ${this.places} decimal places exceed exact arithmetic; use fewer places`);
+      throw new Error(
+        `${total} ballots at ${this.places} decimal places exceed exact arithmetic; use fewer places`,
+      );
     }
-    this.excluded = names.map((_, i) => i < contest.candidates.length && contest.candidates[i].excluded === true);
+    this.excluded = names.map(
+      (_, i) => i < contest.candidates.length && contest.candidates[i].excluded === true,
+    );
     this.winnerRound = new Array(this.n).fill(0);
     this.eliminatedRound = new Array(this.n).fill(0);
     const count = ballots.counts.length;
@@ -242,7 +255,8 @@ class RctabTabulator {
     this.permutation = names.map((_, i) => i);
     const needsSeed = rules.tiebreakMode !== 'useCandidateOrder';
     if (needsSeed) {
-      if (rules.randomSeed === undefined) throw new Error(`tiebreakMode ${rules.tiebreakMode} needs a randomSeed`);
+      if (rules.randomSeed === undefined)
+        throw new Error(`tiebreakMode ${rules.tiebreakMode} needs a randomSeed`);
       this.random = new JavaRandom(rules.randomSeed);
       if (rules.tiebreakMode === 'generatePermutation') {
         this.permutation.sort((a, b) => compareJava(names[a], names[b]));
@@ -307,7 +321,8 @@ class RctabTabulator {
           eliminated = this.dropBelowMinimum(groups);
           how = `below the minimum of ${rules.minimumVoteThreshold} votes`;
           const declared = this.n - (this.uwi >= 0 ? 1 : 0);
-          if (eliminated.length === declared) throw new Error('every declared candidate is below the minimum vote threshold');
+          if (eliminated.length === declared)
+            throw new Error('every declared candidate is below the minimum vote threshold');
         }
         if (eliminated.length === 0 && rules.batchElimination) {
           eliminated = this.batchEliminate(groups);
@@ -331,12 +346,19 @@ class RctabTabulator {
     const { rules } = this;
     const winners = this.numWinners();
     const declared = this.n - (this.uwi >= 0 ? 1 : 0);
-    if (rules.stopTabulationEarlyAfterRound !== undefined && this.round >= rules.stopTabulationEarlyAfterRound) return false;
+    if (
+      rules.stopTabulationEarlyAfterRound !== undefined &&
+      this.round >= rules.stopTabulationEarlyAfterRound
+    )
+      return false;
     if (winners === declared && rules.numberOfWinners > this.n) return false;
     if (rules.continueUntilTwoCandidatesRemain) {
       return this.numEliminated() + winners + 1 < this.n || this.eliminatedRound.includes(this.round);
     }
-    return winners < rules.numberOfWinners || (this.usesSurpluses && this.winnerRound.includes(this.round) && this.round > 0);
+    return (
+      winners < rules.numberOfWinners ||
+      (this.usesSurpluses && this.winnerRound.includes(this.round) && this.round > 0)
+    );
   }
 
   private threshold(active: number): number {
@@ -459,14 +481,21 @@ class RctabTabulator {
     return tally;
   }
 
-  private overvoteDecision(cands: Int32Array, i: number, j: number, continuing: Uint8Array): 'none' | 'exhaust' | 'skip' {
+  private overvoteDecision(
+    cands: Int32Array,
+    i: number,
+    j: number,
+    continuing: Uint8Array,
+  ): 'none' | 'exhaust' | 'skip' {
     const rule = this.rules.overvoteRule;
     let explicit = false;
     for (let k = i; k < j; k++) if (cands[k] === this.n) explicit = true;
     if (explicit) {
       if (j - i !== 1) throw new Error('a CVR has an explicit overvote and a candidate at the same rank');
       if (rule === 'exhaustIfMultipleContinuing') {
-        throw new Error('overvoteRule exhaustIfMultipleContinuing cannot be used with an explicit overvote label');
+        throw new Error(
+          'overvoteRule exhaustIfMultipleContinuing cannot be used with an explicit overvote label',
+        );
       }
       return rule === 'exhaustImmediately' ? 'exhaust' : 'skip';
     }
@@ -478,7 +507,11 @@ class RctabTabulator {
     return seen >= 2 ? 'exhaust' : 'none';
   }
 
-  private identifyWinners(tally: Map<number, number>, groups: [number, number[]][], threshold: number): number[] {
+  private identifyWinners(
+    tally: Map<number, number>,
+    groups: [number, number[]][],
+    threshold: number,
+  ): number[] {
     const { rules } = this;
     const uwiVotes = this.uwi >= 0 ? tally.get(this.uwi) : undefined;
     if (uwiVotes !== undefined && uwiVotes !== 0) return [];
@@ -489,12 +522,14 @@ class RctabTabulator {
       else if (rules.doesFirstRoundDetermineThreshold && tally.size - 1 === rules.numberOfWinners) {
         selected = [...groups[groups.length - 1][1]];
       } else {
-        for (const [votes, cs] of groups) if (votes >= threshold) selected.push(...cs.filter((c) => c !== this.uwi));
+        for (const [votes, cs] of groups)
+          if (votes >= threshold) selected.push(...cs.filter((c) => c !== this.uwi));
       }
     }
     const oneAtATime =
       selected.length > 1 &&
-      (rules.winnerElectionMode === 'multiWinnerAllowOnlyOneWinnerPerRound' || rules.doesFirstRoundDetermineThreshold);
+      (rules.winnerElectionMode === 'multiWinnerAllowOnlyOneWinnerPerRound' ||
+        rules.doesFirstRoundDetermineThreshold);
     const lastTwo =
       rules.numberOfWinners === 1 &&
       selected.length === 0 &&
@@ -654,7 +689,8 @@ class RctabTabulator {
   private report(): RcvResult {
     const { places } = this;
     const fmt = (v: number) => formatScaled(v, places);
-    const targetName = (t: number) => (t === -1 ? 'exhausted' : t === -2 ? 'residual surplus' : this.names[t]);
+    const targetName = (t: number) =>
+      t === -1 ? 'exhausted' : t === -2 ? 'residual surplus' : this.names[t];
     const rounds: RcvRound[] = [];
     for (let r = 1; r <= this.round; r++) {
       const tally: Record<string, string> = {};
@@ -667,8 +703,16 @@ class RctabTabulator {
         if (row) for (const [t, v] of row) transfers[targetName(t)] = fmt(v);
         tallyResults.push({ [kind]: this.names[c], transfers });
       };
-      this.names.map((_, c) => c).filter((c) => this.winnerRound[c] === r).sort(byName).forEach((c) => action('elected', c));
-      this.names.map((_, c) => c).filter((c) => this.eliminatedRound[c] === r).sort(byName).forEach((c) => action('eliminated', c));
+      this.names
+        .map((_, c) => c)
+        .filter((c) => this.winnerRound[c] === r)
+        .sort(byName)
+        .forEach((c) => action('elected', c));
+      this.names
+        .map((_, c) => c)
+        .filter((c) => this.eliminatedRound[c] === r)
+        .sort(byName)
+        .forEach((c) => action('eliminated', c));
       const inactive = this.inactive[r];
       const inactiveBallots: Record<string, string> = {
         overvotes: fmt(inactive[OVERVOTED]),
@@ -676,7 +720,8 @@ class RctabTabulator {
         exhaustedChoices: fmt(inactive[EXHAUSTED]),
         repeatedRankings: fmt(inactive[REPEATED]),
       };
-      if (this.usesSurpluses && r === this.round) inactiveBallots.finalRoundSurplus = fmt(inactive[FINAL_SURPLUS]);
+      if (this.usesSurpluses && r === this.round)
+        inactiveBallots.finalRoundSurplus = fmt(inactive[FINAL_SURPLUS]);
       rounds.push({ round: r, tally, tallyResults, threshold: fmt(this.thresholds[r]), inactiveBallots });
     }
     let inactiveFirst = 0;

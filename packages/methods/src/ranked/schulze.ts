@@ -58,7 +58,10 @@ export function pairwiseMatrix(ballots: PackedRankings): Float64Array {
  * Condorcet PHP (julien-boudry/Condorcet). Candidates a ballot does not mention are tied below all it mentions.
  * Ratio links are d[X][Y]/d[Y][X] (and (d[X][Y]+1)/1 when d[Y][X] = 0), compared exactly as fractions.
  */
-export function schulze(input: RankedElection | PackedRankings, variant: SchulzeVariant = 'winning'): SchulzeResult {
+export function schulze(
+  input: RankedElection | PackedRankings,
+  variant: SchulzeVariant = 'winning',
+): SchulzeResult {
   const ballots = 'offsets' in input ? input : packRankedBallots(input);
   const names = ballots.candidates;
   const n = names.length;
@@ -144,7 +147,16 @@ export function schulze(input: RankedElection | PackedRankings, variant: Schulze
     }
   }
   const explanation = explainSchulze(names, d, num, den, variant, ranking);
-  return { method: 'schulze', variant, candidates: [...names], winners: ranking[0] ?? [], ranking, pairwise, strongestPaths, explanation };
+  return {
+    method: 'schulze',
+    variant,
+    candidates: [...names],
+    winners: ranking[0] ?? [],
+    ranking,
+    pairwise,
+    strongestPaths,
+    explanation,
+  };
 }
 
 function explainSchulze(

@@ -53,10 +53,12 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
   const papers: Paper[] = [];
   let nBallots = 0;
   for (const b of election.ballots) {
-    if (!Number.isInteger(b.weight)) throw new Error(`ballot line ${b.line}: Scottish STV counts whole ballot papers`);
+    if (!Number.isInteger(b.weight))
+      throw new Error(`ballot line ${b.line}: Scottish STV counts whole ballot papers`);
     const ranking: number[] = [];
     for (const group of b.ranking) {
-      if (group.length > 1) throw new Error(`ballot line ${b.line}: Scottish STV ballots cannot rank candidates equally`);
+      if (group.length > 1)
+        throw new Error(`ballot line ${b.line}: Scottish STV ballots cannot rank candidates equally`);
       if (!withdrawn.has(group[0])) ranking.push(group[0]);
     }
     nBallots += b.weight;
@@ -107,12 +109,16 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
       const pick = highest ? Math.max(...values) : Math.min(...values);
       const at = tied.filter((_, i) => values[i] === pick);
       if (at.length === 1) {
-        explanation.push(`Tie (${reason}) between ${tied.map((c) => names[c]).join(', ')}: broken by an earlier stage -> ${names[at[0]]}.`);
+        explanation.push(
+          `Tie (${reason}) between ${tied.map((c) => names[c]).join(', ')}: broken by an earlier stage -> ${names[at[0]]}.`,
+        );
         return at[0];
       }
     }
     const chosen = [...tied].sort((a, b) => a - b)[0];
-    explanation.push(`Tie (${reason}) between ${tied.map((c) => names[c]).join(', ')}: equal at every stage, decided by lot (ballot order) -> ${names[chosen]}.`);
+    explanation.push(
+      `Tie (${reason}) between ${tied.map((c) => names[c]).join(', ')}: equal at every stage, decided by lot (ballot order) -> ${names[chosen]}.`,
+    );
     return chosen;
   };
 
@@ -131,14 +137,20 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
         hopeful.delete(c);
         elected.push(c);
         pending.push(c);
-        explanation.push(`Stage ${stages.length}: ${names[c]} reaches the quota with ${formatFixed5(vote[c])} and is elected.`);
+        explanation.push(
+          `Stage ${stages.length}: ${names[c]} reaches the quota with ${formatFixed5(vote[c])} and is elected.`,
+        );
       }
     }
     if (complete()) break;
     history.push([...vote]);
     if (pending.length > 0) {
       const high = Math.max(...pending.map((c) => vote[c]));
-      const c = breakTie(pending.filter((x) => vote[x] === high), true, 'largest surplus');
+      const c = breakTie(
+        pending.filter((x) => vote[x] === high),
+        true,
+        'largest surplus',
+      );
       pending.splice(pending.indexOf(c), 1);
       const total = vote[c];
       const surplus = total - quota;
@@ -151,13 +163,19 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
         if (advance(p)) vote[p.ranking[p.index]] += p.value * p.weight;
       }
       vote[c] = quota;
-      explanation.push(`Stage ${stages.length}: ${names[c]}'s surplus of ${formatFixed5(surplus)} is transferred at ${formatFixed5(surplus)}/${formatFixed5(total)} of each paper's value.`);
+      explanation.push(
+        `Stage ${stages.length}: ${names[c]}'s surplus of ${formatFixed5(surplus)} is transferred at ${formatFixed5(surplus)}/${formatFixed5(total)} of each paper's value.`,
+      );
       snapshot('surplus', c, surplus);
       continue;
     }
     if (hopeful.size > 0) {
       const low = Math.min(...[...hopeful].map((c) => vote[c]));
-      const c = breakTie([...hopeful].filter((x) => vote[x] === low), false, 'exclusion');
+      const c = breakTie(
+        [...hopeful].filter((x) => vote[x] === low),
+        false,
+        'exclusion',
+      );
       hopeful.delete(c);
       defeated.add(c);
       const had = vote[c];
@@ -166,7 +184,9 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
         if (advance(p)) vote[p.ranking[p.index]] += p.value * p.weight;
       }
       vote[c] = 0;
-      explanation.push(`Stage ${stages.length}: ${names[c]} has the fewest votes (${formatFixed5(had)}) and is excluded; the papers move on at their current value.`);
+      explanation.push(
+        `Stage ${stages.length}: ${names[c]} has the fewest votes (${formatFixed5(had)}) and is excluded; the papers move on at their current value.`,
+      );
       snapshot('exclusion', c, had);
     }
     if (complete()) break;
@@ -175,7 +195,9 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
     for (const c of [...hopeful].sort((a, b) => a - b)) {
       hopeful.delete(c);
       elected.push(c);
-      explanation.push(`${names[c]} is elected to fill a remaining seat (rule 52: as many continuing candidates as vacancies).`);
+      explanation.push(
+        `${names[c]} is elected to fill a remaining seat (rule 52: as many continuing candidates as vacancies).`,
+      );
     }
   }
   explanation.push(`Elected: ${elected.map((c) => names[c]).join(', ')}.`);

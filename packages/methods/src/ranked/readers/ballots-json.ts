@@ -22,20 +22,27 @@ export function parseRankedBallotsJson(text: string, file?: string): RankedElect
   } catch (e) {
     throw new RankedInputError(file, jsonErrorLine(text, e), `not valid JSON (${(e as Error).message})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new RankedInputError(file, 1, 'expected a JSON object with "candidates" and "ballots"');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new RankedInputError(file, 1, 'expected a JSON object with "candidates" and "ballots"');
   const candidatesLine = lineOfOccurrence(text, 'candidates', 0);
   if (!Array.isArray(raw.candidates) || raw.candidates.length === 0) {
     throw new RankedInputError(file, candidatesLine, '"candidates" must be a non-empty array of names');
   }
   const known = new Set<string>();
   for (const c of raw.candidates) {
-    if (typeof c !== 'string' || c === '') throw new RankedInputError(file, candidatesLine, 'every candidate must be a non-empty string');
+    if (typeof c !== 'string' || c === '')
+      throw new RankedInputError(file, candidatesLine, 'every candidate must be a non-empty string');
     if (known.has(c)) throw new RankedInputError(file, candidatesLine, `candidate "${c}" is listed twice`);
     known.add(c);
   }
-  if (!Array.isArray(raw.ballots)) throw new RankedInputError(file, lineOfOccurrence(text, 'ballots', 0), '"ballots" must be an array');
+  if (!Array.isArray(raw.ballots))
+    throw new RankedInputError(file, lineOfOccurrence(text, 'ballots', 0), '"ballots" must be an array');
   if (raw.seats !== undefined && (!Number.isInteger(raw.seats) || raw.seats < 1)) {
-    throw new RankedInputError(file, lineOfOccurrence(text, 'seats', 0), '"seats" must be a positive integer');
+    throw new RankedInputError(
+      file,
+      lineOfOccurrence(text, 'seats', 0),
+      '"seats" must be a positive integer',
+    );
   }
   raw.ballots.forEach((b: any, i: number) => {
     const fail = (problem: string): never => {
@@ -47,7 +54,8 @@ export function parseRankedBallotsJson(text: string, file?: string): RankedElect
     }
     const seen = new Set<string>();
     b.ranking.forEach((group: unknown, g: number) => {
-      if (!Array.isArray(group) || group.length === 0) fail(`group ${g + 1} must be a non-empty array of names`);
+      if (!Array.isArray(group) || group.length === 0)
+        fail(`group ${g + 1} must be a non-empty array of names`);
       for (const name of group as unknown[]) {
         if (typeof name !== 'string' || !known.has(name)) fail(`unknown candidate ${JSON.stringify(name)}`);
         if (seen.has(name as string)) fail(`candidate "${name}" is ranked twice`);

@@ -33,11 +33,14 @@ export function parseBlt(text: string, file?: string): BltElection {
   };
   const header = nextContent();
   if (!header) throw new RankedInputError(file, 1, 'empty BLT file');
-  if (header.tokens.length < 2) throw new RankedInputError(file, header.line, 'the first line must be "<candidates> <seats>"');
+  if (header.tokens.length < 2)
+    throw new RankedInputError(file, header.line, 'the first line must be "<candidates> <seats>"');
   const nCandidates = Number(header.tokens[0]);
   const seats = Number(header.tokens[1]);
-  if (!Number.isInteger(nCandidates) || nCandidates < 1) throw new RankedInputError(file, header.line, `bad candidate count "${header.tokens[0]}"`);
-  if (!Number.isInteger(seats) || seats < 1 || seats > nCandidates) throw new RankedInputError(file, header.line, `bad seat count "${header.tokens[1]}"`);
+  if (!Number.isInteger(nCandidates) || nCandidates < 1)
+    throw new RankedInputError(file, header.line, `bad candidate count "${header.tokens[0]}"`);
+  if (!Number.isInteger(seats) || seats < 1 || seats > nCandidates)
+    throw new RankedInputError(file, header.line, `bad seat count "${header.tokens[1]}"`);
   const withdrawn: number[] = [];
   const ballots: BltBallot[] = [];
   let ended = false;
@@ -48,7 +51,8 @@ export function parseBlt(text: string, file?: string): BltElection {
     if (first && tokens.every((t) => /^-\d+$/.test(t))) {
       for (const t of tokens) {
         const c = -Number(t);
-        if (c < 1 || c > nCandidates) throw new RankedInputError(file, line, `withdrawn candidate ${c} does not exist`);
+        if (c < 1 || c > nCandidates)
+          throw new RankedInputError(file, line, `withdrawn candidate ${c} does not exist`);
         withdrawn.push(c - 1);
       }
       first = false;
@@ -61,8 +65,10 @@ export function parseBlt(text: string, file?: string): BltElection {
       break;
     }
     const weight = Number(tokens[0]);
-    if (!Number.isFinite(weight) || weight < 0) throw new RankedInputError(file, line, `bad ballot weight "${tokens[0]}"`);
-    if (tokens[tokens.length - 1] !== '0') throw new RankedInputError(file, line, 'a ballot line must end with 0');
+    if (!Number.isFinite(weight) || weight < 0)
+      throw new RankedInputError(file, line, `bad ballot weight "${tokens[0]}"`);
+    if (tokens[tokens.length - 1] !== '0')
+      throw new RankedInputError(file, line, 'a ballot line must end with 0');
     const ranking: number[][] = [];
     const seen = new Set<number>();
     for (const token of tokens.slice(1, -1)) {
@@ -70,7 +76,11 @@ export function parseBlt(text: string, file?: string): BltElection {
       for (const part of token.split('=')) {
         const c = Number(part);
         if (!Number.isInteger(c) || c < 1 || c > nCandidates) {
-          throw new RankedInputError(file, line, `"${part}" is not a candidate number from 1 to ${nCandidates}`);
+          throw new RankedInputError(
+            file,
+            line,
+            `"${part}" is not a candidate number from 1 to ${nCandidates}`,
+          );
         }
         if (seen.has(c)) throw new RankedInputError(file, line, `candidate ${c} is ranked twice`);
         seen.add(c);
@@ -80,14 +90,29 @@ export function parseBlt(text: string, file?: string): BltElection {
     }
     ballots.push({ weight, ranking, line });
   }
-  if (!ended) throw new RankedInputError(file, lines.length, 'the ballots never end (a line holding only 0 is missing)');
+  if (!ended)
+    throw new RankedInputError(
+      file,
+      lines.length,
+      'the ballots never end (a line holding only 0 is missing)',
+    );
   const rest = lines.slice(i).join('\n');
   const strings: string[] = [];
   const quoted = /"((?:[^"\\]|\\.)*)"/g;
   // Runs of white space inside a name become one space, as Droop reads them ("Ellen   Hurcombe").
   for (let m = quoted.exec(rest); m; m = quoted.exec(rest)) strings.push(m[1].replace(/\s+/g, ' '));
   if (strings.length < nCandidates) {
-    throw new RankedInputError(file, lines.length, `${nCandidates} candidate names expected after the ballots, found ${strings.length}`);
+    throw new RankedInputError(
+      file,
+      lines.length,
+      `${nCandidates} candidate names expected after the ballots, found ${strings.length}`,
+    );
   }
-  return { candidates: strings.slice(0, nCandidates), seats, withdrawn, ballots, title: strings[nCandidates] ?? '' };
+  return {
+    candidates: strings.slice(0, nCandidates),
+    seats,
+    withdrawn,
+    ballots,
+    title: strings[nCandidates] ?? '',
+  };
 }

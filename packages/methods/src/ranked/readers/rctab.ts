@@ -32,8 +32,17 @@ export interface RctabConfig {
   rules: RctabRules;
 }
 
-const supportedTiebreaks = ['random', 'useCandidateOrder', 'generatePermutation', 'previousRoundCountsThenRandom'];
-const supportedModes = ['singleWinnerMajority', 'multiWinnerAllowMultipleWinnersPerRound', 'multiWinnerAllowOnlyOneWinnerPerRound'];
+const supportedTiebreaks = [
+  'random',
+  'useCandidateOrder',
+  'generatePermutation',
+  'previousRoundCountsThenRandom',
+];
+const supportedModes = [
+  'singleWinnerMajority',
+  'multiWinnerAllowMultipleWinnersPerRound',
+  'multiWinnerAllowOnlyOneWinnerPerRound',
+];
 const overvoteRules = ['alwaysSkipToNextRank', 'exhaustImmediately', 'exhaustIfMultipleContinuing'];
 
 /** The line of the first `"key"` in a JSON text, so config errors can point at it. */
@@ -68,17 +77,25 @@ export function parseRctabConfig(text: string, file?: string): RctabConfig {
   const bool = (key: string): boolean => r[key] === true || r[key] === 'true';
   const tiebreakMode = r.tiebreakMode ?? 'useCandidateOrder';
   if (!supportedTiebreaks.includes(tiebreakMode)) {
-    fail('tiebreakMode', `tiebreakMode "${tiebreakMode}" is not supported (interactive modes need an operator); use one of ${supportedTiebreaks.join(', ')}`);
+    fail(
+      'tiebreakMode',
+      `tiebreakMode "${tiebreakMode}" is not supported (interactive modes need an operator); use one of ${supportedTiebreaks.join(', ')}`,
+    );
   }
   const winnerElectionMode = r.winnerElectionMode ?? 'singleWinnerMajority';
   if (!supportedModes.includes(winnerElectionMode)) {
-    fail('winnerElectionMode', `winnerElectionMode "${winnerElectionMode}" is not supported; use one of ${supportedModes.join(', ')}`);
+    fail(
+      'winnerElectionMode',
+      `winnerElectionMode "${winnerElectionMode}" is not supported; use one of ${supportedModes.join(', ')}`,
+    );
   }
   const overvoteRule = r.overvoteRule ?? 'exhaustImmediately';
   if (!overvoteRules.includes(overvoteRule)) fail('overvoteRule', `unknown overvoteRule "${overvoteRule}"`);
   const skipped = r.maxSkippedRanksAllowed;
   const maxSkippedRanksAllowed =
-    String(skipped).toLowerCase() === 'unlimited' ? Infinity : int('maxSkippedRanksAllowed', defaultRctabRules.maxSkippedRanksAllowed);
+    String(skipped).toLowerCase() === 'unlimited'
+      ? Infinity
+      : int('maxSkippedRanksAllowed', defaultRctabRules.maxSkippedRanksAllowed);
   let randomSeed: bigint | undefined;
   if (r.randomSeed !== undefined && r.randomSeed !== '') {
     try {
@@ -108,11 +125,14 @@ export function parseRctabConfig(text: string, file?: string): RctabConfig {
     minimumVoteThreshold: int('minimumVoteThreshold', 0),
     continueUntilTwoCandidatesRemain: bool('continueUntilTwoCandidatesRemain'),
     doesFirstRoundDetermineThreshold: bool('doesFirstRoundDetermineThreshold'),
-    stopTabulationEarlyAfterRound: stop === undefined || stop === '' ? undefined : int('stopTabulationEarlyAfterRound'),
+    stopTabulationEarlyAfterRound:
+      stop === undefined || stop === '' ? undefined : int('stopTabulationEarlyAfterRound'),
   };
-  if (!Array.isArray(raw.candidates) || raw.candidates.length === 0) fail('candidates', 'the config lists no candidates');
+  if (!Array.isArray(raw.candidates) || raw.candidates.length === 0)
+    fail('candidates', 'the config lists no candidates');
   const candidates = raw.candidates.map((c: any, i: number) => {
-    if (!c || typeof c.name !== 'string' || c.name.trim() === '') fail('candidates', `candidate ${i + 1} has no name`);
+    if (!c || typeof c.name !== 'string' || c.name.trim() === '')
+      fail('candidates', `candidate ${i + 1} has no name`);
     return { name: c.name as string, excluded: c.excluded === true };
   });
   const names = new Set<string>();
@@ -120,10 +140,13 @@ export function parseRctabConfig(text: string, file?: string): RctabConfig {
     if (names.has(c.name)) fail('candidates', `candidate "${c.name}" is listed twice`);
     names.add(c.name);
   }
-  if (!Array.isArray(raw.cvrFileSources) || raw.cvrFileSources.length === 0) fail('cvrFileSources', 'the config has no cvrFileSources');
-  const optInt = (v: unknown): number | undefined => (v === undefined || v === '' || v === null ? undefined : Number(v));
+  if (!Array.isArray(raw.cvrFileSources) || raw.cvrFileSources.length === 0)
+    fail('cvrFileSources', 'the config has no cvrFileSources');
+  const optInt = (v: unknown): number | undefined =>
+    v === undefined || v === '' || v === null ? undefined : Number(v);
   const sources: RctabCvrSource[] = raw.cvrFileSources.map((s: any) => {
-    if (!s || typeof s.filePath !== 'string' || s.filePath === '') fail('cvrFileSources', 'a CVR source has no filePath');
+    if (!s || typeof s.filePath !== 'string' || s.filePath === '')
+      fail('cvrFileSources', 'a CVR source has no filePath');
     return {
       filePath: s.filePath,
       provider: String(s.provider ?? ''),
@@ -145,7 +168,10 @@ export interface ReadRctabOptions {
 }
 
 /** Reads an RCTab config and all its CVR files (CDF JSON, generic CSV, Clear Ballot CSV, RCTab CSV). */
-export function readRctabContest(configPath: string, options: ReadRctabOptions = {}): { config: RctabConfig; contest: RcvContest } {
+export function readRctabContest(
+  configPath: string,
+  options: ReadRctabOptions = {},
+): { config: RctabConfig; contest: RcvContest } {
   const config = parseRctabConfig(readFileSync(configPath, 'utf8'), configPath);
   const base = dirname(configPath);
   const cvrs: CastVoteRecord[] = [];
@@ -160,19 +186,26 @@ export function readRctabContest(configPath: string, options: ReadRctabOptions =
     try {
       text = readFileSync(path, 'utf8');
     } catch {
-      throw new RankedInputError(configPath, lineOf(readFileSync(configPath, 'utf8'), 'filePath'), `cannot read CVR file ${source.filePath}`);
+      throw new RankedInputError(
+        configPath,
+        lineOf(readFileSync(configPath, 'utf8'), 'filePath'),
+        `cannot read CVR file ${source.filePath}`,
+      );
     }
     const name = (label: string, file: string, line: number | undefined): string => {
-      if (source.undeclaredWriteInLabel && label === source.undeclaredWriteInLabel) return UNDECLARED_WRITE_INS;
+      if (source.undeclaredWriteInLabel && label === source.undeclaredWriteInLabel)
+        return UNDECLARED_WRITE_INS;
       if (source.overvoteLabel && label === source.overvoteLabel) return OVERVOTE;
-      if (!known.has(label)) throw new RankedInputError(file, line, `"${label}" is not a candidate in the config`);
+      if (!known.has(label))
+        throw new RankedInputError(file, line, `"${label}" is not a candidate in the config`);
       return label;
     };
     const provider = source.provider.toLowerCase();
     if (provider === 'cdf') cvrs.push(...parseCdfCvrs(text, path, source, name));
     else if (provider === 'genericcsv') cvrs.push(...parseGenericCsvCvrs(text, path, source, name));
     else if (provider === 'clearballot') cvrs.push(...parseClearBallotCvrs(text, path, source, name));
-    else if (provider === 'rctabcsv' || provider === 'csv') cvrs.push(...parseRctabCsvCvrs(text, path, source, name));
+    else if (provider === 'rctabcsv' || provider === 'csv')
+      cvrs.push(...parseRctabCsvCvrs(text, path, source, name));
     else {
       throw new RankedInputError(
         configPath,
@@ -187,7 +220,12 @@ export function readRctabContest(configPath: string, options: ReadRctabOptions =
 type NameOf = (label: string, file: string, line: number | undefined) => string;
 
 /** NIST SP 1500-103 CDF JSON: selections map to candidates through the Election's ContestSelection and Candidate. */
-export function parseCdfCvrs(text: string, file: string, source: RctabCvrSource, nameOf: NameOf): CastVoteRecord[] {
+export function parseCdfCvrs(
+  text: string,
+  file: string,
+  source: RctabCvrSource,
+  nameOf: NameOf,
+): CastVoteRecord[] {
   let raw: any;
   try {
     raw = JSON.parse(text);
@@ -215,39 +253,60 @@ export function parseCdfCvrs(text: string, file: string, source: RctabCvrSource,
         const cid = selectionToCandidate.get(sel.ContestSelectionId);
         const label = cid !== undefined ? candidateNames.get(cid) : undefined;
         if (label === undefined) {
-          throw new RankedInputError(file, undefined, `CVR ${i + 1}: unknown ContestSelectionId "${sel.ContestSelectionId}"`);
+          throw new RankedInputError(
+            file,
+            undefined,
+            `CVR ${i + 1}: unknown ContestSelectionId "${sel.ContestSelectionId}"`,
+          );
         }
         for (const pos of sel.SelectionPosition ?? []) {
           if (pos.HasIndication === 'no') continue;
           const rank = Number(pos.Rank);
-          if (!Number.isInteger(rank) || rank < 1) throw new RankedInputError(file, undefined, `CVR ${i + 1}: bad Rank ${JSON.stringify(pos.Rank)}`);
+          if (!Number.isInteger(rank) || rank < 1)
+            throw new RankedInputError(file, undefined, `CVR ${i + 1}: bad Rank ${JSON.stringify(pos.Rank)}`);
           const list = byRank.get(rank) ?? [];
           list.push(nameOf(label, file, undefined));
           byRank.set(rank, list);
         }
       }
     }
-    return { id: String(cvr.BallotPrePrintedId ?? i + 1), rankings: [...byRank].map(([rank, candidates]) => ({ rank, candidates })) };
+    return {
+      id: String(cvr.BallotPrePrintedId ?? i + 1),
+      rankings: [...byRank].map(([rank, candidates]) => ({ rank, candidates })),
+    };
   });
 }
 
 /** RCTab's generic CSV: one row per ballot, one column per candidate holding the rank number. */
-export function parseGenericCsvCvrs(text: string, file: string, source: RctabCvrSource, nameOf: NameOf): CastVoteRecord[] {
+export function parseGenericCsvCvrs(
+  text: string,
+  file: string,
+  source: RctabCvrSource,
+  nameOf: NameOf,
+): CastVoteRecord[] {
   const rows = parseCsv(text, file);
   const firstRow = (source.firstVoteRowIndex ?? 2) - 1;
   const firstCol = (source.firstVoteColumnIndex ?? 1) - 1;
   if (rows.length === 0) throw new RankedInputError(file, 1, 'empty CVR file');
   const header = rows[0];
-  const columns = header.cells.slice(firstCol).map((label) => (label.trim() === '' ? null : nameOf(label.trim(), file, header.line)));
+  const columns = header.cells
+    .slice(firstCol)
+    .map((label) => (label.trim() === '' ? null : nameOf(label.trim(), file, header.line)));
   return rows.slice(firstRow).map((row) => {
     const rankings: CastVoteRecord['rankings'] = [];
     row.cells.slice(firstCol).forEach((cell, k) => {
       const v = cell.trim();
       if (v === '') return;
       const rank = Number(v);
-      if (!Number.isInteger(rank) || rank < 1) throw new RankedInputError(file, row.line, `column ${firstCol + k + 1}: "${v}" is not a rank number`);
+      if (!Number.isInteger(rank) || rank < 1)
+        throw new RankedInputError(file, row.line, `column ${firstCol + k + 1}: "${v}" is not a rank number`);
       const candidate = columns[k];
-      if (candidate === null || candidate === undefined) throw new RankedInputError(file, row.line, `column ${firstCol + k + 1} has a rank but no candidate header`);
+      if (candidate === null || candidate === undefined)
+        throw new RankedInputError(
+          file,
+          row.line,
+          `column ${firstCol + k + 1} has a rank but no candidate header`,
+        );
       const at = rankings.find((r) => r.rank === rank);
       if (at) at.candidates.push(candidate);
       else rankings.push({ rank, candidates: [candidate] });
@@ -259,7 +318,12 @@ export function parseGenericCsvCvrs(text: string, file: string, source: RctabCvr
 }
 
 /** Clear Ballot CSV: 0/1 marks in columns named `Choice_<n>_1:<contest>:<rank>:Vote For 1:<candidate>:<party>`. */
-export function parseClearBallotCvrs(text: string, file: string, source: RctabCvrSource, nameOf: NameOf): CastVoteRecord[] {
+export function parseClearBallotCvrs(
+  text: string,
+  file: string,
+  source: RctabCvrSource,
+  nameOf: NameOf,
+): CastVoteRecord[] {
   const rows = parseCsv(text, file);
   if (rows.length === 0) throw new RankedInputError(file, 1, 'empty CVR file');
   const header = rows[0];
@@ -267,19 +331,31 @@ export function parseClearBallotCvrs(text: string, file: string, source: RctabCv
   header.cells.forEach((label, col) => {
     if (!label.startsWith('Choice_')) return;
     const parts = label.split(':');
-    if (parts.length < 5) throw new RankedInputError(file, header.line, `column ${col + 1}: cannot read choice header "${label}"`);
+    if (parts.length < 5)
+      throw new RankedInputError(
+        file,
+        header.line,
+        `column ${col + 1}: cannot read choice header "${label}"`,
+      );
     if (source.contestId && parts[1] !== source.contestId) return;
     const rank = Number(parts[2]);
-    if (!Number.isInteger(rank) || rank < 1) throw new RankedInputError(file, header.line, `column ${col + 1}: bad rank "${parts[2]}"`);
+    if (!Number.isInteger(rank) || rank < 1)
+      throw new RankedInputError(file, header.line, `column ${col + 1}: bad rank "${parts[2]}"`);
     columns.push({ col, rank, candidate: nameOf(parts[4], file, header.line) });
   });
-  if (columns.length === 0) throw new RankedInputError(file, header.line, `no choice columns for contest "${source.contestId ?? ''}"`);
+  if (columns.length === 0)
+    throw new RankedInputError(
+      file,
+      header.line,
+      `no choice columns for contest "${source.contestId ?? ''}"`,
+    );
   return rows.slice(1).map((row) => {
     const byRank = new Map<number, string[]>();
     for (const { col, rank, candidate } of columns) {
       const v = (row.cells[col] ?? '').trim();
       if (v === '0' || v === '') continue;
-      if (v !== '1') throw new RankedInputError(file, row.line, `column ${col + 1}: mark must be 0 or 1, not "${v}"`);
+      if (v !== '1')
+        throw new RankedInputError(file, row.line, `column ${col + 1}: mark must be 0 or 1, not "${v}"`);
       byRank.set(rank, [...(byRank.get(rank) ?? []), candidate]);
     }
     return {
@@ -290,7 +366,12 @@ export function parseClearBallotCvrs(text: string, file: string, source: RctabCv
 }
 
 /** RCTab's own CSV CVR format: `Rank 1…Rank N` columns hold candidate names (newline-separated when overvoted). */
-export function parseRctabCsvCvrs(text: string, file: string, source: RctabCvrSource, nameOf: NameOf): CastVoteRecord[] {
+export function parseRctabCsvCvrs(
+  text: string,
+  file: string,
+  source: RctabCvrSource,
+  nameOf: NameOf,
+): CastVoteRecord[] {
   const rows = parseCsv(text, file);
   if (rows.length === 0) throw new RankedInputError(file, 1, 'empty CVR file');
   const header = rows[0];
@@ -307,7 +388,10 @@ export function parseRctabCsvCvrs(text: string, file: string, source: RctabCvrSo
     for (const { col, rank } of rankCols) {
       const cell = (row.cells[col] ?? '').trim();
       if (cell === '' || cell === skipped || cell === 'undervote') continue;
-      const labels = cell.split('\n').map((s) => s.trim()).filter(Boolean);
+      const labels = cell
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
       rankings.push({
         rank,
         candidates: labels.map((label) => (label === OVERVOTE ? OVERVOTE : nameOf(label, file, row.line))),
