@@ -26,14 +26,27 @@ export interface WriteResult {
 
 const EMPTY_HASH = '0'.repeat(64);
 
+interface Pending {
+  command: Command;
+  actor: string | null;
+  resolve: (r: WriteResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** At most this many commands share one append (one transaction, one signed checkpoint). */
+const MAX_BATCH = 256;
+
 /**
  * The write path: load the commons' state (cached read model), let the kernel decide, chain and sign the records,
  * append them with the read-model documents in one transaction. Writes to one commons are serialised in this
- * process; across processes the store's expected head turns a race into a conflict, and we reload and retry.
+ * process and group-committed: commands that arrive while an append is in flight are decided one after another
+ * and appended together. Across processes the store's expected head turns a race into a conflict, and the batch
+ * is reloaded and decided again.
  */
 export class CommonsService {
   private readonly cache = new Map<string, Entry>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly pending = new Map<string, Pending[]>();
+  private readonly draining = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -47,19 +60,14 @@ export class CommonsService {
     return entry?.state ?? null;
   }
 
-  /** Runs a command by `actor` against a commons, serialised per commons. */
+  /** Runs a command by `actor` against a commons: resolves with its events, or rejects with its DomainError. */
   execute(commonsId: string, command: Command, actor: string | null): Promise<WriteResult> {
-    const previous = this.queues.get(commonsId) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.executeNow(commonsId, command, actor),
-      () => this.executeNow(commonsId, command, actor),
-    );
-    const tail = run.catch(() => undefined);
-    this.queues.set(commonsId, tail);
-    void tail.then(() => {
-      if (this.queues.get(commonsId) === tail) this.queues.delete(commonsId);
+    return new Promise((resolve, reject) => {
+      const queue = this.pending.get(commonsId);
+      if (queue) queue.push({ command, actor, resolve, reject });
+      else this.pending.set(commonsId, [{ command, actor, resolve, reject }]);
+      if (!this.draining.has(commonsId)) void this.drain(commonsId);
     });
-    return run;
   }
 
   /** Ids of every commons. */
@@ -72,14 +80,60 @@ export class CommonsService {
     this.cache.delete(commonsId);
   }
 
-  private async executeNow(commonsId: string, command: Command, actor: string | null): Promise<WriteResult> {
+  private async drain(commonsId: string): Promise<void> {
+    this.draining.add(commonsId);
+    try {
+      for (;;) {
+        const queue = this.pending.get(commonsId);
+        if (!queue || queue.length === 0) break;
+        const batch = queue.splice(0, MAX_BATCH);
+        try {
+          await this.commit(commonsId, batch);
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.pending.delete(commonsId);
+      this.draining.delete(commonsId);
+    }
+  }
+
+  /** Decides each command of a batch in turn and appends all their events at once; retries on a lost race. */
+  private async commit(commonsId: string, batch: Pending[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const entry = await this.load(commonsId, attempt > 0);
       const now = this.clock().toISOString();
-      const events = decide(entry?.state ?? null, command, { actor, now });
-      if (events.length === 0) return { events, state: entry!.state };
-      const envelopes: EventEnvelope[] = events.map((e) => ({ ...e, actor, at: now }) as EventEnvelope);
+      let state = entry?.state ?? null;
       const size = entry?.head.size ?? 0;
+      const envelopes: EventEnvelope[] = [];
+      const outcomes: ({ ok: true; events: DomainEvent[] } | { ok: false; error: unknown })[] = [];
+      let mutated = false;
+      for (const p of batch) {
+        let events: DomainEvent[];
+        try {
+          events = decide(state, p.command, { actor: p.actor, now });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+          continue;
+        }
+        // Applied in place so that the next command sees it; if the append fails the entry is dropped.
+        for (const e of events) {
+          const env = { ...e, actor: p.actor, at: now } as EventEnvelope;
+          envelopes.push(env);
+          state = applyEvent(state, env);
+          mutated = true;
+        }
+        outcomes.push({ ok: true, events });
+      }
+      if (envelopes.length === 0) {
+        batch.forEach((p, i) => {
+          const o = outcomes[i];
+          if (o.ok) p.resolve({ events: o.events, state: state! });
+          else p.reject(o.error);
+        });
+        return;
+      }
       const chained = chainRecords(
         commonsId,
         entry?.head.hash ?? EMPTY_HASH,
@@ -88,14 +142,10 @@ export class CommonsService {
       );
       const tree = CompactMerkleTree.fromState({ size, hashes: entry?.head.merkle ?? [] });
       for (const c of chained) tree.append(recordLeafHash(c.body));
-      const root = tree.rootHex();
       const signed = signCheckpoint(
-        { commons: commonsId, size: size + chained.length, root, time: now },
+        { commons: commonsId, size: size + chained.length, root: tree.rootHex(), time: now },
         this.keys.privateKey,
       );
-      // Apply to the cached state only now; if the append fails the entry is dropped and reloaded.
-      let state = entry?.state ?? null;
-      for (const e of envelopes) state = applyEvent(state, e);
       const head: LogHead = {
         commonsId,
         size: size + chained.length,
@@ -119,12 +169,17 @@ export class CommonsService {
           docs: readModelChanges(state!, envelopes),
         });
       } catch (error) {
-        this.cache.delete(commonsId);
+        if (mutated) this.cache.delete(commonsId);
         if (error instanceof StoreConflictError && error.code === 'log_conflict' && attempt < 8) continue;
         throw error;
       }
       this.cache.set(commonsId, { state: state!, head });
-      return { events, state: state! };
+      batch.forEach((p, i) => {
+        const o = outcomes[i];
+        if (o.ok) p.resolve({ events: o.events, state: state! });
+        else p.reject(o.error);
+      });
+      return;
     }
   }
 
