@@ -11,6 +11,7 @@ import {
   parseOpenDataComments,
   parseOpenDataVotes,
   parseRedDwarfVotes,
+  type OpinionState,
   type OpinionVote,
 } from '../src/opinion/index';
 
@@ -123,7 +124,7 @@ describe('opinion groups', () => {
     const { votes } = planted([120, 80, 40], 30, 3);
     const m = buildVoteMatrix(votes);
     const fake = { ...computeOpinionMap(m).state, kSmoother: { lastK: 2, lastKCount: 9, smoothedK: 2 } };
-    let state = fake;
+    let state: OpinionState = fake;
     const ks: number[] = [];
     for (let i = 0; i < 4; i++) {
       const r = computeOpinionMap(m, [], { previous: state });
