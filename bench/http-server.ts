@@ -60,3 +60,6 @@ if (mode === 'bare') {
   );
   console.log(JSON.stringify({ url: server.url, path: `/api/v1/commons/${commonsId}/proposals/pbench/position`, tokens, schema }));
 }
+
+// Exit cleanly on a signal so that profilers (--cpu-prof) can write their output.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
