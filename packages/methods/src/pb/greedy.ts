@@ -1,6 +1,6 @@
 // Greedy (utilitarian) budgeting, the rule most cities use: projects in order of votes, funded while they fit.
 import type { PbProfile } from './profile';
-import { cmp, sub, toNumber, type Rational, ZERO, add, toDecimal } from './rational';
+import { add, cmp, type Rational, sub, toDecimal, ZERO } from './rational';
 import { DEFAULT_TIE_BREAK, makeTieBreaker, type TieBreakCriterion } from './tie-break';
 
 export type GreedyVariant = 'skip' | 'no-skip';
@@ -90,7 +90,26 @@ export function greedyIndices(profile: PbProfile, options: GreedyOptions = {}): 
   return { selected, cost: spent, steps };
 }
 
-/** Total cost as a JavaScript number (exact for integer costs below 2^53). */
-export function costNumber(cost: Rational): number {
-  return toNumber(cost);
+/** The result of a greedy rule, explained step by step. */
+export interface GreedyOutcome {
+  rule: 'greedy' | 'greedy-no-skip';
+  selected: string[];
+  cost: Rational;
+  budget: Rational;
+  threshold?: number;
+  steps: GreedyStep[];
+}
+
+/** Greedy on a profile, with project ids in the result (see `greedyIndices` for the rule itself). */
+export function greedy(profile: PbProfile, options: GreedyOptions = {}): GreedyOutcome {
+  const r = greedyIndices(profile, options);
+  const out: GreedyOutcome = {
+    rule: options.variant === 'no-skip' ? 'greedy-no-skip' : 'greedy',
+    selected: r.selected.map((p) => profile.projectIds[p]!),
+    cost: r.cost,
+    budget: options.budget ?? profile.budget,
+    steps: r.steps,
+  };
+  if (options.threshold !== undefined) out.threshold = options.threshold;
+  return out;
 }
