@@ -7,10 +7,25 @@ import { hash } from 'node:crypto';
 
 const HASH_SIZE = 32;
 
-// Plain Uint8Array views, not Buffers: Buffer#slice shares memory, which would surprise callers of slice().
-function sha256(data: Uint8Array): Uint8Array {
-  const b = hash('sha256', data, 'buffer');
+// Public functions return plain Uint8Array views, not Buffers: Buffer#slice shares memory, which would surprise
+// callers. Internally the tree keeps the Buffers that node:crypto returns.
+function view(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function sha256(data: Uint8Array): Uint8Array {
+  return view(hash('sha256', data, 'buffer'));
+}
+
+// Hashing is synchronous, so one scratch buffer serves every 32 + 32 byte interior node: no allocation per hash.
+const scratch = Buffer.alloc(1 + 2 * HASH_SIZE);
+scratch[0] = 1;
+
+function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return hashChildren(left, right);
+  scratch.set(left, 1);
+  scratch.set(right, 1 + HASH_SIZE);
+  return hash('sha256', scratch, 'buffer');
 }
 
 /** The root of the empty tree: SHA-256 of the empty string (RFC 9162 section 2.1.1). */
@@ -86,10 +101,16 @@ export class CompactMerkleTree {
   /** Appends one leaf hash (32 bytes, as made by hashLeaf). */
   append(leafHash: Uint8Array): void {
     if (leafHash.length !== HASH_SIZE) throw new Error(`leaf hash must be ${HASH_SIZE} bytes, got ${leafHash.length}`);
-    let node = Uint8Array.from(leafHash);
-    // Each trailing one bit of the old size is a complete subtree of the same height as `node`: merge them.
-    for (let s = this.count; s % 2 === 1; s = (s - 1) / 2) node = hashChildren(this.peaks.pop()!, node);
-    this.peaks.push(node);
+    let s = this.count;
+    if (s % 2 === 0) {
+      // Kept as a peak: copy, so that a caller reusing its buffer cannot change the tree.
+      this.peaks.push(Uint8Array.from(leafHash));
+    } else {
+      // Each trailing one bit of the old size is a complete subtree of the same height as `node`: merge them.
+      let node = leafHash;
+      for (; s % 2 === 1; s = (s - 1) / 2) node = nodeHash(this.peaks.pop()!, node);
+      this.peaks.push(node);
+    }
     this.count++;
   }
 
@@ -97,10 +118,10 @@ export class CompactMerkleTree {
   root(): Uint8Array {
     const n = this.peaks.length;
     if (n === 0) return emptyRoot();
-    if (n === 1) return this.peaks[0].slice();
+    if (n === 1) return Uint8Array.from(this.peaks[0]);
     let acc = this.peaks[n - 1];
-    for (let i = n - 2; i >= 0; i--) acc = hashChildren(this.peaks[i], acc);
-    return acc;
+    for (let i = n - 2; i >= 0; i--) acc = nodeHash(this.peaks[i], acc);
+    return Uint8Array.from(acc);
   }
 
   /** The root as lower-case hex. */
