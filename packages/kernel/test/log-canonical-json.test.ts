@@ -13,7 +13,15 @@ describe('canonicalJson', () => {
 
   it('sorts keys by UTF-16 code units, not by code points or locale (RFC 8785 section 3.2.3)', () => {
     // RFC 8785's own sorting example; the surrogate pair of U+1F600 sorts before U+FB33 by code unit.
-    const value = { '\u20ac': 'Euro', '\r': 'CR', '\ufb33': 'Hebrew', '1': 'One', '\ud83d\ude00': 'Smiley', '\u0080': 'Ctrl', '\u00f6': 'Latin' };
+    const value = {
+      '\u20ac': 'Euro',
+      '\r': 'CR',
+      '\ufb33': 'Hebrew',
+      '1': 'One',
+      '\ud83d\ude00': 'Smiley',
+      '\u0080': 'Ctrl',
+      '\u00f6': 'Latin',
+    };
     expect(canonicalJson(value)).toBe(
       '{"\\r":"CR","1":"One","\u0080":"Ctrl","\u00f6":"Latin","\u20ac":"Euro","\ud83d\ude00":"Smiley","\ufb33":"Hebrew"}',
     );
@@ -44,7 +52,7 @@ describe('canonicalJson', () => {
   });
 
   it('round-trips through JSON.parse to the same encoding', () => {
-    const v = { z: [1, 'two', { three: [null, false, 3.25] }], y: { x: { w: 'deep' } }, 'é': -7 };
+    const v = { z: [1, 'two', { three: [null, false, 3.25] }], y: { x: { w: 'deep' } }, é: -7 };
     const s = canonicalJson(v);
     expect(canonicalJson(JSON.parse(s))).toBe(s);
     expect(JSON.parse(s)).toEqual(v);
@@ -63,7 +71,9 @@ describe('canonicalJson', () => {
     class Thing {
       a = 1;
     }
-    expect(() => canonicalJson({ 'odd key': new Thing() })).toThrow(/non-plain object \(Thing\) at \$\["odd key"\]/);
+    expect(() => canonicalJson({ 'odd key': new Thing() })).toThrow(
+      /non-plain object \(Thing\) at \$\["odd key"\]/,
+    );
     expect(() => canonicalJson(10n)).toThrow(/bigint/);
     expect(() => canonicalJson(Symbol('s'))).toThrow(/symbol/);
     expect(() => canonicalJson([1, , 3])).toThrow(/array hole at \$\[1\]/);

@@ -57,13 +57,18 @@ describe('signed checkpoints', () => {
     const signed = signCheckpoint(withExtra, key.privateKey);
     expect(signed.checkpoint).toEqual(cp);
     expect(checkpointMessage(cp).toString('utf8')).toBe(
-      'peergov checkpoint v1\n{"commons":"c1","root":"' + cp.root + '","size":3,"time":"2026-01-01T00:00:00.000Z"}',
+      'peergov checkpoint v1\n{"commons":"c1","root":"' +
+        cp.root +
+        '","size":3,"time":"2026-01-01T00:00:00.000Z"}',
     );
   });
 
   it('rejects every kind of tampering', () => {
     const signed = signCheckpoint(cp, key.privateKey);
-    const tamper = (patch: Partial<SignedCheckpoint>, cpPatch: Partial<Checkpoint> = {}): SignedCheckpoint => ({
+    const tamper = (
+      patch: Partial<SignedCheckpoint>,
+      cpPatch: Partial<Checkpoint> = {},
+    ): SignedCheckpoint => ({
       ...signed,
       ...patch,
       checkpoint: { ...signed.checkpoint, ...cpPatch },
@@ -75,7 +80,9 @@ describe('signed checkpoints', () => {
     expect(verifyCheckpoint(tamper({ keyId: other.keyId }), key.publicKey)).toBe(false);
     expect(verifyCheckpoint(signed, other.publicKey)).toBe(false);
     // Re-signed by another key but presented under ours.
-    expect(verifyCheckpoint({ ...signCheckpoint(cp, other.privateKey), keyId: key.keyId }, key.publicKey)).toBe(false);
+    expect(
+      verifyCheckpoint({ ...signCheckpoint(cp, other.privateKey), keyId: key.keyId }, key.publicKey),
+    ).toBe(false);
     // Every single-bit change of the signature.
     const sig = Buffer.from(signed.signature, 'base64');
     for (let bit = 0; bit < sig.length * 8; bit++) {
@@ -98,7 +105,9 @@ describe('signed checkpoints', () => {
   });
 
   it('refuses to sign malformed checkpoints or with the wrong kind of key', () => {
-    expect(() => signCheckpoint({ ...cp, root: 'AB'.repeat(32) }, key.privateKey)).toThrow(/root must be 64 lower-case hex/);
+    expect(() => signCheckpoint({ ...cp, root: 'AB'.repeat(32) }, key.privateKey)).toThrow(
+      /root must be 64 lower-case hex/,
+    );
     expect(() => signCheckpoint({ ...cp, size: 1.5 }, key.privateKey)).toThrow(/size/);
     expect(() => signCheckpoint({ ...cp, time: 'now' }, key.privateKey)).toThrow(/time/);
     expect(() => signCheckpoint(cp, key.publicKey)).toThrow();

@@ -42,7 +42,9 @@ describe('log records', () => {
 
   it('drops nothing silently: extra fields and non-JSON data are rejected', () => {
     expect(() => encodeRecord({ ...record, extra: 1 } as LogRecord)).toThrow(/unknown field\(s\) extra/);
-    expect(() => encodeRecord({ ...record, data: { when: new Date(0) } })).toThrow(/non-plain object \(Date\) at \$\.data\.when/);
+    expect(() => encodeRecord({ ...record, data: { when: new Date(0) } })).toThrow(
+      /non-plain object \(Date\) at \$\.data\.when/,
+    );
     expect(() => encodeRecord({ ...record, data: { x: undefined } })).toThrow(/undefined at \$\.data\.x/);
     expect(() => encodeRecord({ ...record, data: undefined })).toThrow(/data is missing/);
   });
@@ -64,7 +66,10 @@ describe('log records', () => {
     const next = chainRecords('c1', first[1].hash, 2, [{ type: 'Note', data: null, actor: null, at: T0 }]);
     expect(next[0].record).toMatchObject({ seq: 2, prev: first[1].hash, actor: null, data: null });
     // Chaining in one batch or in two gives the same records.
-    const all = chainRecords('c1', GENESIS_PREV, 0, [...events, { type: 'Note', data: null, actor: null, at: T0 }]);
+    const all = chainRecords('c1', GENESIS_PREV, 0, [
+      ...events,
+      { type: 'Note', data: null, actor: null, at: T0 },
+    ]);
     expect(all.map((r) => r.hash)).toEqual([...first, ...next].map((r) => r.hash));
     expect(chainRecords('c1', first[1].hash, 2, [])).toEqual([]);
   });
@@ -75,10 +80,12 @@ describe('log records', () => {
     expect(() => chainRecords('c1', 'AB'.repeat(32), 1, [])).toThrow(/64 lower-case hex/);
     expect(() => chainRecords('c1', GENESIS_PREV, -1, [])).toThrow(/invalid next seq/);
     expect(() => chainRecords('', GENESIS_PREV, 0, [])).toThrow(/commons/);
-    expect(() => chainRecords('c1', GENESIS_PREV, 0, [{ type: 'X', data: 1, actor: null, at: 'yesterday' }])).toThrow(
-      /at must be an ISO 8601 date-time/,
+    expect(() =>
+      chainRecords('c1', GENESIS_PREV, 0, [{ type: 'X', data: 1, actor: null, at: 'yesterday' }]),
+    ).toThrow(/at must be an ISO 8601 date-time/);
+    expect(() => chainRecords('c1', GENESIS_PREV, 0, [{ type: '', data: 1, actor: null, at: T0 }])).toThrow(
+      /type/,
     );
-    expect(() => chainRecords('c1', GENESIS_PREV, 0, [{ type: '', data: 1, actor: null, at: T0 }])).toThrow(/type/);
   });
 
   it('decodes with validation and clear errors', () => {

@@ -20,14 +20,28 @@ const otherKey = generateSigningKey(new Uint8Array(32).fill(8));
 const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
 
 const events: LogEventInput[] = [
-  { type: 'CommonsFounded', data: { name: 'Ærø Makers', template: 'cooperative' }, actor: 'alice', at: at(0) },
+  {
+    type: 'CommonsFounded',
+    data: { name: 'Ærø Makers', template: 'cooperative' },
+    actor: 'alice',
+    at: at(0),
+  },
   { type: 'MemberJoined', data: { member: 'bob', classes: ['worker'] }, actor: 'bob', at: at(1) },
-  { type: 'ProposalSubmitted', data: { id: 'p1', title: 'Buy a 3D printer ✓ 𝄞', amount: 1250.5 }, actor: 'bob', at: at(2) },
+  {
+    type: 'ProposalSubmitted',
+    data: { id: 'p1', title: 'Buy a 3D printer ✓ 𝄞', amount: 1250.5 },
+    actor: 'bob',
+    at: at(2),
+  },
   { type: 'Note', data: null, actor: null, at: at(3) },
 ];
 
 function makeLog(): StoredRecord[] {
-  return chainRecords('c1', GENESIS_PREV, 0, events).map((r) => ({ seq: r.record.seq, body: r.body, hash: r.hash }));
+  return chainRecords('c1', GENESIS_PREV, 0, events).map((r) => ({
+    seq: r.record.seq,
+    body: r.body,
+    hash: r.hash,
+  }));
 }
 
 function rootOf(log: StoredRecord[], size = log.length): string {
@@ -46,7 +60,11 @@ describe('verifyLog', () => {
     expect(verifyLog(log, { commons: 'c1' })).toEqual({ ok: true, size: 4, root: rootOf(log) });
     expect(verifyLog(log, full)).toEqual({ ok: true, size: 4, root: rootOf(log) });
     for (let size = 0; size <= log.length; size++) {
-      const r = verifyLog(log, { commons: 'c1', checkpoint: checkpointFor(log, size), publicKey: key.publicKey });
+      const r = verifyLog(log, {
+        commons: 'c1',
+        checkpoint: checkpointFor(log, size),
+        publicKey: key.publicKey,
+      });
       expect(r, `checkpoint size ${size}`).toEqual({ ok: true, size: 4, root: rootOf(log) });
     }
     expect(verifyLog([], { commons: 'c1' })).toEqual({ ok: true, size: 0, root: toHex(emptyRoot()) });
@@ -91,24 +109,50 @@ describe('verifyLog', () => {
       return r.ok ? r : { seq: r.seq, reason: r.reason };
     };
 
-    expect(fail(withBody(1, log[1].body, false).map((x, j) => (j === 1 ? { ...x, hash: '0'.repeat(64) } : x)))).toMatchObject({
+    expect(
+      fail(withBody(1, log[1].body, false).map((x, j) => (j === 1 ? { ...x, hash: '0'.repeat(64) } : x))),
+    ).toMatchObject({
       seq: 1,
       reason: expect.stringMatching(/stored hash .* does not match/),
     });
     // Whitespace is valid JSON but not canonical.
-    expect(fail(withBody(2, log[2].body.replace('{', '{ ')))).toMatchObject({ seq: 2, reason: expect.stringMatching(/canonical/) });
+    expect(fail(withBody(2, log[2].body.replace('{', '{ ')))).toMatchObject({
+      seq: 2,
+      reason: expect.stringMatching(/canonical/),
+    });
     // Unparsable.
-    expect(fail(withBody(0, log[0].body.slice(0, -1)))).toMatchObject({ seq: 0, reason: expect.stringMatching(/not valid JSON/) });
+    expect(fail(withBody(0, log[0].body.slice(0, -1)))).toMatchObject({
+      seq: 0,
+      reason: expect.stringMatching(/not valid JSON/),
+    });
     // Another commons' record, re-chained consistently, is still not ours.
-    const foreign = chainRecords('c2', GENESIS_PREV, 0, events).map((r) => ({ seq: r.record.seq, body: r.body, hash: r.hash }));
-    expect(fail(foreign, { commons: 'c1' })).toMatchObject({ seq: 0, reason: expect.stringMatching(/commons "c2"/) });
+    const foreign = chainRecords('c2', GENESIS_PREV, 0, events).map((r) => ({
+      seq: r.record.seq,
+      body: r.body,
+      hash: r.hash,
+    }));
+    expect(fail(foreign, { commons: 'c1' })).toMatchObject({
+      seq: 0,
+      reason: expect.stringMatching(/commons "c2"/),
+    });
     // Records out of order, a deleted record, a duplicated record.
-    expect(fail([log[0], log[2], log[1], log[3]])).toMatchObject({ seq: 1, reason: expect.stringMatching(/stored with seq 2/) });
-    expect(fail([log[0], { ...log[2], seq: 1 }, log[3]])).toMatchObject({ seq: 1, reason: expect.stringMatching(/body says seq 2/) });
-    expect(fail([log[0], log[1], { ...log[1], seq: 2 }, log[3]])).toMatchObject({ seq: 2, reason: expect.stringMatching(/body says seq 1/) });
+    expect(fail([log[0], log[2], log[1], log[3]])).toMatchObject({
+      seq: 1,
+      reason: expect.stringMatching(/stored with seq 2/),
+    });
+    expect(fail([log[0], { ...log[2], seq: 1 }, log[3]])).toMatchObject({
+      seq: 1,
+      reason: expect.stringMatching(/body says seq 2/),
+    });
+    expect(fail([log[0], log[1], { ...log[1], seq: 2 }, log[3]])).toMatchObject({
+      seq: 2,
+      reason: expect.stringMatching(/body says seq 1/),
+    });
     // A record whose body is intact but whose prev link points elsewhere.
     const relinked = chainRecords('c1', 'ab'.repeat(32), 1, events.slice(1, 2))[0];
-    expect(fail([log[0], { seq: 1, body: relinked.body, hash: relinked.hash }, log[2], log[3]])).toMatchObject({
+    expect(
+      fail([log[0], { seq: 1, body: relinked.body, hash: relinked.hash }, log[2], log[3]]),
+    ).toMatchObject({
       seq: 1,
       reason: expect.stringMatching(/prev .* does not match the hash of record 0/),
     });
@@ -118,29 +162,66 @@ describe('verifyLog', () => {
     // Rewrite from record 2 on, with every hash and prev link recomputed: the chain alone cannot tell.
     const forged = [
       ...log.slice(0, 2),
-      ...chainRecords('c1', log[1].hash, 2, [{ ...events[2], data: { id: 'p1', title: 'Buy a boat', amount: 99999 } }, events[3]]).map(
-        (r) => ({ seq: r.record.seq, body: r.body, hash: r.hash }),
-      ),
+      ...chainRecords('c1', log[1].hash, 2, [
+        { ...events[2], data: { id: 'p1', title: 'Buy a boat', amount: 99999 } },
+        events[3],
+      ]).map((r) => ({ seq: r.record.seq, body: r.body, hash: r.hash })),
     ];
     expect(verifyLog(forged, { commons: 'c1' }).ok).toBe(true);
-    expect(verifyLog(forged, full)).toMatchObject({ ok: false, seq: null, reason: expect.stringMatching(/Merkle root of the first 4 records/) });
+    expect(verifyLog(forged, full)).toMatchObject({
+      ok: false,
+      seq: null,
+      reason: expect.stringMatching(/Merkle root of the first 4 records/),
+    });
     // A checkpoint over the untouched prefix still holds.
     const prefix = { commons: 'c1', checkpoint: checkpointFor(log, 2), publicKey: key.publicKey };
     expect(verifyLog(forged, prefix).ok).toBe(true);
   });
 
   it('checks the checkpoint itself', () => {
-    expect(verifyLog(log.slice(0, 3), full)).toMatchObject({ ok: false, seq: 3, reason: expect.stringMatching(/covers 4 records but the log has only 3/) });
-    expect(verifyLog(log, { ...full, publicKey: otherKey.publicKey })).toMatchObject({ ok: false, seq: null, reason: expect.stringMatching(/signature/) });
-    expect(verifyLog(log, { ...full, checkpoint: checkpointFor(log, 4, otherKey) })).toMatchObject({ ok: false, seq: null });
-    expect(verifyLog(log, { ...full, publicKey: undefined })).toMatchObject({ ok: false, seq: null, reason: expect.stringMatching(/without a public key/) });
-    const tamperedRoot = { ...full.checkpoint, checkpoint: { ...full.checkpoint.checkpoint, root: rootOf(log, 3) } };
-    expect(verifyLog(log, { ...full, checkpoint: tamperedRoot })).toMatchObject({ ok: false, seq: null, reason: expect.stringMatching(/signature/) });
-    const otherCommons = signCheckpoint({ commons: 'c2', size: 4, root: rootOf(log), time: at(10) }, key.privateKey);
-    expect(verifyLog(log, { ...full, checkpoint: otherCommons })).toMatchObject({ ok: false, seq: null, reason: expect.stringMatching(/commons "c2"/) });
+    expect(verifyLog(log.slice(0, 3), full)).toMatchObject({
+      ok: false,
+      seq: 3,
+      reason: expect.stringMatching(/covers 4 records but the log has only 3/),
+    });
+    expect(verifyLog(log, { ...full, publicKey: otherKey.publicKey })).toMatchObject({
+      ok: false,
+      seq: null,
+      reason: expect.stringMatching(/signature/),
+    });
+    expect(verifyLog(log, { ...full, checkpoint: checkpointFor(log, 4, otherKey) })).toMatchObject({
+      ok: false,
+      seq: null,
+    });
+    expect(verifyLog(log, { ...full, publicKey: undefined })).toMatchObject({
+      ok: false,
+      seq: null,
+      reason: expect.stringMatching(/without a public key/),
+    });
+    const tamperedRoot = {
+      ...full.checkpoint,
+      checkpoint: { ...full.checkpoint.checkpoint, root: rootOf(log, 3) },
+    };
+    expect(verifyLog(log, { ...full, checkpoint: tamperedRoot })).toMatchObject({
+      ok: false,
+      seq: null,
+      reason: expect.stringMatching(/signature/),
+    });
+    const otherCommons = signCheckpoint(
+      { commons: 'c2', size: 4, root: rootOf(log), time: at(10) },
+      key.privateKey,
+    );
+    expect(verifyLog(log, { ...full, checkpoint: otherCommons })).toMatchObject({
+      ok: false,
+      seq: null,
+      reason: expect.stringMatching(/commons "c2"/),
+    });
     // A bad record is named before any checkpoint problem.
     const broken = log.map((x, i) => (i === 1 ? { ...x, hash: '1'.repeat(64) } : x));
-    expect(verifyLog(broken, { ...full, publicKey: otherKey.publicKey })).toMatchObject({ ok: false, seq: 1 });
+    expect(verifyLog(broken, { ...full, publicKey: otherKey.publicKey })).toMatchObject({
+      ok: false,
+      seq: 1,
+    });
   });
 
   it('verifies a long log and agrees with the batch Merkle root', () => {
@@ -150,7 +231,11 @@ describe('verifyLog', () => {
       actor: i % 3 === 0 ? null : `m${i % 7}`,
       at: at(i),
     }));
-    const long = chainRecords('c1', GENESIS_PREV, 0, many).map((r) => ({ seq: r.record.seq, body: r.body, hash: r.hash }));
+    const long = chainRecords('c1', GENESIS_PREV, 0, many).map((r) => ({
+      seq: r.record.seq,
+      body: r.body,
+      hash: r.hash,
+    }));
     const cp = checkpointFor(long, 1234);
     const res = verifyLog(long, { commons: 'c1', checkpoint: cp, publicKey: key.publicKey });
     expect(res).toEqual({ ok: true, size: 2000, root: rootOf(long) });

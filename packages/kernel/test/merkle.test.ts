@@ -66,7 +66,9 @@ describe('RFC 6962 hasher vectors', () => {
     levels[0].forEach((h, i) => expect(toHex(leafHashes[i])).toBe(h));
     for (let level = 1; level < levels.length; level++) {
       const width = 2 ** level;
-      levels[level].forEach((h, i) => expect(toHex(merkleRoot(leafHashes.slice(i * width, (i + 1) * width)))).toBe(h));
+      levels[level].forEach((h, i) =>
+        expect(toHex(merkleRoot(leafHashes.slice(i * width, (i + 1) * width)))).toBe(h),
+      );
     }
     const trees: string[][] = vectors.compactTreesHex.trees;
     for (let n = 0; n <= 8; n++) {
@@ -124,8 +126,10 @@ describe('proofs our tree generates', () => {
         const proof = inclusionProof(leaves, i, size);
         expect(verifyInclusion(i, size, leaves[i], proof, roots[size])).toBe(true);
         expect(verifyInclusion(i, size, leaves[(i + 1) % leaves.length], proof, roots[size])).toBe(false);
-        if (size > 1) expect(verifyInclusion((i + 1) % size, size, leaves[i], proof, roots[size])).toBe(false);
-        if (size < leaves.length) expect(verifyInclusion(i, size + 1, leaves[i], proof, roots[size + 1])).toBe(false);
+        if (size > 1)
+          expect(verifyInclusion((i + 1) % size, size, leaves[i], proof, roots[size])).toBe(false);
+        if (size < leaves.length)
+          expect(verifyInclusion(i, size + 1, leaves[i], proof, roots[size + 1])).toBe(false);
         if (proof.length > 0) {
           const bent = proof.map((h) => Uint8Array.from(h));
           bent[bent.length - 1][0] ^= 1;
@@ -151,7 +155,9 @@ describe('proofs our tree generates', () => {
     for (let size2 = 1; size2 <= 40; size2++) {
       for (let size1 = 1; size1 <= size2; size1++) {
         const proof = consistencyProof(leaves, size1, size2);
-        expect(verifyConsistency(size1, size2, proof, roots[size1], roots[size2]), `${size1}->${size2}`).toBe(true);
+        expect(verifyConsistency(size1, size2, proof, roots[size1], roots[size2]), `${size1}->${size2}`).toBe(
+          true,
+        );
         if (size1 < size2) {
           expect(verifyConsistency(size1, size2, proof, roots[size1 - 1], roots[size2])).toBe(false);
           expect(verifyConsistency(size1, size2, proof, roots[size1], roots[size2 - 1])).toBe(false);

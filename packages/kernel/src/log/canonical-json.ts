@@ -54,7 +54,10 @@ function write(value: unknown, path: string, out: string[], open: Set<object>): 
   }
   const proto = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) {
-    fail(path, `a non-plain object (${(obj as { constructor?: { name?: string } }).constructor?.name ?? 'unknown'})`);
+    fail(
+      path,
+      `a non-plain object (${(obj as { constructor?: { name?: string } }).constructor?.name ?? 'unknown'})`,
+    );
   }
   if (Object.getOwnPropertySymbols(obj).length > 0) fail(path, 'an object with symbol keys');
   open.add(obj);

@@ -59,7 +59,8 @@ export function checkpointMessage(cp: Checkpoint): Buffer {
 
 function asPrivateKey(key: KeyObject | string): KeyObject {
   const k = typeof key === 'string' ? createPrivateKey(key) : key;
-  if (k.type !== 'private' || k.asymmetricKeyType !== 'ed25519') throw new Error('checkpoint signing needs an Ed25519 private key');
+  if (k.type !== 'private' || k.asymmetricKeyType !== 'ed25519')
+    throw new Error('checkpoint signing needs an Ed25519 private key');
   return k;
 }
 
@@ -113,7 +114,11 @@ export function generateSigningKey(seed?: Uint8Array): SigningKeyPair {
     priv = generateKeyPairSync('ed25519').privateKey;
   } else {
     if (seed.length !== 32) throw new Error(`generateSigningKey: seed must be 32 bytes, got ${seed.length}`);
-    priv = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    priv = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
   }
   const pub = createPublicKey(priv);
   return {

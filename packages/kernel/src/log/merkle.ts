@@ -56,7 +56,8 @@ export function toHex(bytes: Uint8Array): string {
 
 /** Bytes of a lower-case or upper-case hex string; throws on odd length or a non-hex character. */
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`not a hex string: ${JSON.stringify(hex)}`);
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex))
+    throw new Error(`not a hex string: ${JSON.stringify(hex)}`);
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
@@ -80,13 +81,17 @@ export class CompactMerkleTree {
   /** A tree restored from a saved state; throws if the state is inconsistent (wrong hash count or malformed hash). */
   static fromState(state: CompactTreeState): CompactMerkleTree {
     const { size, hashes } = state;
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`compact tree state: invalid size ${String(size)}`);
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new Error(`compact tree state: invalid size ${String(size)}`);
     if (!Array.isArray(hashes) || hashes.length !== popCount(size)) {
-      throw new Error(`compact tree state: size ${size} needs ${popCount(size)} hashes, got ${hashes?.length}`);
+      throw new Error(
+        `compact tree state: size ${size} needs ${popCount(size)} hashes, got ${hashes?.length}`,
+      );
     }
     const tree = new CompactMerkleTree();
     for (const h of hashes) {
-      if (typeof h !== 'string' || !HEX_HASH.test(h)) throw new Error(`compact tree state: malformed hash ${JSON.stringify(h)}`);
+      if (typeof h !== 'string' || !HEX_HASH.test(h))
+        throw new Error(`compact tree state: malformed hash ${JSON.stringify(h)}`);
       tree.peaks.push(fromHex(h));
     }
     tree.count = size;
@@ -100,7 +105,8 @@ export class CompactMerkleTree {
 
   /** Appends one leaf hash (32 bytes, as made by hashLeaf). */
   append(leafHash: Uint8Array): void {
-    if (leafHash.length !== HASH_SIZE) throw new Error(`leaf hash must be ${HASH_SIZE} bytes, got ${leafHash.length}`);
+    if (leafHash.length !== HASH_SIZE)
+      throw new Error(`leaf hash must be ${HASH_SIZE} bytes, got ${leafHash.length}`);
     let s = this.count;
     if (s % 2 === 0) {
       // Kept as a peak: copy, so that a caller reusing its buffer cannot change the tree.
@@ -194,7 +200,11 @@ export function inclusionProof(leafHashes: readonly Uint8Array[], index: number,
 }
 
 /** Consistency proof PROOF(size1, D[0:size2]) (RFC 9162 section 2.1.4.1); size1 must be in [1, size2]. */
-export function consistencyProof(leafHashes: readonly Uint8Array[], size1: number, size2: number): Uint8Array[] {
+export function consistencyProof(
+  leafHashes: readonly Uint8Array[],
+  size1: number,
+  size2: number,
+): Uint8Array[] {
   checkSize('size2', size2, leafHashes.length);
   checkSize('size1', size1, size2);
   if (size1 === 0) throw new RangeError('a consistency proof from the empty tree is meaningless (size1 = 0)');

@@ -49,7 +49,8 @@ export function isIsoTime(s: unknown): s is string {
 
 /** Throws a clear error unless `r` is a well-formed version 1 log record. */
 export function validateRecord(r: unknown): asserts r is LogRecord {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new Error('log record: not a JSON object');
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    throw new Error('log record: not a JSON object');
   const obj = r as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
   const missing = RECORD_KEYS.filter((k) => !(k in obj));
@@ -96,19 +97,32 @@ export function chainRecords(
   nextSeq: number,
   events: readonly LogEventInput[],
 ): ChainedRecord[] {
-  if (typeof commons !== 'string' || commons === '') throw new Error('chainRecords: commons must be a non-empty string');
-  if (!Number.isSafeInteger(nextSeq) || nextSeq < 0) throw new Error(`chainRecords: invalid next seq ${String(nextSeq)}`);
+  if (typeof commons !== 'string' || commons === '')
+    throw new Error('chainRecords: commons must be a non-empty string');
+  if (!Number.isSafeInteger(nextSeq) || nextSeq < 0)
+    throw new Error(`chainRecords: invalid next seq ${String(nextSeq)}`);
   if (typeof prevHash !== 'string' || !HEX_HASH.test(prevHash)) {
     throw new Error('chainRecords: head hash must be 64 lower-case hex digits');
   }
   if ((nextSeq === 0) !== (prevHash === GENESIS_PREV)) {
-    throw new Error(`chainRecords: seq 0 and only seq 0 follows ${GENESIS_PREV.slice(0, 8)}… (got seq ${nextSeq})`);
+    throw new Error(
+      `chainRecords: seq 0 and only seq 0 follows ${GENESIS_PREV.slice(0, 8)}… (got seq ${nextSeq})`,
+    );
   }
   const out: ChainedRecord[] = [];
   let prev = prevHash;
   let seq = nextSeq;
   for (const e of events) {
-    const record: LogRecord = { v: 1, commons, seq, prev, at: e.at, actor: e.actor, type: e.type, data: e.data };
+    const record: LogRecord = {
+      v: 1,
+      commons,
+      seq,
+      prev,
+      at: e.at,
+      actor: e.actor,
+      type: e.type,
+      data: e.data,
+    };
     const body = encodeRecord(record);
     const h = recordHash(body);
     out.push({ record, body, hash: h });

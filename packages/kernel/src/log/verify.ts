@@ -26,8 +26,7 @@ export interface VerifyLogOptions {
  * one); it is null when the fault is in the checkpoint itself (bad signature, other commons, root mismatch).
  */
 export type LogVerification =
-  | { ok: true; size: number; root: string }
-  | { ok: false; seq: number | null; reason: string };
+  { ok: true; size: number; root: string } | { ok: false; seq: number | null; reason: string };
 
 /** Verifies records 0..n-1 of a commons' log (in seq order) and, if given, a signed checkpoint over a prefix of it. */
 export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOptions): LogVerification {
@@ -58,8 +57,10 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
     }
     if (canonical !== body) return fail('body is not in canonical encoding');
     if (record.seq !== i) return fail(`body says seq ${record.seq}`);
-    if (record.commons !== commons) return fail(`record belongs to commons ${JSON.stringify(record.commons)}`);
-    if (record.prev !== prev) return fail(`prev ${record.prev} does not match the hash of record ${i - 1} (${prev})`);
+    if (record.commons !== commons)
+      return fail(`record belongs to commons ${JSON.stringify(record.commons)}`);
+    if (record.prev !== prev)
+      return fail(`prev ${record.prev} does not match the hash of record ${i - 1} (${prev})`);
     prev = actual;
     tree.append(recordLeafHash(body));
     if (tree.size === wantSize) rootAtCheckpoint = tree.rootHex();
@@ -68,7 +69,8 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
   if (checkpoint !== undefined) {
     const fail = (reason: string): LogVerification => ({ ok: false, seq: null, reason });
     if (publicKey === undefined) return fail('a checkpoint was given without a public key to check it');
-    if (!verifyCheckpoint(checkpoint, publicKey)) return fail('checkpoint signature is not valid for this key');
+    if (!verifyCheckpoint(checkpoint, publicKey))
+      return fail('checkpoint signature is not valid for this key');
     const cp = checkpoint.checkpoint;
     if (cp.commons !== commons) return fail(`checkpoint is for commons ${JSON.stringify(cp.commons)}`);
     if (cp.size > records.length) {
@@ -79,7 +81,9 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
       };
     }
     if (rootAtCheckpoint !== cp.root) {
-      return fail(`Merkle root of the first ${cp.size} records is ${rootAtCheckpoint}, the checkpoint signs ${cp.root}`);
+      return fail(
+        `Merkle root of the first ${cp.size} records is ${rootAtCheckpoint}, the checkpoint signs ${cp.root}`,
+      );
     }
   }
   return { ok: true, size: tree.size, root: tree.rootHex() };
