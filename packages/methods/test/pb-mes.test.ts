@@ -110,7 +110,11 @@ describe('the fast path decides exactly like exact arithmetic', () => {
       const { profile } = load(city.file);
       const start = BigInt(Math.floor(toNumber(profile.budget) / profile.voters));
       // every endowment Add1 visits for Assen; sampled for the larger two, whose reference runs are slower
-      const step = city.file.startsWith('Poland_Wieliczka') ? 9n : city.file.startsWith('Poland_Swiecie') ? 4n : 1n;
+      const step = city.file.startsWith('Poland_Wieliczka')
+        ? 9n
+        : city.file.startsWith('Poland_Swiecie')
+          ? 4n
+          : 1n;
       for (let e = start; e <= city.endowment + 1n; e += step) {
         const { fast, exact, reference } = agreeAt(profile, e, 'cost', ['cost', 'votes']);
         expect(fast, `endowment ${e}`).toEqual(exact);
@@ -170,7 +174,9 @@ describe('the fast path decides exactly like exact arithmetic', () => {
     const tie = makeTieBreaker(profile, ['cost', 'votes']);
     const e = { num: toNumber(profile.budget) > 0 ? 100000n : 0n, den: 84n };
     const o = equalShares(profile, { completion: 'none' });
-    const ref = mesReferenceRun(profile, rat(e.num, e.den), 'cost', tie).map((r) => profile.projectIds[r.project]!);
+    const ref = mesReferenceRun(profile, rat(e.num, e.den), 'cost', tie).map(
+      (r) => profile.projectIds[r.project]!,
+    );
     expect(o.selected).toEqual(ref);
     expect(o.endowment).toEqual(rat(100000n, 84n));
   });

@@ -146,7 +146,8 @@ export function parsePb(text: string, file = '<pb>'): PbInstance {
       if (id === '') fail(lineNo, 'empty project_id');
       if (projectIndex.has(id)) fail(lineNo, `project "${id}" appears twice`);
       const cost = parseDecimal(fields.cost!);
-      if (cost === undefined || cost.num < 0n) fail(lineNo, `project "${id}" has an invalid cost "${fields.cost}"`);
+      if (cost === undefined || cost.num < 0n)
+        fail(lineNo, `project "${id}" has an invalid cost "${fields.cost}"`);
       projectIndex.set(id, projects.length);
       projects.push({ id, cost: cost!, fields });
     } else {
@@ -155,9 +156,12 @@ export function parsePb(text: string, file = '<pb>'): PbInstance {
   }
 
   for (const s of SECTIONS) if (!seen.has(s)) fail(undefined, `missing section ${s}`);
+  if (projectColumns === undefined) fail(undefined, 'section PROJECTS has no header line');
+  if (voteColumns === undefined) fail(undefined, 'section VOTES has no header line');
   if (!('budget' in meta)) fail(undefined, 'META lacks the key "budget"');
   const budget = parseDecimal(meta.budget!);
-  if (budget === undefined || budget.num < 0n) fail(undefined, `META budget "${meta.budget}" is not a number`);
+  if (budget === undefined || budget.num < 0n)
+    fail(undefined, `META budget "${meta.budget}" is not a number`);
   const voteType = (meta.vote_type ?? 'approval').trim() as PbVoteType;
   if (!VOTE_TYPES.includes(voteType)) fail(undefined, `unknown vote_type "${meta.vote_type}"`);
 
@@ -229,7 +233,9 @@ export function readPbFile(path: string): PbInstance {
 }
 
 function quote(field: string): string {
-  return /[;"\r\n]/.test(field) || (field.startsWith(' ') && field.trim() !== '') ? `"${field.replace(/"/g, '""')}"` : field;
+  return /[;"\r\n]/.test(field) || (field.startsWith(' ') && field.trim() !== '')
+    ? `"${field.replace(/"/g, '""')}"`
+    : field;
 }
 
 /** Writes an instance back to `.pb` text (LF line ends); `parsePb(writePb(x))` equals `x`. */
@@ -237,7 +243,8 @@ export function writePb(instance: PbInstance): string {
   const out: string[] = ['META', 'key;value'];
   for (const [k, v] of Object.entries(instance.meta)) out.push(`${quote(k)};${quote(v)}`);
   out.push('PROJECTS', instance.projectColumns.map(quote).join(';'));
-  for (const p of instance.projects) out.push(instance.projectColumns.map((c) => quote(p.fields[c] ?? '')).join(';'));
+  for (const p of instance.projects)
+    out.push(instance.projectColumns.map((c) => quote(p.fields[c] ?? '')).join(';'));
   out.push('VOTES', instance.voteColumns.map(quote).join(';'));
   for (const v of instance.voters) {
     const fields: Record<string, string> = {

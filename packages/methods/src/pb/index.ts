@@ -5,7 +5,14 @@ export type { PbInstance, PbProject, PbVoter, PbVoteType } from './format';
 export { buildProfile, totalCost } from './profile';
 export type { PbProfile } from './profile';
 export { greedy, greedyIndices } from './greedy';
-export type { GreedyDecision, GreedyOptions, GreedyOutcome, GreedyResult, GreedyStep, GreedyVariant } from './greedy';
+export type {
+  GreedyDecision,
+  GreedyOptions,
+  GreedyOutcome,
+  GreedyResult,
+  GreedyStep,
+  GreedyVariant,
+} from './greedy';
 export { compareOutcomes, equalShares } from './mes';
 export type {
   MesComparison,

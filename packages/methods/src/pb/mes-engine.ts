@@ -509,7 +509,10 @@ export class MesEngine {
  * The smallest ρ with Σ n·min(b, ρ) = cost over the supporters' exact budgets, or undefined when their money
  * does not cover the cost. Iterates "cap everyone below the equal share" until stable (ρ only grows).
  */
-export function exactRho(entries: readonly { b: Rational; n: number }[], cost: Rational): Rational | undefined {
+export function exactRho(
+  entries: readonly { b: Rational; n: number }[],
+  cost: Rational,
+): Rational | undefined {
   let total = ZERO;
   for (const { b, n } of entries) total = add(total, mulInt(b, BigInt(n)));
   if (cmp(total, cost) < 0) return undefined;

@@ -63,7 +63,12 @@ export interface MesOutcome {
   /** Projects added by the greedy top-up (completion add1-greedy). */
   toppedUp: string[];
   topUpSteps?: GreedyStep[];
-  comparison?: { prefersMes: number; prefersGreedy: number; used: 'mes' | 'greedy'; greedySelected: string[] };
+  comparison?: {
+    prefersMes: number;
+    prefersGreedy: number;
+    used: 'mes' | 'greedy';
+    greedySelected: string[];
+  };
   stats: MesRunStats & { runs: number };
 }
 
@@ -135,7 +140,12 @@ export function equalShares(profile: PbProfile, options: MesOptions = {}): MesOu
     const greedy = greedyIndices(profile, { tieBreak: chain, seed: options.seed }).selected;
     const { prefersMes, prefersGreedy } = compareOutcomes(profile, selected, greedy, options.comparison);
     const used = prefersGreedy > prefersMes ? 'greedy' : 'mes';
-    comparison = { prefersMes, prefersGreedy, used, greedySelected: greedy.map((p) => profile.projectIds[p]!) };
+    comparison = {
+      prefersMes,
+      prefersGreedy,
+      used,
+      greedySelected: greedy.map((p) => profile.projectIds[p]!),
+    };
     if (used === 'greedy') selected = greedy;
     rule += `/comparison-${options.comparison}`;
   }
@@ -165,8 +175,10 @@ export function equalShares(profile: PbProfile, options: MesOptions = {}): MesOu
       moneyBehind: money(behind),
       lacked: money(Math.max(0, cost - behind)),
     };
-    if (!eligible[c]) entry.note = profile.approvals[c] === 0 ? 'no supporters' : 'zero cost is not funded by MES';
-    else if (final.winners.includes(c)) entry.note = 'funded by MES, replaced by greedy in the comparison step';
+    if (!eligible[c])
+      entry.note = profile.approvals[c] === 0 ? 'no supporters' : 'zero cost is not funded by MES';
+    else if (final.winners.includes(c))
+      entry.note = 'funded by MES, replaced by greedy in the comparison step';
     unfunded.push(entry);
   }
   return {
@@ -218,4 +230,3 @@ export function compareOutcomes(
   }
   return { prefersMes, prefersGreedy };
 }
-

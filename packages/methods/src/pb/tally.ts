@@ -50,7 +50,9 @@ export function tallyPb(instance: PbInstance, options: TallyPbOptions): TallyPbR
     lines.push(`Budget: ${money(o.budget)}; funded ${o.selected.length} projects costing ${money(o.cost)}`);
     lines.push('', 'Projects in order of votes:');
     for (const s of o.steps)
-      lines.push(`  ${s.decision.padEnd(15)} ${name(s.project)}: ${s.score} votes, cost ${s.cost}, left ${s.remaining}`);
+      lines.push(
+        `  ${s.decision.padEnd(15)} ${name(s.project)}: ${s.score} votes, cost ${s.cost}, left ${s.remaining}`,
+      );
     return {
       text: lines.join('\n'),
       json: {
@@ -91,7 +93,7 @@ export function tallyPb(instance: PbInstance, options: TallyPbOptions): TallyPbR
       `Comparison with greedy: ${o.comparison.prefersMes} voters prefer MES, ${o.comparison.prefersGreedy} prefer greedy; ` +
         `${o.comparison.used === 'mes' ? 'MES' : 'greedy'} is used`,
     );
-  lines.push('', 'Not funded (supporters\' money left at the end against the cost):');
+  lines.push('', "Not funded (supporters' money left at the end against the cost):");
   for (const u of o.unfunded)
     lines.push(
       `  ${name(u.project)}: cost ${u.cost}, ${u.supporters} supporters had ${u.moneyBehind}, lacked ${u.lacked}` +

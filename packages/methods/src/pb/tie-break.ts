@@ -52,7 +52,11 @@ export interface TieBreaker {
 }
 
 /** Builds the comparator for a chain on a profile; `seed` feeds the lot. */
-export function makeTieBreaker(profile: PbProfile, chain: readonly TieBreakCriterion[], seed = ''): TieBreaker {
+export function makeTieBreaker(
+  profile: PbProfile,
+  chain: readonly TieBreakCriterion[],
+  seed = '',
+): TieBreaker {
   const ranks = chain.includes('lot') ? lotRanks(profile.projectIds, seed) : undefined;
   const step = (c: TieBreakCriterion, a: number, b: number): number => {
     if (c === 'cost') return cmp(profile.costs[a]!, profile.costs[b]!);
