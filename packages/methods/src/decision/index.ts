@@ -1,1 +1,10 @@
-export {};
+export * from './proposal';
+export * from './fraction';
+export * from './explain';
+export * from './majority';
+export * from './consent';
+export * from './consensus';
+export * from './choice';
+export * from './quadratic';
+export * from './chambers';
+export * from './format';
