@@ -101,7 +101,7 @@ export interface OpinionGroup {
 export interface OpinionMap {
   participants: MappedParticipant[];
   statements: MappedStatement[];
-  pca: { center: Float64Array; comps: [Float64Array, Float64Array]; eigenvalues: [number, number] };
+  pca: { center: Float64Array; comps: [Float64Array, Float64Array]; eigenvalues: [number, number]; iterations: number };
   baseClusters: SavedCluster<string>[];
   groups: OpinionGroup[];
   /** Group index of every participant in the map. */
@@ -285,7 +285,7 @@ export function computeOpinionMap(
       groupAwareConsensus: gac[j],
       priority: priorities[j],
     })),
-    pca: { center: pca.center, comps: pca.comps, eigenvalues: pca.eigenvalues },
+    pca: { center: pca.center, comps: pca.comps, eigenvalues: pca.eigenvalues, iterations: pca.iterations },
     baseClusters: baseSaved,
     groups,
     groupOf,
