@@ -2,11 +2,15 @@
 // participant voting on a random 10% of the statements, agreeing with their group's side with probability 0.8
 // (passing 0.1). Times one full recomputation (vote matrix with last-vote-wins + PCA + base/group clusters +
 // repness + consensus), reports the peak memory and how well the planted groups are recovered (ARI).
-import { adjustedRandIndex, computeOpinionMap, matrixFromTriplets } from '../packages/methods/src/opinion/index';
+import {
+  adjustedRandIndex,
+  computeOpinionMap,
+  matrixFromTriplets,
+} from '../packages/methods/src/opinion/index';
 
 function conversation(nParticipants: number, nStatements: number, seed = 42) {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const shares = [0.5, 0.4, 0.1];
   const side = shares.map(() => Int8Array.from({ length: nStatements }, () => (rand() < 0.5 ? 1 : -1)));
   const perParticipant = Math.round(nStatements * 0.1);
@@ -44,9 +48,12 @@ function conversation(nParticipants: number, nStatements: number, seed = 42) {
   };
 }
 
-const sizes = process.argv.slice(2).length > 0 ? process.argv.slice(2).map(Number) : [10_000, 20_000, 50_000, 100_000];
+const sizes =
+  process.argv.slice(2).length > 0 ? process.argv.slice(2).map(Number) : [10_000, 20_000, 50_000, 100_000];
 const nStatements = 1000;
-console.log(`participants x statements | votes | matrix s | map s | total s | PCA iters | k | ARI | heap MB | peak RSS MB`);
+console.log(
+  `participants x statements | votes | matrix s | map s | total s | PCA iters | k | ARI | heap MB | peak RSS MB`,
+);
 for (const n of sizes) {
   const { triplets, truth } = conversation(n, nStatements);
   (globalThis as { gc?: () => void }).gc?.();

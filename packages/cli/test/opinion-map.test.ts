@@ -42,11 +42,16 @@ describe('peergov opinion-map', () => {
 
   it('names file and line of malformed input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opinion-'));
-    writeFileSync(join(dir, 'votes.csv'), 'timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,1\n1,x,0,2,yes\n');
+    writeFileSync(
+      join(dir, 'votes.csv'),
+      'timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,1\n1,x,0,2,yes\n',
+    );
     await expect(run(dir)).rejects.toThrow(`${join(dir, 'votes.csv')}:3: vote "yes" is not -1, 0 or 1`);
   });
 
   it('says what it expected in a folder without a conversation', async () => {
-    await expect(run(mkdtempSync(join(tmpdir(), 'opinion-')))).rejects.toThrow(/neither votes\.csv .* nor votes\.json/);
+    await expect(run(mkdtempSync(join(tmpdir(), 'opinion-')))).rejects.toThrow(
+      /neither votes\.csv .* nor votes\.json/,
+    );
   });
 });

@@ -2,7 +2,12 @@
 // compared with ours by the adjusted Rand index over the participants both place in groups. Floors are set just
 // under what we measure and above red-dwarf 0.4's figures on this machine (0.83 / 0.95 / 0.06).
 import { describe, expect, it } from 'vitest';
-import { adjustedRandIndexOf, buildVoteMatrix, mapConversation, readConversationDir } from '../src/opinion/index';
+import {
+  adjustedRandIndexOf,
+  buildVoteMatrix,
+  mapConversation,
+  readConversationDir,
+} from '../src/opinion/index';
 import { parseCsv } from '../src/opinion/import';
 import { readFileSync } from 'node:fs';
 import { fixture } from './fixtures';
@@ -30,15 +35,21 @@ describe('openData: our groups against Pol.is group-id (ARI)', () => {
 
       it('group count', () => {
         const summary = readFileSync(fixture('polis', 'openData', c.name, 'summary.csv'), 'utf8');
-        const groups = Number(parseCsv(summary, 'summary.csv').find((r) => r.fields[0] === 'groups')!.fields[1]);
+        const groups = Number(
+          parseCsv(summary, 'summary.csv').find((r) => r.fields[0] === 'groups')!.fields[1],
+        );
         expect(groups).toBe(c.groups);
-        if (c.name === 'scoop-hivemind.ubi') expect(map.k).toBe(3); // documented shortfall: Pol.is found 4
+        if (c.name === 'scoop-hivemind.ubi')
+          expect(map.k).toBe(3); // documented shortfall: Pol.is found 4
         else expect(map.k).toBe(groups);
       });
 
       it('the last vote wins and reproduces every non-blank cell of participants-votes.csv', () => {
         const m = buildVoteMatrix(conv.votes);
-        const rows = parseCsv(readFileSync(fixture('polis', 'openData', c.name, 'participants-votes.csv'), 'utf8'), 'pv');
+        const rows = parseCsv(
+          readFileSync(fixture('polis', 'openData', c.name, 'participants-votes.csv'), 'utf8'),
+          'pv',
+        );
         const head = rows[0].fields;
         const colOf = new Map(m.statementIds.map((id, j) => [id, j]));
         const rowOf = new Map(m.participantIds.map((id, r) => [id, r]));
@@ -46,7 +57,8 @@ describe('openData: our groups against Pol.is group-id (ARI)', () => {
         for (const { fields } of rows.slice(1)) {
           const r = rowOf.get(fields[0]);
           const votes = new Map<number, number>();
-          if (r !== undefined) for (let k = m.rowStart[r]; k < m.rowStart[r + 1]; k++) votes.set(m.col[k], m.value[k]);
+          if (r !== undefined)
+            for (let k = m.rowStart[r]; k < m.rowStart[r + 1]; k++) votes.set(m.col[k], m.value[k]);
           for (let i = 6; i < head.length; i++) {
             if (fields[i] === '') continue;
             cells++;

@@ -40,12 +40,32 @@ function checkPca(c: ImportedConversation, ours: OpinionMap, tol: number) {
   expect(ours.statements.map((s) => s.id)).toEqual(math.tids.map(String));
   const sg = signs(ours, math);
   for (const i of [0, 1])
-    expect(maxAbsDiff(ours.pca.comps[i].map((v) => v * sg[i]), math.pca.comps[i])).toBeLessThan(tol);
-  expect(maxAbsDiff(ours.pca.center, math.pca.center.map((v) => -v))).toBeLessThan(1e-12);
+    expect(
+      maxAbsDiff(
+        ours.pca.comps[i].map((v) => v * sg[i]),
+        math.pca.comps[i],
+      ),
+    ).toBeLessThan(tol);
+  expect(
+    maxAbsDiff(
+      ours.pca.center,
+      math.pca.center.map((v) => -v),
+    ),
+  ).toBeLessThan(1e-12);
   const proj = [ours.statements.map((s) => s.x), ours.statements.map((s) => s.y)];
   for (const i of [0, 1])
-    expect(maxAbsDiff(proj[i].map((v) => -v * sg[i]), math.pca['comment-projection'][i])).toBeLessThan(tol * 100);
-  expect(maxAbsDiff(ours.statements.map((s) => s.extremity), math.pca['comment-extremity'])).toBeLessThan(tol * 100);
+    expect(
+      maxAbsDiff(
+        proj[i].map((v) => -v * sg[i]),
+        math.pca['comment-projection'][i],
+      ),
+    ).toBeLessThan(tol * 100);
+  expect(
+    maxAbsDiff(
+      ours.statements.map((s) => s.extremity),
+      math.pca['comment-extremity'],
+    ),
+  ).toBeLessThan(tol * 100);
 }
 
 const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
@@ -77,7 +97,8 @@ function expectStatsEqual(ours: Record<string, unknown>[], theirs: Record<string
     for (const [k, v] of Object.entries(t)) {
       // Pol.is stores repness-test as a single-precision float, printed to 7 digits.
       const rel = k === 'repness-test' ? 1e-6 : 1e-9;
-      if (typeof v === 'number' && !Number.isInteger(v)) expect(close(r[k] as number, v, rel), `${k} of tid ${t.tid}`).toBe(true);
+      if (typeof v === 'number' && !Number.isInteger(v))
+        expect(close(r[k] as number, v, rel), `${k} of tid ${t.tid}`).toBe(true);
       else expect(r[k], `${k} of tid ${t.tid}`).toEqual(v);
     }
   });
@@ -107,7 +128,9 @@ describe('Pol.is production math, conversations under 100 participants (exact)',
       const ours = mapConversation(c, {
         keepParticipants: keep(name),
         forceGroupCount: math['group-clusters'].length,
-        initialGroupCenters: math['group-clusters'].map((g) => [-g.center[0], -g.center[1]] as [number, number]),
+        initialGroupCenters: math['group-clusters'].map(
+          (g) => [-g.center[0], -g.center[1]] as [number, number],
+        ),
       });
 
       it('PCA components, centre, statement projections and extremity match', () => checkPca(c, ours, 1e-5));
@@ -128,7 +151,9 @@ describe('Pol.is production math, conversations under 100 participants (exact)',
 
       it('group labels are equal', () => {
         const theirs = c.polisGroups!;
-        const labels = Object.fromEntries(Object.entries(ours.groupOf).map(([p, gi]) => [p, ours.groups[gi].id]));
+        const labels = Object.fromEntries(
+          Object.entries(ours.groupOf).map(([p, gi]) => [p, ours.groups[gi].id]),
+        );
         expect(Object.keys(labels).sort()).toEqual([...theirs.keys()].sort());
         for (const [p, g] of theirs) expect(labels[p], `participant ${p}`).toBe(g);
       });
@@ -163,7 +188,9 @@ describe('Pol.is production math, conversations over 100 participants (base clus
       const free = mapConversation(c);
       const forced = mapConversation(c, {
         forceGroupCount: math['group-clusters'].length,
-        initialGroupCenters: math['group-clusters'].map((g) => [-g.center[0], -g.center[1]] as [number, number]),
+        initialGroupCenters: math['group-clusters'].map(
+          (g) => [-g.center[0], -g.center[1]] as [number, number],
+        ),
       });
 
       it('PCA matches within tolerance after sign alignment', () => checkPca(c, free, 1e-5));
@@ -173,7 +200,8 @@ describe('Pol.is production math, conversations over 100 participants (base clus
         expect(free.baseClusters).toHaveLength(100);
       });
 
-      it('consensus statements are equal (they do not depend on clustering)', () => expectConsensusEqual(free, math));
+      it('consensus statements are equal (they do not depend on clustering)', () =>
+        expectConsensusEqual(free, math));
 
       it('partition agreement (ARI) with Pol.is groups', () => {
         const a = adjustedRandIndexOf(forced.groupOf, c.polisGroups!);
@@ -191,7 +219,9 @@ describe('Pol.is production math, conversations over 100 participants (base clus
     const ours = mapConversation(c, {
       keepParticipants: math['in-conv'].map(String),
       forceGroupCount: math['group-clusters'].length,
-      initialGroupCenters: math['group-clusters'].map((g) => [-g.center[0], -g.center[1]] as [number, number]),
+      initialGroupCenters: math['group-clusters'].map(
+        (g) => [-g.center[0], -g.center[1]] as [number, number],
+      ),
     });
     const r = repnessAsPolis(ours);
     for (const g of Object.keys(math.repness)) expectStatsEqual(r[g], math.repness[g]);

@@ -6,7 +6,10 @@ export function registerOpinionMap(program: Command): void {
   program
     .command('opinion-map')
     .description('map opinion groups of a Pol.is conversation (openData export or red-dwarf fixture folder)')
-    .argument('<dir>', 'folder with votes.csv + comments.csv (openData) or votes.json + comments.json (red-dwarf)')
+    .argument(
+      '<dir>',
+      'folder with votes.csv + comments.csv (openData) or votes.json + comments.json (red-dwarf)',
+    )
     .option('--json', 'print {"groups": {"<participant id>": <group index>}, ...} instead of text')
     .action((dir: string, options: { json?: boolean }) => {
       const conversation = readConversationDir(dir);
@@ -24,7 +27,9 @@ export function registerOpinionMap(program: Command): void {
         );
         return;
       }
-      const texts = new Map(conversation.statements.flatMap((s) => (s.text ? [[s.id, s.text] as const] : [])));
+      const texts = new Map(
+        conversation.statements.flatMap((s) => (s.text ? [[s.id, s.text] as const] : [])),
+      );
       console.log(explainOpinionMap(map, texts));
     });
 }

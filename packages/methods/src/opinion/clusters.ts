@@ -115,7 +115,11 @@ function sameClustering(a: Cluster[], b: Cluster[]): boolean {
   return true;
 }
 
-function weightedCenter(p: Points, index: Map<number, number>, members: number[]): [number, number] | undefined {
+function weightedCenter(
+  p: Points,
+  index: Map<number, number>,
+  members: number[],
+): [number, number] | undefined {
   let sx = 0;
   let sy = 0;
   let sw = 0;
@@ -140,7 +144,13 @@ function cleanStart(p: Points, index: Map<number, number>, last: readonly Cluste
   }
   if (clusters.length === 0) {
     const all = Array.from(p.ids);
-    return [{ id: Math.max(-1, ...last.map((c) => c.id)) + 1, members: all, center: weightedCenter(p, index, all)! }];
+    return [
+      {
+        id: Math.max(-1, ...last.map((c) => c.id)) + 1,
+        members: all,
+        center: weightedCenter(p, index, all)!,
+      },
+    ];
   }
   // Merge clusters whose centres coincide (the larger keeps its id).
   const uniq: Cluster[] = [];
@@ -154,7 +164,10 @@ function cleanStart(p: Points, index: Map<number, number>, last: readonly Cluste
       uniq[same] = {
         id: nu > nc ? u.id : c.id,
         members: [...u.members, ...c.members],
-        center: [(u.center[0] * nu + c.center[0] * nc) / (nu + nc), (u.center[1] * nu + c.center[1] * nc) / (nu + nc)],
+        center: [
+          (u.center[0] * nu + c.center[0] * nc) / (nu + nc),
+          (u.center[1] * nu + c.center[1] * nc) / (nu + nc),
+        ],
       };
     }
   }

@@ -4,7 +4,11 @@ import type { OpinionMap } from './map';
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Plain-text explanation of an opinion map: group sizes, each group's defining statements, bridging statements. */
-export function explainOpinionMap(map: OpinionMap, texts: ReadonlyMap<string, string> = new Map(), top = 5): string {
+export function explainOpinionMap(
+  map: OpinionMap,
+  texts: ReadonlyMap<string, string> = new Map(),
+  top = 5,
+): string {
   const say = (tid: string) => {
     const t = texts.get(tid);
     return t ? `#${tid} "${t.length > 120 ? t.slice(0, 117) + '...' : t}"` : `#${tid}`;
@@ -20,7 +24,10 @@ export function explainOpinionMap(map: OpinionMap, texts: ReadonlyMap<string, st
     .join(', ');
   lines.push(`${map.groups.length} opinion groups (silhouette ${sil}).`);
   map.groups.forEach((g, gi) => {
-    lines.push('', `Group ${String.fromCharCode(65 + gi)} (${g.members.length} participants, ${pct(g.members.length / Math.max(inMap, 1))} of the map):`);
+    lines.push(
+      '',
+      `Group ${String.fromCharCode(65 + gi)} (${g.members.length} participants, ${pct(g.members.length / Math.max(inMap, 1))} of the map):`,
+    );
     for (const r of map.repness[gi] ?? [])
       lines.push(
         `  ${pct(r.pSuccess)} ${r.repfulFor === 'agree' ? 'agree' : 'disagree'} (${r.nSuccess} of ${r.nTrials}; ` +

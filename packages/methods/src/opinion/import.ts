@@ -16,7 +16,12 @@ export interface ImportedConversation extends Conversation {
 
 /** The parts of Pol.is's `math-pca2.json` the conformance tests read. */
 export interface PolisMath {
-  pca: { comps: number[][]; center: number[]; 'comment-projection': number[][]; 'comment-extremity': number[] };
+  pca: {
+    comps: number[][];
+    center: number[];
+    'comment-projection': number[][];
+    'comment-extremity': number[];
+  };
   'base-clusters': { id: number[]; members: number[][]; x: number[]; y: number[]; count: number[] };
   'group-clusters': { id: number; members: number[]; center: [number, number] }[];
   repness: Record<string, Record<string, unknown>[]>;
@@ -86,11 +91,16 @@ export function parseCsv(text: string, file: string): { line: number; fields: st
   return out;
 }
 
-function header(rows: { line: number; fields: string[] }[], file: string, required: string[]): Map<string, number> {
+function header(
+  rows: { line: number; fields: string[] }[],
+  file: string,
+  required: string[],
+): Map<string, number> {
   if (rows.length === 0) throw new Error(`${file}:1: empty file, expected a header line`);
   const h = new Map(rows[0].fields.map((f, i) => [f.trim(), i]));
   const missing = required.filter((r) => !h.has(r));
-  if (missing.length > 0) throw new Error(`${file}:${rows[0].line}: header lacks column(s) ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`${file}:${rows[0].line}: header lacks column(s) ${missing.join(', ')}`);
   return h;
 }
 
@@ -102,7 +112,8 @@ function integer(s: string, file: string, line: number, what: string): number {
 
 function voteValue(s: string | number, file: string, line: number): VoteValue {
   const v = typeof s === 'number' ? s : Number(String(s).trim());
-  if (v !== 1 && v !== -1 && v !== 0) throw new Error(`${file}:${line}: vote ${JSON.stringify(s)} is not -1, 0 or 1`);
+  if (v !== 1 && v !== -1 && v !== 0)
+    throw new Error(`${file}:${line}: vote ${JSON.stringify(s)} is not -1, 0 or 1`);
   return v;
 }
 
@@ -114,7 +125,8 @@ export function parseOpenDataVotes(text: string, file = 'votes.csv'): OpinionVot
   const out: OpinionVote[] = [];
   for (let r = 1; r < rows.length; r++) {
     const { line, fields } = rows[r];
-    if (fields.length !== h.size) throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
+    if (fields.length !== h.size)
+      throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
     out.push({
       time: integer(fields[ti], file, line, 'timestamp'),
       statement: String(integer(fields[ci], file, line, 'comment-id')),
@@ -132,9 +144,11 @@ export function parseOpenDataComments(text: string, file = 'comments.csv'): Opin
   const out: OpinionStatement[] = [];
   for (let r = 1; r < rows.length; r++) {
     const { line, fields } = rows[r];
-    if (fields.length !== h.size) throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
+    if (fields.length !== h.size)
+      throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
     const mod = integer(fields[h.get('moderated')!], file, line, 'moderated');
-    if (mod !== 1 && mod !== 0 && mod !== -1) throw new Error(`${file}:${line}: moderated ${mod} is not -1, 0 or 1`);
+    if (mod !== 1 && mod !== 0 && mod !== -1)
+      throw new Error(`${file}:${line}: moderated ${mod} is not -1, 0 or 1`);
     out.push({
       id: String(integer(fields[h.get('comment-id')!], file, line, 'comment-id')),
       text: fields[h.get('comment-body')!],
@@ -151,7 +165,8 @@ export function parseOpenDataGroups(text: string, file = 'participants-votes.csv
   const out = new Map<string, number>();
   for (let r = 1; r < rows.length; r++) {
     const { line, fields } = rows[r];
-    if (fields.length !== h.size) throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
+    if (fields.length !== h.size)
+      throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
     const g = fields[h.get('group-id')!].trim();
     const p = String(integer(fields[h.get('participant')!], file, line, 'participant'));
     if (g !== '') out.set(p, integer(g, file, line, 'group-id'));
@@ -227,7 +242,8 @@ function idOf(v: unknown, file: string, line: number, what: string): string {
 export function parseRedDwarfVotes(text: string, file = 'votes.json'): OpinionVote[] {
   return jsonRecords(text, file).map(({ line, record }) => {
     const time = Number(field(record, ['modified'], file, line));
-    if (!Number.isFinite(time)) throw new Error(`${file}:${line}: modified ${JSON.stringify(record.modified)} is not a time`);
+    if (!Number.isFinite(time))
+      throw new Error(`${file}:${line}: modified ${JSON.stringify(record.modified)} is not a time`);
     return {
       participant: idOf(field(record, ['participant_id', 'pid'], file, line), file, line, 'participant'),
       statement: idOf(field(record, ['statement_id', 'tid'], file, line), file, line, 'statement'),
@@ -241,7 +257,8 @@ export function parseRedDwarfVotes(text: string, file = 'votes.json'): OpinionVo
 export function parseRedDwarfComments(text: string, file = 'comments.json'): OpinionStatement[] {
   return jsonRecords(text, file).map(({ line, record }) => {
     const mod = Number(field(record, ['moderated', 'mod'], file, line));
-    if (mod !== 1 && mod !== 0 && mod !== -1) throw new Error(`${file}:${line}: moderation ${mod} is not -1, 0 or 1`);
+    if (mod !== 1 && mod !== 0 && mod !== -1)
+      throw new Error(`${file}:${line}: moderation ${mod} is not -1, 0 or 1`);
     return {
       id: idOf(field(record, ['statement_id', 'tid'], file, line), file, line, 'statement'),
       text: typeof record.txt === 'string' ? record.txt : undefined,
@@ -292,7 +309,15 @@ export function readConversationDir(dir: string): ImportedConversation {
         throw new Error(`${file}:1: not a Pol.is math export (no pca / group-clusters)`);
       math = data as PolisMath;
     }
-    return { format: 'red-dwarf', votes, statements, math, polisGroups: math ? polisGroupsFromMath(math) : undefined };
+    return {
+      format: 'red-dwarf',
+      votes,
+      statements,
+      math,
+      polisGroups: math ? polisGroupsFromMath(math) : undefined,
+    };
   }
-  throw new Error(`${dir}: neither votes.csv (Pol.is openData export) nor votes.json (red-dwarf fixture) found`);
+  throw new Error(
+    `${dir}: neither votes.csv (Pol.is openData export) nor votes.json (red-dwarf fixture) found`,
+  );
 }

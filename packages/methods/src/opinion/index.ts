@@ -13,7 +13,14 @@ export {
   type VoteTriplets,
   type VoteValue,
 } from './matrix';
-export { columnMeans, projectParticipants, projectStatements, votePca, type VotePca, type VotePcaOptions } from './pca';
+export {
+  columnMeans,
+  projectParticipants,
+  projectStatements,
+  votePca,
+  type VotePca,
+  type VotePcaOptions,
+} from './pca';
 export { kmeans, silhouette, type Cluster, type KmeansOptions, type Points } from './clusters';
 export {
   commentPriorities,

@@ -4,7 +4,13 @@
 // k-smoothing, representative and consensus statements. Every step can start from the previous computation's
 // state, as Pol.is does, so groups stay stable across recomputations.
 import { kmeans, silhouette, type Cluster, type Points } from './clusters';
-import { buildVoteMatrix, voteCounts, type Conversation, type OpinionStatement, type VoteMatrix } from './matrix';
+import {
+  buildVoteMatrix,
+  voteCounts,
+  type Conversation,
+  type OpinionStatement,
+  type VoteMatrix,
+} from './matrix';
 import { projectParticipants, projectStatements, votePca } from './pca';
 import {
   commentPriorities,
@@ -101,7 +107,12 @@ export interface OpinionGroup {
 export interface OpinionMap {
   participants: MappedParticipant[];
   statements: MappedStatement[];
-  pca: { center: Float64Array; comps: [Float64Array, Float64Array]; eigenvalues: [number, number]; iterations: number };
+  pca: {
+    center: Float64Array;
+    comps: [Float64Array, Float64Array];
+    eigenvalues: [number, number];
+    iterations: number;
+  };
   baseClusters: SavedCluster<string>[];
   groups: OpinionGroup[];
   /** Group index of every participant in the map. */
@@ -159,7 +170,9 @@ export function computeOpinionMap(
   const greedy = options.greedyCount ?? 15;
   let nIn = inConv.reduce((a, b) => a + b, 0);
   if (nIn < greedy) {
-    const rest = [...Array(nRows).keys()].filter((r) => !inConv[r]).sort((a, b) => counts[b] - counts[a] || a - b);
+    const rest = [...Array(nRows).keys()]
+      .filter((r) => !inConv[r])
+      .sort((a, b) => counts[b] - counts[a] || a - b);
     for (const r of rest.slice(0, greedy - nIn)) inConv[r] = 1;
     nIn = Math.min(greedy, nRows);
   }
@@ -191,7 +204,10 @@ export function computeOpinionMap(
     members: c.members.map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined),
     center: c.center,
   }));
-  const base = kmeans(basePoints, options.baseK ?? 100, { last: lastBase, maxIters: options.baseIters ?? 100 });
+  const base = kmeans(basePoints, options.baseK ?? 100, {
+    last: lastBase,
+    maxIters: options.baseIters ?? 100,
+  });
   const baseOfRow = new Int32Array(nRows).fill(-1);
   for (const c of base) for (const r of c.members) baseOfRow[r] = c.id;
 

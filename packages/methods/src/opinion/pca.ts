@@ -120,7 +120,8 @@ export function votePca(m: VoteMatrix, options: VotePcaOptions = {}): VotePca {
     const newRitz = combine(Q, vectors, p, nCols);
     const next = combine(Z, vectors, p, nCols);
     let change = 0;
-    for (let i = 0; i < Math.min(2, p); i++) change = Math.max(change, 1 - Math.abs(dot(newRitz[i], ritz[i])));
+    for (let i = 0; i < Math.min(2, p); i++)
+      change = Math.max(change, 1 - Math.abs(dot(newRitz[i], ritz[i])));
     ritz = newRitz;
     lambda = values;
     orthonormalise(next);
@@ -128,7 +129,10 @@ export function votePca(m: VoteMatrix, options: VotePcaOptions = {}): VotePca {
     if (change < tol && iter > 0) break;
   }
 
-  const comps: [Float64Array, Float64Array] = [ritz[0] ?? new Float64Array(nCols), ritz[1] ?? new Float64Array(nCols)];
+  const comps: [Float64Array, Float64Array] = [
+    ritz[0] ?? new Float64Array(nCols),
+    ritz[1] ?? new Float64Array(nCols),
+  ];
   for (let i = 0; i < 2; i++) {
     const c = comps[i];
     const norm = Math.sqrt(dot(c, c));
@@ -182,7 +186,11 @@ export function projectParticipants(
 }
 
 /** Projection of each statement as a participant who agrees with it alone (Pol.is `pca-project-cmnts`). */
-export function projectStatements(pca: VotePca): { x: Float64Array; y: Float64Array; extremity: Float64Array } {
+export function projectStatements(pca: VotePca): {
+  x: Float64Array;
+  y: Float64Array;
+  extremity: Float64Array;
+} {
   const nCols = pca.center.length;
   const x = new Float64Array(nCols);
   const y = new Float64Array(nCols);

@@ -161,8 +161,12 @@ export function representativeStatements(
         rdt: twoPropTest(nd, rd_, ns, rs_),
       };
       const st = state[g];
-      if ((s.rat > Z_90 && s.pat > Z_90) || (s.rdt > Z_90 && s.pdt > Z_90)) st.sufficient.push(finalize(tid, s));
-      if (st.sufficient.length === 0 && (st.best === undefined || Math.max(s.rat, s.rdt) > st.best.repnessTest))
+      if ((s.rat > Z_90 && s.pat > Z_90) || (s.rdt > Z_90 && s.pdt > Z_90))
+        st.sufficient.push(finalize(tid, s));
+      if (
+        st.sufficient.length === 0 &&
+        (st.best === undefined || Math.max(s.rat, s.rdt) > st.best.repnessTest)
+      )
         st.best = finalize(tid, s);
       if (beatsBestAgree(s, st.bestAgree)) st.bestAgree = { ...s, tid };
     }
@@ -180,7 +184,10 @@ export function representativeStatements(
       .sort((a, b) => b.m - a.m || a.i - b.i)
       .map((x) => x.r);
     const picked = [...(bestAgree ? head : []), ...rest].slice(0, pickMax);
-    return [...picked.filter((r) => r.repfulFor === 'agree'), ...picked.filter((r) => r.repfulFor === 'disagree')];
+    return [
+      ...picked.filter((r) => r.repfulFor === 'agree'),
+      ...picked.filter((r) => r.repfulFor === 'disagree'),
+    ];
   });
 }
 
@@ -202,8 +209,16 @@ export function consensusStatements(
   pickMax = 5,
 ): { agree: ConsensusStatement[]; disagree: ConsensusStatement[] } {
   const all = groupCounts(m, new Int32Array(m.participantIds.length), 1);
-  const rows: { tid: string; na: number; nd: number; ns: number; pa: number; pd: number; pat: number; pdt: number }[] =
-    [];
+  const rows: {
+    tid: string;
+    na: number;
+    nd: number;
+    ns: number;
+    pa: number;
+    pd: number;
+    pat: number;
+    pdt: number;
+  }[] = [];
   for (let j = 0; j < all.nCols; j++) {
     if (excluded?.[j]) continue;
     const na = all.A[j];
@@ -253,7 +268,11 @@ export function groupAwareConsensus(counts: GroupCounts): Float64Array {
  * importance (agree rate x engagement x (1 + extremity)) boosted for statements with few votes; meta statements
  * get 7 squared. Counts are those of the clustered participants.
  */
-export function commentPriorities(counts: GroupCounts, extremity: Float64Array, isMeta?: Uint8Array): Float64Array {
+export function commentPriorities(
+  counts: GroupCounts,
+  extremity: Float64Array,
+  isMeta?: Uint8Array,
+): Float64Array {
   const { nGroups, nCols, A, D, S } = counts;
   const out = new Float64Array(nCols);
   for (let j = 0; j < nCols; j++) {
