@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context';
+import { CommonsService } from './commons-service';
 import { newId } from './ids';
 
 /** The demo accounts' password (printed at start so a visitor can sign in as any of them). */
@@ -25,7 +26,14 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
   }
   const [amara, ben, chen, dara, eli] = ids;
   const c = newId('c');
-  const run = (cmd: Parameters<AppContext['commons']['execute']>[1], actor: string) => ctx.commons.execute(c, cmd, actor);
+  // The demo's history happened over the last three weeks: a service with its own clock writes it.
+  let clock = Date.now() - 21 * 86_400_000;
+  const later = (hours: number) => (clock += hours * 3_600_000);
+  const history = new CommonsService(ctx.store, ctx.keys, () => new Date(clock));
+  const run = (cmd: Parameters<AppContext['commons']['execute']>[1], actor: string | null) => {
+    later(0.25);
+    return history.execute(c, cmd, actor);
+  };
   await run(
     {
       type: 'CreateCommons',
@@ -41,12 +49,18 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
     amara,
   );
   // Amara is the membership secretary: she admits the others (each after applying).
+  const applications: string[] = [];
   for (const [i, id] of [ben, chen, dara, eli].entries()) {
     const pid = newId('p');
+    applications.push(pid);
     const [, name, classes] = people[i + 1];
     await run({ type: 'ApplyForMembership', proposalId: pid, displayName: name, classes: [...classes], statement: 'I would like to take part.' }, id);
     await run({ type: 'TakePosition', proposalId: pid, stance: 'agree', reason: 'Welcome!' }, amara);
   }
+  // No one objected within the three-day window: the platform's clock closes the admissions.
+  later(73);
+  for (const pid of applications) await run({ type: 'CloseProposal', proposalId: pid }, null);
+  later(24);
   const members = [amara, ben, chen, dara, eli];
   const vote = async (pid: string, stances: Record<string, ['agree' | 'disagree' | 'abstain' | 'block', string]>) => {
     for (const [who, [stance, reason]] of Object.entries(stances)) {
@@ -90,6 +104,8 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
     [dara]: ['agree', ''],
     [eli]: ['disagree', 'Three days is slow for newcomers.'],
   });
+  // The open proposal started yesterday, so it is still open for a few days.
+  clock = Date.now() - 86_400_000;
   const p3 = newId('p');
   await run(
     {
