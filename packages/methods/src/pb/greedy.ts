@@ -1,6 +1,6 @@
 // Greedy (utilitarian) budgeting, the rule most cities use: projects in order of votes, funded while they fit.
 import type { PbProfile } from './profile';
-import { add, cmp, type Rational, sub, toDecimal, ZERO } from './rational';
+import { add, cmp, moneyText, type Rational, sub, ZERO } from './rational';
 import { DEFAULT_TIE_BREAK, makeTieBreaker, type TieBreakCriterion } from './tie-break';
 
 export type GreedyVariant = 'skip' | 'no-skip';
@@ -61,9 +61,9 @@ export function greedyIndices(profile: PbProfile, options: GreedyOptions = {}): 
       steps.push({
         project: profile.projectIds[p]!,
         score: profile.scores[p]!,
-        cost: toDecimal(profile.costs[p]!, 2),
+        cost: moneyText(profile.costs[p]!),
         decision,
-        remaining: toDecimal(remaining, 2),
+        remaining: moneyText(remaining),
       });
     };
     if (funded.has(p)) {

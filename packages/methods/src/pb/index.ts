@@ -28,7 +28,7 @@ export { mesReferenceRun } from './mes-reference';
 export type { ReferenceRound } from './mes-reference';
 export { DEFAULT_TIE_BREAK, lotRanks, makeTieBreaker, parseTieBreak } from './tie-break';
 export type { TieBreakCriterion, TieBreaker, TieDecidedBy } from './tie-break';
-export { parseDecimal, rat, toDecimal, toFractionString, toNumber } from './rational';
+export { moneyText, parseDecimal, rat, toDecimal, toFractionString, toNumber } from './rational';
 export type { Rational } from './rational';
 export { tallyPb } from './tally';
 export type { PbRule, TallyPbOptions, TallyPbResult } from './tally';

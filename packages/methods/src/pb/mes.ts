@@ -3,7 +3,7 @@ import { greedyIndices, type GreedyStep } from './greedy';
 import { MesEngine, type MesArithmetic, type MesRun, type MesRunStats, type MesUtility } from './mes-engine';
 import type { PbProfile } from './profile';
 import { totalCost } from './profile';
-import { cmp, div, floor, type Rational, rat, toDecimal, toNumber } from './rational';
+import { cmp, div, floor, moneyText, type Rational, rat, toNumber } from './rational';
 import { DEFAULT_TIE_BREAK, makeTieBreaker, type TieBreakCriterion } from './tie-break';
 
 export type MesCompletion = 'add1' | 'add1-greedy' | 'none';
@@ -153,7 +153,7 @@ export function equalShares(profile: PbProfile, options: MesOptions = {}): MesOu
   const rounds: MesRoundExplained[] = final.rounds.map((r, k) => ({
     round: k + 1,
     project: profile.projectIds[r.project]!,
-    cost: toDecimal(profile.costs[r.project]!),
+    cost: moneyText(profile.costs[r.project]!),
     effectiveVotes: Number(r.effectiveVotes.toFixed(6)),
     maxPayment: money(r.rho),
     supporters: r.supporters,
@@ -170,7 +170,7 @@ export function equalShares(profile: PbProfile, options: MesOptions = {}): MesOu
     const cost = profile.costNumbers[c]!;
     const entry: MesUnfunded = {
       project: profile.projectIds[c]!,
-      cost: toDecimal(profile.costs[c]!),
+      cost: moneyText(profile.costs[c]!),
       supporters: profile.approvals[c]!,
       moneyBehind: money(behind),
       lacked: money(Math.max(0, cost - behind)),

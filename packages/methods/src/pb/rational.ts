@@ -119,3 +119,8 @@ export function toDecimal(a: Rational, digits = 2): string {
 export function toFractionString(a: Rational): string {
   return a.den === 1n ? a.num.toString() : `${a.num}/${a.den}`;
 }
+
+/** Money for explanations: integers as they are, other amounts with two decimals. */
+export function moneyText(a: Rational): string {
+  return toDecimal(a, a.den === 1n ? 0 : 2);
+}

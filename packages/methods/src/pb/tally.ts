@@ -5,7 +5,7 @@ import { greedy } from './greedy';
 import { equalShares, type MesComparison, type MesCompletion } from './mes';
 import type { MesArithmetic, MesUtility } from './mes-engine';
 import { buildProfile } from './profile';
-import { type Rational, toDecimal, toNumber } from './rational';
+import { moneyText, toNumber } from './rational';
 import type { TieBreakCriterion } from './tie-break';
 
 export type PbRule = 'mes' | 'greedy' | 'greedy-no-skip';
@@ -28,7 +28,7 @@ export interface TallyPbResult {
   json: { rule: string; selected: string[]; cost: number; budget: number } & Record<string, unknown>;
 }
 
-const money = (r: Rational): string => toDecimal(r, r.den === 1n ? 0 : 2);
+const money = moneyText;
 
 /** Counts a parsed instance with a greedy rule or MES and explains the result. */
 export function tallyPb(instance: PbInstance, options: TallyPbOptions): TallyPbResult {
@@ -76,7 +76,7 @@ export function tallyPb(instance: PbInstance, options: TallyPbOptions): TallyPbR
   lines.push(`Rule: ${o.rule}`);
   lines.push(
     `Budget: ${money(o.budget)}; funded ${o.selected.length} projects costing ${money(o.cost)}; ` +
-      `endowment ${toDecimal(o.endowment, 2)} per voter after ${o.add1Runs} run(s)`,
+      `endowment ${moneyText(o.endowment)} per voter after ${o.add1Runs} run(s)`,
   );
   lines.push('', 'Rounds (effective votes = cost / maximum payment per supporter):');
   for (const r of o.rounds)
