@@ -1,1 +1,2 @@
-export {};
+export * from './resolve';
+export * from './liquid';
