@@ -1,0 +1,253 @@
+// The shapes the HTTP API sends (docs/API.md). Kept here so the web app does not import server code.
+
+export const ACTION_KINDS = [
+  'admit_member',
+  'remove_member',
+  'create_role',
+  'change_role',
+  'assign_role',
+  'unassign_role',
+  'adopt_charter',
+  'amend_constitution',
+  'resolution',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export type Stance = 'agree' | 'abstain' | 'disagree' | 'block';
+export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
+export type AbstentionRule = 'quorum_only' | 'ignored' | 'against';
+
+export interface Ratio {
+  num: number;
+  den: number;
+}
+
+export type Procedure =
+  | { type: 'automatic' }
+  | { type: 'role'; objectionHours: number }
+  | { type: 'consent'; hours: number }
+  | { type: 'consensus'; hours: number; minParticipation: Ratio }
+  | { type: 'vote'; hours: number; threshold: Ratio; strict: boolean; quorum: Ratio; abstentions: AbstentionRule };
+export type ProcedureType = Procedure['type'];
+export const PROCEDURE_TYPES: ProcedureType[] = ['automatic', 'role', 'consent', 'consensus', 'vote'];
+
+export interface Account {
+  id: string;
+  email: string;
+  displayName: string;
+  createdAt: string;
+}
+
+export interface SessionInfo {
+  account: Account | null;
+  csrfToken: string | null;
+}
+
+export interface Setup {
+  accounts: number;
+  commons: number;
+}
+
+export interface StakeholderClass {
+  id: string;
+  name: string;
+  description: string;
+  speaksFor: string | null;
+}
+
+export interface RuleText {
+  kind: ActionKind;
+  label: string;
+  text: string;
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  classes: StakeholderClass[];
+  rules: Record<ActionKind, Procedure>;
+  rulesText: RuleText[];
+  roles?: { id: string; name: string; description: string; mandate: ActionKind[]; termDays: number | null }[];
+}
+
+export interface CommonsSummary {
+  id: string;
+  name: string;
+  purpose: string;
+  template: string;
+  memberCount: number;
+  openProposals: number;
+  createdAt: string;
+}
+
+export type MemberStatus = 'applicant' | 'member' | 'left' | 'removed' | 'declined';
+
+export interface Member {
+  accountId: string;
+  displayName: string;
+  classes: string[];
+  status: MemberStatus;
+  since: string;
+  roles: string[];
+}
+
+export interface RoleHolder {
+  accountId: string;
+  displayName: string;
+  since: string;
+  until: string | null;
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+  mandate: ActionKind[];
+  termDays: number | null;
+  holders: RoleHolder[];
+}
+
+export interface Commons {
+  id: string;
+  name: string;
+  purpose: string;
+  charter: string;
+  template: string;
+  createdAt: string;
+  classes: StakeholderClass[];
+  members: Member[];
+  roles: Role[];
+  constitution: {
+    version: number;
+    adoptedAt: string;
+    adoptedBy: string | null;
+    rules: Record<ActionKind, Procedure>;
+    text: RuleText[];
+  };
+  history: { version: number; adoptedAt: string; adoptedBy: string | null }[];
+  me: { accountId: string; status: MemberStatus; classes: string[]; roles: string[] } | null;
+}
+
+export type Action =
+  | { kind: 'admit_member'; email?: string; accountId?: string; displayName?: string; classes?: string[] }
+  | { kind: 'remove_member'; accountId: string }
+  | {
+      kind: 'create_role';
+      roleId: string;
+      name: string;
+      description?: string;
+      mandate: ActionKind[];
+      termDays: number | null;
+    }
+  | {
+      kind: 'change_role';
+      roleId: string;
+      name?: string;
+      description?: string;
+      mandate?: ActionKind[];
+      termDays?: number | null;
+    }
+  | { kind: 'assign_role' | 'unassign_role'; roleId: string; accountId: string }
+  | { kind: 'adopt_charter'; purpose: string; charter: string }
+  | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
+  | { kind: 'resolution'; text: string };
+
+export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';
+
+export interface Reason {
+  code: string;
+  params: Record<string, string | number>;
+  text: string;
+}
+
+export interface Counts {
+  agree: number;
+  abstain: number;
+  disagree: number;
+  block: number;
+  electorate: number;
+  participants: number;
+}
+
+export interface Outcome {
+  passed: boolean;
+  ruleVersion: number;
+  procedure: Procedure;
+  participants: string[] | number;
+  counts: Counts;
+  reasons: Reason[];
+  decidedAt: string;
+  decidedBy: string | null;
+}
+
+export interface PersonRef {
+  accountId: string;
+  displayName: string;
+}
+
+export interface ProposalSummary {
+  id: string;
+  title: string;
+  kind: ActionKind;
+  proposer: PersonRef;
+  openedAt: string;
+  closesAt: string;
+  status: ProposalStatus;
+  passed: boolean | null;
+  positionCount: number;
+  commentCount: number;
+  procedure: Procedure;
+}
+
+export interface PositionView {
+  accountId: string;
+  displayName: string;
+  stance: Stance;
+  reason: string;
+  at: string;
+}
+
+export interface CommentView {
+  id: string;
+  accountId: string;
+  displayName: string;
+  text: string;
+  replyTo: string | null;
+  at: string;
+}
+
+export interface Proposal {
+  id: string;
+  title: string;
+  body: string;
+  action: Action & { displayName?: string };
+  proposer: PersonRef;
+  openedAt: string;
+  closesAt: string;
+  ruleVersion: number;
+  procedure: Procedure;
+  procedureText: string;
+  electorate: number;
+  status: ProposalStatus;
+  outcome: Outcome | null;
+  execution: { done: boolean; error: string | null } | null;
+  positions: PositionView[];
+  comments: CommentView[];
+  myPosition: { stance: Stance; reason: string } | null;
+  canTakePosition: boolean;
+}
+
+export interface LogRecord {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string | null;
+  hash: string;
+  prev: string;
+  data: Record<string, unknown>;
+}
+
+export type Verification =
+  | { ok: true; size: number; root: string; checkpoint?: unknown }
+  | { ok: false; seq: number; reason: string };

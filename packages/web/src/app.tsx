@@ -1,0 +1,136 @@
+// The shell: skip link, header with navigation and language picker, the routed page, footer.
+import type { ReactNode } from 'react';
+import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
+import { Link, match, navigate, useLocation } from './router';
+import { useSession } from './session';
+import { Loading, PageTitle } from './components/ui';
+import { HomePage } from './pages/home';
+import { SignInPage, SignUpPage } from './pages/auth';
+import { NewCommonsPage } from './pages/new-commons';
+import { CommonsShell } from './pages/commons-shell';
+import { CommonsOverview } from './pages/commons-overview';
+import { ProposalsPage } from './pages/proposals';
+import { NewProposalPage } from './pages/new-proposal';
+import { ProposalPage } from './pages/proposal';
+import { ConstitutionPage } from './pages/constitution';
+import { LogPage } from './pages/log';
+
+function Routes(): ReactNode {
+  const { path } = useLocation();
+  let m: Record<string, string> | null;
+  if (path === '/') return <HomePage />;
+  if (path === '/signup') return <SignUpPage />;
+  if (path === '/signin') return <SignInPage />;
+  if (path === '/commons/new') return <NewCommonsPage />;
+  if ((m = match('/c/:id', path))) return <CommonsShell id={m.id} tab="overview">{(c) => <CommonsOverview {...c} />}</CommonsShell>;
+  if ((m = match('/c/:id/proposals', path)))
+    return <CommonsShell id={m.id} tab="proposals">{(c) => <ProposalsPage {...c} />}</CommonsShell>;
+  if ((m = match('/c/:id/proposals/new', path)))
+    return <CommonsShell id={m.id} tab="proposals">{(c) => <NewProposalPage {...c} />}</CommonsShell>;
+  if ((m = match('/c/:id/proposals/:pid', path))) {
+    const pid = m.pid;
+    return <CommonsShell id={m.id} tab="proposals">{(c) => <ProposalPage {...c} pid={pid} />}</CommonsShell>;
+  }
+  if ((m = match('/c/:id/constitution', path)))
+    return <CommonsShell id={m.id} tab="constitution">{(c) => <ConstitutionPage {...c} />}</CommonsShell>;
+  if ((m = match('/c/:id/log', path))) return <CommonsShell id={m.id} tab="log">{(c) => <LogPage {...c} />}</CommonsShell>;
+  return <NotFound />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <section className="narrow">
+      <PageTitle title={t('notFound.title')}>{t('notFound.title')}</PageTitle>
+      <p>{t('notFound.text')}</p>
+      <p>
+        <Link to="/">{t('notFound.home')}</Link>
+      </p>
+    </section>
+  );
+}
+
+function LanguagePicker() {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <div className="language">
+      <label htmlFor="language-picker">{t('nav.language')}</label>
+      <select id="language-picker" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+        {(Object.keys(LOCALES) as Locale[]).map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function App() {
+  const { t } = useI18n();
+  const session = useSession();
+  const signOut = async () => {
+    await session.signOut();
+    navigate('/');
+  };
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="site-header">
+        <div className="container header-inner">
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            peergov
+          </Link>
+          <nav aria-label={t('nav.label')} className="site-nav">
+            <ul>
+              <li>
+                <Link to="/">{t('nav.commons')}</Link>
+              </li>
+              {session.account ? (
+                <>
+                  <li className="nav-me">
+                    <span className="visually-hidden">{t('nav.signedInAs')} </span>
+                    <span className="me-name">{session.account.displayName}</span>
+                  </li>
+                  <li>
+                    <button type="button" className="link-button" onClick={signOut}>
+                      {t('nav.signOut')}
+                    </button>
+                  </li>
+                </>
+              ) : (
+                session.loaded && (
+                  <>
+                    <li>
+                      <Link to="/signin">{t('nav.signIn')}</Link>
+                    </li>
+                    <li>
+                      <Link to="/signup" className="nav-cta">
+                        {t('nav.signUp')}
+                      </Link>
+                    </li>
+                  </>
+                )
+              )}
+            </ul>
+          </nav>
+          <LanguagePicker />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="container">
+        {session.loaded ? <Routes /> : <Loading />}
+      </main>
+      <footer className="site-footer">
+        <div className="container">
+          <p>{t('footer.text')}</p>
+          <p>
+            <a href="/api/docs">{t('footer.api')}</a>
+          </p>
+        </div>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,153 @@
+// Plain-language sentences for the domain, in the reader's language: procedures, actions, reasons, log events.
+import type { Translate } from './i18n';
+import type { MessageKey } from './i18n/en';
+import type { Action, ActionKind, Commons, Procedure, Ratio, Reason, Stance } from './api/types';
+
+/** A fraction as words where there are common words for it ("half", "two thirds"), else "3/5". */
+export function fraction(t: Translate, r: Ratio | string): string {
+  const [num, den] = typeof r === 'string' ? r.split('/').map(Number) : [r.num, r.den];
+  const known: Record<string, MessageKey> = {
+    '0/1': 'frac.none',
+    '1/1': 'frac.all',
+    '1/2': 'frac.half',
+    '1/3': 'frac.third',
+    '2/3': 'frac.twoThirds',
+    '1/4': 'frac.quarter',
+    '3/4': 'frac.threeQuarters',
+  };
+  const key = known[`${num}/${den}`];
+  if (key) return t(key);
+  if (num === 0) return t('frac.none');
+  return `${num}/${den}`;
+}
+
+/** A duration given in hours, as days where it divides evenly. */
+export function duration(t: Translate, hours: number): string {
+  if (hours > 0 && hours % 24 === 0) return t('time.days', { count: hours / 24 });
+  return t('time.hours', { count: hours });
+}
+
+/** One sentence saying how a procedure decides. */
+export function describeProcedure(t: Translate, p: Procedure): string {
+  switch (p.type) {
+    case 'automatic':
+      return t('proc.automatic');
+    case 'role':
+      return p.objectionHours > 0
+        ? t('proc.roleObjection', { time: duration(t, p.objectionHours) })
+        : t('proc.roleAlone');
+    case 'consent':
+      return t('proc.consent', { time: duration(t, p.hours) });
+    case 'consensus':
+      return t('proc.consensus', { time: duration(t, p.hours), share: fraction(t, p.minParticipation) });
+    case 'vote': {
+      const abst: MessageKey =
+        p.abstentions === 'quorum_only' ? 'proc.abst.quorum_only' : p.abstentions === 'ignored' ? 'proc.abst.ignored' : 'proc.abst.against';
+      return t(p.strict ? 'proc.voteStrict' : 'proc.vote', {
+        time: duration(t, p.hours),
+        threshold: fraction(t, p.threshold),
+        quorum: fraction(t, p.quorum),
+        abstentions: t(abst),
+      });
+    }
+  }
+}
+
+/** The short name of a procedure type ("Consent", "Vote"). */
+export function procedureName(t: Translate, type: Procedure['type']): string {
+  return t(`procType.${type}` as MessageKey);
+}
+
+/** The label of a kind of action ("Admit a member"). */
+export function actionLabel(t: Translate, kind: ActionKind): string {
+  return t(`kind.${kind}` as MessageKey);
+}
+
+/** What a stance is called under a procedure: under consent a block is an objection. */
+export function stanceLabel(t: Translate, stance: Stance, procedure?: Procedure): string {
+  if (stance === 'block' && procedure && (procedure.type === 'consent' || procedure.type === 'role')) {
+    return t('stance.object');
+  }
+  return t(`stance.${stance}` as MessageKey);
+}
+
+/** A reason of a decision in the reader's language, from its stable code and parameters. */
+export function describeReason(t: Translate, r: Reason, people: (id: string) => string): string {
+  const p = r.params;
+  const n = (k: string) => Number(p[k] ?? 0);
+  switch (r.code) {
+    case 'automatic':
+      return t('reason.automatic');
+    case 'objection_stands':
+      return t('reason.objection_stands', { count: n('objections') });
+    case 'no_objection':
+      return t('reason.no_objection', { count: n('electorate'), participants: n('participants') });
+    case 'blocked':
+      return t('reason.blocked', { count: n('blocks') });
+    case 'participation_short':
+      return t('reason.participation_short', {
+        count: n('electorate'),
+        participants: n('participants'),
+        required: fraction(t, String(p.required)),
+      });
+    case 'consensus_reached':
+      return t('reason.consensus_reached', { count: n('electorate'), participants: n('participants') });
+    case 'quorum_not_met':
+      return t('reason.quorum_not_met', { count: n('electorate'), turnout: n('turnout'), quorum: fraction(t, String(p.quorum)) });
+    case 'threshold_met':
+      return t('reason.threshold_met', { count: n('agree'), against: n('against'), threshold: fraction(t, String(p.threshold)) });
+    case 'threshold_not_met':
+      return t('reason.threshold_not_met', { count: n('agree'), against: n('against'), threshold: fraction(t, String(p.threshold)) });
+    case 'role_refused':
+      return t('reason.role_refused', { name: p.by ? people(String(p.by)) : '?' });
+    case 'role_no_decision':
+      return n('deciders') === 0 ? t('reason.role_no_holder') : t('reason.role_no_decision');
+    case 'role_approved_no_objection':
+      return t('reason.role_approved_no_objection', { name: people(String(p.by)), time: duration(t, n('hours')) });
+    case 'role_approved':
+      return t('reason.role_approved', { name: people(String(p.by)) });
+    default:
+      // A code this version of the app does not know yet: the server's own sentence.
+      return r.text;
+  }
+}
+
+/** One sentence saying what a proposal would do, with names looked up in the commons. */
+export function describeAction(t: Translate, action: Action & { displayName?: string }, commons: Commons | null): string {
+  const person = (id: string | undefined) =>
+    commons?.members.find((m) => m.accountId === id)?.displayName ?? (action.displayName || id || '?');
+  const role = (id: string) => commons?.roles.find((r) => r.id === id)?.name ?? id;
+  const classes = (ids: string[] | undefined) =>
+    (ids ?? []).map((c) => commons?.classes.find((x) => x.id === c)?.name ?? c).join(', ');
+  switch (action.kind) {
+    case 'admit_member': {
+      const who = action.displayName || action.email || person(action.accountId);
+      return action.classes && action.classes.length > 0 && (commons?.classes.length ?? 0) > 1
+        ? t('action.admitIn', { name: who, classes: classes(action.classes) })
+        : t('action.admit', { name: who });
+    }
+    case 'remove_member':
+      return t('action.remove', { name: person(action.accountId) });
+    case 'create_role':
+      return t('action.createRole', { role: action.name });
+    case 'change_role':
+      return t('action.changeRole', { role: role(action.roleId) });
+    case 'assign_role':
+      return t('action.assignRole', { role: role(action.roleId), name: person(action.accountId) });
+    case 'unassign_role':
+      return t('action.unassignRole', { role: role(action.roleId), name: person(action.accountId) });
+    case 'adopt_charter':
+      return t('action.adoptCharter');
+    case 'amend_constitution':
+      return t('action.amend', { count: Object.keys(action.rules).length });
+    case 'resolution':
+      return t('action.resolution');
+  }
+}
+
+/** The label of a log record's type ("Proposal opened"). */
+export function eventLabel(t: Translate, type: string): string {
+  const key = `event.${type}` as MessageKey;
+  const s = t(key);
+  return s === key ? type : s;
+}

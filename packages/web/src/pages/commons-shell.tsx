@@ -1,0 +1,52 @@
+import type { ReactNode } from 'react';
+import type { Commons } from '../api/types';
+import { LoadError, Loading } from '../components/ui';
+import { useResource } from '../components/use-resource';
+import { useI18n } from '../i18n';
+import { Link } from '../router';
+
+export interface CommonsProps {
+  commons: Commons;
+  reload: () => Promise<void>;
+}
+
+type Tab = 'overview' | 'proposals' | 'constitution' | 'log';
+
+/** Loads a commons and frames its pages with its name and a section navigation. */
+export function CommonsShell({ id, tab, children }: { id: string; tab: Tab; children: (p: CommonsProps) => ReactNode }) {
+  const { t } = useI18n();
+  const res = useResource<Commons>(`/api/v1/commons/${encodeURIComponent(id)}`);
+  if (res.error) return <LoadError error={res.error} retry={res.reload} />;
+  if (!res.data) return <Loading />;
+  const c = res.data;
+  const base = `/c/${encodeURIComponent(c.id)}`;
+  const tabs: { id: Tab; to: string; label: string }[] = [
+    { id: 'overview', to: base, label: t('commons.tab.overview') },
+    { id: 'proposals', to: `${base}/proposals`, label: t('commons.tab.proposals') },
+    { id: 'constitution', to: `${base}/constitution`, label: t('commons.tab.constitution') },
+    { id: 'log', to: `${base}/log`, label: t('commons.tab.log') },
+  ];
+  return (
+    <div className="commons">
+      <div className="commons-header">
+        <p className="commons-name">
+          <Link to={base}>{c.name}</Link>
+        </p>
+        {c.me?.status === 'member' && <span className="badge badge-member">{t('commons.youAreMember')}</span>}
+        {c.me?.status === 'applicant' && <span className="badge badge-open">{t('commons.youApplied')}</span>}
+      </div>
+      <nav aria-label={t('commons.sections', { name: c.name })} className="tabs">
+        <ul>
+          {tabs.map((x) => (
+            <li key={x.id}>
+              <Link to={x.to} className={x.id === tab ? 'active' : undefined} aria-current={x.id === tab ? 'page' : undefined}>
+                {x.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {children({ commons: c, reload: res.reload })}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { ACTION_KINDS } from '../api/types';
+import { PageTitle } from '../components/ui';
+import { actionLabel, describeProcedure, procedureName } from '../describe';
+import { useI18n } from '../i18n';
+import { Link } from '../router';
+import type { CommonsProps } from './commons-shell';
+import { className } from './new-commons';
+
+export function ConstitutionPage({ commons }: CommonsProps) {
+  const { t, day } = useI18n();
+  const c = commons.constitution;
+  const base = `/c/${commons.id}`;
+  const isMember = commons.me?.status === 'member';
+  return (
+    <>
+      <div className="section-head">
+        <PageTitle title={`${t('constitution.title')} · ${commons.name}`}>{t('constitution.title')}</PageTitle>
+        {isMember && (
+          <Link className="button primary" to={`${base}/proposals/new?kind=amend_constitution`}>
+            {t('constitution.propose')}
+          </Link>
+        )}
+      </div>
+      <p className="lead">{t('constitution.intro')}</p>
+      <p className="meta">
+        {c.adoptedBy ? (
+          <>
+            {t('constitution.versionAmended', { version: c.version, date: day(c.adoptedAt) })}{' '}
+            <Link to={`${base}/proposals/${c.adoptedBy}`}>{t('constitution.seeProposal')}</Link>
+          </>
+        ) : (
+          t('constitution.versionFounding', { version: c.version, date: day(c.adoptedAt) })
+        )}
+      </p>
+
+      <section aria-labelledby="rules-list-heading">
+        <h2 id="rules-list-heading">{t('constitution.rulesHeading')}</h2>
+        <dl className="rules constitution-rules">
+          {ACTION_KINDS.map((k) => (
+            <div key={k} className="rule">
+              <dt>
+                {actionLabel(t, k)} <span className="proc-tag">{procedureName(t, c.rules[k].type)}</span>
+              </dt>
+              <dd>
+                <p>{describeProcedure(t, c.rules[k])}</p>
+                {isMember && (
+                  <Link to={`${base}/proposals/new?kind=amend_constitution&rule=${k}`} className="small-link">
+                    {t('constitution.changeRule')}
+                    <span className="visually-hidden"> ({actionLabel(t, k)})</span>
+                  </Link>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section aria-labelledby="classes-heading">
+        <h2 id="classes-heading">{t('constitution.classes')}</h2>
+        <ul className="plain">
+          {commons.classes.map((x) => (
+            <li key={x.id}>
+              <strong>{className(t, x)}</strong> — {className(t, x, 'description')}
+              {x.speaksFor && <span className="meta"> {t('constitution.speaksFor', { what: x.speaksFor })}</span>}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="history-heading">
+        <h2 id="history-heading">{t('constitution.history')}</h2>
+        <ol className="history">
+          {[...commons.history, { version: c.version, adoptedAt: c.adoptedAt, adoptedBy: c.adoptedBy }].map((h) => (
+            <li key={h.version}>
+              {t('constitution.historyItem', { version: h.version, date: day(h.adoptedAt) })}{' '}
+              {h.adoptedBy ? <Link to={`${base}/proposals/${h.adoptedBy}`}>{t('constitution.seeProposal')}</Link> : t('constitution.founding')}
+              {h.version === c.version && <span className="badge badge-member">{t('constitution.current')}</span>}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,179 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import { ACTION_KINDS, type Commons, type StakeholderClass, type Template } from '../api/types';
+import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
+import { useResource } from '../components/use-resource';
+import { actionLabel, describeProcedure } from '../describe';
+import { useI18n, type Translate } from '../i18n';
+import type { MessageKey } from '../i18n/en';
+import { Link, navigate, useLocation } from '../router';
+import { useSession } from '../session';
+import { Steps } from './home';
+
+/** A template's name or description in the reader's language, for the templates this app knows. */
+export function templateText(t: Translate, tpl: Pick<Template, 'id' | 'name' | 'description'>, field: 'name' | 'description') {
+  const key = `template.${tpl.id}.${field}` as MessageKey;
+  const s = t(key);
+  return s === key ? tpl[field] : s;
+}
+
+/** A stakeholder class's name in the reader's language where the app knows it. */
+export function className(t: Translate, c: StakeholderClass, field: 'name' | 'description' = 'name') {
+  const key = `class.${c.id}.${field}` as MessageKey;
+  const s = t(key);
+  return s === key ? c[field] : s;
+}
+
+export function SignInRequired({ next }: { next: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="alert alert-info">
+      <p>{t('auth.required')}</p>
+      <p className="actions">
+        <Link className="button primary" to={`/signin?next=${encodeURIComponent(next)}`}>
+          {t('nav.signIn')}
+        </Link>
+        <Link className="button secondary" to={`/signup?next=${encodeURIComponent(next)}`}>
+          {t('nav.signUp')}
+        </Link>
+      </p>
+    </div>
+  );
+}
+
+export function NewCommonsPage() {
+  const { t } = useI18n();
+  const session = useSession();
+  const { search } = useLocation();
+  const first = search.get('first') === '1';
+  const templates = useResource<Template[]>('/api/v1/templates');
+  const [name, setName] = useState('');
+  const [purpose, setPurpose] = useState('');
+  const [charter, setCharter] = useState('');
+  const [template, setTemplate] = useState('single-class');
+  const [classes, setClasses] = useState<string[]>([]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => setClasses([]), [template]);
+
+  if (!session.account) {
+    return (
+      <section className="narrow">
+        <PageTitle title={t('newCommons.title')}>{t('newCommons.title')}</PageTitle>
+        <SignInRequired next="/commons/new" />
+      </section>
+    );
+  }
+
+  const chosen = templates.data?.find((x) => x.id === template);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!name.trim()) errs.name = t('newCommons.nameRequired');
+    setErrors(errs);
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    try {
+      const c = await api.post<Commons>('/api/v1/commons', {
+        name: name.trim(),
+        purpose: purpose.trim(),
+        charter: charter.trim(),
+        template,
+        ...(classes.length ? { classes } : {}),
+      });
+      void session.refreshSetup();
+      navigate(`/c/${c.id}${first ? '?welcome=1' : ''}`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="narrow">
+      <PageTitle title={t('newCommons.title')}>{t('newCommons.title')}</PageTitle>
+      {first && (
+        <>
+          <Steps current={2} />
+          <p className="lead">{t('firstRun.commonsText')}</p>
+        </>
+      )}
+      <form onSubmit={submit} noValidate className="stack card">
+        <FormError error={error} />
+        <Field label={t('newCommons.name')} hint={t('newCommons.nameHint')} error={errors.name}>
+          {(p) => <input {...p} type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />}
+        </Field>
+        <Field label={t('newCommons.purpose')} hint={t('newCommons.purposeHint')}>
+          {(p) => <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} maxLength={2000} />}
+        </Field>
+        <Field label={t('newCommons.charter')} hint={t('newCommons.charterHint')}>
+          {(p) => <textarea {...p} rows={4} value={charter} onChange={(e) => setCharter(e.target.value)} />}
+        </Field>
+        <fieldset className="choices">
+          <legend>{t('newCommons.template')}</legend>
+          <p className="hint">{t('newCommons.templateHint')}</p>
+          {templates.error && <LoadError error={templates.error} retry={templates.reload} />}
+          {!templates.data && !templates.error && <Loading />}
+          {templates.data?.map((tpl) => (
+            <div key={tpl.id} className={`choice${tpl.id === template ? ' chosen' : ''}`}>
+              <input
+                type="radio"
+                name="template"
+                id={`tpl-${tpl.id}`}
+                value={tpl.id}
+                checked={tpl.id === template}
+                onChange={() => setTemplate(tpl.id)}
+                aria-describedby={`tpl-${tpl.id}-desc`}
+              />
+              <label htmlFor={`tpl-${tpl.id}`}>
+                <strong>{templateText(t, tpl, 'name')}</strong>
+              </label>
+              <p id={`tpl-${tpl.id}-desc`} className="choice-desc">
+                {templateText(t, tpl, 'description')}
+              </p>
+              <details>
+                <summary>{t('newCommons.howItDecides')}</summary>
+                <dl className="rules compact">
+                  {ACTION_KINDS.map((k) => (
+                    <div key={k}>
+                      <dt>{actionLabel(t, k)}</dt>
+                      <dd>{describeProcedure(t, tpl.rules[k])}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </details>
+            </div>
+          ))}
+        </fieldset>
+        {chosen && chosen.classes.length > 1 && (
+          <fieldset className="choices">
+            <legend>{t('newCommons.yourClasses')}</legend>
+            <p className="hint">{t('newCommons.yourClassesHint')}</p>
+            {chosen.classes.map((c) => (
+              <div key={c.id} className="check">
+                <input
+                  type="checkbox"
+                  id={`class-${c.id}`}
+                  checked={classes.includes(c.id)}
+                  onChange={(e) => setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))}
+                />
+                <label htmlFor={`class-${c.id}`}>
+                  {className(t, c)} <span className="muted">— {className(t, c, 'description')}</span>
+                </label>
+              </div>
+            ))}
+          </fieldset>
+        )}
+        <div className="actions">
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? t('common.working') : t('newCommons.submit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,406 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import { ACTION_KINDS, type Action, type ActionKind, type Procedure, type Proposal } from '../api/types';
+import { defaultProcedure, ProcedureEditor, procedureErrors } from '../components/procedure-editor';
+import { Field, FormError, Notice, PageTitle } from '../components/ui';
+import { actionLabel, describeAction, describeProcedure } from '../describe';
+import { useI18n } from '../i18n';
+import { Link, navigate, useLocation } from '../router';
+import type { CommonsProps } from './commons-shell';
+import { className } from './new-commons';
+
+// The kinds a person proposes from this form (the others follow from applying or are rare).
+const KINDS: ActionKind[] = [
+  'admit_member',
+  'resolution',
+  'create_role',
+  'assign_role',
+  'unassign_role',
+  'change_role',
+  'remove_member',
+  'adopt_charter',
+  'amend_constitution',
+];
+
+interface RuleChange {
+  kind: ActionKind;
+  procedure: Procedure;
+}
+
+function slug(name: string): string {
+  const s = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return s || 'role';
+}
+
+export function NewProposalPage({ commons }: CommonsProps) {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const initialKind = (ACTION_KINDS as readonly string[]).includes(search.get('kind') ?? '') ? (search.get('kind') as ActionKind) : 'resolution';
+  const initialRule = search.get('rule') as ActionKind | null;
+  const [kind, setKind] = useState<ActionKind>(initialKind);
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  // Per-kind fields.
+  const [email, setEmail] = useState('');
+  const [classes, setClasses] = useState<string[]>([]);
+  const [accountId, setAccountId] = useState('');
+  const [roleId, setRoleId] = useState(commons.roles[0]?.id ?? '');
+  const [roleName, setRoleName] = useState('');
+  const [roleDescription, setRoleDescription] = useState('');
+  const [mandate, setMandate] = useState<ActionKind[]>([]);
+  const [termDays, setTermDays] = useState<string>('');
+  const [purpose, setPurpose] = useState(commons.purpose);
+  const [charter, setCharter] = useState(commons.charter);
+  const [text, setText] = useState('');
+  const [changes, setChanges] = useState<RuleChange[]>(() => {
+    const k = initialRule && (ACTION_KINDS as readonly string[]).includes(initialRule) ? initialRule : 'admit_member';
+    return [{ kind: k, procedure: commons.constitution.rules[k] }];
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const base = `/c/${commons.id}`;
+  const members = commons.members.filter((m) => m.status === 'member');
+  const others = members.filter((m) => m.accountId !== commons.me?.accountId);
+  const role = commons.roles.find((r) => r.id === roleId);
+
+  const chooseRole = (id: string) => {
+    setRoleId(id);
+    setAccountId('');
+    const r = commons.roles.find((x) => x.id === id);
+    if (r && kind === 'change_role') {
+      setRoleName(r.name);
+      setRoleDescription(r.description);
+      setMandate(r.mandate);
+      setTermDays(r.termDays === null ? '' : String(r.termDays));
+    }
+  };
+  const chooseKind = (k: ActionKind) => {
+    setKind(k);
+    setErrors({});
+    setError(null);
+    setAccountId('');
+    if (k === 'change_role' && role) {
+      setRoleName(role.name);
+      setRoleDescription(role.description);
+      setMandate(role.mandate);
+      setTermDays(role.termDays === null ? '' : String(role.termDays));
+    } else if (k === 'create_role') {
+      setRoleName('');
+      setRoleDescription('');
+      setMandate([]);
+      setTermDays('');
+    }
+  };
+
+  /** The action from the form, or field errors. */
+  const build = (): { action?: Action; errs: Record<string, string> } => {
+    const errs: Record<string, string> = {};
+    const term = termDays.trim() === '' ? null : Number(termDays);
+    if (term !== null && (!Number.isInteger(term) || term < 1 || term > 3650)) errs.termDays = t('form.termRange');
+    switch (kind) {
+      case 'admit_member':
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) errs.email = t('signup.emailInvalid');
+        return { errs, action: { kind, email: email.trim(), ...(classes.length ? { classes } : {}) } };
+      case 'remove_member':
+        if (!accountId) errs.accountId = t('form.chooseMember');
+        return { errs, action: { kind, accountId } };
+      case 'create_role': {
+        if (!roleName.trim()) errs.roleName = t('form.roleNameRequired');
+        let id = slug(roleName);
+        for (let i = 2; commons.roles.some((r) => r.id === id); i++) id = `${slug(roleName)}-${i}`;
+        return { errs, action: { kind, roleId: id, name: roleName.trim(), description: roleDescription.trim(), mandate, termDays: term } };
+      }
+      case 'change_role':
+        if (!roleId) errs.roleId = t('form.chooseRole');
+        if (!roleName.trim()) errs.roleName = t('form.roleNameRequired');
+        return { errs, action: { kind, roleId, name: roleName.trim(), description: roleDescription.trim(), mandate, termDays: term } };
+      case 'assign_role':
+      case 'unassign_role':
+        if (!roleId) errs.roleId = t('form.chooseRole');
+        if (!accountId) errs.accountId = t('form.chooseMember');
+        return { errs, action: { kind, roleId, accountId } };
+      case 'adopt_charter':
+        return { errs, action: { kind, purpose: purpose.trim(), charter: charter.trim() } };
+      case 'resolution':
+        if (!text.trim()) errs.text = t('form.resolutionRequired');
+        return { errs, action: { kind, text: text.trim() } };
+      case 'amend_constitution': {
+        const rules: Partial<Record<ActionKind, Procedure>> = {};
+        changes.forEach((c) => {
+          if (Object.keys(procedureErrors(c.procedure)).length) errs.rules = t('form.rulesInvalid');
+          rules[c.kind] = c.procedure;
+        });
+        const unchanged = changes.every((c) => JSON.stringify(c.procedure) === JSON.stringify(commons.constitution.rules[c.kind]));
+        if (unchanged) errs.rules = t('form.rulesUnchanged');
+        if (new Set(changes.map((c) => c.kind)).size !== changes.length) errs.rules = t('form.rulesDuplicate');
+        return { errs, action: { kind, rules } };
+      }
+    }
+  };
+
+  const suggestedTitle = useMemo(() => {
+    const { action } = build();
+    if (!action) return '';
+    if (action.kind === 'resolution') return action.text.split('\n')[0].slice(0, 120);
+    if (action.kind === 'create_role' && !action.name) return '';
+    return describeAction(t, action, commons);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind, email, accountId, roleId, roleName, text, changes, t, commons]);
+
+  if (commons.me?.status !== 'member') {
+    return (
+      <>
+        <PageTitle title={t('newProposal.title')}>{t('newProposal.title')}</PageTitle>
+        <Notice>{t('newProposal.membersOnly')}</Notice>
+      </>
+    );
+  }
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const { action, errs } = build();
+    setErrors(errs);
+    if (Object.keys(errs).length > 0 || !action) {
+      setError(null);
+      return;
+    }
+    setBusy(true);
+    try {
+      const p = await api.post<Proposal>(`/api/v1/commons/${commons.id}/proposals`, {
+        title: (title.trim() || suggestedTitle || actionLabel(t, kind)).slice(0, 200),
+        body: body.trim(),
+        action,
+      });
+      navigate(`${base}/proposals/${p.id}`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const memberSelect = (list: typeof members, label: string) => (
+    <Field label={label} error={errors.accountId}>
+      {(p) => (
+        <select {...p} value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+          <option value="">{t('form.choose')}</option>
+          {list.map((m) => (
+            <option key={m.accountId} value={m.accountId}>
+              {m.displayName}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+  const roleSelect =
+    commons.roles.length === 0 ? (
+      <p className="muted">
+        {t('form.noRoles')}{' '}
+        <Link to={`${base}/proposals/new?kind=create_role`} onClick={() => chooseKind('create_role')}>
+          {t('commons.proposeRole')}
+        </Link>
+      </p>
+    ) : (
+      <Field label={t('form.role')} error={errors.roleId}>
+        {(p) => (
+          <select {...p} value={roleId} onChange={(e) => chooseRole(e.target.value)}>
+            {commons.roles.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    );
+  const mandateFields = (
+    <fieldset className="choices">
+      <legend>{t('form.mandate')}</legend>
+      <p className="hint">{t('form.mandateHint')}</p>
+      <div className="check-grid">
+        {ACTION_KINDS.map((k) => (
+          <div key={k} className="check">
+            <input id={`mandate-${k}`} type="checkbox" checked={mandate.includes(k)} onChange={(e) => setMandate(e.target.checked ? [...mandate, k] : mandate.filter((x) => x !== k))} />
+            <label htmlFor={`mandate-${k}`}>{actionLabel(t, k)}</label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+  const roleFields = (
+    <>
+      <Field label={t('form.roleName')} error={errors.roleName}>
+        {(p) => <input {...p} type="text" value={roleName} onChange={(e) => setRoleName(e.target.value)} maxLength={120} />}
+      </Field>
+      <Field label={t('form.roleDescription')}>
+        {(p) => <textarea {...p} rows={2} value={roleDescription} onChange={(e) => setRoleDescription(e.target.value)} />}
+      </Field>
+      {mandateFields}
+      <Field label={t('form.termDays')} hint={t('form.termDaysHint')} error={errors.termDays}>
+        {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={3650} value={termDays} onChange={(e) => setTermDays(e.target.value)} />}
+      </Field>
+    </>
+  );
+
+  const taken = new Set(changes.map((c) => c.kind));
+
+  return (
+    <>
+      <PageTitle title={`${t('newProposal.title')} · ${commons.name}`}>{t('newProposal.title')}</PageTitle>
+      <form onSubmit={submit} noValidate className="stack card">
+        <FormError error={error} />
+        {Object.keys(errors).length > 0 && (
+          <div className="alert alert-error" role="alert">
+            {t('form.fixErrors', { count: Object.keys(errors).length })}
+          </div>
+        )}
+        <Field label={t('newProposal.kind')}>
+          {(p) => (
+            <select {...p} value={kind} onChange={(e) => chooseKind(e.target.value as ActionKind)}>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {actionLabel(t, k)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <p className="rule-note">
+          <strong>{t('newProposal.decidedBy')}</strong> {describeProcedure(t, commons.constitution.rules[kind])}
+        </p>
+
+        {kind === 'admit_member' && (
+          <>
+            <Field label={t('form.inviteEmail')} hint={t('form.inviteEmailHint')} error={errors.email}>
+              {(p) => <input {...p} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />}
+            </Field>
+            {commons.classes.length > 1 && (
+              <fieldset className="choices">
+                <legend>{t('form.classes')}</legend>
+                {commons.classes.map((c) => (
+                  <div key={c.id} className="check">
+                    <input id={`inv-class-${c.id}`} type="checkbox" checked={classes.includes(c.id)} onChange={(e) => setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))} />
+                    <label htmlFor={`inv-class-${c.id}`}>{className(t, c)}</label>
+                  </div>
+                ))}
+              </fieldset>
+            )}
+          </>
+        )}
+        {kind === 'remove_member' && memberSelect(others, t('form.member'))}
+        {kind === 'create_role' && roleFields}
+        {kind === 'change_role' && (
+          <>
+            {roleSelect}
+            {role && roleFields}
+          </>
+        )}
+        {kind === 'assign_role' && (
+          <>
+            {roleSelect}
+            {memberSelect(members.filter((m) => !role?.holders.some((h) => h.accountId === m.accountId)), t('form.member'))}
+          </>
+        )}
+        {kind === 'unassign_role' && (
+          <>
+            {roleSelect}
+            {memberSelect(members.filter((m) => role?.holders.some((h) => h.accountId === m.accountId)), t('form.holder'))}
+          </>
+        )}
+        {kind === 'adopt_charter' && (
+          <>
+            <Field label={t('newCommons.purpose')}>
+              {(p) => <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />}
+            </Field>
+            <Field label={t('newCommons.charter')} hint={t('form.charterHint')}>
+              {(p) => <textarea {...p} rows={10} value={charter} onChange={(e) => setCharter(e.target.value)} />}
+            </Field>
+          </>
+        )}
+        {kind === 'resolution' && (
+          <Field label={t('form.resolutionText')} hint={t('form.resolutionHint')} error={errors.text}>
+            {(p) => <textarea {...p} rows={4} value={text} onChange={(e) => setText(e.target.value)} />}
+          </Field>
+        )}
+        {kind === 'amend_constitution' && (
+          <div className="stack">
+            <p className="hint">{t('amend.intro', { version: commons.constitution.version })}</p>
+            {errors.rules && <p className="field-error">{errors.rules}</p>}
+            {changes.map((c, i) => (
+              <div key={i} className="rule-change">
+                <div className="field">
+                  <label htmlFor={`change-kind-${i}`}>{t('amend.kind')}</label>
+                  <select
+                    id={`change-kind-${i}`}
+                    value={c.kind}
+                    onChange={(e) => {
+                      const k = e.target.value as ActionKind;
+                      setChanges(changes.map((x, j) => (j === i ? { kind: k, procedure: commons.constitution.rules[k] } : x)));
+                    }}
+                  >
+                    {ACTION_KINDS.filter((k) => k === c.kind || !taken.has(k)).map((k) => (
+                      <option key={k} value={k}>
+                        {actionLabel(t, k)}
+                      </option>
+                    ))}
+                  </select>
+                  <p className="hint">
+                    {t('amend.now')} {describeProcedure(t, commons.constitution.rules[c.kind])}
+                  </p>
+                </div>
+                <ProcedureEditor
+                  legend={t('amend.newRule', { kind: actionLabel(t, c.kind) })}
+                  value={c.procedure}
+                  onChange={(p) => setChanges(changes.map((x, j) => (j === i ? { ...x, procedure: p } : x)))}
+                />
+                {changes.length > 1 && (
+                  <button type="button" className="button quiet" onClick={() => setChanges(changes.filter((_, j) => j !== i))}>
+                    {t('amend.removeChange', { kind: actionLabel(t, c.kind) })}
+                  </button>
+                )}
+              </div>
+            ))}
+            {changes.length < ACTION_KINDS.length && (
+              <p>
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => {
+                    const k = ACTION_KINDS.find((x) => !taken.has(x))!;
+                    setChanges([...changes, { kind: k, procedure: commons.constitution.rules[k] ?? defaultProcedure('consent') }]);
+                  }}
+                >
+                  {t('amend.addChange')}
+                </button>
+              </p>
+            )}
+          </div>
+        )}
+
+        <Field label={t('newProposal.titleLabel')} hint={suggestedTitle ? t('newProposal.titleHint', { title: suggestedTitle }) : undefined}>
+          {(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
+        </Field>
+        <Field label={t('newProposal.body')} hint={t('newProposal.bodyHint')}>
+          {(p) => <textarea {...p} rows={5} value={body} onChange={(e) => setBody(e.target.value)} />}
+        </Field>
+        <div className="actions">
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? t('common.working') : t('newProposal.submit')}
+          </button>
+          <Link to={`${base}/proposals`} className="button quiet">
+            {t('common.cancel')}
+          </Link>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,403 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import { ACTION_KINDS, STANCES, type Commons, type CommentView, type Proposal, type Stance } from '../api/types';
+import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge } from '../components/ui';
+import { useResource } from '../components/use-resource';
+import { actionLabel, describeAction, describeProcedure, describeReason, duration, stanceLabel } from '../describe';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n/en';
+import { Link } from '../router';
+import type { CommonsProps } from './commons-shell';
+
+function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
+  const { t } = useI18n();
+  const a = proposal.action;
+  switch (a.kind) {
+    case 'amend_constitution':
+      return (
+        <dl className="rules">
+          {ACTION_KINDS.filter((k) => a.rules[k]).map((k) => (
+            <div key={k}>
+              <dt>{actionLabel(t, k)}</dt>
+              <dd>
+                <span className="rule-new">{describeProcedure(t, a.rules[k]!)}</span>
+                {proposal.status === 'open' && (
+                  <span className="rule-old">
+                    {t('amend.now')} {describeProcedure(t, commons.constitution.rules[k])}
+                  </span>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      );
+    case 'resolution':
+      return <blockquote className="prose">{a.text}</blockquote>;
+    case 'adopt_charter':
+      return (
+        <div className="prose">
+          <h3>{t('newCommons.purpose')}</h3>
+          <p>{a.purpose || '—'}</p>
+          <h3>{t('newCommons.charter')}</h3>
+          {(a.charter || '—').split(/\n{2,}/).map((x, i) => (
+            <p key={i}>{x}</p>
+          ))}
+        </div>
+      );
+    case 'create_role':
+    case 'change_role':
+      return (
+        <ul className="plain">
+          {a.description !== undefined && a.description !== '' && <li>{a.description}</li>}
+          {a.mandate !== undefined && (
+            <li>{a.mandate.length ? t('role.mandate', { kinds: a.mandate.map((k) => actionLabel(t, k)).join(', ') }) : t('role.noMandate')}</li>
+          )}
+          {a.termDays !== undefined && <li>{a.termDays === null ? t('role.noTerm') : t('role.term', { count: a.termDays })}</li>}
+        </ul>
+      );
+    default:
+      return null;
+  }
+}
+
+function Counts({ proposal }: { proposal: Proposal }) {
+  const { t } = useI18n();
+  const c = proposal.outcome?.counts ?? {
+    agree: proposal.positions.filter((p) => p.stance === 'agree').length,
+    abstain: proposal.positions.filter((p) => p.stance === 'abstain').length,
+    disagree: proposal.positions.filter((p) => p.stance === 'disagree').length,
+    block: proposal.positions.filter((p) => p.stance === 'block').length,
+    electorate: proposal.electorate,
+    participants: proposal.positions.length,
+  };
+  return (
+    <div className="counts">
+      <table>
+        <caption className="visually-hidden">{t('decision.countsCaption')}</caption>
+        <thead>
+          <tr>
+            {STANCES.map((s) => (
+              <th key={s} scope="col">
+                {stanceLabel(t, s, proposal.procedure)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {STANCES.map((s) => (
+              <td key={s} className={`count-${s}`}>
+                {c[s]}
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      <p className="meta">{t('decision.participation', { count: c.electorate, participants: c.participants })}</p>
+    </div>
+  );
+}
+
+function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
+  const { t, date } = useI18n();
+  const o = proposal.outcome;
+  if (!o) return null;
+  const people = (id: string) =>
+    commons.members.find((m) => m.accountId === id)?.displayName ??
+    proposal.positions.find((p) => p.accountId === id)?.displayName ??
+    id;
+  return (
+    <section className={`card decision ${o.passed ? 'decision-passed' : 'decision-rejected'}`} aria-labelledby="decision-heading">
+      <h2 id="decision-heading">{o.passed ? t('decision.passed') : t('decision.rejected')}</h2>
+      <p className="meta">{t('decision.decidedAt', { date: date(o.decidedAt) })}</p>
+      <h3>{t('decision.why')}</h3>
+      <ul className="reasons">
+        {o.reasons.map((r, i) => (
+          <li key={i}>{describeReason(t, r, people)}</li>
+        ))}
+      </ul>
+      <Counts proposal={proposal} />
+      <p>
+        {t('decision.rule', { version: o.ruleVersion })} {describeProcedure(t, o.procedure)}
+      </p>
+      {o.decidedBy && <p>{t('decision.decidedBy', { name: people(o.decidedBy) })}</p>}
+      {proposal.execution &&
+        (proposal.execution.done ? (
+          <p className="execution-ok">{t('decision.executed')}</p>
+        ) : (
+          <p className="execution-failed">{t('decision.executionFailed', { error: proposal.execution.error ?? '' })}</p>
+        ))}
+    </section>
+  );
+}
+
+function PositionForm({ proposal, commons, onSaved }: { proposal: Proposal; commons: Commons; onSaved: (p: Proposal) => void }) {
+  const { t } = useI18n();
+  const [stance, setStance] = useState<Stance | ''>(proposal.myPosition?.stance ?? '');
+  const [reason, setReason] = useState(proposal.myPosition?.reason ?? '');
+  const [error, setError] = useState<unknown>(null);
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!stance) {
+      setMissing(true);
+      return;
+    }
+    setMissing(false);
+    setBusy(true);
+    setSaved(false);
+    try {
+      const p = await api.put<Proposal>(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/position`, { stance, reason: reason.trim() });
+      setSaved(true);
+      onSaved(p);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const helpKey = (s: Stance): MessageKey => {
+    const type = proposal.procedure.type;
+    if (s === 'block') return type === 'consent' || type === 'role' ? 'stance.help.object' : type === 'vote' ? 'stance.help.blockVote' : 'stance.help.block';
+    return `stance.help.${s}` as MessageKey;
+  };
+  return (
+    <form onSubmit={submit} className="stack card position-form" aria-labelledby="position-heading">
+      <h2 id="position-heading">{proposal.myPosition ? t('position.change') : t('position.take')}</h2>
+      <FormError error={error} />
+      {saved && (
+        <p className="alert alert-success" role="status">
+          {t('position.saved')}
+        </p>
+      )}
+      <fieldset className="stances" aria-describedby={missing ? 'stance-error' : undefined}>
+        <legend>{t('position.stance')}</legend>
+        {STANCES.map((s) => (
+          <div key={s} className={`stance stance-${s}${stance === s ? ' chosen' : ''}`}>
+            <input type="radio" id={`stance-${s}`} name="stance" value={s} checked={stance === s} onChange={() => setStance(s)} aria-describedby={`stance-${s}-help`} />
+            <label htmlFor={`stance-${s}`}>{stanceLabel(t, s, proposal.procedure)}</label>
+            <p className="hint" id={`stance-${s}-help`}>
+              {t(helpKey(s))}
+            </p>
+          </div>
+        ))}
+        {missing && (
+          <p className="field-error" id="stance-error" role="alert">
+            {t('position.chooseStance')}
+          </p>
+        )}
+      </fieldset>
+      <Field label={t('position.reason')} hint={t('position.reasonHint')}>
+        {(p) => <textarea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
+      </Field>
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? t('common.working') : t('position.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Discussion({ proposal, commons, onPosted }: { proposal: Proposal; commons: Commons; onPosted: () => void }) {
+  const { t, date } = useI18n();
+  const [text, setText] = useState('');
+  const [replyTo, setReplyTo] = useState<CommentView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const canPost = commons.me?.status === 'member';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    try {
+      await api.post(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`, { text: text.trim(), replyTo: replyTo?.id ?? null });
+      setText('');
+      setReplyTo(null);
+      setError(null);
+      onPosted();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const top = proposal.comments.filter((c) => !c.replyTo || !proposal.comments.some((x) => x.id === c.replyTo));
+  const replies = (id: string) => proposal.comments.filter((c) => c.replyTo === id);
+  const one = (c: CommentView) => (
+    <article className="comment" aria-label={t('discussion.commentBy', { name: c.displayName })}>
+      <p className="meta">
+        <strong>{c.displayName}</strong> · <time dateTime={c.at}>{date(c.at)}</time>
+      </p>
+      <p className="comment-text">{c.text}</p>
+      {canPost && (
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setReplyTo(c);
+            document.getElementById('comment-text')?.focus();
+          }}
+        >
+          {t('discussion.reply')}
+          <span className="visually-hidden"> {t('discussion.to', { name: c.displayName })}</span>
+        </button>
+      )}
+    </article>
+  );
+  return (
+    <section aria-labelledby="discussion-heading">
+      <h2 id="discussion-heading">{t('discussion.heading', { count: proposal.comments.length })}</h2>
+      {proposal.comments.length === 0 && <p className="muted">{t('discussion.none')}</p>}
+      <ul className="comments">
+        {top.map((c) => (
+          <li key={c.id}>
+            {one(c)}
+            {replies(c.id).length > 0 && (
+              <ul className="replies">
+                {replies(c.id).map((r) => (
+                  <li key={r.id}>{one(r)}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canPost && (
+        <form onSubmit={submit} className="stack">
+          <FormError error={error} />
+          {replyTo && (
+            <p className="replying">
+              {t('discussion.replyingTo', { name: replyTo.displayName })}{' '}
+              <button type="button" className="link-button" onClick={() => setReplyTo(null)}>
+                {t('common.cancel')}
+              </button>
+            </p>
+          )}
+          <div className="field">
+            <label htmlFor="comment-text">{t('discussion.add')}</label>
+            <textarea id="comment-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+          </div>
+          <div className="actions">
+            <button type="submit" className="button secondary" disabled={busy || !text.trim()}>
+              {t('discussion.post')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: string }) {
+  const { t, date } = useI18n();
+  const res = useResource<Proposal>(`/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`);
+  const [withdrawError, setWithdrawError] = useState<unknown>(null);
+  if (res.error) return <LoadError error={res.error} retry={res.reload} />;
+  if (!res.data) return <Loading />;
+  const p = res.data;
+  const isProposer = commons.me?.accountId === p.proposer.accountId;
+  const withdraw = async () => {
+    if (!window.confirm(t('proposal.withdrawConfirm'))) return;
+    try {
+      res.set(await api.post<Proposal>(`/api/v1/commons/${commons.id}/proposals/${p.id}/withdraw`));
+    } catch (err) {
+      setWithdrawError(err);
+    }
+  };
+  const afterPosition = (next: Proposal) => {
+    res.set(next);
+    // A decision may have changed the commons (a new member, new rules).
+    if (next.status !== 'open') void reload();
+  };
+  return (
+    <article className="proposal">
+      <p className="breadcrumb">
+        <Link to={`/c/${commons.id}/proposals`}>{t('proposal.back')}</Link>
+      </p>
+      <div className="proposal-item-head">
+        <StatusBadge status={p.status} />
+        <span className="kind">{actionLabel(t, p.action.kind)}</span>
+      </div>
+      <PageTitle title={`${p.title} · ${commons.name}`}>{p.title}</PageTitle>
+      <p className="meta">
+        {t('proposal.by', { name: p.proposer.displayName })} · {t('proposal.opened', { date: date(p.openedAt) })}
+      </p>
+
+      <div className="grid">
+        <div className="main-col">
+          <section aria-labelledby="what-heading">
+            <h2 id="what-heading">{t('proposal.what')}</h2>
+            <p className="action-summary">{describeAction(t, p.action, commons)}</p>
+            <ActionDetails proposal={p} commons={commons} />
+            {p.body && (
+              <>
+                <h3>{t('proposal.why')}</h3>
+                <div className="prose">
+                  {p.body.split(/\n{2,}/).map((x, i) => (
+                    <p key={i}>{x}</p>
+                  ))}
+                </div>
+              </>
+            )}
+          </section>
+
+          <Decision proposal={p} commons={commons} />
+
+          {p.canTakePosition && <PositionForm key={p.myPosition?.stance ?? 'none'} proposal={p} commons={commons} onSaved={afterPosition} />}
+
+          <section aria-labelledby="positions-heading">
+            <h2 id="positions-heading">{t('positions.heading', { count: p.positions.length })}</h2>
+            {p.positions.length === 0 && <p className="muted">{t('positions.none')}</p>}
+            <ul className="positions">
+              {p.positions.map((x) => (
+                <li key={x.accountId} className={`position position-${x.stance}`}>
+                  <p>
+                    <strong>{x.displayName}</strong> <span className={`stance-tag stance-tag-${x.stance}`}>{stanceLabel(t, x.stance, p.procedure)}</span>
+                  </p>
+                  {x.reason ? <p className="reason">{x.reason}</p> : <p className="muted">{t('positions.noReason')}</p>}
+                  <p className="meta">
+                    <time dateTime={x.at}>{date(x.at)}</time>
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </section>
+
+          <Discussion proposal={p} commons={commons} onPosted={res.reload} />
+        </div>
+
+        <aside className="side-col" aria-label={t('proposal.howDecided')}>
+          <section className="card" aria-labelledby="rule-heading">
+            <h2 id="rule-heading">{t('proposal.howDecided')}</h2>
+            <p>{describeProcedure(t, p.procedure)}</p>
+            <p className="meta">{t('proposal.ruleVersion', { version: p.ruleVersion })}</p>
+            {p.status === 'open' && (
+              <>
+                <p>{t('proposal.closes', { date: date(p.closesAt) })}</p>
+                <p className="meta">{t('proposal.electorate', { count: p.electorate })}</p>
+                {p.procedure.type === 'role' && p.procedure.objectionHours > 0 && (
+                  <p className="meta">{t('proposal.objectionWindow', { time: duration(t, p.procedure.objectionHours) })}</p>
+                )}
+                <h3>{t('proposal.soFar')}</h3>
+                <Counts proposal={p} />
+              </>
+            )}
+            {p.status === 'withdrawn' && <p>{t('proposal.withdrawn')}</p>}
+            {!p.canTakePosition && p.status === 'open' && commons.me?.status !== 'member' && <p className="muted">{t('proposal.membersOnly')}</p>}
+            {isProposer && p.status === 'open' && (
+              <>
+                <FormError error={withdrawError} />
+                <button type="button" className="button quiet" onClick={withdraw}>
+                  {t('proposal.withdraw')}
+                </button>
+              </>
+            )}
+          </section>
+        </aside>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,45 @@
+import type { ProposalStatus, ProposalSummary } from '../api/types';
+import { ProposalList } from '../components/proposal-list';
+import { LoadError, Loading, PageTitle } from '../components/ui';
+import { useResource } from '../components/use-resource';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n/en';
+import { Link, useLocation } from '../router';
+import type { CommonsProps } from './commons-shell';
+
+const FILTERS: ('all' | ProposalStatus)[] = ['all', 'open', 'passed', 'rejected', 'withdrawn'];
+
+export function ProposalsPage({ commons }: CommonsProps) {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const status = (FILTERS as string[]).includes(search.get('status') ?? '') ? (search.get('status') as ProposalStatus | 'all') : 'all';
+  const base = `/c/${commons.id}/proposals`;
+  const list = useResource<ProposalSummary[]>(`/api/v1/commons/${commons.id}/proposals${status === 'all' ? '' : `?status=${status}`}`);
+  return (
+    <>
+      <div className="section-head">
+        <PageTitle title={`${t('commons.tab.proposals')} · ${commons.name}`}>{t('commons.tab.proposals')}</PageTitle>
+        {commons.me?.status === 'member' && (
+          <Link className="button primary" to={`${base}/new`}>
+            {t('commons.propose')}
+          </Link>
+        )}
+      </div>
+      <nav aria-label={t('proposals.filter')} className="filters">
+        <ul>
+          {FILTERS.map((f) => (
+            <li key={f}>
+              <Link to={f === 'all' ? base : `${base}?status=${f}`} aria-current={f === status ? 'page' : undefined} className={f === status ? 'active' : undefined}>
+                {t(`proposals.filter.${f}` as MessageKey)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {list.error && <LoadError error={list.error} retry={list.reload} />}
+      {!list.data && !list.error && <Loading />}
+      {list.data && list.data.length === 0 && <p className="muted">{t('proposals.none')}</p>}
+      {list.data && list.data.length > 0 && <ProposalList commonsId={commons.id} proposals={list.data} />}
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+// Who is signed in, and how far the platform is set up (for the first-run guide).
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { api, setCsrfToken } from './api/client';
+import type { Account, SessionInfo, Setup } from './api/types';
+
+interface SessionState {
+  loaded: boolean;
+  account: Account | null;
+  setup: Setup | null;
+  /** Call after sign-up or sign-in with what the API returned. */
+  signedIn(info: { account: Account; csrfToken: string }): void;
+  signOut(): Promise<void>;
+  refreshSetup(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [loaded, setLoaded] = useState(false);
+  const [account, setAccount] = useState<Account | null>(null);
+  const [setup, setSetup] = useState<Setup | null>(null);
+
+  const refreshSetup = useCallback(async () => {
+    try {
+      setSetup(await api.get<Setup>('/api/v1/setup'));
+    } catch {
+      setSetup(null);
+    }
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    Promise.all([api.get<SessionInfo>('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(([s]) => {
+      if (cancelled) return;
+      setCsrfToken(s?.csrfToken ?? null);
+      setAccount(s?.account ?? null);
+      setLoaded(true);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [refreshSetup]);
+
+  const signedIn = useCallback(
+    (info: { account: Account; csrfToken: string }) => {
+      setCsrfToken(info.csrfToken);
+      setAccount(info.account);
+      void refreshSetup();
+    },
+    [refreshSetup],
+  );
+
+  const signOut = useCallback(async () => {
+    await api.post('/api/v1/auth/signout');
+    setCsrfToken(null);
+    setAccount(null);
+  }, []);
+
+  return (
+    <SessionContext.Provider value={{ loaded, account, setup, signedIn, signOut, refreshSetup }}>
+      {children}
+    </SessionContext.Provider>
+  );
+}
+
+/** The session of the person using the app. */
+export function useSession(): SessionState {
+  const v = useContext(SessionContext);
+  if (!v) throw new Error('useSession outside SessionProvider');
+  return v;
+}
