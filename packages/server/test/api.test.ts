@@ -31,6 +31,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toContain('/api/v1/commons/{id}/proposals');
+      const page = await t.app.inject({ url: '/api/docs/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toContain('text/html');
     });
 
     it('refuses a second account with the same email, in any case', async () => {
