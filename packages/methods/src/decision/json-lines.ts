@@ -8,18 +8,95 @@ export function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
-/** The line of a JSON.parse error, from the engine's message (position or excerpt), or undefined. */
-export function jsonSyntaxErrorLine(text: string, error: unknown): number | undefined {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /position (\d+)/.exec(message);
-  if (position) return lineOfOffset(text, Number(position[1]));
-  if (/Unexpected end of JSON input/.test(message)) return lineOfOffset(text, text.length);
-  const excerpt = /"(?:\.\.\.)?([\s\S]*?)(?:\.\.\.)?" is not valid JSON/.exec(message);
-  if (excerpt?.[1]) {
-    const at = text.indexOf(excerpt[1]);
-    if (at >= 0) return lineOfOffset(text, at + excerpt[1].length);
+/** The line of a JSON syntax error: found by a small validating scan (only run after JSON.parse failed). */
+export function jsonSyntaxErrorLine(text: string, error?: unknown): number | undefined {
+  const at = jsonErrorOffset(text);
+  if (at !== undefined) return lineOfOffset(text, at);
+  const position = /position (\d+)/.exec(error instanceof Error ? error.message : String(error));
+  return position ? lineOfOffset(text, Number(position[1])) : undefined;
+}
+
+/** The offset of the first JSON syntax error in `text`, or undefined when it is valid JSON. */
+export function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const n = text.length;
+  class Bad extends Error {}
+  const fail = (): never => {
+    throw new Bad();
+  };
+  const ws = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const str = () => {
+    i++;
+    while (i < n && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (i >= n) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '"') return str();
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        str();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') return void i++;
+        fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') return void i++;
+        fail();
+      }
+    }
+    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < n) fail();
+    return undefined;
+  } catch (e) {
+    if (e instanceof Bad) return Math.min(i, n);
+    return undefined;
   }
-  return undefined;
 }
 
 /** The line where the value at `path` (object keys and array indexes) starts in valid JSON text, or undefined. */
