@@ -1,0 +1,78 @@
+// `npm run bench -- pb`: the Method of Equal Shares with Add1 on Łódź 2022 (90,494 voters, 160 projects),
+// fast path against exact-only arithmetic (the outcomes must be identical; this script fails otherwise), plus
+// greedy. Run by bench/run.ts with --expose-gc so that heap figures are measured after a collection.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  buildProfile,
+  equalShares,
+  greedy,
+  readPbFile,
+  toNumber,
+  type MesOutcome,
+} from '@peergov/methods/pb';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = process.env.PEERGOV_FIXTURES ?? resolve(here, '../../shared/fixtures');
+const file = join(fixtures, 'pabulib', 'benchmark', 'Poland_Lodz_2022.pb');
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+function measure<T>(label: string, f: () => T, repeat = 1): { value: T; ms: number[] } {
+  const ms: number[] = [];
+  let value!: T;
+  for (let i = 0; i < repeat; i++) {
+    gc();
+    const heap0 = process.memoryUsage().heapUsed;
+    const t = performance.now();
+    value = f();
+    ms.push(performance.now() - t);
+    gc();
+    const retained = process.memoryUsage().heapUsed - heap0;
+    if (i === repeat - 1)
+      console.log(
+        `${label.padEnd(34)} ${ms.map((x) => x.toFixed(0).padStart(6)).join(' ')} ms` +
+          `   retained ${mib(retained)}, peak rss so far ${mib(process.resourceUsage().maxRSS * 1024)}`,
+      );
+  }
+  return { value, ms };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+console.log(`node ${process.version}, ${file}`);
+const instance = measure('read .pb (parse, validate)', () => readPbFile(file)).value;
+const profile = measure('build profile (ballot types)', () => buildProfile(instance)).value;
+console.log(
+  `voters ${profile.voters}, projects ${profile.projectIds.length}, ballot types ${profile.typeWeight.length}, budget ${toNumber(profile.budget)}`,
+);
+
+const fast = measure('MES + Add1, fast path', () => equalShares(profile), 5);
+const exact = measure('MES + Add1, exact-only (bigint)', () => equalShares(profile, { arithmetic: 'exact' }));
+
+const summary = (o: MesOutcome) =>
+  JSON.stringify({
+    selected: o.selected,
+    endowment: o.endowment.num.toString(),
+    runs: o.add1Runs,
+    cost: toNumber(o.cost),
+  });
+if (summary(fast.value) !== summary(exact.value)) {
+  console.error('FAIL: fast and exact outcomes differ\n', summary(fast.value), '\n', summary(exact.value));
+  process.exit(1);
+}
+const f = fast.value;
+console.log(
+  `same outcome: ${f.selected.length} projects, cost ${toNumber(f.cost)}, final endowment ${f.endowment.num} ` +
+    `after ${f.add1Runs} Add1 runs; fast path: ${f.stats.evaluations} evaluations, ` +
+    `${f.stats.exactEvaluations} exact fallbacks, ${f.stats.exactRhoReplays} exact replays`,
+);
+console.log(
+  `fast median ${median(fast.ms).toFixed(0)} ms, exact ${median(exact.ms).toFixed(0)} ms, ratio ${(median(exact.ms) / median(fast.ms)).toFixed(1)}x`,
+);
+
+const g = measure('greedy', () => greedy(profile), 5).value;
+const gn = measure('greedy-no-skip', () => greedy(profile, { variant: 'no-skip' }), 5).value;
+console.log(
+  `greedy funds ${g.selected.length} (cost ${toNumber(g.cost)}), greedy-no-skip ${gn.selected.length}`,
+);
