@@ -65,7 +65,7 @@ const f = fast.value;
 console.log(
   `same outcome: ${f.selected.length} projects, cost ${toNumber(f.cost)}, final endowment ${f.endowment.num} ` +
     `after ${f.add1Runs} Add1 runs; fast path: ${f.stats.evaluations} evaluations, ` +
-    `${f.stats.exactEvaluations} exact fallbacks, ${f.stats.exactRhoReplays} exact replays`,
+    `${f.stats.exactEvaluations} exact fallbacks, ${f.stats.exactRhoReplays} exact replays, at most ${f.stats.groups} voter groups`,
 );
 console.log(
   `fast median ${median(fast.ms).toFixed(0)} ms, exact ${median(exact.ms).toFixed(0)} ms, ratio ${(median(exact.ms) / median(fast.ms)).toFixed(1)}x`,

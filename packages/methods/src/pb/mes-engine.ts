@@ -38,6 +38,8 @@ export interface MesRunStats {
   evaluations: number;
   exactEvaluations: number;
   exactRhoReplays: number;
+  /** Voter groups (distinct footprints) at the end of the run: the size of the working state. */
+  groups: number;
 }
 
 export interface MesRun {
@@ -85,7 +87,7 @@ export class MesEngine {
   private readonly certain: Uint8Array;
   private keyX: (Rational | undefined)[];
   private rhoXc: (Rational | undefined)[];
-  private stats: MesRunStats = { evaluations: 0, exactEvaluations: 0, exactRhoReplays: 0 };
+  private stats: MesRunStats = { evaluations: 0, exactEvaluations: 0, exactRhoReplays: 0, groups: 0 };
   // scratch for float evaluation
   private sb = new Float64Array(0);
   private sd = new Float64Array(0);
@@ -141,7 +143,7 @@ export class MesEngine {
     const { profile, m, T } = this;
     this.e = endowment;
     this.eF = toNumber(endowment);
-    this.stats = { evaluations: 0, exactEvaluations: 0, exactRhoReplays: 0 };
+    this.stats = { evaluations: 0, exactEvaluations: 0, exactRhoReplays: 0, groups: 0 };
     this.winners = [];
     this.rhoX = [];
     this.fpParent = [-1];
@@ -152,7 +154,8 @@ export class MesEngine {
     this.cnt.fill(0, 0, m);
     this.gW[0] = profile.voters;
     this.gB[0] = this.eF;
-    this.gD[0] = endowment.den === 1n ? 0 : 2 * U * this.eF;
+    // an integral endowment below 2^53 is exact as a double; anything else starts with its rounding error
+    this.gD[0] = endowment.den === 1n && Math.abs(this.eF) < 2 ** 53 ? 0 : 2 * U * this.eF;
     this.gFp[0] = 0;
     this.gZero[0] = endowment.num === 0n ? 1 : 0;
     this.typeGroup.fill(0);
@@ -177,6 +180,7 @@ export class MesEngine {
       if (choice === undefined) break;
       rounds.push(this.pay(choice.winner, choice.decidedBy, arithmetic));
     }
+    this.stats.groups = this.G;
     const result: MesRun = { endowment, winners: this.winners.slice(), rounds, stats: this.stats };
     if (explain) {
       const behind = new Float64Array(m);

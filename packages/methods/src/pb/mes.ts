@@ -92,12 +92,13 @@ export function equalShares(profile: PbProfile, options: MesOptions = {}): MesOu
   const engine = new MesEngine(profile, utility, tie);
   const B = profile.budget;
   const n = Math.max(1, profile.voters);
-  const totals = { evaluations: 0, exactEvaluations: 0, exactRhoReplays: 0, runs: 0 };
+  const totals = { evaluations: 0, exactEvaluations: 0, exactRhoReplays: 0, groups: 0, runs: 0 };
   const runAt = (e: Rational, explain = false): MesRun => {
     const r = engine.run(e, arithmetic, explain);
     totals.evaluations += r.stats.evaluations;
     totals.exactEvaluations += r.stats.exactEvaluations;
     totals.exactRhoReplays += r.stats.exactRhoReplays;
+    totals.groups = Math.max(totals.groups, r.stats.groups);
     totals.runs++;
     return r;
   };
