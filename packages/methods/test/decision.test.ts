@@ -14,6 +14,7 @@ import {
   score,
   tallyDecisionFile,
   DecisionInputError,
+  type ScoreBallot,
 } from '../src/decision';
 
 const yes = (n: number) => Array.from({ length: n }, () => ({ choice: 'yes' as const }));
@@ -140,7 +141,7 @@ describe('plurality, approval and score', () => {
     expect(() => approval(['A', 'B'], [{ approved: ['A', 'B'] }], { maxApprovals: 1 })).toThrow(/at most 1/);
   });
   it('score: sum by default; mean leaves unscored candidates out, compared exactly', () => {
-    const ballots = [{ scores: { A: 5, B: 4 } }, { scores: { A: 0, B: 4 } }, { scores: { A: 5 } }];
+    const ballots: ScoreBallot[] = [{ scores: { A: 5, B: 4 } }, { scores: { A: 0, B: 4 } }, { scores: { A: 5 } }];
     expect(score(['A', 'B'], ballots).winners).toEqual(['A']); // 10 vs 8
     const mean = score(['A', 'B'], ballots, { aggregate: 'mean' });
     expect(mean.winners).toEqual(['B']); // 4 vs 10/3

@@ -1,2 +1,3 @@
 export * from './resolve';
 export * from './liquid';
+export * from './format';

@@ -1,2 +1,3 @@
 export * from './stream';
 export * from './select';
+export * from './format';
