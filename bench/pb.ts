@@ -17,18 +17,28 @@ const fixtures = process.env.PEERGOV_FIXTURES ?? resolve(here, '../../shared/fix
 const file = join(fixtures, 'pabulib', 'benchmark', 'Poland_Lodz_2022.pb');
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+/** JavaScript heap plus typed-array buffers (the engine's state lives mostly in the latter). */
+const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+
+/** Samples memory after each Add1 run: the peak working set of MES above what was in use before. */
+function peakSampler(): { onProgress: () => void; peak: () => number } {
+  gc();
+  const base = used();
+  let peak = 0;
+  return { onProgress: () => void (peak = Math.max(peak, used() - base)), peak: () => peak };
+}
 
 function measure<T>(label: string, f: () => T, repeat = 1): { value: T; ms: number[] } {
   const ms: number[] = [];
   let value!: T;
   for (let i = 0; i < repeat; i++) {
     gc();
-    const heap0 = process.memoryUsage().heapUsed;
+    const heap0 = used();
     const t = performance.now();
     value = f();
     ms.push(performance.now() - t);
     gc();
-    const retained = process.memoryUsage().heapUsed - heap0;
+    const retained = used() - heap0;
     if (i === repeat - 1)
       console.log(
         `${label.padEnd(34)} ${ms.map((x) => x.toFixed(0).padStart(6)).join(' ')} ms` +
@@ -47,8 +57,16 @@ console.log(
   `voters ${profile.voters}, projects ${profile.projectIds.length}, ballot types ${profile.typeWeight.length}, budget ${toNumber(profile.budget)}`,
 );
 
+const fastMem = peakSampler();
+equalShares(profile, { onProgress: fastMem.onProgress });
 const fast = measure('MES + Add1, fast path', () => equalShares(profile), 5);
-const exact = measure('MES + Add1, exact-only (bigint)', () => equalShares(profile, { arithmetic: 'exact' }));
+const exactMem = peakSampler();
+const exact = measure('MES + Add1, exact-only (bigint)', () =>
+  equalShares(profile, { arithmetic: 'exact', onProgress: exactMem.onProgress }),
+);
+console.log(
+  `peak MES working set (heap + buffers above baseline, sampled after each Add1 run): fast ${mib(fastMem.peak())}, exact ${mib(exactMem.peak())}`,
+);
 
 const summary = (o: MesOutcome) =>
   JSON.stringify({
