@@ -266,7 +266,10 @@ export function registerTally(program: Command): void {
     .option('--credits <n>', 'quadratic: voice credits per voter (default 100)')
     .addOption(new Option('--chambers-mode <mode>', 'chambers: every chamber must pass, or weighted by class').choices(['concurrent', 'weighted']))
     .option('--alternates <n>', 'sortition: alternates to draw after the selected');
-  tally.enablePositionalOptions(); // `peergov tally pb --json x.pb`: options after "pb" belong to pb
+  // `peergov tally pb --json x.pb`: options after "pb" belong to pb, not to tally. Commander only stops at a
+  // subcommand when every command above it has positional options (peergov's own options are only -V and -h).
+  program.enablePositionalOptions();
+  tally.enablePositionalOptions();
   for (const m of tallyMethods) m.options?.(sharing(tally));
   tally.addHelpText('after', ['', 'Methods:', ...tallyMethods.map((m) => `  ${m.name.padEnd(13)} ${m.summary}`), '  pb            participatory budgeting: peergov tally pb --help'].join('\n'));
   tally.action(async (file: string | undefined, options: Record<string, unknown>) => {
