@@ -140,7 +140,7 @@ export class MesEngine {
 
   /** Runs MES with every voter starting at `endowment`. Pure: the result depends only on the inputs. */
   run(endowment: Rational, arithmetic: MesArithmetic = 'fast', explain = false): MesRun {
-    const { profile, m, T } = this;
+    const { profile, m } = this;
     this.e = endowment;
     this.eF = toNumber(endowment);
     this.stats = { evaluations: 0, exactEvaluations: 0, exactRhoReplays: 0, groups: 0 };
@@ -173,12 +173,11 @@ export class MesEngine {
       this.keyX[c] = undefined;
       this.rhoXc[c] = undefined;
     }
-    void T;
     const rounds: MesRound[] = [];
     for (;;) {
       const choice = this.chooseWinner(arithmetic);
       if (choice === undefined) break;
-      rounds.push(this.pay(choice.winner, choice.decidedBy, arithmetic));
+      rounds.push(this.pay(choice.winner, choice.decidedBy));
     }
     this.stats.groups = this.G;
     const result: MesRun = { endowment, winners: this.winners.slice(), rounds, stats: this.stats };
@@ -404,7 +403,7 @@ export class MesEngine {
   }
 
   /** Funds `w`: its supporters pay, their groups split off, and every project they support gets dirty. */
-  private pay(w: number, decidedBy: MesRound['decidedBy'], arithmetic: MesArithmetic): MesRound {
+  private pay(w: number, decidedBy: MesRound['decidedBy']): MesRound {
     const { m, profile } = this;
     const r = this.winners.length;
     const exact = this.certain[w] === 0;
@@ -494,7 +493,6 @@ export class MesEngine {
     for (let i = 0; i < touched.length; i += 2) this.childOf[touched[i]!] = -1;
     this.winners.push(w);
     this.status[w] = 1;
-    void arithmetic;
     const rhoOut = exact ? toNumber(rhoExact!) : rho;
     const C = profile.costNumbers[w]!;
     return {
