@@ -254,22 +254,29 @@ function settle(
   final: boolean,
   now: string,
 ): DomainEvent[] {
-  const positions = { ...(state.positions[proposal.id] ?? {}) };
-  for (const p of extra) positions[p.accountId] = { accountId: p.accountId, stance: p.stance, reason: '', at: now };
+  const byAccount = { ...(state.positions[proposal.id] ?? {}) };
+  for (const p of extra) byAccount[p.accountId] = { accountId: p.accountId, stance: p.stance, reason: '', at: now };
+  // In time order (then by account): the record's key order differs between a state folded from events and one
+  // rebuilt from stored documents, and the outcome must not depend on which one decided.
+  const positions = Object.values(byAccount).sort((a, b) =>
+    a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+  );
   const kind = proposal.action.kind;
   const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
   const tally = tallyProposal({
     procedure: proposal.procedure,
     electorate: proposal.electorate,
-    positions: Object.values(positions),
+    positions,
     deciders,
     final,
   });
   if (!tally.decided) return [];
+  // The tally names who decided (a refusal wins over an earlier approval); an approval overruled by an objection
+  // was still the holder's decision.
+  const by = tally.reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
   const decidedBy =
     proposal.procedure.type === 'role'
-      ? (Object.values(positions).find((p) => deciders.includes(p.accountId) && p.stance !== 'abstain')?.accountId ??
-        null)
+      ? (by ?? positions.find((p) => deciders.includes(p.accountId) && p.stance === 'agree')?.accountId ?? null)
       : null;
   const events: DomainEvent[] = [
     {
@@ -280,7 +287,7 @@ function settle(
           passed: tally.passed,
           ruleVersion: proposal.ruleVersion,
           procedure: proposal.procedure,
-          participants: tally.participants,
+          participants: [...tally.participants].sort(),
           counts: tally.counts,
           reasons: tally.reasons,
           decidedAt: now,
