@@ -84,60 +84,68 @@ export function buildDelegationGraph(input: LiquidInput): {
   ids: string[];
   index: Map<string, number>;
 } {
-  const ids: string[] = [];
+  const count = input.members.length;
+  const ids: string[] = new Array(count);
   const index = new Map<string, number>();
-  const weights: number[] = [];
-  const eligibleList: number[] = [];
-  for (const m of input.members) {
-    if (typeof m.id !== 'string' || m.id === '') throw new Error('every member needs a non-empty id');
-    if (index.has(m.id)) throw new Error(`member ${m.id} is listed twice`);
+  let weights = new Float64Array(count);
+  let eligible = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    const m = input.members[k];
+    const id = m.id;
+    if (typeof id !== 'string' || id === '') throw new Error('every member needs a non-empty id');
+    if (index.has(id)) throw new Error(`member ${id} is listed twice`);
     const w = m.weight ?? 1;
-    if (!Number.isSafeInteger(w) || w < 0) throw new Error(`member ${m.id}: weight must be a non-negative integer`);
-    index.set(m.id, ids.length);
-    ids.push(m.id);
-    weights.push(w);
-    eligibleList.push(m.eligible === false ? 0 : 1);
+    if (!Number.isSafeInteger(w) || w < 0) throw new Error(`member ${id}: weight must be a non-negative integer`);
+    index.set(id, k);
+    ids[k] = id;
+    weights[k] = w;
+    eligible[k] = m.eligible === false ? 0 : 1;
   }
+  const outsiders: string[] = [];
   const idOf = (id: string): number => {
     let k = index.get(id);
     if (k === undefined) {
       // Not a member: reachable as a trustee only, never eligible.
-      k = ids.length;
+      k = count + outsiders.length;
       index.set(id, k);
-      ids.push(id);
-      weights.push(0);
-      eligibleList.push(0);
+      outsiders.push(id);
     }
     return k;
   };
-  const applicable = input.delegations.filter((d) => appliesTo(d, input.issue));
-  const truster = new Int32Array(applicable.length);
-  const trustee = new Int32Array(applicable.length);
-  const scope = new Uint8Array(applicable.length);
-  applicable.forEach((d, k) => {
-    if (!(d.scope in SCOPE_CODES)) throw new Error(`delegation of ${d.truster}: scope must be unit, area or issue`);
-    if (!index.has(d.truster)) throw new Error(`delegation of ${d.truster}: the truster is not a member`);
-    truster[k] = index.get(d.truster)!;
-    trustee[k] = d.trustee === null ? NULL_TRUSTEE : idOf(d.trustee);
-    scope[k] = SCOPE_CODES[d.scope];
-  });
-  const n = ids.length;
+  const all = input.delegations;
+  const truster = new Int32Array(all.length);
+  const trustee = new Int32Array(all.length);
+  const scope = new Uint8Array(all.length);
+  let used = 0;
+  for (let k = 0; k < all.length; k++) {
+    const d = all[k];
+    if (!appliesTo(d, input.issue)) continue;
+    const code = SCOPE_CODES[d.scope];
+    if (code === undefined) throw new Error(`delegation of ${d.truster}: scope must be unit, area or issue`);
+    const t = index.get(d.truster);
+    if (t === undefined || t >= count) throw new Error(`delegation of ${d.truster}: the truster is not a member`);
+    truster[used] = t;
+    trustee[used] = d.trustee === null ? NULL_TRUSTEE : idOf(d.trustee);
+    scope[used++] = code;
+  }
+  const n = count + outsiders.length;
+  if (outsiders.length > 0) {
+    ids.push(...outsiders);
+    const w = new Float64Array(n);
+    w.set(weights);
+    weights = w;
+    const e = new Uint8Array(n);
+    e.set(eligible);
+    eligible = e;
+  }
   const direct = new Uint8Array(n);
   for (const v of input.directVoters) {
     const k = index.get(v);
-    if (k === undefined || k >= input.members.length) throw new Error(`direct voter ${v} is not a member`);
+    if (k === undefined || k >= count) throw new Error(`direct voter ${v} is not a member`);
     direct[k] = 1;
   }
   return {
-    graph: {
-      memberCount: n,
-      eligible: Uint8Array.from(eligibleList),
-      weight: Float64Array.from(weights),
-      direct,
-      truster,
-      trustee,
-      scope,
-    },
+    graph: { memberCount: n, eligible, weight: weights, direct, truster: truster.subarray(0, used), trustee: trustee.subarray(0, used), scope: scope.subarray(0, used) },
     ids,
     index,
   };
