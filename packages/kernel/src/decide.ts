@@ -112,6 +112,10 @@ export function validateAction(core: CommonsCore, action: Action): Action {
       if (!m || m.status !== 'member') {
         throw new DomainError('member_not_found', 'That person is not a member.', { accountId: action.accountId });
       }
+      // As with leaving: a commons needs at least one member to decide anything again.
+      if (Object.values(core.members).filter((x) => x.status === 'member').length <= 1) {
+        throw new DomainError('last_member', 'The last member cannot be removed: a commons needs at least one member.');
+      }
       return action;
     }
     case 'create_role': {
