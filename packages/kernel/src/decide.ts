@@ -532,6 +532,10 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       const p = requireProposal(state, command.proposalId);
       if (p.proposer !== ctx.actor) throw new DomainError('not_proposer', 'Only the proposer can withdraw a proposal.');
       if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
+      // At the closing time positions are final and the outcome is fixed; withdrawing then would undo a decision.
+      if (ctx.now >= p.closesAt) {
+        throw new DomainError('proposal_closed', 'This proposal has reached its closing time; it can no longer be withdrawn.');
+      }
       const events: DomainEvent[] = [{ type: 'ProposalWithdrawn', data: { proposalId: p.id } }];
       if (p.action.kind === 'admit_member' && core.members[p.action.accountId]?.status === 'applicant') {
         events.push({ type: 'ApplicationDeclined', data: { proposalId: p.id, accountId: p.action.accountId } });
