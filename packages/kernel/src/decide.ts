@@ -511,6 +511,10 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       const p = requireProposal(state, command.proposalId);
       const id = text('id', command.commentId);
       const existing = state.comments[p.id] ?? [];
+      // Ids key the stored comment documents: a second comment with the same id would overwrite the first there.
+      if (existing.some((c) => c.id === id)) {
+        throw new DomainError('invalid_input', `There is already a comment ${id} on this proposal.`, { field: 'id' });
+      }
       if (command.replyTo !== null && command.replyTo !== undefined && !existing.some((c) => c.id === command.replyTo)) {
         throw new DomainError('comment_not_found', 'The comment you reply to does not exist.');
       }
