@@ -346,7 +346,7 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
 
           <Decision proposal={p} commons={commons} />
 
-          {p.canTakePosition && <PositionForm key={p.myPosition?.stance ?? 'none'} proposal={p} commons={commons} onSaved={afterPosition} />}
+          {p.canTakePosition && <PositionForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />}
 
           <section aria-labelledby="positions-heading">
             <h2 id="positions-heading">{t('positions.heading', { count: p.positions.length })}</h2>
