@@ -28,6 +28,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  // The API speaks JSON only: a text/plain body (which a cross-site form can send) is refused with a 415.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ProblemSchema);
 
   await app.register(cookie);
