@@ -56,6 +56,9 @@ export function validateProcedure(kind: string, p: Procedure): void {
 
 /** Checks an amendment: known action kinds and valid procedures. */
 export function validateRules(rules: Partial<Record<string, Procedure>>): void {
+  if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
+    throw new DomainError('invalid_action', 'An amendment gives rules as a record from kinds of action to procedures.');
+  }
   const kinds = Object.keys(rules);
   if (kinds.length === 0) throw new DomainError('invalid_action', 'An amendment must change at least one rule.');
   for (const kind of kinds) {

@@ -11,6 +11,7 @@ import {
   type CommonsCore,
   type CommonsState,
   type Member,
+  type Procedure,
   type Proposal,
   type Role,
 } from './types';
@@ -88,6 +89,33 @@ function checkTerm(termDays: unknown): number | null {
     throw new DomainError('invalid_action', 'A term is a whole number of days from 1 to 3650, or none.');
   }
   return termDays;
+}
+
+// A valid procedure with only the fields its type has: anything else would be written into the constitution.
+function procedureOnly(p: Procedure): Procedure {
+  switch (p.type) {
+    case 'automatic':
+      return { type: 'automatic' };
+    case 'role':
+      return { type: 'role', objectionHours: p.objectionHours };
+    case 'consent':
+      return { type: 'consent', hours: p.hours };
+    case 'consensus':
+      return {
+        type: 'consensus',
+        hours: p.hours,
+        minParticipation: { num: p.minParticipation.num, den: p.minParticipation.den },
+      };
+    case 'vote':
+      return {
+        type: 'vote',
+        hours: p.hours,
+        threshold: { num: p.threshold.num, den: p.threshold.den },
+        strict: p.strict,
+        quorum: { num: p.quorum.num, den: p.quorum.den },
+        abstentions: p.abstentions,
+      };
+  }
 }
 
 /**
@@ -168,9 +196,12 @@ export function validateAction(core: CommonsCore, action: Action): Action {
         purpose: text('purpose', action.purpose),
         charter: text('charter', action.charter),
       };
-    case 'amend_constitution':
+    case 'amend_constitution': {
       validateRules(action.rules as Record<string, never>);
-      return action;
+      const rules: Partial<Record<ActionKind, Procedure>> = {};
+      for (const [kind, p] of Object.entries(action.rules)) rules[kind as ActionKind] = procedureOnly(p);
+      return { kind: 'amend_constitution', rules };
+    }
     case 'resolution':
       return { kind: 'resolution', text: text('body', action.text) };
     default:
