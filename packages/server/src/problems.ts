@@ -1,6 +1,7 @@
 import { DomainError, type DomainErrorCode } from '@peergov/kernel';
 import { StoreConflictError } from '@peergov/store';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { TEXT_PATTERN } from './schemas';
 
 /** An error the API reports as it is: a status, a stable code and a sentence for a person. */
 export class ApiError extends Error {
@@ -82,6 +83,7 @@ export function toProblem(error: unknown): Problem {
     const where = `${fe.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
     let detail = `${where} ${v.message ?? 'is invalid'}`;
     if (v.params && 'additionalProperty' in v.params) detail = `${where} has an unknown field "${String(v.params.additionalProperty)}"`;
+    if (v.params?.pattern === TEXT_PATTERN) detail = `${where} contains a NUL character or a lone UTF-16 surrogate, which text cannot hold`;
     if (v.params && 'allowedValues' in v.params) detail += `: ${(v.params.allowedValues as unknown[]).join(', ')}`;
     return make(400, 'invalid_request', detail);
   }

@@ -3,7 +3,12 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import { ACTION_KINDS, LIMITS } from '@peergov/kernel';
 
-const str = (max: number, extra: Record<string, unknown> = {}) => Type.String({ maxLength: max, ...extra });
+/**
+ * Text holds no NUL (PostgreSQL text and jsonb cannot store it) and no lone UTF-16 surrogate (it is not Unicode, and
+ * the UTF-8 conversion on the way to the store would silently change it). Ajv compiles patterns with the u flag.
+ */
+export const TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
+const str = (max: number, extra: Record<string, unknown> = {}) => Type.String({ maxLength: max, pattern: TEXT_PATTERN, ...extra });
 const obj = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>
   Type.Object(props, { additionalProperties: false, ...opts });
 
@@ -79,26 +84,26 @@ export const ActionInput = Type.Unsafe<Record<string, unknown> & { kind: string 
 
 export const SignUpBody = obj({
   email: str(254, { format: 'email' }),
-  password: Type.String({ minLength: 8, maxLength: 200 }),
-  displayName: Type.String({ minLength: 1, maxLength: LIMITS.displayName }),
+  password: str(200, { minLength: 8 }),
+  displayName: str(LIMITS.displayName, { minLength: 1 }),
 });
-export const SignInBody = obj({ email: str(254), password: Type.String({ maxLength: 200 }) });
-export const TokenBody = obj({ name: Type.String({ minLength: 1, maxLength: 80 }) });
+export const SignInBody = obj({ email: str(254), password: str(200) });
+export const TokenBody = obj({ name: str(80, { minLength: 1 }) });
 
 export const CreateCommonsBody = obj({
-  name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
+  name: str(LIMITS.name, { minLength: 1 }),
   purpose: Type.Optional(str(LIMITS.purpose)),
   charter: Type.Optional(str(LIMITS.charter)),
   template: Type.Union([Type.Literal('single-class'), Type.Literal('multi-stakeholder-coop'), Type.Literal('do-ocracy')]),
   classes: Type.Optional(Classes),
 });
 export const ApplyBody = obj({
-  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.displayName })),
+  displayName: Type.Optional(str(LIMITS.displayName, { minLength: 1 })),
   classes: Type.Optional(Classes),
   statement: Type.Optional(str(LIMITS.statement)),
 });
 export const ProposalBody = obj({
-  title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
+  title: str(LIMITS.title, { minLength: 1 }),
   body: Type.Optional(str(LIMITS.body)),
   action: ActionInput,
   closesAt: Type.Optional(Iso),
@@ -106,7 +111,7 @@ export const ProposalBody = obj({
 export const Stance = Type.Union([Type.Literal('agree'), Type.Literal('abstain'), Type.Literal('disagree'), Type.Literal('block')]);
 export const PositionBody = obj({ stance: Stance, reason: Type.Optional(str(LIMITS.reason)) });
 export const CommentBody = obj({
-  text: Type.String({ minLength: 1, maxLength: LIMITS.comment }),
+  text: str(LIMITS.comment, { minLength: 1 }),
   replyTo: Type.Optional(Type.Union([Id, Type.Null()])),
 });
 
