@@ -123,6 +123,11 @@ function procedureOnly(p: Procedure): Procedure {
  * Run when the proposal opens and again when it passes (the commons may have changed in between).
  */
 export function validateAction(core: CommonsCore, action: Action): Action {
+  return checkAction(core, action, null);
+}
+
+// `now` (when known) lets a holding whose term has ended count as ended: its holder can be given the role again.
+function checkAction(core: CommonsCore, action: Action, now: string | null): Action {
   switch (action.kind) {
     case 'admit_member': {
       const m = core.members[action.accountId];
@@ -181,8 +186,10 @@ export function validateAction(core: CommonsCore, action: Action): Action {
       if (!m || m.status !== 'member') {
         throw new DomainError('member_not_found', 'That person is not a member.', { accountId: action.accountId });
       }
-      const holds = role.holders.some((h) => h.accountId === action.accountId);
-      if (action.kind === 'assign_role' && holds) {
+      const holding = role.holders.find((h) => h.accountId === action.accountId);
+      const holds = holding !== undefined;
+      const current = holds && (now === null || holding.until === null || holding.until > now);
+      if (action.kind === 'assign_role' && current) {
         throw new DomainError('already_holder', `${m.displayName} already holds ${role.name}.`);
       }
       if (action.kind === 'unassign_role' && !holds) {
@@ -214,7 +221,7 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
   const core = state.core;
   let action: Action;
   try {
-    action = validateAction(core, proposal.action);
+    action = checkAction(core, proposal.action, now);
   } catch (e) {
     if (e instanceof DomainError) {
       return [{ type: 'ActionFailed', data: { proposalId: proposal.id, error: e.message } }];
@@ -353,7 +360,7 @@ function openProposal(
   if (!input.action || typeof input.action !== 'object') {
     throw new DomainError('invalid_action', 'A proposal needs an action.');
   }
-  const action = validateAction(core, input.action);
+  const action = checkAction(core, input.action, ctx.now);
   const procedure = core.constitution.rules[action.kind];
   validateProcedure(action.kind, procedure);
   const earliest = addHours(ctx.now, openHours(procedure));

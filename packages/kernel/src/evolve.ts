@@ -107,9 +107,13 @@ export function applyEvent(state: CommonsState | null, e: EventEnvelope): Common
       Object.assign(core.roles[roleId], changes);
       break;
     }
-    case 'RoleAssigned':
-      core.roles[e.data.roleId].holders.push({ accountId: e.data.accountId, since: e.at, until: e.data.until });
+    case 'RoleAssigned': {
+      // A new term replaces one that has ended (a holder is listed once).
+      const role = core.roles[e.data.roleId];
+      role.holders = role.holders.filter((h) => h.accountId !== e.data.accountId);
+      role.holders.push({ accountId: e.data.accountId, since: e.at, until: e.data.until });
       break;
+    }
     case 'RoleUnassigned': {
       const role = core.roles[e.data.roleId];
       role.holders = role.holders.filter((h) => h.accountId !== e.data.accountId);
