@@ -14,7 +14,9 @@ const obj = <T extends Record<string, TSchema>>(props: T, opts: Record<string, u
 
 export const Id = Type.String({ minLength: 1, maxLength: LIMITS.id, pattern: '^[A-Za-z0-9_-]+$' });
 export const Iso = Type.String({ format: 'date-time' });
-export const Ratio = obj({ num: Type.Integer({ minimum: 0 }), den: Type.Integer({ minimum: 1 }) });
+// Bounded so that the fraction stays exact: a denominator of 1e308 passed as a valid threshold of almost nothing.
+const RATIO_MAX = 1_000_000;
+export const Ratio = obj({ num: Type.Integer({ minimum: 0, maximum: RATIO_MAX }), den: Type.Integer({ minimum: 1, maximum: RATIO_MAX }) });
 const ActionKind = Type.Union(ACTION_KINDS.map((k) => Type.Literal(k)));
 const Hours = Type.Integer({ minimum: 0, maximum: 24 * 365 });
 
