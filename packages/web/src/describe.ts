@@ -138,8 +138,12 @@ export function describeAction(t: Translate, action: Action & { displayName?: st
       return t('action.unassignRole', { role: role(action.roleId), name: person(action.accountId) });
     case 'adopt_charter':
       return t('action.adoptCharter');
-    case 'amend_constitution':
-      return t('action.amend', { count: Object.keys(action.rules).length });
+    case 'amend_constitution': {
+      const kinds = Object.keys(action.rules) as ActionKind[];
+      return kinds.length === 1
+        ? t('action.amendOne', { kind: actionLabel(t, kinds[0]) })
+        : t('action.amend', { count: kinds.length });
+    }
     case 'resolution':
       return t('action.resolution');
   }

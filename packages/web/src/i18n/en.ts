@@ -193,6 +193,7 @@ export const en = {
   'proposal.commentCount': { zero: 'no comments', one: '{count} comment', other: '{count} comments' },
   'proposal.back': '← All proposals',
   'proposal.what': 'What it would do',
+  'proposal.whatClosed': 'What it proposed',
   'proposal.why': 'Why',
   'proposal.howDecided': 'How it is decided',
   'proposal.ruleVersion': 'Under version {version} of the constitution, in force when it opened.',
@@ -363,6 +364,7 @@ export const en = {
   'action.unassignRole': 'Recall {name} from the role "{role}"',
   'action.adoptCharter': 'Adopt a new purpose and charter',
   'action.amend': { one: 'Change {count} rule of the constitution', other: 'Change {count} rules of the constitution' },
+  'action.amendOne': 'Change how "{kind}" is decided',
   'action.resolution': 'Adopt a resolution',
 
   'log.title': 'Log',

@@ -190,6 +190,7 @@ export const fr: Messages = {
   'proposal.commentCount': { zero: 'aucun commentaire', one: '{count} commentaire', other: '{count} commentaires' },
   'proposal.back': '← Toutes les propositions',
   'proposal.what': 'Ce qu’elle ferait',
+  'proposal.whatClosed': 'Ce qu’elle proposait',
   'proposal.why': 'Pourquoi',
   'proposal.howDecided': 'Comment elle est décidée',
   'proposal.ruleVersion': 'Selon la version {version} de la constitution, en vigueur à son ouverture.',
@@ -360,6 +361,7 @@ export const fr: Messages = {
   'action.unassignRole': 'Retirer à {name} le rôle « {role} »',
   'action.adoptCharter': 'Adopter une nouvelle raison d’être et une nouvelle charte',
   'action.amend': { one: 'Modifier {count} règle de la constitution', other: 'Modifier {count} règles de la constitution' },
+  'action.amendOne': 'Changer la façon de décider « {kind} »',
   'action.resolution': 'Adopter une résolution',
 
   'log.title': 'Journal',

@@ -70,8 +70,13 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
   }, [locale]);
   const value = useMemo<I18n>(() => {
     const messages = LOCALES[locale];
-    const dt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-    const d = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+    // Dates follow the reader's regional variant of the chosen language where the browser names one (en-GB).
+    const regional = (typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []).find(
+      (l) => l.split('-')[0] === locale,
+    );
+    const dateLocale = regional ?? locale;
+    const dt = new Intl.DateTimeFormat(dateLocale, { dateStyle: 'medium', timeStyle: 'short' });
+    const d = new Intl.DateTimeFormat(dateLocale, { dateStyle: 'long' });
     const safe = (f: Intl.DateTimeFormat, iso: string) => {
       const v = new Date(iso);
       return Number.isNaN(v.getTime()) ? iso : f.format(v);

@@ -29,9 +29,11 @@ export function CommonsShell({ id, tab, children }: { id: string; tab: Tab; chil
   return (
     <div className="commons">
       <div className="commons-header">
-        <p className="commons-name">
-          <Link to={base}>{c.name}</Link>
-        </p>
+        {tab !== 'overview' && (
+          <p className="commons-name">
+            <Link to={base}>{c.name}</Link>
+          </p>
+        )}
         {c.me?.status === 'member' && <span className="badge badge-member">{t('commons.youAreMember')}</span>}
         {c.me?.status === 'applicant' && <span className="badge badge-open">{t('commons.youApplied')}</span>}
       </div>

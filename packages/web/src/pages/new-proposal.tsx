@@ -256,7 +256,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   return (
     <>
       <PageTitle title={`${t('newProposal.title')} · ${commons.name}`}>{t('newProposal.title')}</PageTitle>
-      <form onSubmit={submit} noValidate className="stack card">
+      <form onSubmit={submit} noValidate className="stack card form-width">
         <FormError error={error} />
         {Object.keys(errors).length > 0 && (
           <div className="alert alert-error" role="alert">

@@ -329,7 +329,7 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
       <div className="grid">
         <div className="main-col">
           <section aria-labelledby="what-heading">
-            <h2 id="what-heading">{t('proposal.what')}</h2>
+            <h2 id="what-heading">{p.status === 'open' ? t('proposal.what') : t('proposal.whatClosed')}</h2>
             <p className="action-summary">{describeAction(t, p.action, commons)}</p>
             <ActionDetails proposal={p} commons={commons} />
             {p.body && (
