@@ -285,6 +285,13 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
   }
 }
 
+// An applicant stays an applicant while any proposal to admit them is still open (theirs, or a member's).
+function otherOpenAdmission(state: CommonsState, accountId: string, proposalId: string): boolean {
+  return Object.values(state.proposals).some(
+    (p) => p.id !== proposalId && p.status === 'open' && p.action.kind === 'admit_member' && p.action.accountId === accountId,
+  );
+}
+
 /**
  * Tallies an open proposal (with `extra` positions not yet in state) and, if settled, returns the decision and
  * the events that carry it out. `final` is true at or after the closing time.
@@ -340,9 +347,9 @@ function settle(
   ];
   if (tally.passed) {
     events.push(...carryOut(state, proposal, now));
-  } else if (kind === 'admit_member' && proposal.action.kind === 'admit_member') {
+  } else if (proposal.action.kind === 'admit_member') {
     const m = state.core.members[proposal.action.accountId];
-    if (m?.status === 'applicant') {
+    if (m?.status === 'applicant' && !otherOpenAdmission(state, m.accountId, proposal.id)) {
       events.push({ type: 'ApplicationDeclined', data: { proposalId: proposal.id, accountId: m.accountId } });
     }
   }
@@ -579,7 +586,11 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
         throw new DomainError('proposal_closed', 'This proposal has reached its closing time; it can no longer be withdrawn.');
       }
       const events: DomainEvent[] = [{ type: 'ProposalWithdrawn', data: { proposalId: p.id } }];
-      if (p.action.kind === 'admit_member' && core.members[p.action.accountId]?.status === 'applicant') {
+      if (
+        p.action.kind === 'admit_member' &&
+        core.members[p.action.accountId]?.status === 'applicant' &&
+        !otherOpenAdmission(state, p.action.accountId, p.id)
+      ) {
         events.push({ type: 'ApplicationDeclined', data: { proposalId: p.id, accountId: p.action.accountId } });
       }
       return events;
