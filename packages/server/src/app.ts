@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { checkCsrf } from './auth';
 import type { AppContext } from './context';
 import { ApiError, sendProblem } from './problems';
@@ -21,6 +21,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     logger: { level: ctx.config.logLevel ?? 'info' },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // Errors the router raises before any hook runs (malformed percent-encoding, over-long path parameter).
+    frameworkErrors: (error, request, reply) => {
+      securityHeaders(reply);
+      sendProblem(error, request, reply);
+    },
     ajv: {
       // Unknown fields are errors, not silently dropped; types are not coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, discriminator: true, allErrors: false },
@@ -60,11 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     if (request.url.startsWith('/api/v1/')) request.caller = await ctx.auth.identify(request);
   });
   app.addHook('preHandler', async (request) => checkCsrf(request));
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    reply.header('x-frame-options', 'DENY');
-  });
+  app.addHook('onSend', async (_request, reply) => securityHeaders(reply));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   platformRoutes(app, ctx);
@@ -82,4 +83,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     sendProblem(new ApiError(404, 'not_found', `There is nothing at ${request.method} ${request.url.split('?')[0]}.`), request, reply);
   });
   return app;
+}
+
+function securityHeaders(reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'same-origin');
+  reply.header('x-frame-options', 'DENY');
 }

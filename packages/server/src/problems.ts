@@ -48,6 +48,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Request too large',
+  414: 'Address too long',
   415: 'Unsupported media type',
   422: 'Cannot be done',
   429: 'Too many requests',
@@ -97,6 +98,8 @@ export function toProblem(error: unknown): Problem {
   if (fe?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return make(415, 'unsupported_media_type', 'Send the request body as application/json.');
   }
+  if (fe?.code === 'FST_ERR_BAD_URL') return make(400, 'invalid_url', 'The address has a malformed percent-encoding.');
+  if (fe?.code === 'FST_ERR_MAX_PARAM_LENGTH') return make(414, 'uri_too_long', 'A part of the address is too long.');
   if (fe?.statusCode === 429) return make(429, 'rate_limited', 'Too many attempts; wait a minute and try again.');
   if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return make(fe.statusCode, 'bad_request', fe.message);
