@@ -86,16 +86,14 @@ function median(xs: number[]): number {
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 
 console.log('Liquid delegation (one issue; typed-array resolution incl. scope choice, BFS, weights and why-not-counted):');
-console.log('members    delegations  median ms (of 3)  ms/1k members  longest chain  direct  delegated  cycle  result MiB');
+console.log('members    delegations  median ms (of 3)  ms/1k members  longest chain  direct  delegated  cycle  peak MiB');
 const sizes = [10_000, 30_000, 100_000, 300_000, 1_000_000];
 for (const n of sizes) {
   const g = randomGraph(n, 20240601 + n);
   resolveDelegationGraph(g); // warm-up
   gc();
-  const before = process.memoryUsage();
   const times: number[] = [];
   let result = resolveDelegationGraph(g);
-  const after = process.memoryUsage();
   for (let k = 0; k < 3; k++) {
     const t0 = performance.now();
     result = resolveDelegationGraph(g);
@@ -111,7 +109,10 @@ for (const n of sizes) {
     else if (result.status[m] === 2) delegated++;
     else if (result.status[m] === 8) cycle++;
   }
-  const extra = after.arrayBuffers - before.arrayBuffers; // the result is typed arrays; the heap barely moves
+  // Memory by construction (GC timing makes deltas unreliable): the result's arrays, plus the temporaries of one
+  // run (reverse edges, BFS queue, path walk: 5 × 4 bytes per member and 4 per delegation).
+  const held = [result.trustee, result.scope, result.status, result.end, result.depth, result.weight, result.ownWeight].reduce((s, a) => s + a.byteLength, 0);
+  const extra = held + 20 * n + 4 * g.delegationCount;
   const ms = median(times);
   console.log(
     `${String(n).padStart(9)}  ${String(g.delegationCount).padStart(11)}  ${ms.toFixed(1).padStart(16)}  ${((ms / n) * 1000).toFixed(3).padStart(13)}  ${String(longest).padStart(13)}  ${String(direct).padStart(6)}  ${String(delegated).padStart(9)}  ${String(cycle).padStart(5)}  ${mib(extra).padStart(9)}`,
@@ -135,6 +136,7 @@ for (const n of [10_000, 100_000, 1_000_000]) {
   const ms = performance.now() - t0;
   const mem = process.memoryUsage();
   console.log(`${String(n).padStart(9)}  ${ms.toFixed(0).padStart(10)}  ${mib(mem.heapUsed + mem.arrayBuffers).padStart(8)}   (${r.delegators.length} chains)`);
+  if (n === 1_000_000) console.log(`rss with 1,000,000 members' objects and result: ${mib(mem.rss)} MiB`);
 }
 console.log(`\nrss at the end: ${mib(process.memoryUsage().rss)} MiB`);
 
