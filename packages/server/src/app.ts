@@ -65,7 +65,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     if (request.url.startsWith('/api/v1/')) request.caller = await ctx.auth.identify(request);
   });
   app.addHook('preHandler', async (request) => checkCsrf(request));
-  app.addHook('onSend', async (_request, reply) => securityHeaders(reply));
+  app.addHook('onSend', async (request, reply) => {
+    securityHeaders(reply);
+    // API answers carry session CSRF tokens, new API tokens and members' views: no cache may keep them.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   platformRoutes(app, ctx);
