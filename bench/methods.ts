@@ -4,7 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NULL_TRUSTEE, resolveDelegationGraph, resolveLiquid, type DelegationGraph, type LiquidDelegation } from '../packages/methods/src/liquid';
+import {
+  NULL_TRUSTEE,
+  resolveDelegationGraph,
+  resolveLiquid,
+  type DelegationGraph,
+  type LiquidDelegation,
+} from '../packages/methods/src/liquid';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -75,7 +81,16 @@ function randomGraph(n: number, seed: number): DelegationGraph & { delegationCou
     }
     if (d + 3 > cap) break;
   }
-  return { memberCount: n, eligible, direct, weight, truster: truster.subarray(0, d), trustee: trustee.subarray(0, d), scope: scope.subarray(0, d), delegationCount: d };
+  return {
+    memberCount: n,
+    eligible,
+    direct,
+    weight,
+    truster: truster.subarray(0, d),
+    trustee: trustee.subarray(0, d),
+    scope: scope.subarray(0, d),
+    delegationCount: d,
+  };
 }
 
 function median(xs: number[]): number {
@@ -85,8 +100,12 @@ function median(xs: number[]): number {
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 
-console.log('Liquid delegation (one issue; typed-array resolution incl. scope choice, BFS, weights and why-not-counted):');
-console.log('members    delegations  median ms (of 3)  ms/1k members  longest chain  direct  delegated  cycle  peak MiB');
+console.log(
+  'Liquid delegation (one issue; typed-array resolution incl. scope choice, BFS, weights and why-not-counted):',
+);
+console.log(
+  'members    delegations  median ms (of 3)  ms/1k members  longest chain  direct  delegated  cycle  peak MiB',
+);
 const sizes = [10_000, 30_000, 100_000, 300_000, 1_000_000];
 for (const n of sizes) {
   const g = randomGraph(n, 20240601 + n);
@@ -111,7 +130,15 @@ for (const n of sizes) {
   }
   // Memory by construction (GC timing makes deltas unreliable): the result's arrays, plus the temporaries of one
   // run (reverse edges, BFS queue, path walk: 5 × 4 bytes per member and 4 per delegation).
-  const held = [result.trustee, result.scope, result.status, result.end, result.depth, result.weight, result.ownWeight].reduce((s, a) => s + a.byteLength, 0);
+  const held = [
+    result.trustee,
+    result.scope,
+    result.status,
+    result.end,
+    result.depth,
+    result.weight,
+    result.ownWeight,
+  ].reduce((s, a) => s + a.byteLength, 0);
   const extra = held + 20 * n + 4 * g.delegationCount;
   const ms = median(times);
   console.log(
@@ -123,10 +150,18 @@ console.log('\nWith string ids and every chain materialised (resolveLiquid, what
 console.log('members    ms (1 run)  heap+buffers MiB after');
 for (const n of [10_000, 100_000, 1_000_000]) {
   const g = randomGraph(n, 7 + n);
-  const members = Array.from({ length: n }, (_, m) => ({ id: `m${m}`, eligible: g.eligible![m] === 1, weight: g.weight![m] }));
+  const members = Array.from({ length: n }, (_, m) => ({
+    id: `m${m}`,
+    eligible: g.eligible![m] === 1,
+    weight: g.weight![m],
+  }));
   const delegations: LiquidDelegation[] = [];
   for (let k = 0; k < g.truster.length; k++) {
-    delegations.push({ truster: `m${g.truster[k]}`, trustee: g.trustee[k] === NULL_TRUSTEE ? null : `m${g.trustee[k]}`, scope: (['unit', 'area', 'issue'] as const)[g.scope[k]] });
+    delegations.push({
+      truster: `m${g.truster[k]}`,
+      trustee: g.trustee[k] === NULL_TRUSTEE ? null : `m${g.trustee[k]}`,
+      scope: (['unit', 'area', 'issue'] as const)[g.scope[k]],
+    });
   }
   const directVoters: string[] = [];
   for (let m = 0; m < n; m++) if (g.direct[m]) directVoters.push(`m${m}`);
@@ -135,7 +170,9 @@ for (const n of [10_000, 100_000, 1_000_000]) {
   const r = resolveLiquid({ members, delegations, directVoters });
   const ms = performance.now() - t0;
   const mem = process.memoryUsage();
-  console.log(`${String(n).padStart(9)}  ${ms.toFixed(0).padStart(10)}  ${mib(mem.heapUsed + mem.arrayBuffers).padStart(8)}   (${r.delegators.length} chains)`);
+  console.log(
+    `${String(n).padStart(9)}  ${ms.toFixed(0).padStart(10)}  ${mib(mem.heapUsed + mem.arrayBuffers).padStart(8)}   (${r.delegators.length} chains)`,
+  );
   if (n === 1_000_000) console.log(`rss with 1,000,000 members' objects and result: ${mib(mem.rss)} MiB`);
 }
 console.log(`\nrss at the end: ${mib(process.memoryUsage().rss)} MiB`);

@@ -27,7 +27,9 @@ async function cli(...args: string[]): Promise<string> {
     return true;
   });
   try {
-    await buildProgram().exitOverride().parseAsync(['node', 'peergov', ...args]);
+    await buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'peergov', ...args]);
   } finally {
     spy.mockRestore();
   }
@@ -54,7 +56,22 @@ const bylaws = write('bylaws.json', {
 describe('peergov tally', () => {
   it('knows every method, ours and the ranked ones', () => {
     const names = tallyMethods.map((m) => m.name);
-    for (const n of ['plurality', 'approval', 'score', 'majority', 'consent', 'consensus', 'chambers', 'quadratic', 'liquid', 'sortition', 'schulze', 'irv', 'stv', 'scottish-stv']) {
+    for (const n of [
+      'plurality',
+      'approval',
+      'score',
+      'majority',
+      'consent',
+      'consensus',
+      'chambers',
+      'quadratic',
+      'liquid',
+      'sortition',
+      'schulze',
+      'irv',
+      'stv',
+      'scottish-stv',
+    ]) {
       expect(names).toContain(n);
     }
   });
@@ -77,20 +94,35 @@ describe('peergov tally', () => {
     const json = JSON.parse(await cli('tally', '--method', 'majority', '--json', bylaws));
     expect(json.winners).toEqual(['yes']);
     expect(json.rounds[0].counts).toMatchObject({ yes: 4, no: 1, abstain: 1 });
-    expect(json.explanation.map((s: { code: string }) => s.code)).toEqual(['counted', 'quorum_met', 'threshold_met', 'passed']);
-    const stricter = JSON.parse(await cli('tally', '--method', 'majority', '--json', '--threshold', '5/6', bylaws));
+    expect(json.explanation.map((s: { code: string }) => s.code)).toEqual([
+      'counted',
+      'quorum_met',
+      'threshold_met',
+      'passed',
+    ]);
+    const stricter = JSON.parse(
+      await cli('tally', '--method', 'majority', '--json', '--threshold', '5/6', bylaws),
+    );
     expect(stricter.winners).toEqual(['no']); // 4 of 5 is less than 5/6
   });
 
   it('approval with --seats 2 prints {"elected": [...]} and one round of totals', async () => {
-    const file = write('approval.json', { candidates: ['A', 'B', 'C'], ballots: [{ approved: ['A', 'B'] }, { approved: ['B'] }, { approved: ['C', 'A'] }] });
+    const file = write('approval.json', {
+      candidates: ['A', 'B', 'C'],
+      ballots: [{ approved: ['A', 'B'] }, { approved: ['B'] }, { approved: ['C', 'A'] }],
+    });
     const json = (await method('approval').run(file, { seats: '2' }, noProgress)).json as any;
     expect(json.elected).toEqual(['A', 'B']);
     expect(json.rounds[0].tally[0]).toEqual({ candidate: 'A', total: '2' });
   });
 
   it('consent names the standing objection', async () => {
-    const file = write('consent.json', { ballots: [{ voter: 'ana', position: 'consent' }, { voter: 'bo', position: 'object', reason: 'too costly' }] });
+    const file = write('consent.json', {
+      ballots: [
+        { voter: 'ana', position: 'consent' },
+        { voter: 'bo', position: 'object', reason: 'too costly' },
+      ],
+    });
     const out = await method('consent').run(file, {}, noProgress);
     expect((out.json as any).winners).toEqual(['no']);
     expect(out.text).toContain('bo objected: "too costly".');
@@ -109,7 +141,8 @@ describe('peergov tally', () => {
     const json = (await method('chambers').run(file, {}, noProgress)).json as any;
     expect(json.passed).toBe(false);
     expect(json.explanation.map((s: { code: string }) => s.code)).toContain('vetoed');
-    const concurrent = (await method('chambers').run(file, { chambersMode: 'concurrent' }, noProgress)).json as any;
+    const concurrent = (await method('chambers').run(file, { chambersMode: 'concurrent' }, noProgress))
+      .json as any;
     expect(concurrent.result.mode).toBe('concurrent');
   });
 
@@ -135,7 +168,10 @@ describe('peergov tally', () => {
       { member: 'ed', ownWeight: 2, weight: 3 },
     ]);
     expect(json.delegators.find((d: { member: string }) => d.member === 'cy').chain).toEqual(['bo', 'ana']);
-    expect(json.delegators.find((d: { member: string }) => d.member === 'di')).toMatchObject({ scope: 'issue', chain: ['ed'] });
+    expect(json.delegators.find((d: { member: string }) => d.member === 'di')).toMatchObject({
+      scope: 'issue',
+      chain: ['ed'],
+    });
     expect(json.winners).toEqual(['no']); // 3 to 3 is not more than half
     expect(out.text).toContain('cy → bo → ana (area)');
   });
@@ -145,20 +181,41 @@ describe('peergov tally', () => {
       seed: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
       candidates: Array.from({ length: 20 }, (_, i) => `m${String(i + 1).padStart(2, '0')}`),
     });
-    const json = JSON.parse(await cli('tally', '--method', 'sortition', '--json', '--seats', '5', '--alternates', '2', file));
+    const json = JSON.parse(
+      await cli('tally', '--method', 'sortition', '--json', '--seats', '5', '--alternates', '2', file),
+    );
     expect(json.elected).toEqual(['m10', 'm18', 'm07', 'm14', 'm06']);
     expect(json.alternates).toEqual(['m19', 'm20']);
   });
 
   it('a malformed file gets an error naming the file, the line and the problem, never a result', async () => {
-    const bad = write('bad.json', '{\n  "candidates": ["A", "B"],\n  "ballots": [\n    {"approved": ["A"]},\n    {"approved": ["Q"]}\n  ]\n}');
-    await expect(method('approval').run(bad, {}, noProgress)).rejects.toThrow(`${bad}:5: ballot 2: unknown candidate "Q"`);
-    const broken = write('broken.json', '{\n  "ballots": [\n    {"choice": "yes"}\n    {"choice": "no"}\n  ]\n}');
-    await expect(method('majority').run(broken, {}, noProgress)).rejects.toThrow(new RegExp(`${broken.replace(/[.\\/]/g, '\\$&')}:4: not valid JSON`));
-    const liquid = write('bad-liquid.json', '{\n  "members": ["a", "b"],\n  "delegations": [\n    {"truster": "a", "trustee": "b", "scope": "planet"}\n  ]\n}');
-    await expect(method('liquid').run(liquid, {}, noProgress)).rejects.toThrow(`${liquid}:4: delegation 1: "scope" must be unit, area or issue`);
-    await expect(method('sortition').run(write('s.json', { candidates: ['a'] }), {}, noProgress)).rejects.toThrow(/a public "seed"/);
-    await expect(cli('tally', '--method', 'plurality', join(dir, 'missing.json'))).rejects.toThrow(/missing\.json: cannot read the file \(ENOENT\)/);
+    const bad = write(
+      'bad.json',
+      '{\n  "candidates": ["A", "B"],\n  "ballots": [\n    {"approved": ["A"]},\n    {"approved": ["Q"]}\n  ]\n}',
+    );
+    await expect(method('approval').run(bad, {}, noProgress)).rejects.toThrow(
+      `${bad}:5: ballot 2: unknown candidate "Q"`,
+    );
+    const broken = write(
+      'broken.json',
+      '{\n  "ballots": [\n    {"choice": "yes"}\n    {"choice": "no"}\n  ]\n}',
+    );
+    await expect(method('majority').run(broken, {}, noProgress)).rejects.toThrow(
+      new RegExp(`${broken.replace(/[.\\/]/g, '\\$&')}:4: not valid JSON`),
+    );
+    const liquid = write(
+      'bad-liquid.json',
+      '{\n  "members": ["a", "b"],\n  "delegations": [\n    {"truster": "a", "trustee": "b", "scope": "planet"}\n  ]\n}',
+    );
+    await expect(method('liquid').run(liquid, {}, noProgress)).rejects.toThrow(
+      `${liquid}:4: delegation 1: "scope" must be unit, area or issue`,
+    );
+    await expect(
+      method('sortition').run(write('s.json', { candidates: ['a'] }), {}, noProgress),
+    ).rejects.toThrow(/a public "seed"/);
+    await expect(cli('tally', '--method', 'plurality', join(dir, 'missing.json'))).rejects.toThrow(
+      /missing\.json: cannot read the file \(ENOENT\)/,
+    );
   });
 
   it('options after "pb" belong to the pb subcommand', async () => {

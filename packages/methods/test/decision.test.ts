@@ -69,11 +69,15 @@ describe('majority and supermajority', () => {
     expect(r.explanation.map((s) => s.code)).toContain('quorum_not_met');
   });
   it('a majority of the whole electorate counts silence as no', () => {
-    expect(majority({ yes: 6, no: 0, abstain: 0 }, { base: 'electorate', electorate: 12 }).passed).toBe(false);
+    expect(majority({ yes: 6, no: 0, abstain: 0 }, { base: 'electorate', electorate: 12 }).passed).toBe(
+      false,
+    );
     expect(majority({ yes: 7, no: 0, abstain: 0 }, { base: 'electorate', electorate: 12 }).passed).toBe(true);
   });
   it('refuses impossible counts', () => {
-    expect(() => majority({ yes: 5, no: 5, abstain: 0 }, { electorate: 3, quorum: { num: 1, den: 2 } })).toThrow(/electorate is only 3/);
+    expect(() =>
+      majority({ yes: 5, no: 5, abstain: 0 }, { electorate: 3, quorum: { num: 1, den: 2 } }),
+    ).toThrow(/electorate is only 3/);
     expect(() => countYesNo([{ choice: 'maybe' as never }])).toThrow(DecisionInputError);
   });
 });
@@ -88,11 +92,16 @@ describe('consent and consensus', () => {
     expect(r.passed).toBe(false);
     expect(r.objections).toEqual([{ voter: 'bo', reason: 'unsafe' }]);
     expect(r.explanation.find((s) => s.code === 'objection_stands')!.text).toBe('bo objected: "unsafe".');
-    const ok = consent([{ voter: 'ana', position: 'consent' }, { voter: 'cy', position: 'object', withdrawn: true }]);
+    const ok = consent([
+      { voter: 'ana', position: 'consent' },
+      { voter: 'cy', position: 'object', withdrawn: true },
+    ]);
     expect(ok.passed).toBe(true);
   });
   it('consent with a quorum', () => {
-    expect(consent([{ voter: 'a', position: 'consent' }], { electorate: 4, quorum: { num: 1, den: 2 } }).passed).toBe(false);
+    expect(
+      consent([{ voter: 'a', position: 'consent' }], { electorate: 4, quorum: { num: 1, den: 2 } }).passed,
+    ).toBe(false);
   });
   it('consensus: a block stops it; minimum participation; modified consensus overrides blocks at 9/10', () => {
     const positions = [
@@ -103,22 +112,41 @@ describe('consent and consensus', () => {
     const modified = consensus(positions, { fallback: { num: 9, den: 10 } });
     expect(modified.passed).toBe(true);
     expect(modified.by).toBe('fallback');
-    expect(consensus(positions.slice(0, 9), { electorate: 20, minParticipation: { num: 1, den: 2 } }).passed).toBe(false);
-    expect(consensus(positions.slice(0, 9), { electorate: 18, minParticipation: { num: 1, den: 2 } }).by).toBe('consensus');
+    expect(
+      consensus(positions.slice(0, 9), { electorate: 20, minParticipation: { num: 1, den: 2 } }).passed,
+    ).toBe(false);
+    expect(
+      consensus(positions.slice(0, 9), { electorate: 18, minParticipation: { num: 1, den: 2 } }).by,
+    ).toBe('consensus');
   });
   it('consensus: too many stand-asides', () => {
-    const r = consensus([{ voter: 'a', position: 'agree' }, { voter: 'b', position: 'stand_aside' }, { voter: 'c', position: 'stand_aside' }], { maxStandAsides: 1 });
+    const r = consensus(
+      [
+        { voter: 'a', position: 'agree' },
+        { voter: 'b', position: 'stand_aside' },
+        { voter: 'c', position: 'stand_aside' },
+      ],
+      { maxStandAsides: 1 },
+    );
     expect(r.passed).toBe(false);
     expect(r.explanation.map((s) => s.code)).toContain('too_many_stand_asides');
   });
   it('refuses a member taking two positions', () => {
-    expect(() => consent([{ voter: 'a', position: 'consent' }, { voter: 'a', position: 'object' }])).toThrow(/twice/);
+    expect(() =>
+      consent([
+        { voter: 'a', position: 'consent' },
+        { voter: 'a', position: 'object' },
+      ]),
+    ).toThrow(/twice/);
   });
 });
 
 describe('plurality, approval and score', () => {
   it('plurality: most votes wins; blank ballots are not votes', () => {
-    const r = plurality(['A', 'B', 'C'], [{ choice: 'A' }, { choice: 'B', weight: 2 }, { choice: null }, { choice: 'A' }, { choice: 'C' }]);
+    const r = plurality(
+      ['A', 'B', 'C'],
+      [{ choice: 'A' }, { choice: 'B', weight: 2 }, { choice: null }, { choice: 'A' }, { choice: 'C' }],
+    );
     expect(r.winners).toEqual([]);
     expect(r.tied).toEqual(['A', 'B']);
     expect(r.ballots).toEqual({ valid: 5, invalid: 1 });
@@ -132,7 +160,13 @@ describe('plurality, approval and score', () => {
     expect(seeded.explanation.map((s) => s.code)).toContain('tie_broken_by_seed');
   });
   it('approval: most approvals; several seats; duplicates and unknown candidates refused', () => {
-    const ballots = [{ approved: ['A', 'B'] }, { approved: ['B'] }, { approved: ['B', 'C'] }, { approved: ['C', 'A'] }, { approved: ['A'] }];
+    const ballots = [
+      { approved: ['A', 'B'] },
+      { approved: ['B'] },
+      { approved: ['B', 'C'] },
+      { approved: ['C', 'A'] },
+      { approved: ['A'] },
+    ];
     const r = approval(['A', 'B', 'C'], ballots, { seats: 2 });
     expect(r.winners).toEqual(['A', 'B']);
     expect(r.ranking.map((x) => x.total)).toEqual(['3', '3', '2']);
@@ -141,7 +175,11 @@ describe('plurality, approval and score', () => {
     expect(() => approval(['A', 'B'], [{ approved: ['A', 'B'] }], { maxApprovals: 1 })).toThrow(/at most 1/);
   });
   it('score: sum by default; mean leaves unscored candidates out, compared exactly', () => {
-    const ballots: ScoreBallot[] = [{ scores: { A: 5, B: 4 } }, { scores: { A: 0, B: 4 } }, { scores: { A: 5 } }];
+    const ballots: ScoreBallot[] = [
+      { scores: { A: 5, B: 4 } },
+      { scores: { A: 0, B: 4 } },
+      { scores: { A: 5 } },
+    ];
     expect(score(['A', 'B'], ballots).winners).toEqual(['A']); // 10 vs 8
     const mean = score(['A', 'B'], ballots, { aggregate: 'mean' });
     expect(mean.winners).toEqual(['B']); // 4 vs 10/3
@@ -155,12 +193,15 @@ describe('plurality, approval and score', () => {
 
 describe('quadratic voting', () => {
   it('given 100 credits, 10 votes cost 100; net votes decide; over-budget ballots are left out with a reason', () => {
-    const r = quadratic(['park', 'road'], [
-      { voter: 'a', votes: { park: 10 } },
-      { voter: 'b', votes: { road: 6, park: -8 } },
-      { voter: 'c', votes: { road: 7, park: 8 } },
-      { voter: 'd', votes: { road: 5 } },
-    ]);
+    const r = quadratic(
+      ['park', 'road'],
+      [
+        { voter: 'a', votes: { park: 10 } },
+        { voter: 'b', votes: { road: 6, park: -8 } },
+        { voter: 'c', votes: { road: 7, park: 8 } },
+        { voter: 'd', votes: { road: 5 } },
+      ],
+    );
     expect(r.ballots.rejected).toEqual([{ index: 3, voter: 'c', cost: 113, credits: 100 }]);
     expect(r.ranking).toEqual([
       { option: 'road', net: 11, for: 11, against: 0, credits: 61 },
@@ -182,7 +223,11 @@ describe('chambers', () => {
     { name: 'investors', electorate: 5 },
   ];
   it('concurrent: must pass in every chamber by its own threshold and quorum', () => {
-    const r = chambers(defs, { workers: { yes: 6, no: 3, abstain: 0 }, users: { yes: 40, no: 30, abstain: 0 }, investors: { yes: 2, no: 3, abstain: 0 } });
+    const r = chambers(defs, {
+      workers: { yes: 6, no: 3, abstain: 0 },
+      users: { yes: 40, no: 30, abstain: 0 },
+      investors: { yes: 2, no: 3, abstain: 0 },
+    });
     expect(r.passed).toBe(false);
     expect(r.chambers.map((c) => [c.name, c.passed])).toEqual([
       ['workers', true],
@@ -197,14 +242,30 @@ describe('chambers', () => {
       { name: 'users', weight: 30 },
       { name: 'investors', weight: 20, veto: true },
     ];
-    const counts = { workers: { yes: 2, no: 1, abstain: 0 }, users: { yes: 1, no: 1, abstain: 0 }, investors: { yes: 1, no: 1, abstain: 0 } };
+    const counts = {
+      workers: { yes: 2, no: 1, abstain: 0 },
+      users: { yes: 1, no: 1, abstain: 0 },
+      investors: { yes: 1, no: 1, abstain: 0 },
+    };
     // 50·2/3 + 30·1/2 + 20·1/2 = 175/3 of 100: 7/12 > 1/2, but investors (veto) did not pass (1/2 is not more than half).
     const r = chambers(weighted, counts, { mode: 'weighted' });
     expect(r.weighted).toEqual({ share: '7/12', approx: '0.5833', threshold: '1/2', met: true });
     expect(r.passed).toBe(false);
     expect(r.explanation.map((s) => s.code)).toContain('vetoed');
-    expect(chambers(weighted.map((w) => ({ ...w, veto: false })), counts, { mode: 'weighted' }).passed).toBe(true);
-    expect(chambers(weighted.map((w) => ({ ...w, veto: false })), counts, { mode: 'weighted', threshold: { num: 7, den: 12 }, strict: true }).passed).toBe(false);
+    expect(
+      chambers(
+        weighted.map((w) => ({ ...w, veto: false })),
+        counts,
+        { mode: 'weighted' },
+      ).passed,
+    ).toBe(true);
+    expect(
+      chambers(
+        weighted.map((w) => ({ ...w, veto: false })),
+        counts,
+        { mode: 'weighted', threshold: { num: 7, den: 12 }, strict: true },
+      ).passed,
+    ).toBe(false);
   });
   it('refuses votes for an unknown chamber', () => {
     expect(() => chambers(defs, { guests: { yes: 1, no: 0, abstain: 0 } })).toThrow(/unknown chamber/);
@@ -213,22 +274,47 @@ describe('chambers', () => {
 
 describe('our JSON ballot format', () => {
   it('reads rules and ballots; CLI overrides win', () => {
-    const text = JSON.stringify({ method: 'majority', electorate: 10, rules: { threshold: '2/3', quorum: '1/2' }, ballots: [...yes(4), ...no(2)] }, null, 2);
+    const text = JSON.stringify(
+      {
+        method: 'majority',
+        electorate: 10,
+        rules: { threshold: '2/3', quorum: '1/2' },
+        ballots: [...yes(4), ...no(2)],
+      },
+      null,
+      2,
+    );
     const r = tallyDecisionFile('majority', text, 'q.json');
     expect(r.method === 'majority' && r.passed).toBe(true);
     const strict = tallyDecisionFile('majority', text, 'q.json', { threshold: '3/4' });
     expect(strict.method === 'majority' && strict.passed).toBe(false);
   });
   it('names the file and the line of a bad ballot', () => {
-    const text = JSON.stringify({ candidates: ['A', 'B'], ballots: [{ approved: ['A'] }, { approved: ['C'] }] }, null, 2);
-    expect(() => tallyDecisionFile('approval', text, 'a.json')).toThrow('a.json:12: ballot 2: unknown candidate "C"');
+    const text = JSON.stringify(
+      { candidates: ['A', 'B'], ballots: [{ approved: ['A'] }, { approved: ['C'] }] },
+      null,
+      2,
+    );
+    expect(() => tallyDecisionFile('approval', text, 'a.json')).toThrow(
+      'a.json:12: ballot 2: unknown candidate "C"',
+    );
   });
   it('names the line of a syntax error and of a bad rule', () => {
-    expect(() => tallyDecisionFile('plurality', '{\n  "candidates": ["A"],\n  "ballots": [\n    {"choice": "A"},,\n  ]\n}', 'p.json')).toThrow(/^p\.json:4: not valid JSON/);
+    expect(() =>
+      tallyDecisionFile(
+        'plurality',
+        '{\n  "candidates": ["A"],\n  "ballots": [\n    {"choice": "A"},,\n  ]\n}',
+        'p.json',
+      ),
+    ).toThrow(/^p\.json:4: not valid JSON/);
     const text = '{\n  "rules": {\n    "threshold": "most"\n  },\n  "ballots": []\n}';
-    expect(() => tallyDecisionFile('majority', text, 'm.json')).toThrow('m.json:3: rules.threshold: not a fraction');
+    expect(() => tallyDecisionFile('majority', text, 'm.json')).toThrow(
+      'm.json:3: rules.threshold: not a fraction',
+    );
   });
   it('refuses a file written for another method', () => {
-    expect(() => tallyDecisionFile('consent', '{"method": "majority", "ballots": []}', 'x.json')).toThrow('x.json:1: this file is for the method "majority", not "consent"');
+    expect(() => tallyDecisionFile('consent', '{"method": "majority", "ballots": []}', 'x.json')).toThrow(
+      'x.json:1: this file is for the method "majority", not "consent"',
+    );
   });
 });

@@ -14,7 +14,14 @@ interface LfInput {
   issue_privileges: { issue_id: Id; member_id: Id; voting_right: boolean | null; weight: number | null }[];
   issues: { id: Id; area_id: Id; policy_id: Id }[];
   initiatives: { id: Id; issue_id: Id }[];
-  delegations: { truster_id: Id; trustee_id: Id | null; scope: 'unit' | 'area' | 'issue'; unit_id: Id | null; area_id: Id | null; issue_id: Id | null }[];
+  delegations: {
+    truster_id: Id;
+    trustee_id: Id | null;
+    scope: 'unit' | 'area' | 'issue';
+    unit_id: Id | null;
+    area_id: Id | null;
+    issue_id: Id | null;
+  }[];
   interest: { issue_id: Id; member_id: Id }[];
   supporters: { initiative_id: Id; member_id: Id }[];
   ballots: { issue_id: Id; member_id: Id; grades: { initiative_id: Id; grade: number }[] }[];
@@ -49,7 +56,8 @@ function issueInput(input: LfInput, issueId: Id, roots: Id[]): LiquidInput {
   };
 }
 
-const byMember = <T extends { member_id: number }>(xs: T[]) => [...xs].sort((a, b) => a.member_id - b.member_id);
+const byMember = <T extends { member_id: number }>(xs: T[]) =>
+  [...xs].sort((a, b) => a.member_id - b.member_id);
 
 for (const scenario of data.scenarios) {
   const input: LfInput = scenario.input;
@@ -59,7 +67,11 @@ for (const scenario of data.scenarios) {
       const result = resolveLiquid(issueInput(input, expected.id, voters));
 
       it(`issue ${expected.id}: direct voters, delegating voters with chains, voter_count`, () => {
-        const direct = result.directVoters.map((v) => ({ member_id: Number(v.member), ownweight: v.ownWeight, weight: v.weight }));
+        const direct = result.directVoters.map((v) => ({
+          member_id: Number(v.member),
+          ownweight: v.ownWeight,
+          weight: v.weight,
+        }));
         expect(byMember(direct)).toEqual(byMember(expected.direct_voters));
         const delegating = result.delegators.map((v) => ({
           member_id: Number(v.member),
@@ -72,33 +84,52 @@ for (const scenario of data.scenarios) {
         expect(result.voterCount).toBe(expected.voter_count);
         // Ballots missing from expected.direct_voters came from ineligible members, whom the core drops.
         expect(result.droppedVotes.map(Number).sort((a, b) => a - b)).toEqual(
-          voters.filter((v) => !expected.direct_voters.some((d: { member_id: number }) => d.member_id === v)).sort((a, b) => a - b),
+          voters
+            .filter((v) => !expected.direct_voters.some((d: { member_id: number }) => d.member_id === v))
+            .sort((a, b) => a - b),
         );
       });
 
       it(`issue ${expected.id}: full-freeze interest snapshot (the same delegation algorithm)`, () => {
-        const initiatives = new Set(input.initiatives.filter((i) => i.issue_id === expected.id).map((i) => i.id));
+        const initiatives = new Set(
+          input.initiatives.filter((i) => i.issue_id === expected.id).map((i) => i.id),
+        );
         const interested = new Set([
           ...input.interest.filter((x) => x.issue_id === expected.id).map((x) => x.member_id),
           ...input.supporters.filter((s) => initiatives.has(s.initiative_id)).map((s) => s.member_id),
         ]);
         const snap = resolveLiquid(issueInput(input, expected.id, [...interested]));
         const snapshot = expected.full_freeze_snapshot;
-        expect(byMember(snap.directVoters.map((v) => ({ member_id: Number(v.member), ownweight: v.ownWeight, weight: v.weight })))).toEqual(
-          byMember(snapshot.direct_interest),
-        );
         expect(
           byMember(
-            snap.delegators.map((v) => ({ member_id: Number(v.member), ownweight: v.ownWeight, weight: v.weight, scope: v.scope, delegate_member_ids: v.chain.map(Number) })),
+            snap.directVoters.map((v) => ({
+              member_id: Number(v.member),
+              ownweight: v.ownWeight,
+              weight: v.weight,
+            })),
+          ),
+        ).toEqual(byMember(snapshot.direct_interest));
+        expect(
+          byMember(
+            snap.delegators.map((v) => ({
+              member_id: Number(v.member),
+              ownweight: v.ownWeight,
+              weight: v.weight,
+              scope: v.scope,
+              delegate_member_ids: v.chain.map(Number),
+            })),
           ),
         ).toEqual(byMember(snapshot.delegating_interest));
       });
 
       it(`issue ${expected.id}: battles, positive/negative and first-preference votes from the resolved weights`, () => {
-        const admitted: number[] = expected.initiatives.filter((i: { admitted: boolean }) => i.admitted).map((i: { id: number }) => i.id);
+        const admitted: number[] = expected.initiatives
+          .filter((i: { admitted: boolean }) => i.admitted)
+          .map((i: { id: number }) => i.id);
         const weight = new Map(result.directVoters.map((v) => [Number(v.member), v.weight]));
         const ballots = input.ballots.filter((b) => b.issue_id === expected.id && weight.has(b.member_id));
-        const grade = (b: (typeof ballots)[number], id: number | null) => (id === null ? 0 : (b.grades.find((g) => g.initiative_id === id)?.grade ?? 0));
+        const grade = (b: (typeof ballots)[number], id: number | null) =>
+          id === null ? 0 : (b.grades.find((g) => g.initiative_id === id)?.grade ?? 0);
         const candidates: (number | null)[] = [null, ...admitted];
         const battles = new Map<string, number>();
         for (const x of candidates)
@@ -108,7 +139,11 @@ for (const scenario of data.scenarios) {
             for (const b of ballots) if (grade(b, x) > grade(b, y)) count += weight.get(b.member_id)!;
             battles.set(`${x}>${y}`, count);
           }
-        for (const b of expected.battles) expect(battles.get(`${b.winning_initiative_id}>${b.losing_initiative_id}`), `battle ${b.winning_initiative_id}>${b.losing_initiative_id}`).toBe(b.count);
+        for (const b of expected.battles)
+          expect(
+            battles.get(`${b.winning_initiative_id}>${b.losing_initiative_id}`),
+            `battle ${b.winning_initiative_id}>${b.losing_initiative_id}`,
+          ).toBe(b.count);
         for (const i of expected.initiatives.filter((x: { admitted: boolean }) => x.admitted)) {
           expect(battles.get(`${i.id}>null`), `positive_votes ${i.id}`).toBe(i.positive_votes);
           expect(battles.get(`null>${i.id}`), `negative_votes ${i.id}`).toBe(i.negative_votes);

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { LiquidStatus, NULL_TRUSTEE, resolveDelegationGraph, resolveLiquid, type LiquidDelegation } from '../src/liquid';
+import {
+  LiquidStatus,
+  NULL_TRUSTEE,
+  resolveDelegationGraph,
+  resolveLiquid,
+  type LiquidDelegation,
+} from '../src/liquid';
 
 const members = (...ids: string[]) => ids.map((id) => ({ id }));
-const d = (truster: string, trustee: string | null, scope: LiquidDelegation['scope'] = 'unit', extra: Partial<LiquidDelegation> = {}): LiquidDelegation => ({
+const d = (
+  truster: string,
+  trustee: string | null,
+  scope: LiquidDelegation['scope'] = 'unit',
+  extra: Partial<LiquidDelegation> = {},
+): LiquidDelegation => ({
   truster,
   trustee,
   scope,
@@ -11,7 +22,11 @@ const d = (truster: string, trustee: string | null, scope: LiquidDelegation['sco
 
 describe('liquid delegation', () => {
   it('given a chain a → b → c and c votes, then c carries 3 and each delegator has its chain', () => {
-    const r = resolveLiquid({ members: members('a', 'b', 'c'), delegations: [d('a', 'b'), d('b', 'c')], directVoters: ['c'] });
+    const r = resolveLiquid({
+      members: members('a', 'b', 'c'),
+      delegations: [d('a', 'b'), d('b', 'c')],
+      directVoters: ['c'],
+    });
     expect(r.directVoters).toEqual([{ member: 'c', ownWeight: 1, weight: 3 }]);
     expect(r.delegators).toEqual([
       { member: 'a', ownWeight: 1, weight: 1, scope: 'unit', chain: ['b', 'c'] },
@@ -21,7 +36,11 @@ describe('liquid delegation', () => {
   });
 
   it('a direct vote overrides the voter’s own delegation', () => {
-    const r = resolveLiquid({ members: members('a', 'b'), delegations: [d('a', 'b')], directVoters: ['a', 'b'] });
+    const r = resolveLiquid({
+      members: members('a', 'b'),
+      delegations: [d('a', 'b')],
+      directVoters: ['a', 'b'],
+    });
     expect(r.directVoters.map((v) => v.weight)).toEqual([1, 1]);
     expect(r.explanation.map((s) => s.code)).toContain('direct_overrides');
   });
@@ -34,7 +53,12 @@ describe('liquid delegation', () => {
       d('b', 'u', 'unit', { unit: 'U' }),
       d('b', 'r', 'area', { area: 'A2' }), // another area
     ];
-    const r = resolveLiquid({ members: members('a', 'b', 'u', 'r', 'i'), delegations, directVoters: ['u', 'r', 'i'], issue: { unit: 'U', area: 'A1', issue: 'I1' } });
+    const r = resolveLiquid({
+      members: members('a', 'b', 'u', 'r', 'i'),
+      delegations,
+      directVoters: ['u', 'r', 'i'],
+      issue: { unit: 'U', area: 'A1', issue: 'I1' },
+    });
     expect(r.delegators.map((x) => [x.member, x.scope, x.chain])).toEqual([
       ['a', 'area', ['r']],
       ['b', 'unit', ['u']],
@@ -42,7 +66,11 @@ describe('liquid delegation', () => {
   });
 
   it('a null trustee at area or issue scope blocks lower-scope delegations', () => {
-    const r = resolveLiquid({ members: members('a', 'b', 'c'), delegations: [d('a', 'c'), d('a', null, 'area'), d('b', 'a')], directVoters: ['c'] });
+    const r = resolveLiquid({
+      members: members('a', 'b', 'c'),
+      delegations: [d('a', 'c'), d('a', null, 'area'), d('b', 'a')],
+      directVoters: ['c'],
+    });
     expect(r.directVoters[0].weight).toBe(1);
     expect(r.notCounted).toEqual([
       { member: 'a', reason: 'blocked', at: null },
@@ -51,9 +79,17 @@ describe('liquid delegation', () => {
   });
 
   it('a cycle without a direct voter counts for nobody; a cycle through a direct voter counts for it', () => {
-    const off = resolveLiquid({ members: members('a', 'b', 'c', 'x'), delegations: [d('a', 'b'), d('b', 'c'), d('c', 'a'), d('x', 'a')], directVoters: [] });
+    const off = resolveLiquid({
+      members: members('a', 'b', 'c', 'x'),
+      delegations: [d('a', 'b'), d('b', 'c'), d('c', 'a'), d('x', 'a')],
+      directVoters: [],
+    });
     expect(off.notCounted.map((n) => n.reason)).toEqual(['cycle', 'cycle', 'cycle', 'cycle']);
-    const through = resolveLiquid({ members: members('a', 'b', 'c'), delegations: [d('a', 'b'), d('b', 'c'), d('c', 'a')], directVoters: ['c'] });
+    const through = resolveLiquid({
+      members: members('a', 'b', 'c'),
+      delegations: [d('a', 'b'), d('b', 'c'), d('c', 'a')],
+      directVoters: ['c'],
+    });
     expect(through.directVoters).toEqual([{ member: 'c', ownWeight: 1, weight: 3 }]);
     expect(through.delegators.find((x) => x.member === 'b')!.chain).toEqual(['c']);
     expect(through.delegators.find((x) => x.member === 'a')!.chain).toEqual(['b', 'c']);
@@ -75,8 +111,16 @@ describe('liquid delegation', () => {
   });
 
   it('refuses two delegations of one member at the same scope, and unknown trusters', () => {
-    expect(() => resolveLiquid({ members: members('a', 'b', 'c'), delegations: [d('a', 'b'), d('a', 'c')], directVoters: [] })).toThrow(/two unit delegations/);
-    expect(() => resolveLiquid({ members: members('a'), delegations: [d('q', 'a')], directVoters: [] })).toThrow(/not a member/);
+    expect(() =>
+      resolveLiquid({
+        members: members('a', 'b', 'c'),
+        delegations: [d('a', 'b'), d('a', 'c')],
+        directVoters: [],
+      }),
+    ).toThrow(/two unit delegations/);
+    expect(() =>
+      resolveLiquid({ members: members('a'), delegations: [d('q', 'a')], directVoters: [] }),
+    ).toThrow(/not a member/);
   });
 
   it('follows a chain of 300,000 members without recursion', () => {
@@ -89,7 +133,13 @@ describe('liquid delegation', () => {
     }
     const direct = new Uint8Array(n);
     direct[0] = 1;
-    const r = resolveDelegationGraph({ memberCount: n, direct, truster, trustee, scope: new Uint8Array(n - 1) });
+    const r = resolveDelegationGraph({
+      memberCount: n,
+      direct,
+      truster,
+      trustee,
+      scope: new Uint8Array(n - 1),
+    });
     expect(r.voterCount).toBe(n);
     expect(r.depth[n - 1]).toBe(n - 1);
     expect(r.status[n - 1]).toBe(LiquidStatus.delegated);
@@ -98,7 +148,13 @@ describe('liquid delegation', () => {
 
   it('typed-array API: a unit delegation cannot have a null trustee', () => {
     expect(() =>
-      resolveDelegationGraph({ memberCount: 1, direct: new Uint8Array(1), truster: Int32Array.of(0), trustee: Int32Array.of(NULL_TRUSTEE), scope: Uint8Array.of(0) }),
+      resolveDelegationGraph({
+        memberCount: 1,
+        direct: new Uint8Array(1),
+        truster: Int32Array.of(0),
+        trustee: Int32Array.of(NULL_TRUSTEE),
+        scope: Uint8Array.of(0),
+      }),
     ).toThrow(/null trustee/);
   });
 });

@@ -59,15 +59,32 @@ describe('sortition: rules', () => {
   it('is uniform enough: the one seat goes to each of 4 people about equally often over 4,000 seeds', () => {
     const counts = new Map<string, number>();
     for (let k = 0; k < 4000; k++) {
-      const first = sortition({ candidates: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }], seed: `s${k}`, seats: 1 }).selected[0];
+      const first = sortition({
+        candidates: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }],
+        seed: `s${k}`,
+        seats: 1,
+      }).selected[0];
       counts.set(first, (counts.get(first) ?? 0) + 1);
     }
     for (const id of ['a', 'b', 'c', 'd']) expect(Math.abs(counts.get(id)! - 1000)).toBeLessThan(150);
   });
 
   it('explicit quotas must fit the classes', () => {
-    expect(() => sortition({ candidates: [{ id: 'a', class: 'x' }], seed, strata: { mode: 'quotas', quotas: { x: 2 } } })).toThrow(/only 1 candidates/);
-    const r = sortition({ candidates: [{ id: 'a', class: 'x' }, { id: 'b', class: 'y' }], seed, strata: { mode: 'quotas', quotas: { x: 1, y: 0 } } });
+    expect(() =>
+      sortition({
+        candidates: [{ id: 'a', class: 'x' }],
+        seed,
+        strata: { mode: 'quotas', quotas: { x: 2 } },
+      }),
+    ).toThrow(/only 1 candidates/);
+    const r = sortition({
+      candidates: [
+        { id: 'a', class: 'x' },
+        { id: 'b', class: 'y' },
+      ],
+      seed,
+      strata: { mode: 'quotas', quotas: { x: 1, y: 0 } },
+    });
     expect(r.selected).toEqual(['a']);
   });
 

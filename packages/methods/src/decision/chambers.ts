@@ -32,7 +32,14 @@ export interface ChambersResult {
   method: 'chambers';
   mode: 'concurrent' | 'weighted';
   passed: boolean;
-  chambers: { name: string; passed: boolean; weight: number; veto: boolean; yesShare: string | null; result: MajorityResult }[];
+  chambers: {
+    name: string;
+    passed: boolean;
+    weight: number;
+    veto: boolean;
+    yesShare: string | null;
+    result: MajorityResult;
+  }[];
   /** In weighted mode: the combined weighted yes share (exact fraction) and the threshold. */
   weighted: { share: string; approx: string; threshold: string; met: boolean } | null;
   explanation: ExplanationStep[];
@@ -54,21 +61,46 @@ export function chambers(
   const mode = options.mode ?? 'concurrent';
   const names = new Set<string>();
   for (const d of defs) {
-    if (typeof d.name !== 'string' || d.name === '') throw new DecisionInputError('every chamber needs a name');
+    if (typeof d.name !== 'string' || d.name === '')
+      throw new DecisionInputError('every chamber needs a name');
     if (names.has(d.name)) throw new DecisionInputError(`chamber "${d.name}" is defined twice`);
     names.add(d.name);
-    if (d.weight !== undefined && (!Number.isSafeInteger(d.weight) || d.weight < 0)) throw new DecisionInputError(`chamber "${d.name}": weight must be a non-negative integer`);
+    if (d.weight !== undefined && (!Number.isSafeInteger(d.weight) || d.weight < 0))
+      throw new DecisionInputError(`chamber "${d.name}": weight must be a non-negative integer`);
   }
-  for (const n of Object.keys(counts)) if (!names.has(n)) throw new DecisionInputError(`votes for an unknown chamber "${n}"`);
+  for (const n of Object.keys(counts))
+    if (!names.has(n)) throw new DecisionInputError(`votes for an unknown chamber "${n}"`);
   const explanation: ExplanationStep[] = [];
   const results: ChambersResult['chambers'] = [];
   for (const d of defs) {
     const c = counts[d.name] ?? { yes: 0, no: 0, abstain: 0 };
-    const r = majority(c, { threshold: d.threshold, strict: d.strict, base: d.base, quorum: d.quorum, quorumCounts: d.quorumCounts, electorate: d.electorate });
-    const whole = r.base === 'cast' ? r.counts.cast : r.base === 'present' ? r.counts.present : (r.counts.electorate ?? 0);
+    const r = majority(c, {
+      threshold: d.threshold,
+      strict: d.strict,
+      base: d.base,
+      quorum: d.quorum,
+      quorumCounts: d.quorumCounts,
+      electorate: d.electorate,
+    });
+    const whole =
+      r.base === 'cast'
+        ? r.counts.cast
+        : r.base === 'present'
+          ? r.counts.present
+          : (r.counts.electorate ?? 0);
     const share = whole > 0 ? new Rational(BigInt(c.yes), BigInt(whole)) : null;
-    results.push({ name: d.name, passed: r.passed, weight: d.weight ?? 1, veto: d.veto ?? false, yesShare: share?.toString() ?? null, result: r });
-    const why = r.explanation.filter((s) => s.code !== 'counted' && s.code !== 'passed' && s.code !== 'failed').map((s) => s.text).join(' ');
+    results.push({
+      name: d.name,
+      passed: r.passed,
+      weight: d.weight ?? 1,
+      veto: d.veto ?? false,
+      yesShare: share?.toString() ?? null,
+      result: r,
+    });
+    const why = r.explanation
+      .filter((s) => s.code !== 'counted' && s.code !== 'passed' && s.code !== 'failed')
+      .map((s) => s.text)
+      .join(' ');
     explanation.push(
       step(
         r.passed ? 'chamber_passed' : 'chamber_failed',
@@ -86,7 +118,9 @@ export function chambers(
       step(
         passed ? 'passed' : 'failed',
         { failed },
-        passed ? 'It passed in every chamber, so the decision passed.' : `It did not pass in ${failed.join(', ')}; every chamber must agree, so the decision did not pass.`,
+        passed
+          ? 'It passed in every chamber, so the decision passed.'
+          : `It did not pass in ${failed.join(', ')}; every chamber must agree, so the decision did not pass.`,
       ),
     );
   } else {
@@ -99,7 +133,12 @@ export function chambers(
       totalWeight += BigInt(r.weight);
       if (r.yesShare !== null) {
         const c = counts[r.name]!;
-        const whole = r.result.base === 'cast' ? r.result.counts.cast : r.result.base === 'present' ? r.result.counts.present : r.result.counts.electorate!;
+        const whole =
+          r.result.base === 'cast'
+            ? r.result.counts.cast
+            : r.result.base === 'present'
+              ? r.result.counts.present
+              : r.result.counts.electorate!;
         sum = sum.add(new Rational(BigInt(c.yes) * BigInt(r.weight), BigInt(whole)));
       }
     }
@@ -107,31 +146,60 @@ export function chambers(
     const share = sum.div(new Rational(totalWeight));
     const cmp = share.cmp(new Rational(BigInt(threshold.num), BigInt(threshold.den)));
     const met = strict ? cmp > 0 : cmp >= 0;
-    weighted = { share: share.toString(), approx: share.toDecimal(4), threshold: formatFraction(threshold), met };
+    weighted = {
+      share: share.toString(),
+      approx: share.toDecimal(4),
+      threshold: formatFraction(threshold),
+      met,
+    };
     explanation.push(
       step(
         met ? 'weighted_met' : 'weighted_not_met',
-        { share: share.toString(), threshold: formatFraction(threshold), weights: results.map((r) => `${r.name}=${r.weight}`) },
+        {
+          share: share.toString(),
+          threshold: formatFraction(threshold),
+          weights: results.map((r) => `${r.name}=${r.weight}`),
+        },
         `Weighting each chamber's yes share (${results.map((r) => `${r.name} ${r.yesShare ?? 'none'} × ${r.weight}`).join(', ')}) gives ${share} (≈ ${share.toDecimal(4)}); ${strict ? 'more than' : 'at least'} ${formatFraction(threshold)} was needed.`,
       ),
     );
     const quorumFailed = results.filter((r) => r.result.quorum && !r.result.quorum.met).map((r) => r.name);
     const vetoed = results.filter((r) => r.veto && !r.passed).map((r) => r.name);
-    if (quorumFailed.length) explanation.push(step('quorum_not_met', { chambers: quorumFailed }, `The quorum was not met in ${quorumFailed.join(', ')}.`));
-    if (vetoed.length) explanation.push(step('vetoed', { chambers: vetoed }, `${vetoed.join(', ')} ${vetoed.length === 1 ? 'holds' : 'hold'} a veto and did not approve: the decision is vetoed.`));
+    if (quorumFailed.length)
+      explanation.push(
+        step(
+          'quorum_not_met',
+          { chambers: quorumFailed },
+          `The quorum was not met in ${quorumFailed.join(', ')}.`,
+        ),
+      );
+    if (vetoed.length)
+      explanation.push(
+        step(
+          'vetoed',
+          { chambers: vetoed },
+          `${vetoed.join(', ')} ${vetoed.length === 1 ? 'holds' : 'hold'} a veto and did not approve: the decision is vetoed.`,
+        ),
+      );
     passed = met && quorumFailed.length === 0 && vetoed.length === 0;
-    explanation.push(step(passed ? 'passed' : 'failed', {}, passed ? 'The decision passed.' : 'The decision did not pass.'));
+    explanation.push(
+      step(passed ? 'passed' : 'failed', {}, passed ? 'The decision passed.' : 'The decision did not pass.'),
+    );
   }
   return { method: 'chambers', mode, passed, chambers: results, weighted, explanation };
 }
 
 /** Adds up per-class yes/no ballots into counts per chamber (weights are non-negative integers). */
-export function countChambers(ballots: readonly { chamber: string; choice: 'yes' | 'no' | 'abstain'; weight?: number }[]): Record<string, YesNoCounts> {
+export function countChambers(
+  ballots: readonly { chamber: string; choice: 'yes' | 'no' | 'abstain'; weight?: number }[],
+): Record<string, YesNoCounts> {
   const out: Record<string, YesNoCounts> = {};
   ballots.forEach((b, i) => {
     const w = b.weight ?? 1;
-    if (!Number.isSafeInteger(w) || w < 0) throw new DecisionInputError(`ballot ${i + 1}: weight must be a non-negative integer`);
-    if (b.choice !== 'yes' && b.choice !== 'no' && b.choice !== 'abstain') throw new DecisionInputError(`ballot ${i + 1}: choice must be "yes", "no" or "abstain"`);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new DecisionInputError(`ballot ${i + 1}: weight must be a non-negative integer`);
+    if (b.choice !== 'yes' && b.choice !== 'no' && b.choice !== 'abstain')
+      throw new DecisionInputError(`ballot ${i + 1}: choice must be "yes", "no" or "abstain"`);
     const c = (out[b.chamber] ??= { yes: 0, no: 0, abstain: 0 });
     c[b.choice] += w;
   });

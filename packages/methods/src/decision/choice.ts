@@ -29,7 +29,8 @@ function checkCandidates(candidates: readonly string[]): Map<string, number> {
   const index = new Map<string, number>();
   if (candidates.length === 0) throw new DecisionInputError('there are no candidates');
   candidates.forEach((c) => {
-    if (typeof c !== 'string' || c === '') throw new DecisionInputError('every candidate must be a non-empty string');
+    if (typeof c !== 'string' || c === '')
+      throw new DecisionInputError('every candidate must be a non-empty string');
     if (index.has(c)) throw new DecisionInputError(`candidate "${c}" is listed twice`);
     index.set(c, index.size);
   });
@@ -38,7 +39,8 @@ function checkCandidates(candidates: readonly string[]): Map<string, number> {
 
 function checkWeight(w: number | undefined, i: number): number {
   const weight = w ?? 1;
-  if (!Number.isSafeInteger(weight) || weight < 0) throw new DecisionInputError(`ballot ${i + 1}: weight must be a non-negative integer`);
+  if (!Number.isSafeInteger(weight) || weight < 0)
+    throw new DecisionInputError(`ballot ${i + 1}: weight must be a non-negative integer`);
   return weight;
 }
 
@@ -53,7 +55,9 @@ function pickWinners(
 ): Pick<ChoiceResult, 'winners' | 'tied' | 'ranking' | 'seats'> {
   const seats = options.seats ?? 1;
   if (!Number.isSafeInteger(seats) || seats < 1 || seats > candidates.length) {
-    throw new DecisionInputError(`seats must be between 1 and the number of candidates (${candidates.length})`);
+    throw new DecisionInputError(
+      `seats must be between 1 and the number of candidates (${candidates.length})`,
+    );
   }
   const order = candidates.map((_, i) => i).sort((a, b) => totals[b].cmp(totals[a]) || a - b);
   const ranking = order.map((i) => ({
@@ -75,32 +79,52 @@ function pickWinners(
     if (tb.mode === 'none') {
       tied = names;
       explanation.push(
-        step('tie', { tied: names, seats: remaining, total: boundary.toString() }, `${names.join(', ')} tie with ${boundary} for ${plural(remaining, 'remaining seat')}; the tie is reported, not broken.`),
+        step(
+          'tie',
+          { tied: names, seats: remaining, total: boundary.toString() },
+          `${names.join(', ')} tie with ${boundary} for ${plural(remaining, 'remaining seat')}; the tie is reported, not broken.`,
+        ),
       );
     } else if (tb.mode === 'order') {
       const chosen = names.slice(0, remaining);
       winners.push(...chosen);
       explanation.push(
-        step('tie_broken_by_order', { tied: names, chosen }, `${names.join(', ')} tie with ${boundary}; by the listed order of candidates, ${chosen.join(', ')} ${chosen.length === 1 ? 'takes' : 'take'} the remaining seat(s).`),
+        step(
+          'tie_broken_by_order',
+          { tied: names, chosen },
+          `${names.join(', ')} tie with ${boundary}; by the listed order of candidates, ${chosen.join(', ')} ${chosen.length === 1 ? 'takes' : 'take'} the remaining seat(s).`,
+        ),
       );
     } else {
       const sorted = names.slice().sort();
       const chosen = seededShuffle(sorted, new SeedStream(tb.seed, 'tie-break'), remaining);
       winners.push(...chosen);
       explanation.push(
-        step('tie_broken_by_seed', { tied: names, chosen, seed: tb.seed }, `${names.join(', ')} tie with ${boundary}; a draw from the public seed "${tb.seed}" (procedure peergov-sortition-v1, label "tie-break") chose ${chosen.join(', ')}.`),
+        step(
+          'tie_broken_by_seed',
+          { tied: names, chosen, seed: tb.seed },
+          `${names.join(', ')} tie with ${boundary}; a draw from the public seed "${tb.seed}" (procedure peergov-sortition-v1, label "tie-break") chose ${chosen.join(', ')}.`,
+        ),
       );
     }
   }
-  const label = { plurality: 'votes', approval: 'approvals', score: method === 'score' ? 'points' : '' }[method];
+  const label = { plurality: 'votes', approval: 'approvals', score: method === 'score' ? 'points' : '' }[
+    method
+  ];
   explanation.unshift(
-    step('totals', { ranking: ranking.map((r) => `${r.candidate}=${r.total}`) }, `Totals (${label}): ${ranking.map((r) => `${r.candidate} ${r.total}`).join(', ')}.`),
+    step(
+      'totals',
+      { ranking: ranking.map((r) => `${r.candidate}=${r.total}`) },
+      `Totals (${label}): ${ranking.map((r) => `${r.candidate} ${r.total}`).join(', ')}.`,
+    ),
   );
   explanation.push(
     step(
       'winners',
       { winners, seats },
-      winners.length > 0 ? `${seats === 1 ? 'Winner' : 'Elected'}: ${winners.join(', ')}.` : 'No winner without breaking the tie.',
+      winners.length > 0
+        ? `${seats === 1 ? 'Winner' : 'Elected'}: ${winners.join(', ')}.`
+        : 'No winner without breaking the tie.',
     ),
   );
   return { winners, tied, ranking, seats };
@@ -117,7 +141,11 @@ export interface PluralityBallot {
  * each ballot names one candidate and the most-named win. Blank ballots are counted as invalid, not as votes. Source:
  * the textbook definition, e.g. A. Taylor & A. Pacelli, Mathematics and Politics (2nd ed., 2008), ch. 1.
  */
-export function plurality(candidates: readonly string[], ballots: readonly PluralityBallot[], options: ChoiceOptions = {}): ChoiceResult {
+export function plurality(
+  candidates: readonly string[],
+  ballots: readonly PluralityBallot[],
+  options: ChoiceOptions = {},
+): ChoiceResult {
   const index = checkCandidates(candidates);
   const totals = candidates.map(() => 0);
   let valid = 0;
@@ -129,13 +157,26 @@ export function plurality(candidates: readonly string[], ballots: readonly Plura
       return;
     }
     const k = index.get(b.choice);
-    if (k === undefined) throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(b.choice)}`);
+    if (k === undefined)
+      throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(b.choice)}`);
     totals[k] += w;
     valid += w;
   });
   const explanation: ExplanationStep[] = [];
-  const picked = pickWinners('plurality', candidates, totals.map((t) => new Rational(BigInt(t))), options, explanation);
-  explanation.unshift(step('ballots', { valid, blank: invalid }, `${plural(valid, 'valid ballot')} and ${plural(invalid, 'blank ballot')}.`));
+  const picked = pickWinners(
+    'plurality',
+    candidates,
+    totals.map((t) => new Rational(BigInt(t))),
+    options,
+    explanation,
+  );
+  explanation.unshift(
+    step(
+      'ballots',
+      { valid, blank: invalid },
+      `${plural(valid, 'valid ballot')} and ${plural(invalid, 'blank ballot')}.`,
+    ),
+  );
   return { method: 'plurality', ...picked, ballots: { valid, invalid }, explanation };
 }
 
@@ -160,14 +201,18 @@ export function approval(
   let valid = 0;
   ballots.forEach((b, i) => {
     const w = checkWeight(b.weight, i);
-    if (!Array.isArray(b.approved)) throw new DecisionInputError(`ballot ${i + 1}: "approved" must be an array of candidates`);
+    if (!Array.isArray(b.approved))
+      throw new DecisionInputError(`ballot ${i + 1}: "approved" must be an array of candidates`);
     if (options.maxApprovals !== undefined && b.approved.length > options.maxApprovals) {
-      throw new DecisionInputError(`ballot ${i + 1}: approves ${b.approved.length} candidates, at most ${options.maxApprovals} allowed`);
+      throw new DecisionInputError(
+        `ballot ${i + 1}: approves ${b.approved.length} candidates, at most ${options.maxApprovals} allowed`,
+      );
     }
     const seen = new Set<number>();
     for (const c of b.approved) {
       const k = index.get(c);
-      if (k === undefined) throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(c)}`);
+      if (k === undefined)
+        throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(c)}`);
       if (seen.has(k)) throw new DecisionInputError(`ballot ${i + 1}: approves "${c}" twice`);
       seen.add(k);
       totals[k] += w;
@@ -175,7 +220,13 @@ export function approval(
     valid += w;
   });
   const explanation: ExplanationStep[] = [];
-  const picked = pickWinners('approval', candidates, totals.map((t) => new Rational(BigInt(t))), options, explanation);
+  const picked = pickWinners(
+    'approval',
+    candidates,
+    totals.map((t) => new Rational(BigInt(t))),
+    options,
+    explanation,
+  );
   explanation.unshift(step('ballots', { valid }, `${plural(valid, 'ballot')} counted.`));
   return { method: 'approval', ...picked, ballots: { valid, invalid: 0 }, explanation };
 }
@@ -201,23 +252,33 @@ export interface ScoreOptions extends ChoiceOptions {
  * Variant: sum with unscored = minimum by default, or mean over the ballots that scored the candidate (exact
  * fractions). Source: W. D. Smith, "Range voting" (2000); Center for Election Science, "Score voting".
  */
-export function score(candidates: readonly string[], ballots: readonly ScoreBallot[], options: ScoreOptions = {}): ChoiceResult {
+export function score(
+  candidates: readonly string[],
+  ballots: readonly ScoreBallot[],
+  options: ScoreOptions = {},
+): ChoiceResult {
   const index = checkCandidates(candidates);
   const min = options.min ?? 0;
   const max = options.max ?? 5;
-  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min >= max) throw new DecisionInputError('the score range must be integers with min < max');
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min >= max)
+    throw new DecisionInputError('the score range must be integers with min < max');
   const aggregate = options.aggregate ?? 'sum';
   const sums = candidates.map(() => 0n);
   const scored = candidates.map(() => 0);
   let valid = 0;
   ballots.forEach((b, i) => {
     const w = checkWeight(b.weight, i);
-    if (!b.scores || typeof b.scores !== 'object' || Array.isArray(b.scores)) throw new DecisionInputError(`ballot ${i + 1}: "scores" must be an object of candidate to score`);
+    if (!b.scores || typeof b.scores !== 'object' || Array.isArray(b.scores))
+      throw new DecisionInputError(`ballot ${i + 1}: "scores" must be an object of candidate to score`);
     const given = new Set<number>();
     for (const [c, s] of Object.entries(b.scores)) {
       const k = index.get(c);
-      if (k === undefined) throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(c)}`);
-      if (!Number.isSafeInteger(s) || s < min || s > max) throw new DecisionInputError(`ballot ${i + 1}: score of "${c}" must be an integer from ${min} to ${max}`);
+      if (k === undefined)
+        throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(c)}`);
+      if (!Number.isSafeInteger(s) || s < min || s > max)
+        throw new DecisionInputError(
+          `ballot ${i + 1}: score of "${c}" must be an integer from ${min} to ${max}`,
+        );
       sums[k] += BigInt(s) * BigInt(w);
       scored[k] += w;
       given.add(k);
@@ -228,10 +289,21 @@ export function score(candidates: readonly string[], ballots: readonly ScoreBall
     valid += w;
   });
   const totals = candidates.map((_, k) =>
-    aggregate === 'sum' ? new Rational(sums[k]) : scored[k] === 0 ? new Rational(BigInt(min)) : new Rational(sums[k], BigInt(scored[k])),
+    aggregate === 'sum'
+      ? new Rational(sums[k])
+      : scored[k] === 0
+        ? new Rational(BigInt(min))
+        : new Rational(sums[k], BigInt(scored[k])),
   );
   const explanation: ExplanationStep[] = [];
-  const picked = pickWinners('score', candidates, totals, options, explanation, aggregate === 'mean' ? (k) => scored[k] : undefined);
+  const picked = pickWinners(
+    'score',
+    candidates,
+    totals,
+    options,
+    explanation,
+    aggregate === 'mean' ? (k) => scored[k] : undefined,
+  );
   explanation.unshift(
     step(
       'ballots',

@@ -39,12 +39,16 @@ export interface ConsensusResult {
  * (2013, agree / reservations / stand aside / block); C.T. Butler & A. Rothstein, On Conflict and Consensus
  * (1987); modified consensus with a 9/10 fallback as used by the Occupy Wall Street NYC General Assembly (2011).
  */
-export function consensus(positions: readonly ConsensusPosition[], options: ConsensusOptions = {}): ConsensusResult {
+export function consensus(
+  positions: readonly ConsensusPosition[],
+  options: ConsensusOptions = {},
+): ConsensusResult {
   const seen = new Set<string>();
   const counts = { agree: 0, reservations: 0, standAside: 0, block: 0, participants: 0 };
   const blocks: ConsensusResult['blocks'] = [];
   positions.forEach((p, i) => {
-    if (seen.has(p.voter)) throw new DecisionInputError(`position ${i + 1}: ${p.voter} took a position twice`);
+    if (seen.has(p.voter))
+      throw new DecisionInputError(`position ${i + 1}: ${p.voter} took a position twice`);
     seen.add(p.voter);
     counts.participants += 1;
     switch (p.position) {
@@ -62,7 +66,9 @@ export function consensus(positions: readonly ConsensusPosition[], options: Cons
         blocks.push({ voter: p.voter, reason: p.reason ?? null });
         break;
       default:
-        throw new DecisionInputError(`position ${i + 1}: must be "agree", "reservations", "stand_aside" or "block"`);
+        throw new DecisionInputError(
+          `position ${i + 1}: must be "agree", "reservations", "stand_aside" or "block"`,
+        );
     }
   });
   const explanation: ExplanationStep[] = [
@@ -74,13 +80,19 @@ export function consensus(positions: readonly ConsensusPosition[], options: Cons
   ];
   let ok = true;
   if (options.minParticipation && options.minParticipation.num > 0) {
-    if (options.electorate === undefined) throw new DecisionInputError('the size of the electorate is needed for a minimum participation');
+    if (options.electorate === undefined)
+      throw new DecisionInputError('the size of the electorate is needed for a minimum participation');
     const need = needed(options.electorate, options.minParticipation, false);
     const met = reaches(counts.participants, options.electorate, options.minParticipation, false);
     explanation.push(
       step(
         met ? 'participation_met' : 'participation_short',
-        { participants: counts.participants, electorate: options.electorate, required: formatFraction(options.minParticipation), needed: need },
+        {
+          participants: counts.participants,
+          electorate: options.electorate,
+          required: formatFraction(options.minParticipation),
+          needed: need,
+        },
         `${counts.participants} of ${options.electorate} took part; consensus needs at least ${need} (${formatFraction(options.minParticipation)}).`,
       ),
     );
@@ -101,7 +113,13 @@ export function consensus(positions: readonly ConsensusPosition[], options: Cons
     if (ok) by = 'consensus';
   } else {
     for (const b of blocks) {
-      explanation.push(step('blocked', { voter: b.voter, reason: b.reason ?? '' }, `${b.voter} blocked${b.reason ? `: "${b.reason}"` : ''}.`));
+      explanation.push(
+        step(
+          'blocked',
+          { voter: b.voter, reason: b.reason ?? '' },
+          `${b.voter} blocked${b.reason ? `: "${b.reason}"` : ''}.`,
+        ),
+      );
     }
     if (options.fallback) {
       const support = counts.agree + counts.reservations;

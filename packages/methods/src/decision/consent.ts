@@ -42,7 +42,8 @@ export function consent(positions: readonly ConsentPosition[], options: ConsentO
   const unreasonedStand = options.unreasonedObjectionsStand ?? true;
   const explanation: ExplanationStep[] = [];
   positions.forEach((p, i) => {
-    if (seen.has(p.voter)) throw new DecisionInputError(`position ${i + 1}: ${p.voter} took a position twice`);
+    if (seen.has(p.voter))
+      throw new DecisionInputError(`position ${i + 1}: ${p.voter} took a position twice`);
     seen.add(p.voter);
     counts.participants += 1;
     if (p.position === 'consent') counts.consent += 1;
@@ -59,26 +60,41 @@ export function consent(positions: readonly ConsentPosition[], options: ConsentO
   explanation.push(
     step(
       'counted',
-      { consent: counts.consent, object: counts.object, standAside: counts.standAside, withdrawn: counts.withdrawn },
+      {
+        consent: counts.consent,
+        object: counts.object,
+        standAside: counts.standAside,
+        withdrawn: counts.withdrawn,
+      },
       `${plural(counts.consent, 'member')} consented, ${counts.standAside} stood aside, ${plural(counts.object, 'objection')} stood and ${counts.withdrawn} ${counts.withdrawn === 1 ? 'was' : 'were'} withdrawn or resolved.`,
     ),
   );
   let quorumMet = true;
   if (options.quorum && options.quorum.num > 0) {
-    if (options.electorate === undefined) throw new DecisionInputError('the size of the electorate is needed for a quorum');
+    if (options.electorate === undefined)
+      throw new DecisionInputError('the size of the electorate is needed for a quorum');
     const need = needed(options.electorate, options.quorum, false);
     quorumMet = reaches(counts.participants, options.electorate, options.quorum, false);
     explanation.push(
       step(
         quorumMet ? 'quorum_met' : 'quorum_not_met',
-        { participants: counts.participants, electorate: options.electorate, quorum: formatFraction(options.quorum), needed: need },
+        {
+          participants: counts.participants,
+          electorate: options.electorate,
+          quorum: formatFraction(options.quorum),
+          needed: need,
+        },
         `${counts.participants} of ${options.electorate} took a position; at least ${need} were needed, so the quorum was ${quorumMet ? '' : 'not '}met.`,
       ),
     );
   }
   for (const o of objections) {
     explanation.push(
-      step('objection_stands', { voter: o.voter, reason: o.reason ?? '' }, `${o.voter} objected${o.reason ? `: "${o.reason}"` : ' (no reason given)'}.`),
+      step(
+        'objection_stands',
+        { voter: o.voter, reason: o.reason ?? '' },
+        `${o.voter} objected${o.reason ? `: "${o.reason}"` : ' (no reason given)'}.`,
+      ),
     );
   }
   const passed = quorumMet && objections.length === 0;

@@ -13,12 +13,22 @@ import { countYesNo, majority, type MajorityResult, type YesNoCounts } from './m
 import { quadratic, type QuadraticResult } from './quadratic';
 
 /** The methods read from our JSON ballot format. */
-export const DECISION_METHODS = ['plurality', 'approval', 'score', 'majority', 'consent', 'consensus', 'chambers', 'quadratic'] as const;
+export const DECISION_METHODS = [
+  'plurality',
+  'approval',
+  'score',
+  'majority',
+  'consent',
+  'consensus',
+  'chambers',
+  'quadratic',
+] as const;
 /** One of `DECISION_METHODS`. */
 export type DecisionMethodName = (typeof DECISION_METHODS)[number];
 
 /** The result of any single-question method. */
-export type DecisionResult = ChoiceResult | MajorityResult | ConsentResult | ConsensusResult | ChambersResult | QuadraticResult;
+export type DecisionResult =
+  ChoiceResult | MajorityResult | ConsentResult | ConsensusResult | ChambersResult | QuadraticResult;
 
 /** Rules given on the command line; they override the file's `rules`. */
 export type RuleOverrides = Record<string, string | number | boolean | undefined>;
@@ -55,15 +65,21 @@ export function parseJsonInput(text: string, file?: string): JsonInput {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new DecisionInputError(`not valid JSON (${(e as Error).message})`, file, jsonSyntaxErrorLine(text, e));
+    throw new DecisionInputError(
+      `not valid JSON (${(e as Error).message})`,
+      file,
+      jsonSyntaxErrorLine(text, e),
+    );
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new DecisionInputError('expected a JSON object', file, 1);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new DecisionInputError('expected a JSON object', file, 1);
   return new JsonInput(text, file, raw as Record<string, unknown>);
 }
 
 function rulesOf(input: JsonInput, overrides: RuleOverrides): Record<string, unknown> {
   const rules = input.raw.rules ?? {};
-  if (typeof rules !== 'object' || Array.isArray(rules) || rules === null) input.fail(['rules'], '"rules" must be an object');
+  if (typeof rules !== 'object' || Array.isArray(rules) || rules === null)
+    input.fail(['rules'], '"rules" must be an object');
   const out: Record<string, unknown> = { ...(rules as object) };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) out[k] = v;
   return out;
@@ -83,7 +99,8 @@ function intRule(input: JsonInput, rules: Record<string, unknown>, key: string):
   const v = rules[key];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) input.fail(['rules', key], `rules.${key} must be an integer`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n))
+    input.fail(['rules', key], `rules.${key} must be an integer`);
   return n as number;
 }
 
@@ -95,10 +112,16 @@ function boolRule(input: JsonInput, rules: Record<string, unknown>, key: string)
   return input.fail(['rules', key], `rules.${key} must be true or false`);
 }
 
-function enumRule<T extends string>(input: JsonInput, rules: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
+function enumRule<T extends string>(
+  input: JsonInput,
+  rules: Record<string, unknown>,
+  key: string,
+  allowed: readonly T[],
+): T | undefined {
   const v = rules[key];
   if (v === undefined || v === null) return undefined;
-  if (!allowed.includes(v as T)) input.fail(['rules', key], `rules.${key} must be one of ${allowed.join(', ')}`);
+  if (!allowed.includes(v as T))
+    input.fail(['rules', key], `rules.${key} must be one of ${allowed.join(', ')}`);
   return v as T;
 }
 
@@ -115,7 +138,8 @@ function ballotsOf(input: JsonInput): Record<string, unknown>[] {
   const b = input.raw.ballots;
   if (!Array.isArray(b)) input.fail(['ballots'], '"ballots" must be an array');
   (b as unknown[]).forEach((x, i) => {
-    if (!x || typeof x !== 'object' || Array.isArray(x)) input.fail(['ballots', i], `ballot ${i + 1}: must be an object`);
+    if (!x || typeof x !== 'object' || Array.isArray(x))
+      input.fail(['ballots', i], `ballot ${i + 1}: must be an object`);
   });
   return b as Record<string, unknown>[];
 }
@@ -124,14 +148,16 @@ function electorateOf(input: JsonInput, rules: Record<string, unknown>): number 
   const v = rules.electorate ?? input.raw.electorate;
   if (v === undefined) return undefined;
   const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) input.fail(['electorate'], '"electorate" must be a non-negative integer');
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    input.fail(['electorate'], '"electorate" must be a non-negative integer');
   return n as number;
 }
 
 function tieBreakOf(input: JsonInput, rules: Record<string, unknown>): TieBreak | undefined {
   const seed = rules.seed;
   if (seed !== undefined) {
-    if (typeof seed !== 'string' || seed === '') input.fail(['rules', 'seed'], 'rules.seed must be a non-empty string');
+    if (typeof seed !== 'string' || seed === '')
+      input.fail(['rules', 'seed'], 'rules.seed must be a non-empty string');
     return { mode: 'seed', seed: seed as string };
   }
   const mode = enumRule(input, rules, 'tieBreak', ['none', 'order'] as const);
@@ -139,20 +165,28 @@ function tieBreakOf(input: JsonInput, rules: Record<string, unknown>): TieBreak 
 }
 
 function yesNoCounts(input: JsonInput, value: unknown, path: (string | number)[]): YesNoCounts {
-  if (!value || typeof value !== 'object') input.fail(path, 'counts must be an object {"yes": n, "no": n, "abstain": n}');
+  if (!value || typeof value !== 'object')
+    input.fail(path, 'counts must be an object {"yes": n, "no": n, "abstain": n}');
   const v = value as Record<string, unknown>;
   const out: YesNoCounts = { yes: 0, no: 0, abstain: 0 };
   for (const k of Object.keys(v)) {
-    if (k !== 'yes' && k !== 'no' && k !== 'abstain') input.fail(path, `unknown count "${k}" (yes, no, abstain)`);
+    if (k !== 'yes' && k !== 'no' && k !== 'abstain')
+      input.fail(path, `unknown count "${k}" (yes, no, abstain)`);
     const n = v[k];
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) input.fail([...path, k], `count "${k}" must be a non-negative integer`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+      input.fail([...path, k], `count "${k}" must be a non-negative integer`);
     out[k] = n as number;
   }
   return out;
 }
 
 /** Reads our JSON ballot format and counts it with `method`; CLI `overrides` win over the file's `rules`. */
-export function tallyDecisionFile(method: DecisionMethodName, text: string, file?: string, overrides: RuleOverrides = {}): DecisionResult {
+export function tallyDecisionFile(
+  method: DecisionMethodName,
+  text: string,
+  file?: string,
+  overrides: RuleOverrides = {},
+): DecisionResult {
   const input = parseJsonInput(text, file);
   if (typeof input.raw.method === 'string' && input.raw.method !== method) {
     input.fail(['method'], `this file is for the method "${input.raw.method}", not "${method}"`);
@@ -162,7 +196,10 @@ export function tallyDecisionFile(method: DecisionMethodName, text: string, file
   try {
     switch (method) {
       case 'plurality':
-        return plurality(candidatesOf(input), ballotsOf(input) as never, { seats, tieBreak: tieBreakOf(input, rules) });
+        return plurality(candidatesOf(input), ballotsOf(input) as never, {
+          seats,
+          tieBreak: tieBreakOf(input, rules),
+        });
       case 'approval':
         return approval(candidatesOf(input), ballotsOf(input) as never, {
           seats,
@@ -178,7 +215,10 @@ export function tallyDecisionFile(method: DecisionMethodName, text: string, file
           aggregate: enumRule(input, rules, 'aggregate', ['sum', 'mean'] as const),
         });
       case 'majority': {
-        const counts = input.raw.counts !== undefined ? yesNoCounts(input, input.raw.counts, ['counts']) : countYesNo(ballotsOf(input) as never);
+        const counts =
+          input.raw.counts !== undefined
+            ? yesNoCounts(input, input.raw.counts, ['counts'])
+            : countYesNo(ballotsOf(input) as never);
         return majority(counts, {
           threshold: fractionRule(input, rules, 'threshold'),
           strict: boolRule(input, rules, 'strict'),
@@ -203,7 +243,8 @@ export function tallyDecisionFile(method: DecisionMethodName, text: string, file
         });
       case 'chambers': {
         const defs = input.raw.chambers;
-        if (!Array.isArray(defs) || defs.length === 0) input.fail(['chambers'], '"chambers" must be a non-empty array');
+        if (!Array.isArray(defs) || defs.length === 0)
+          input.fail(['chambers'], '"chambers" must be a non-empty array');
         const chamberDefs: Chamber[] = (defs as Record<string, unknown>[]).map((d, i) => {
           if (!d || typeof d !== 'object') input.fail(['chambers', i], `chamber ${i + 1} must be an object`);
           const at = (problem: string): never => input.fail(['chambers', i], `chamber ${i + 1}: ${problem}`);
@@ -215,7 +256,8 @@ export function tallyDecisionFile(method: DecisionMethodName, text: string, file
             }
           };
           const base = d.base as Chamber['base'];
-          if (base !== undefined && !['cast', 'present', 'electorate'].includes(base)) at('base must be cast, present or electorate');
+          if (base !== undefined && !['cast', 'present', 'electorate'].includes(base))
+            at('base must be cast, present or electorate');
           return {
             name: d.name as string,
             electorate: d.electorate as number | undefined,
@@ -231,8 +273,11 @@ export function tallyDecisionFile(method: DecisionMethodName, text: string, file
         let counts: Record<string, YesNoCounts>;
         if (input.raw.counts !== undefined) {
           const c = input.raw.counts as Record<string, unknown>;
-          if (!c || typeof c !== 'object') input.fail(['counts'], '"counts" must map each chamber to its counts');
-          counts = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, yesNoCounts(input, v, ['counts', k])]));
+          if (!c || typeof c !== 'object')
+            input.fail(['counts'], '"counts" must map each chamber to its counts');
+          counts = Object.fromEntries(
+            Object.entries(c).map(([k, v]) => [k, yesNoCounts(input, v, ['counts', k])]),
+          );
         } else counts = countChambers(ballotsOf(input) as never);
         return chambers(chamberDefs, counts, {
           mode: enumRule(input, rules, 'mode', ['concurrent', 'weighted'] as const),
@@ -241,12 +286,16 @@ export function tallyDecisionFile(method: DecisionMethodName, text: string, file
         });
       }
       case 'quadratic':
-        return quadratic(candidatesOf(input, input.raw.options !== undefined ? 'options' : 'candidates'), ballotsOf(input) as never, {
-          seats,
-          credits: intRule(input, rules, 'credits'),
-          allowNegative: boolRule(input, rules, 'allowNegative'),
-          overBudget: enumRule(input, rules, 'overBudget', ['reject', 'error'] as const),
-        });
+        return quadratic(
+          candidatesOf(input, input.raw.options !== undefined ? 'options' : 'candidates'),
+          ballotsOf(input) as never,
+          {
+            seats,
+            credits: intRule(input, rules, 'credits'),
+            allowNegative: boolRule(input, rules, 'allowNegative'),
+            overBudget: enumRule(input, rules, 'overBudget', ['reject', 'error'] as const),
+          },
+        );
     }
   } catch (e) {
     return input.locate(e);

@@ -59,9 +59,12 @@ export function countYesNo(ballots: readonly YesNoBallot[]): YesNoCounts {
   const counts: YesNoCounts = { yes: 0, no: 0, abstain: 0 };
   ballots.forEach((b, i) => {
     const w = b.weight ?? 1;
-    if (!Number.isSafeInteger(w) || w < 0) throw new DecisionInputError(`ballot ${i + 1}: weight must be a non-negative integer`);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new DecisionInputError(`ballot ${i + 1}: weight must be a non-negative integer`);
     if (b.choice !== 'yes' && b.choice !== 'no' && b.choice !== 'abstain') {
-      throw new DecisionInputError(`ballot ${i + 1}: choice must be "yes", "no" or "abstain", not ${JSON.stringify(b.choice)}`);
+      throw new DecisionInputError(
+        `ballot ${i + 1}: choice must be "yes", "no" or "abstain", not ${JSON.stringify(b.choice)}`,
+      );
     }
     counts[b.choice] += w;
   });
@@ -81,12 +84,15 @@ export function majority(counts: YesNoCounts, options: MajorityOptions = {}): Ma
   const base = options.base ?? 'cast';
   const electorate = options.electorate ?? null;
   for (const k of ['yes', 'no', 'abstain'] as const) {
-    if (!Number.isSafeInteger(counts[k]) || counts[k] < 0) throw new DecisionInputError(`${k} must be a non-negative integer`);
+    if (!Number.isSafeInteger(counts[k]) || counts[k] < 0)
+      throw new DecisionInputError(`${k} must be a non-negative integer`);
   }
   const cast = counts.yes + counts.no;
   const present = cast + counts.abstain;
   if ((options.quorum || base === 'electorate') && electorate === null) {
-    throw new DecisionInputError('the size of the electorate is needed for a quorum or an electorate-based threshold');
+    throw new DecisionInputError(
+      'the size of the electorate is needed for a quorum or an electorate-based threshold',
+    );
   }
   if (electorate !== null && present > electorate) {
     throw new DecisionInputError(`${present} took part but the electorate is only ${electorate}`);
@@ -120,7 +126,11 @@ export function majority(counts: YesNoCounts, options: MajorityOptions = {}): Ma
   }
 
   const whole = base === 'cast' ? cast : base === 'present' ? present : electorate!;
-  const baseText = { cast: 'of the votes cast', present: 'of those present', electorate: 'of the electorate' }[base];
+  const baseText = {
+    cast: 'of the votes cast',
+    present: 'of those present',
+    electorate: 'of the electorate',
+  }[base];
   const yesNeeded = needed(whole, threshold, strict);
   const thresholdMet = whole > 0 && reaches(counts.yes, whole, threshold, strict);
   explanation.push(

@@ -29,7 +29,10 @@ export interface QuadraticResult {
   ranking: { option: string; net: number; for: number; against: number; credits: number }[];
   /** Options whose net votes are positive (each option as its own yes/no question). */
   passed: string[];
-  ballots: { valid: number; rejected: { index: number; voter: string | null; cost: number; credits: number }[] };
+  ballots: {
+    valid: number;
+    rejected: { index: number; voter: string | null; cost: number; credits: number }[];
+  };
   explanation: ExplanationStep[];
 }
 
@@ -39,18 +42,25 @@ export interface QuadraticResult {
  * Design Can Radicalize Democracy", AEA Papers and Proceedings 108 (2018); variant with a fixed per-voter budget
  * of voice credits as in E. Posner & E. G. Weyl, Radical Markets (2018), ch. 2.
  */
-export function quadratic(options: readonly string[], ballots: readonly QuadraticBallot[], settings: QuadraticOptions = {}): QuadraticResult {
+export function quadratic(
+  options: readonly string[],
+  ballots: readonly QuadraticBallot[],
+  settings: QuadraticOptions = {},
+): QuadraticResult {
   const budget = settings.credits ?? 100;
-  if (!Number.isSafeInteger(budget) || budget < 0) throw new DecisionInputError('credits must be a non-negative integer');
+  if (!Number.isSafeInteger(budget) || budget < 0)
+    throw new DecisionInputError('credits must be a non-negative integer');
   const allowNegative = settings.allowNegative ?? true;
   const seats = settings.seats ?? 1;
   const index = new Map<string, number>();
   for (const o of options) {
-    if (typeof o !== 'string' || o === '') throw new DecisionInputError('every option must be a non-empty string');
+    if (typeof o !== 'string' || o === '')
+      throw new DecisionInputError('every option must be a non-empty string');
     if (index.has(o)) throw new DecisionInputError(`option "${o}" is listed twice`);
     index.set(o, index.size);
   }
-  if (!Number.isSafeInteger(seats) || seats < 1 || seats > options.length) throw new DecisionInputError(`seats must be between 1 and ${options.length}`);
+  if (!Number.isSafeInteger(seats) || seats < 1 || seats > options.length)
+    throw new DecisionInputError(`seats must be between 1 and ${options.length}`);
   const pro = options.map(() => 0);
   const con = options.map(() => 0);
   const spent = options.map(() => 0);
@@ -58,22 +68,33 @@ export function quadratic(options: readonly string[], ballots: readonly Quadrati
   const explanation: ExplanationStep[] = [];
   let valid = 0;
   ballots.forEach((b, i) => {
-    if (!b.votes || typeof b.votes !== 'object' || Array.isArray(b.votes)) throw new DecisionInputError(`ballot ${i + 1}: "votes" must be an object of option to votes`);
+    if (!b.votes || typeof b.votes !== 'object' || Array.isArray(b.votes))
+      throw new DecisionInputError(`ballot ${i + 1}: "votes" must be an object of option to votes`);
     const credits = b.credits ?? budget;
-    if (!Number.isSafeInteger(credits) || credits < 0) throw new DecisionInputError(`ballot ${i + 1}: credits must be a non-negative integer`);
+    if (!Number.isSafeInteger(credits) || credits < 0)
+      throw new DecisionInputError(`ballot ${i + 1}: credits must be a non-negative integer`);
     let cost = 0;
     for (const [o, v] of Object.entries(b.votes)) {
       if (!index.has(o)) throw new DecisionInputError(`ballot ${i + 1}: unknown option ${JSON.stringify(o)}`);
-      if (!Number.isSafeInteger(v)) throw new DecisionInputError(`ballot ${i + 1}: votes for "${o}" must be an integer`);
-      if (v < 0 && !allowNegative) throw new DecisionInputError(`ballot ${i + 1}: negative votes for "${o}" are not allowed`);
+      if (!Number.isSafeInteger(v))
+        throw new DecisionInputError(`ballot ${i + 1}: votes for "${o}" must be an integer`);
+      if (v < 0 && !allowNegative)
+        throw new DecisionInputError(`ballot ${i + 1}: negative votes for "${o}" are not allowed`);
       cost += v * v;
     }
     if (cost > credits) {
       const voter = b.voter ?? null;
-      if (settings.overBudget === 'error') throw new DecisionInputError(`ballot ${i + 1}: costs ${cost} credits, more than the ${credits} available`);
+      if (settings.overBudget === 'error')
+        throw new DecisionInputError(
+          `ballot ${i + 1}: costs ${cost} credits, more than the ${credits} available`,
+        );
       rejected.push({ index: i + 1, voter, cost, credits });
       explanation.push(
-        step('ballot_over_budget', { ballot: i + 1, voter: voter ?? '', cost, credits }, `Ballot ${i + 1}${voter ? ` (${voter})` : ''} costs ${cost} credits (the sum of its votes squared), more than its ${credits}: it is left out.`),
+        step(
+          'ballot_over_budget',
+          { ballot: i + 1, voter: voter ?? '', cost, credits },
+          `Ballot ${i + 1}${voter ? ` (${voter})` : ''} costs ${cost} credits (the sum of its votes squared), more than its ${credits}: it is left out.`,
+        ),
       );
       return;
     }
@@ -87,7 +108,13 @@ export function quadratic(options: readonly string[], ballots: readonly Quadrati
   });
   const net = options.map((_, k) => pro[k] - con[k]);
   const order = options.map((_, k) => k).sort((a, b) => net[b] - net[a] || a - b);
-  const ranking = order.map((k) => ({ option: options[k], net: net[k], for: pro[k], against: con[k], credits: spent[k] }));
+  const ranking = order.map((k) => ({
+    option: options[k],
+    net: net[k],
+    for: pro[k],
+    against: con[k],
+    credits: spent[k],
+  }));
   const boundary = net[order[seats - 1]];
   const winners = order.filter((k) => net[k] > boundary).map((k) => options[k]);
   const group = order.filter((k) => net[k] === boundary).map((k) => options[k]);
@@ -95,7 +122,13 @@ export function quadratic(options: readonly string[], ballots: readonly Quadrati
   if (winners.length + group.length === seats) winners.push(...group);
   else {
     tied = group;
-    explanation.push(step('tie', { tied: group, net: boundary }, `${group.join(', ')} tie with ${boundary} net votes; the tie is reported, not broken.`));
+    explanation.push(
+      step(
+        'tie',
+        { tied: group, net: boundary },
+        `${group.join(', ')} tie with ${boundary} net votes; the tie is reported, not broken.`,
+      ),
+    );
   }
   explanation.unshift(
     step(
@@ -104,7 +137,15 @@ export function quadratic(options: readonly string[], ballots: readonly Quadrati
       `${plural(valid, 'valid ballot')} (each with ${budget} voice credits unless stated; n votes cost n² credits). Net votes: ${ranking.map((r) => `${r.option} ${r.net} (${r.for} for, ${r.against} against)`).join(', ')}.`,
     ),
   );
-  explanation.push(step('winners', { winners }, winners.length ? `${seats === 1 ? 'Winner' : 'Selected'}: ${winners.join(', ')}.` : 'No winner without breaking the tie.'));
+  explanation.push(
+    step(
+      'winners',
+      { winners },
+      winners.length
+        ? `${seats === 1 ? 'Winner' : 'Selected'}: ${winners.join(', ')}.`
+        : 'No winner without breaking the tie.',
+    ),
+  );
   return {
     method: 'quadratic',
     winners,

@@ -1,4 +1,12 @@
-import { LiquidStatus, NULL_TRUSTEE, resolveDelegationGraph, SCOPE_CODES, SCOPE_NAMES, type ResolvedDelegations, type Scope } from './resolve';
+import {
+  LiquidStatus,
+  NULL_TRUSTEE,
+  resolveDelegationGraph,
+  SCOPE_CODES,
+  SCOPE_NAMES,
+  type ResolvedDelegations,
+  type Scope,
+} from './resolve';
 
 /** A member for one issue: own weight (default 1) and whether it may vote on the issue (default true). */
 export interface LiquidMember {
@@ -95,7 +103,8 @@ export function buildDelegationGraph(input: LiquidInput): {
     if (typeof id !== 'string' || id === '') throw new Error('every member needs a non-empty id');
     if (index.has(id)) throw new Error(`member ${id} is listed twice`);
     const w = m.weight ?? 1;
-    if (!Number.isSafeInteger(w) || w < 0) throw new Error(`member ${id}: weight must be a non-negative integer`);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new Error(`member ${id}: weight must be a non-negative integer`);
     index.set(id, k);
     ids[k] = id;
     weights[k] = w;
@@ -123,7 +132,8 @@ export function buildDelegationGraph(input: LiquidInput): {
     const code = SCOPE_CODES[d.scope];
     if (code === undefined) throw new Error(`delegation of ${d.truster}: scope must be unit, area or issue`);
     const t = index.get(d.truster);
-    if (t === undefined || t >= count) throw new Error(`delegation of ${d.truster}: the truster is not a member`);
+    if (t === undefined || t >= count)
+      throw new Error(`delegation of ${d.truster}: the truster is not a member`);
     truster[used] = t;
     trustee[used] = d.trustee === null ? NULL_TRUSTEE : idOf(d.trustee);
     scope[used++] = code;
@@ -145,7 +155,15 @@ export function buildDelegationGraph(input: LiquidInput): {
     direct[k] = 1;
   }
   return {
-    graph: { memberCount: n, eligible, weight: weights, direct, truster: truster.subarray(0, used), trustee: trustee.subarray(0, used), scope: scope.subarray(0, used) },
+    graph: {
+      memberCount: n,
+      eligible,
+      weight: weights,
+      direct,
+      truster: truster.subarray(0, used),
+      trustee: trustee.subarray(0, used),
+      scope: scope.subarray(0, used),
+    },
     ids,
     index,
   };
@@ -204,7 +222,12 @@ export function describeResolution(
   const explanation: LiquidResult['explanation'] = [
     {
       code: 'resolved',
-      params: { directVoters: directVoters.length, delegators: delegators.length, voterCount: r.voterCount, longestChain: longest },
+      params: {
+        directVoters: directVoters.length,
+        delegators: delegators.length,
+        voterCount: r.voterCount,
+        longestChain: longest,
+      },
       text: `${directVoters.length} members voted directly and ${delegators.length} delegated to them (chains up to ${longest} long); the direct voters carry a total weight of ${r.voterCount}.`,
     },
   ];
@@ -216,7 +239,11 @@ export function describeResolution(
     });
   }
   if (overriding > 0) {
-    explanation.push({ code: 'direct_overrides', params: { voters: overriding }, text: `${overriding} direct voters had a delegation of their own; their direct vote overrides it.` });
+    explanation.push({
+      code: 'direct_overrides',
+      params: { voters: overriding },
+      text: `${overriding} direct voters had a delegation of their own; their direct vote overrides it.`,
+    });
   }
   const sentences: Record<string, string> = {
     abstained: 'neither voted nor delegated',
@@ -227,10 +254,26 @@ export function describeResolution(
     cycle: 'delegated into a cycle with no direct voter on it',
   };
   for (const [reason, count] of byReason) {
-    explanation.push({ code: `not_counted_${reason}`, params: { members: count }, text: `${count} members ${sentences[reason]}: they count for nobody.` });
+    explanation.push({
+      code: `not_counted_${reason}`,
+      params: { members: count },
+      text: `${count} members ${sentences[reason]}: they count for nobody.`,
+    });
   }
   if (droppedVotes.length > 0) {
-    explanation.push({ code: 'votes_dropped', params: { members: droppedVotes.length }, text: `${droppedVotes.length} direct votes came from members not eligible for this issue and were dropped.` });
+    explanation.push({
+      code: 'votes_dropped',
+      params: { members: droppedVotes.length },
+      text: `${droppedVotes.length} direct votes came from members not eligible for this issue and were dropped.`,
+    });
   }
-  return { method: 'liquid', directVoters, delegators, notCounted, droppedVotes, voterCount: r.voterCount, explanation };
+  return {
+    method: 'liquid',
+    directVoters,
+    delegators,
+    notCounted,
+    droppedVotes,
+    voterCount: r.voterCount,
+    explanation,
+  };
 }

@@ -101,15 +101,18 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
   let ignored = 0;
   let overridden = 0;
   const d = g.truster.length;
-  if (g.trustee.length !== d || g.scope.length !== d) throw new Error('truster, trustee and scope must have the same length');
+  if (g.trustee.length !== d || g.scope.length !== d)
+    throw new Error('truster, trustee and scope must have the same length');
   for (let k = 0; k < d; k++) {
     const t = g.truster[k];
     const to = g.trustee[k];
     const s = g.scope[k];
     if (t < 0 || t >= n) throw new Error(`delegation ${k}: truster ${t} is not a member`);
-    if (to !== NULL_TRUSTEE && (to < 0 || to >= n)) throw new Error(`delegation ${k}: trustee ${to} is not a member`);
+    if (to !== NULL_TRUSTEE && (to < 0 || to >= n))
+      throw new Error(`delegation ${k}: trustee ${to} is not a member`);
     if (s > 2) throw new Error(`delegation ${k}: unknown scope code ${s}`);
-    if (to === NULL_TRUSTEE && s === 0) throw new Error(`delegation ${k}: a unit delegation cannot have a null trustee`);
+    if (to === NULL_TRUSTEE && s === 0)
+      throw new Error(`delegation ${k}: a unit delegation cannot have a null trustee`);
     if (!isEligible(t)) {
       ignored++;
       continue;
@@ -119,7 +122,9 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
       scope[t] = s;
       trustee[t] = to;
     } else if (s === scope[t]) {
-      throw new Error(`delegation ${k}: member ${t} has two ${['unit', 'area', 'issue'][s]} delegations for this issue`);
+      throw new Error(
+        `delegation ${k}: member ${t} has two ${['unit', 'area', 'issue'][s]} delegations for this issue`,
+      );
     } else overridden++;
   }
 

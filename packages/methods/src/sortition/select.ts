@@ -18,7 +18,10 @@ export interface SortitionInput {
    * numbers gives each class's seats directly; a record of weights with `shares` splits `seats` by those
    * weights. Both splits use the largest-remainder (Hamilton) method.
    */
-  strata?: { mode: 'proportional' } | { mode: 'quotas'; quotas: Record<string, number> } | { mode: 'shares'; shares: Record<string, number> };
+  strata?:
+    | { mode: 'proportional' }
+    | { mode: 'quotas'; quotas: Record<string, number> }
+    | { mode: 'shares'; shares: Record<string, number> };
   /** How many alternates to draw after the selected ones (per stratum when stratified); default 0. */
   alternates?: number;
 }
@@ -37,7 +40,14 @@ export interface SortitionResult {
   seed: string;
   selected: string[];
   alternates: string[];
-  strata: { class: string; pool: number; seats: number; listDigest: string; selected: string[]; alternates: string[] }[];
+  strata: {
+    class: string;
+    pool: number;
+    seats: number;
+    listDigest: string;
+    selected: string[];
+    alternates: string[];
+  }[];
   explanation: SortitionStep[];
 }
 
@@ -47,7 +57,8 @@ export function largestRemainder(seats: number, weights: Record<string, number>)
   let total = 0n;
   for (const n of names) {
     const w = weights[n];
-    if (!Number.isSafeInteger(w) || w < 0) throw new Error(`weight of class ${n} must be a non-negative integer`);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new Error(`weight of class ${n} must be a non-negative integer`);
     total += BigInt(w);
   }
   const out: Record<string, number> = {};
@@ -61,7 +72,9 @@ export function largestRemainder(seats: number, weights: Record<string, number>)
     rem.push({ name: n, r: p % total, w: weights[n] });
   }
   // Largest remainder first; ties go to the larger class, then to the class name in code-unit order.
-  rem.sort((a, b) => (a.r !== b.r ? (a.r > b.r ? -1 : 1) : a.w !== b.w ? b.w - a.w : a.name < b.name ? -1 : 1));
+  rem.sort((a, b) =>
+    a.r !== b.r ? (a.r > b.r ? -1 : 1) : a.w !== b.w ? b.w - a.w : a.name < b.name ? -1 : 1,
+  );
   for (let i = 0; given < seats; i++, given++) out[rem[i].name] += 1;
   return out;
 }
@@ -78,7 +91,8 @@ export function sortition(input: SortitionInput): SortitionResult {
   const { seed } = input;
   if (typeof seed !== 'string' || seed === '') throw new Error('a public seed is needed');
   const alternates = input.alternates ?? 0;
-  if (!Number.isSafeInteger(alternates) || alternates < 0) throw new Error('alternates must be a non-negative integer');
+  if (!Number.isSafeInteger(alternates) || alternates < 0)
+    throw new Error('alternates must be a non-negative integer');
   const seen = new Set<string>();
   const byClass = new Map<string, string[]>();
   for (const c of input.candidates) {
@@ -86,7 +100,8 @@ export function sortition(input: SortitionInput): SortitionResult {
     if (seen.has(c.id)) throw new Error(`candidate ${c.id} is listed twice`);
     seen.add(c.id);
     const cls = input.strata ? (c.class ?? '') : '';
-    if (input.strata && cls === '') throw new Error(`candidate ${c.id} has no class, but the sortition is stratified`);
+    if (input.strata && cls === '')
+      throw new Error(`candidate ${c.id} has no class, but the sortition is stratified`);
     let list = byClass.get(cls);
     if (!list) byClass.set(cls, (list = []));
     list.push(c.id);
@@ -119,14 +134,18 @@ export function sortition(input: SortitionInput): SortitionResult {
   } else {
     if (input.seats === undefined) throw new Error('how many to select (seats) is needed');
     const weights: Record<string, number> =
-      input.strata.mode === 'proportional' ? Object.fromEntries(classes.map((c) => [c, pool(c)])) : { ...input.strata.shares };
+      input.strata.mode === 'proportional'
+        ? Object.fromEntries(classes.map((c) => [c, pool(c)]))
+        : { ...input.strata.shares };
     for (const c of Object.keys(weights)) if (!byClass.has(c)) byClass.set(c, []);
     quotas = largestRemainder(input.seats, weights);
     for (const c of byClass.keys()) quotas[c] ??= 0;
     explanation.push({
       code: 'quotas',
       params: { seats: input.seats, mode: input.strata.mode },
-      text: `Split ${input.seats} seats over the classes by largest remainder (${input.strata.mode === 'proportional' ? 'in proportion to each class in the pool' : 'by the given shares'}): ${Object.keys(quotas)
+      text: `Split ${input.seats} seats over the classes by largest remainder (${input.strata.mode === 'proportional' ? 'in proportion to each class in the pool' : 'by the given shares'}): ${Object.keys(
+        quotas,
+      )
         .sort()
         .map((c) => `${c} ${quotas[c]}`)
         .join(', ')}.`,
@@ -136,20 +155,41 @@ export function sortition(input: SortitionInput): SortitionResult {
   const strata: SortitionResult['strata'] = [];
   for (const cls of Object.keys(quotas).sort()) {
     const seats = quotas[cls];
-    if (!Number.isSafeInteger(seats) || seats < 0) throw new Error(`the quota of ${cls || 'the pool'} must be a non-negative integer`);
+    if (!Number.isSafeInteger(seats) || seats < 0)
+      throw new Error(`the quota of ${cls || 'the pool'} must be a non-negative integer`);
     const ids = (byClass.get(cls) ?? []).slice().sort();
     if (seats > ids.length) {
-      throw new Error(`${seats} seats requested ${cls ? `in class ${cls}` : ''} but only ${ids.length} candidates`.replace('  ', ' '));
+      throw new Error(
+        `${seats} seats requested ${cls ? `in class ${cls}` : ''} but only ${ids.length} candidates`.replace(
+          '  ',
+          ' ',
+        ),
+      );
     }
     const stream = new SeedStream(seed, cls);
     const drawn = seededShuffle(ids, stream, seats + alternates);
     const digest = listDigest(ids);
-    const entry = { class: cls, pool: ids.length, seats, listDigest: digest, selected: drawn.slice(0, seats), alternates: drawn.slice(seats) };
+    const entry = {
+      class: cls,
+      pool: ids.length,
+      seats,
+      listDigest: digest,
+      selected: drawn.slice(0, seats),
+      alternates: drawn.slice(seats),
+    };
     strata.push(entry);
     const where = cls ? `class "${cls}"` : 'the pool';
     explanation.push({
       code: 'drawn',
-      params: { class: cls, pool: ids.length, seats, listDigest: digest, selected: entry.selected, alternates: entry.alternates, words: stream.consumed },
+      params: {
+        class: cls,
+        pool: ids.length,
+        seats,
+        listDigest: digest,
+        selected: entry.selected,
+        alternates: entry.alternates,
+        words: stream.consumed,
+      },
       text: `From ${where} of ${ids.length} (list SHA-256 ${digest.slice(0, 16)}…), drew ${seats}: ${entry.selected.join(', ') || 'nobody'}${entry.alternates.length ? `; alternates in order: ${entry.alternates.join(', ')}` : ''} (${stream.consumed} words of the stream used).`,
     });
   }
