@@ -16,6 +16,9 @@ export interface Caller {
   sessionHash: string | null;
 }
 
+const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+let unknownAccountHash: Promise<string> | undefined;
+
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** Accounts, sessions and tokens. Passwords are hashed with argon2id (RFC 9106 second recommended profile). */
@@ -35,7 +38,7 @@ export class AuthService {
       id: newId('a'),
       email: normalised,
       displayName: displayName.trim(),
-      passwordHash: await argon2.hash(password, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }),
+      passwordHash: await argon2.hash(password, HASH_OPTIONS),
       createdAt: new Date().toISOString(),
     };
     await this.store.createAccount(account);
@@ -44,7 +47,9 @@ export class AuthService {
 
   async signIn(email: string, password: string): Promise<Account> {
     const account = await this.store.findAccountByEmail(email.trim().toLowerCase());
-    const ok = account ? await argon2.verify(account.passwordHash, password).catch(() => false) : false;
+    // An unknown email is checked against a stand-in hash, so that the time taken does not tell who has an account.
+    unknownAccountHash ??= argon2.hash(newSecret(), HASH_OPTIONS);
+    const ok = await argon2.verify(account?.passwordHash ?? (await unknownAccountHash), password).catch(() => false);
     if (!account || !ok) throw new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
     return account;
   }
