@@ -32,6 +32,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         rateLimit: {
           max: ctx.config.signInPerMinute ?? 10,
           timeWindow: '1 minute',
+          // Counted once the body is parsed: at onRequest the key lacked the email, so the limit was per address
+          // alone and one person's failures locked out everyone signing in from the same address.
+          hook: 'preHandler',
           keyGenerator: (req) => `${req.ip}|${String((req.body as SignIn | undefined)?.email ?? '').toLowerCase()}`,
         },
       },
