@@ -67,8 +67,16 @@ export interface ProposalTally {
 /** True when a/b >= n/d (or > when strict), by integer cross-multiplication. */
 export function meetsRatio(a: number, b: number, ratio: Ratio, strict: boolean): boolean {
   if (b === 0) return false;
-  const left = a * ratio.den;
-  const right = ratio.num * b;
+  let left: number | bigint = a * ratio.den;
+  let right: number | bigint = ratio.num * b;
+  // Past 2^53 a float product is rounded, and products a unit apart compare equal: redo them as integers.
+  if (
+    (!Number.isSafeInteger(left) || !Number.isSafeInteger(right)) &&
+    [a, b, ratio.num, ratio.den].every(Number.isSafeInteger)
+  ) {
+    left = BigInt(a) * BigInt(ratio.den);
+    right = BigInt(ratio.num) * BigInt(b);
+  }
   return strict ? left > right : left >= right;
 }
 
