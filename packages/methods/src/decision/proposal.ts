@@ -48,6 +48,7 @@ export interface ProposalTallyInput {
   procedure: Procedure;
   /** Who may take a position (account ids). Positions from anyone else are ignored. */
   electorate: readonly string[];
+  /** One position per account; if an account is listed twice, the later entry replaces the earlier one. */
   positions: readonly { accountId: string; stance: Stance }[];
   /** For `role`: the holders of a role whose mandate covers the action. */
   deciders?: readonly string[];
@@ -101,8 +102,11 @@ export function tallyProposal(input: ProposalTallyInput): ProposalTally {
     electorate: eligible.size,
     participants: 0,
   };
+  const latest = new Map<string, Stance>();
+  for (const p of input.positions) latest.set(p.accountId, p.stance);
+  const positions = [...latest].map(([accountId, stance]) => ({ accountId, stance }));
   const participants: string[] = [];
-  for (const p of input.positions) {
+  for (const p of positions) {
     if (!eligible.has(p.accountId)) continue;
     counts[p.stance] += 1;
     participants.push(p.accountId);
@@ -211,7 +215,7 @@ export function tallyProposal(input: ProposalTallyInput): ProposalTally {
       let approvals = 0;
       let refusals = 0;
       let decidedBy = '';
-      for (const p of input.positions) {
+      for (const p of positions) {
         if (!deciders.has(p.accountId)) continue;
         if (p.stance === 'agree') {
           approvals += 1;
@@ -221,7 +225,7 @@ export function tallyProposal(input: ProposalTallyInput): ProposalTally {
           decidedBy = p.accountId;
         }
       }
-      const objections = input.positions.filter(
+      const objections = positions.filter(
         (p) => p.stance === 'block' && eligible.has(p.accountId) && !deciders.has(p.accountId),
       ).length;
       if (refusals > 0) {
