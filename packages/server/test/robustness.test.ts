@@ -12,7 +12,7 @@ import { Person, testApp, type TestApp } from './harness';
 const pgOk = await requirePostgres('the API robustness suite on PostgreSQL');
 
 const PASSWORD = 'correct horse battery';
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
 interface Route {
   method: Method;
   /** As the OpenAPI document writes it: /api/v1/commons/{id}. */
@@ -683,6 +683,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         ['PUT', `/api/v1/commons/${commonsId}`],
         ['GET', `/api/v1/commons/${commonsId}/log/proof`],
         ['GET', '/api/v2/commons'],
+        ['OPTIONS', '/api/v1/commons'],
         ['GET', '/api/v1/../../etc/passwd'],
         ['GET', `/api/v1/commons/${commonsId}/proposals/${pid}/x/y/z`],
       ] as [Method, string][]) {
@@ -746,6 +747,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         .join('\n');
       expect(seen).not.toMatch(/argon2|passwordHash|tokenHash|correct horse/);
       expect(seen).not.toContain(sha256(adaToken.token));
+      // What anyone may read names members, but never their emails.
+      const publicReads = await Promise.all(
+        [
+          `/api/v1/commons/${commonsId}`,
+          `/api/v1/commons/${commonsId}/log?limit=1000`,
+          `/api/v1/commons/${commonsId}/proposals`,
+        ].map((url) => send('GET', url)),
+      );
+      for (const r of publicReads) expect(r.body).not.toMatch(/@example\.org/);
     });
 
     it('checks a password even for an unknown email, so timing does not tell who has an account', async () => {
