@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, browserAvailable, startAll, type Running } from './harness';
 
 const run = browserAvailable();
+// A proposal's own page (not the form at /proposals/new?kind=...).
+const PROPOSAL_PAGE = /\/proposals\/(?!new\b)[^/?]+$/;
 
 describe.skipIf(!run)('web app flows', () => {
   let env: Running;
@@ -71,7 +73,7 @@ describe.skipIf(!run)('web app flows', () => {
     await a.waitForURL(/\/c\/[^/]+\?welcome=1$/);
     commonsPath = new URL(a.url()).pathname;
     await a.getByRole('heading', { name: 'Your commons is ready' }).waitFor();
-    expect(await a.getByRole('heading', { level: 1 }).textContent()).toBe('Riverside Garden');
+    await a.getByRole('heading', { level: 1, name: 'Riverside Garden', exact: true }).waitFor();
     await a.getByText('1 member', { exact: true }).waitFor();
   });
 
@@ -102,8 +104,8 @@ describe.skipIf(!run)('web app flows', () => {
     await b.getByRole('button', { name: 'Ask to join' }).waitFor();
 
     await a.getByRole('button', { name: 'Open the proposal' }).click();
-    await a.waitForURL(/\/proposals\/[^/]+$/);
-    expect(await a.getByRole('heading', { level: 1 }).textContent()).toBe('Admit bob@example.org as a member');
+    await a.waitForURL(PROPOSAL_PAGE);
+    await a.getByRole('heading', { level: 1, name: 'Admit bob@example.org as a member', exact: true }).waitFor();
     await a.getByText('Passes after 3 days unless a member objects.').first().waitFor();
     // The founder is the only member, so her position settles it.
     await a.getByLabel('Agree', { exact: true }).check();
@@ -124,7 +126,7 @@ describe.skipIf(!run)('web app flows', () => {
     await a.getByLabel('Title').fill('Monthly meetings');
     await a.getByLabel('Explanation').fill('A fixed day makes it easier for everyone.');
     await a.getByRole('button', { name: 'Open the proposal' }).click();
-    await a.waitForURL(/\/proposals\/[^/]+$/);
+    await a.waitForURL(PROPOSAL_PAGE);
     const proposalPath = new URL(a.url()).pathname;
     await expectNoSeriousAxe(a, 'open proposal page');
 
@@ -168,7 +170,7 @@ describe.skipIf(!run)('web app flows', () => {
     await a.locator('.preview', { hasText: preview }).waitFor();
     await expectNoSeriousAxe(a, 'amendment editor');
     await a.getByRole('button', { name: 'Open the proposal' }).click();
-    await a.waitForURL(/\/proposals\/[^/]+$/);
+    await a.waitForURL(PROPOSAL_PAGE);
     const amendPath = new URL(a.url()).pathname;
     // Decided under the current rule for amendments: a two-thirds vote.
     await a.getByText('A vote over 7 days: passes if at least two thirds of the votes agree').first().waitFor();
@@ -187,6 +189,46 @@ describe.skipIf(!run)('web app flows', () => {
     await b.goto(`${commonsPath}/constitution`);
     await b.getByText('Version 2, in force since').waitFor();
     expect(await b.locator('.constitution-rules .rule', { hasText: 'Decide anything else' }).textContent()).toContain(preview);
+  });
+
+  test('a role is created by proposal and given to a member', async () => {
+    const decide = async (path: string, reasonA: string, reasonB: string) => {
+      await a.goto(path);
+      await a.getByLabel('Agree', { exact: true }).check();
+      await a.getByLabel('Your reason').fill(reasonA);
+      await a.getByRole('button', { name: 'Save my position' }).click();
+      await a.getByText('Your position is saved.').waitFor();
+      await b.goto(path);
+      await b.getByLabel('Agree', { exact: true }).check();
+      await b.getByLabel('Your reason').fill(reasonB);
+      await b.getByRole('button', { name: 'Save my position' }).click();
+      await b.getByRole('heading', { name: 'Decision: passed' }).waitFor();
+    };
+    await a.goto(`${commonsPath}/proposals/new?kind=create_role`);
+    await a.getByLabel('Name of the role').fill('Seed keeper');
+    await a.getByLabel('What the role is for').fill('Looks after the seed library.');
+    await a.getByLabel('Term in days').fill('365');
+    await expectNoSeriousAxe(a, 'create-role form');
+    await a.getByRole('button', { name: 'Open the proposal' }).click();
+    await a.waitForURL(PROPOSAL_PAGE);
+    await a.getByRole('heading', { level: 1, name: 'Create the role "Seed keeper"', exact: true }).waitFor();
+    await decide(new URL(a.url()).pathname, 'We need one.', 'Happy to help.');
+
+    await a.goto(`${commonsPath}/proposals/new?kind=assign_role`);
+    await a.getByLabel('Role', { exact: true }).selectOption({ label: 'Seed keeper' });
+    await a.getByLabel('Member', { exact: true }).selectOption({ label: 'Bob Okoro' });
+    await a.getByRole('button', { name: 'Open the proposal' }).click();
+    await a.waitForURL(PROPOSAL_PAGE);
+    await a.getByRole('heading', { level: 1, name: 'Give Bob Okoro the role "Seed keeper"', exact: true }).waitFor();
+    await decide(new URL(a.url()).pathname, 'Bob knows seeds.', 'I accept.');
+
+    await b.goto(commonsPath);
+    const role = b.locator('.roles li', { hasText: 'Seed keeper' });
+    await role.getByText('Held by Bob Okoro').waitFor();
+    expect(await role.textContent()).toContain('term of 365 days');
+    await b.goto(`${commonsPath}/proposals?status=passed`);
+    await b.locator('.proposal-item').first().waitFor();
+    await expectNoSeriousAxe(b, 'proposal list');
   });
 
   test('the log shows its records and that it verifies', async () => {
