@@ -19,8 +19,16 @@ describe.skipIf(!run)('web app flows', () => {
 
   beforeAll(async () => {
     env = await startAll();
-    alice = await env.browser.newContext({ baseURL: env.url, locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-    bob = await env.browser.newContext({ baseURL: env.url, locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    alice = await env.browser.newContext({
+      baseURL: env.url,
+      locale: 'en-GB',
+      viewport: { width: 1280, height: 900 },
+    });
+    bob = await env.browser.newContext({
+      baseURL: env.url,
+      locale: 'en-GB',
+      viewport: { width: 1280, height: 900 },
+    });
     a = await alice.newPage();
     b = await bob.newPage();
     for (const p of [a, b]) p.on('pageerror', (e) => console.error('page error:', e.message));
@@ -46,7 +54,9 @@ describe.skipIf(!run)('web app flows', () => {
   test('an empty database leads the first person through an account and a first commons', async () => {
     await a.goto('/');
     await expect.poll(() => a.getByRole('heading', { level: 1 }).textContent()).toBe('Welcome to peergov');
-    await expect.poll(() => a.locator('.steps li[aria-current="step"]').textContent()).toContain('Create your account');
+    await expect
+      .poll(() => a.locator('.steps li[aria-current="step"]').textContent())
+      .toContain('Create your account');
     await expectNoSeriousAxe(a, 'first-run page');
 
     // Bad input: errors are shown next to the fields, and nothing is sent.
@@ -63,7 +73,9 @@ describe.skipIf(!run)('web app flows', () => {
     await a.getByLabel('Password').fill('correct horse battery');
     await a.getByRole('button', { name: 'Create my account and continue' }).click();
     await a.waitForURL('**/commons/new?first=1');
-    await expect.poll(() => a.locator('.steps li[aria-current="step"]').textContent()).toContain('Create your first commons');
+    await expect
+      .poll(() => a.locator('.steps li[aria-current="step"]').textContent())
+      .toContain('Create your first commons');
     await expectNoSeriousAxe(a, 'new commons page');
 
     await a.getByLabel('Name', { exact: true }).fill('Riverside Garden');
@@ -85,6 +97,7 @@ describe.skipIf(!run)('web app flows', () => {
     const alert = b.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toBe('The email or password is not right.');
+    await expectNoSeriousAxe(b, 'sign-in page showing an error');
   });
 
   test('the founder invites a second person by email, who becomes a member', async () => {
@@ -92,7 +105,9 @@ describe.skipIf(!run)('web app flows', () => {
     await a.goto(`${commonsPath}/proposals/new?kind=admit_member`);
     await a.getByLabel('Email of the person to invite').fill('bob@example.org');
     await a.getByRole('button', { name: 'Open the proposal' }).click();
-    await a.getByText('No one has signed up with that email yet. Ask them to sign up first, then invite them.').waitFor();
+    await a
+      .getByText('No one has signed up with that email yet. Ask them to sign up first, then invite them.')
+      .waitFor();
 
     await b.goto('/signup');
     await b.getByLabel('Your name').fill('Bob Okoro');
@@ -105,7 +120,9 @@ describe.skipIf(!run)('web app flows', () => {
 
     await a.getByRole('button', { name: 'Open the proposal' }).click();
     await a.waitForURL(PROPOSAL_PAGE);
-    await a.getByRole('heading', { level: 1, name: 'Admit bob@example.org as a member', exact: true }).waitFor();
+    await a
+      .getByRole('heading', { level: 1, name: 'Admit bob@example.org as a member', exact: true })
+      .waitFor();
     await a.getByText('Passes after 3 days unless a member objects.').first().waitFor();
     // The founder is the only member, so her position settles it.
     await a.getByLabel('Agree', { exact: true }).check();
@@ -122,7 +139,9 @@ describe.skipIf(!run)('web app flows', () => {
   test('a proposal is discussed, both take positions with reasons, and the decision explains itself', async () => {
     await a.goto(`${commonsPath}/proposals/new`);
     await a.getByLabel('What do you propose?').selectOption('resolution');
-    await a.getByLabel('What the commons resolves').fill('We meet every first Monday of the month at the shed.');
+    await a
+      .getByLabel('What the commons resolves')
+      .fill('We meet every first Monday of the month at the shed.');
     await a.getByLabel('Title').fill('Monthly meetings');
     await a.getByLabel('Explanation').fill('A fixed day makes it easier for everyone.');
     await a.getByRole('button', { name: 'Open the proposal' }).click();
@@ -160,20 +179,26 @@ describe.skipIf(!run)('web app flows', () => {
     expect(await rule.textContent()).toContain('Passes after 3 days unless a member objects.');
     await expectNoSeriousAxe(a, 'constitution page');
 
-    await a.getByRole('link', { name: 'Propose a change to this rule (Decide anything else (resolution))' }).click();
+    await a
+      .getByRole('link', { name: 'Propose a change to this rule (Decide anything else (resolution))' })
+      .click();
     await a.waitForURL(/kind=amend_constitution&rule=resolution/);
     await a.getByLabel('Procedure').selectOption('vote');
     await a.getByLabel('Open for (hours)').fill('48');
     await a.getByLabel('Share of votes that must agree').selectOption('1/2');
     await a.getByLabel('Quorum: members who must take part').selectOption('1/2');
-    const preview = 'A vote over 2 days: passes if more than half of the votes agree, with at least half of the members taking part; abstentions count toward the quorum only.';
+    const preview =
+      'A vote over 2 days: passes if more than half of the votes agree, with at least half of the members taking part; abstentions count toward the quorum only.';
     await a.locator('.preview', { hasText: preview }).waitFor();
     await expectNoSeriousAxe(a, 'amendment editor');
     await a.getByRole('button', { name: 'Open the proposal' }).click();
     await a.waitForURL(PROPOSAL_PAGE);
     const amendPath = new URL(a.url()).pathname;
     // Decided under the current rule for amendments: a two-thirds vote.
-    await a.getByText('A vote over 7 days: passes if at least two thirds of the votes agree').first().waitFor();
+    await a
+      .getByText('A vote over 7 days: passes if at least two thirds of the votes agree')
+      .first()
+      .waitFor();
     await a.getByLabel('Agree', { exact: true }).check();
     await a.getByLabel('Your reason').fill('Resolutions deserve a real vote.');
     await a.getByRole('button', { name: 'Save my position' }).click();
@@ -188,7 +213,9 @@ describe.skipIf(!run)('web app flows', () => {
 
     await b.goto(`${commonsPath}/constitution`);
     await b.getByText('Version 2, in force since').waitFor();
-    expect(await b.locator('.constitution-rules .rule', { hasText: 'Decide anything else' }).textContent()).toContain(preview);
+    expect(
+      await b.locator('.constitution-rules .rule', { hasText: 'Decide anything else' }).textContent(),
+    ).toContain(preview);
   });
 
   test('a role is created by proposal and given to a member', async () => {
@@ -219,7 +246,9 @@ describe.skipIf(!run)('web app flows', () => {
     await a.getByLabel('Member', { exact: true }).selectOption({ label: 'Bob Okoro' });
     await a.getByRole('button', { name: 'Open the proposal' }).click();
     await a.waitForURL(PROPOSAL_PAGE);
-    await a.getByRole('heading', { level: 1, name: 'Give Bob Okoro the role "Seed keeper"', exact: true }).waitFor();
+    await a
+      .getByRole('heading', { level: 1, name: 'Give Bob Okoro the role "Seed keeper"', exact: true })
+      .waitFor();
     await decide(new URL(a.url()).pathname, 'Bob knows seeds.', 'I accept.');
 
     await b.goto(commonsPath);
@@ -281,9 +310,9 @@ describe.skipIf(!run)('web app flows', () => {
     await b.getByLabel('Language').selectOption('fr');
     await b.getByRole('heading', { level: 2, name: 'Qui décide quoi, et comment' }).waitFor();
     expect(await b.evaluate(() => document.documentElement.lang)).toBe('fr');
-    expect(await b.locator('.constitution-rules .rule', { hasText: 'Admettre un membre' }).textContent()).toContain(
-      'Adoptée au bout de 3 jours, sauf objection d’un membre.',
-    );
+    expect(
+      await b.locator('.constitution-rules .rule', { hasText: 'Admettre un membre' }).textContent(),
+    ).toContain('Adoptée au bout de 3 jours, sauf objection d’un membre.');
     await expectNoSeriousAxe(b, 'constitution page in French');
     // The choice is remembered.
     await b.reload();

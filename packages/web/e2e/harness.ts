@@ -19,8 +19,11 @@ export const chromiumPath = process.env.PEERGOV_CHROMIUM ?? '/usr/bin/chromium';
 export function browserAvailable(): boolean {
   if (existsSync(chromiumPath)) return true;
   const message = `Chromium not found at ${chromiumPath} (set PEERGOV_CHROMIUM or apt-get install chromium).`;
-  if (process.env.PEERGOV_REQUIRE_ALL === '1') throw new Error(`${message} PEERGOV_REQUIRE_ALL=1, so the e2e tests cannot be skipped.`);
-  console.warn(`\n${'!'.repeat(80)}\n!! WARNING: ${message}\n!! The web e2e tests are SKIPPED.\n${'!'.repeat(80)}\n`);
+  if (process.env.PEERGOV_REQUIRE_ALL === '1')
+    throw new Error(`${message} PEERGOV_REQUIRE_ALL=1, so the e2e tests cannot be skipped.`);
+  console.warn(
+    `\n${'!'.repeat(80)}\n!! WARNING: ${message}\n!! The web e2e tests are SKIPPED.\n${'!'.repeat(80)}\n`,
+  );
   return false;
 }
 
@@ -42,10 +45,26 @@ export async function startAll(options: { demo?: boolean } = {}): Promise<Runnin
   await ensureBuilt();
   const { startServer } = await import('@peergov/server');
   const dataDir = mkdtempSync(join(tmpdir(), 'peergov-e2e-'));
-  const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'warn', webDist, demo: options.demo });
+  const server = await startServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'warn',
+    webDist,
+    demo: options.demo,
+  });
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     url: server.url,
@@ -63,10 +82,15 @@ export async function axeViolations(page: Page): Promise<string[]> {
   const axePath = join(repoRoot, 'node_modules/axe-core/axe.min.js');
   await page.addScriptTag({ path: axePath });
   const result = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx?: unknown, opts?: unknown) => Promise<unknown> } }).axe;
+    const axe = (window as unknown as { axe: { run: (ctx?: unknown, opts?: unknown) => Promise<unknown> } })
+      .axe;
     return axe.run(document, { resultTypes: ['violations'] });
-  })) as { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
+  })) as {
+    violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
+  };
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+    .map(
+      (v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    );
 }

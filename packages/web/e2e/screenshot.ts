@@ -8,7 +8,11 @@ const out = process.argv[2] ?? join(repoRoot, 'docs');
 const all = process.env.PEERGOV_SCREENSHOTS_ALL === '1';
 const env = await startAll({ demo: true });
 try {
-  const ctx = await env.browser.newContext({ baseURL: env.url, locale: 'en-GB', viewport: { width: 1280, height: 860 } });
+  const ctx = await env.browser.newContext({
+    baseURL: env.url,
+    locale: 'en-GB',
+    viewport: { width: 1280, height: 860 },
+  });
   const page = await ctx.newPage();
   await page.goto('/signin');
   await page.getByLabel('Email').fill('amara@demo.peergov.org');
@@ -42,7 +46,13 @@ try {
     await decided.locator('a').first().click();
     await page.locator('.decision').waitFor();
     await page.screenshot({ path: join(out, 'decided.png'), fullPage: true });
-    const phone = await env.browser.newContext({ baseURL: env.url, locale: 'fr-FR', viewport: { width: 375, height: 740 }, isMobile: true, deviceScaleFactor: 1 });
+    const phone = await env.browser.newContext({
+      baseURL: env.url,
+      locale: 'fr-FR',
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      deviceScaleFactor: 1,
+    });
     const p = await phone.newPage();
     await p.goto(commons);
     await p.locator('h1').first().waitFor();

@@ -22,18 +22,44 @@ function Routes(): ReactNode {
   if (path === '/signup') return <SignUpPage />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/commons/new') return <NewCommonsPage />;
-  if ((m = match('/c/:id', path))) return <CommonsShell id={m.id} tab="overview">{(c) => <CommonsOverview {...c} />}</CommonsShell>;
+  if ((m = match('/c/:id', path)))
+    return (
+      <CommonsShell id={m.id} tab="overview">
+        {(c) => <CommonsOverview {...c} />}
+      </CommonsShell>
+    );
   if ((m = match('/c/:id/proposals', path)))
-    return <CommonsShell id={m.id} tab="proposals">{(c) => <ProposalsPage {...c} />}</CommonsShell>;
+    return (
+      <CommonsShell id={m.id} tab="proposals">
+        {(c) => <ProposalsPage {...c} />}
+      </CommonsShell>
+    );
   if ((m = match('/c/:id/proposals/new', path)))
-    return <CommonsShell id={m.id} tab="proposals">{(c) => <NewProposalPage {...c} />}</CommonsShell>;
+    return (
+      <CommonsShell id={m.id} tab="proposals">
+        {(c) => <NewProposalPage {...c} />}
+      </CommonsShell>
+    );
   if ((m = match('/c/:id/proposals/:pid', path))) {
     const pid = m.pid;
-    return <CommonsShell id={m.id} tab="proposals">{(c) => <ProposalPage {...c} pid={pid} />}</CommonsShell>;
+    return (
+      <CommonsShell id={m.id} tab="proposals">
+        {(c) => <ProposalPage {...c} pid={pid} />}
+      </CommonsShell>
+    );
   }
   if ((m = match('/c/:id/constitution', path)))
-    return <CommonsShell id={m.id} tab="constitution">{(c) => <ConstitutionPage {...c} />}</CommonsShell>;
-  if ((m = match('/c/:id/log', path))) return <CommonsShell id={m.id} tab="log">{(c) => <LogPage {...c} />}</CommonsShell>;
+    return (
+      <CommonsShell id={m.id} tab="constitution">
+        {(c) => <ConstitutionPage {...c} />}
+      </CommonsShell>
+    );
+  if ((m = match('/c/:id/log', path)))
+    return (
+      <CommonsShell id={m.id} tab="log">
+        {(c) => <LogPage {...c} />}
+      </CommonsShell>
+    );
   return <NotFound />;
 }
 

@@ -42,7 +42,11 @@ export function describeProcedure(t: Translate, p: Procedure): string {
       return t('proc.consensus', { time: duration(t, p.hours), share: fraction(t, p.minParticipation) });
     case 'vote': {
       const abst: MessageKey =
-        p.abstentions === 'quorum_only' ? 'proc.abst.quorum_only' : p.abstentions === 'ignored' ? 'proc.abst.ignored' : 'proc.abst.against';
+        p.abstentions === 'quorum_only'
+          ? 'proc.abst.quorum_only'
+          : p.abstentions === 'ignored'
+            ? 'proc.abst.ignored'
+            : 'proc.abst.against';
       return t(p.strict ? 'proc.voteStrict' : 'proc.vote', {
         time: duration(t, p.hours),
         threshold: fraction(t, p.threshold),
@@ -93,17 +97,32 @@ export function describeReason(t: Translate, r: Reason, people: (id: string) => 
     case 'consensus_reached':
       return t('reason.consensus_reached', { count: n('electorate'), participants: n('participants') });
     case 'quorum_not_met':
-      return t('reason.quorum_not_met', { count: n('electorate'), turnout: n('turnout'), quorum: fraction(t, String(p.quorum)) });
+      return t('reason.quorum_not_met', {
+        count: n('electorate'),
+        turnout: n('turnout'),
+        quorum: fraction(t, String(p.quorum)),
+      });
     case 'threshold_met':
-      return t('reason.threshold_met', { count: n('agree'), against: n('against'), threshold: fraction(t, String(p.threshold)) });
+      return t('reason.threshold_met', {
+        count: n('agree'),
+        against: n('against'),
+        threshold: fraction(t, String(p.threshold)),
+      });
     case 'threshold_not_met':
-      return t('reason.threshold_not_met', { count: n('agree'), against: n('against'), threshold: fraction(t, String(p.threshold)) });
+      return t('reason.threshold_not_met', {
+        count: n('agree'),
+        against: n('against'),
+        threshold: fraction(t, String(p.threshold)),
+      });
     case 'role_refused':
       return t('reason.role_refused', { name: p.by ? people(String(p.by)) : '?' });
     case 'role_no_decision':
       return n('deciders') === 0 ? t('reason.role_no_holder') : t('reason.role_no_decision');
     case 'role_approved_no_objection':
-      return t('reason.role_approved_no_objection', { name: people(String(p.by)), time: duration(t, n('hours')) });
+      return t('reason.role_approved_no_objection', {
+        name: people(String(p.by)),
+        time: duration(t, n('hours')),
+      });
     case 'role_approved':
       return t('reason.role_approved', { name: people(String(p.by)) });
     default:
@@ -113,7 +132,11 @@ export function describeReason(t: Translate, r: Reason, people: (id: string) => 
 }
 
 /** One sentence saying what a proposal would do, with names looked up in the commons. */
-export function describeAction(t: Translate, action: Action & { displayName?: string }, commons: Commons | null): string {
+export function describeAction(
+  t: Translate,
+  action: Action & { displayName?: string },
+  commons: Commons | null,
+): string {
   const person = (id: string | undefined) =>
     commons?.members.find((m) => m.accountId === id)?.displayName ?? (action.displayName || id || '?');
   const role = (id: string) => commons?.roles.find((r) => r.id === id)?.name ?? id;

@@ -30,12 +30,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
-    Promise.all([api.get<SessionInfo>('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(([s]) => {
-      if (cancelled) return;
-      setCsrfToken(s?.csrfToken ?? null);
-      setAccount(s?.account ?? null);
-      setLoaded(true);
-    });
+    Promise.all([api.get<SessionInfo>('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(
+      ([s]) => {
+        if (cancelled) return;
+        setCsrfToken(s?.csrfToken ?? null);
+        setAccount(s?.account ?? null);
+        setLoaded(true);
+      },
+    );
     return () => {
       cancelled = true;
     };

@@ -27,7 +27,14 @@ export type Procedure =
   | { type: 'role'; objectionHours: number }
   | { type: 'consent'; hours: number }
   | { type: 'consensus'; hours: number; minParticipation: Ratio }
-  | { type: 'vote'; hours: number; threshold: Ratio; strict: boolean; quorum: Ratio; abstentions: AbstentionRule };
+  | {
+      type: 'vote';
+      hours: number;
+      threshold: Ratio;
+      strict: boolean;
+      quorum: Ratio;
+      abstentions: AbstentionRule;
+    };
 export type ProcedureType = Procedure['type'];
 export const PROCEDURE_TYPES: ProcedureType[] = ['automatic', 'role', 'consent', 'consensus', 'vote'];
 
@@ -249,5 +256,4 @@ export interface LogRecord {
 }
 
 export type Verification =
-  | { ok: true; size: number; root: string; checkpoint?: unknown }
-  | { ok: false; seq: number; reason: string };
+  { ok: true; size: number; root: string; checkpoint?: unknown } | { ok: false; seq: number; reason: string };

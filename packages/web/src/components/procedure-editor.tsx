@@ -1,6 +1,12 @@
 // Edits one procedure: its type and that type's parameters, with the resulting rule read back in plain words.
 import { useId } from 'react';
-import { PROCEDURE_TYPES, type AbstentionRule, type Procedure, type ProcedureType, type Ratio } from '../api/types';
+import {
+  PROCEDURE_TYPES,
+  type AbstentionRule,
+  type Procedure,
+  type ProcedureType,
+  type Ratio,
+} from '../api/types';
 import { describeProcedure, duration, fraction, procedureName } from '../describe';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
@@ -17,7 +23,14 @@ export function defaultProcedure(type: ProcedureType): Procedure {
     case 'consensus':
       return { type, hours: 168, minParticipation: { num: 1, den: 2 } };
     case 'vote':
-      return { type, hours: 168, threshold: { num: 1, den: 2 }, strict: true, quorum: { num: 1, den: 3 }, abstentions: 'quorum_only' };
+      return {
+        type,
+        hours: 168,
+        threshold: { num: 1, den: 2 },
+        strict: true,
+        quorum: { num: 1, den: 3 },
+        abstentions: 'quorum_only',
+      };
   }
 }
 
@@ -31,7 +44,8 @@ export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'thresho
   if (hours !== null && (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS)) {
     out.hours = p.type === 'role' ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';
   }
-  if (p.type === 'vote' && p.strict && p.threshold.num === p.threshold.den) out.threshold = 'proc.edit.strictAll';
+  if (p.type === 'vote' && p.strict && p.threshold.num === p.threshold.den)
+    out.threshold = 'proc.edit.strictAll';
   return out;
 }
 
@@ -45,17 +59,34 @@ const COMMON: Ratio[] = [
   { num: 1, den: 1 },
 ];
 
-function RatioSelect({ id, value, onChange, allowZero, describedBy }: { id: string; value: Ratio; onChange: (r: Ratio) => void; allowZero: boolean; describedBy?: string }) {
+function RatioSelect({
+  id,
+  value,
+  onChange,
+  allowZero,
+  describedBy,
+}: {
+  id: string;
+  value: Ratio;
+  onChange: (r: Ratio) => void;
+  allowZero: boolean;
+  describedBy?: string;
+}) {
   const { t } = useI18n();
   const options = COMMON.filter((r) => allowZero || r.num > 0);
   const key = (r: Ratio) => `${r.num}/${r.den}`;
   if (!options.some((r) => r.num * value.den === value.num * r.den)) options.push(value);
   const current = options.find((r) => r.num * value.den === value.num * r.den)!;
   return (
-    <select id={id} value={key(current)} aria-describedby={describedBy} onChange={(e) => {
-      const [num, den] = e.target.value.split('/').map(Number);
-      onChange({ num, den });
-    }}>
+    <select
+      id={id}
+      value={key(current)}
+      aria-describedby={describedBy}
+      onChange={(e) => {
+        const [num, den] = e.target.value.split('/').map(Number);
+        onChange({ num, den });
+      }}
+    >
       {options.map((r) => (
         <option key={key(r)} value={key(r)}>
           {fraction(t, r)}
@@ -66,11 +97,20 @@ function RatioSelect({ id, value, onChange, allowZero, describedBy }: { id: stri
 }
 
 /** The editor; `legend` names what the procedure decides. */
-export function ProcedureEditor({ value, onChange, legend }: { value: Procedure; onChange: (p: Procedure) => void; legend: string }) {
+export function ProcedureEditor({
+  value,
+  onChange,
+  legend,
+}: {
+  value: Procedure;
+  onChange: (p: Procedure) => void;
+  legend: string;
+}) {
   const { t } = useI18n();
   const id = useId();
   const errors = procedureErrors(value);
-  const hours = value.type === 'role' ? value.objectionHours : value.type === 'automatic' ? null : value.hours;
+  const hours =
+    value.type === 'role' ? value.objectionHours : value.type === 'automatic' ? null : value.hours;
   const setHours = (h: number) => {
     if (value.type === 'role') onChange({ ...value, objectionHours: h });
     else if (value.type !== 'automatic') onChange({ ...value, hours: h });
@@ -80,7 +120,11 @@ export function ProcedureEditor({ value, onChange, legend }: { value: Procedure;
       <legend>{legend}</legend>
       <div className="field">
         <label htmlFor={`${id}-type`}>{t('proc.edit.type')}</label>
-        <select id={`${id}-type`} value={value.type} onChange={(e) => onChange(defaultProcedure(e.target.value as ProcedureType))}>
+        <select
+          id={`${id}-type`}
+          value={value.type}
+          onChange={(e) => onChange(defaultProcedure(e.target.value as ProcedureType))}
+        >
           {PROCEDURE_TYPES.map((p) => (
             <option key={p} value={p}>
               {procedureName(t, p)}
@@ -91,7 +135,9 @@ export function ProcedureEditor({ value, onChange, legend }: { value: Procedure;
       </div>
       {hours !== null && (
         <div className={`field${errors.hours ? ' field-invalid' : ''}`}>
-          <label htmlFor={`${id}-hours`}>{value.type === 'role' ? t('proc.edit.objectionHours') : t('proc.edit.hours')}</label>
+          <label htmlFor={`${id}-hours`}>
+            {value.type === 'role' ? t('proc.edit.objectionHours') : t('proc.edit.hours')}
+          </label>
           <input
             id={`${id}-hours`}
             type="number"
@@ -105,7 +151,9 @@ export function ProcedureEditor({ value, onChange, legend }: { value: Procedure;
             onChange={(e) => setHours(e.target.value === '' ? NaN : Number(e.target.value))}
           />
           <p className="hint" id={`${id}-hours-hint`}>
-            {Number.isFinite(hours) && hours > 0 ? t('proc.edit.hoursIs', { time: duration(t, hours) }) : t('proc.edit.hoursHint')}
+            {Number.isFinite(hours) && hours > 0
+              ? t('proc.edit.hoursIs', { time: duration(t, hours) })
+              : t('proc.edit.hoursHint')}
           </p>
           {errors.hours && (
             <p className="field-error" id={`${id}-hours-error`}>
@@ -117,7 +165,12 @@ export function ProcedureEditor({ value, onChange, legend }: { value: Procedure;
       {value.type === 'consensus' && (
         <div className="field">
           <label htmlFor={`${id}-minp`}>{t('proc.edit.minParticipation')}</label>
-          <RatioSelect id={`${id}-minp`} value={value.minParticipation} allowZero onChange={(r) => onChange({ ...value, minParticipation: r })} />
+          <RatioSelect
+            id={`${id}-minp`}
+            value={value.minParticipation}
+            allowZero
+            onChange={(r) => onChange({ ...value, minParticipation: r })}
+          />
         </div>
       )}
       {value.type === 'vote' && (
@@ -138,16 +191,30 @@ export function ProcedureEditor({ value, onChange, legend }: { value: Procedure;
             )}
           </div>
           <div className="check">
-            <input id={`${id}-strict`} type="checkbox" checked={value.strict} onChange={(e) => onChange({ ...value, strict: e.target.checked })} />
+            <input
+              id={`${id}-strict`}
+              type="checkbox"
+              checked={value.strict}
+              onChange={(e) => onChange({ ...value, strict: e.target.checked })}
+            />
             <label htmlFor={`${id}-strict`}>{t('proc.edit.strict')}</label>
           </div>
           <div className="field">
             <label htmlFor={`${id}-quorum`}>{t('proc.edit.quorum')}</label>
-            <RatioSelect id={`${id}-quorum`} value={value.quorum} allowZero onChange={(r) => onChange({ ...value, quorum: r })} />
+            <RatioSelect
+              id={`${id}-quorum`}
+              value={value.quorum}
+              allowZero
+              onChange={(r) => onChange({ ...value, quorum: r })}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-abst`}>{t('proc.edit.abstentions')}</label>
-            <select id={`${id}-abst`} value={value.abstentions} onChange={(e) => onChange({ ...value, abstentions: e.target.value as AbstentionRule })}>
+            <select
+              id={`${id}-abst`}
+              value={value.abstentions}
+              onChange={(e) => onChange({ ...value, abstentions: e.target.value as AbstentionRule })}
+            >
               {(['quorum_only', 'ignored', 'against'] as const).map((a) => (
                 <option key={a} value={a}>
                   {t(`proc.edit.abst.${a}` as MessageKey)}
@@ -158,7 +225,8 @@ export function ProcedureEditor({ value, onChange, legend }: { value: Procedure;
         </>
       )}
       <p className="preview" aria-live="polite">
-        <span className="preview-label">{t('proc.edit.preview')}</span> {Object.keys(errors).length === 0 ? describeProcedure(t, value) : '—'}
+        <span className="preview-label">{t('proc.edit.preview')}</span>{' '}
+        {Object.keys(errors).length === 0 ? describeProcedure(t, value) : '—'}
       </p>
     </fieldset>
   );

@@ -16,12 +16,17 @@ export function ProposalList({ commonsId, proposals }: { commonsId: string; prop
             <span className="kind">{actionLabel(t, p.kind)}</span>
           </div>
           <h3>
-            <Link to={`/c/${encodeURIComponent(commonsId)}/proposals/${encodeURIComponent(p.id)}`}>{p.title}</Link>
+            <Link to={`/c/${encodeURIComponent(commonsId)}/proposals/${encodeURIComponent(p.id)}`}>
+              {p.title}
+            </Link>
           </h3>
           <p className="meta">
             {t('proposal.by', { name: p.proposer.displayName })} ·{' '}
-            {p.status === 'open' ? t('proposal.closes', { date: date(p.closesAt) }) : t('proposal.opened', { date: date(p.openedAt) })} ·{' '}
-            {t('proposal.positionCount', { count: p.positionCount })} · {t('proposal.commentCount', { count: p.commentCount })}
+            {p.status === 'open'
+              ? t('proposal.closes', { date: date(p.closesAt) })
+              : t('proposal.opened', { date: date(p.openedAt) })}{' '}
+            · {t('proposal.positionCount', { count: p.positionCount })} ·{' '}
+            {t('proposal.commentCount', { count: p.commentCount })}
           </p>
         </li>
       ))}

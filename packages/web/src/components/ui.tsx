@@ -46,7 +46,13 @@ export function FormError({ error }: { error: unknown }) {
   );
 }
 
-export function Notice({ children, kind = 'info' }: { children: ReactNode; kind?: 'info' | 'success' | 'warning' }) {
+export function Notice({
+  children,
+  kind = 'info',
+}: {
+  children: ReactNode;
+  kind?: 'info' | 'success' | 'warning';
+}) {
   return <div className={`alert alert-${kind}`}>{children}</div>;
 }
 

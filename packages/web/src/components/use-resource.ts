@@ -19,7 +19,8 @@ export function useResource<T>(path: string | null) {
         setError(null);
       }
     } catch (e) {
-      if (current.current === path) setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e)));
+      if (current.current === path)
+        setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e)));
     } finally {
       if (current.current === path) setLoading(false);
     }

@@ -26,7 +26,8 @@ export const en = {
   'error.invalid_credentials': 'The email or password is not right.',
   'error.email_taken': 'An account with this email already exists. Sign in instead?',
   'error.invalid_email': 'That does not look like an email address.',
-  'error.account_not_found': 'No one has signed up with that email yet. Ask them to sign up first, then invite them.',
+  'error.account_not_found':
+    'No one has signed up with that email yet. Ask them to sign up first, then invite them.',
   'error.unauthenticated': 'Please sign in first.',
   'error.csrf_failed': 'Your session has expired. Please reload the page and sign in again.',
   'error.rate_limited': 'Too many attempts. Wait a minute and try again.',
@@ -34,7 +35,8 @@ export const en = {
   'error.already_member': 'This person is already a member.',
   'error.already_applied': 'An application is already waiting for a decision.',
   'error.proposal_closed': 'This proposal is closed; positions can no longer change.',
-  'error.not_in_electorate': 'You were not a member when this proposal opened, so you cannot take a position on it.',
+  'error.not_in_electorate':
+    'You were not a member when this proposal opened, so you cannot take a position on it.',
   'error.not_proposer': 'Only the person who proposed this can withdraw it.',
   'error.commons_not_found': 'There is no such commons.',
   'error.proposal_not_found': 'There is no such proposal in this commons.',
@@ -49,20 +51,27 @@ export const en = {
   'home.directory': 'Commons on this platform',
   'home.noCommons': 'There are no commons here yet.',
   'home.members': { one: '{count} member', other: '{count} members' },
-  'home.openProposals': { zero: 'no open proposals', one: '{count} open proposal', other: '{count} open proposals' },
+  'home.openProposals': {
+    zero: 'no open proposals',
+    one: '{count} open proposal',
+    other: '{count} open proposals',
+  },
   'home.since': 'since {date}',
   'home.firstCommonsHeading': 'Start your first commons',
-  'home.firstCommonsText': 'No commons exists yet. Create one from a template; you can change its rules later, by proposal.',
+  'home.firstCommonsText':
+    'No commons exists yet. Create one from a template; you can change its rules later, by proposal.',
 
   'firstRun.title': 'Welcome to peergov',
-  'firstRun.intro': 'This platform is new: no one has an account yet. Three short steps and your group can start deciding together.',
+  'firstRun.intro':
+    'This platform is new: no one has an account yet. Three short steps and your group can start deciding together.',
   'firstRun.stepsLabel': 'Getting started',
   'firstRun.step1': 'Create your account',
   'firstRun.step2': 'Create your first commons',
   'firstRun.step3': 'Invite people',
   'firstRun.done': 'done',
   'firstRun.accountHeading': 'Step 1: your account',
-  'firstRun.accountText': 'You will be the first person here. Your name is shown to the members of your commons.',
+  'firstRun.accountText':
+    'You will be the first person here. Your name is shown to the members of your commons.',
   'firstRun.accountSubmit': 'Create my account and continue',
   'firstRun.commonsText':
     'A commons is a group that decides together. Give it a name, say what it is for, and choose how it starts deciding.',
@@ -82,14 +91,20 @@ export const en = {
   'signup.passwordHint': { one: 'At least {count} character.', other: 'At least {count} characters.' },
   'signup.nameRequired': 'Please give your name.',
   'signup.emailInvalid': 'Please enter an email address, like name@example.org.',
-  'signup.passwordShort': { one: 'The password needs at least {count} character.', other: 'The password needs at least {count} characters.' },
+  'signup.passwordShort': {
+    one: 'The password needs at least {count} character.',
+    other: 'The password needs at least {count} characters.',
+  },
   'signup.submit': 'Create account',
   'signup.haveAccount': 'Already have an account?',
   'signin.title': 'Sign in',
   'signin.submit': 'Sign in',
   'signin.noAccount': 'No account yet?',
 
-  'form.fixErrors': { one: 'Please correct the field marked below.', other: 'Please correct the {count} fields marked below.' },
+  'form.fixErrors': {
+    one: 'Please correct the field marked below.',
+    other: 'Please correct the {count} fields marked below.',
+  },
   'form.choose': 'Choose…',
   'form.chooseMember': 'Please choose a member.',
   'form.chooseRole': 'Please choose a role.',
@@ -107,11 +122,13 @@ export const en = {
   'form.termDaysHint': 'Leave empty for no fixed term.',
   'form.termRange': 'A term is a whole number of days from 1 to 3650, or empty.',
   'form.inviteEmail': 'Email of the person to invite',
-  'form.inviteEmailHint': 'They need a peergov account with this email. They become a member when the proposal passes.',
+  'form.inviteEmailHint':
+    'They need a peergov account with this email. They become a member when the proposal passes.',
   'form.classes': 'Stakeholder classes',
   'form.charterHint': 'Separate paragraphs with an empty line.',
   'form.resolutionText': 'What the commons resolves',
-  'form.resolutionHint': 'Say it as you would like it recorded, e.g. "We meet every first Monday of the month."',
+  'form.resolutionHint':
+    'Say it as you would like it recorded, e.g. "We meet every first Monday of the month."',
   'form.resolutionRequired': 'Please write what the commons would resolve.',
   'form.rulesInvalid': 'One of the new rules is not complete; see the marked field.',
   'form.rulesUnchanged': 'The new rules are the same as the current ones. Change at least one.',
@@ -124,9 +141,11 @@ export const en = {
   'newCommons.purpose': 'Purpose',
   'newCommons.purposeHint': 'One or two sentences: what is this commons for?',
   'newCommons.charter': 'Charter',
-  'newCommons.charterHint': 'Optional: the values and agreements of the group. It can be adopted or changed later by proposal.',
+  'newCommons.charterHint':
+    'Optional: the values and agreements of the group. It can be adopted or changed later by proposal.',
   'newCommons.template': 'How it decides at first',
-  'newCommons.templateHint': 'A template sets the founding constitution. Any of its rules can later be amended by proposal.',
+  'newCommons.templateHint':
+    'A template sets the founding constitution. Any of its rules can later be amended by proposal.',
   'newCommons.howItDecides': 'See every rule',
   'newCommons.yourClasses': 'Your stakeholder classes',
   'newCommons.yourClassesHint': 'Which groups do you belong to in this commons?',
@@ -160,7 +179,8 @@ export const en = {
   'commons.noRoles': 'No roles yet. Roles are created by proposal.',
   'commons.proposeRole': 'Propose a new role',
 
-  'apply.intro': 'You are not a member of this commons. You can ask to join; the members decide under their rules.',
+  'apply.intro':
+    'You are not a member of this commons. You can ask to join; the members decide under their rules.',
   'apply.statement': 'Why would you like to join?',
   'apply.statementHint': 'Optional; the members will read it with your application.',
   'apply.classes': 'Which stakeholder classes do you belong to?',
@@ -197,7 +217,10 @@ export const en = {
   'proposal.why': 'Why',
   'proposal.howDecided': 'How it is decided',
   'proposal.ruleVersion': 'Under version {version} of the constitution, in force when it opened.',
-  'proposal.electorate': { one: '{count} member may take a position.', other: '{count} members may take a position.' },
+  'proposal.electorate': {
+    one: '{count} member may take a position.',
+    other: '{count} members may take a position.',
+  },
   'proposal.objectionWindow': 'After approval, members have {time} to object.',
   'proposal.soFar': 'Positions so far',
   'proposal.withdrawn': 'The proposer withdrew it; it will not be decided.',
@@ -212,10 +235,12 @@ export const en = {
   'newProposal.titleLabel': 'Title',
   'newProposal.titleHint': 'Leave empty to use: "{title}"',
   'newProposal.body': 'Explanation',
-  'newProposal.bodyHint': 'Optional: why you propose it, what you considered. Members read this before taking a position.',
+  'newProposal.bodyHint':
+    'Optional: why you propose it, what you considered. Members read this before taking a position.',
   'newProposal.submit': 'Open the proposal',
 
-  'amend.intro': 'Choose a kind of action and how it should be decided from now on. Changes apply to proposals opened after the amendment passes; this proposal is decided under the current rules (version {version}).',
+  'amend.intro':
+    'Choose a kind of action and how it should be decided from now on. Changes apply to proposals opened after the amendment passes; this proposal is decided under the current rules (version {version}).',
   'amend.kind': 'Kind of action',
   'amend.now': 'Now:',
   'amend.newRule': 'New rule for "{kind}"',
@@ -247,7 +272,11 @@ export const en = {
   'positions.none': 'No one has taken a position yet.',
   'positions.noReason': 'No reason given.',
 
-  'discussion.heading': { zero: 'Discussion', one: 'Discussion ({count} comment)', other: 'Discussion ({count} comments)' },
+  'discussion.heading': {
+    zero: 'Discussion',
+    one: 'Discussion ({count} comment)',
+    other: 'Discussion ({count} comments)',
+  },
   'discussion.none': 'No one has commented yet.',
   'discussion.add': 'Add to the discussion',
   'discussion.post': 'Post comment',
@@ -261,29 +290,61 @@ export const en = {
   'decision.decidedAt': 'Decided {date}',
   'decision.why': 'Why',
   'decision.countsCaption': 'Positions by kind',
-  'decision.participation': { one: '{participants} of {count} member took a position.', other: '{participants} of {count} members took a position.' },
+  'decision.participation': {
+    one: '{participants} of {count} member took a position.',
+    other: '{participants} of {count} members took a position.',
+  },
   'decision.rule': 'Decided under version {version} of the constitution:',
   'decision.decidedBy': 'Decided by {name}, holding the mandate.',
   'decision.executed': 'It has been carried out.',
   'decision.executionFailed': 'It passed but could not be carried out: {error}',
 
-  'reason.automatic': 'The constitution makes this kind of action automatic: it happens as soon as a member asks.',
-  'reason.objection_stands': { one: 'An objection stood at the close, so it was not accepted.', other: '{count} objections stood at the close, so it was not accepted.' },
-  'reason.no_objection': { one: 'No objection stood at the close ({participants} of {count} member took a position).', other: 'No objection stood at the close ({participants} of {count} members took a position).' },
-  'reason.blocked': { one: 'A member blocked it, so there is no consensus.', other: '{count} members blocked it, so there is no consensus.' },
-  'reason.participation_short': { one: 'Only {participants} of {count} member took part; consensus needs at least {required} of the members.', other: 'Only {participants} of {count} members took part; consensus needs at least {required} of the members.' },
-  'reason.consensus_reached': { one: 'No one blocked and {participants} of {count} member took part: consensus was reached.', other: 'No one blocked and {participants} of {count} members took part: consensus was reached.' },
-  'reason.quorum_not_met': { one: 'Too few took part: {turnout} of {count} member, and at least {quorum} of the members was needed.', other: 'Too few took part: {turnout} of {count} members, and at least {quorum} of the members was needed.' },
-  'reason.threshold_met': { one: '{count} agreed and {against} did not: the required {threshold} agreed.', other: '{count} agreed and {against} did not: the required {threshold} agreed.' },
-  'reason.threshold_not_met': { one: '{count} agreed and {against} did not: {threshold} had to agree.', other: '{count} agreed and {against} did not: {threshold} had to agree.' },
+  'reason.automatic':
+    'The constitution makes this kind of action automatic: it happens as soon as a member asks.',
+  'reason.objection_stands': {
+    one: 'An objection stood at the close, so it was not accepted.',
+    other: '{count} objections stood at the close, so it was not accepted.',
+  },
+  'reason.no_objection': {
+    one: 'No objection stood at the close ({participants} of {count} member took a position).',
+    other: 'No objection stood at the close ({participants} of {count} members took a position).',
+  },
+  'reason.blocked': {
+    one: 'A member blocked it, so there is no consensus.',
+    other: '{count} members blocked it, so there is no consensus.',
+  },
+  'reason.participation_short': {
+    one: 'Only {participants} of {count} member took part; consensus needs at least {required} of the members.',
+    other:
+      'Only {participants} of {count} members took part; consensus needs at least {required} of the members.',
+  },
+  'reason.consensus_reached': {
+    one: 'No one blocked and {participants} of {count} member took part: consensus was reached.',
+    other: 'No one blocked and {participants} of {count} members took part: consensus was reached.',
+  },
+  'reason.quorum_not_met': {
+    one: 'Too few took part: {turnout} of {count} member, and at least {quorum} of the members was needed.',
+    other:
+      'Too few took part: {turnout} of {count} members, and at least {quorum} of the members was needed.',
+  },
+  'reason.threshold_met': {
+    one: '{count} agreed and {against} did not: the required {threshold} agreed.',
+    other: '{count} agreed and {against} did not: the required {threshold} agreed.',
+  },
+  'reason.threshold_not_met': {
+    one: '{count} agreed and {against} did not: {threshold} had to agree.',
+    other: '{count} agreed and {against} did not: {threshold} had to agree.',
+  },
   'reason.role_refused': '{name}, holding the mandate, decided against it.',
   'reason.role_no_holder': 'No one holds a role whose mandate covers this kind of action.',
   'reason.role_no_decision': 'No holder of the mandate decided before the closing time.',
-  'reason.role_approved_no_objection': '{name}, holding the mandate, approved it, and no member objected within {time}.',
+  'reason.role_approved_no_objection':
+    '{name}, holding the mandate, approved it, and no member objected within {time}.',
   'reason.role_approved': '{name}, holding the mandate, approved it.',
 
   'constitution.title': 'Constitution',
-  'constitution.intro': 'How this commons decides each kind of action. The rules themselves change only by a proposal decided under the rules in force.',
+  'constitution.intro':
+    'How this commons decides each kind of action. The rules themselves change only by a proposal decided under the rules in force.',
   'constitution.propose': 'Propose an amendment',
   'constitution.versionFounding': 'Version {version}, the founding rules, in force since {date}.',
   'constitution.versionAmended': 'Version {version}, in force since {date}.',
@@ -299,11 +360,14 @@ export const en = {
 
   'proc.automatic': 'Happens at once when a member asks for it.',
   'proc.roleAlone': 'A member holding a role with this mandate decides alone.',
-  'proc.roleObjection': 'A member holding a role with this mandate decides; any member may object within {time}.',
+  'proc.roleObjection':
+    'A member holding a role with this mandate decides; any member may object within {time}.',
   'proc.consent': 'Passes after {time} unless a member objects.',
   'proc.consensus': 'Passes after {time} if no one blocks and at least {share} of the members take part.',
-  'proc.vote': 'A vote over {time}: passes if at least {threshold} of the votes agree, with at least {quorum} of the members taking part; {abstentions}.',
-  'proc.voteStrict': 'A vote over {time}: passes if more than {threshold} of the votes agree, with at least {quorum} of the members taking part; {abstentions}.',
+  'proc.vote':
+    'A vote over {time}: passes if at least {threshold} of the votes agree, with at least {quorum} of the members taking part; {abstentions}.',
+  'proc.voteStrict':
+    'A vote over {time}: passes if more than {threshold} of the votes agree, with at least {quorum} of the members taking part; {abstentions}.',
   'proc.abst.quorum_only': 'abstentions count toward the quorum only',
   'proc.abst.ignored': 'abstentions are not counted',
   'proc.abst.against': 'abstentions count as votes against',
@@ -313,7 +377,8 @@ export const en = {
   'procType.consensus': 'Consensus',
   'procType.vote': 'Vote',
   'procType.automatic.help': 'No decision needed: whoever asks, gets it (do-ocracy).',
-  'procType.role.help': 'A holder of a role whose mandate covers it decides, optionally with a window for objections.',
+  'procType.role.help':
+    'A holder of a role whose mandate covers it decides, optionally with a window for objections.',
   'procType.consent.help': 'Passes at the end of the period unless someone objects.',
   'procType.consensus.help': 'Passes if no one blocks and enough members take part.',
   'procType.vote.help': 'Members vote; a share of the votes must agree, with a minimum turnout.',
@@ -327,7 +392,8 @@ export const en = {
   'proc.edit.minParticipation': 'Members who must take part',
   'proc.edit.threshold': 'Share of votes that must agree',
   'proc.edit.strict': 'Strictly more than that share (e.g. a simple majority is more than half)',
-  'proc.edit.strictAll': 'Strictly more than all the votes can never happen; untick "strictly more" or lower the share.',
+  'proc.edit.strictAll':
+    'Strictly more than all the votes can never happen; untick "strictly more" or lower the share.',
   'proc.edit.quorum': 'Quorum: members who must take part',
   'proc.edit.abstentions': 'Abstentions',
   'proc.edit.abst.quorum_only': 'count toward the quorum only',
@@ -363,18 +429,26 @@ export const en = {
   'action.assignRole': 'Give {name} the role "{role}"',
   'action.unassignRole': 'Recall {name} from the role "{role}"',
   'action.adoptCharter': 'Adopt a new purpose and charter',
-  'action.amend': { one: 'Change {count} rule of the constitution', other: 'Change {count} rules of the constitution' },
+  'action.amend': {
+    one: 'Change {count} rule of the constitution',
+    other: 'Change {count} rules of the constitution',
+  },
   'action.amendOne': 'Change how "{kind}" is decided',
   'action.resolution': 'Adopt a resolution',
 
   'log.title': 'Log',
-  'log.intro': 'Everything that happens in this commons is recorded in order, each record chained to the one before by its hash. Anyone can check that nothing was changed or removed.',
+  'log.intro':
+    'Everything that happens in this commons is recorded in order, each record chained to the one before by its hash. Anyone can check that nothing was changed or removed.',
   'log.verification': 'Verification',
-  'log.ok': { one: 'Verified: the {count} record is intact and matches the signed checkpoint.', other: 'Verified: all {count} records are intact and match the signed checkpoint.' },
+  'log.ok': {
+    one: 'Verified: the {count} record is intact and matches the signed checkpoint.',
+    other: 'Verified: all {count} records are intact and match the signed checkpoint.',
+  },
   'log.root': 'Merkle root:',
   'log.failed': 'Verification failed at record {seq}: {reason}',
   'log.verifyAgain': 'Verify again',
-  'log.explain': 'The server recomputes every hash, the chain and the Merkle root, and checks the signature of the latest checkpoint.',
+  'log.explain':
+    'The server recomputes every hash, the chain and the Merkle root, and checks the signature of the latest checkpoint.',
   'log.records': { zero: 'Records', one: '{count} record', other: '{count} records' },
   'log.seq': '#',
   'log.when': 'When',
@@ -422,7 +496,8 @@ export const en = {
   'class.community.name': 'Local community',
   'class.community.description': 'Neighbours and local organisations affected by the co-operative.',
   'class.guardians.name': 'Guardians of the natural environment',
-  'class.guardians.description': 'Members who speak for the land, water and living things that cannot speak for themselves.',
+  'class.guardians.description':
+    'Members who speak for the land, water and living things that cannot speak for themselves.',
 
   'notFound.title': 'Page not found',
   'notFound.text': 'There is nothing at this address.',

@@ -23,7 +23,8 @@ export const fr: Messages = {
   'error.invalid_credentials': 'L’adresse e-mail ou le mot de passe est incorrect.',
   'error.email_taken': 'Un compte existe déjà avec cette adresse. Voulez-vous plutôt vous connecter ?',
   'error.invalid_email': 'Cela ne ressemble pas à une adresse e-mail.',
-  'error.account_not_found': 'Personne ne s’est encore inscrit avec cette adresse. Demandez-lui de créer un compte, puis invitez-la.',
+  'error.account_not_found':
+    'Personne ne s’est encore inscrit avec cette adresse. Demandez-lui de créer un compte, puis invitez-la.',
   'error.unauthenticated': 'Veuillez d’abord vous connecter.',
   'error.csrf_failed': 'Votre session a expiré. Rechargez la page et reconnectez-vous.',
   'error.rate_limited': 'Trop de tentatives. Attendez une minute et réessayez.',
@@ -31,7 +32,8 @@ export const fr: Messages = {
   'error.already_member': 'Cette personne est déjà membre.',
   'error.already_applied': 'Une demande d’adhésion attend déjà une décision.',
   'error.proposal_closed': 'Cette proposition est close ; les positions ne peuvent plus changer.',
-  'error.not_in_electorate': 'Vous n’étiez pas membre à l’ouverture de cette proposition : vous ne pouvez pas y prendre position.',
+  'error.not_in_electorate':
+    'Vous n’étiez pas membre à l’ouverture de cette proposition : vous ne pouvez pas y prendre position.',
   'error.not_proposer': 'Seule la personne qui l’a proposée peut la retirer.',
   'error.commons_not_found': 'Ce commun n’existe pas.',
   'error.proposal_not_found': 'Cette proposition n’existe pas dans ce commun.',
@@ -46,20 +48,27 @@ export const fr: Messages = {
   'home.directory': 'Les communs de cette plateforme',
   'home.noCommons': 'Il n’y a pas encore de commun ici.',
   'home.members': { one: '{count} membre', other: '{count} membres' },
-  'home.openProposals': { zero: 'aucune proposition ouverte', one: '{count} proposition ouverte', other: '{count} propositions ouvertes' },
+  'home.openProposals': {
+    zero: 'aucune proposition ouverte',
+    one: '{count} proposition ouverte',
+    other: '{count} propositions ouvertes',
+  },
   'home.since': 'depuis le {date}',
   'home.firstCommonsHeading': 'Lancez votre premier commun',
-  'home.firstCommonsText': 'Aucun commun n’existe encore. Créez-en un à partir d’un modèle ; vous pourrez changer ses règles plus tard, par proposition.',
+  'home.firstCommonsText':
+    'Aucun commun n’existe encore. Créez-en un à partir d’un modèle ; vous pourrez changer ses règles plus tard, par proposition.',
 
   'firstRun.title': 'Bienvenue sur peergov',
-  'firstRun.intro': 'Cette plateforme est toute neuve : personne n’a encore de compte. Trois étapes courtes, et votre groupe peut commencer à décider ensemble.',
+  'firstRun.intro':
+    'Cette plateforme est toute neuve : personne n’a encore de compte. Trois étapes courtes, et votre groupe peut commencer à décider ensemble.',
   'firstRun.stepsLabel': 'Pour commencer',
   'firstRun.step1': 'Créer votre compte',
   'firstRun.step2': 'Créer votre premier commun',
   'firstRun.step3': 'Inviter des personnes',
   'firstRun.done': 'fait',
   'firstRun.accountHeading': 'Étape 1 : votre compte',
-  'firstRun.accountText': 'Vous serez la première personne ici. Votre nom est visible des membres de votre commun.',
+  'firstRun.accountText':
+    'Vous serez la première personne ici. Votre nom est visible des membres de votre commun.',
   'firstRun.accountSubmit': 'Créer mon compte et continuer',
   'firstRun.commonsText':
     'Un commun est un groupe qui décide ensemble. Donnez-lui un nom, dites à quoi il sert et choisissez comment il commence à décider.',
@@ -79,14 +88,20 @@ export const fr: Messages = {
   'signup.passwordHint': { one: 'Au moins {count} caractère.', other: 'Au moins {count} caractères.' },
   'signup.nameRequired': 'Veuillez indiquer votre nom.',
   'signup.emailInvalid': 'Veuillez saisir une adresse e-mail, par exemple nom@exemple.org.',
-  'signup.passwordShort': { one: 'Le mot de passe doit compter au moins {count} caractère.', other: 'Le mot de passe doit compter au moins {count} caractères.' },
+  'signup.passwordShort': {
+    one: 'Le mot de passe doit compter au moins {count} caractère.',
+    other: 'Le mot de passe doit compter au moins {count} caractères.',
+  },
   'signup.submit': 'Créer le compte',
   'signup.haveAccount': 'Vous avez déjà un compte ?',
   'signin.title': 'Se connecter',
   'signin.submit': 'Se connecter',
   'signin.noAccount': 'Pas encore de compte ?',
 
-  'form.fixErrors': { one: 'Veuillez corriger le champ signalé ci-dessous.', other: 'Veuillez corriger les {count} champs signalés ci-dessous.' },
+  'form.fixErrors': {
+    one: 'Veuillez corriger le champ signalé ci-dessous.',
+    other: 'Veuillez corriger les {count} champs signalés ci-dessous.',
+  },
   'form.choose': 'Choisir…',
   'form.chooseMember': 'Veuillez choisir un membre.',
   'form.chooseRole': 'Veuillez choisir un rôle.',
@@ -104,14 +119,17 @@ export const fr: Messages = {
   'form.termDaysHint': 'Laissez vide pour un mandat sans durée fixe.',
   'form.termRange': 'Une durée est un nombre entier de jours de 1 à 3650, ou vide.',
   'form.inviteEmail': 'Adresse e-mail de la personne à inviter',
-  'form.inviteEmailHint': 'Elle doit avoir un compte peergov avec cette adresse. Elle devient membre quand la proposition est adoptée.',
+  'form.inviteEmailHint':
+    'Elle doit avoir un compte peergov avec cette adresse. Elle devient membre quand la proposition est adoptée.',
   'form.classes': 'Catégories de parties prenantes',
   'form.charterHint': 'Séparez les paragraphes par une ligne vide.',
   'form.resolutionText': 'Ce que le commun décide',
-  'form.resolutionHint': 'Écrivez-le tel que vous voulez qu’il soit consigné, par ex. « Nous nous réunissons chaque premier lundi du mois. »',
+  'form.resolutionHint':
+    'Écrivez-le tel que vous voulez qu’il soit consigné, par ex. « Nous nous réunissons chaque premier lundi du mois. »',
   'form.resolutionRequired': 'Veuillez écrire ce que le commun déciderait.',
   'form.rulesInvalid': 'Une des nouvelles règles est incomplète ; voyez le champ signalé.',
-  'form.rulesUnchanged': 'Les nouvelles règles sont identiques aux règles actuelles. Modifiez-en au moins une.',
+  'form.rulesUnchanged':
+    'Les nouvelles règles sont identiques aux règles actuelles. Modifiez-en au moins une.',
   'form.rulesDuplicate': 'Chaque type d’action ne peut figurer qu’une fois.',
 
   'newCommons.title': 'Créer un commun',
@@ -121,9 +139,11 @@ export const fr: Messages = {
   'newCommons.purpose': 'Raison d’être',
   'newCommons.purposeHint': 'Une ou deux phrases : à quoi sert ce commun ?',
   'newCommons.charter': 'Charte',
-  'newCommons.charterHint': 'Facultatif : les valeurs et les accords du groupe. Elle pourra être adoptée ou modifiée plus tard par proposition.',
+  'newCommons.charterHint':
+    'Facultatif : les valeurs et les accords du groupe. Elle pourra être adoptée ou modifiée plus tard par proposition.',
   'newCommons.template': 'Comment il décide au départ',
-  'newCommons.templateHint': 'Un modèle fixe la constitution fondatrice. Chacune de ses règles pourra ensuite être amendée par proposition.',
+  'newCommons.templateHint':
+    'Un modèle fixe la constitution fondatrice. Chacune de ses règles pourra ensuite être amendée par proposition.',
   'newCommons.howItDecides': 'Voir toutes les règles',
   'newCommons.yourClasses': 'Vos catégories de parties prenantes',
   'newCommons.yourClassesHint': 'À quels groupes appartenez-vous dans ce commun ?',
@@ -142,7 +162,8 @@ export const fr: Messages = {
   'commons.propose': 'Faire une proposition',
   'commons.charter': 'Charte',
   'commons.rules': 'Règles',
-  'commons.rulesSummary': 'Ce commun décide selon la version {version} de sa constitution, adoptée le {date}.',
+  'commons.rulesSummary':
+    'Ce commun décide selon la version {version} de sa constitution, adoptée le {date}.',
   'commons.readConstitution': 'La lire en clair',
   'commons.aboutMembers': 'Membres et rôles',
   'commons.membership': 'Votre adhésion',
@@ -157,7 +178,8 @@ export const fr: Messages = {
   'commons.noRoles': 'Aucun rôle pour l’instant. Les rôles sont créés par proposition.',
   'commons.proposeRole': 'Proposer un nouveau rôle',
 
-  'apply.intro': 'Vous n’êtes pas membre de ce commun. Vous pouvez demander à le rejoindre ; les membres décident selon leurs règles.',
+  'apply.intro':
+    'Vous n’êtes pas membre de ce commun. Vous pouvez demander à le rejoindre ; les membres décident selon leurs règles.',
   'apply.statement': 'Pourquoi souhaitez-vous le rejoindre ?',
   'apply.statementHint': 'Facultatif ; les membres le liront avec votre demande.',
   'apply.classes': 'À quelles catégories de parties prenantes appartenez-vous ?',
@@ -187,14 +209,21 @@ export const fr: Messages = {
   'proposal.opened': 'ouverte le {date}',
   'proposal.closes': 'Close le {date}',
   'proposal.positionCount': { zero: 'aucune position', one: '{count} position', other: '{count} positions' },
-  'proposal.commentCount': { zero: 'aucun commentaire', one: '{count} commentaire', other: '{count} commentaires' },
+  'proposal.commentCount': {
+    zero: 'aucun commentaire',
+    one: '{count} commentaire',
+    other: '{count} commentaires',
+  },
   'proposal.back': '← Toutes les propositions',
   'proposal.what': 'Ce qu’elle ferait',
   'proposal.whatClosed': 'Ce qu’elle proposait',
   'proposal.why': 'Pourquoi',
   'proposal.howDecided': 'Comment elle est décidée',
   'proposal.ruleVersion': 'Selon la version {version} de la constitution, en vigueur à son ouverture.',
-  'proposal.electorate': { one: '{count} membre peut prendre position.', other: '{count} membres peuvent prendre position.' },
+  'proposal.electorate': {
+    one: '{count} membre peut prendre position.',
+    other: '{count} membres peuvent prendre position.',
+  },
   'proposal.objectionWindow': 'Après l’approbation, les membres ont {time} pour s’y opposer.',
   'proposal.soFar': 'Positions à ce stade',
   'proposal.withdrawn': 'La personne qui l’a proposée l’a retirée ; elle ne sera pas décidée.',
@@ -209,10 +238,12 @@ export const fr: Messages = {
   'newProposal.titleLabel': 'Titre',
   'newProposal.titleHint': 'Laissez vide pour utiliser : « {title} »',
   'newProposal.body': 'Explication',
-  'newProposal.bodyHint': 'Facultatif : pourquoi vous le proposez, ce que vous avez envisagé. Les membres le lisent avant de prendre position.',
+  'newProposal.bodyHint':
+    'Facultatif : pourquoi vous le proposez, ce que vous avez envisagé. Les membres le lisent avant de prendre position.',
   'newProposal.submit': 'Ouvrir la proposition',
 
-  'amend.intro': 'Choisissez un type d’action et la façon dont il sera décidé désormais. Les changements s’appliquent aux propositions ouvertes après l’adoption de l’amendement ; celle-ci est décidée selon les règles actuelles (version {version}).',
+  'amend.intro':
+    'Choisissez un type d’action et la façon dont il sera décidé désormais. Les changements s’appliquent aux propositions ouvertes après l’adoption de l’amendement ; celle-ci est décidée selon les règles actuelles (version {version}).',
   'amend.kind': 'Type d’action',
   'amend.now': 'Actuellement :',
   'amend.newRule': 'Nouvelle règle pour « {kind} »',
@@ -244,7 +275,11 @@ export const fr: Messages = {
   'positions.none': 'Personne n’a encore pris position.',
   'positions.noReason': 'Aucune raison donnée.',
 
-  'discussion.heading': { zero: 'Discussion', one: 'Discussion ({count} commentaire)', other: 'Discussion ({count} commentaires)' },
+  'discussion.heading': {
+    zero: 'Discussion',
+    one: 'Discussion ({count} commentaire)',
+    other: 'Discussion ({count} commentaires)',
+  },
   'discussion.none': 'Personne n’a encore commenté.',
   'discussion.add': 'Contribuer à la discussion',
   'discussion.post': 'Publier le commentaire',
@@ -258,29 +293,63 @@ export const fr: Messages = {
   'decision.decidedAt': 'Décidée le {date}',
   'decision.why': 'Pourquoi',
   'decision.countsCaption': 'Positions par type',
-  'decision.participation': { one: '{participants} membre sur {count} a pris position.', other: '{participants} membres sur {count} ont pris position.' },
+  'decision.participation': {
+    one: '{participants} membre sur {count} a pris position.',
+    other: '{participants} membres sur {count} ont pris position.',
+  },
   'decision.rule': 'Décidée selon la version {version} de la constitution :',
   'decision.decidedBy': 'Décidée par {name}, titulaire du mandat.',
   'decision.executed': 'Elle a été mise en œuvre.',
   'decision.executionFailed': 'Elle a été adoptée mais n’a pas pu être mise en œuvre : {error}',
 
-  'reason.automatic': 'La constitution rend ce type d’action automatique : il a lieu dès qu’un membre le demande.',
-  'reason.objection_stands': { one: 'Une objection était maintenue à la clôture : la proposition n’a pas été acceptée.', other: '{count} objections étaient maintenues à la clôture : la proposition n’a pas été acceptée.' },
-  'reason.no_objection': { one: 'Aucune objection n’était maintenue à la clôture ({participants} membre sur {count} a pris position).', other: 'Aucune objection n’était maintenue à la clôture ({participants} membres sur {count} ont pris position).' },
-  'reason.blocked': { one: 'Un membre a bloqué : il n’y a pas de consensus.', other: '{count} membres ont bloqué : il n’y a pas de consensus.' },
-  'reason.participation_short': { one: 'Seulement {participants} membre sur {count} a participé ; le consensus exige au moins {required} des membres.', other: 'Seulement {participants} membres sur {count} ont participé ; le consensus exige au moins {required} des membres.' },
-  'reason.consensus_reached': { one: 'Personne n’a bloqué et {participants} membre sur {count} a participé : le consensus est atteint.', other: 'Personne n’a bloqué et {participants} membres sur {count} ont participé : le consensus est atteint.' },
-  'reason.quorum_not_met': { one: 'Trop peu de participation : {turnout} membre sur {count}, alors qu’il fallait au moins {quorum} des membres.', other: 'Trop peu de participation : {turnout} membres sur {count}, alors qu’il fallait au moins {quorum} des membres.' },
-  'reason.threshold_met': { one: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.', other: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.' },
-  'reason.threshold_not_met': { one: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.', other: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.' },
+  'reason.automatic':
+    'La constitution rend ce type d’action automatique : il a lieu dès qu’un membre le demande.',
+  'reason.objection_stands': {
+    one: 'Une objection était maintenue à la clôture : la proposition n’a pas été acceptée.',
+    other: '{count} objections étaient maintenues à la clôture : la proposition n’a pas été acceptée.',
+  },
+  'reason.no_objection': {
+    one: 'Aucune objection n’était maintenue à la clôture ({participants} membre sur {count} a pris position).',
+    other:
+      'Aucune objection n’était maintenue à la clôture ({participants} membres sur {count} ont pris position).',
+  },
+  'reason.blocked': {
+    one: 'Un membre a bloqué : il n’y a pas de consensus.',
+    other: '{count} membres ont bloqué : il n’y a pas de consensus.',
+  },
+  'reason.participation_short': {
+    one: 'Seulement {participants} membre sur {count} a participé ; le consensus exige au moins {required} des membres.',
+    other:
+      'Seulement {participants} membres sur {count} ont participé ; le consensus exige au moins {required} des membres.',
+  },
+  'reason.consensus_reached': {
+    one: 'Personne n’a bloqué et {participants} membre sur {count} a participé : le consensus est atteint.',
+    other:
+      'Personne n’a bloqué et {participants} membres sur {count} ont participé : le consensus est atteint.',
+  },
+  'reason.quorum_not_met': {
+    one: 'Trop peu de participation : {turnout} membre sur {count}, alors qu’il fallait au moins {quorum} des membres.',
+    other:
+      'Trop peu de participation : {turnout} membres sur {count}, alors qu’il fallait au moins {quorum} des membres.',
+  },
+  'reason.threshold_met': {
+    one: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.',
+    other: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.',
+  },
+  'reason.threshold_not_met': {
+    one: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.',
+    other: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.',
+  },
   'reason.role_refused': '{name}, titulaire du mandat, s’est prononcé·e contre.',
   'reason.role_no_holder': 'Personne ne tient un rôle dont le mandat couvre ce type d’action.',
   'reason.role_no_decision': 'Aucun titulaire du mandat n’a décidé avant la clôture.',
-  'reason.role_approved_no_objection': '{name}, titulaire du mandat, l’a approuvée, et aucun membre ne s’y est opposé dans un délai de {time}.',
+  'reason.role_approved_no_objection':
+    '{name}, titulaire du mandat, l’a approuvée, et aucun membre ne s’y est opposé dans un délai de {time}.',
   'reason.role_approved': '{name}, titulaire du mandat, l’a approuvée.',
 
   'constitution.title': 'Constitution',
-  'constitution.intro': 'Comment ce commun décide chaque type d’action. Les règles elles-mêmes ne changent que par une proposition décidée selon les règles en vigueur.',
+  'constitution.intro':
+    'Comment ce commun décide chaque type d’action. Les règles elles-mêmes ne changent que par une proposition décidée selon les règles en vigueur.',
   'constitution.propose': 'Proposer un amendement',
   'constitution.versionFounding': 'Version {version}, les règles fondatrices, en vigueur depuis le {date}.',
   'constitution.versionAmended': 'Version {version}, en vigueur depuis le {date}.',
@@ -296,11 +365,15 @@ export const fr: Messages = {
 
   'proc.automatic': 'A lieu immédiatement dès qu’un membre le demande.',
   'proc.roleAlone': 'Un membre titulaire d’un rôle ayant ce mandat décide seul.',
-  'proc.roleObjection': 'Un membre titulaire d’un rôle ayant ce mandat décide ; tout membre peut s’y opposer dans un délai de {time}.',
+  'proc.roleObjection':
+    'Un membre titulaire d’un rôle ayant ce mandat décide ; tout membre peut s’y opposer dans un délai de {time}.',
   'proc.consent': 'Adoptée au bout de {time}, sauf objection d’un membre.',
-  'proc.consensus': 'Adoptée au bout de {time} si personne ne bloque et qu’au moins {share} des membres participent.',
-  'proc.vote': 'Un vote sur {time} : adoptée si au moins {threshold} des voix sont pour, avec au moins {quorum} des membres participant ; {abstentions}.',
-  'proc.voteStrict': 'Un vote sur {time} : adoptée si plus de {threshold} des voix sont pour, avec au moins {quorum} des membres participant ; {abstentions}.',
+  'proc.consensus':
+    'Adoptée au bout de {time} si personne ne bloque et qu’au moins {share} des membres participent.',
+  'proc.vote':
+    'Un vote sur {time} : adoptée si au moins {threshold} des voix sont pour, avec au moins {quorum} des membres participant ; {abstentions}.',
+  'proc.voteStrict':
+    'Un vote sur {time} : adoptée si plus de {threshold} des voix sont pour, avec au moins {quorum} des membres participant ; {abstentions}.',
   'proc.abst.quorum_only': 'les abstentions comptent seulement pour le quorum',
   'proc.abst.ignored': 'les abstentions ne sont pas comptées',
   'proc.abst.against': 'les abstentions comptent comme des voix contre',
@@ -310,10 +383,12 @@ export const fr: Messages = {
   'procType.consensus': 'Consensus',
   'procType.vote': 'Vote',
   'procType.automatic.help': 'Pas de décision nécessaire : qui le demande l’obtient (do-ocratie).',
-  'procType.role.help': 'Un titulaire d’un rôle dont le mandat le couvre décide, avec éventuellement un délai pour les objections.',
+  'procType.role.help':
+    'Un titulaire d’un rôle dont le mandat le couvre décide, avec éventuellement un délai pour les objections.',
   'procType.consent.help': 'Adoptée à la fin de la période, sauf objection.',
   'procType.consensus.help': 'Adoptée si personne ne bloque et que suffisamment de membres participent.',
-  'procType.vote.help': 'Les membres votent ; une part des voix doit être pour, avec une participation minimale.',
+  'procType.vote.help':
+    'Les membres votent ; une part des voix doit être pour, avec une participation minimale.',
   'proc.edit.type': 'Procédure',
   'proc.edit.hours': 'Ouverte pendant (heures)',
   'proc.edit.objectionHours': 'Délai pour les objections (heures)',
@@ -324,7 +399,8 @@ export const fr: Messages = {
   'proc.edit.minParticipation': 'Membres qui doivent participer',
   'proc.edit.threshold': 'Part des voix qui doivent être pour',
   'proc.edit.strict': 'Strictement plus que cette part (une majorité simple, c’est plus de la moitié)',
-  'proc.edit.strictAll': 'Strictement plus que la totalité des voix est impossible ; décochez « strictement plus » ou baissez la part.',
+  'proc.edit.strictAll':
+    'Strictement plus que la totalité des voix est impossible ; décochez « strictement plus » ou baissez la part.',
   'proc.edit.quorum': 'Quorum : membres qui doivent participer',
   'proc.edit.abstentions': 'Abstentions',
   'proc.edit.abst.quorum_only': 'comptent seulement pour le quorum',
@@ -360,18 +436,26 @@ export const fr: Messages = {
   'action.assignRole': 'Confier à {name} le rôle « {role} »',
   'action.unassignRole': 'Retirer à {name} le rôle « {role} »',
   'action.adoptCharter': 'Adopter une nouvelle raison d’être et une nouvelle charte',
-  'action.amend': { one: 'Modifier {count} règle de la constitution', other: 'Modifier {count} règles de la constitution' },
+  'action.amend': {
+    one: 'Modifier {count} règle de la constitution',
+    other: 'Modifier {count} règles de la constitution',
+  },
   'action.amendOne': 'Changer la façon de décider « {kind} »',
   'action.resolution': 'Adopter une résolution',
 
   'log.title': 'Journal',
-  'log.intro': 'Tout ce qui se passe dans ce commun est consigné dans l’ordre, chaque enregistrement étant chaîné au précédent par son empreinte. Chacun peut vérifier que rien n’a été modifié ni supprimé.',
+  'log.intro':
+    'Tout ce qui se passe dans ce commun est consigné dans l’ordre, chaque enregistrement étant chaîné au précédent par son empreinte. Chacun peut vérifier que rien n’a été modifié ni supprimé.',
   'log.verification': 'Vérification',
-  'log.ok': { one: 'Vérifié : l’enregistrement ({count}) est intact et correspond au point de contrôle signé.', other: 'Vérifié : les {count} enregistrements sont intacts et correspondent au point de contrôle signé.' },
+  'log.ok': {
+    one: 'Vérifié : l’enregistrement ({count}) est intact et correspond au point de contrôle signé.',
+    other: 'Vérifié : les {count} enregistrements sont intacts et correspondent au point de contrôle signé.',
+  },
   'log.root': 'Racine de Merkle :',
   'log.failed': 'La vérification a échoué à l’enregistrement {seq} : {reason}',
   'log.verifyAgain': 'Vérifier à nouveau',
-  'log.explain': 'Le serveur recalcule chaque empreinte, la chaîne et la racine de Merkle, et vérifie la signature du dernier point de contrôle.',
+  'log.explain':
+    'Le serveur recalcule chaque empreinte, la chaîne et la racine de Merkle, et vérifie la signature du dernier point de contrôle.',
   'log.records': { zero: 'Enregistrements', one: '{count} enregistrement', other: '{count} enregistrements' },
   'log.seq': 'n°',
   'log.when': 'Quand',
@@ -419,7 +503,8 @@ export const fr: Messages = {
   'class.community.name': 'Voisinage',
   'class.community.description': 'Les voisins et organisations locales concernés par la coopérative.',
   'class.guardians.name': 'Gardien·nes de l’environnement naturel',
-  'class.guardians.description': 'Des membres qui parlent pour la terre, l’eau et les êtres vivants qui ne peuvent parler eux-mêmes.',
+  'class.guardians.description':
+    'Des membres qui parlent pour la terre, l’eau et les êtres vivants qui ne peuvent parler eux-mêmes.',
 
   'notFound.title': 'Page introuvable',
   'notFound.text': 'Il n’y a rien à cette adresse.',

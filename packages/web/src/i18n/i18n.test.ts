@@ -6,7 +6,8 @@ import { fr } from './fr';
 import { format, LOCALES, type Locale } from './index';
 
 const placeholders = (m: Msg): string[] => {
-  const texts = typeof m === 'string' ? [m] : Object.values(m).filter((x): x is string => typeof x === 'string');
+  const texts =
+    typeof m === 'string' ? [m] : Object.values(m).filter((x): x is string => typeof x === 'string');
   return [...new Set(texts.flatMap((x) => [...x.matchAll(/\{(\w+)\}/g)].map((g) => g[1])))].sort();
 };
 
@@ -36,16 +37,27 @@ describe('plain-language rules', () => {
   const tf = (key: MessageKey, params?: Record<string, string | number>) => format('fr', fr, key, params);
 
   test('procedures read as sentences', () => {
-    expect(describeProcedure(t, { type: 'consent', hours: 72 })).toBe('Passes after 3 days unless a member objects.');
+    expect(describeProcedure(t, { type: 'consent', hours: 72 })).toBe(
+      'Passes after 3 days unless a member objects.',
+    );
     expect(describeProcedure(t, { type: 'role', objectionHours: 5 })).toBe(
       'A member holding a role with this mandate decides; any member may object within 5 hours.',
     );
     expect(
-      describeProcedure(t, { type: 'vote', hours: 168, threshold: { num: 2, den: 3 }, strict: false, quorum: { num: 1, den: 2 }, abstentions: 'against' }),
-    ).toBe('A vote over 7 days: passes if at least two thirds of the votes agree, with at least half of the members taking part; abstentions count as votes against.');
-    expect(describeProcedure(tf, { type: 'consensus', hours: 24, minParticipation: { num: 3, den: 5 } })).toBe(
-      'Adoptée au bout de 1 jour si personne ne bloque et qu’au moins 3/5 des membres participent.',
+      describeProcedure(t, {
+        type: 'vote',
+        hours: 168,
+        threshold: { num: 2, den: 3 },
+        strict: false,
+        quorum: { num: 1, den: 2 },
+        abstentions: 'against',
+      }),
+    ).toBe(
+      'A vote over 7 days: passes if at least two thirds of the votes agree, with at least half of the members taking part; abstentions count as votes against.',
     );
+    expect(
+      describeProcedure(tf, { type: 'consensus', hours: 24, minParticipation: { num: 3, den: 5 } }),
+    ).toBe('Adoptée au bout de 1 jour si personne ne bloque et qu’au moins 3/5 des membres participent.');
   });
 
   test('fractions have words where there are common ones', () => {
@@ -56,11 +68,19 @@ describe('plain-language rules', () => {
 
   test('reasons are rebuilt from their codes, and unknown codes keep the server sentence', () => {
     const name = (id: string) => (id === 'a1' ? 'Ada' : id);
-    expect(describeReason(t, { code: 'threshold_not_met', params: { agree: 1, against: 2, threshold: '1/2' }, text: '' }, name)).toBe(
-      '1 agreed and 2 did not: half had to agree.',
+    expect(
+      describeReason(
+        t,
+        { code: 'threshold_not_met', params: { agree: 1, against: 2, threshold: '1/2' }, text: '' },
+        name,
+      ),
+    ).toBe('1 agreed and 2 did not: half had to agree.');
+    expect(describeReason(t, { code: 'role_approved', params: { by: 'a1' }, text: '' }, name)).toBe(
+      'Ada, holding the mandate, approved it.',
     );
-    expect(describeReason(t, { code: 'role_approved', params: { by: 'a1' }, text: '' }, name)).toBe('Ada, holding the mandate, approved it.');
-    expect(describeReason(t, { code: 'new_code', params: {}, text: 'Server words.' }, name)).toBe('Server words.');
+    expect(describeReason(t, { code: 'new_code', params: {}, text: 'Server words.' }, name)).toBe(
+      'Server words.',
+    );
   });
 });
 

@@ -35,7 +35,11 @@ export function format(locale: Locale, messages: Messages, key: MessageKey, para
     text = (n === 0 && msg.zero) || msg[form] || msg.other;
   }
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    params[name] === undefined ? whole : typeof params[name] === 'number' ? formatNumber(locale, params[name]) : String(params[name]),
+    params[name] === undefined
+      ? whole
+      : typeof params[name] === 'number'
+        ? formatNumber(locale, params[name])
+        : String(params[name]),
   );
 }
 
@@ -71,9 +75,9 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
   const value = useMemo<I18n>(() => {
     const messages = LOCALES[locale];
     // Dates follow the reader's regional variant of the chosen language where the browser names one (en-GB).
-    const regional = (typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []).find(
-      (l) => l.split('-')[0] === locale,
-    );
+    const regional = (
+      typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []
+    ).find((l) => l.split('-')[0] === locale);
     const dateLocale = regional ?? locale;
     const dt = new Intl.DateTimeFormat(dateLocale, { dateStyle: 'medium', timeStyle: 'short' });
     const d = new Intl.DateTimeFormat(dateLocale, { dateStyle: 'long' });

@@ -37,7 +37,11 @@ export function SignUpForm({ onDone, submitLabel }: { onDone: () => void; submit
     }
     setBusy(true);
     try {
-      const res = await api.post<Result>('/api/v1/auth/signup', { displayName: displayName.trim(), email: email.trim(), password });
+      const res = await api.post<Result>('/api/v1/auth/signup', {
+        displayName: displayName.trim(),
+        email: email.trim(),
+        password,
+      });
       session.signedIn(res);
       onDone();
     } catch (err) {
@@ -56,14 +60,36 @@ export function SignUpForm({ onDone, submitLabel }: { onDone: () => void; submit
         </div>
       )}
       <Field label={t('signup.displayName')} hint={t('signup.displayNameHint')} error={errors.displayName}>
-        {(p) => <input {...p} type="text" autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="text"
+            autoComplete="name"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+          />
+        )}
       </Field>
       <Field label={t('auth.email')} error={errors.email}>
-        {(p) => <input {...p} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        )}
       </Field>
       <Field label={t('auth.password')} hint={t('signup.passwordHint', { count: 8 })} error={errors.password}>
         {(p) => (
-          <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            {...p}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         )}
       </Field>
       <div className="actions">
@@ -85,7 +111,10 @@ export function SignUpPage() {
       <p className="lead">{t('signup.intro')}</p>
       <SignUpForm onDone={() => navigate(next)} />
       <p className="muted">
-        {t('signup.haveAccount')} <Link to={`/signin${search.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>{t('nav.signIn')}</Link>
+        {t('signup.haveAccount')}{' '}
+        <Link to={`/signin${search.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>
+          {t('nav.signIn')}
+        </Link>
       </p>
     </section>
   );
@@ -121,7 +150,16 @@ export function SignInPage() {
       <form onSubmit={submit} className="stack">
         <FormError error={error} />
         <Field label={t('auth.email')}>
-          {(p) => <input {...p} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('auth.password')}>
           {(p) => (

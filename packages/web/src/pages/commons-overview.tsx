@@ -48,7 +48,9 @@ function ApplyForm({ commons }: CommonsProps) {
                 type="checkbox"
                 id={`apply-class-${c.id}`}
                 checked={classes.includes(c.id)}
-                onChange={(e) => setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))}
+                onChange={(e) =>
+                  setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))
+                }
               />
               <label htmlFor={`apply-class-${c.id}`}>{className(t, c)}</label>
             </div>
@@ -121,7 +123,9 @@ export function CommonsOverview({ commons, reload }: CommonsProps) {
             {open.error && <LoadError error={open.error} retry={open.reload} />}
             {!open.data && !open.error && <Loading />}
             {open.data && open.data.length === 0 && <p className="muted">{t('commons.noOpenProposals')}</p>}
-            {open.data && open.data.length > 0 && <ProposalList commonsId={commons.id} proposals={open.data} />}
+            {open.data && open.data.length > 0 && (
+              <ProposalList commonsId={commons.id} proposals={open.data} />
+            )}
             <p>
               <Link to={`${base}/proposals`}>{t('commons.allProposals')}</Link>
             </p>
@@ -141,7 +145,10 @@ export function CommonsOverview({ commons, reload }: CommonsProps) {
           <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">{t('commons.rules')}</h2>
             <p>
-              {t('commons.rulesSummary', { version: commons.constitution.version, date: day(commons.constitution.adoptedAt) })}{' '}
+              {t('commons.rulesSummary', {
+                version: commons.constitution.version,
+                date: day(commons.constitution.adoptedAt),
+              })}{' '}
               <Link to={`${base}/constitution`}>{t('commons.readConstitution')}</Link>
             </p>
           </section>
@@ -153,7 +160,14 @@ export function CommonsOverview({ commons, reload }: CommonsProps) {
             {!session.account && <SignInRequired next={base} />}
             {session.account && isMember && (
               <>
-                <p>{t('commons.memberSince', { date: day(commons.members.find((m) => m.accountId === commons.me?.accountId)?.since ?? commons.createdAt) })}</p>
+                <p>
+                  {t('commons.memberSince', {
+                    date: day(
+                      commons.members.find((m) => m.accountId === commons.me?.accountId)?.since ??
+                        commons.createdAt,
+                    ),
+                  })}
+                </p>
                 <p className="actions">
                   <Link className="button secondary" to={`${base}/proposals/new?kind=admit_member`}>
                     {t('commons.invite')}
@@ -164,7 +178,9 @@ export function CommonsOverview({ commons, reload }: CommonsProps) {
                 </p>
               </>
             )}
-            {session.account && commons.me?.status === 'applicant' && <p>{t('commons.applicationPending')}</p>}
+            {session.account && commons.me?.status === 'applicant' && (
+              <p>{t('commons.applicationPending')}</p>
+            )}
             {session.account && !isMember && commons.me?.status !== 'applicant' && (
               <>
                 <p>{t('apply.intro')}</p>
@@ -187,7 +203,9 @@ export function CommonsOverview({ commons, reload }: CommonsProps) {
                       <span className="meta">
                         {' '}
                         {[
-                          ...(commons.classes.length > 1 ? m.classes.map((c) => (classOf(c) ? className(t, classOf(c)!) : c)) : []),
+                          ...(commons.classes.length > 1
+                            ? m.classes.map((c) => (classOf(c) ? className(t, classOf(c)!) : c))
+                            : []),
                           ...m.roles.map(roleName),
                         ].join(' · ')}
                       </span>

@@ -13,7 +13,15 @@ export interface CommonsProps {
 type Tab = 'overview' | 'proposals' | 'constitution' | 'log';
 
 /** Loads a commons and frames its pages with its name and a section navigation. */
-export function CommonsShell({ id, tab, children }: { id: string; tab: Tab; children: (p: CommonsProps) => ReactNode }) {
+export function CommonsShell({
+  id,
+  tab,
+  children,
+}: {
+  id: string;
+  tab: Tab;
+  children: (p: CommonsProps) => ReactNode;
+}) {
   const { t } = useI18n();
   const res = useResource<Commons>(`/api/v1/commons/${encodeURIComponent(id)}`);
   if (res.error) return <LoadError error={res.error} retry={res.reload} />;
@@ -41,7 +49,11 @@ export function CommonsShell({ id, tab, children }: { id: string; tab: Tab; chil
         <ul>
           {tabs.map((x) => (
             <li key={x.id}>
-              <Link to={x.to} className={x.id === tab ? 'active' : undefined} aria-current={x.id === tab ? 'page' : undefined}>
+              <Link
+                to={x.to}
+                className={x.id === tab ? 'active' : undefined}
+                aria-current={x.id === tab ? 'page' : undefined}
+              >
                 {x.label}
               </Link>
             </li>

@@ -14,7 +14,9 @@ export function ConstitutionPage({ commons }: CommonsProps) {
   return (
     <>
       <div className="section-head">
-        <PageTitle title={`${t('constitution.title')} · ${commons.name}`}>{t('constitution.title')}</PageTitle>
+        <PageTitle title={`${t('constitution.title')} · ${commons.name}`}>
+          {t('constitution.title')}
+        </PageTitle>
         {isMember && (
           <Link className="button primary" to={`${base}/proposals/new?kind=amend_constitution`}>
             {t('constitution.propose')}
@@ -61,7 +63,9 @@ export function ConstitutionPage({ commons }: CommonsProps) {
           {commons.classes.map((x) => (
             <li key={x.id}>
               <strong>{className(t, x)}</strong> — {className(t, x, 'description')}
-              {x.speaksFor && <span className="meta"> {t('constitution.speaksFor', { what: x.speaksFor })}</span>}
+              {x.speaksFor && (
+                <span className="meta"> {t('constitution.speaksFor', { what: x.speaksFor })}</span>
+              )}
             </li>
           ))}
         </ul>
@@ -70,13 +74,21 @@ export function ConstitutionPage({ commons }: CommonsProps) {
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t('constitution.history')}</h2>
         <ol className="history">
-          {[...commons.history, { version: c.version, adoptedAt: c.adoptedAt, adoptedBy: c.adoptedBy }].map((h) => (
-            <li key={h.version}>
-              {t('constitution.historyItem', { version: h.version, date: day(h.adoptedAt) })}{' '}
-              {h.adoptedBy ? <Link to={`${base}/proposals/${h.adoptedBy}`}>{t('constitution.seeProposal')}</Link> : t('constitution.founding')}
-              {h.version === c.version && <span className="badge badge-member">{t('constitution.current')}</span>}
-            </li>
-          ))}
+          {[...commons.history, { version: c.version, adoptedAt: c.adoptedAt, adoptedBy: c.adoptedBy }].map(
+            (h) => (
+              <li key={h.version}>
+                {t('constitution.historyItem', { version: h.version, date: day(h.adoptedAt) })}{' '}
+                {h.adoptedBy ? (
+                  <Link to={`${base}/proposals/${h.adoptedBy}`}>{t('constitution.seeProposal')}</Link>
+                ) : (
+                  t('constitution.founding')
+                )}
+                {h.version === c.version && (
+                  <span className="badge badge-member">{t('constitution.current')}</span>
+                )}
+              </li>
+            ),
+          )}
         </ol>
       </section>
     </>

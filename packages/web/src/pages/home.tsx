@@ -13,7 +13,11 @@ export function Steps({ current }: { current: 1 | 2 | 3 }) {
   return (
     <ol className="steps" aria-label={t('firstRun.stepsLabel')}>
       {steps.map((s, i) => (
-        <li key={s} className={i + 1 === current ? 'current' : i + 1 < current ? 'done' : ''} aria-current={i + 1 === current ? 'step' : undefined}>
+        <li
+          key={s}
+          className={i + 1 === current ? 'current' : i + 1 < current ? 'done' : ''}
+          aria-current={i + 1 === current ? 'step' : undefined}
+        >
           <span className="step-number" aria-hidden="true">
             {i + 1}
           </span>
@@ -35,7 +39,10 @@ function FirstRun() {
       <div className="card">
         <h2>{t('firstRun.accountHeading')}</h2>
         <p>{t('firstRun.accountText')}</p>
-        <SignUpForm onDone={() => navigate('/commons/new?first=1')} submitLabel={t('firstRun.accountSubmit')} />
+        <SignUpForm
+          onDone={() => navigate('/commons/new?first=1')}
+          submitLabel={t('firstRun.accountSubmit')}
+        />
       </div>
     </section>
   );
@@ -56,7 +63,8 @@ function CommonsList() {
           </h3>
           {c.purpose && <p>{c.purpose}</p>}
           <p className="meta">
-            {t('home.members', { count: c.memberCount })} · {t('home.openProposals', { count: c.openProposals })} ·{' '}
+            {t('home.members', { count: c.memberCount })} ·{' '}
+            {t('home.openProposals', { count: c.openProposals })} ·{' '}
             {t('home.since', { date: day(c.createdAt) })}
           </p>
         </li>

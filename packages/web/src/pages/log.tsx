@@ -13,7 +13,10 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
   const { t } = useI18n();
   const v = useResource<Verification>(`/api/v1/commons/${commonsId}/log/verify`);
   return (
-    <section aria-labelledby="verify-heading" className={`card verification ${v.data ? (v.data.ok ? 'verified' : 'broken') : ''}`}>
+    <section
+      aria-labelledby="verify-heading"
+      className={`card verification ${v.data ? (v.data.ok ? 'verified' : 'broken') : ''}`}
+    >
       <h2 id="verify-heading">{t('log.verification')}</h2>
       <div aria-live="polite">
         {v.error && <LoadError error={v.error} retry={v.reload} />}
@@ -46,14 +49,19 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
 
 export function LogPage({ commons }: CommonsProps) {
   const { t, date } = useI18n();
-  const first = useResource<{ size: number; records: LogRecord[] }>(`/api/v1/commons/${commons.id}/log?from=0&limit=${PAGE}`);
+  const first = useResource<{ size: number; records: LogRecord[] }>(
+    `/api/v1/commons/${commons.id}/log?from=0&limit=${PAGE}`,
+  );
   const [more, setMore] = useState<LogRecord[]>([]);
   const [moreError, setMoreError] = useState<unknown>(null);
   const records = [...(first.data?.records ?? []), ...more];
-  const name = (id: string | null) => (id ? (commons.members.find((m) => m.accountId === id)?.displayName ?? id) : t('log.system'));
+  const name = (id: string | null) =>
+    id ? (commons.members.find((m) => m.accountId === id)?.displayName ?? id) : t('log.system');
   const loadMore = async () => {
     try {
-      const r = await api.get<{ size: number; records: LogRecord[] }>(`/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`);
+      const r = await api.get<{ size: number; records: LogRecord[] }>(
+        `/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`,
+      );
       setMore([...more, ...r.records]);
     } catch (err) {
       setMoreError(err);

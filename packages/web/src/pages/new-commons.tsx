@@ -11,7 +11,11 @@ import { useSession } from '../session';
 import { Steps } from './home';
 
 /** A template's name or description in the reader's language, for the templates this app knows. */
-export function templateText(t: Translate, tpl: Pick<Template, 'id' | 'name' | 'description'>, field: 'name' | 'description') {
+export function templateText(
+  t: Translate,
+  tpl: Pick<Template, 'id' | 'name' | 'description'>,
+  field: 'name' | 'description',
+) {
   const key = `template.${tpl.id}.${field}` as MessageKey;
   const s = t(key);
   return s === key ? tpl[field] : s;
@@ -105,10 +109,26 @@ export function NewCommonsPage() {
       <form onSubmit={submit} noValidate className="stack card">
         <FormError error={error} />
         <Field label={t('newCommons.name')} hint={t('newCommons.nameHint')} error={errors.name}>
-          {(p) => <input {...p} type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />}
+          {(p) => (
+            <input
+              {...p}
+              type="text"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={120}
+            />
+          )}
         </Field>
         <Field label={t('newCommons.purpose')} hint={t('newCommons.purposeHint')}>
-          {(p) => <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} maxLength={2000} />}
+          {(p) => (
+            <textarea
+              {...p}
+              rows={2}
+              value={purpose}
+              onChange={(e) => setPurpose(e.target.value)}
+              maxLength={2000}
+            />
+          )}
         </Field>
         <Field label={t('newCommons.charter')} hint={t('newCommons.charterHint')}>
           {(p) => <textarea {...p} rows={4} value={charter} onChange={(e) => setCharter(e.target.value)} />}
@@ -159,7 +179,9 @@ export function NewCommonsPage() {
                   type="checkbox"
                   id={`class-${c.id}`}
                   checked={classes.includes(c.id)}
-                  onChange={(e) => setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))}
+                  onChange={(e) =>
+                    setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))
+                  }
                 />
                 <label htmlFor={`class-${c.id}`}>
                   {className(t, c)} <span className="muted">— {className(t, c, 'description')}</span>

@@ -41,7 +41,9 @@ function slug(name: string): string {
 export function NewProposalPage({ commons }: CommonsProps) {
   const { t } = useI18n();
   const { search } = useLocation();
-  const initialKind = (ACTION_KINDS as readonly string[]).includes(search.get('kind') ?? '') ? (search.get('kind') as ActionKind) : 'resolution';
+  const initialKind = (ACTION_KINDS as readonly string[]).includes(search.get('kind') ?? '')
+    ? (search.get('kind') as ActionKind)
+    : 'resolution';
   const initialRule = search.get('rule') as ActionKind | null;
   const [kind, setKind] = useState<ActionKind>(initialKind);
   const [title, setTitle] = useState('');
@@ -59,7 +61,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [charter, setCharter] = useState(commons.charter);
   const [text, setText] = useState('');
   const [changes, setChanges] = useState<RuleChange[]>(() => {
-    const k = initialRule && (ACTION_KINDS as readonly string[]).includes(initialRule) ? initialRule : 'admit_member';
+    const k =
+      initialRule && (ACTION_KINDS as readonly string[]).includes(initialRule) ? initialRule : 'admit_member';
     return [{ kind: k, procedure: commons.constitution.rules[k] }];
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -104,7 +107,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const build = (): { action?: Action; errs: Record<string, string> } => {
     const errs: Record<string, string> = {};
     const term = termDays.trim() === '' ? null : Number(termDays);
-    if (term !== null && (!Number.isInteger(term) || term < 1 || term > 3650)) errs.termDays = t('form.termRange');
+    if (term !== null && (!Number.isInteger(term) || term < 1 || term > 3650))
+      errs.termDays = t('form.termRange');
     switch (kind) {
       case 'admit_member':
         if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) errs.email = t('signup.emailInvalid');
@@ -116,12 +120,32 @@ export function NewProposalPage({ commons }: CommonsProps) {
         if (!roleName.trim()) errs.roleName = t('form.roleNameRequired');
         let id = slug(roleName);
         for (let i = 2; commons.roles.some((r) => r.id === id); i++) id = `${slug(roleName)}-${i}`;
-        return { errs, action: { kind, roleId: id, name: roleName.trim(), description: roleDescription.trim(), mandate, termDays: term } };
+        return {
+          errs,
+          action: {
+            kind,
+            roleId: id,
+            name: roleName.trim(),
+            description: roleDescription.trim(),
+            mandate,
+            termDays: term,
+          },
+        };
       }
       case 'change_role':
         if (!roleId) errs.roleId = t('form.chooseRole');
         if (!roleName.trim()) errs.roleName = t('form.roleNameRequired');
-        return { errs, action: { kind, roleId, name: roleName.trim(), description: roleDescription.trim(), mandate, termDays: term } };
+        return {
+          errs,
+          action: {
+            kind,
+            roleId,
+            name: roleName.trim(),
+            description: roleDescription.trim(),
+            mandate,
+            termDays: term,
+          },
+        };
       case 'assign_role':
       case 'unassign_role':
         if (!roleId) errs.roleId = t('form.chooseRole');
@@ -138,9 +162,12 @@ export function NewProposalPage({ commons }: CommonsProps) {
           if (Object.keys(procedureErrors(c.procedure)).length) errs.rules = t('form.rulesInvalid');
           rules[c.kind] = c.procedure;
         });
-        const unchanged = changes.every((c) => JSON.stringify(c.procedure) === JSON.stringify(commons.constitution.rules[c.kind]));
+        const unchanged = changes.every(
+          (c) => JSON.stringify(c.procedure) === JSON.stringify(commons.constitution.rules[c.kind]),
+        );
         if (unchanged) errs.rules = t('form.rulesUnchanged');
-        if (new Set(changes.map((c) => c.kind)).size !== changes.length) errs.rules = t('form.rulesDuplicate');
+        if (new Set(changes.map((c) => c.kind)).size !== changes.length)
+          errs.rules = t('form.rulesDuplicate');
         return { errs, action: { kind, rules } };
       }
     }
@@ -229,7 +256,14 @@ export function NewProposalPage({ commons }: CommonsProps) {
       <div className="check-grid">
         {ACTION_KINDS.map((k) => (
           <div key={k} className="check">
-            <input id={`mandate-${k}`} type="checkbox" checked={mandate.includes(k)} onChange={(e) => setMandate(e.target.checked ? [...mandate, k] : mandate.filter((x) => x !== k))} />
+            <input
+              id={`mandate-${k}`}
+              type="checkbox"
+              checked={mandate.includes(k)}
+              onChange={(e) =>
+                setMandate(e.target.checked ? [...mandate, k] : mandate.filter((x) => x !== k))
+              }
+            />
             <label htmlFor={`mandate-${k}`}>{actionLabel(t, k)}</label>
           </div>
         ))}
@@ -239,14 +273,39 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const roleFields = (
     <>
       <Field label={t('form.roleName')} error={errors.roleName}>
-        {(p) => <input {...p} type="text" value={roleName} onChange={(e) => setRoleName(e.target.value)} maxLength={120} />}
+        {(p) => (
+          <input
+            {...p}
+            type="text"
+            value={roleName}
+            onChange={(e) => setRoleName(e.target.value)}
+            maxLength={120}
+          />
+        )}
       </Field>
       <Field label={t('form.roleDescription')}>
-        {(p) => <textarea {...p} rows={2} value={roleDescription} onChange={(e) => setRoleDescription(e.target.value)} />}
+        {(p) => (
+          <textarea
+            {...p}
+            rows={2}
+            value={roleDescription}
+            onChange={(e) => setRoleDescription(e.target.value)}
+          />
+        )}
       </Field>
       {mandateFields}
       <Field label={t('form.termDays')} hint={t('form.termDaysHint')} error={errors.termDays}>
-        {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={3650} value={termDays} onChange={(e) => setTermDays(e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={3650}
+            value={termDays}
+            onChange={(e) => setTermDays(e.target.value)}
+          />
+        )}
       </Field>
     </>
   );
@@ -275,20 +334,36 @@ export function NewProposalPage({ commons }: CommonsProps) {
           )}
         </Field>
         <p className="rule-note">
-          <strong>{t('newProposal.decidedBy')}</strong> {describeProcedure(t, commons.constitution.rules[kind])}
+          <strong>{t('newProposal.decidedBy')}</strong>{' '}
+          {describeProcedure(t, commons.constitution.rules[kind])}
         </p>
 
         {kind === 'admit_member' && (
           <>
             <Field label={t('form.inviteEmail')} hint={t('form.inviteEmailHint')} error={errors.email}>
-              {(p) => <input {...p} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="email"
+                  autoComplete="off"
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                />
+              )}
             </Field>
             {commons.classes.length > 1 && (
               <fieldset className="choices">
                 <legend>{t('form.classes')}</legend>
                 {commons.classes.map((c) => (
                   <div key={c.id} className="check">
-                    <input id={`inv-class-${c.id}`} type="checkbox" checked={classes.includes(c.id)} onChange={(e) => setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))} />
+                    <input
+                      id={`inv-class-${c.id}`}
+                      type="checkbox"
+                      checked={classes.includes(c.id)}
+                      onChange={(e) =>
+                        setClasses(e.target.checked ? [...classes, c.id] : classes.filter((x) => x !== c.id))
+                      }
+                    />
                     <label htmlFor={`inv-class-${c.id}`}>{className(t, c)}</label>
                   </div>
                 ))}
@@ -307,22 +382,32 @@ export function NewProposalPage({ commons }: CommonsProps) {
         {kind === 'assign_role' && (
           <>
             {roleSelect}
-            {memberSelect(members.filter((m) => !role?.holders.some((h) => h.accountId === m.accountId)), t('form.member'))}
+            {memberSelect(
+              members.filter((m) => !role?.holders.some((h) => h.accountId === m.accountId)),
+              t('form.member'),
+            )}
           </>
         )}
         {kind === 'unassign_role' && (
           <>
             {roleSelect}
-            {memberSelect(members.filter((m) => role?.holders.some((h) => h.accountId === m.accountId)), t('form.holder'))}
+            {memberSelect(
+              members.filter((m) => role?.holders.some((h) => h.accountId === m.accountId)),
+              t('form.holder'),
+            )}
           </>
         )}
         {kind === 'adopt_charter' && (
           <>
             <Field label={t('newCommons.purpose')}>
-              {(p) => <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />}
+              {(p) => (
+                <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />
+              )}
             </Field>
             <Field label={t('newCommons.charter')} hint={t('form.charterHint')}>
-              {(p) => <textarea {...p} rows={10} value={charter} onChange={(e) => setCharter(e.target.value)} />}
+              {(p) => (
+                <textarea {...p} rows={10} value={charter} onChange={(e) => setCharter(e.target.value)} />
+              )}
             </Field>
           </>
         )}
@@ -344,7 +429,11 @@ export function NewProposalPage({ commons }: CommonsProps) {
                     value={c.kind}
                     onChange={(e) => {
                       const k = e.target.value as ActionKind;
-                      setChanges(changes.map((x, j) => (j === i ? { kind: k, procedure: commons.constitution.rules[k] } : x)));
+                      setChanges(
+                        changes.map((x, j) =>
+                          j === i ? { kind: k, procedure: commons.constitution.rules[k] } : x,
+                        ),
+                      );
                     }}
                   >
                     {ACTION_KINDS.filter((k) => k === c.kind || !taken.has(k)).map((k) => (
@@ -363,7 +452,11 @@ export function NewProposalPage({ commons }: CommonsProps) {
                   onChange={(p) => setChanges(changes.map((x, j) => (j === i ? { ...x, procedure: p } : x)))}
                 />
                 {changes.length > 1 && (
-                  <button type="button" className="button quiet" onClick={() => setChanges(changes.filter((_, j) => j !== i))}>
+                  <button
+                    type="button"
+                    className="button quiet"
+                    onClick={() => setChanges(changes.filter((_, j) => j !== i))}
+                  >
                     {t('amend.removeChange', { kind: actionLabel(t, c.kind) })}
                   </button>
                 )}
@@ -376,7 +469,10 @@ export function NewProposalPage({ commons }: CommonsProps) {
                   className="button secondary"
                   onClick={() => {
                     const k = ACTION_KINDS.find((x) => !taken.has(x))!;
-                    setChanges([...changes, { kind: k, procedure: commons.constitution.rules[k] ?? defaultProcedure('consent') }]);
+                    setChanges([
+                      ...changes,
+                      { kind: k, procedure: commons.constitution.rules[k] ?? defaultProcedure('consent') },
+                    ]);
                   }}
                 >
                   {t('amend.addChange')}
@@ -386,8 +482,19 @@ export function NewProposalPage({ commons }: CommonsProps) {
           </div>
         )}
 
-        <Field label={t('newProposal.titleLabel')} hint={suggestedTitle ? t('newProposal.titleHint', { title: suggestedTitle }) : undefined}>
-          {(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />}
+        <Field
+          label={t('newProposal.titleLabel')}
+          hint={suggestedTitle ? t('newProposal.titleHint', { title: suggestedTitle }) : undefined}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="text"
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              maxLength={200}
+            />
+          )}
         </Field>
         <Field label={t('newProposal.body')} hint={t('newProposal.bodyHint')}>
           {(p) => <textarea {...p} rows={5} value={body} onChange={(e) => setBody(e.target.value)} />}

@@ -1,9 +1,23 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import { ACTION_KINDS, STANCES, type Commons, type CommentView, type Proposal, type Stance } from '../api/types';
+import {
+  ACTION_KINDS,
+  STANCES,
+  type Commons,
+  type CommentView,
+  type Proposal,
+  type Stance,
+} from '../api/types';
 import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge } from '../components/ui';
 import { useResource } from '../components/use-resource';
-import { actionLabel, describeAction, describeProcedure, describeReason, duration, stanceLabel } from '../describe';
+import {
+  actionLabel,
+  describeAction,
+  describeProcedure,
+  describeReason,
+  duration,
+  stanceLabel,
+} from '../describe';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
@@ -50,9 +64,15 @@ function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Com
         <ul className="plain">
           {a.description !== undefined && a.description !== '' && <li>{a.description}</li>}
           {a.mandate !== undefined && (
-            <li>{a.mandate.length ? t('role.mandate', { kinds: a.mandate.map((k) => actionLabel(t, k)).join(', ') }) : t('role.noMandate')}</li>
+            <li>
+              {a.mandate.length
+                ? t('role.mandate', { kinds: a.mandate.map((k) => actionLabel(t, k)).join(', ') })
+                : t('role.noMandate')}
+            </li>
           )}
-          {a.termDays !== undefined && <li>{a.termDays === null ? t('role.noTerm') : t('role.term', { count: a.termDays })}</li>}
+          {a.termDays !== undefined && (
+            <li>{a.termDays === null ? t('role.noTerm') : t('role.term', { count: a.termDays })}</li>
+          )}
         </ul>
       );
     default:
@@ -93,7 +113,9 @@ function Counts({ proposal }: { proposal: Proposal }) {
           </tr>
         </tbody>
       </table>
-      <p className="meta">{t('decision.participation', { count: c.electorate, participants: c.participants })}</p>
+      <p className="meta">
+        {t('decision.participation', { count: c.electorate, participants: c.participants })}
+      </p>
     </div>
   );
 }
@@ -107,7 +129,10 @@ function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons 
     proposal.positions.find((p) => p.accountId === id)?.displayName ??
     id;
   return (
-    <section className={`card decision ${o.passed ? 'decision-passed' : 'decision-rejected'}`} aria-labelledby="decision-heading">
+    <section
+      className={`card decision ${o.passed ? 'decision-passed' : 'decision-rejected'}`}
+      aria-labelledby="decision-heading"
+    >
       <h2 id="decision-heading">{o.passed ? t('decision.passed') : t('decision.rejected')}</h2>
       <p className="meta">{t('decision.decidedAt', { date: date(o.decidedAt) })}</p>
       <h3>{t('decision.why')}</h3>
@@ -125,13 +150,23 @@ function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons 
         (proposal.execution.done ? (
           <p className="execution-ok">{t('decision.executed')}</p>
         ) : (
-          <p className="execution-failed">{t('decision.executionFailed', { error: proposal.execution.error ?? '' })}</p>
+          <p className="execution-failed">
+            {t('decision.executionFailed', { error: proposal.execution.error ?? '' })}
+          </p>
         ))}
     </section>
   );
 }
 
-function PositionForm({ proposal, commons, onSaved }: { proposal: Proposal; commons: Commons; onSaved: (p: Proposal) => void }) {
+function PositionForm({
+  proposal,
+  commons,
+  onSaved,
+}: {
+  proposal: Proposal;
+  commons: Commons;
+  onSaved: (p: Proposal) => void;
+}) {
   const { t } = useI18n();
   const [stance, setStance] = useState<Stance | ''>(proposal.myPosition?.stance ?? '');
   const [reason, setReason] = useState(proposal.myPosition?.reason ?? '');
@@ -149,7 +184,10 @@ function PositionForm({ proposal, commons, onSaved }: { proposal: Proposal; comm
     setBusy(true);
     setSaved(false);
     try {
-      const p = await api.put<Proposal>(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/position`, { stance, reason: reason.trim() });
+      const p = await api.put<Proposal>(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/position`, {
+        stance,
+        reason: reason.trim(),
+      });
       setSaved(true);
       onSaved(p);
     } catch (err) {
@@ -160,7 +198,12 @@ function PositionForm({ proposal, commons, onSaved }: { proposal: Proposal; comm
   };
   const helpKey = (s: Stance): MessageKey => {
     const type = proposal.procedure.type;
-    if (s === 'block') return type === 'consent' || type === 'role' ? 'stance.help.object' : type === 'vote' ? 'stance.help.blockVote' : 'stance.help.block';
+    if (s === 'block')
+      return type === 'consent' || type === 'role'
+        ? 'stance.help.object'
+        : type === 'vote'
+          ? 'stance.help.blockVote'
+          : 'stance.help.block';
     return `stance.help.${s}` as MessageKey;
   };
   return (
@@ -176,7 +219,15 @@ function PositionForm({ proposal, commons, onSaved }: { proposal: Proposal; comm
         <legend>{t('position.stance')}</legend>
         {STANCES.map((s) => (
           <div key={s} className={`stance stance-${s}${stance === s ? ' chosen' : ''}`}>
-            <input type="radio" id={`stance-${s}`} name="stance" value={s} checked={stance === s} onChange={() => setStance(s)} aria-describedby={`stance-${s}-help`} />
+            <input
+              type="radio"
+              id={`stance-${s}`}
+              name="stance"
+              value={s}
+              checked={stance === s}
+              onChange={() => setStance(s)}
+              aria-describedby={`stance-${s}-help`}
+            />
             <label htmlFor={`stance-${s}`}>{stanceLabel(t, s, proposal.procedure)}</label>
             <p className="hint" id={`stance-${s}-help`}>
               {t(helpKey(s))}
@@ -201,7 +252,15 @@ function PositionForm({ proposal, commons, onSaved }: { proposal: Proposal; comm
   );
 }
 
-function Discussion({ proposal, commons, onPosted }: { proposal: Proposal; commons: Commons; onPosted: () => void }) {
+function Discussion({
+  proposal,
+  commons,
+  onPosted,
+}: {
+  proposal: Proposal;
+  commons: Commons;
+  onPosted: () => void;
+}) {
   const { t, date } = useI18n();
   const [text, setText] = useState('');
   const [replyTo, setReplyTo] = useState<CommentView | null>(null);
@@ -213,7 +272,10 @@ function Discussion({ proposal, commons, onPosted }: { proposal: Proposal; commo
     if (!text.trim()) return;
     setBusy(true);
     try {
-      await api.post(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`, { text: text.trim(), replyTo: replyTo?.id ?? null });
+      await api.post(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`, {
+        text: text.trim(),
+        replyTo: replyTo?.id ?? null,
+      });
       setText('');
       setReplyTo(null);
       setError(null);
@@ -224,7 +286,9 @@ function Discussion({ proposal, commons, onPosted }: { proposal: Proposal; commo
       setBusy(false);
     }
   };
-  const top = proposal.comments.filter((c) => !c.replyTo || !proposal.comments.some((x) => x.id === c.replyTo));
+  const top = proposal.comments.filter(
+    (c) => !c.replyTo || !proposal.comments.some((x) => x.id === c.replyTo),
+  );
   const replies = (id: string) => proposal.comments.filter((c) => c.replyTo === id);
   const one = (c: CommentView) => (
     <article className="comment" aria-label={t('discussion.commentBy', { name: c.displayName })}>
@@ -295,6 +359,22 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
   const { t, date } = useI18n();
   const res = useResource<Proposal>(`/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`);
   const [withdrawError, setWithdrawError] = useState<unknown>(null);
+  const status = res.data?.status;
+  const reloadProposal = res.reload;
+  // While a proposal is open, others take positions and comment: look again now and then (when the tab is seen).
+  useEffect(() => {
+    if (status !== 'open') return;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') void reloadProposal();
+    }, 15_000);
+    return () => window.clearInterval(timer);
+  }, [status, reloadProposal]);
+  // A decision may have changed the commons (a new member, new rules): refresh it once the proposal closes.
+  const lastStatus = useRef(status);
+  useEffect(() => {
+    if (lastStatus.current === 'open' && status && status !== 'open') void reload();
+    lastStatus.current = status;
+  }, [status, reload]);
   if (res.error) return <LoadError error={res.error} retry={res.reload} />;
   if (!res.data) return <Loading />;
   const p = res.data;
@@ -307,11 +387,7 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
       setWithdrawError(err);
     }
   };
-  const afterPosition = (next: Proposal) => {
-    res.set(next);
-    // A decision may have changed the commons (a new member, new rules).
-    if (next.status !== 'open') void reload();
-  };
+  const afterPosition = (next: Proposal) => res.set(next);
   return (
     <article className="proposal">
       <p className="breadcrumb">
@@ -323,7 +399,8 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
       </div>
       <PageTitle title={`${p.title} · ${commons.name}`}>{p.title}</PageTitle>
       <p className="meta">
-        {t('proposal.by', { name: p.proposer.displayName })} · {t('proposal.opened', { date: date(p.openedAt) })}
+        {t('proposal.by', { name: p.proposer.displayName })} ·{' '}
+        {t('proposal.opened', { date: date(p.openedAt) })}
       </p>
 
       <div className="grid">
@@ -346,7 +423,9 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
 
           <Decision proposal={p} commons={commons} />
 
-          {p.canTakePosition && <PositionForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />}
+          {p.canTakePosition && (
+            <PositionForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
+          )}
 
           <section aria-labelledby="positions-heading">
             <h2 id="positions-heading">{t('positions.heading', { count: p.positions.length })}</h2>
@@ -355,9 +434,16 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
               {p.positions.map((x) => (
                 <li key={x.accountId} className={`position position-${x.stance}`}>
                   <p>
-                    <strong>{x.displayName}</strong> <span className={`stance-tag stance-tag-${x.stance}`}>{stanceLabel(t, x.stance, p.procedure)}</span>
+                    <strong>{x.displayName}</strong>{' '}
+                    <span className={`stance-tag stance-tag-${x.stance}`}>
+                      {stanceLabel(t, x.stance, p.procedure)}
+                    </span>
                   </p>
-                  {x.reason ? <p className="reason">{x.reason}</p> : <p className="muted">{t('positions.noReason')}</p>}
+                  {x.reason ? (
+                    <p className="reason">{x.reason}</p>
+                  ) : (
+                    <p className="muted">{t('positions.noReason')}</p>
+                  )}
                   <p className="meta">
                     <time dateTime={x.at}>{date(x.at)}</time>
                   </p>
@@ -379,14 +465,18 @@ export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: str
                 <p>{t('proposal.closes', { date: date(p.closesAt) })}</p>
                 <p className="meta">{t('proposal.electorate', { count: p.electorate })}</p>
                 {p.procedure.type === 'role' && p.procedure.objectionHours > 0 && (
-                  <p className="meta">{t('proposal.objectionWindow', { time: duration(t, p.procedure.objectionHours) })}</p>
+                  <p className="meta">
+                    {t('proposal.objectionWindow', { time: duration(t, p.procedure.objectionHours) })}
+                  </p>
                 )}
                 <h3>{t('proposal.soFar')}</h3>
                 <Counts proposal={p} />
               </>
             )}
             {p.status === 'withdrawn' && <p>{t('proposal.withdrawn')}</p>}
-            {!p.canTakePosition && p.status === 'open' && commons.me?.status !== 'member' && <p className="muted">{t('proposal.membersOnly')}</p>}
+            {!p.canTakePosition && p.status === 'open' && commons.me?.status !== 'member' && (
+              <p className="muted">{t('proposal.membersOnly')}</p>
+            )}
             {isProposer && p.status === 'open' && (
               <>
                 <FormError error={withdrawError} />

@@ -12,13 +12,19 @@ const FILTERS: ('all' | ProposalStatus)[] = ['all', 'open', 'passed', 'rejected'
 export function ProposalsPage({ commons }: CommonsProps) {
   const { t } = useI18n();
   const { search } = useLocation();
-  const status = (FILTERS as string[]).includes(search.get('status') ?? '') ? (search.get('status') as ProposalStatus | 'all') : 'all';
+  const status = (FILTERS as string[]).includes(search.get('status') ?? '')
+    ? (search.get('status') as ProposalStatus | 'all')
+    : 'all';
   const base = `/c/${commons.id}/proposals`;
-  const list = useResource<ProposalSummary[]>(`/api/v1/commons/${commons.id}/proposals${status === 'all' ? '' : `?status=${status}`}`);
+  const list = useResource<ProposalSummary[]>(
+    `/api/v1/commons/${commons.id}/proposals${status === 'all' ? '' : `?status=${status}`}`,
+  );
   return (
     <>
       <div className="section-head">
-        <PageTitle title={`${t('commons.tab.proposals')} · ${commons.name}`}>{t('commons.tab.proposals')}</PageTitle>
+        <PageTitle title={`${t('commons.tab.proposals')} · ${commons.name}`}>
+          {t('commons.tab.proposals')}
+        </PageTitle>
         {commons.me?.status === 'member' && (
           <Link className="button primary" to={`${base}/new`}>
             {t('commons.propose')}
@@ -29,7 +35,11 @@ export function ProposalsPage({ commons }: CommonsProps) {
         <ul>
           {FILTERS.map((f) => (
             <li key={f}>
-              <Link to={f === 'all' ? base : `${base}?status=${f}`} aria-current={f === status ? 'page' : undefined} className={f === status ? 'active' : undefined}>
+              <Link
+                to={f === 'all' ? base : `${base}?status=${f}`}
+                aria-current={f === status ? 'page' : undefined}
+                className={f === status ? 'active' : undefined}
+              >
                 {t(`proposals.filter.${f}` as MessageKey)}
               </Link>
             </li>
