@@ -444,6 +444,10 @@ export function proposalFromOpened(
 
 /** Decides a command against the current state (null before the commons exists): the events, or a DomainError. */
 export function decide(state: CommonsState | null, command: Command, ctx: CommandContext): DomainEvent[] {
+  // Times are compared as ISO strings (closing times, terms): that needs one canonical UTC form.
+  const t = typeof ctx.now === 'string' ? Date.parse(ctx.now) : Number.NaN;
+  if (Number.isNaN(t)) throw new DomainError('invalid_input', 'The time of a command must be a date and time.');
+  ctx = { ...ctx, now: new Date(t).toISOString() };
   if (command.type === 'CreateCommons') {
     if (state) throw new DomainError('commons_exists', 'A commons with this id already exists.');
     if (!ctx.actor) throw new DomainError('not_a_member', 'A commons is founded by a person.');

@@ -418,3 +418,27 @@ describe('decided from documents or from events alike', () => {
     expect(decided.data.outcome).toMatchObject({ decidedBy: 'dan', participants: ['bob', 'cy', 'dan'] });
   });
 });
+
+describe('the time of a command', () => {
+  it('is compared as an instant, whatever its written form', () => {
+    const c = Scenario.given({ rules: { resolution: consent(24) }, members: ['bob'] });
+    c.resolve('r1');
+    // 01:00 at +02:00 is 23:00 UTC the day before the closing time (2026-01-02T00:00:00.000Z)
+    const before = '2026-01-02T01:00:00+02:00';
+    expect(c.position('r1', 'bob', 'block', before)).toEqual(['PositionTaken']);
+    expect(c.error({ type: 'CloseProposal', proposalId: 'r1' }, null, before)).toBe('proposal_still_open');
+    // the closing time itself, without milliseconds
+    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob', '2026-01-02T00:00:00Z')).toBe(
+      'proposal_closed',
+    );
+    expect(c.close('r1', '2026-01-02T00:00:00Z')).toEqual(['ProposalDecided']);
+    expect(c.s.proposals.r1.outcome!.decidedAt).toBe(at(24));
+  });
+
+  it('must be a date and time', () => {
+    const c = Scenario.given({ rules: { resolution: consent(24) } });
+    expect(c.error({ type: 'SubmitProposal', proposalId: 'r', title: 't', body: '', action: { kind: 'resolution', text: 'x' } }, 'ada', 'soon')).toBe(
+      'invalid_input',
+    );
+  });
+});
