@@ -1,6 +1,8 @@
 // The foundation issue's flows, as a person does them, in Chromium against the real server: first run on an
 // empty database, sign-up, a commons from a template, an invitation, a proposal decided with reasons, an
 // amendment of the constitution, the verified log; plus form errors, axe-core, a phone viewport and French.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, browserAvailable, startAll, type Running } from './harness';
@@ -319,5 +321,22 @@ describe.skipIf(!run)('web app flows', () => {
     await b.getByRole('heading', { level: 1, name: 'Constitution' }).waitFor();
     expect(await b.evaluate(() => document.documentElement.lang)).toBe('fr');
     await b.getByLabel('Langue').selectOption('en');
+  });
+
+  // Last, because it damages the log on purpose.
+  test('a tampered log shows which record fails verification', async () => {
+    const db = new Database(join(env.dataDir, 'peergov.sqlite'));
+    const changed = db
+      .prepare(
+        "UPDATE records SET body = replace(body, 'Monthly meetings', 'Weekly meetings') WHERE type = 'ProposalOpened' AND body LIKE '%Monthly meetings%'",
+      )
+      .run().changes;
+    db.close();
+    expect(changed).toBe(1);
+    await a.goto(`${commonsPath}/log`);
+    const failed = a.locator('.verify-failed');
+    await failed.waitFor();
+    expect(await failed.textContent()).toMatch(/Verification failed at record \d+: \S/);
+    await expectNoSeriousAxe(a, 'log page with a failed verification');
   });
 });

@@ -36,6 +36,8 @@ export async function ensureBuilt(): Promise<void> {
 
 export interface Running {
   url: string;
+  /** The server's data directory (the SQLite file is peergov.sqlite in it). */
+  dataDir: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function startAll(options: { demo?: boolean } = {}): Promise<Runnin
   });
   return {
     url: server.url,
+    dataDir,
     browser,
     async close() {
       await browser.close().catch(() => undefined);
