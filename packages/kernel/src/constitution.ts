@@ -30,7 +30,8 @@ export function validateProcedure(kind: string, p: Procedure): void {
     case 'automatic':
       return;
     case 'role':
-      if (!validHours(p.objectionHours, 0)) bad(`objectionHours must be a whole number from 0 to ${MAX_HOURS}`);
+      if (!validHours(p.objectionHours, 0))
+        bad(`objectionHours must be a whole number from 0 to ${MAX_HOURS}`);
       return;
     case 'consent':
       if (!validHours(p.hours, 1)) bad(`hours must be a whole number from 1 to ${MAX_HOURS}`);
@@ -41,7 +42,8 @@ export function validateProcedure(kind: string, p: Procedure): void {
       return;
     case 'vote':
       if (!validHours(p.hours, 1)) bad(`hours must be a whole number from 1 to ${MAX_HOURS}`);
-      if (!validRatio(p.threshold) || p.threshold.num === 0) bad('threshold must be a fraction above 0 and at most 1');
+      if (!validRatio(p.threshold) || p.threshold.num === 0)
+        bad('threshold must be a fraction above 0 and at most 1');
       if (!validRatio(p.quorum)) bad('quorum must be a fraction between 0 and 1');
       if (typeof p.strict !== 'boolean') bad('strict must be true or false');
       if (!['quorum_only', 'ignored', 'against'].includes(p.abstentions)) {
@@ -57,10 +59,14 @@ export function validateProcedure(kind: string, p: Procedure): void {
 /** Checks an amendment: known action kinds and valid procedures. */
 export function validateRules(rules: Partial<Record<string, Procedure>>): void {
   if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
-    throw new DomainError('invalid_action', 'An amendment gives rules as a record from kinds of action to procedures.');
+    throw new DomainError(
+      'invalid_action',
+      'An amendment gives rules as a record from kinds of action to procedures.',
+    );
   }
   const kinds = Object.keys(rules);
-  if (kinds.length === 0) throw new DomainError('invalid_action', 'An amendment must change at least one rule.');
+  if (kinds.length === 0)
+    throw new DomainError('invalid_action', 'An amendment must change at least one rule.');
   for (const kind of kinds) {
     if (!(ACTION_KINDS as readonly string[]).includes(kind)) {
       throw new DomainError('invalid_procedure', `There is no kind of action called "${kind}".`, { kind });
@@ -88,7 +94,8 @@ export function decidersFor(core: CommonsCore, kind: ActionKind, now: string): s
   for (const role of Object.values(core.roles)) {
     if (!role.mandate.includes(kind)) continue;
     for (const h of role.holders) {
-      if ((h.until === null || h.until > now) && core.members[h.accountId]?.status === 'member') out.add(h.accountId);
+      if ((h.until === null || h.until > now) && core.members[h.accountId]?.status === 'member')
+        out.add(h.accountId);
     }
   }
   return [...out];

@@ -39,7 +39,8 @@ function addHours(iso: string, hours: number): string {
 function text(field: keyof typeof LIMITS, value: unknown, required = true): string {
   if (typeof value !== 'string') throw new DomainError('invalid_input', `${field} must be text.`, { field });
   const v = value.trim();
-  if (required && v.length === 0) throw new DomainError('invalid_input', `${field} must not be empty.`, { field });
+  if (required && v.length === 0)
+    throw new DomainError('invalid_input', `${field} must not be empty.`, { field });
   if (v.length > LIMITS[field]) {
     throw new DomainError('invalid_input', `${field} is longer than ${LIMITS[field]} characters.`, { field });
   }
@@ -74,10 +75,13 @@ function checkClasses(core: CommonsCore, classes: string[]): string[] {
 }
 
 function checkMandate(mandate: unknown): ActionKind[] {
-  if (!Array.isArray(mandate)) throw new DomainError('invalid_action', 'A mandate must be a list of kinds of action.');
+  if (!Array.isArray(mandate))
+    throw new DomainError('invalid_action', 'A mandate must be a list of kinds of action.');
   for (const k of mandate) {
     if (!(ACTION_KINDS as readonly string[]).includes(k)) {
-      throw new DomainError('invalid_action', `There is no kind of action called "${String(k)}".`, { kind: k });
+      throw new DomainError('invalid_action', `There is no kind of action called "${String(k)}".`, {
+        kind: k,
+      });
     }
   }
   return [...new Set(mandate as ActionKind[])];
@@ -132,7 +136,9 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
     case 'admit_member': {
       const m = core.members[action.accountId];
       if (m && m.status === 'member') {
-        throw new DomainError('already_member', `${m.displayName} is already a member.`, { accountId: action.accountId });
+        throw new DomainError('already_member', `${m.displayName} is already a member.`, {
+          accountId: action.accountId,
+        });
       }
       return {
         ...action,
@@ -143,11 +149,16 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
     case 'remove_member': {
       const m = core.members[action.accountId];
       if (!m || m.status !== 'member') {
-        throw new DomainError('member_not_found', 'That person is not a member.', { accountId: action.accountId });
+        throw new DomainError('member_not_found', 'That person is not a member.', {
+          accountId: action.accountId,
+        });
       }
       // As with leaving: a commons needs at least one member to decide anything again.
       if (Object.values(core.members).filter((x) => x.status === 'member').length <= 1) {
-        throw new DomainError('last_member', 'The last member cannot be removed: a commons needs at least one member.');
+        throw new DomainError(
+          'last_member',
+          'The last member cannot be removed: a commons needs at least one member.',
+        );
       }
       return action;
     }
@@ -156,7 +167,8 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
       if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
         throw new DomainError('invalid_action', 'A role id uses lowercase letters, digits and dashes.');
       }
-      if (core.roles[id]) throw new DomainError('role_exists', `There is already a role "${id}".`, { roleId: id });
+      if (core.roles[id])
+        throw new DomainError('role_exists', `There is already a role "${id}".`, { roleId: id });
       return {
         kind: 'create_role',
         roleId: id,
@@ -168,23 +180,31 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
     }
     case 'change_role': {
       if (!core.roles[action.roleId]) {
-        throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, { roleId: action.roleId });
+        throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, {
+          roleId: action.roleId,
+        });
       }
       const out: Action = { kind: 'change_role', roleId: action.roleId };
       if (action.name !== undefined) out.name = text('name', action.name);
       if (action.description !== undefined) out.description = text('purpose', action.description, false);
       if (action.mandate !== undefined) out.mandate = checkMandate(action.mandate);
       if (action.termDays !== undefined) out.termDays = checkTerm(action.termDays);
-      if (Object.keys(out).length === 2) throw new DomainError('invalid_action', 'Nothing to change in the role.');
+      if (Object.keys(out).length === 2)
+        throw new DomainError('invalid_action', 'Nothing to change in the role.');
       return out;
     }
     case 'assign_role':
     case 'unassign_role': {
       const role = core.roles[action.roleId];
-      if (!role) throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, { roleId: action.roleId });
+      if (!role)
+        throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, {
+          roleId: action.roleId,
+        });
       const m = core.members[action.accountId];
       if (!m || m.status !== 'member') {
-        throw new DomainError('member_not_found', 'That person is not a member.', { accountId: action.accountId });
+        throw new DomainError('member_not_found', 'That person is not a member.', {
+          accountId: action.accountId,
+        });
       }
       const holding = role.holders.find((h) => h.accountId === action.accountId);
       const holds = holding !== undefined;
@@ -212,7 +232,10 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
     case 'resolution':
       return { kind: 'resolution', text: text('body', action.text) };
     default:
-      throw new DomainError('invalid_action', `Unknown kind of action "${(action as { kind: unknown }).kind}".`);
+      throw new DomainError(
+        'invalid_action',
+        `Unknown kind of action "${(action as { kind: unknown }).kind}".`,
+      );
   }
 }
 
@@ -234,7 +257,12 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
       return [
         {
           type: 'MemberAdmitted',
-          data: { proposalId, accountId: action.accountId, displayName: action.displayName, classes: action.classes },
+          data: {
+            proposalId,
+            accountId: action.accountId,
+            displayName: action.displayName,
+            classes: action.classes,
+          },
         },
       ];
     case 'remove_member':
@@ -257,12 +285,21 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
     case 'assign_role': {
       const role = core.roles[action.roleId];
       const until = role.termDays === null ? null : addHours(now, role.termDays * 24);
-      return [{ type: 'RoleAssigned', data: { proposalId, roleId: action.roleId, accountId: action.accountId, until } }];
+      return [
+        {
+          type: 'RoleAssigned',
+          data: { proposalId, roleId: action.roleId, accountId: action.accountId, until },
+        },
+      ];
     }
     case 'unassign_role':
-      return [{ type: 'RoleUnassigned', data: { proposalId, roleId: action.roleId, accountId: action.accountId } }];
+      return [
+        { type: 'RoleUnassigned', data: { proposalId, roleId: action.roleId, accountId: action.accountId } },
+      ];
     case 'adopt_charter':
-      return [{ type: 'CharterAdopted', data: { proposalId, purpose: action.purpose, charter: action.charter } }];
+      return [
+        { type: 'CharterAdopted', data: { proposalId, purpose: action.purpose, charter: action.charter } },
+      ];
     case 'amend_constitution': {
       const prev = core.constitution;
       return [
@@ -288,7 +325,11 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
 // An applicant stays an applicant while any proposal to admit them is still open (theirs, or a member's).
 function otherOpenAdmission(state: CommonsState, accountId: string, proposalId: string): boolean {
   return Object.values(state.proposals).some(
-    (p) => p.id !== proposalId && p.status === 'open' && p.action.kind === 'admit_member' && p.action.accountId === accountId,
+    (p) =>
+      p.id !== proposalId &&
+      p.status === 'open' &&
+      p.action.kind === 'admit_member' &&
+      p.action.accountId === accountId,
   );
 }
 
@@ -304,11 +345,20 @@ function settle(
   now: string,
 ): DomainEvent[] {
   const byAccount = { ...(state.positions[proposal.id] ?? {}) };
-  for (const p of extra) byAccount[p.accountId] = { accountId: p.accountId, stance: p.stance, reason: '', at: now };
+  for (const p of extra)
+    byAccount[p.accountId] = { accountId: p.accountId, stance: p.stance, reason: '', at: now };
   // In time order (then by account): the record's key order differs between a state folded from events and one
   // rebuilt from stored documents, and the outcome must not depend on which one decided.
   const positions = Object.values(byAccount).sort((a, b) =>
-    a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+    a.at !== b.at
+      ? a.at < b.at
+        ? -1
+        : 1
+      : a.accountId < b.accountId
+        ? -1
+        : a.accountId > b.accountId
+          ? 1
+          : 0,
   );
   const kind = proposal.action.kind;
   const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
@@ -325,7 +375,9 @@ function settle(
   const by = tally.reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
   const decidedBy =
     proposal.procedure.type === 'role'
-      ? (by ?? positions.find((p) => deciders.includes(p.accountId) && p.stance === 'agree')?.accountId ?? null)
+      ? (by ??
+        positions.find((p) => deciders.includes(p.accountId) && p.stance === 'agree')?.accountId ??
+        null)
       : null;
   const events: DomainEvent[] = [
     {
@@ -363,7 +415,8 @@ function openProposal(
 ): DomainEvent[] {
   const core = state.core;
   const id = text('id', input.proposalId);
-  if (state.proposals[id]) throw new DomainError('proposal_exists', `A proposal ${id} already exists.`, { id });
+  if (state.proposals[id])
+    throw new DomainError('proposal_exists', `A proposal ${id} already exists.`, { id });
   if (!input.action || typeof input.action !== 'object') {
     throw new DomainError('invalid_action', 'A proposal needs an action.');
   }
@@ -411,7 +464,10 @@ function openProposal(
   // A proposer who holds the mandate decides by proposing.
   if (procedure.type === 'role' && ctx.actor && decidersFor(core, action.kind, ctx.now).includes(ctx.actor)) {
     extra.push({ accountId: ctx.actor, stance: 'agree' });
-    events.push({ type: 'PositionTaken', data: { proposalId: id, accountId: ctx.actor, stance: 'agree', reason: '' } });
+    events.push({
+      type: 'PositionTaken',
+      data: { proposalId: id, accountId: ctx.actor, stance: 'agree', reason: '' },
+    });
   }
   const withProposal: CommonsState = { ...state, proposals: { ...state.proposals, [id]: proposal } };
   events.push(...settle(withProposal, proposal, extra, procedure.type === 'automatic', ctx.now));
@@ -446,7 +502,8 @@ export function proposalFromOpened(
 export function decide(state: CommonsState | null, command: Command, ctx: CommandContext): DomainEvent[] {
   // Times are compared as ISO strings (closing times, terms): that needs one canonical UTC form.
   const t = typeof ctx.now === 'string' ? Date.parse(ctx.now) : Number.NaN;
-  if (Number.isNaN(t)) throw new DomainError('invalid_input', 'The time of a command must be a date and time.');
+  if (Number.isNaN(t))
+    throw new DomainError('invalid_input', 'The time of a command must be a date and time.');
   ctx = { ...ctx, now: new Date(t).toISOString() };
   if (command.type === 'CreateCommons') {
     if (state) throw new DomainError('commons_exists', 'A commons with this id already exists.');
@@ -461,7 +518,8 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
     const classIds = new Set(template.classes.map((c) => c.id));
     const founderClasses = [...new Set(command.classes ?? [])];
     for (const c of founderClasses) {
-      if (!classIds.has(c)) throw new DomainError('unknown_class', `This template has no stakeholder class "${c}".`);
+      if (!classIds.has(c))
+        throw new DomainError('unknown_class', `This template has no stakeholder class "${c}".`);
     }
     const founder: Member = {
       accountId: ctx.actor,
@@ -552,7 +610,10 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
         type: 'PositionTaken',
         data: { proposalId: p.id, accountId: ctx.actor!, stance: command.stance, reason },
       };
-      return [taken, ...settle(state, p, [{ accountId: ctx.actor!, stance: command.stance }], false, ctx.now)];
+      return [
+        taken,
+        ...settle(state, p, [{ accountId: ctx.actor!, stance: command.stance }], false, ctx.now),
+      ];
     }
 
     case 'PostComment': {
@@ -562,9 +623,15 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       const existing = state.comments[p.id] ?? [];
       // Ids key the stored comment documents: a second comment with the same id would overwrite the first there.
       if (existing.some((c) => c.id === id)) {
-        throw new DomainError('invalid_input', `There is already a comment ${id} on this proposal.`, { field: 'id' });
+        throw new DomainError('invalid_input', `There is already a comment ${id} on this proposal.`, {
+          field: 'id',
+        });
       }
-      if (command.replyTo !== null && command.replyTo !== undefined && !existing.some((c) => c.id === command.replyTo)) {
+      if (
+        command.replyTo !== null &&
+        command.replyTo !== undefined &&
+        !existing.some((c) => c.id === command.replyTo)
+      ) {
         throw new DomainError('comment_not_found', 'The comment you reply to does not exist.');
       }
       return [
@@ -583,11 +650,15 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
 
     case 'WithdrawProposal': {
       const p = requireProposal(state, command.proposalId);
-      if (p.proposer !== ctx.actor) throw new DomainError('not_proposer', 'Only the proposer can withdraw a proposal.');
+      if (p.proposer !== ctx.actor)
+        throw new DomainError('not_proposer', 'Only the proposer can withdraw a proposal.');
       if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
       // At the closing time positions are final and the outcome is fixed; withdrawing then would undo a decision.
       if (ctx.now >= p.closesAt) {
-        throw new DomainError('proposal_closed', 'This proposal has reached its closing time; it can no longer be withdrawn.');
+        throw new DomainError(
+          'proposal_closed',
+          'This proposal has reached its closing time; it can no longer be withdrawn.',
+        );
       }
       const events: DomainEvent[] = [{ type: 'ProposalWithdrawn', data: { proposalId: p.id } }];
       if (
@@ -595,7 +666,10 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
         core.members[p.action.accountId]?.status === 'applicant' &&
         !otherOpenAdmission(state, p.action.accountId, p.id)
       ) {
-        events.push({ type: 'ApplicationDeclined', data: { proposalId: p.id, accountId: p.action.accountId } });
+        events.push({
+          type: 'ApplicationDeclined',
+          data: { proposalId: p.id, accountId: p.action.accountId },
+        });
       }
       return events;
     }
@@ -604,7 +678,9 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       const p = requireProposal(state, command.proposalId);
       if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
       if (ctx.now < p.closesAt) {
-        throw new DomainError('proposal_still_open', `This proposal closes at ${p.closesAt}.`, { closesAt: p.closesAt });
+        throw new DomainError('proposal_still_open', `This proposal closes at ${p.closesAt}.`, {
+          closesAt: p.closesAt,
+        });
       }
       return settle(state, p, [], true, ctx.now);
     }
@@ -613,7 +689,10 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       requireMember(core, ctx.actor);
       const remaining = Object.values(core.members).filter((m) => m.status === 'member').length;
       if (remaining <= 1) {
-        throw new DomainError('last_member', 'The last member cannot leave: a commons needs at least one member.');
+        throw new DomainError(
+          'last_member',
+          'The last member cannot leave: a commons needs at least one member.',
+        );
       }
       return [{ type: 'MemberLeft', data: { accountId: ctx.actor! } }];
     }
@@ -633,7 +712,13 @@ function evolveCoreOnly(state: CommonsState, event: DomainEvent, at: string): Co
       ...state.core,
       members: {
         ...state.core.members,
-        [d.accountId]: { accountId: d.accountId, displayName: d.displayName, classes: d.classes, status: 'applicant', since: at },
+        [d.accountId]: {
+          accountId: d.accountId,
+          displayName: d.displayName,
+          classes: d.classes,
+          status: 'applicant',
+          since: at,
+        },
       },
     },
   };

@@ -44,9 +44,30 @@ const PROCEDURES: Procedure[] = [
   { type: 'role', objectionHours: 12 },
   { type: 'consent', hours: 12 },
   { type: 'consensus', hours: 24, minParticipation: { num: 1, den: 2 } },
-  { type: 'vote', hours: 24, threshold: { num: 1, den: 2 }, strict: true, quorum: { num: 1, den: 3 }, abstentions: 'quorum_only' },
-  { type: 'vote', hours: 24, threshold: { num: 2, den: 3 }, strict: false, quorum: { num: 1, den: 2 }, abstentions: 'against' },
-  { type: 'vote', hours: 6, threshold: { num: 1, den: 2 }, strict: false, quorum: { num: 0, den: 1 }, abstentions: 'ignored' },
+  {
+    type: 'vote',
+    hours: 24,
+    threshold: { num: 1, den: 2 },
+    strict: true,
+    quorum: { num: 1, den: 3 },
+    abstentions: 'quorum_only',
+  },
+  {
+    type: 'vote',
+    hours: 24,
+    threshold: { num: 2, den: 3 },
+    strict: false,
+    quorum: { num: 1, den: 2 },
+    abstentions: 'against',
+  },
+  {
+    type: 'vote',
+    hours: 6,
+    threshold: { num: 1, den: 2 },
+    strict: false,
+    quorum: { num: 0, den: 1 },
+    abstentions: 'ignored',
+  },
 ];
 const EFFECT: Record<ActionKind, DomainEvent['type']> = {
   admit_member: 'MemberAdmitted',
@@ -86,7 +107,9 @@ function randomAction(r: Rng, s: CommonsState): Action {
     case 'assign_role':
       return { kind: 'assign_role', roleId: someRole(), accountId: r.pick(PEOPLE) };
     case 'unassign_role': {
-      const held = Object.values(s.core.roles).flatMap((x) => x.holders.map((h) => [x.id, h.accountId] as const));
+      const held = Object.values(s.core.roles).flatMap((x) =>
+        x.holders.map((h) => [x.id, h.accountId] as const),
+      );
       if (held.length > 0 && r.chance(0.8)) {
         const [roleId, accountId] = r.pick(held);
         return { kind: 'unassign_role', roleId, accountId };
@@ -110,24 +133,52 @@ function randomAction(r: Rng, s: CommonsState): Action {
 function randomCommand(r: Rng, s: CommonsState, step: number, now: string): [Command, string | null] {
   const proposals = Object.values(s.proposals);
   const open = proposals.filter((p) => p.status === 'open');
-  const members = Object.values(s.core.members).filter((m) => m.status === 'member').map((m) => m.accountId);
+  const members = Object.values(s.core.members)
+    .filter((m) => m.status === 'member')
+    .map((m) => m.accountId);
   const anyone = () => (r.chance(0.85) ? r.pick(members) : r.pick(PEOPLE));
-  const someProposal = () => (open.length > 0 && r.chance(0.85) ? r.pick(open) : r.pick(proposals))?.id ?? 'none';
+  const someProposal = () =>
+    (open.length > 0 && r.chance(0.85) ? r.pick(open) : r.pick(proposals))?.id ?? 'none';
   const roll = r.next();
-  if (roll < 0.2) return [{ type: 'SubmitProposal', proposalId: `p${step}`, title: `P${step}`, body: '', action: randomAction(r, s) }, anyone()];
+  if (roll < 0.2)
+    return [
+      {
+        type: 'SubmitProposal',
+        proposalId: `p${step}`,
+        title: `P${step}`,
+        body: '',
+        action: randomAction(r, s),
+      },
+      anyone(),
+    ];
   if (roll < 0.3) {
     const who = r.pick(PEOPLE);
-    return [{ type: 'ApplyForMembership', proposalId: `a${step}`, displayName: who, classes: [], statement: '' }, who];
+    return [
+      { type: 'ApplyForMembership', proposalId: `a${step}`, displayName: who, classes: [], statement: '' },
+      who,
+    ];
   }
-  if (roll < 0.65) return [{ type: 'TakePosition', proposalId: someProposal(), stance: r.pick(STANCES), reason: '' }, anyone()];
+  if (roll < 0.65)
+    return [
+      { type: 'TakePosition', proposalId: someProposal(), stance: r.pick(STANCES), reason: '' },
+      anyone(),
+    ];
   if (roll < 0.72) {
     // mostly a fresh id, sometimes one already used
-    const id = r.chance(0.9) ? `k${String(step).padStart(5, '0')}` : `k${String(r.int(step + 1)).padStart(5, '0')}`;
-    return [{ type: 'PostComment', proposalId: someProposal(), commentId: id, text: 'Hm', replyTo: null }, anyone()];
+    const id = r.chance(0.9)
+      ? `k${String(step).padStart(5, '0')}`
+      : `k${String(r.int(step + 1)).padStart(5, '0')}`;
+    return [
+      { type: 'PostComment', proposalId: someProposal(), commentId: id, text: 'Hm', replyTo: null },
+      anyone(),
+    ];
   }
   if (roll < 0.77) {
     const id = someProposal();
-    return [{ type: 'WithdrawProposal', proposalId: id }, r.chance(0.7) ? (s.proposals[id]?.proposer ?? null) : anyone()];
+    return [
+      { type: 'WithdrawProposal', proposalId: id },
+      r.chance(0.7) ? (s.proposals[id]?.proposer ?? null) : anyone(),
+    ];
   }
   if (roll < 0.8) return [{ type: 'LeaveCommons' }, anyone()];
   const due = open.filter((p) => p.closesAt <= now);
@@ -135,7 +186,12 @@ function randomCommand(r: Rng, s: CommonsState, step: number, now: string): [Com
 }
 
 /** The outcome of deciding a command: its events, or the code it was refused with. */
-function attempt(state: CommonsState, command: Command, actor: string | null, now: string): DomainEvent[] | string {
+function attempt(
+  state: CommonsState,
+  command: Command,
+  actor: string | null,
+  now: string,
+): DomainEvent[] | string {
   try {
     return decide(state, command, { actor, now });
   } catch (e) {
@@ -194,10 +250,13 @@ function checkInvariants(c: Scenario, before: CommonsState, events: DomainEvent[
     if (e.type === 'ProposalDecided') {
       expect(before.proposals[e.data.proposalId]?.status ?? 'open', 'decided twice').toBe('open');
       const p = s.proposals[e.data.proposalId];
-      const after = events.slice(i + 1).filter((x) => (x.data as { proposalId?: string }).proposalId === p.id);
+      const after = events
+        .slice(i + 1)
+        .filter((x) => (x.data as { proposalId?: string }).proposalId === p.id);
       if (e.data.outcome.passed) {
         expect(after.map((x) => x.type)).toSatisfy(
-          (types: string[]) => types.length === 1 && (types[0] === EFFECT[p.action.kind] || types[0] === 'ActionFailed'),
+          (types: string[]) =>
+            types.length === 1 && (types[0] === EFFECT[p.action.kind] || types[0] === 'ActionFailed'),
         );
       } else {
         expect(after.map((x) => x.type).filter((t) => t !== 'ApplicationDeclined')).toEqual([]);
@@ -210,7 +269,16 @@ function runSequence(seed: number, steps: number, template: TemplateId) {
   const r = rng(seed);
   const c = new Scenario();
   c.run(
-    { type: 'CreateCommons', commonsId: 'c1', name: 'Garden', purpose: '', charter: '', template, displayName: 'Ada', classes: [] },
+    {
+      type: 'CreateCommons',
+      commonsId: 'c1',
+      name: 'Garden',
+      purpose: '',
+      charter: '',
+      template,
+      displayName: 'Ada',
+      classes: [],
+    },
     'ada',
     T0,
   );
@@ -236,7 +304,9 @@ function runSequence(seed: number, steps: number, template: TemplateId) {
   expect(new Set(decided).size).toBe(decided.length);
   for (const p of Object.values(c.s.proposals)) {
     const effects = c.log.filter(
-      (e) => (e.data as { proposalId?: string }).proposalId === p.id && (e.type === EFFECT[p.action.kind] || e.type === 'ActionFailed'),
+      (e) =>
+        (e.data as { proposalId?: string }).proposalId === p.id &&
+        (e.type === EFFECT[p.action.kind] || e.type === 'ActionFailed'),
     );
     expect(effects.length, p.id).toBe(p.status === 'passed' ? 1 : 0);
     expect(p.execution === null).toBe(p.status !== 'passed');
@@ -258,7 +328,13 @@ describe('random command sequences keep the kernel’s invariants', () => {
 
   // Runs after the seeds above (tests in a file run in order): the sequences do exercise the kernel.
   it('the sequences reach every kind of effect, failed actions and declined applicants', () => {
-    for (const type of [...Object.values(EFFECT), 'ActionFailed', 'ApplicationDeclined', 'ProposalWithdrawn', 'MemberLeft']) {
+    for (const type of [
+      ...Object.values(EFFECT),
+      'ActionFailed',
+      'ApplicationDeclined',
+      'ProposalWithdrawn',
+      'MemberLeft',
+    ]) {
       expect(seen.has(type), type).toBe(true);
     }
   });

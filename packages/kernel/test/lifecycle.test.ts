@@ -2,10 +2,23 @@
 // impossible, withdrawal, constitution amendments, leaving, applications and the electorate.
 import { describe, expect, it } from 'vitest';
 import { at, consent, role, Scenario, T0, vote, type EventOf } from './scenario';
-import { ACTION_KINDS, decide, type Action, type ActionKind, type DomainEvent, type Procedure } from '../src/index';
+import {
+  ACTION_KINDS,
+  decide,
+  type Action,
+  type ActionKind,
+  type DomainEvent,
+  type Procedure,
+} from '../src/index';
 
-const automatic = Object.fromEntries(ACTION_KINDS.map((k) => [k, { type: 'automatic' }])) as Record<ActionKind, Procedure>;
-const consentAll = Object.fromEntries(ACTION_KINDS.map((k) => [k, consent(24)])) as Record<ActionKind, Procedure>;
+const automatic = Object.fromEntries(ACTION_KINDS.map((k) => [k, { type: 'automatic' }])) as Record<
+  ActionKind,
+  Procedure
+>;
+const consentAll = Object.fromEntries(ACTION_KINDS.map((k) => [k, consent(24)])) as Record<
+  ActionKind,
+  Procedure
+>;
 
 const clerk = {
   id: 'clerk',
@@ -21,7 +34,12 @@ const CASES: { action: Action; effect: DomainEvent['type']; check: (c: Scenario)
   {
     action: { kind: 'admit_member', accountId: 'dan', displayName: ' Dan ', classes: [] },
     effect: 'MemberAdmitted',
-    check: (c) => expect(c.s.core.members.dan).toMatchObject({ status: 'member', displayName: 'Dan', classes: ['member'] }),
+    check: (c) =>
+      expect(c.s.core.members.dan).toMatchObject({
+        status: 'member',
+        displayName: 'Dan',
+        classes: ['member'],
+      }),
   },
   {
     action: { kind: 'remove_member', accountId: 'cy' },
@@ -29,14 +47,34 @@ const CASES: { action: Action; effect: DomainEvent['type']; check: (c: Scenario)
     check: (c) => expect(c.s.core.members.cy.status).toBe('removed'),
   },
   {
-    action: { kind: 'create_role', roleId: 'scribe', name: 'Scribe', description: '', mandate: ['resolution', 'resolution'], termDays: null },
+    action: {
+      kind: 'create_role',
+      roleId: 'scribe',
+      name: 'Scribe',
+      description: '',
+      mandate: ['resolution', 'resolution'],
+      termDays: null,
+    },
     effect: 'RoleCreated',
-    check: (c) => expect(c.s.core.roles.scribe).toEqual({ id: 'scribe', name: 'Scribe', description: '', mandate: ['resolution'], termDays: null, holders: [] }),
+    check: (c) =>
+      expect(c.s.core.roles.scribe).toEqual({
+        id: 'scribe',
+        name: 'Scribe',
+        description: '',
+        mandate: ['resolution'],
+        termDays: null,
+        holders: [],
+      }),
   },
   {
     action: { kind: 'change_role', roleId: 'clerk', name: 'Chief clerk', termDays: null },
     effect: 'RoleChanged',
-    check: (c) => expect(c.s.core.roles.clerk).toMatchObject({ name: 'Chief clerk', termDays: null, mandate: ['resolution'] }),
+    check: (c) =>
+      expect(c.s.core.roles.clerk).toMatchObject({
+        name: 'Chief clerk',
+        termDays: null,
+        mandate: ['resolution'],
+      }),
   },
   {
     action: { kind: 'assign_role', roleId: 'clerk', accountId: 'cy' },
@@ -45,7 +83,10 @@ const CASES: { action: Action; effect: DomainEvent['type']; check: (c: Scenario)
       // a term runs from the decision
       const decided = Date.parse(c.s.proposals.p.outcome!.decidedAt);
       const until = new Date(decided + 30 * 24 * 3_600_000).toISOString();
-      expect(c.s.core.roles.clerk.holders.map((h) => [h.accountId, h.until])).toEqual([['bob', null], ['cy', until]]);
+      expect(c.s.core.roles.clerk.holders.map((h) => [h.accountId, h.until])).toEqual([
+        ['bob', null],
+        ['cy', until],
+      ]);
     },
   },
   {
@@ -62,14 +103,19 @@ const CASES: { action: Action; effect: DomainEvent['type']; check: (c: Scenario)
     action: { kind: 'amend_constitution', rules: { resolution: consent(12) } },
     effect: 'ConstitutionAmended',
     check: (c) => {
-      expect(c.s.core.constitution).toMatchObject({ version: 2, adoptedBy: 'p', rules: { resolution: consent(12) } });
+      expect(c.s.core.constitution).toMatchObject({
+        version: 2,
+        adoptedBy: 'p',
+        rules: { resolution: consent(12) },
+      });
       expect(c.s.core.history.map((h) => h.version)).toEqual([1]);
     },
   },
   {
     action: { kind: 'resolution', text: 'Paint the shed' },
     effect: 'ResolutionAdopted',
-    check: (c) => expect(c.logged('ResolutionAdopted')[0].data).toEqual({ proposalId: 'p', text: 'Paint the shed' }),
+    check: (c) =>
+      expect(c.logged('ResolutionAdopted')[0].data).toEqual({ proposalId: 'p', text: 'Paint the shed' }),
   },
 ];
 
@@ -94,9 +140,9 @@ describe('each kind of action is carried out exactly once', () => {
       check(c);
       expect(c.s.proposals.p.execution).toEqual({ done: true, error: null });
       expect(c.error({ type: 'CloseProposal', proposalId: 'p' }, null, at(25))).toBe('proposal_closed');
-      expect(c.error({ type: 'TakePosition', proposalId: 'p', stance: 'agree', reason: '' }, 'ada', at(10))).toBe(
-        'proposal_closed',
-      );
+      expect(
+        c.error({ type: 'TakePosition', proposalId: 'p', stance: 'agree', reason: '' }, 'ada', at(10)),
+      ).toBe('proposal_closed');
       expect(c.logged(effect, 'p')).toHaveLength(1);
     });
 
@@ -121,7 +167,10 @@ describe('an action that became impossible before it passed', () => {
   }
 
   it('given a member removed before their role assignment passes, then ActionFailed and no holder', () => {
-    const c = twoProposals({ kind: 'remove_member', accountId: 'cy' }, { kind: 'assign_role', roleId: 'clerk', accountId: 'cy' });
+    const c = twoProposals(
+      { kind: 'remove_member', accountId: 'cy' },
+      { kind: 'assign_role', roleId: 'clerk', accountId: 'cy' },
+    );
     expect(c.close('p2', at(24))).toEqual(['ProposalDecided', 'ActionFailed']);
     expect(c.s.proposals.p2).toMatchObject({
       status: 'passed',
@@ -131,12 +180,36 @@ describe('an action that became impossible before it passed', () => {
   });
 
   it.each([
-    ['a role created twice', { kind: 'create_role', roleId: 'scribe', name: 'S', description: '', mandate: [], termDays: null }, { kind: 'create_role', roleId: 'scribe', name: 'S2', description: '', mandate: [], termDays: null }],
-    ['a member admitted twice', { kind: 'admit_member', accountId: 'dan', displayName: 'Dan', classes: [] }, { kind: 'admit_member', accountId: 'dan', displayName: 'Dan', classes: [] }],
-    ['a member removed twice', { kind: 'remove_member', accountId: 'cy' }, { kind: 'remove_member', accountId: 'cy' }],
-    ['a holder recalled twice', { kind: 'unassign_role', roleId: 'clerk', accountId: 'bob' }, { kind: 'unassign_role', roleId: 'clerk', accountId: 'bob' }],
-    ['a role given twice', { kind: 'assign_role', roleId: 'clerk', accountId: 'cy' }, { kind: 'assign_role', roleId: 'clerk', accountId: 'cy' }],
-    ['a holder recalled after leaving', { kind: 'remove_member', accountId: 'bob' }, { kind: 'unassign_role', roleId: 'clerk', accountId: 'bob' }],
+    [
+      'a role created twice',
+      { kind: 'create_role', roleId: 'scribe', name: 'S', description: '', mandate: [], termDays: null },
+      { kind: 'create_role', roleId: 'scribe', name: 'S2', description: '', mandate: [], termDays: null },
+    ],
+    [
+      'a member admitted twice',
+      { kind: 'admit_member', accountId: 'dan', displayName: 'Dan', classes: [] },
+      { kind: 'admit_member', accountId: 'dan', displayName: 'Dan', classes: [] },
+    ],
+    [
+      'a member removed twice',
+      { kind: 'remove_member', accountId: 'cy' },
+      { kind: 'remove_member', accountId: 'cy' },
+    ],
+    [
+      'a holder recalled twice',
+      { kind: 'unassign_role', roleId: 'clerk', accountId: 'bob' },
+      { kind: 'unassign_role', roleId: 'clerk', accountId: 'bob' },
+    ],
+    [
+      'a role given twice',
+      { kind: 'assign_role', roleId: 'clerk', accountId: 'cy' },
+      { kind: 'assign_role', roleId: 'clerk', accountId: 'cy' },
+    ],
+    [
+      'a holder recalled after leaving',
+      { kind: 'remove_member', accountId: 'bob' },
+      { kind: 'unassign_role', roleId: 'clerk', accountId: 'bob' },
+    ],
   ] as [string, Action, Action][])('%s: the second yields ActionFailed and no effect', (_, first, second) => {
     const c = twoProposals(first, second);
     const before = JSON.stringify(c.s.core);
@@ -155,9 +228,18 @@ describe('an action that became impossible before it passed', () => {
 
   it('the last member cannot be removed: refused at opening', () => {
     const c = Scenario.given({ rules: automatic });
-    expect(c.error({ type: 'SubmitProposal', proposalId: 'p', title: 'x', body: '', action: { kind: 'remove_member', accountId: 'ada' } }, 'ada')).toBe(
-      'last_member',
-    );
+    expect(
+      c.error(
+        {
+          type: 'SubmitProposal',
+          proposalId: 'p',
+          title: 'x',
+          body: '',
+          action: { kind: 'remove_member', accountId: 'ada' },
+        },
+        'ada',
+      ),
+    ).toBe('last_member');
   });
 });
 
@@ -166,9 +248,13 @@ describe('withdrawal', () => {
     const c = Scenario.given({ rules: { resolution: consent(24) }, members: ['bob'] });
     c.resolve('r1');
     c.position('r1', 'bob', 'agree');
-    expect(c.types({ type: 'WithdrawProposal', proposalId: 'r1' }, 'ada', at(1))).toEqual(['ProposalWithdrawn']);
+    expect(c.types({ type: 'WithdrawProposal', proposalId: 'r1' }, 'ada', at(1))).toEqual([
+      'ProposalWithdrawn',
+    ]);
     expect(c.s.proposals.r1).toMatchObject({ status: 'withdrawn', outcome: null, execution: null });
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'ada', at(2))).toBe('proposal_closed');
+    expect(
+      c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'ada', at(2)),
+    ).toBe('proposal_closed');
     expect(c.error({ type: 'CloseProposal', proposalId: 'r1' }, null, at(24))).toBe('proposal_closed');
     expect(c.error({ type: 'WithdrawProposal', proposalId: 'r1' }, 'ada', at(2))).toBe('proposal_closed');
     expect(c.logged('ProposalDecided')).toHaveLength(0);
@@ -191,17 +277,26 @@ describe('withdrawal', () => {
 
   it('an applicant who withdraws their application is declined', () => {
     const c = Scenario.given({ rules: { admit_member: consent(24) } });
-    c.types({ type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Eve', classes: [], statement: '' }, 'eve');
-    expect(c.types({ type: 'WithdrawProposal', proposalId: 'a1' }, 'eve')).toEqual(['ProposalWithdrawn', 'ApplicationDeclined']);
+    c.types(
+      { type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Eve', classes: [], statement: '' },
+      'eve',
+    );
+    expect(c.types({ type: 'WithdrawProposal', proposalId: 'a1' }, 'eve')).toEqual([
+      'ProposalWithdrawn',
+      'ApplicationDeclined',
+    ]);
     expect(c.s.core.members.eve.status).toBe('declined');
   });
 });
 
 describe('constitution amendments', () => {
-  const amend = (rules: Record<string, unknown>): Action => ({ kind: 'amend_constitution', rules } as Action);
+  const amend = (rules: Record<string, unknown>): Action => ({ kind: 'amend_constitution', rules }) as Action;
 
   it('a proposal is decided under the version in force when it opened', () => {
-    const c = Scenario.given({ rules: { resolution: consent(24), amend_constitution: { type: 'automatic' } }, members: ['bob', 'cy'] });
+    const c = Scenario.given({
+      rules: { resolution: consent(24), amend_constitution: { type: 'automatic' } },
+      members: ['bob', 'cy'],
+    });
     c.resolve('r1');
     c.position('r1', 'bob', 'block');
     c.propose('a1', amend({ resolution: vote([1, 2], { hours: 24 }) }), 'ada', at(1));
@@ -211,7 +306,11 @@ describe('constitution amendments', () => {
     c.position('r2', 'ada', 'agree', at(2));
     c.position('r2', 'cy', 'agree', at(2));
     c.position('r2', 'bob', 'block', at(2));
-    expect(c.s.proposals.r2.outcome).toMatchObject({ passed: true, ruleVersion: 2, procedure: { type: 'vote' } });
+    expect(c.s.proposals.r2.outcome).toMatchObject({
+      passed: true,
+      ruleVersion: 2,
+      procedure: { type: 'vote' },
+    });
     // r1 is still decided by consent, so the block stands
     c.close('r1', at(24));
     expect(c.s.proposals.r1.outcome).toMatchObject({ passed: false, ruleVersion: 1, procedure: consent(24) });
@@ -227,7 +326,13 @@ describe('constitution amendments', () => {
     const { constitution, history } = c.s.core;
     expect(history).toEqual([
       v1,
-      { ...v1, version: 2, adoptedAt: at(24), adoptedBy: 'a1', rules: { ...v1.rules, resolution: { type: 'automatic' } } },
+      {
+        ...v1,
+        version: 2,
+        adoptedAt: at(24),
+        adoptedBy: 'a1',
+        rules: { ...v1.rules, resolution: { type: 'automatic' } },
+      },
     ]);
     expect(constitution).toEqual({
       version: 3,
@@ -245,31 +350,75 @@ describe('constitution amendments', () => {
     ['a null procedure', { resolution: null }, 'invalid_procedure'],
     ['consent over zero hours', { resolution: { type: 'consent', hours: 0 } }, 'invalid_procedure'],
     ['consent over fractional hours', { resolution: { type: 'consent', hours: 1.5 } }, 'invalid_procedure'],
-    ['consent over more than a year', { resolution: { type: 'consent', hours: 24 * 365 + 1 } }, 'invalid_procedure'],
-    ['a negative objection window', { resolution: { type: 'role', objectionHours: -1 } }, 'invalid_procedure'],
-    ['participation above one', { resolution: { type: 'consensus', hours: 1, minParticipation: { num: 3, den: 2 } } }, 'invalid_procedure'],
-    ['participation over zero', { resolution: { type: 'consensus', hours: 1, minParticipation: { num: 1, den: 0 } } }, 'invalid_procedure'],
+    [
+      'consent over more than a year',
+      { resolution: { type: 'consent', hours: 24 * 365 + 1 } },
+      'invalid_procedure',
+    ],
+    [
+      'a negative objection window',
+      { resolution: { type: 'role', objectionHours: -1 } },
+      'invalid_procedure',
+    ],
+    [
+      'participation above one',
+      { resolution: { type: 'consensus', hours: 1, minParticipation: { num: 3, den: 2 } } },
+      'invalid_procedure',
+    ],
+    [
+      'participation over zero',
+      { resolution: { type: 'consensus', hours: 1, minParticipation: { num: 1, den: 0 } } },
+      'invalid_procedure',
+    ],
     ['a zero threshold', { resolution: vote([0, 2]) }, 'invalid_procedure'],
     ['a strict threshold of one', { resolution: vote([1, 1], { strict: true }) }, 'invalid_procedure'],
-    ['a fractional quorum numerator', { resolution: vote([1, 2], { quorum: [0.5, 1] }) }, 'invalid_procedure'],
-    ['an unknown abstention rule', { resolution: { ...vote([1, 2]), abstentions: 'maybe' } }, 'invalid_procedure'],
+    [
+      'a fractional quorum numerator',
+      { resolution: vote([1, 2], { quorum: [0.5, 1] }) },
+      'invalid_procedure',
+    ],
+    [
+      'an unknown abstention rule',
+      { resolution: { ...vote([1, 2]), abstentions: 'maybe' } },
+      'invalid_procedure',
+    ],
     ['strict given as text', { resolution: { ...vote([1, 2]), strict: 'true' } }, 'invalid_procedure'],
   ] as [string, Record<string, unknown>, string][])('refuses an amendment with %s', (_, rules, code) => {
     const c = Scenario.given({ rules: { amend_constitution: { type: 'automatic' } } });
-    expect(c.error({ type: 'SubmitProposal', proposalId: 'a', title: 'x', body: '', action: amend(rules) }, 'ada')).toBe(code);
+    expect(
+      c.error({ type: 'SubmitProposal', proposalId: 'a', title: 'x', body: '', action: amend(rules) }, 'ada'),
+    ).toBe(code);
     expect(c.s.core.constitution.version).toBe(1);
   });
 
-  it.each([null, 'automatic', ['automatic']])('refuses rules that are not a record of kinds (%j)', (rules) => {
-    const c = Scenario.given({ rules: { amend_constitution: { type: 'automatic' } } });
-    expect(c.error({ type: 'SubmitProposal', proposalId: 'a', title: 'x', body: '', action: { kind: 'amend_constitution', rules } as unknown as Action }, 'ada')).toMatch(
-      /^invalid_/,
-    );
-  });
+  it.each([null, 'automatic', ['automatic']])(
+    'refuses rules that are not a record of kinds (%j)',
+    (rules) => {
+      const c = Scenario.given({ rules: { amend_constitution: { type: 'automatic' } } });
+      expect(
+        c.error(
+          {
+            type: 'SubmitProposal',
+            proposalId: 'a',
+            title: 'x',
+            body: '',
+            action: { kind: 'amend_constitution', rules } as unknown as Action,
+          },
+          'ada',
+        ),
+      ).toMatch(/^invalid_/);
+    },
+  );
 
   it('keeps only the fields a procedure has', () => {
     const c = Scenario.given({ rules: { amend_constitution: { type: 'automatic' } } });
-    c.propose('a', amend({ resolution: { type: 'automatic', hours: 3, note: 'x' }, admit_member: { ...consent(5), extra: true } }));
+    c.propose(
+      'a',
+      amend({
+        resolution: { type: 'automatic', hours: 3, note: 'x' },
+        admit_member: { ...consent(5), extra: true },
+      }),
+    );
     expect(c.s.core.constitution.rules.resolution).toEqual({ type: 'automatic' });
     expect(c.s.core.constitution.rules.admit_member).toEqual(consent(5));
   });
@@ -282,40 +431,75 @@ describe('leaving and removal end role holdings', () => {
     expect(c.types({ type: 'LeaveCommons' }, 'bob')).toEqual(['MemberLeft']);
     expect(c.s.core.members.bob.status).toBe('left');
     expect(c.s.core.roles.clerk.holders).toEqual([]);
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob')).toBe('not_a_member');
+    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob')).toBe(
+      'not_a_member',
+    );
     expect(c.error({ type: 'LeaveCommons' }, 'bob')).toBe('not_a_member');
   });
 
   it('when a holder is removed, then they hold no role', () => {
-    const c = Scenario.given({ rules: { remove_member: { type: 'automatic' } }, members: ['bob'], roles: [clerk] });
+    const c = Scenario.given({
+      rules: { remove_member: { type: 'automatic' } },
+      members: ['bob'],
+      roles: [clerk],
+    });
     c.propose('p', { kind: 'remove_member', accountId: 'bob' });
     expect(c.s.core.roles.clerk.holders).toEqual([]);
     expect(c.s.core.members.bob.status).toBe('removed');
   });
 
   it('given a term that has ended, then the holder can be given the role again for a new term', () => {
-    const c = Scenario.given({ rules: { assign_role: { type: 'automatic' } }, members: ['bob'], roles: [{ ...clerk, holders: [['bob', at(24)]] }] });
-    expect(c.error({ type: 'SubmitProposal', proposalId: 'early', title: 'x', body: '', action: { kind: 'assign_role', roleId: 'clerk', accountId: 'bob' } }, 'ada', at(23))).toBe(
-      'already_holder',
-    );
-    expect(c.propose('renew', { kind: 'assign_role', roleId: 'clerk', accountId: 'bob' }, 'ada', at(24))).toContain('RoleAssigned');
-    expect(c.s.core.roles.clerk.holders).toEqual([{ accountId: 'bob', since: at(24), until: at(24 + 30 * 24) }]);
+    const c = Scenario.given({
+      rules: { assign_role: { type: 'automatic' } },
+      members: ['bob'],
+      roles: [{ ...clerk, holders: [['bob', at(24)]] }],
+    });
+    expect(
+      c.error(
+        {
+          type: 'SubmitProposal',
+          proposalId: 'early',
+          title: 'x',
+          body: '',
+          action: { kind: 'assign_role', roleId: 'clerk', accountId: 'bob' },
+        },
+        'ada',
+        at(23),
+      ),
+    ).toBe('already_holder');
+    expect(
+      c.propose('renew', { kind: 'assign_role', roleId: 'clerk', accountId: 'bob' }, 'ada', at(24)),
+    ).toContain('RoleAssigned');
+    expect(c.s.core.roles.clerk.holders).toEqual([
+      { accountId: 'bob', since: at(24), until: at(24 + 30 * 24) },
+    ]);
   });
 });
 
 describe('applications', () => {
   const apply = (c: Scenario, who: string, pid: string, when = T0) =>
-    c.types({ type: 'ApplyForMembership', proposalId: pid, displayName: who, classes: [], statement: 'hello' }, who, when);
+    c.types(
+      { type: 'ApplyForMembership', proposalId: pid, displayName: who, classes: [], statement: 'hello' },
+      who,
+      when,
+    );
 
   it('an applicant is not in the electorate of their own application, and cannot act as a member', () => {
     const c = Scenario.given({ rules: { admit_member: consent(24) }, members: ['bob'] });
     expect(apply(c, 'eve', 'a1')).toEqual(['MembershipApplied', 'ProposalOpened']);
     expect(c.s.proposals.a1).toMatchObject({ proposer: 'eve', electorate: ['ada', 'bob'], body: 'hello' });
-    expect(c.error({ type: 'TakePosition', proposalId: 'a1', stance: 'agree', reason: '' }, 'eve')).toBe('not_a_member');
-    expect(c.error({ type: 'PostComment', proposalId: 'a1', commentId: 'k', text: 'hi', replyTo: null }, 'eve')).toBe('not_a_member');
-    expect(c.error({ type: 'ApplyForMembership', proposalId: 'a2', displayName: 'Eve', classes: [], statement: '' }, 'eve')).toBe(
-      'already_applied',
+    expect(c.error({ type: 'TakePosition', proposalId: 'a1', stance: 'agree', reason: '' }, 'eve')).toBe(
+      'not_a_member',
     );
+    expect(
+      c.error({ type: 'PostComment', proposalId: 'a1', commentId: 'k', text: 'hi', replyTo: null }, 'eve'),
+    ).toBe('not_a_member');
+    expect(
+      c.error(
+        { type: 'ApplyForMembership', proposalId: 'a2', displayName: 'Eve', classes: [], statement: '' },
+        'eve',
+      ),
+    ).toBe('already_applied');
   });
 
   it('when the admission fails, then the applicant is declined, and may apply again', () => {
@@ -368,11 +552,16 @@ describe('applications', () => {
 
 describe('the electorate is fixed when a proposal opens', () => {
   it('members admitted later cannot take a position; the count stays as it was', () => {
-    const c = Scenario.given({ rules: { resolution: consent(24), admit_member: { type: 'automatic' } }, members: ['cy', 'bob'] });
+    const c = Scenario.given({
+      rules: { resolution: consent(24), admit_member: { type: 'automatic' } },
+      members: ['cy', 'bob'],
+    });
     c.resolve('r1');
     expect(c.s.proposals.r1.electorate).toEqual(['ada', 'bob', 'cy']);
     c.propose('p', { kind: 'admit_member', accountId: 'dan', displayName: 'Dan', classes: [] });
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'dan')).toBe('not_in_electorate');
+    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'dan')).toBe(
+      'not_in_electorate',
+    );
     c.close('r1', at(24));
     expect(c.s.proposals.r1.outcome!.counts.electorate).toBe(3);
   });
@@ -380,8 +569,12 @@ describe('the electorate is fixed when a proposal opens', () => {
   it('refuses a position from someone who is not a member at all', () => {
     const c = Scenario.given({ rules: { resolution: consent(24) } });
     c.resolve('r1');
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'mallory')).toBe('not_a_member');
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'maybe' as never, reason: '' }, 'ada')).toBe('invalid_input');
+    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'mallory')).toBe(
+      'not_a_member',
+    );
+    expect(
+      c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'maybe' as never, reason: '' }, 'ada'),
+    ).toBe('invalid_input');
   });
 });
 
@@ -390,13 +583,19 @@ describe('comments', () => {
     const c = Scenario.given({ rules: { resolution: consent(24) }, members: ['bob'] });
     c.resolve('r1');
     c.types({ type: 'PostComment', proposalId: 'r1', commentId: 'k1', text: 'Why?', replyTo: null }, 'bob');
-    expect(c.error({ type: 'PostComment', proposalId: 'r1', commentId: 'k1', text: 'Again', replyTo: null }, 'ada')).toBe(
-      'invalid_input',
+    expect(
+      c.error(
+        { type: 'PostComment', proposalId: 'r1', commentId: 'k1', text: 'Again', replyTo: null },
+        'ada',
+      ),
+    ).toBe('invalid_input');
+    expect(
+      c.error({ type: 'PostComment', proposalId: 'r1', commentId: 'k2', text: 'x', replyTo: 'k9' }, 'ada'),
+    ).toBe('comment_not_found');
+    c.types(
+      { type: 'PostComment', proposalId: 'r1', commentId: 'k2', text: 'Because.', replyTo: 'k1' },
+      'ada',
     );
-    expect(c.error({ type: 'PostComment', proposalId: 'r1', commentId: 'k2', text: 'x', replyTo: 'k9' }, 'ada')).toBe(
-      'comment_not_found',
-    );
-    c.types({ type: 'PostComment', proposalId: 'r1', commentId: 'k2', text: 'Because.', replyTo: 'k1' }, 'ada');
     expect(c.s.proposals.r1.commentCount).toBe(2);
     expect(c.rebuilt()).toEqual(c.s);
   });
@@ -404,7 +603,19 @@ describe('comments', () => {
 
 describe('decided from documents or from events alike', () => {
   it('a state rebuilt from read-model documents decides the same events as the live one', () => {
-    const c = Scenario.given({ rules: { resolution: role(24) }, members: ['bob', 'cy', 'dan'], roles: [{ ...clerk, holders: [['dan', null], ['bob', null]] }] });
+    const c = Scenario.given({
+      rules: { resolution: role(24) },
+      members: ['bob', 'cy', 'dan'],
+      roles: [
+        {
+          ...clerk,
+          holders: [
+            ['dan', null],
+            ['bob', null],
+          ],
+        },
+      ],
+    });
     c.resolve('r1');
     c.position('r1', 'dan', 'agree', at(1));
     c.position('r1', 'cy', 'abstain', at(1));
@@ -428,17 +639,31 @@ describe('the time of a command', () => {
     expect(c.position('r1', 'bob', 'block', before)).toEqual(['PositionTaken']);
     expect(c.error({ type: 'CloseProposal', proposalId: 'r1' }, null, before)).toBe('proposal_still_open');
     // the closing time itself, without milliseconds
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob', '2026-01-02T00:00:00Z')).toBe(
-      'proposal_closed',
-    );
+    expect(
+      c.error(
+        { type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' },
+        'bob',
+        '2026-01-02T00:00:00Z',
+      ),
+    ).toBe('proposal_closed');
     expect(c.close('r1', '2026-01-02T00:00:00Z')).toEqual(['ProposalDecided']);
     expect(c.s.proposals.r1.outcome!.decidedAt).toBe(at(24));
   });
 
   it('must be a date and time', () => {
     const c = Scenario.given({ rules: { resolution: consent(24) } });
-    expect(c.error({ type: 'SubmitProposal', proposalId: 'r', title: 't', body: '', action: { kind: 'resolution', text: 'x' } }, 'ada', 'soon')).toBe(
-      'invalid_input',
-    );
+    expect(
+      c.error(
+        {
+          type: 'SubmitProposal',
+          proposalId: 'r',
+          title: 't',
+          body: '',
+          action: { kind: 'resolution', text: 'x' },
+        },
+        'ada',
+        'soon',
+      ),
+    ).toBe('invalid_input');
   });
 });

@@ -13,7 +13,11 @@ const clerk = (holders: [string, string | null][], mandate = ['resolution' as co
   holders,
 });
 
-function under(procedure: Procedure, members = ['bob', 'cy'], roles: Parameters<typeof clerk>[0] | null = null) {
+function under(
+  procedure: Procedure,
+  members = ['bob', 'cy'],
+  roles: Parameters<typeof clerk>[0] | null = null,
+) {
   return Scenario.given({ rules: { resolution: procedure }, members, roles: roles ? [clerk(roles)] : [] });
 }
 
@@ -23,7 +27,13 @@ describe('automatic', () => {
     expect(c.resolve('r1')).toEqual(['ProposalOpened', 'ProposalDecided', 'ResolutionAdopted']);
     const p = c.s.proposals.r1;
     expect(p).toMatchObject({ status: 'passed', closesAt: T0, execution: { done: true, error: null } });
-    expect(p.outcome).toMatchObject({ passed: true, ruleVersion: 1, decidedAt: T0, decidedBy: null, participants: [] });
+    expect(p.outcome).toMatchObject({
+      passed: true,
+      ruleVersion: 1,
+      decidedAt: T0,
+      decidedBy: null,
+      participants: [],
+    });
     expect(p.outcome!.reasons).toEqual([
       { code: 'automatic', params: {}, text: 'This kind of action is automatic under the constitution.' },
     ]);
@@ -32,7 +42,9 @@ describe('automatic', () => {
   it('then no one can take a position on it or close it again', () => {
     const c = under({ type: 'automatic' });
     c.resolve('r1');
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'bob')).toBe('proposal_closed');
+    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'bob')).toBe(
+      'proposal_closed',
+    );
     expect(c.error({ type: 'CloseProposal', proposalId: 'r1' }, null, at(1))).toBe('proposal_closed');
   });
 });
@@ -47,7 +59,11 @@ describe('role decides, without objection window', () => {
   it('when the clerk agrees, then it passes at once, decided by the clerk', () => {
     const c = under(role(0), ['bob', 'cy'], [['bob', null]]);
     c.resolve('r1');
-    expect(c.position('r1', 'bob', 'agree', at(1))).toEqual(['PositionTaken', 'ProposalDecided', 'ResolutionAdopted']);
+    expect(c.position('r1', 'bob', 'agree', at(1))).toEqual([
+      'PositionTaken',
+      'ProposalDecided',
+      'ResolutionAdopted',
+    ]);
     expect(c.s.proposals.r1.outcome).toMatchObject({ passed: true, decidedBy: 'bob', decidedAt: at(1) });
     expect(c.s.proposals.r1.outcome!.reasons).toEqual([
       { code: 'role_approved', params: { by: 'bob' }, text: 'A holder of the mandate approved it.' },
@@ -63,13 +79,22 @@ describe('role decides, without objection window', () => {
     expect(c.close('r1', at(168))).toEqual(['ProposalDecided']);
     expect(c.s.proposals.r1.outcome).toMatchObject({ passed: false, decidedBy: null });
     expect(c.s.proposals.r1.outcome!.reasons).toEqual([
-      { code: 'role_no_decision', params: { deciders: 1 }, text: 'No holder of the mandate decided before the closing time.' },
+      {
+        code: 'role_no_decision',
+        params: { deciders: 1 },
+        text: 'No holder of the mandate decided before the closing time.',
+      },
     ]);
   });
 
   it('when the holder proposes, then proposing is deciding', () => {
     const c = under(role(0), ['bob', 'cy'], [['bob', null]]);
-    expect(c.resolve('r1', 'bob')).toEqual(['ProposalOpened', 'PositionTaken', 'ProposalDecided', 'ResolutionAdopted']);
+    expect(c.resolve('r1', 'bob')).toEqual([
+      'ProposalOpened',
+      'PositionTaken',
+      'ProposalDecided',
+      'ResolutionAdopted',
+    ]);
     expect(c.s.proposals.r1.outcome).toMatchObject({ passed: true, decidedBy: 'bob' });
     expect(c.s.positions.r1.bob).toMatchObject({ stance: 'agree' });
   });
@@ -80,7 +105,10 @@ describe('role decides, without objection window', () => {
     expect(c.position('r1', 'bob', stance, at(2))).toEqual(['PositionTaken', 'ProposalDecided']);
     expect(c.s.proposals.r1).toMatchObject({ status: 'rejected', execution: null });
     expect(c.s.proposals.r1.outcome).toMatchObject({ passed: false, decidedBy: 'bob', decidedAt: at(2) });
-    expect(c.s.proposals.r1.outcome!.reasons[0]).toMatchObject({ code: 'role_refused', params: { by: 'bob' } });
+    expect(c.s.proposals.r1.outcome!.reasons[0]).toMatchObject({
+      code: 'role_refused',
+      params: { by: 'bob' },
+    });
   });
 
   it('when the holder abstains, then nothing is decided', () => {
@@ -96,12 +124,20 @@ describe('role decides, without objection window', () => {
     expect(c.s.proposals.r1.status).toBe('open');
     expect(c.close('r1', at(168))).toEqual(['ProposalDecided']);
     expect(c.s.proposals.r1.outcome!.reasons).toEqual([
-      { code: 'role_no_decision', params: { deciders: 0 }, text: 'No one holds a role whose mandate covers this action.' },
+      {
+        code: 'role_no_decision',
+        params: { deciders: 0 },
+        text: 'No one holds a role whose mandate covers this action.',
+      },
     ]);
   });
 
   it('given a role whose mandate covers another kind, then its holder does not decide this one', () => {
-    const c = Scenario.given({ rules: { resolution: role(0) }, members: ['bob'], roles: [clerk([['bob', null]], ['create_role'] as never)] });
+    const c = Scenario.given({
+      rules: { resolution: role(0) },
+      members: ['bob'],
+      roles: [clerk([['bob', null]], ['create_role'] as never)],
+    });
     expect(c.resolve('r1', 'bob')).toEqual(['ProposalOpened']);
   });
 
@@ -114,7 +150,10 @@ describe('role decides, without objection window', () => {
     c.resolve('r2', 'ada', at(11));
     expect(c.position('r2', 'bob', 'agree', at(12))).toEqual(['PositionTaken']);
     expect(c.close('r2', at(11 + 168))).toEqual(['ProposalDecided']);
-    expect(c.s.proposals.r2.outcome!.reasons[0]).toMatchObject({ code: 'role_no_decision', params: { deciders: 0 } });
+    expect(c.s.proposals.r2.outcome!.reasons[0]).toMatchObject({
+      code: 'role_no_decision',
+      params: { deciders: 0 },
+    });
   });
 
   it('given a holder who joined after the proposal opened, then the holder may still decide it', () => {
@@ -129,18 +168,35 @@ describe('role decides, without objection window', () => {
     c.position('a1', 'bob', 'agree');
     expect(c.s.core.members.dan.status).toBe('member');
     expect(c.s.proposals.r1.electorate).toEqual(['ada', 'bob']);
-    expect(c.position('r1', 'dan', 'agree', at(1))).toEqual(['PositionTaken', 'ProposalDecided', 'ResolutionAdopted']);
+    expect(c.position('r1', 'dan', 'agree', at(1))).toEqual([
+      'PositionTaken',
+      'ProposalDecided',
+      'ResolutionAdopted',
+    ]);
     // the decider is not a participant of the electorate's count
-    expect(c.s.proposals.r1.outcome).toMatchObject({ decidedBy: 'dan', counts: { electorate: 2, participants: 0 } });
+    expect(c.s.proposals.r1.outcome).toMatchObject({
+      decidedBy: 'dan',
+      counts: { electorate: 2, participants: 0 },
+    });
   });
 
   it('given two holders, when one approves and the other refuses, then it is refused and decided by the refuser', () => {
-    const c = under(role(24), ['bob', 'cy'], [['bob', null], ['cy', null]]);
+    const c = under(
+      role(24),
+      ['bob', 'cy'],
+      [
+        ['bob', null],
+        ['cy', null],
+      ],
+    );
     c.resolve('r1');
     c.position('r1', 'bob', 'agree');
     expect(c.position('r1', 'cy', 'disagree', at(1))).toEqual(['PositionTaken', 'ProposalDecided']);
     expect(c.s.proposals.r1.outcome).toMatchObject({ passed: false, decidedBy: 'cy' });
-    expect(c.s.proposals.r1.outcome!.reasons[0]).toMatchObject({ code: 'role_refused', params: { by: 'cy' } });
+    expect(c.s.proposals.r1.outcome!.reasons[0]).toMatchObject({
+      code: 'role_refused',
+      params: { by: 'cy' },
+    });
   });
 });
 
@@ -178,7 +234,10 @@ describe('role decides, with an objection window', () => {
     c.position('r1', 'cy', 'block', at(2));
     expect(c.close('r1', at(48))).toEqual(['ProposalDecided']);
     expect(c.s.proposals.r1.outcome).toMatchObject({ passed: false, decidedBy: 'bob' });
-    expect(c.s.proposals.r1.outcome!.reasons[0]).toMatchObject({ code: 'objection_stands', params: { objections: 1 } });
+    expect(c.s.proposals.r1.outcome!.reasons[0]).toMatchObject({
+      code: 'objection_stands',
+      params: { objections: 1 },
+    });
   });
 
   it('when the objection is changed to agreement before the window ends, then it passes', () => {
@@ -253,7 +312,11 @@ describe('consent', () => {
     c.resolve('r1');
     expect(c.position('r1', 'ada', 'agree')).toEqual(['PositionTaken']);
     expect(c.position('r1', 'bob', 'abstain')).toEqual(['PositionTaken']);
-    expect(c.position('r1', 'cy', 'disagree', at(3))).toEqual(['PositionTaken', 'ProposalDecided', 'ResolutionAdopted']);
+    expect(c.position('r1', 'cy', 'disagree', at(3))).toEqual([
+      'PositionTaken',
+      'ProposalDecided',
+      'ResolutionAdopted',
+    ]);
     expect(c.s.proposals.r1.outcome!.decidedAt).toBe(at(3));
   });
 
@@ -270,9 +333,9 @@ describe('consent', () => {
     const c = under(consent(24));
     c.resolve('r1');
     expect(c.error({ type: 'CloseProposal', proposalId: 'r1' }, null, at(23))).toBe('proposal_still_open');
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'bob', at(24))).toBe(
-      'proposal_closed',
-    );
+    expect(
+      c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'bob', at(24)),
+    ).toBe('proposal_closed');
   });
 });
 
@@ -288,21 +351,28 @@ describe('consensus', () => {
     [6, 4, [2, 3], true],
     [5, 5, [1, 1], true],
     [5, 4, [1, 1], false],
-  ] as const)('with %i members, %i taking part and a minimum of %j: passes=%s', (size, taking, min, passes) => {
-    const members = ['bob', 'cy', 'dan', 'eve', 'fay'].slice(0, size - 1);
-    const c = under(consensus(24, min[0], min[1]), members);
-    c.resolve('r1');
-    const everyone = ['ada', ...members];
-    // abstaining is taking part
-    everyone.slice(0, taking).forEach((who, i) => c.position('r1', who, i % 2 === 0 ? 'agree' : 'abstain'));
-    if (taking < size) c.close('r1', at(24));
-    const o = c.s.proposals.r1.outcome!;
-    expect(o.passed).toBe(passes);
-    expect(o.reasons[0].code).toBe(passes ? 'consensus_reached' : 'participation_short');
-    if (!passes) {
-      expect(o.reasons[0].params).toEqual({ participants: taking, electorate: size, required: `${min[0]}/${min[1]}` });
-    }
-  });
+  ] as const)(
+    'with %i members, %i taking part and a minimum of %j: passes=%s',
+    (size, taking, min, passes) => {
+      const members = ['bob', 'cy', 'dan', 'eve', 'fay'].slice(0, size - 1);
+      const c = under(consensus(24, min[0], min[1]), members);
+      c.resolve('r1');
+      const everyone = ['ada', ...members];
+      // abstaining is taking part
+      everyone.slice(0, taking).forEach((who, i) => c.position('r1', who, i % 2 === 0 ? 'agree' : 'abstain'));
+      if (taking < size) c.close('r1', at(24));
+      const o = c.s.proposals.r1.outcome!;
+      expect(o.passed).toBe(passes);
+      expect(o.reasons[0].code).toBe(passes ? 'consensus_reached' : 'participation_short');
+      if (!passes) {
+        expect(o.reasons[0].params).toEqual({
+          participants: taking,
+          electorate: size,
+          required: `${min[0]}/${min[1]}`,
+        });
+      }
+    },
+  );
 
   it('when a member blocks, then there is no consensus whatever the participation', () => {
     const c = under(consensus(24, 1, 2));
@@ -337,7 +407,11 @@ describe('consensus', () => {
     c.resolve('r1');
     c.position('r1', 'ada', 'agree');
     c.position('r1', 'bob', 'agree');
-    expect(c.position('r1', 'cy', 'abstain')).toEqual(['PositionTaken', 'ProposalDecided', 'ResolutionAdopted']);
+    expect(c.position('r1', 'cy', 'abstain')).toEqual([
+      'PositionTaken',
+      'ProposalDecided',
+      'ResolutionAdopted',
+    ]);
   });
 });
 
@@ -346,7 +420,11 @@ describe('vote', () => {
   const five = ['bob', 'cy', 'dan', 'eve'];
 
   /** Opens r1 under `procedure`, takes the positions in order and closes it if it is still open. */
-  function decided(procedure: Procedure, members: string[], positions: [string, 'agree' | 'abstain' | 'disagree' | 'block'][]) {
+  function decided(
+    procedure: Procedure,
+    members: string[],
+    positions: [string, 'agree' | 'abstain' | 'disagree' | 'block'][],
+  ) {
     const c = under(procedure, members);
     c.resolve('r1');
     for (const [who, stance] of positions) c.position('r1', who, stance);
@@ -363,19 +441,22 @@ describe('vote', () => {
     [[2, 3], true, 2, 1, false],
     [[2, 3], false, 1, 1, false],
     [[2, 3], true, 3, 1, true],
-  ] as const)('threshold %j strict=%s with %i for and %i against: passes=%s', (threshold, strict, agree, against, passes) => {
-    const voters = ['ada', ...five].slice(0, agree + against);
-    const o = decided(
-      vote([threshold[0], threshold[1]], { strict }),
-      five,
-      voters.map((who, i) => [who, i < agree ? 'agree' : 'disagree']),
-    );
-    expect(o.passed).toBe(passes);
-    expect(o.reasons.at(-1)).toMatchObject({
-      code: passes ? 'threshold_met' : 'threshold_not_met',
-      params: { agree, against, threshold: `${threshold[0]}/${threshold[1]}` },
-    });
-  });
+  ] as const)(
+    'threshold %j strict=%s with %i for and %i against: passes=%s',
+    (threshold, strict, agree, against, passes) => {
+      const voters = ['ada', ...five].slice(0, agree + against);
+      const o = decided(
+        vote([threshold[0], threshold[1]], { strict }),
+        five,
+        voters.map((who, i) => [who, i < agree ? 'agree' : 'disagree']),
+      );
+      expect(o.passed).toBe(passes);
+      expect(o.reasons.at(-1)).toMatchObject({
+        code: passes ? 'threshold_met' : 'threshold_not_met',
+        params: { agree, against, threshold: `${threshold[0]}/${threshold[1]}` },
+      });
+    },
+  );
 
   it('a strict threshold of one half is a simple majority: a tie fails', () => {
     const o = decided(vote([1, 2], { strict: true }), four, [
@@ -394,20 +475,27 @@ describe('vote', () => {
     [3, 1, [1, 3], true],
     [5, 1, [0, 1], true],
     [5, 4, [1, 1], false],
-  ] as const)('with %i members and %i voting, a quorum of %j is met=%s (at the fraction counts)', (size, turnout, quorum, met) => {
-    const members = five.slice(0, size - 1);
-    const voters = ['ada', ...members].slice(0, turnout);
-    const o = decided(
-      vote([1, 2], { quorum: [quorum[0], quorum[1]] }),
-      members,
-      voters.map((who) => [who, 'agree']),
-    );
-    expect(o.passed).toBe(met);
-    expect(o.reasons[0].code).toBe(met ? 'threshold_met' : 'quorum_not_met');
-    if (!met) {
-      expect(o.reasons[0].params).toEqual({ turnout, electorate: size, quorum: `${quorum[0]}/${quorum[1]}` });
-    }
-  });
+  ] as const)(
+    'with %i members and %i voting, a quorum of %j is met=%s (at the fraction counts)',
+    (size, turnout, quorum, met) => {
+      const members = five.slice(0, size - 1);
+      const voters = ['ada', ...members].slice(0, turnout);
+      const o = decided(
+        vote([1, 2], { quorum: [quorum[0], quorum[1]] }),
+        members,
+        voters.map((who) => [who, 'agree']),
+      );
+      expect(o.passed).toBe(met);
+      expect(o.reasons[0].code).toBe(met ? 'threshold_met' : 'quorum_not_met');
+      if (!met) {
+        expect(o.reasons[0].params).toEqual({
+          turnout,
+          electorate: size,
+          quorum: `${quorum[0]}/${quorum[1]}`,
+        });
+      }
+    },
+  );
 
   describe('abstentions', () => {
     const positions: [string, 'agree' | 'abstain'][] = [
@@ -416,7 +504,11 @@ describe('vote', () => {
     ];
 
     it("'quorum_only': an abstention counts toward the quorum but not the threshold", () => {
-      const o = decided(vote([1, 2], { strict: true, quorum: [1, 2], abstentions: 'quorum_only' }), four, positions);
+      const o = decided(
+        vote([1, 2], { strict: true, quorum: [1, 2], abstentions: 'quorum_only' }),
+        four,
+        positions,
+      );
       expect(o.passed).toBe(true);
       expect(o.reasons).toHaveLength(1);
       expect(o.reasons[0]).toMatchObject({ code: 'threshold_met', params: { agree: 1, against: 0 } });
@@ -424,7 +516,11 @@ describe('vote', () => {
     });
 
     it("'ignored': an abstention counts toward neither", () => {
-      const o = decided(vote([1, 2], { strict: true, quorum: [1, 2], abstentions: 'ignored' }), four, positions);
+      const o = decided(
+        vote([1, 2], { strict: true, quorum: [1, 2], abstentions: 'ignored' }),
+        four,
+        positions,
+      );
       expect(o.passed).toBe(false);
       expect(o.reasons.map((r) => r.code)).toEqual(['quorum_not_met', 'threshold_met']);
       expect(o.reasons[0].params).toMatchObject({ turnout: 1 });
@@ -442,7 +538,11 @@ describe('vote', () => {
     });
 
     it("'against': an abstention counts toward the quorum and as a vote against", () => {
-      const strict = decided(vote([1, 2], { strict: true, quorum: [1, 2], abstentions: 'against' }), four, positions);
+      const strict = decided(
+        vote([1, 2], { strict: true, quorum: [1, 2], abstentions: 'against' }),
+        four,
+        positions,
+      );
       expect(strict.passed).toBe(false);
       expect(strict.reasons).toEqual([
         {
@@ -457,10 +557,14 @@ describe('vote', () => {
 
     it('everyone abstaining never passes a vote (no votes for)', () => {
       for (const abstentions of ['quorum_only', 'ignored', 'against'] as const) {
-        const o = decided(vote([1, 2], { abstentions }), ['bob'], [
-          ['ada', 'abstain'],
-          ['bob', 'abstain'],
-        ]);
+        const o = decided(
+          vote([1, 2], { abstentions }),
+          ['bob'],
+          [
+            ['ada', 'abstain'],
+            ['bob', 'abstain'],
+          ],
+        );
         expect(o.passed, abstentions).toBe(false);
         expect(o.reasons.at(-1)!.code).toBe('threshold_not_met');
       }
@@ -485,7 +589,10 @@ describe('vote', () => {
     expect(c.position('r1', 'bob', 'agree')).toEqual(['PositionTaken']);
     expect(c.position('r1', 'bob', 'disagree', at(1))).toEqual(['PositionTaken']);
     expect(c.position('r1', 'cy', 'disagree', at(2))).toEqual(['PositionTaken', 'ProposalDecided']);
-    expect(c.s.proposals.r1.outcome).toMatchObject({ passed: false, counts: { agree: 1, disagree: 2, participants: 3 } });
+    expect(c.s.proposals.r1.outcome).toMatchObject({
+      passed: false,
+      counts: { agree: 1, disagree: 2, participants: 3 },
+    });
   });
 
   it('a member who left after taking a position still counts, and keeps the vote from settling early', () => {
@@ -498,9 +605,14 @@ describe('vote', () => {
     c.position('r1', 'cy', 'agree');
     // dan left without a position: not everyone eligible can still take one, so it waits for the close
     expect(c.s.proposals.r1.status).toBe('open');
-    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob')).toBe('not_a_member');
+    expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob')).toBe(
+      'not_a_member',
+    );
     c.close('r1', at(24));
-    expect(c.s.proposals.r1.outcome).toMatchObject({ passed: true, counts: { agree: 2, disagree: 1, electorate: 4 } });
+    expect(c.s.proposals.r1.outcome).toMatchObject({
+      passed: true,
+      counts: { agree: 2, disagree: 1, electorate: 4 },
+    });
   });
 
   it('an outcome records the rule version, the procedure and who took part', () => {

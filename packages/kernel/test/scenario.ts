@@ -47,7 +47,12 @@ export function foundingEvents(g: Given = {}): DomainEvent[] {
         charter: '',
         template: 'single-class',
         classes: structuredClone(tpl.classes),
-        constitution: { version: 1, rules: { ...structuredClone(tpl.rules), ...g.rules }, adoptedAt: T0, adoptedBy: null },
+        constitution: {
+          version: 1,
+          rules: { ...structuredClone(tpl.rules), ...g.rules },
+          adoptedAt: T0,
+          adoptedBy: null,
+        },
         founder: { accountId: 'ada', displayName: 'Ada', classes: ['member'], status: 'member', since: T0 },
         roles: (g.roles ?? []).map((r) => ({
           ...r,
@@ -57,7 +62,10 @@ export function foundingEvents(g: Given = {}): DomainEvent[] {
     },
   ];
   for (const m of g.members ?? []) {
-    events.push({ type: 'MemberAdmitted', data: { proposalId: 'seed', accountId: m, displayName: m, classes: ['member'] } });
+    events.push({
+      type: 'MemberAdmitted',
+      data: { proposalId: 'seed', accountId: m, displayName: m, classes: ['member'] },
+    });
   }
   return events;
 }
@@ -122,7 +130,11 @@ export class Scenario {
   }
 
   propose(proposalId: string, action: Action, by = 'ada', when = T0, closesAt?: string): string[] {
-    return this.types({ type: 'SubmitProposal', proposalId, title: proposalId, body: '', action, closesAt }, by, when);
+    return this.types(
+      { type: 'SubmitProposal', proposalId, title: proposalId, body: '', action, closesAt },
+      by,
+      when,
+    );
   }
 
   resolve(proposalId: string, by = 'ada', when = T0): string[] {
@@ -169,7 +181,12 @@ export const consensus = (hours: number, num: number, den: number): Procedure =>
 });
 export const vote = (
   threshold: [number, number],
-  opts: { strict?: boolean; quorum?: [number, number]; abstentions?: 'quorum_only' | 'ignored' | 'against'; hours?: number } = {},
+  opts: {
+    strict?: boolean;
+    quorum?: [number, number];
+    abstentions?: 'quorum_only' | 'ignored' | 'against';
+    hours?: number;
+  } = {},
 ): Procedure => ({
   type: 'vote',
   hours: opts.hours ?? 24,

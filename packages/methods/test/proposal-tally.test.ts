@@ -1,13 +1,30 @@
 // The pure tally behind the kernel's decisions: counts, reasons (stable codes and parameters) and exact ratios.
 import { describe, expect, it } from 'vitest';
-import { meetsRatio, tallyProposal, type Procedure, type ProposalTallyInput, type Stance } from '../src/decision/proposal';
+import {
+  meetsRatio,
+  tallyProposal,
+  type Procedure,
+  type ProposalTallyInput,
+  type Stance,
+} from '../src/decision/proposal';
 
 const people = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);
 const pos = (...list: [string, Stance][]) => list.map(([accountId, stance]) => ({ accountId, stance }));
-const tally = (procedure: Procedure, electorate: string[], positions: ProposalTallyInput['positions'], final = true, deciders?: string[]) =>
-  tallyProposal({ procedure, electorate, positions, final, deciders });
+const tally = (
+  procedure: Procedure,
+  electorate: string[],
+  positions: ProposalTallyInput['positions'],
+  final = true,
+  deciders?: string[],
+) => tallyProposal({ procedure, electorate, positions, final, deciders });
 
-const vote = (num: number, den: number, strict: boolean, abstentions: 'quorum_only' | 'ignored' | 'against' = 'quorum_only', quorum = { num: 0, den: 1 }): Procedure => ({
+const vote = (
+  num: number,
+  den: number,
+  strict: boolean,
+  abstentions: 'quorum_only' | 'ignored' | 'against' = 'quorum_only',
+  quorum = { num: 0, den: 1 },
+): Procedure => ({
   type: 'vote',
   hours: 1,
   threshold: { num, den },
@@ -24,8 +41,19 @@ describe('counts', () => {
       vote(1, 2, true),
     ];
     for (const procedure of procedures) {
-      const t = tally(procedure, ['a', 'b', 'c'], pos(['a', 'agree'], ['x', 'block'], ['y', 'disagree'], ['b', 'abstain']));
-      expect(t.counts, procedure.type).toEqual({ agree: 1, abstain: 1, disagree: 0, block: 0, electorate: 3, participants: 2 });
+      const t = tally(
+        procedure,
+        ['a', 'b', 'c'],
+        pos(['a', 'agree'], ['x', 'block'], ['y', 'disagree'], ['b', 'abstain']),
+      );
+      expect(t.counts, procedure.type).toEqual({
+        agree: 1,
+        abstain: 1,
+        disagree: 0,
+        block: 0,
+        electorate: 3,
+        participants: 2,
+      });
       expect(t.participants).toEqual(['a', 'b']);
       expect(t.passed, procedure.type).toBe(true);
     }
@@ -46,7 +74,10 @@ describe('counts', () => {
   it('a non-final tally settles only when everyone eligible took a position', () => {
     const c: Procedure = { type: 'consent', hours: 1 };
     expect(tally(c, ['a', 'b'], pos(['a', 'agree']), false)).toMatchObject({ decided: false, passed: false });
-    expect(tally(c, ['a', 'b'], pos(['a', 'agree'], ['b', 'abstain']), false)).toMatchObject({ decided: true, passed: true });
+    expect(tally(c, ['a', 'b'], pos(['a', 'agree'], ['b', 'abstain']), false)).toMatchObject({
+      decided: true,
+      passed: true,
+    });
     // someone from outside taking a position does not make up for a missing member
     expect(tally(c, ['a', 'b'], pos(['a', 'agree'], ['z', 'agree']), false).decided).toBe(false);
   });
@@ -63,10 +94,20 @@ describe('reasons', () => {
 
   it('consent: no_objection and objection_stands', () => {
     expect(tally({ type: 'consent', hours: 1 }, people(4), pos(['m0', 'disagree'])).reasons).toEqual([
-      { code: 'no_objection', params: { participants: 1, electorate: 4 }, text: 'No objection stood at close (1 of 4 members took a position).' },
+      {
+        code: 'no_objection',
+        params: { participants: 1, electorate: 4 },
+        text: 'No objection stood at close (1 of 4 members took a position).',
+      },
     ]);
-    expect(tally({ type: 'consent', hours: 1 }, people(4), pos(['m0', 'block'], ['m1', 'block'])).reasons).toEqual([
-      { code: 'objection_stands', params: { objections: 2 }, text: '2 objection(s) stood at close, so consent was not given.' },
+    expect(
+      tally({ type: 'consent', hours: 1 }, people(4), pos(['m0', 'block'], ['m1', 'block'])).reasons,
+    ).toEqual([
+      {
+        code: 'objection_stands',
+        params: { objections: 2 },
+        text: '2 objection(s) stood at close, so consent was not given.',
+      },
     ]);
   });
 
@@ -86,27 +127,51 @@ describe('reasons', () => {
   });
 
   it('vote: quorum_not_met comes first, then the threshold', () => {
-    const t = tally(vote(1, 2, true, 'quorum_only', { num: 1, den: 2 }), people(10), pos(['m0', 'agree'], ['m1', 'disagree'], ['m2', 'block']));
+    const t = tally(
+      vote(1, 2, true, 'quorum_only', { num: 1, den: 2 }),
+      people(10),
+      pos(['m0', 'agree'], ['m1', 'disagree'], ['m2', 'block']),
+    );
     expect(t.passed).toBe(false);
     expect(t.reasons).toEqual([
-      { code: 'quorum_not_met', params: { turnout: 3, electorate: 10, quorum: '1/2' }, text: 'Quorum not met: 3 of 10 took part, 1/2 needed.' },
-      { code: 'threshold_not_met', params: { agree: 1, against: 2, threshold: '1/2' }, text: '1 agreed and 2 did not: more than 1/2 was needed.' },
+      {
+        code: 'quorum_not_met',
+        params: { turnout: 3, electorate: 10, quorum: '1/2' },
+        text: 'Quorum not met: 3 of 10 took part, 1/2 needed.',
+      },
+      {
+        code: 'threshold_not_met',
+        params: { agree: 1, against: 2, threshold: '1/2' },
+        text: '1 agreed and 2 did not: more than 1/2 was needed.',
+      },
     ]);
   });
 
   it('vote: each abstention rule', () => {
-    const positions = pos(['m0', 'agree'], ['m1', 'agree'], ['m2', 'disagree'], ['m3', 'abstain'], ['m4', 'abstain']);
+    const positions = pos(
+      ['m0', 'agree'],
+      ['m1', 'agree'],
+      ['m2', 'disagree'],
+      ['m3', 'abstain'],
+      ['m4', 'abstain'],
+    );
     const quorum = { num: 1, den: 2 };
     // 10 members: 5 took part, 3 without the abstentions
     expect(tally(vote(1, 2, true, 'quorum_only', quorum), people(10), positions).reasons).toEqual([
       expect.objectContaining({ code: 'threshold_met', params: { agree: 2, against: 1, threshold: '1/2' } }),
     ]);
     expect(tally(vote(1, 2, true, 'ignored', quorum), people(10), positions).reasons).toEqual([
-      expect.objectContaining({ code: 'quorum_not_met', params: { turnout: 3, electorate: 10, quorum: '1/2' } }),
+      expect.objectContaining({
+        code: 'quorum_not_met',
+        params: { turnout: 3, electorate: 10, quorum: '1/2' },
+      }),
       expect.objectContaining({ code: 'threshold_met', params: { agree: 2, against: 1, threshold: '1/2' } }),
     ]);
     expect(tally(vote(1, 2, true, 'against', quorum), people(10), positions).reasons).toEqual([
-      expect.objectContaining({ code: 'threshold_not_met', params: { agree: 2, against: 3, threshold: '1/2' } }),
+      expect.objectContaining({
+        code: 'threshold_not_met',
+        params: { agree: 2, against: 3, threshold: '1/2' },
+      }),
     ]);
   });
 
@@ -197,7 +262,9 @@ describe('meetsRatio', () => {
       const strict = i % 2 === 0;
       const left = BigInt(a) * BigInt(den);
       const right = BigInt(num) * BigInt(b);
-      expect(meetsRatio(a, b, { num, den }, strict), `${a}/${b} vs ${num}/${den}`).toBe(strict ? left > right : left >= right);
+      expect(meetsRatio(a, b, { num, den }, strict), `${a}/${b} vs ${num}/${den}`).toBe(
+        strict ? left > right : left >= right,
+      );
     }
   });
 });

@@ -183,7 +183,8 @@ export function tallyProposal(input: ProposalTallyInput): ProposalTally {
     case 'vote': {
       const reasons: Reason[] = [];
       const against = counts.disagree + counts.block + (proc.abstentions === 'against' ? counts.abstain : 0);
-      const turnout = proc.abstentions === 'ignored' ? counts.agree + counts.disagree + counts.block : counts.participants;
+      const turnout =
+        proc.abstentions === 'ignored' ? counts.agree + counts.disagree + counts.block : counts.participants;
       const quorumMet = meetsRatio(turnout, counts.electorate, proc.quorum, false) || proc.quorum.num === 0;
       const denominator = counts.agree + against;
       const thresholdMet = meetsRatio(counts.agree, denominator, proc.threshold, proc.strict);
