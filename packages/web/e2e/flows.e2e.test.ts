@@ -262,6 +262,43 @@ describe.skipIf(!run)('web app flows', () => {
     await expectNoSeriousAxe(b, 'proposal list');
   });
 
+  test('a person applies to join and the members admit them', async () => {
+    const carol = await env.browser.newContext({
+      baseURL: env.url,
+      locale: 'en-GB',
+      viewport: { width: 1280, height: 900 },
+    });
+    const c = await carol.newPage();
+    await c.goto(`/signup?next=${encodeURIComponent(commonsPath)}`);
+    await c.getByLabel('Your name').fill('Carol Diaz');
+    await c.getByLabel('Email').fill('carol@example.org');
+    await c.getByLabel('Password').fill('a third good password');
+    await c.getByRole('button', { name: 'Create account' }).click();
+    await c.waitForURL((u) => u.pathname === commonsPath);
+    await c.getByLabel('Why would you like to join?').fill('I live next to the garden.');
+    await c.getByRole('button', { name: 'Ask to join' }).click();
+    await c.waitForURL(PROPOSAL_PAGE);
+    await c.getByRole('heading', { level: 1, name: 'Admit Carol Diaz', exact: true }).waitFor();
+    await c.getByText('I live next to the garden.').waitFor();
+    await c.getByText('Only members of the commons take positions.').waitFor();
+    const path = new URL(c.url()).pathname;
+
+    for (const [page, reason] of [
+      [a, 'Welcome, neighbour.'],
+      [b, 'Yes, please join.'],
+    ] as const) {
+      await page.goto(path);
+      await page.getByLabel('Agree', { exact: true }).check();
+      await page.getByLabel('Your reason').fill(reason);
+      await page.getByRole('button', { name: 'Save my position' }).click();
+      await page.locator('.position', { hasText: reason }).waitFor();
+    }
+    await b.getByRole('heading', { name: 'Decision: passed' }).waitFor();
+    await c.goto(commonsPath);
+    await c.getByText('You are a member').waitFor();
+    await carol.close();
+  });
+
   test('the log shows its records and that it verifies', async () => {
     await a.goto(`${commonsPath}/log`);
     const ok = a.locator('.verify-ok');
