@@ -8,8 +8,8 @@ function validRatio(r: unknown): r is Ratio {
   return (
     typeof v === 'object' &&
     v !== null &&
-    Number.isInteger(v.num) &&
-    Number.isInteger(v.den) &&
+    Number.isSafeInteger(v.num) &&
+    Number.isSafeInteger(v.den) &&
     v.den > 0 &&
     v.num >= 0 &&
     v.num <= v.den

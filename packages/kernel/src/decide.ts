@@ -36,12 +36,19 @@ function addHours(iso: string, hours: number): string {
   return new Date(Date.parse(iso) + hours * HOUR).toISOString();
 }
 
+// NUL cannot be stored by PostgreSQL; a lone surrogate is not Unicode. The server's schemas refuse both too.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
 function text(field: keyof typeof LIMITS, value: unknown, required = true): string {
   if (typeof value !== 'string') throw new DomainError('invalid_input', `${field} must be text.`, { field });
   const v = value.trim();
   if (required && v.length === 0)
     throw new DomainError('invalid_input', `${field} must not be empty.`, { field });
-  if (v.length > LIMITS[field]) {
+  if (UNSTORABLE.test(v)) {
+    throw new DomainError('invalid_input', `${field} contains a NUL or an unpaired surrogate character.`, { field });
+  }
+  // Length in code points, as JSON Schema's maxLength counts it.
+  if (v.length > LIMITS[field] && [...v].length > LIMITS[field]) {
     throw new DomainError('invalid_input', `${field} is longer than ${LIMITS[field]} characters.`, { field });
   }
   return v;

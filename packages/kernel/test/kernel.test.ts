@@ -346,3 +346,16 @@ describe('read models', () => {
     expect(rebuilt).toEqual(c.state());
   });
 });
+
+describe('text the stores can keep', () => {
+  it('refuses NUL and unpaired surrogates, and counts length in code points', () => {
+    const c = commons();
+    const propose = (title: string) =>
+      c.run({ type: 'SubmitProposal', proposalId: `p${title.length}`, title, body: '', action: { kind: 'resolution', text: 'x' } }, 'ada');
+    expect(() => propose('a\u0000b')).toThrow(/NUL or an unpaired surrogate/);
+    expect(() => propose('a\uD800b')).toThrow(/NUL or an unpaired surrogate/);
+    // 200 emoji are 400 UTF-16 units but 200 characters: within the title limit.
+    expect(propose('😀'.repeat(200))).toContain('ProposalOpened');
+    expect(() => propose('😀'.repeat(201))).toThrow(/longer than 200/);
+  });
+});
