@@ -78,13 +78,15 @@ export function CommonsOverview({ commons, reload }: CommonsProps) {
   const classOf = (id: string) => commons.classes.find((c) => c.id === id);
   const roleName = (id: string) => commons.roles.find((r) => r.id === id)?.name ?? id;
 
+  const [leaveError, setLeaveError] = useState<unknown>(null);
   const leave = async () => {
     if (!window.confirm(t('commons.leaveConfirm', { name: commons.name }))) return;
     try {
       await api.post(`/api/v1/commons/${commons.id}/leave`);
+      setLeaveError(null);
       await reload();
     } catch (err) {
-      window.alert(err instanceof Error ? err.message : String(err));
+      setLeaveError(err);
     }
   };
 
@@ -168,6 +170,7 @@ export function CommonsOverview({ commons, reload }: CommonsProps) {
                     ),
                   })}
                 </p>
+                <FormError error={leaveError} />
                 <p className="actions">
                   <Link className="button secondary" to={`${base}/proposals/new?kind=admit_member`}>
                     {t('commons.invite')}
