@@ -993,10 +993,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           { status: 400, code: 'invalid_input' },
         )),
         ...(await refused(
-          'title over the limit in UTF-16 units',
+          // The limit counts characters (code points) in the schema and the kernel alike.
+          'title over the limit in characters, each two UTF-16 units',
           () =>
             bob.call('POST', `${c}/proposals`, {
-              title: '𝒜'.repeat(150),
+              title: '𝒜'.repeat(201),
               action: { kind: 'resolution', text: 'y' },
             }),
           { status: 400 },
