@@ -23,6 +23,8 @@ export interface ServerConfig {
   secureCookies?: boolean;
   /** Sign-in attempts allowed per minute per address and email. */
   signInPerMinute?: number;
+  /** Sign-ups allowed per hour per address. */
+  signUpPerHour?: number;
 }
 
 /** The composition root: picks the store from configuration and builds the services on it. */

@@ -227,3 +227,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('sign-up limit', () => {
+  it('limits sign-ups per address', async () => {
+    const t = await testApp('sqlite', { signUpPerHour: 3 });
+    try {
+      const codes = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/signup',
+          payload: { email: `p${i}@example.org`, password: 'long enough password', displayName: `P${i}` },
+        });
+        codes.push(r.statusCode);
+      }
+      expect(codes).toEqual([201, 201, 201, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+});
