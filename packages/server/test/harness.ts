@@ -22,6 +22,8 @@ export async function testApp(kind: 'sqlite' | 'postgres', extra: Record<string,
     port: 0,
     logLevel: 'silent',
     closeIntervalMs: 0,
+    // Test suites send hundreds of sign-ups from one address; the limit itself is tested on its own.
+    signUpPerHour: 100_000,
     ...(kind === 'postgres' ? { databaseUrl: pgTestUrl, databaseSchema: schema } : {}),
     ...extra,
   });
