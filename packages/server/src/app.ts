@@ -28,7 +28,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     ajv: {
       // Unknown fields are errors, not silently dropped; types are not coerced.
-      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, discriminator: true, allErrors: false },
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        discriminator: true,
+        allErrors: false,
+      },
     },
   });
 
@@ -68,7 +74,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     securityHeaders(reply);
     // API answers carry session CSRF tokens, new API tokens and members' views: no cache may keep them.
-    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -79,12 +86,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   const dist = ctx.config.webDist;
   const hasWeb = !!dist && existsSync(join(dist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: 'index.html' });
+  if (hasWeb)
+    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: 'index.html' });
   app.setNotFoundHandler((request, reply) => {
     if (request.method === 'GET' && hasWeb && !request.url.startsWith('/api/')) {
       return reply.type('text/html').sendFile('index.html');
     }
-    sendProblem(new ApiError(404, 'not_found', `There is nothing at ${request.method} ${request.url.split('?')[0]}.`), request, reply);
+    sendProblem(
+      new ApiError(404, 'not_found', `There is nothing at ${request.method} ${request.url.split('?')[0]}.`),
+      request,
+      reply,
+    );
   });
   return app;
 }

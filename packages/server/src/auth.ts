@@ -30,7 +30,8 @@ export class AuthService {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normalised)) {
       throw new ApiError(400, 'invalid_email', 'That does not look like an email address.');
     }
-    if (displayName.trim().length === 0) throw new ApiError(400, 'invalid_request', 'Please give a display name.');
+    if (displayName.trim().length === 0)
+      throw new ApiError(400, 'invalid_request', 'Please give a display name.');
     if (await this.store.findAccountByEmail(normalised)) {
       throw new ApiError(409, 'email_taken', 'An account with this email already exists.');
     }
@@ -49,8 +50,11 @@ export class AuthService {
     const account = await this.store.findAccountByEmail(email.trim().toLowerCase());
     // An unknown email is checked against a stand-in hash, so that the time taken does not tell who has an account.
     unknownAccountHash ??= argon2.hash(newSecret(), HASH_OPTIONS);
-    const ok = await argon2.verify(account?.passwordHash ?? (await unknownAccountHash), password).catch(() => false);
-    if (!account || !ok) throw new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
+    const ok = await argon2
+      .verify(account?.passwordHash ?? (await unknownAccountHash), password)
+      .catch(() => false);
+    if (!account || !ok)
+      throw new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
     return account;
   }
 
@@ -71,7 +75,13 @@ export class AuthService {
   async createToken(accountId: string, name: string): Promise<{ id: string; name: string; token: string }> {
     const token = `pgv_${newSecret()}`;
     const id = newId('t');
-    await this.store.createApiToken({ id, accountId, name, tokenHash: sha256(token), createdAt: new Date().toISOString() });
+    await this.store.createApiToken({
+      id,
+      accountId,
+      name,
+      tokenHash: sha256(token),
+      createdAt: new Date().toISOString(),
+    });
     return { id, name, token };
   }
 
@@ -84,7 +94,8 @@ export class AuthService {
       if (!m) throw new ApiError(401, 'invalid_token', 'The Authorization header must be "Bearer <token>".');
       const token = await this.store.getApiTokenByHash(sha256(m[1]));
       const account = token ? await this.store.getAccount(token.accountId) : null;
-      if (!account) throw new ApiError(401, 'invalid_token', 'This API token is not valid (it may have been deleted).');
+      if (!account)
+        throw new ApiError(401, 'invalid_token', 'This API token is not valid (it may have been deleted).');
       return { account, via: 'token', csrfToken: null, sessionHash: null };
     }
     const cookie = request.cookies?.[SESSION_COOKIE];

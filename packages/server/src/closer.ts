@@ -3,7 +3,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CommonsService } from './commons-service';
 
 /** Closes proposals whose closing time has passed (the platform's clock acts with actor null). */
-export async function closeDueProposals(commons: CommonsService, now = new Date(), log?: FastifyBaseLogger): Promise<number> {
+export async function closeDueProposals(
+  commons: CommonsService,
+  now = new Date(),
+  log?: FastifyBaseLogger,
+): Promise<number> {
   let closed = 0;
   const at = now.toISOString();
   for (const id of await commons.listIds()) {
@@ -16,7 +20,8 @@ export async function closeDueProposals(commons: CommonsService, now = new Date(
         closed += 1;
       } catch (e) {
         // Another process may have closed it first; that is fine.
-        if (!(e instanceof DomainError)) log?.error({ err: e, commons: id, proposal: p.id }, 'closing a proposal failed');
+        if (!(e instanceof DomainError))
+          log?.error({ err: e, commons: id, proposal: p.id }, 'closing a proposal failed');
       }
     }
   }

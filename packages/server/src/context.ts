@@ -37,7 +37,11 @@ export interface AppContext {
 }
 
 export async function createContext(config: ServerConfig): Promise<AppContext> {
-  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const store = openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+  });
   await store.migrate();
   const keys = loadSigningKeys(config.dataDir);
   return { config, store, keys, auth: new AuthService(store), commons: new CommonsService(store, keys) };

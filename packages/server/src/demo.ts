@@ -39,7 +39,8 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
       type: 'CreateCommons',
       commonsId: c,
       name: 'Riverside Community Energy',
-      purpose: 'Own and run the solar roofs and the small hydro turbine of our valley, for the people who live here and the river.',
+      purpose:
+        'Own and run the solar roofs and the small hydro turbine of our valley, for the people who live here and the river.',
       charter:
         'We produce clean energy together and share its benefits fairly among workers, users and the local community. The guardians speak for the river in every decision.',
       template: 'multi-stakeholder-coop',
@@ -54,7 +55,16 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
     const pid = newId('p');
     applications.push(pid);
     const [, name, classes] = people[i + 1];
-    await run({ type: 'ApplyForMembership', proposalId: pid, displayName: name, classes: [...classes], statement: 'I would like to take part.' }, id);
+    await run(
+      {
+        type: 'ApplyForMembership',
+        proposalId: pid,
+        displayName: name,
+        classes: [...classes],
+        statement: 'I would like to take part.',
+      },
+      id,
+    );
     await run({ type: 'TakePosition', proposalId: pid, stance: 'agree', reason: 'Welcome!' }, amara);
   }
   // No one objected within the three-day window: the platform's clock closes the admissions.
@@ -62,7 +72,10 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
   for (const pid of applications) await run({ type: 'CloseProposal', proposalId: pid }, null);
   later(24);
   const members = [amara, ben, chen, dara, eli];
-  const vote = async (pid: string, stances: Record<string, ['agree' | 'disagree' | 'abstain' | 'block', string]>) => {
+  const vote = async (
+    pid: string,
+    stances: Record<string, ['agree' | 'disagree' | 'abstain' | 'block', string]>,
+  ) => {
     for (const [who, [stance, reason]] of Object.entries(stances)) {
       await run({ type: 'TakePosition', proposalId: pid, stance, reason }, who);
     }
@@ -74,11 +87,23 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
       proposalId: p1,
       title: 'Install a fish ladder at the turbine weir',
       body: 'The guardians report that trout cannot pass the weir. A fish ladder costs about 8,000 EUR from the reserve.',
-      action: { kind: 'resolution', text: 'Build a fish ladder at the weir this summer, paid from the reserve.' },
+      action: {
+        kind: 'resolution',
+        text: 'Build a fish ladder at the weir this summer, paid from the reserve.',
+      },
     },
     dara,
   );
-  await run({ type: 'PostComment', proposalId: p1, commentId: newId('k'), text: 'Is 8,000 EUR the full cost, including the permit?', replyTo: null }, ben);
+  await run(
+    {
+      type: 'PostComment',
+      proposalId: p1,
+      commentId: newId('k'),
+      text: 'Is 8,000 EUR the full cost, including the permit?',
+      replyTo: null,
+    },
+    ben,
+  );
   await vote(p1, {
     [amara]: ['agree', 'The river is part of this commons.'],
     [ben]: ['agree', 'Yes, if the permit is included.'],
@@ -113,13 +138,40 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
       proposalId: p3,
       title: 'Lower tariff for households on low incomes',
       body: 'Offer a 20% lower tariff to member households that receive housing benefit, funded from the community dividend.',
-      action: { kind: 'resolution', text: 'Introduce a 20% social tariff funded from the community dividend.' },
+      action: {
+        kind: 'resolution',
+        text: 'Introduce a 20% social tariff funded from the community dividend.',
+      },
     },
     ben,
   );
-  await run({ type: 'PostComment', proposalId: p3, commentId: newId('k'), text: 'How many households would qualify?', replyTo: null }, amara);
-  await run({ type: 'PostComment', proposalId: p3, commentId: newId('k'), text: 'About 40 of our 310 households, by the council figures.', replyTo: null }, chen);
-  await vote(p3, { [ben]: ['agree', 'Energy should be affordable for everyone.'], [dara]: ['abstain', 'No effect on the river either way.'] });
-  log?.info({ commons: c, members: members.length, password: DEMO_PASSWORD }, 'demo commons seeded; sign in as amara@demo.peergov.org');
+  await run(
+    {
+      type: 'PostComment',
+      proposalId: p3,
+      commentId: newId('k'),
+      text: 'How many households would qualify?',
+      replyTo: null,
+    },
+    amara,
+  );
+  await run(
+    {
+      type: 'PostComment',
+      proposalId: p3,
+      commentId: newId('k'),
+      text: 'About 40 of our 310 households, by the council figures.',
+      replyTo: null,
+    },
+    chen,
+  );
+  await vote(p3, {
+    [ben]: ['agree', 'Energy should be affordable for everyone.'],
+    [dara]: ['abstain', 'No effect on the river either way.'],
+  });
+  log?.info(
+    { commons: c, members: members.length, password: DEMO_PASSWORD },
+    'demo commons seeded; sign in as amara@demo.peergov.org',
+  );
   return c;
 }

@@ -20,9 +20,26 @@ export class LogService {
     return records.map((r) => {
       try {
         const d = decodeRecord(r.body);
-        return { seq: r.seq, type: d.type, at: d.at, actor: d.actor, hash: r.hash, prev: d.prev, data: d.data };
+        return {
+          seq: r.seq,
+          type: d.type,
+          at: d.at,
+          actor: d.actor,
+          hash: r.hash,
+          prev: d.prev,
+          data: d.data,
+        };
       } catch (e) {
-        return { seq: r.seq, type: r.type, at: r.at, actor: null, hash: r.hash, prev: '', data: null, error: String(e) };
+        return {
+          seq: r.seq,
+          type: r.type,
+          at: r.at,
+          actor: null,
+          hash: r.hash,
+          prev: '',
+          data: null,
+          error: String(e),
+        };
       }
     });
   }
@@ -55,7 +72,18 @@ export class LogService {
 export function verifyStored(
   commonsId: string,
   records: StoredRecord[],
-  head: { size: number; hash: string; checkpoint: { commons: string; size: number; root: string; time: string; signature: string; keyId: string } | null },
+  head: {
+    size: number;
+    hash: string;
+    checkpoint: {
+      commons: string;
+      size: number;
+      root: string;
+      time: string;
+      signature: string;
+      keyId: string;
+    } | null;
+  },
   publicKey: import('node:crypto').KeyObject,
 ): VerifyResult {
   const checkpoint = head.checkpoint
@@ -76,7 +104,11 @@ export function verifyStored(
   );
   if (!result.ok) return { ok: false, seq: result.seq, reason: result.reason };
   if (records.length !== head.size) {
-    return { ok: false, seq: Math.min(records.length, head.size), reason: `the log holds ${records.length} records but its head says ${head.size}` };
+    return {
+      ok: false,
+      seq: Math.min(records.length, head.size),
+      reason: `the log holds ${records.length} records but its head says ${head.size}`,
+    };
   }
   if (records.length > 0 && records[records.length - 1].hash !== head.hash) {
     return { ok: false, seq: records.length - 1, reason: 'the last record does not match the head hash' };

@@ -63,6 +63,38 @@ export interface Problem {
   detail: string;
 }
 
+interface AjvError {
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+// Plain words for the schema keywords a person is most likely to trip over.
+function friendly(v: AjvError): string | null {
+  const p = v.params ?? {};
+  switch (v.keyword) {
+    case 'minLength':
+      return p.limit === 1 ? 'must not be empty' : `must have at least ${String(p.limit)} characters`;
+    case 'maxLength':
+      return `must have at most ${String(p.limit)} characters`;
+    case 'required':
+      return `is missing the field "${String(p.missingProperty)}"`;
+    case 'format':
+      return p.format === 'email'
+        ? 'must be an email address'
+        : p.format === 'date-time'
+          ? 'must be a date and time (ISO 8601)'
+          : null;
+    case 'type':
+      return `must be ${p.type === 'object' ? 'an object' : p.type === 'array' ? 'a list' : `a ${String(p.type)}`}`;
+    case 'minimum':
+      return `must be at least ${String(p.limit)}`;
+    case 'maximum':
+      return `must be at most ${String(p.limit)}`;
+    default:
+      return null;
+  }
+}
+
 /** Maps any error to a problem: the only place errors become HTTP. */
 export function toProblem(error: unknown): Problem {
   const make = (status: number, code: string, detail: string): Problem => ({
@@ -75,17 +107,24 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ApiError) return make(error.status, error.code, error.message);
   if (error instanceof DomainError) return make(DOMAIN_STATUS[error.code] ?? 400, error.code, error.message);
   if (error instanceof StoreConflictError) {
-    if (error.code === 'email_taken') return make(409, 'email_taken', 'An account with this email already exists.');
+    if (error.code === 'email_taken')
+      return make(409, 'email_taken', 'An account with this email already exists.');
     return make(409, 'conflict', 'Someone else changed this at the same moment; please try again.');
   }
-  const fe = error as FastifyError & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string };
+  const fe = error as FastifyError & {
+    validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[];
+    validationContext?: string;
+  };
   if (fe && Array.isArray(fe.validation)) {
     const v = fe.validation[0];
     const where = `${fe.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
-    let detail = `${where} ${v.message ?? 'is invalid'}`;
-    if (v.params && 'additionalProperty' in v.params) detail = `${where} has an unknown field "${String(v.params.additionalProperty)}"`;
-    if (v.params?.pattern === TEXT_PATTERN) detail = `${where} contains a NUL character or a lone UTF-16 surrogate, which text cannot hold`;
-    if (v.params && 'allowedValues' in v.params) detail += `: ${(v.params.allowedValues as unknown[]).join(', ')}`;
+    let detail = `${where} ${friendly(v as AjvError) ?? v.message ?? 'is invalid'}`;
+    if (v.params && 'additionalProperty' in v.params)
+      detail = `${where} has an unknown field "${String(v.params.additionalProperty)}"`;
+    if (v.params?.pattern === TEXT_PATTERN)
+      detail = `${where} contains a NUL character or a lone UTF-16 surrogate, which text cannot hold`;
+    if (v.params && 'allowedValues' in v.params)
+      detail += `: ${(v.params.allowedValues as unknown[]).join(', ')}`;
     return make(400, 'invalid_request', detail);
   }
   if (fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe instanceof SyntaxError && fe.statusCode === 400)) {
@@ -94,13 +133,17 @@ export function toProblem(error: unknown): Problem {
   if (fe?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return make(400, 'malformed_json', 'The request body is empty but JSON was declared.');
   }
-  if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return make(413, 'payload_too_large', 'The request body is too large.');
+  if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return make(413, 'payload_too_large', 'The request body is too large.');
   if (fe?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return make(415, 'unsupported_media_type', 'Send the request body as application/json.');
   }
-  if (fe?.code === 'FST_ERR_BAD_URL') return make(400, 'invalid_url', 'The address has a malformed percent-encoding.');
-  if (fe?.code === 'FST_ERR_MAX_PARAM_LENGTH') return make(414, 'uri_too_long', 'A part of the address is too long.');
-  if (fe?.statusCode === 429) return make(429, 'rate_limited', 'Too many attempts; wait a minute and try again.');
+  if (fe?.code === 'FST_ERR_BAD_URL')
+    return make(400, 'invalid_url', 'The address has a malformed percent-encoding.');
+  if (fe?.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return make(414, 'uri_too_long', 'A part of the address is too long.');
+  if (fe?.statusCode === 429)
+    return make(429, 'rate_limited', 'Too many attempts; wait a minute and try again.');
   if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return make(fe.statusCode, 'bad_request', fe.message);
   }

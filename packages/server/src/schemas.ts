@@ -8,7 +8,8 @@ import { ACTION_KINDS, LIMITS } from '@peergov/kernel';
  * the UTF-8 conversion on the way to the store would silently change it). Ajv compiles patterns with the u flag.
  */
 export const TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
-const str = (max: number, extra: Record<string, unknown> = {}) => Type.String({ maxLength: max, pattern: TEXT_PATTERN, ...extra });
+const str = (max: number, extra: Record<string, unknown> = {}) =>
+  Type.String({ maxLength: max, pattern: TEXT_PATTERN, ...extra });
 const obj = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>
   Type.Object(props, { additionalProperties: false, ...opts });
 
@@ -16,7 +17,10 @@ export const Id = Type.String({ minLength: 1, maxLength: LIMITS.id, pattern: '^[
 export const Iso = Type.String({ format: 'date-time' });
 // Bounded so that the fraction stays exact: a denominator of 1e308 passed as a valid threshold of almost nothing.
 const RATIO_MAX = 1_000_000;
-export const Ratio = obj({ num: Type.Integer({ minimum: 0, maximum: RATIO_MAX }), den: Type.Integer({ minimum: 1, maximum: RATIO_MAX }) });
+export const Ratio = obj({
+  num: Type.Integer({ minimum: 0, maximum: RATIO_MAX }),
+  den: Type.Integer({ minimum: 1, maximum: RATIO_MAX }),
+});
 const ActionKind = Type.Union(ACTION_KINDS.map((k) => Type.Literal(k)));
 const Hours = Type.Integer({ minimum: 0, maximum: 24 * 365 });
 
@@ -44,7 +48,13 @@ export const Procedure = Type.Unsafe<Record<string, unknown>>({
 
 const Classes = Type.Array(Id, { maxItems: 20 });
 const actions = [
-  obj({ kind: Type.Literal('admit_member'), email: Type.Optional(str(254, { format: 'email' })), accountId: Type.Optional(Id), displayName: Type.Optional(str(LIMITS.displayName)), classes: Type.Optional(Classes) }),
+  obj({
+    kind: Type.Literal('admit_member'),
+    email: Type.Optional(str(254, { format: 'email' })),
+    accountId: Type.Optional(Id),
+    displayName: Type.Optional(str(LIMITS.displayName)),
+    classes: Type.Optional(Classes),
+  }),
   obj({ kind: Type.Literal('remove_member'), accountId: Id }),
   obj({
     kind: Type.Literal('create_role'),
@@ -96,7 +106,11 @@ export const CreateCommonsBody = obj({
   name: str(LIMITS.name, { minLength: 1 }),
   purpose: Type.Optional(str(LIMITS.purpose)),
   charter: Type.Optional(str(LIMITS.charter)),
-  template: Type.Union([Type.Literal('single-class'), Type.Literal('multi-stakeholder-coop'), Type.Literal('do-ocracy')]),
+  template: Type.Union([
+    Type.Literal('single-class'),
+    Type.Literal('multi-stakeholder-coop'),
+    Type.Literal('do-ocracy'),
+  ]),
   classes: Type.Optional(Classes),
 });
 export const ApplyBody = obj({
@@ -110,7 +124,12 @@ export const ProposalBody = obj({
   action: ActionInput,
   closesAt: Type.Optional(Iso),
 });
-export const Stance = Type.Union([Type.Literal('agree'), Type.Literal('abstain'), Type.Literal('disagree'), Type.Literal('block')]);
+export const Stance = Type.Union([
+  Type.Literal('agree'),
+  Type.Literal('abstain'),
+  Type.Literal('disagree'),
+  Type.Literal('block'),
+]);
 export const PositionBody = obj({ stance: Stance, reason: Type.Optional(str(LIMITS.reason)) });
 export const CommentBody = obj({
   text: str(LIMITS.comment, { minLength: 1 }),
@@ -122,7 +141,14 @@ export const ProposalParams = obj({ id: Id, pid: Id });
 export const TokenParams = obj({ tokenId: Id });
 export const SeqParams = obj({ id: Id, seq: Type.String({ pattern: '^[0-9]{1,12}$' }) });
 export const ProposalQuery = obj({
-  status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('passed'), Type.Literal('rejected'), Type.Literal('withdrawn')])),
+  status: Type.Optional(
+    Type.Union([
+      Type.Literal('open'),
+      Type.Literal('passed'),
+      Type.Literal('rejected'),
+      Type.Literal('withdrawn'),
+    ]),
+  ),
 });
 export const LogQuery = obj({
   from: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),

@@ -47,7 +47,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 /** Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got ${env.PORT})`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number (got ${env.PORT})`);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',

@@ -31,7 +31,11 @@ export function commonsView(state: CommonsState, accountId: string | null) {
       rules: core.constitution.rules,
       text: describeConstitution(core),
     },
-    history: core.history.map((c) => ({ version: c.version, adoptedAt: c.adoptedAt, adoptedBy: c.adoptedBy })),
+    history: core.history.map((c) => ({
+      version: c.version,
+      adoptedAt: c.adoptedAt,
+      adoptedBy: c.adoptedBy,
+    })),
     me: me
       ? { accountId: me.accountId, status: me.status, classes: me.classes, roles: rolesOf(me.accountId) }
       : null,
@@ -39,9 +43,11 @@ export function commonsView(state: CommonsState, accountId: string | null) {
 }
 
 /** A list entry for the directory of commons. */
-export function commonsSummary(state: CommonsState) {
+export function commonsSummary(state: CommonsState, accountId: string | null = null) {
   const core = state.core;
   return {
+    /** The caller's membership status in this commons, or null. */
+    myStatus: accountId ? (core.members[accountId]?.status ?? null) : null,
     id: core.id,
     name: core.name,
     purpose: core.purpose,
@@ -58,7 +64,10 @@ export function proposalSummary(state: CommonsState, p: Proposal) {
     id: p.id,
     title: p.title,
     kind: p.action.kind,
-    proposer: { accountId: p.proposer, displayName: state.core.members[p.proposer]?.displayName ?? p.proposer },
+    proposer: {
+      accountId: p.proposer,
+      displayName: state.core.members[p.proposer]?.displayName ?? p.proposer,
+    },
     openedAt: p.openedAt,
     closesAt: p.closesAt,
     status: p.status,

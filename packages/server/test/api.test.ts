@@ -86,7 +86,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const url = `/api/v1/commons/${commonsId}/proposals`;
       const cases: [unknown, number, string, RegExp][] = [
         [{ title: 'x', action: { kind: 'resolution', text: 'y' }, colour: 'red' }, 400, 'invalid_request', /unknown field "colour"/],
-        [{ title: 'x'.repeat(201), action: { kind: 'resolution', text: 'y' } }, 400, 'invalid_request', /title/],
+        [{ title: 'x'.repeat(201), action: { kind: 'resolution', text: 'y' } }, 400, 'invalid_request', /title must have at most 200 characters/],
         [{ title: 'x', action: { kind: 'teleport' } }, 400, 'invalid_request', /kind/],
         [{ title: 'x', action: { kind: 'remove_member', accountId: 'nobody' } }, 404, 'member_not_found', /not a member/],
         [
@@ -201,6 +201,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(proof).toMatchObject({ seq: 2, size: v.size, root: v.root });
       const log = (await ada.call('GET', `/api/v1/commons/${commonsId}/log?from=0&limit=3`)).json();
       expect(log.records.map((x: { type: string }) => x.type)).toEqual(['CommonsCreated', 'ProposalOpened', 'PositionTaken']);
+      expect(log.records[0].actorName).toBe('Ada');
+      const list = (await bob.call('GET', '/api/v1/commons')).json();
+      expect(list.find((c: { id: string }) => c.id === commonsId).myStatus).toBe('member');
     });
 
     it.runIf(kind === 'sqlite')('fails verification naming the record after one stored byte changes', async () => {

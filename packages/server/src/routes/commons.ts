@@ -35,90 +35,159 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
   };
   const now = () => new Date().toISOString();
 
-  app.get('/api/v1/commons', { schema: { tags, summary: 'Every commons on this platform' } }, async () => {
+  app.get('/api/v1/commons', { schema: { tags, summary: 'Every commons on this platform' } }, async (req) => {
     const ids = await ctx.commons.listIds();
     const out = [];
     for (const id of ids) {
       const s = await ctx.commons.get(id);
-      if (s) out.push(commonsSummary(s));
+      if (s) out.push(commonsSummary(s, req.caller.account?.id ?? null));
     }
     return out;
   });
 
-  app.post('/api/v1/commons', { schema: { tags, summary: 'Found a commons from a template', body: CreateCommonsBody, response: errorResponses } }, async (req, reply) => {
-    const account = requireAccount(req);
-    const body = req.body as CreateCommons;
-    const id = newId('c');
-    const command: Command = {
-      type: 'CreateCommons',
-      commonsId: id,
-      name: body.name,
-      purpose: body.purpose ?? '',
-      charter: body.charter ?? '',
-      template: body.template as TemplateId,
-      displayName: account.displayName,
-      classes: body.classes ?? [],
-    };
-    const { state } = await ctx.commons.execute(id, command, account.id);
-    return reply.status(201).send(commonsView(state, account.id));
-  });
-
-  app.get('/api/v1/commons/:id', { schema: { tags, summary: 'A commons: members, roles, constitution', params: CommonsParams, response: errorResponses } }, async (req) => {
-    const state = await load((req.params as P).id);
-    return commonsView(state, req.caller.account?.id ?? null);
-  });
-
-  app.post('/api/v1/commons/:id/applications', { schema: { tags, summary: 'Apply to join (opens an admission proposal)', params: CommonsParams, body: ApplyBody, response: errorResponses } }, async (req, reply) => {
-    const account = requireAccount(req);
-    const { id } = req.params as P;
-    await load(id);
-    const body = req.body as Apply;
-    const pid = newId('p');
-    const { state } = await ctx.commons.execute(
-      id,
-      {
-        type: 'ApplyForMembership',
-        proposalId: pid,
-        displayName: body.displayName ?? account.displayName,
-        classes: body.classes ?? [],
-        statement: body.statement ?? '',
+  app.post(
+    '/api/v1/commons',
+    {
+      schema: {
+        tags,
+        summary: 'Found a commons from a template',
+        body: CreateCommonsBody,
+        response: errorResponses,
       },
-      account.id,
-    );
-    return reply.status(201).send(proposalView(state, state.proposals[pid], account.id, now()));
-  });
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const body = req.body as CreateCommons;
+      const id = newId('c');
+      const command: Command = {
+        type: 'CreateCommons',
+        commonsId: id,
+        name: body.name,
+        purpose: body.purpose ?? '',
+        charter: body.charter ?? '',
+        template: body.template as TemplateId,
+        displayName: account.displayName,
+        classes: body.classes ?? [],
+      };
+      const { state } = await ctx.commons.execute(id, command, account.id);
+      return reply.status(201).send(commonsView(state, account.id));
+    },
+  );
 
-  app.post('/api/v1/commons/:id/leave', { schema: { tags, summary: 'Leave the commons', params: CommonsParams, response: errorResponses } }, async (req) => {
-    const account = requireAccount(req);
-    const { id } = req.params as P;
-    await load(id);
-    const { state } = await ctx.commons.execute(id, { type: 'LeaveCommons' }, account.id);
-    return commonsView(state, account.id);
-  });
+  app.get(
+    '/api/v1/commons/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A commons: members, roles, constitution',
+        params: CommonsParams,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const state = await load((req.params as P).id);
+      return commonsView(state, req.caller.account?.id ?? null);
+    },
+  );
 
-  app.get('/api/v1/commons/:id/proposals', { schema: { tags: ['proposals'], summary: 'Proposals, newest first', params: CommonsParams, querystring: ProposalQuery, response: errorResponses } }, async (req) => {
-    const state = await load((req.params as P).id);
-    const status = (req.query as { status?: string }).status;
-    return Object.values(state.proposals)
-      .filter((p) => !status || p.status === status)
-      .sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : a.id < b.id ? 1 : -1))
-      .map((p) => proposalSummary(state, p));
-  });
+  app.post(
+    '/api/v1/commons/:id/applications',
+    {
+      schema: {
+        tags,
+        summary: 'Apply to join (opens an admission proposal)',
+        params: CommonsParams,
+        body: ApplyBody,
+        response: errorResponses,
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const { id } = req.params as P;
+      await load(id);
+      const body = req.body as Apply;
+      const pid = newId('p');
+      const { state } = await ctx.commons.execute(
+        id,
+        {
+          type: 'ApplyForMembership',
+          proposalId: pid,
+          displayName: body.displayName ?? account.displayName,
+          classes: body.classes ?? [],
+          statement: body.statement ?? '',
+        },
+        account.id,
+      );
+      return reply.status(201).send(proposalView(state, state.proposals[pid], account.id, now()));
+    },
+  );
 
-  app.post('/api/v1/commons/:id/proposals', { schema: { tags: ['proposals'], summary: 'Propose an action', params: CommonsParams, body: ProposalBody, response: errorResponses } }, async (req, reply) => {
-    const account = requireAccount(req);
-    const { id } = req.params as P;
-    await load(id);
-    const body = req.body as ProposalInput;
-    const action = await resolveAction(ctx, body.action);
-    const pid = newId('p');
-    const { state } = await ctx.commons.execute(
-      id,
-      { type: 'SubmitProposal', proposalId: pid, title: body.title, body: body.body ?? '', action, closesAt: body.closesAt },
-      account.id,
-    );
-    return reply.status(201).send(proposalView(state, state.proposals[pid], account.id, now()));
-  });
+  app.post(
+    '/api/v1/commons/:id/leave',
+    { schema: { tags, summary: 'Leave the commons', params: CommonsParams, response: errorResponses } },
+    async (req) => {
+      const account = requireAccount(req);
+      const { id } = req.params as P;
+      await load(id);
+      const { state } = await ctx.commons.execute(id, { type: 'LeaveCommons' }, account.id);
+      return commonsView(state, account.id);
+    },
+  );
+
+  app.get(
+    '/api/v1/commons/:id/proposals',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Proposals, newest first',
+        params: CommonsParams,
+        querystring: ProposalQuery,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const state = await load((req.params as P).id);
+      const status = (req.query as { status?: string }).status;
+      return Object.values(state.proposals)
+        .filter((p) => !status || p.status === status)
+        .sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : a.id < b.id ? 1 : -1))
+        .map((p) => proposalSummary(state, p));
+    },
+  );
+
+  app.post(
+    '/api/v1/commons/:id/proposals',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Propose an action',
+        params: CommonsParams,
+        body: ProposalBody,
+        response: errorResponses,
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const { id } = req.params as P;
+      await load(id);
+      const body = req.body as ProposalInput;
+      const action = await resolveAction(ctx, body.action);
+      const pid = newId('p');
+      const { state } = await ctx.commons.execute(
+        id,
+        {
+          type: 'SubmitProposal',
+          proposalId: pid,
+          title: body.title,
+          body: body.body ?? '',
+          action,
+          closesAt: body.closesAt,
+        },
+        account.id,
+      );
+      return reply.status(201).send(proposalView(state, state.proposals[pid], account.id, now()));
+    },
+  );
 
   const getProposal = (state: CommonsState, pid: string) => {
     const p = state.proposals[pid];
@@ -126,57 +195,116 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     return p;
   };
 
-  app.get('/api/v1/commons/:id/proposals/:pid', { schema: { tags: ['proposals'], summary: 'A proposal with positions, discussion and decision', params: ProposalParams, response: errorResponses } }, async (req) => {
-    const { id, pid } = req.params as PP;
-    const state = await load(id);
-    return proposalView(state, getProposal(state, pid), req.caller.account?.id ?? null, now());
-  });
+  app.get(
+    '/api/v1/commons/:id/proposals/:pid',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'A proposal with positions, discussion and decision',
+        params: ProposalParams,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const { id, pid } = req.params as PP;
+      const state = await load(id);
+      return proposalView(state, getProposal(state, pid), req.caller.account?.id ?? null, now());
+    },
+  );
 
-  app.put('/api/v1/commons/:id/proposals/:pid/position', { schema: { tags: ['proposals'], summary: 'Take or change your position', params: ProposalParams, body: PositionBody, response: errorResponses } }, async (req) => {
-    const account = requireAccount(req);
-    const { id, pid } = req.params as PP;
-    getProposal(await load(id), pid);
-    const body = req.body as PositionInput;
-    const { state } = await ctx.commons.execute(
-      id,
-      { type: 'TakePosition', proposalId: pid, stance: body.stance, reason: body.reason ?? '' },
-      account.id,
-    );
-    return proposalView(state, state.proposals[pid], account.id, now());
-  });
+  app.put(
+    '/api/v1/commons/:id/proposals/:pid/position',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Take or change your position',
+        params: ProposalParams,
+        body: PositionBody,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      const { id, pid } = req.params as PP;
+      getProposal(await load(id), pid);
+      const body = req.body as PositionInput;
+      const { state } = await ctx.commons.execute(
+        id,
+        { type: 'TakePosition', proposalId: pid, stance: body.stance, reason: body.reason ?? '' },
+        account.id,
+      );
+      return proposalView(state, state.proposals[pid], account.id, now());
+    },
+  );
 
-  app.post('/api/v1/commons/:id/proposals/:pid/comments', { schema: { tags: ['proposals'], summary: 'Add to the discussion', params: ProposalParams, body: CommentBody, response: errorResponses } }, async (req, reply) => {
-    const account = requireAccount(req);
-    const { id, pid } = req.params as PP;
-    getProposal(await load(id), pid);
-    const body = req.body as CommentInput;
-    const commentId = newId('k');
-    const { state } = await ctx.commons.execute(
-      id,
-      { type: 'PostComment', proposalId: pid, commentId, text: body.text, replyTo: body.replyTo ?? null },
-      account.id,
-    );
-    const c = state.comments[pid].find((x) => x.id === commentId)!;
-    return reply.status(201).send({ ...c, displayName: state.core.members[c.accountId]?.displayName ?? c.accountId });
-  });
+  app.post(
+    '/api/v1/commons/:id/proposals/:pid/comments',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Add to the discussion',
+        params: ProposalParams,
+        body: CommentBody,
+        response: errorResponses,
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const { id, pid } = req.params as PP;
+      getProposal(await load(id), pid);
+      const body = req.body as CommentInput;
+      const commentId = newId('k');
+      const { state } = await ctx.commons.execute(
+        id,
+        { type: 'PostComment', proposalId: pid, commentId, text: body.text, replyTo: body.replyTo ?? null },
+        account.id,
+      );
+      const c = state.comments[pid].find((x) => x.id === commentId)!;
+      return reply
+        .status(201)
+        .send({ ...c, displayName: state.core.members[c.accountId]?.displayName ?? c.accountId });
+    },
+  );
 
-  app.post('/api/v1/commons/:id/proposals/:pid/withdraw', { schema: { tags: ['proposals'], summary: 'Withdraw your proposal', params: ProposalParams, response: errorResponses } }, async (req) => {
-    const account = requireAccount(req);
-    const { id, pid } = req.params as PP;
-    getProposal(await load(id), pid);
-    const { state } = await ctx.commons.execute(id, { type: 'WithdrawProposal', proposalId: pid }, account.id);
-    return proposalView(state, state.proposals[pid], account.id, now());
-  });
+  app.post(
+    '/api/v1/commons/:id/proposals/:pid/withdraw',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Withdraw your proposal',
+        params: ProposalParams,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      const { id, pid } = req.params as PP;
+      getProposal(await load(id), pid);
+      const { state } = await ctx.commons.execute(
+        id,
+        { type: 'WithdrawProposal', proposalId: pid },
+        account.id,
+      );
+      return proposalView(state, state.proposals[pid], account.id, now());
+    },
+  );
 }
 
 /** Turns the API's action into the kernel's: an invitation by email names the account it invites. */
-async function resolveAction(ctx: AppContext, input: Record<string, unknown> & { kind: string }): Promise<Action> {
+async function resolveAction(
+  ctx: AppContext,
+  input: Record<string, unknown> & { kind: string },
+): Promise<Action> {
   if (input.kind !== 'admit_member') return input as unknown as Action;
   let account = null;
   if (typeof input.email === 'string') {
     account = await ctx.store.findAccountByEmail(input.email.trim().toLowerCase());
     if (!account) {
-      throw new ApiError(404, 'account_not_found', `No one has signed up with ${input.email} yet; ask them to sign up first.`);
+      throw new ApiError(
+        404,
+        'account_not_found',
+        `No one has signed up with ${input.email} yet; ask them to sign up first.`,
+      );
     }
   } else if (typeof input.accountId === 'string') {
     account = await ctx.store.getAccount(input.accountId);

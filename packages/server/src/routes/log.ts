@@ -14,37 +14,93 @@ export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
     return head;
   };
 
-  app.get('/api/v1/commons/:id/log', { schema: { tags, summary: "The commons' log, oldest first", params: CommonsParams, querystring: LogQuery, response: errorResponses } }, async (req) => {
-    const { id } = req.params as { id: string };
-    const q = req.query as { from?: string; limit?: string };
-    const head = await exists(id);
-    const limit = Math.min(Number(q.limit ?? 100), 1000);
-    return { size: head.size, records: await logs.read(id, Number(q.from ?? 0), limit) };
-  });
+  app.get(
+    '/api/v1/commons/:id/log',
+    {
+      schema: {
+        tags,
+        summary: "The commons' log, oldest first",
+        params: CommonsParams,
+        querystring: LogQuery,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const q = req.query as { from?: string; limit?: string };
+      const head = await exists(id);
+      const limit = Math.min(Number(q.limit ?? 100), 1000);
+      const records = await logs.read(id, Number(q.from ?? 0), limit);
+      // Names of the people who acted, including those who have since left (members keep their entry).
+      const members = (await ctx.commons.get(id))?.core.members ?? {};
+      return {
+        size: head.size,
+        records: records.map((r) => ({
+          ...r,
+          actorName: r.actor ? (members[r.actor]?.displayName ?? null) : null,
+        })),
+      };
+    },
+  );
 
-  app.get('/api/v1/commons/:id/log/verify', { schema: { tags, summary: 'Recompute hashes, chain and Merkle root; check the signed checkpoint', params: CommonsParams, response: errorResponses } }, async (req) => {
-    const { id } = req.params as { id: string };
-    await exists(id);
-    return logs.verify(id);
-  });
+  app.get(
+    '/api/v1/commons/:id/log/verify',
+    {
+      schema: {
+        tags,
+        summary: 'Recompute hashes, chain and Merkle root; check the signed checkpoint',
+        params: CommonsParams,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      await exists(id);
+      return logs.verify(id);
+    },
+  );
 
-  app.get('/api/v1/commons/:id/log/checkpoint', { schema: { tags, summary: 'The latest signed checkpoint and the public key', params: CommonsParams, response: errorResponses } }, async (req) => {
-    const head = await exists((req.params as { id: string }).id);
-    const cp = head.checkpoint!;
-    return {
-      checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
-      signature: cp.signature,
-      keyId: cp.keyId,
-      publicKey: ctx.keys.publicKeyPem,
-    };
-  });
+  app.get(
+    '/api/v1/commons/:id/log/checkpoint',
+    {
+      schema: {
+        tags,
+        summary: 'The latest signed checkpoint and the public key',
+        params: CommonsParams,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const head = await exists((req.params as { id: string }).id);
+      const cp = head.checkpoint!;
+      return {
+        checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
+        signature: cp.signature,
+        keyId: cp.keyId,
+        publicKey: ctx.keys.publicKeyPem,
+      };
+    },
+  );
 
-  app.get('/api/v1/commons/:id/log/proof/:seq', { schema: { tags, summary: 'Inclusion proof of one record', params: SeqParams, querystring: ProofQuery, response: errorResponses } }, async (req) => {
-    const { id, seq } = req.params as { id: string; seq: string };
-    const q = req.query as { size?: string };
-    await exists(id);
-    const proof = await logs.proof(id, Number(seq), q.size === undefined ? undefined : Number(q.size));
-    if (!proof) throw new ApiError(404, 'record_not_found', `There is no record ${seq} in a log of that size.`);
-    return proof;
-  });
+  app.get(
+    '/api/v1/commons/:id/log/proof/:seq',
+    {
+      schema: {
+        tags,
+        summary: 'Inclusion proof of one record',
+        params: SeqParams,
+        querystring: ProofQuery,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const { id, seq } = req.params as { id: string; seq: string };
+      const q = req.query as { size?: string };
+      await exists(id);
+      const proof = await logs.proof(id, Number(seq), q.size === undefined ? undefined : Number(q.size));
+      if (!proof)
+        throw new ApiError(404, 'record_not_found', `There is no record ${seq} in a log of that size.`);
+      return proof;
+    },
+  );
 }

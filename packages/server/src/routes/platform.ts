@@ -10,20 +10,31 @@ export function platformRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { status: 'ok', store: ctx.store.kind };
   });
 
-  app.get('/api/v1/setup', { schema: { tags, summary: 'How far the platform is set up (for the first-run guide)' } }, async () => ({
-    accounts: await ctx.store.countAccounts(),
-    commons: (await ctx.commons.listIds()).length,
-  }));
+  app.get(
+    '/api/v1/setup',
+    { schema: { tags, summary: 'How far the platform is set up (for the first-run guide)' } },
+    async () => ({
+      accounts: await ctx.store.countAccounts(),
+      commons: (await ctx.commons.listIds()).length,
+    }),
+  );
 
-  app.get('/api/v1/templates', { schema: { tags, summary: 'Templates a commons can start from' } }, async () =>
-    Object.values(TEMPLATES).map((t) => ({
-      id: t.id,
-      name: t.name,
-      description: t.description,
-      classes: t.classes,
-      rules: t.rules,
-      roles: t.roles,
-      rulesText: ACTION_KINDS.map((kind) => ({ kind, label: ACTION_LABELS[kind], text: describeProcedure(t.rules[kind]) })),
-    })),
+  app.get(
+    '/api/v1/templates',
+    { schema: { tags, summary: 'Templates a commons can start from' } },
+    async () =>
+      Object.values(TEMPLATES).map((t) => ({
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        classes: t.classes,
+        rules: t.rules,
+        roles: t.roles,
+        rulesText: ACTION_KINDS.map((kind) => ({
+          kind,
+          label: ACTION_LABELS[kind],
+          text: describeProcedure(t.rules[kind]),
+        })),
+      })),
   );
 }
