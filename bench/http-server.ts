@@ -35,7 +35,10 @@ if (mode === 'bare') {
     logLevel: 'warn',
     closeIntervalMs: 0,
     ...(mode === 'postgres'
-      ? { databaseUrl: process.env.PEERGOV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', databaseSchema: schema }
+      ? {
+          databaseUrl: process.env.PEERGOV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+          databaseSchema: schema,
+        }
       : {}),
   });
   const ctx = server.context;
@@ -43,22 +46,54 @@ if (mode === 'bare') {
   const commonsId = 'cbench';
   await ctx.commons.execute(
     commonsId,
-    { type: 'CreateCommons', commonsId, name: 'Bench', purpose: '', charter: '', template: 'do-ocracy', displayName: 'Founder', classes: [] },
+    {
+      type: 'CreateCommons',
+      commonsId,
+      name: 'Bench',
+      purpose: '',
+      charter: '',
+      template: 'do-ocracy',
+      displayName: 'Founder',
+      classes: [],
+    },
     founder.id,
   );
   const tokens: string[] = [];
   for (let i = 0; i < members; i++) {
     const a = await ctx.auth.signUp(`m${i}@bench.local`, 'bench password', `Member ${i}`);
-    await ctx.commons.execute(commonsId, { type: 'ApplyForMembership', proposalId: `a${i}`, displayName: `Member ${i}`, classes: [], statement: '' }, a.id);
+    await ctx.commons.execute(
+      commonsId,
+      {
+        type: 'ApplyForMembership',
+        proposalId: `a${i}`,
+        displayName: `Member ${i}`,
+        classes: [],
+        statement: '',
+      },
+      a.id,
+    );
     tokens.push((await ctx.auth.createToken(a.id, 'bench')).token);
   }
   // The founder never takes a position, so the proposal stays open however often the others change theirs.
   await ctx.commons.execute(
     commonsId,
-    { type: 'SubmitProposal', proposalId: 'pbench', title: 'Bench', body: '', action: { kind: 'resolution', text: 'Benchmark' } },
+    {
+      type: 'SubmitProposal',
+      proposalId: 'pbench',
+      title: 'Bench',
+      body: '',
+      action: { kind: 'resolution', text: 'Benchmark' },
+    },
     founder.id,
   );
-  console.log(JSON.stringify({ url: server.url, path: `/api/v1/commons/${commonsId}/proposals/pbench/position`, tokens, schema }));
+  console.log(
+    JSON.stringify({
+      url: server.url,
+      path: `/api/v1/commons/${commonsId}/proposals/pbench/position`,
+      tokens,
+      schema,
+    }),
+  );
 }
 
 // Exit cleanly on a signal so that profilers (--cpu-prof) can write their output.

@@ -9,7 +9,10 @@ import { createContext } from '@peergov/server';
 
 const bin = resolve(import.meta.dirname, '../src/bin.ts');
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', bin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  spawnSync(process.execPath, ['--import', 'tsx', bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '' },
+  });
 
 describe('peergov verify and export on a live SQLite database', () => {
   let dataDir: string;
@@ -22,12 +25,31 @@ describe('peergov verify and export on a live SQLite database', () => {
     commonsId = 'c-test';
     await ctx.commons.execute(
       commonsId,
-      { type: 'CreateCommons', commonsId, name: 'Garden', purpose: '', charter: '', template: 'do-ocracy', displayName: 'Ada', classes: [] },
+      {
+        type: 'CreateCommons',
+        commonsId,
+        name: 'Garden',
+        purpose: '',
+        charter: '',
+        template: 'do-ocracy',
+        displayName: 'Ada',
+        classes: [],
+      },
       ada.id,
     );
     for (let i = 0; i < 6; i++) {
       const bob = await ctx.auth.signUp(`bob${i}@example.org`, 'long enough password', `Bob ${i}`);
-      await ctx.commons.execute(commonsId, { type: 'ApplyForMembership', proposalId: `p${i}`, displayName: `Bob ${i}`, classes: [], statement: '' }, bob.id);
+      await ctx.commons.execute(
+        commonsId,
+        {
+          type: 'ApplyForMembership',
+          proposalId: `p${i}`,
+          displayName: `Bob ${i}`,
+          classes: [],
+          statement: '',
+        },
+        bob.id,
+      );
     }
     await ctx.store.close();
   });
@@ -36,12 +58,17 @@ describe('peergov verify and export on a live SQLite database', () => {
   it('exports JSON lines whose inclusion proofs verify against the signed root', () => {
     const r = run('export', '--commons', commonsId, '--data-dir', dataDir);
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const last = lines.pop();
     expect(last.checkpoint).toMatchObject({ commons: commonsId, size: lines.length, root: last.root });
     expect(lines.length).toBe(1 + 6 * 4);
     for (const l of lines) {
-      expect(verifyInclusion(l.seq, lines.length, fromHex(l.leafHash), l.proof.map(fromHex), fromHex(last.root))).toBe(true);
+      expect(
+        verifyInclusion(l.seq, lines.length, fromHex(l.leafHash), l.proof.map(fromHex), fromHex(last.root)),
+      ).toBe(true);
     }
   });
 
@@ -53,7 +80,9 @@ describe('peergov verify and export on a live SQLite database', () => {
 
   it('exits 1 naming the record after any single stored byte changes', () => {
     const db = new Database(join(dataDir, 'peergov.sqlite'));
-    const { body } = db.prepare('SELECT body FROM records WHERE commons_id = ? AND seq = 7').get(commonsId) as { body: string };
+    const { body } = db
+      .prepare('SELECT body FROM records WHERE commons_id = ? AND seq = 7')
+      .get(commonsId) as { body: string };
     // Change one byte in the middle of the record (a character of its data).
     const i = Math.floor(body.length / 2);
     const changed = body.slice(0, i) + String.fromCharCode(body.charCodeAt(i) ^ 1) + body.slice(i + 1);

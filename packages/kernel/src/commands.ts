@@ -13,8 +13,21 @@ export type Command =
       displayName: string;
       classes: string[];
     }
-  | { type: 'ApplyForMembership'; proposalId: string; displayName: string; classes: string[]; statement: string }
-  | { type: 'SubmitProposal'; proposalId: string; title: string; body: string; action: Action; closesAt?: string }
+  | {
+      type: 'ApplyForMembership';
+      proposalId: string;
+      displayName: string;
+      classes: string[];
+      statement: string;
+    }
+  | {
+      type: 'SubmitProposal';
+      proposalId: string;
+      title: string;
+      body: string;
+      action: Action;
+      closesAt?: string;
+    }
   | { type: 'TakePosition'; proposalId: string; stance: Stance; reason: string }
   | { type: 'PostComment'; proposalId: string; commentId: string; text: string; replyTo: string | null }
   | { type: 'WithdrawProposal'; proposalId: string }

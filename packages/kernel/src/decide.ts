@@ -45,7 +45,9 @@ function text(field: keyof typeof LIMITS, value: unknown, required = true): stri
   if (required && v.length === 0)
     throw new DomainError('invalid_input', `${field} must not be empty.`, { field });
   if (UNSTORABLE.test(v)) {
-    throw new DomainError('invalid_input', `${field} contains a NUL or an unpaired surrogate character.`, { field });
+    throw new DomainError('invalid_input', `${field} contains a NUL or an unpaired surrogate character.`, {
+      field,
+    });
   }
   // Length in code points, as JSON Schema's maxLength counts it.
   if (v.length > LIMITS[field] && [...v].length > LIMITS[field]) {

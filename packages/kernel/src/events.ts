@@ -27,7 +27,10 @@ export type DomainEvent =
         roles: Role[];
       };
     }
-  | { type: 'MembershipApplied'; data: { accountId: string; displayName: string; classes: string[]; statement: string } }
+  | {
+      type: 'MembershipApplied';
+      data: { accountId: string; displayName: string; classes: string[]; statement: string };
+    }
   | {
       type: 'ProposalOpened';
       data: {
@@ -47,7 +50,10 @@ export type DomainEvent =
   | { type: 'ProposalWithdrawn'; data: { proposalId: string } }
   | { type: 'ProposalDecided'; data: { proposalId: string; outcome: Outcome } }
   | { type: 'ActionFailed'; data: { proposalId: string; error: string } }
-  | { type: 'MemberAdmitted'; data: { proposalId: string; accountId: string; displayName: string; classes: string[] } }
+  | {
+      type: 'MemberAdmitted';
+      data: { proposalId: string; accountId: string; displayName: string; classes: string[] };
+    }
   | { type: 'ApplicationDeclined'; data: { proposalId: string; accountId: string } }
   | { type: 'MemberRemoved'; data: { proposalId: string; accountId: string } }
   | { type: 'MemberLeft'; data: { accountId: string } }
@@ -63,7 +69,10 @@ export type DomainEvent =
         termDays?: number | null;
       };
     }
-  | { type: 'RoleAssigned'; data: { proposalId: string; roleId: string; accountId: string; until: string | null } }
+  | {
+      type: 'RoleAssigned';
+      data: { proposalId: string; roleId: string; accountId: string; until: string | null };
+    }
   | { type: 'RoleUnassigned'; data: { proposalId: string; roleId: string; accountId: string } }
   | { type: 'CharterAdopted'; data: { proposalId: string; purpose: string; charter: string } }
   | { type: 'ConstitutionAmended'; data: { proposalId: string; constitution: Constitution } }

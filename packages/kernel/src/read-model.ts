@@ -67,11 +67,15 @@ export function stateFromDocs(docs: {
     state.positions[p.id] = {};
     state.comments[p.id] = [];
   }
-  for (const doc of docs.positions as (CommonsState['positions'][string][string] & { proposalId: string })[]) {
+  for (const doc of docs.positions as (CommonsState['positions'][string][string] & {
+    proposalId: string;
+  })[]) {
     const { proposalId, ...pos } = doc;
     (state.positions[proposalId] ??= {})[pos.accountId] = pos;
   }
-  for (const c of docs.comments as CommonsState['comments'][string]) (state.comments[c.proposalId] ??= []).push(c);
-  for (const list of Object.values(state.comments)) list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  for (const c of docs.comments as CommonsState['comments'][string])
+    (state.comments[c.proposalId] ??= []).push(c);
+  for (const list of Object.values(state.comments))
+    list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return state;
 }

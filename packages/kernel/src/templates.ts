@@ -14,7 +14,13 @@ export interface Template {
 export type TemplateId = 'single-class' | 'multi-stakeholder-coop' | 'do-ocracy';
 
 const consent = (hours: number): Procedure => ({ type: 'consent', hours });
-const vote = (hours: number, num: number, den: number, strict: boolean, quorum: [number, number]): Procedure => ({
+const vote = (
+  hours: number,
+  num: number,
+  den: number,
+  strict: boolean,
+  quorum: [number, number],
+): Procedure => ({
   type: 'vote',
   hours,
   threshold: { num, den },
@@ -57,8 +63,18 @@ export const TEMPLATES: Record<TemplateId, Template> = {
     description:
       'Workers, users, the local community and guardians of the natural environment. A membership secretary admits members unless someone objects; rules change by two thirds.',
     classes: [
-      { id: 'workers', name: 'Workers', description: 'People who work in the co-operative.', speaksFor: null },
-      { id: 'users', name: 'Users', description: 'People who use what the co-operative provides.', speaksFor: null },
+      {
+        id: 'workers',
+        name: 'Workers',
+        description: 'People who work in the co-operative.',
+        speaksFor: null,
+      },
+      {
+        id: 'users',
+        name: 'Users',
+        description: 'People who use what the co-operative provides.',
+        speaksFor: null,
+      },
       {
         id: 'community',
         name: 'Local community',
@@ -68,7 +84,8 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       {
         id: 'guardians',
         name: 'Guardians of the natural environment',
-        description: 'Members who speak for the land, water and living things that cannot speak for themselves.',
+        description:
+          'Members who speak for the land, water and living things that cannot speak for themselves.',
         speaksFor: 'the natural environment',
       },
     ],

@@ -17,7 +17,8 @@ const hours = (h: number) => new Date(Date.parse(T0) + h * 3_600_000).toISOStrin
 /** given events (as envelopes) / when a command by an actor at a time / then the events or an error code. */
 function given(...history: [DomainEvent, string | null, string?][]) {
   let state: CommonsState | null = null;
-  for (const [e, actor, at] of history) state = applyEvent(state, { ...e, actor, at: at ?? T0 } as EventEnvelope);
+  for (const [e, actor, at] of history)
+    state = applyEvent(state, { ...e, actor, at: at ?? T0 } as EventEnvelope);
   return {
     state: () => state!,
     when(command: Command, actor: string | null, at = T0) {
@@ -82,19 +83,21 @@ function admit(c: ReturnType<typeof commons>, who: string, pid: string, at = T0)
 
 describe('founding a commons', () => {
   it('given nothing, when Ada creates a commons, then she is its first member under the template rules', () => {
-    const events = given().when(
-      {
-        type: 'CreateCommons',
-        commonsId: 'c1',
-        name: 'Garden',
-        purpose: '',
-        charter: '',
-        template: 'single-class',
-        displayName: 'Ada',
-        classes: [],
-      },
-      'ada',
-    ).then();
+    const events = given()
+      .when(
+        {
+          type: 'CreateCommons',
+          commonsId: 'c1',
+          name: 'Garden',
+          purpose: '',
+          charter: '',
+          template: 'single-class',
+          displayName: 'Ada',
+          classes: [],
+        },
+        'ada',
+      )
+      .then();
     expect(events.map((e) => e.type)).toEqual(['CommonsCreated']);
     const created = events[0] as Extract<DomainEvent, { type: 'CommonsCreated' }>;
     expect(created.data.founder).toMatchObject({ accountId: 'ada', status: 'member', classes: ['member'] });
@@ -103,11 +106,25 @@ describe('founding a commons', () => {
   });
 
   it('rejects an unknown template and an empty name', () => {
-    const bad = { type: 'CreateCommons', commonsId: 'c', name: 'x', purpose: '', charter: '', displayName: 'A', classes: [] };
-    expect(given().when({ ...bad, template: 'nope' } as unknown as Command, 'ada').thenError()).toBe('invalid_input');
-    expect(given().when({ ...bad, name: '  ', template: 'single-class' } as Command, 'ada').thenError()).toBe(
-      'invalid_input',
-    );
+    const bad = {
+      type: 'CreateCommons',
+      commonsId: 'c',
+      name: 'x',
+      purpose: '',
+      charter: '',
+      displayName: 'A',
+      classes: [],
+    };
+    expect(
+      given()
+        .when({ ...bad, template: 'nope' } as unknown as Command, 'ada')
+        .thenError(),
+    ).toBe('invalid_input');
+    expect(
+      given()
+        .when({ ...bad, name: '  ', template: 'single-class' } as Command, 'ada')
+        .thenError(),
+    ).toBe('invalid_input');
   });
 });
 
@@ -118,15 +135,23 @@ describe('consent', () => {
     expect(c.state().proposals.p1.status).toBe('open');
     expect(c.state().proposals.p1.closesAt).toBe(hours(72));
     expect(() => c.run({ type: 'CloseProposal', proposalId: 'p1' }, null, hours(1))).toThrow(/closes at/);
-    expect(c.run({ type: 'CloseProposal', proposalId: 'p1' }, null, hours(72))).toEqual(['ProposalDecided', 'MemberAdmitted']);
+    expect(c.run({ type: 'CloseProposal', proposalId: 'p1' }, null, hours(72))).toEqual([
+      'ProposalDecided',
+      'MemberAdmitted',
+    ]);
     expect(c.state().core.members.bob.status).toBe('member');
-    expect(() => c.run({ type: 'CloseProposal', proposalId: 'p1' }, null, hours(73))).toThrow(/already closed/);
+    expect(() => c.run({ type: 'CloseProposal', proposalId: 'p1' }, null, hours(73))).toThrow(
+      /already closed/,
+    );
   });
 
   it('settles early when every eligible member has taken a position', () => {
     const c = commons();
     admit(c, 'bob', 'p1');
-    const types = c.run({ type: 'TakePosition', proposalId: 'p1', stance: 'agree', reason: 'welcome' }, 'ada');
+    const types = c.run(
+      { type: 'TakePosition', proposalId: 'p1', stance: 'agree', reason: 'welcome' },
+      'ada',
+    );
     expect(types).toEqual(['PositionTaken', 'ProposalDecided', 'MemberAdmitted']);
     const p = c.state().proposals.p1;
     expect(p.status).toBe('passed');
@@ -134,7 +159,9 @@ describe('consent', () => {
     expect(p.outcome!.reasons[0].code).toBe('no_objection');
     expect(c.state().core.members.bob.status).toBe('member');
     // carried out exactly once: a closed proposal cannot be closed or voted again
-    expect(() => c.run({ type: 'CloseProposal', proposalId: 'p1' }, null, hours(100))).toThrow(/already closed/);
+    expect(() => c.run({ type: 'CloseProposal', proposalId: 'p1' }, null, hours(100))).toThrow(
+      /already closed/,
+    );
   });
 
   it('fails at close when an objection stands, naming the objections', () => {
@@ -145,7 +172,10 @@ describe('consent', () => {
     c.run({ type: 'TakePosition', proposalId: 'p2', stance: 'block', reason: 'not yet' }, 'bob');
     expect(c.state().proposals.p2.status).toBe('open');
     expect(c.run({ type: 'CloseProposal', proposalId: 'p2' }, null, hours(72))).toEqual(['ProposalDecided']);
-    expect(c.state().proposals.p2.outcome!.reasons[0]).toMatchObject({ code: 'objection_stands', params: { objections: 1 } });
+    expect(c.state().proposals.p2.outcome!.reasons[0]).toMatchObject({
+      code: 'objection_stands',
+      params: { objections: 1 },
+    });
     expect(c.state().core.members.cy).toBeUndefined();
   });
 
@@ -170,24 +200,47 @@ describe('who may act', () => {
     const c = commons();
     const g = given([c.log[0], 'ada']);
     expect(
-      g.when(
-        { type: 'SubmitProposal', proposalId: 'p', title: 't', body: '', action: { kind: 'resolution', text: 'x' } },
-        'mallory',
-      ).thenError(),
+      g
+        .when(
+          {
+            type: 'SubmitProposal',
+            proposalId: 'p',
+            title: 't',
+            body: '',
+            action: { kind: 'resolution', text: 'x' },
+          },
+          'mallory',
+        )
+        .thenError(),
     ).toBe('not_a_member');
   });
 
   it('keeps a member who joined after a proposal opened out of its electorate', () => {
     const c = commons();
     c.run(
-      { type: 'SubmitProposal', proposalId: 'r1', title: 'Paint the shed', body: '', action: { kind: 'resolution', text: 'Paint it' } },
+      {
+        type: 'SubmitProposal',
+        proposalId: 'r1',
+        title: 'Paint the shed',
+        body: '',
+        action: { kind: 'resolution', text: 'Paint it' },
+      },
       'ada',
     );
-    c.run({ type: 'SubmitProposal', proposalId: 'p1', title: 'Bob', body: '', action: { kind: 'admit_member', accountId: 'bob', displayName: 'Bob', classes: [] } }, 'ada');
-    c.run({ type: 'TakePosition', proposalId: 'p1', stance: 'agree', reason: '' }, 'ada');
-    expect(() => c.run({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob')).toThrow(
-      /joined after/,
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'p1',
+        title: 'Bob',
+        body: '',
+        action: { kind: 'admit_member', accountId: 'bob', displayName: 'Bob', classes: [] },
+      },
+      'ada',
     );
+    c.run({ type: 'TakePosition', proposalId: 'p1', stance: 'agree', reason: '' }, 'ada');
+    expect(() =>
+      c.run({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, 'bob'),
+    ).toThrow(/joined after/);
   });
 
   it('the last member cannot leave; others can', () => {
@@ -211,14 +264,26 @@ describe('who may act', () => {
 describe('applications', () => {
   it('under do-ocracy an applicant is admitted at once', () => {
     const c = commons('do-ocracy');
-    const types = c.run({ type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Dee', classes: [], statement: 'hi' }, 'dee');
+    const types = c.run(
+      { type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Dee', classes: [], statement: 'hi' },
+      'dee',
+    );
     expect(types).toEqual(['MembershipApplied', 'ProposalOpened', 'ProposalDecided', 'MemberAdmitted']);
     expect(c.state().core.members.dee.status).toBe('member');
   });
 
   it('under the co-operative template the membership secretary admits, after an objection window', () => {
     const c = commons('multi-stakeholder-coop');
-    c.run({ type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Eve', classes: ['guardians'], statement: '' }, 'eve');
+    c.run(
+      {
+        type: 'ApplyForMembership',
+        proposalId: 'a1',
+        displayName: 'Eve',
+        classes: ['guardians'],
+        statement: '',
+      },
+      'eve',
+    );
     expect(c.state().core.members.eve.status).toBe('applicant');
     c.run({ type: 'TakePosition', proposalId: 'a1', stance: 'agree', reason: 'speaks for the river' }, 'ada');
     expect(c.state().proposals.a1.status).toBe('open');
@@ -230,7 +295,16 @@ describe('applications', () => {
   it('rejects an unknown stakeholder class', () => {
     const c = commons('multi-stakeholder-coop');
     expect(() =>
-      c.run({ type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Eve', classes: ['owners'], statement: '' }, 'eve'),
+      c.run(
+        {
+          type: 'ApplyForMembership',
+          proposalId: 'a1',
+          displayName: 'Eve',
+          classes: ['owners'],
+          statement: '',
+        },
+        'eve',
+      ),
     ).toThrow(/no stakeholder class "owners"/);
   });
 });
@@ -248,11 +322,23 @@ describe('votes', () => {
 
   it('removing a member needs two thirds with a quorum of half', () => {
     const c = threeMembers();
-    c.run({ type: 'SubmitProposal', proposalId: 'r', title: 'Remove Cy', body: '', action: { kind: 'remove_member', accountId: 'cy' } }, 'ada');
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'r',
+        title: 'Remove Cy',
+        body: '',
+        action: { kind: 'remove_member', accountId: 'cy' },
+      },
+      'ada',
+    );
     c.run({ type: 'TakePosition', proposalId: 'r', stance: 'agree', reason: '' }, 'ada');
     c.run({ type: 'CloseProposal', proposalId: 'r' }, null, hours(168));
     // 1 of 3 took part: quorum of 1/2 not met
-    expect(c.state().proposals.r.outcome!.reasons.map((x) => x.code)).toEqual(['quorum_not_met', 'threshold_met']);
+    expect(c.state().proposals.r.outcome!.reasons.map((x) => x.code)).toEqual([
+      'quorum_not_met',
+      'threshold_met',
+    ]);
     expect(c.state().core.members.cy.status).toBe('member');
   });
 
@@ -269,7 +355,8 @@ describe('votes', () => {
       'ada',
     );
     admit(c, 'dan', 'p3', hours(1));
-    for (const who of ['ada', 'bob']) c.run({ type: 'TakePosition', proposalId: 'a', stance: 'agree', reason: '' }, who, hours(2));
+    for (const who of ['ada', 'bob'])
+      c.run({ type: 'TakePosition', proposalId: 'a', stance: 'agree', reason: '' }, who, hours(2));
     c.run({ type: 'TakePosition', proposalId: 'a', stance: 'disagree', reason: 'too open' }, 'cy', hours(2));
     const a = c.state().proposals.a;
     expect(a.status).toBe('passed');
@@ -294,7 +381,16 @@ describe('votes', () => {
           body: '',
           action: {
             kind: 'amend_constitution',
-            rules: { resolution: { type: 'vote', hours: 1, threshold: { num: 3, den: 2 }, strict: false, quorum: { num: 0, den: 1 }, abstentions: 'ignored' } },
+            rules: {
+              resolution: {
+                type: 'vote',
+                hours: 1,
+                threshold: { num: 3, den: 2 },
+                strict: false,
+                quorum: { num: 0, den: 1 },
+                abstentions: 'ignored',
+              },
+            },
           },
         },
         'ada',
@@ -306,25 +402,67 @@ describe('votes', () => {
 describe('roles', () => {
   it('a role is created, assigned and recalled by proposals; its holder then decides alone', () => {
     const c = commons('do-ocracy');
-    c.run({ type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Bob', classes: [], statement: '' }, 'bob');
+    c.run(
+      { type: 'ApplyForMembership', proposalId: 'a1', displayName: 'Bob', classes: [], statement: '' },
+      'bob',
+    );
     c.run(
       {
         type: 'SubmitProposal',
         proposalId: 'r1',
         title: 'Treasurer',
         body: '',
-        action: { kind: 'create_role', roleId: 'treasurer', name: 'Treasurer', description: '', mandate: ['resolution'], termDays: 365 },
+        action: {
+          kind: 'create_role',
+          roleId: 'treasurer',
+          name: 'Treasurer',
+          description: '',
+          mandate: ['resolution'],
+          termDays: 365,
+        },
       },
       'ada',
     );
-    for (const who of ['ada', 'bob']) c.run({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, who);
-    c.run({ type: 'SubmitProposal', proposalId: 'r2', title: 'Bob treasurer', body: '', action: { kind: 'assign_role', roleId: 'treasurer', accountId: 'bob' } }, 'ada');
-    for (const who of ['ada', 'bob']) c.run({ type: 'TakePosition', proposalId: 'r2', stance: 'agree', reason: '' }, who);
-    expect(c.state().core.roles.treasurer.holders[0]).toMatchObject({ accountId: 'bob', until: hours(365 * 24) });
-    expect(() => c.run({ type: 'SubmitProposal', proposalId: 'r3', title: 'again', body: '', action: { kind: 'assign_role', roleId: 'treasurer', accountId: 'bob' } }, 'ada')).toThrow(/already holds/);
-    const recall = { type: 'SubmitProposal', proposalId: 'r4', title: 'Recall', body: '', action: { kind: 'unassign_role', roleId: 'treasurer', accountId: 'bob' } } as const;
+    for (const who of ['ada', 'bob'])
+      c.run({ type: 'TakePosition', proposalId: 'r1', stance: 'agree', reason: '' }, who);
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'r2',
+        title: 'Bob treasurer',
+        body: '',
+        action: { kind: 'assign_role', roleId: 'treasurer', accountId: 'bob' },
+      },
+      'ada',
+    );
+    for (const who of ['ada', 'bob'])
+      c.run({ type: 'TakePosition', proposalId: 'r2', stance: 'agree', reason: '' }, who);
+    expect(c.state().core.roles.treasurer.holders[0]).toMatchObject({
+      accountId: 'bob',
+      until: hours(365 * 24),
+    });
+    expect(() =>
+      c.run(
+        {
+          type: 'SubmitProposal',
+          proposalId: 'r3',
+          title: 'again',
+          body: '',
+          action: { kind: 'assign_role', roleId: 'treasurer', accountId: 'bob' },
+        },
+        'ada',
+      ),
+    ).toThrow(/already holds/);
+    const recall = {
+      type: 'SubmitProposal',
+      proposalId: 'r4',
+      title: 'Recall',
+      body: '',
+      action: { kind: 'unassign_role', roleId: 'treasurer', accountId: 'bob' },
+    } as const;
     c.run(recall, 'ada');
-    for (const who of ['ada', 'bob']) c.run({ type: 'TakePosition', proposalId: 'r4', stance: 'agree', reason: '' }, who);
+    for (const who of ['ada', 'bob'])
+      c.run({ type: 'TakePosition', proposalId: 'r4', stance: 'agree', reason: '' }, who);
     expect(c.state().core.roles.treasurer.holders).toEqual([]);
   });
 });
@@ -351,7 +489,16 @@ describe('text the stores can keep', () => {
   it('refuses NUL and unpaired surrogates, and counts length in code points', () => {
     const c = commons();
     const propose = (title: string) =>
-      c.run({ type: 'SubmitProposal', proposalId: `p${title.length}`, title, body: '', action: { kind: 'resolution', text: 'x' } }, 'ada');
+      c.run(
+        {
+          type: 'SubmitProposal',
+          proposalId: `p${title.length}`,
+          title,
+          body: '',
+          action: { kind: 'resolution', text: 'x' },
+        },
+        'ada',
+      );
     expect(() => propose('a\u0000b')).toThrow(/NUL or an unpaired surrogate/);
     expect(() => propose('a\uD800b')).toThrow(/NUL or an unpaired surrogate/);
     // 200 emoji are 400 UTF-16 units but 200 characters: within the title limit.

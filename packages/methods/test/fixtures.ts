@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The shared conformance fixtures: PEERGOV_FIXTURES, or ../shared/fixtures beside the checkout. Never skipped. */
-export const fixturesDir: string = process.env.PEERGOV_FIXTURES ?? resolve(here, '../../../../shared/fixtures');
+export const fixturesDir: string =
+  process.env.PEERGOV_FIXTURES ?? resolve(here, '../../../../shared/fixtures');
 
 /** A path inside the fixtures; throws loudly when the fixtures are not where they should be. */
 export function fixture(...parts: string[]): string {

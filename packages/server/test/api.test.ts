@@ -20,7 +20,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
     afterAll(async () => t?.close());
 
-    const logSize = async () => (await ada.call('GET', `/api/v1/commons/${commonsId}/log?limit=1`)).json().size;
+    const logSize = async () =>
+      (await ada.call('GET', `/api/v1/commons/${commonsId}/log?limit=1`)).json().size;
 
     it('reports health and the store', async () => {
       const r = await t.app.inject({ url: '/api/v1/health' });
@@ -59,7 +60,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('creates a commons from a template; the founder is a member', async () => {
-      const r = await ada.call('POST', '/api/v1/commons', { name: 'Garden', purpose: 'Grow food', template: 'single-class' });
+      const r = await ada.call('POST', '/api/v1/commons', {
+        name: 'Garden',
+        purpose: 'Grow food',
+        template: 'single-class',
+      });
       expect(r.statusCode).toBe(201);
       commonsId = r.json().id;
       expect(r.json().me).toMatchObject({ status: 'member' });
@@ -85,12 +90,42 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const before = await logSize();
       const url = `/api/v1/commons/${commonsId}/proposals`;
       const cases: [unknown, number, string, RegExp][] = [
-        [{ title: 'x', action: { kind: 'resolution', text: 'y' }, colour: 'red' }, 400, 'invalid_request', /unknown field "colour"/],
-        [{ title: 'x'.repeat(201), action: { kind: 'resolution', text: 'y' } }, 400, 'invalid_request', /title must have at most 200 characters/],
-        [{ title: 'x', action: { kind: 'teleport' } }, 400, 'invalid_request', /kind/],
-        [{ title: 'x', action: { kind: 'remove_member', accountId: 'nobody' } }, 404, 'member_not_found', /not a member/],
         [
-          { title: 'x', action: { kind: 'amend_constitution', rules: { resolution: { type: 'vote', hours: 1, threshold: { num: 3, den: 2 }, strict: false, quorum: { num: 0, den: 1 }, abstentions: 'ignored' } } } },
+          { title: 'x', action: { kind: 'resolution', text: 'y' }, colour: 'red' },
+          400,
+          'invalid_request',
+          /unknown field "colour"/,
+        ],
+        [
+          { title: 'x'.repeat(201), action: { kind: 'resolution', text: 'y' } },
+          400,
+          'invalid_request',
+          /title must have at most 200 characters/,
+        ],
+        [{ title: 'x', action: { kind: 'teleport' } }, 400, 'invalid_request', /kind/],
+        [
+          { title: 'x', action: { kind: 'remove_member', accountId: 'nobody' } },
+          404,
+          'member_not_found',
+          /not a member/,
+        ],
+        [
+          {
+            title: 'x',
+            action: {
+              kind: 'amend_constitution',
+              rules: {
+                resolution: {
+                  type: 'vote',
+                  hours: 1,
+                  threshold: { num: 3, den: 2 },
+                  strict: false,
+                  quorum: { num: 0, den: 1 },
+                  abstentions: 'ignored',
+                },
+              },
+            },
+          },
           422,
           'invalid_procedure',
           /threshold/,
@@ -111,13 +146,18 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().code).toBe('malformed_json');
       expect((await ada.call('GET', '/api/v1/commons/nope')).statusCode).toBe(404);
-      expect((await ada.call('GET', `/api/v1/commons/${commonsId}/proposals/nope`)).json().code).toBe('proposal_not_found');
+      expect((await ada.call('GET', `/api/v1/commons/${commonsId}/proposals/nope`)).json().code).toBe(
+        'proposal_not_found',
+      );
       expect(await logSize()).toBe(before);
     });
 
     it('refuses a proposal from a non-member under the constitution, writing nothing', async () => {
       const before = await logSize();
-      const r = await bob.call('POST', `/api/v1/commons/${commonsId}/proposals`, { title: 'x', action: { kind: 'resolution', text: 'y' } });
+      const r = await bob.call('POST', `/api/v1/commons/${commonsId}/proposals`, {
+        title: 'x',
+        action: { kind: 'resolution', text: 'y' },
+      });
       expect(r.statusCode).toBe(403);
       expect(r.json().code).toBe('not_a_member');
       expect(await logSize()).toBe(before);
@@ -130,7 +170,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
       expect(r.statusCode).toBe(201);
       const pid = r.json().id;
-      const v = await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, { stance: 'agree', reason: 'He grows beans' });
+      const v = await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
+        stance: 'agree',
+        reason: 'He grows beans',
+      });
       expect(v.json()).toMatchObject({ status: 'passed', outcome: { passed: true, ruleVersion: 1 } });
       expect(v.json().outcome.reasons[0].text).toMatch(/No objection/);
       const c = (await bob.call('GET', `/api/v1/commons/${commonsId}`)).json();
@@ -144,16 +187,38 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         action: { kind: 'resolution', text: 'Plant ten fruit trees' },
       });
       const pid = r.json().id;
-      const k = await ada.call('POST', `/api/v1/commons/${commonsId}/proposals/${pid}/comments`, { text: 'Which varieties?' });
+      const k = await ada.call('POST', `/api/v1/commons/${commonsId}/proposals/${pid}/comments`, {
+        text: 'Which varieties?',
+      });
       expect(k.statusCode).toBe(201);
-      await bob.call('POST', `/api/v1/commons/${commonsId}/proposals/${pid}/comments`, { text: 'Old local ones.', replyTo: k.json().id });
-      await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, { stance: 'block', reason: 'Too shady' });
-      await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, { stance: 'agree', reason: 'Fine on the north side' });
-      const v = await bob.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, { stance: 'agree', reason: '' });
+      await bob.call('POST', `/api/v1/commons/${commonsId}/proposals/${pid}/comments`, {
+        text: 'Old local ones.',
+        replyTo: k.json().id,
+      });
+      await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
+        stance: 'block',
+        reason: 'Too shady',
+      });
+      await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
+        stance: 'agree',
+        reason: 'Fine on the north side',
+      });
+      const v = await bob.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
+        stance: 'agree',
+        reason: '',
+      });
       expect(v.json().status).toBe('passed');
       expect(v.json().comments).toHaveLength(2);
-      expect(v.json().positions.map((p: { reason: string }) => p.reason).sort()).toEqual(['', 'Fine on the north side']);
-      const again = await bob.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, { stance: 'block', reason: '' });
+      expect(
+        v
+          .json()
+          .positions.map((p: { reason: string }) => p.reason)
+          .sort(),
+      ).toEqual(['', 'Fine on the north side']);
+      const again = await bob.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
+        stance: 'block',
+        reason: '',
+      });
       expect(again.statusCode).toBe(409);
       expect(again.json().code).toBe('proposal_closed');
     });
@@ -165,8 +230,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
       expect(r.json().procedure.type).toBe('vote');
       const pid = r.json().id;
-      await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, { stance: 'agree', reason: '' });
-      const v = await bob.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, { stance: 'agree', reason: '' });
+      await ada.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
+        stance: 'agree',
+        reason: '',
+      });
+      const v = await bob.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
+        stance: 'agree',
+        reason: '',
+      });
       expect(v.json().outcome).toMatchObject({ passed: true, ruleVersion: 1, counts: { agree: 2 } });
       const c = (await ada.call('GET', `/api/v1/commons/${commonsId}`)).json();
       expect(c.constitution.version).toBe(2);
@@ -187,7 +258,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(w.statusCode).toBe(201);
       expect((await bob.call('DELETE', `/api/v1/tokens/${r.json().id}`)).statusCode).toBe(404);
       expect((await ada.call('DELETE', `/api/v1/tokens/${r.json().id}`)).statusCode).toBe(204);
-      const after = await t.app.inject({ url: '/api/v1/auth/session', headers: { authorization: `Bearer ${token}` } });
+      const after = await t.app.inject({
+        url: '/api/v1/auth/session',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(after.statusCode).toBe(401);
     });
 
@@ -200,29 +274,41 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const proof = (await ada.call('GET', `/api/v1/commons/${commonsId}/log/proof/2`)).json();
       expect(proof).toMatchObject({ seq: 2, size: v.size, root: v.root });
       const log = (await ada.call('GET', `/api/v1/commons/${commonsId}/log?from=0&limit=3`)).json();
-      expect(log.records.map((x: { type: string }) => x.type)).toEqual(['CommonsCreated', 'ProposalOpened', 'PositionTaken']);
+      expect(log.records.map((x: { type: string }) => x.type)).toEqual([
+        'CommonsCreated',
+        'ProposalOpened',
+        'PositionTaken',
+      ]);
       expect(log.records[0].actorName).toBe('Ada');
       const list = (await bob.call('GET', '/api/v1/commons')).json();
       expect(list.find((c: { id: string }) => c.id === commonsId).myStatus).toBe('member');
     });
 
-    it.runIf(kind === 'sqlite')('fails verification naming the record after one stored byte changes', async () => {
-      const db = new Database(join(t.dataDir, 'peergov.sqlite'));
-      const row = db.prepare('SELECT body FROM records WHERE commons_id = ? AND seq = 3').get(commonsId) as { body: string } | undefined;
-      expect(row, 'records table layout').toBeDefined();
-      const body = row!.body;
-      const i = body.indexOf('"at"') + 8;
-      const changed = body.slice(0, i) + (body[i] === '1' ? '2' : '1') + body.slice(i + 1);
-      db.prepare('UPDATE records SET body = ? WHERE commons_id = ? AND seq = 3').run(changed, commonsId);
-      db.close();
-      const v = (await ada.call('GET', `/api/v1/commons/${commonsId}/log/verify`)).json();
-      expect(v).toMatchObject({ ok: false, seq: 3 });
-    });
+    it.runIf(kind === 'sqlite')(
+      'fails verification naming the record after one stored byte changes',
+      async () => {
+        const db = new Database(join(t.dataDir, 'peergov.sqlite'));
+        const row = db.prepare('SELECT body FROM records WHERE commons_id = ? AND seq = 3').get(commonsId) as
+          { body: string } | undefined;
+        expect(row, 'records table layout').toBeDefined();
+        const body = row!.body;
+        const i = body.indexOf('"at"') + 8;
+        const changed = body.slice(0, i) + (body[i] === '1' ? '2' : '1') + body.slice(i + 1);
+        db.prepare('UPDATE records SET body = ? WHERE commons_id = ? AND seq = 3').run(changed, commonsId);
+        db.close();
+        const v = (await ada.call('GET', `/api/v1/commons/${commonsId}/log/verify`)).json();
+        expect(v).toMatchObject({ ok: false, seq: 3 });
+      },
+    );
 
     it('rate-limits sign-in attempts', async () => {
       let last = 0;
       for (let i = 0; i < 12; i++) {
-        const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/signin', payload: { email: 'bob@example.org', password: 'wrong password' } });
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/signin',
+          payload: { email: 'bob@example.org', password: 'wrong password' },
+        });
         last = r.statusCode;
         if (i === 0) expect(r.json().code).toBe('invalid_credentials');
       }

@@ -36,11 +36,36 @@ describe.skipIf(!pgOk)('two server processes on one PostgreSQL', () => {
     const other = await createContext({ ...t.ctx.config, databaseSchema: schema });
     const founder = await t.ctx.auth.signUp('f@example.org', 'long enough pw', 'F');
     const id = 'crace';
-    await t.ctx.commons.execute(id, { type: 'CreateCommons', commonsId: id, name: 'Race', purpose: '', charter: '', template: 'do-ocracy', displayName: 'F', classes: [] }, founder.id);
+    await t.ctx.commons.execute(
+      id,
+      {
+        type: 'CreateCommons',
+        commonsId: id,
+        name: 'Race',
+        purpose: '',
+        charter: '',
+        template: 'do-ocracy',
+        displayName: 'F',
+        classes: [],
+      },
+      founder.id,
+    );
     const writes = [];
     for (let i = 0; i < 40; i++) {
       const service = i % 2 === 0 ? t.ctx.commons : other.commons;
-      writes.push(service.execute(id, { type: 'ApplyForMembership', proposalId: `p${i}`, displayName: `M${i}`, classes: [], statement: '' }, `acct${i}`));
+      writes.push(
+        service.execute(
+          id,
+          {
+            type: 'ApplyForMembership',
+            proposalId: `p${i}`,
+            displayName: `M${i}`,
+            classes: [],
+            statement: '',
+          },
+          `acct${i}`,
+        ),
+      );
     }
     await Promise.all(writes);
     const verified = await new LogService(t.ctx.store, t.ctx.keys.publicKey).verify(id);

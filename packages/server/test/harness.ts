@@ -14,7 +14,10 @@ export interface TestApp {
 }
 
 /** A real app on a fresh SQLite file or a fresh PostgreSQL schema. */
-export async function testApp(kind: 'sqlite' | 'postgres', extra: Record<string, unknown> = {}): Promise<TestApp> {
+export async function testApp(
+  kind: 'sqlite' | 'postgres',
+  extra: Record<string, unknown> = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'peergov-api-'));
   const schema = `t_api_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const ctx = await createContext({
@@ -71,7 +74,11 @@ export class Person {
     return this;
   }
 
-  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<LightMyRequestResponse> {
     return this.app.inject({
       method,
       url,

@@ -49,7 +49,9 @@ export function registerExport(program: Command): void {
   storeOptions(
     program
       .command('export')
-      .description('export a commons log as JSON lines: one line per record with its RFC 6962 inclusion proof, then the signed checkpoint')
+      .description(
+        'export a commons log as JSON lines: one line per record with its RFC 6962 inclusion proof, then the signed checkpoint',
+      )
       .requiredOption('--commons <id>', 'the commons to export')
       .option('-o, --out <file>', 'write to a file instead of standard output'),
   ).action(async (o: StoreOptions & { commons: string; out?: string }) => {

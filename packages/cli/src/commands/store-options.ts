@@ -10,8 +10,14 @@ export interface StoreOptions {
 /** Adds --data-dir and --database-url (defaults: PEERGOV_DATA_DIR or ./data, and DATABASE_URL). */
 export function storeOptions(command: Command): Command {
   return command
-    .option('--data-dir <dir>', 'data directory (SQLite file and signing key); default $PEERGOV_DATA_DIR or ./data')
-    .option('--database-url <url>', 'PostgreSQL URL (postgres://...); default $DATABASE_URL; SQLite when absent');
+    .option(
+      '--data-dir <dir>',
+      'data directory (SQLite file and signing key); default $PEERGOV_DATA_DIR or ./data',
+    )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL (postgres://...); default $DATABASE_URL; SQLite when absent',
+    );
 }
 
 export function dataDirOf(o: StoreOptions): string {
@@ -20,7 +26,10 @@ export function dataDirOf(o: StoreOptions): string {
 
 /** Opens the store the options name, migrated. */
 export async function openFromOptions(o: StoreOptions): Promise<Store> {
-  const store = openStore({ dataDir: dataDirOf(o), databaseUrl: o.databaseUrl ?? (process.env.DATABASE_URL || undefined) });
+  const store = openStore({
+    dataDir: dataDirOf(o),
+    databaseUrl: o.databaseUrl ?? (process.env.DATABASE_URL || undefined),
+  });
   await store.migrate();
   return store;
 }

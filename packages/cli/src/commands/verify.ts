@@ -9,7 +9,9 @@ import { dataDirOf, openFromOptions, storeOptions, type StoreOptions } from './s
 export function loadPublicKey(o: StoreOptions & { publicKey?: string }): KeyObject {
   const file = o.publicKey ?? join(dataDirOf(o), 'signing-key.pem');
   if (!existsSync(file)) {
-    throw new Error(`no key at ${file}: give --public-key <pem file> or the --data-dir that holds signing-key.pem`);
+    throw new Error(
+      `no key at ${file}: give --public-key <pem file> or the --data-dir that holds signing-key.pem`,
+    );
   }
   return createPublicKey(readFileSync(file, 'utf8'));
 }
@@ -19,9 +21,14 @@ export function registerVerify(program: Command): void {
   storeOptions(
     program
       .command('verify')
-      .description('verify every commons log (hashes, chain, Merkle root, signed checkpoint); exit 1 naming the first bad record')
+      .description(
+        'verify every commons log (hashes, chain, Merkle root, signed checkpoint); exit 1 naming the first bad record',
+      )
       .option('--commons <id>', 'verify only this commons')
-      .option('--public-key <file>', 'PEM file of the key that signed the checkpoints (default: the data dir signing key)'),
+      .option(
+        '--public-key <file>',
+        'PEM file of the key that signed the checkpoints (default: the data dir signing key)',
+      ),
   ).action(async (o: StoreOptions & { commons?: string; publicKey?: string }) => {
     const key = loadPublicKey(o);
     const store = await openFromOptions(o);
@@ -40,7 +47,9 @@ export function registerVerify(program: Command): void {
           console.log(`FAIL  ${id}: record ${r.seq}: ${r.reason}`);
         }
       }
-      console.log(bad === 0 ? `verified ${ids.length} log(s)` : `${bad} of ${ids.length} log(s) failed verification`);
+      console.log(
+        bad === 0 ? `verified ${ids.length} log(s)` : `${bad} of ${ids.length} log(s) failed verification`,
+      );
     } finally {
       await store.close();
     }
