@@ -1,8 +1,7 @@
 // `npm run bench -- pb`: the Method of Equal Shares with Add1 on Łódź 2022 (90,494 voters, 160 projects),
 // fast path against exact-only arithmetic (the outcomes must be identical; this script fails otherwise), plus
 // greedy. Run by bench/run.ts with --expose-gc so that heap figures are measured after a collection.
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   buildProfile,
   equalShares,
@@ -11,9 +10,9 @@ import {
   toNumber,
   type MesOutcome,
 } from '@peergov/methods/pb';
+import { fixturesDir } from '../packages/methods/test/fixtures';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const fixtures = process.env.PEERGOV_FIXTURES ?? resolve(here, '../../shared/fixtures');
+const fixtures = fixturesDir;
 const file = join(fixtures, 'pabulib', 'benchmark', 'Poland_Lodz_2022.pb');
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

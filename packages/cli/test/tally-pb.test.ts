@@ -3,8 +3,9 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readPbFile } from '@peergov/methods/pb';
 import { registerTallyPb } from '../src/commands/tally-pb';
+import { fixturesDir } from '../../methods/test/fixtures';
 
-const fixtures = process.env.PEERGOV_FIXTURES ?? join(__dirname, '../../../../shared/fixtures');
+const fixtures = fixturesDir;
 const assen = join(fixtures, 'pabulib', 'mes', 'Netherlands_Assen_2024.pb');
 const gdynia = join(fixtures, 'pabulib', 'greedy-no-skip', 'Poland_Gdynia_2021_Chylonia__large.pb');
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rankedTallyMethods } from '../src/commands/tally-ranked';
+import { fixturesDir } from '../../methods/test/fixtures';
 
-const fixtures = process.env.PEERGOV_FIXTURES ?? join(__dirname, '../../../../shared/fixtures');
+const fixtures = fixturesDir;
 const dir = mkdtempSync(join(tmpdir(), 'tally-ranked-'));
 const noProgress = () => {};
 const method = (name: string) => {

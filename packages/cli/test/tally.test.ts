@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../src/program';
 import { tallyMethods } from '../src/commands/tally';
+import { fixturesDir } from '../../methods/test/fixtures';
 
-const fixtures = process.env.PEERGOV_FIXTURES ?? join(__dirname, '../../../../shared/fixtures');
+const fixtures = fixturesDir;
 const dir = mkdtempSync(join(tmpdir(), 'tally-'));
 const noProgress = () => {};
 const write = (name: string, content: unknown) => {
