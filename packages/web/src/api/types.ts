@@ -86,6 +86,8 @@ export interface CommonsSummary {
   memberCount: number;
   openProposals: number;
   createdAt: string;
+  /** The caller's membership status here, or null. */
+  myStatus: MemberStatus | null;
 }
 
 export type MemberStatus = 'applicant' | 'member' | 'left' | 'removed' | 'declined';
@@ -250,6 +252,8 @@ export interface LogRecord {
   type: string;
   at: string;
   actor: string | null;
+  /** The actor's display name (also for people who have since left). */
+  actorName: string | null;
   hash: string;
   prev: string;
   data: Record<string, unknown>;

@@ -54,13 +54,18 @@ function CommonsList() {
   if (list.error) return <LoadError error={list.error} retry={list.reload} />;
   if (!list.data) return <Loading />;
   if (list.data.length === 0) return <p className="muted">{t('home.noCommons')}</p>;
+  // The commons the reader belongs to come first.
+  const rank = (c: CommonsSummary) => (c.myStatus === 'member' ? 0 : c.myStatus === 'applicant' ? 1 : 2);
+  const sorted = [...list.data].sort((a, b) => rank(a) - rank(b));
   return (
     <ul className="card-list">
-      {list.data.map((c) => (
+      {sorted.map((c) => (
         <li key={c.id} className="card commons-card">
           <h3>
             <Link to={`/c/${c.id}`}>{c.name}</Link>
           </h3>
+          {c.myStatus === 'member' && <span className="badge badge-member">{t('commons.youAreMember')}</span>}
+          {c.myStatus === 'applicant' && <span className="badge badge-open">{t('commons.youApplied')}</span>}
           {c.purpose && <p>{c.purpose}</p>}
           <p className="meta">
             {t('home.members', { count: c.memberCount })} ·{' '}

@@ -101,7 +101,7 @@ export function LogPage({ commons }: CommonsProps) {
                         <pre>{JSON.stringify(r.data, null, 2)}</pre>
                       </details>
                     </td>
-                    <td>{name(r.actor)}</td>
+                    <td>{r.actorName ?? name(r.actor)}</td>
                     <td>
                       <code className="hash" title={r.hash}>
                         {r.hash.slice(0, 12)}…
