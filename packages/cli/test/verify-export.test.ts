@@ -93,9 +93,63 @@ describe('peergov verify and export on a live SQLite database', () => {
     expect(r.stdout).toMatch(new RegExp(`FAIL +${commonsId}: record 7:`));
   });
 
+  it('admin create-user creates an account that can sign in, and refuses a short password', async () => {
+    const ok = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        bin,
+        'admin',
+        'create-user',
+        '--email',
+        'Root@Example.org',
+        '--name',
+        'Root',
+        '--password-stdin',
+        '--data-dir',
+        dataDir,
+      ],
+      { encoding: 'utf8', input: 'a long admin password\n', env: { ...process.env, DATABASE_URL: '' } },
+    );
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/created account a\S+ for root@example.org/);
+    const ctx = await createContext({ dataDir, port: 0 });
+    try {
+      await expect(ctx.auth.signIn('root@example.org', 'a long admin password')).resolves.toMatchObject({
+        displayName: 'Root',
+      });
+    } finally {
+      await ctx.store.close();
+    }
+    const short = run(
+      'admin',
+      'create-user',
+      '--email',
+      'x@example.org',
+      '--name',
+      'X',
+      '--password',
+      'short',
+      '--data-dir',
+      dataDir,
+    );
+    expect(short.status).toBe(1);
+    expect(short.stderr).toMatch(/at least 8 characters/);
+  });
+
   it('has --help on every command', () => {
-    for (const cmd of ['serve', 'verify', 'export', 'admin', 'tally', 'opinion-map']) {
-      const r = run(cmd, '--help');
+    for (const cmd of [
+      'serve',
+      'verify',
+      'export',
+      'admin',
+      'admin create-user',
+      'tally',
+      'tally pb',
+      'opinion-map',
+    ]) {
+      const r = run(...cmd.split(' '), '--help');
       expect(r.status, cmd).toBe(0);
       expect(r.stdout).toMatch(/Usage: peergov/);
     }
