@@ -15,6 +15,7 @@ export {
 } from './matrix';
 export {
   columnMeans,
+  zeroImputedMeans,
   projectParticipants,
   projectStatements,
   votePca,
@@ -46,11 +47,14 @@ export {
   type OpinionMap,
   type OpinionOptions,
   type OpinionState,
+  type OpinionVariant,
+  VARIANT_DEFAULTS,
   type ReplayOptions,
   type SavedCluster,
 } from './map';
 export { adjustedRandIndex, adjustedRandIndexOf } from './ari';
 export { explainOpinionMap } from './explain';
+export { detectOpinionVariant } from './variant';
 export {
   parseCsv,
   parseOpenDataComments,

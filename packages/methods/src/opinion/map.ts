@@ -40,8 +40,29 @@ export interface OpinionState {
   kSmoother: { lastK: number; lastKCount: number; smoothedK: number } | null;
 }
 
+/**
+ * Named variants (docs/methods/opinion.md): `'polis'` is Pol.is's math as it runs today (compdemocracy/polis);
+ * `'polis-2017'` is the math of Pol.is exports from 2017 and earlier (pol-is/polisMath): missing votes imputed
+ * as 0 rather than by the column mean, and every participant clustered, whatever their vote count.
+ */
+export type OpinionVariant = 'polis' | 'polis-2017';
+
+/**
+ * The options a variant sets; explicit options override them. `'polis-2017'` takes pol-is/polisMath's
+ * `src/polismath/conversation.clj` (`:mat` nil -> 0, `:base-k 50`; its `:cluster-iters` is ignored by `kmeans`,
+ * whose `max-iters` defaults to 20) and admits everyone, as the 2017 exports show (every voter has a group).
+ */
+export const VARIANT_DEFAULTS: Record<OpinionVariant, Readonly<OpinionOptions>> = {
+  polis: {},
+  'polis-2017': { imputation: 'zero', minVotes: 0, baseK: 50, baseIters: 20, groupIters: 20 },
+};
+
 /** Options of {@link computeOpinionMap}; defaults are Pol.is's. */
 export interface OpinionOptions {
+  /** Named variant whose defaults apply (default `'polis'`); explicit options override them. */
+  variant?: OpinionVariant;
+  /** Missing votes: `'mean'` (Pol.is today, default) or `'zero'` (pol-is/polisMath, `'polis-2017'`). */
+  imputation?: 'mean' | 'zero';
   /** A participant enters the map after min(minVotes, number of statements) votes (Pol.is: 7). */
   minVotes?: number;
   /** When fewer are in, the most active participants are added up to this many (Pol.is: 15). */
@@ -143,8 +164,14 @@ export function mapConversation(conversation: Conversation, options: OpinionOpti
 export function computeOpinionMap(
   m: VoteMatrix,
   statements: readonly OpinionStatement[] = [],
-  options: OpinionOptions = {},
+  givenOptions: OpinionOptions = {},
 ): OpinionMap {
+  const variant = givenOptions.variant ?? 'polis';
+  if (!Object.hasOwn(VARIANT_DEFAULTS, variant))
+    throw new Error(
+      `unknown opinion variant "${variant}" (known: ${Object.keys(VARIANT_DEFAULTS).join(', ')})`,
+    );
+  const options: OpinionOptions = { ...VARIANT_DEFAULTS[variant], ...definedOnly(givenOptions) };
   const nRows = m.participantIds.length;
   const nCols = m.statementIds.length;
   const prev = options.previous ?? null;
@@ -187,7 +214,7 @@ export function computeOpinionMap(
       return v;
     });
   }
-  const pca = votePca(m, { zeroed, start });
+  const pca = votePca(m, { zeroed, start, imputation: options.imputation ?? 'mean' });
   const proj = projectParticipants(m, pca, zeroed, options.sparsityScaling ?? true);
   const sproj = projectStatements(pca);
 
@@ -318,6 +345,10 @@ export function computeOpinionMap(
       kSmoother,
     },
   };
+}
+
+function definedOnly(o: OpinionOptions): OpinionOptions {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as OpinionOptions;
 }
 
 function range(a: number, b: number): number[] {

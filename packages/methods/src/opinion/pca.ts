@@ -27,6 +27,12 @@ export interface VotePcaOptions {
   start?: readonly Float64Array[];
   maxIterations?: number;
   tolerance?: number;
+  /**
+   * How missing votes enter the matrix: `'mean'` (default, Pol.is today) imputes the column mean over cast votes;
+   * `'zero'` (Pol.is before column-average imputation, pol-is/polisMath `:mat`) imputes 0, so the centre is the
+   * column mean over every participant and having not voted itself places a participant.
+   */
+  imputation?: 'mean' | 'zero';
 }
 
 /** Column means over cast votes, with moderated-out columns at 0 (Pol.is `:mat` column averages). */
@@ -44,6 +50,16 @@ export function columnMeans(m: VoteMatrix, zeroed?: Uint8Array): Float64Array {
   return center;
 }
 
+/** Column means over every participant, missing votes counted as 0 (pol-is/polisMath `:mat`, nil -> 0). */
+export function zeroImputedMeans(m: VoteMatrix, zeroed?: Uint8Array): Float64Array {
+  const nCols = m.statementIds.length;
+  const nRows = Math.max(m.participantIds.length, 1);
+  const center = new Float64Array(nCols);
+  for (let k = 0; k < m.col.length; k++) center[m.col[k]] += m.value[k];
+  for (let j = 0; j < nCols; j++) center[j] = zeroed?.[j] ? 0 : center[j] / nRows;
+  return center;
+}
+
 /** Centred sparse values: vote minus column mean, 0 in zeroed columns (imputed cells are implicit zeros). */
 function centredValues(m: VoteMatrix, center: Float64Array, zeroed?: Uint8Array): Float64Array {
   const out = new Float64Array(m.col.length);
@@ -58,8 +74,12 @@ function centredValues(m: VoteMatrix, center: Float64Array, zeroed?: Uint8Array)
 export function votePca(m: VoteMatrix, options: VotePcaOptions = {}): VotePca {
   const nRows = m.participantIds.length;
   const nCols = m.statementIds.length;
-  const center = columnMeans(m, options.zeroed);
-  const cv = centredValues(m, center, options.zeroed);
+  const zeroImputed = options.imputation === 'zero';
+  const center = zeroImputed ? zeroImputedMeans(m, options.zeroed) : columnMeans(m, options.zeroed);
+  // Mean imputation: the centred matrix is sparse. Zero imputation: it is X - 1 center^T, applied implicitly.
+  const cv = zeroImputed
+    ? centredValues(m, new Float64Array(nCols), options.zeroed)
+    : centredValues(m, center, options.zeroed);
   const p = Math.min(4, nCols, Math.max(nRows, 1));
   const maxIter = options.maxIterations ?? 1000;
   const tol = options.tolerance ?? 1e-12;
@@ -90,6 +110,7 @@ export function votePca(m: VoteMatrix, options: VotePcaOptions = {}): VotePca {
   for (let iter = 0; iter < maxIter; iter++) {
     iterations = iter + 1;
     // Z = Xc^T (Xc Q), one pass per product.
+    const shift = Q.map((q) => (zeroImputed ? dot(center, q) : 0));
     for (let r = 0; r < nRows; r++) {
       const a = rowStart[r];
       const b = rowStart[r + 1];
@@ -97,7 +118,7 @@ export function votePca(m: VoteMatrix, options: VotePcaOptions = {}): VotePca {
         const q = Q[i];
         let s = 0;
         for (let k = a; k < b; k++) s += cv[k] * q[col[k]];
-        Y[i][r] = s;
+        Y[i][r] = s - shift[i];
       }
     }
     for (let i = 0; i < p; i++) Z[i].fill(0);
@@ -111,6 +132,12 @@ export function votePca(m: VoteMatrix, options: VotePcaOptions = {}): VotePca {
         for (let k = a; k < b; k++) z[col[k]] += cv[k] * y;
       }
     }
+    if (zeroImputed)
+      for (let i = 0; i < p; i++) {
+        let sy = 0;
+        for (let r = 0; r < nRows; r++) sy += Y[i][r];
+        for (let j = 0; j < nCols; j++) Z[i][j] -= center[j] * sy;
+      }
     // Rayleigh-Ritz on span(Q): H = Q^T A Q.
     const H = new Float64Array(p * p);
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) H[i * p + j] = dot(Q[i], Z[j]);
