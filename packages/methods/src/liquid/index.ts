@@ -1,3 +1,4 @@
 export * from './resolve';
 export * from './liquid';
 export * from './format';
+export * from './ranking';
