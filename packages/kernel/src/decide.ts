@@ -11,6 +11,7 @@ import {
   type CommonsCore,
   type CommonsState,
   type Member,
+  type Position,
   type Procedure,
   type Proposal,
   type Role,
@@ -353,12 +354,19 @@ function settle(
   final: boolean,
   now: string,
 ): DomainEvent[] {
-  const byAccount = { ...(state.positions[proposal.id] ?? {}) };
+  // The stored positions with `extra` in place of the same accounts' (the last per account). Built without copying
+  // the positions object: spreading a large dictionary-mode object costs more than the whole tally.
+  const stored = state.positions[proposal.id] ?? {};
+  const replaced = new Map<string, Position>();
   for (const p of extra)
-    byAccount[p.accountId] = { accountId: p.accountId, stance: p.stance, reason: '', at: now };
+    replaced.set(p.accountId, { accountId: p.accountId, stance: p.stance, reason: '', at: now });
+  const unsorted: Position[] = [];
+  for (const accountId of Object.keys(stored)) if (!replaced.has(accountId)) unsorted.push(stored[accountId]);
+  for (const p of replaced.values()) unsorted.push(p);
   // In time order (then by account): the record's key order differs between a state folded from events and one
-  // rebuilt from stored documents, and the outcome must not depend on which one decided.
-  const positions = Object.values(byAccount).sort((a, b) =>
+  // rebuilt from stored documents, and the outcome must not depend on which one decided. The order is total
+  // (one position per account), so it does not depend on the order positions were gathered in either.
+  const positions = unsorted.sort((a, b) =>
     a.at !== b.at
       ? a.at < b.at
         ? -1

@@ -21,9 +21,32 @@ let unknownAccountHash: Promise<string> | undefined;
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** Accounts, sessions and tokens. Passwords are hashed with argon2id (RFC 9106 second recommended profile). */
+/** How long this process trusts a looked-up API token: a deletion by another process takes effect within this. */
+const TOKEN_CACHE_MS = 5_000;
+/** At most this many API tokens are remembered (the oldest lookups are dropped first). */
+const TOKEN_CACHE_MAX = 10_000;
+
+interface CachedToken {
+  tokenId: string;
+  account: Account;
+  until: number;
+}
+
+/**
+ * Accounts, sessions and tokens. Passwords are hashed with argon2id (RFC 9106 second recommended profile).
+ * Valid API tokens are remembered with their account for a few seconds, so that a script's requests need no lookup
+ * each; deleting a token through this service forgets it at once. Accounts never change or go away, so the cached
+ * account cannot go stale.
+ */
 export class AuthService {
-  constructor(private readonly store: Store) {}
+  private readonly tokens = new Map<string, CachedToken>();
+  /** Counts token deletions begun and ended, so that a lookup can tell whether one overlapped it. */
+  private deletions = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async signUp(email: string, password: string, displayName: string): Promise<Account> {
     const normalised = email.trim().toLowerCase();
@@ -85,6 +108,38 @@ export class AuthService {
     return { id, name, token };
   }
 
+  /** Deletes an API token of the account (and forgets it here at once); returns whether one was deleted. */
+  async deleteToken(id: string, accountId: string): Promise<boolean> {
+    // Forgotten before and after, and a lookup that overlapped the deletion does not remember what it found.
+    this.forgetToken(id);
+    try {
+      return await this.store.deleteApiToken(id, accountId);
+    } finally {
+      this.forgetToken(id);
+    }
+  }
+
+  private forgetToken(id: string): void {
+    this.deletions++;
+    for (const [hash, cached] of this.tokens) if (cached.tokenId === id) this.tokens.delete(hash);
+  }
+
+  // The account of a valid API token (by the token's hash), from the cache while it is fresh.
+  private async tokenAccount(hash: string): Promise<Account | null> {
+    const now = this.clock();
+    const cached = this.tokens.get(hash);
+    if (cached && cached.until > now) return cached.account;
+    if (cached) this.tokens.delete(hash);
+    const deletions = this.deletions;
+    const token = await this.store.getApiTokenByHash(hash);
+    const account = token ? await this.store.getAccount(token.accountId) : null;
+    // A deletion that ran while we looked up may have removed this very token: then do not remember it.
+    if (!token || !account || deletions !== this.deletions) return account;
+    if (this.tokens.size >= TOKEN_CACHE_MAX) this.tokens.delete(this.tokens.keys().next().value!);
+    this.tokens.set(hash, { tokenId: token.id, account, until: now + TOKEN_CACHE_MS });
+    return account;
+  }
+
   /** Resolves the caller from the Authorization header or the session cookie. */
   async identify(request: FastifyRequest): Promise<Caller> {
     const none: Caller = { account: null, via: null, csrfToken: null, sessionHash: null };
@@ -92,8 +147,7 @@ export class AuthService {
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m) throw new ApiError(401, 'invalid_token', 'The Authorization header must be "Bearer <token>".');
-      const token = await this.store.getApiTokenByHash(sha256(m[1]));
-      const account = token ? await this.store.getAccount(token.accountId) : null;
+      const account = await this.tokenAccount(sha256(m[1]));
       if (!account)
         throw new ApiError(401, 'invalid_token', 'This API token is not valid (it may have been deleted).');
       return { account, via: 'token', csrfToken: null, sessionHash: null };

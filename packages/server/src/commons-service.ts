@@ -22,6 +22,11 @@ interface Entry {
 export interface WriteResult {
   events: DomainEvent[];
   state: CommonsState;
+  /**
+   * Scratch shared by every write of one append (they all see the same `state`), e.g. for a view serialised once
+   * for all of them. Valid only until the caller next yields: the state is updated in place by later appends.
+   */
+  memo: Map<string, string>;
 }
 
 const EMPTY_HASH = '0'.repeat(64);
@@ -31,6 +36,18 @@ interface Pending {
   actor: string | null;
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
+}
+
+type Outcome = { ok: true; events: DomainEvent[] } | { ok: false; error: unknown };
+
+/** Resolves each command of a batch with its outcome; the successful ones share one memo. */
+function settleBatch(batch: Pending[], outcomes: Outcome[], state: CommonsState): void {
+  const memo = new Map<string, string>();
+  batch.forEach((p, i) => {
+    const o = outcomes[i];
+    if (o.ok) p.resolve({ events: o.events, state, memo });
+    else p.reject(o.error);
+  });
 }
 
 /** At most this many commands share one append (one transaction, one signed checkpoint). */
@@ -60,14 +77,29 @@ export class CommonsService {
     return entry?.state ?? null;
   }
 
-  /** Runs a command by `actor` against a commons: resolves with its events, or rejects with its DomainError. */
+  /**
+   * Runs a command by `actor` against a commons: resolves with its events, or rejects with its DomainError.
+   * The first command starts the drain on the next turn of the event loop (setImmediate, after the I/O callbacks
+   * of this turn), so that requests read in the same turn share an append even when the store answers at once.
+   */
   execute(commonsId: string, command: Command, actor: string | null): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       const queue = this.pending.get(commonsId);
       if (queue) queue.push({ command, actor, resolve, reject });
       else this.pending.set(commonsId, [{ command, actor, resolve, reject }]);
-      if (!this.draining.has(commonsId)) void this.drain(commonsId);
+      if (!this.draining.has(commonsId)) {
+        this.draining.add(commonsId);
+        setImmediate(() => void this.drain(commonsId));
+      }
     });
+  }
+
+  /**
+   * The cached state of a commons without asking the store whether it is current (null when not cached). Only for
+   * facts that never stop being true, such as that the commons or a proposal exists; writes re-check anyway.
+   */
+  peek(commonsId: string): CommonsState | null {
+    return this.cache.get(commonsId)?.state ?? null;
   }
 
   /** Ids of every commons. */
@@ -81,7 +113,6 @@ export class CommonsService {
   }
 
   private async drain(commonsId: string): Promise<void> {
-    this.draining.add(commonsId);
     try {
       for (;;) {
         const queue = this.pending.get(commonsId);
@@ -107,7 +138,7 @@ export class CommonsService {
       let state = entry?.state ?? null;
       const size = entry?.head.size ?? 0;
       const envelopes: EventEnvelope[] = [];
-      const outcomes: ({ ok: true; events: DomainEvent[] } | { ok: false; error: unknown })[] = [];
+      const outcomes: Outcome[] = [];
       let mutated = false;
       for (const p of batch) {
         let events: DomainEvent[];
@@ -127,11 +158,7 @@ export class CommonsService {
         outcomes.push({ ok: true, events });
       }
       if (envelopes.length === 0) {
-        batch.forEach((p, i) => {
-          const o = outcomes[i];
-          if (o.ok) p.resolve({ events: o.events, state: state! });
-          else p.reject(o.error);
-        });
+        settleBatch(batch, outcomes, state!);
         return;
       }
       const chained = chainRecords(
@@ -174,11 +201,7 @@ export class CommonsService {
         throw error;
       }
       this.cache.set(commonsId, { state: state!, head });
-      batch.forEach((p, i) => {
-        const o = outcomes[i];
-        if (o.ok) p.resolve({ events: o.events, state: state! });
-        else p.reject(o.error);
-      });
+      settleBatch(batch, outcomes, state!);
       return;
     }
   }

@@ -80,10 +80,13 @@ export function proposalSummary(state: CommonsState, p: Proposal) {
 
 /** A proposal with its positions, discussion and decision. */
 export function proposalView(state: CommonsState, p: Proposal, accountId: string | null, now: string) {
+  return { ...proposalShared(state, p), ...proposalForCaller(state, p, accountId, now) };
+}
+
+// The part of a proposal's view that is the same for every caller (every key but the last two).
+function proposalShared(state: CommonsState, p: Proposal) {
   const name = (id: string) => state.core.members[id]?.displayName ?? id;
   const positions = Object.values(state.positions[p.id] ?? {});
-  const mine = accountId ? state.positions[p.id]?.[accountId] : undefined;
-  const member = accountId ? state.core.members[accountId] : undefined;
   return {
     ...p,
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },
@@ -91,6 +94,14 @@ export function proposalView(state: CommonsState, p: Proposal, accountId: string
     procedureText: describeProcedure(p.procedure),
     positions: positions.map((x) => ({ ...x, displayName: name(x.accountId) })),
     comments: (state.comments[p.id] ?? []).map((c) => ({ ...c, displayName: name(c.accountId) })),
+  };
+}
+
+// The caller's own part of a proposal's view.
+function proposalForCaller(state: CommonsState, p: Proposal, accountId: string | null, now: string) {
+  const mine = accountId ? state.positions[p.id]?.[accountId] : undefined;
+  const member = accountId ? state.core.members[accountId] : undefined;
+  return {
     myPosition: mine ? { stance: mine.stance, reason: mine.reason } : null,
     canTakePosition:
       p.status === 'open' &&
@@ -98,4 +109,26 @@ export function proposalView(state: CommonsState, p: Proposal, accountId: string
       member?.status === 'member' &&
       (p.electorate.includes(accountId!) || p.procedure.type === 'role'),
   };
+}
+
+/**
+ * proposalView as JSON, byte for byte what JSON.stringify(proposalView(...)) writes. The part shared by every
+ * caller is serialised once per `memo` (the writes of one append share one), and only the caller's part per call.
+ */
+export function proposalViewJson(
+  state: CommonsState,
+  p: Proposal,
+  accountId: string | null,
+  now: string,
+  memo: Map<string, string>,
+): string {
+  const key = `proposal:${p.id}`;
+  let shared = memo.get(key);
+  if (shared === undefined) {
+    shared = JSON.stringify(proposalShared(state, p));
+    memo.set(key, shared);
+  }
+  const own = JSON.stringify(proposalForCaller(state, p, accountId, now));
+  // Both are non-empty objects: join `{...shared}` and `{...own}` into one object.
+  return `${shared.slice(0, -1)},${own.slice(1)}`;
 }

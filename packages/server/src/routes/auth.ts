@@ -114,7 +114,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const ok = await ctx.store.deleteApiToken((req.params as { tokenId: string }).tokenId, account.id);
+      const ok = await ctx.auth.deleteToken((req.params as { tokenId: string }).tokenId, account.id);
       if (!ok) throw new ApiError(404, 'token_not_found', 'You have no token with this id.');
       return reply.status(204).send();
     },

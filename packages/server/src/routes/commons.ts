@@ -1,6 +1,7 @@
 import type { Action, Command, CommonsState, TemplateId } from '@peergov/kernel';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requireAccount } from '../auth';
+import type { WriteResult } from '../commons-service';
 import type { AppContext } from '../context';
 import { newId } from '../ids';
 import { ApiError } from '../problems';
@@ -20,7 +21,7 @@ import {
   type PositionBody as PositionInput,
   type ProposalBody as ProposalInput,
 } from '../schemas';
-import { commonsSummary, commonsView, proposalSummary, proposalView } from '../views';
+import { commonsSummary, commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
 
 type P = { id: string };
 type PP = { id: string; pid: string };
@@ -33,7 +34,26 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!state) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
     return state;
   };
+  const getProposal = (state: CommonsState, pid: string) => {
+    const p = state.proposals[pid];
+    if (!p) throw new ApiError(404, 'proposal_not_found', `There is no proposal "${pid}" in this commons.`);
+    return p;
+  };
+
+  // Existence checks before a write: a commons or proposal in the cached state exists for good (neither is ever
+  // deleted), so only one missing from the cache costs a trip to the store. The write itself decides on current state.
+  const commonsExists = async (id: string): Promise<void> => {
+    if (!ctx.commons.peek(id)) await load(id);
+  };
+  const proposalExists = async (id: string, pid: string): Promise<void> => {
+    if (!ctx.commons.peek(id)?.proposals[pid]) getProposal(await load(id), pid);
+  };
   const now = () => new Date().toISOString();
+  // A proposal's view after a write, serialised once for every write of the same append.
+  const sendProposal = (reply: FastifyReply, result: WriteResult, pid: string, accountId: string) =>
+    reply
+      .type('application/json; charset=utf-8')
+      .send(proposalViewJson(result.state, result.state.proposals[pid], accountId, now(), result.memo));
 
   app.get('/api/v1/commons', { schema: { tags, summary: 'Every commons on this platform' } }, async (req) => {
     const ids = await ctx.commons.listIds();
@@ -104,10 +124,10 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const account = requireAccount(req);
       const { id } = req.params as P;
-      await load(id);
+      await commonsExists(id);
       const body = req.body as Apply;
       const pid = newId('p');
-      const { state } = await ctx.commons.execute(
+      const result = await ctx.commons.execute(
         id,
         {
           type: 'ApplyForMembership',
@@ -118,7 +138,7 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
         account.id,
       );
-      return reply.status(201).send(proposalView(state, state.proposals[pid], account.id, now()));
+      return sendProposal(reply.status(201), result, pid, account.id);
     },
   );
 
@@ -128,7 +148,7 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const account = requireAccount(req);
       const { id } = req.params as P;
-      await load(id);
+      await commonsExists(id);
       const { state } = await ctx.commons.execute(id, { type: 'LeaveCommons' }, account.id);
       return commonsView(state, account.id);
     },
@@ -169,11 +189,11 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const account = requireAccount(req);
       const { id } = req.params as P;
-      await load(id);
+      await commonsExists(id);
       const body = req.body as ProposalInput;
       const action = await resolveAction(ctx, body.action);
       const pid = newId('p');
-      const { state } = await ctx.commons.execute(
+      const result = await ctx.commons.execute(
         id,
         {
           type: 'SubmitProposal',
@@ -185,15 +205,9 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
         account.id,
       );
-      return reply.status(201).send(proposalView(state, state.proposals[pid], account.id, now()));
+      return sendProposal(reply.status(201), result, pid, account.id);
     },
   );
-
-  const getProposal = (state: CommonsState, pid: string) => {
-    const p = state.proposals[pid];
-    if (!p) throw new ApiError(404, 'proposal_not_found', `There is no proposal "${pid}" in this commons.`);
-    return p;
-  };
 
   app.get(
     '/api/v1/commons/:id/proposals/:pid',
@@ -223,17 +237,17 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: errorResponses,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const account = requireAccount(req);
       const { id, pid } = req.params as PP;
-      getProposal(await load(id), pid);
+      await proposalExists(id, pid);
       const body = req.body as PositionInput;
-      const { state } = await ctx.commons.execute(
+      const result = await ctx.commons.execute(
         id,
         { type: 'TakePosition', proposalId: pid, stance: body.stance, reason: body.reason ?? '' },
         account.id,
       );
-      return proposalView(state, state.proposals[pid], account.id, now());
+      return sendProposal(reply, result, pid, account.id);
     },
   );
 
@@ -251,7 +265,7 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const account = requireAccount(req);
       const { id, pid } = req.params as PP;
-      getProposal(await load(id), pid);
+      await proposalExists(id, pid);
       const body = req.body as CommentInput;
       const commentId = newId('k');
       const { state } = await ctx.commons.execute(
@@ -276,16 +290,12 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: errorResponses,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const account = requireAccount(req);
       const { id, pid } = req.params as PP;
-      getProposal(await load(id), pid);
-      const { state } = await ctx.commons.execute(
-        id,
-        { type: 'WithdrawProposal', proposalId: pid },
-        account.id,
-      );
-      return proposalView(state, state.proposals[pid], account.id, now());
+      await proposalExists(id, pid);
+      const result = await ctx.commons.execute(id, { type: 'WithdrawProposal', proposalId: pid }, account.id);
+      return sendProposal(reply, result, pid, account.id);
     },
   );
 }
