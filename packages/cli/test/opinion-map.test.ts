@@ -40,6 +40,44 @@ describe('peergov opinion-map', () => {
     expect(out).toMatch(/Consensus across everyone/);
   });
 
+  it('--variant polis-2017 clusters every voter of the 2017 ubi export; auto chooses it and says why', async () => {
+    const dir = fixture('polis', 'openData', 'scoop-hivemind.ubi');
+    const today = JSON.parse(await run(dir, '--json'));
+    expect(today.variant).toBe('polis');
+    expect(Object.keys(today.groups).length).toBe(174);
+    const old = JSON.parse(await run(dir, '--json', '--variant', 'polis-2017'));
+    expect(Object.keys(old.groups).length).toBe(234);
+    expect(old.groupSizes.length).toBe(4);
+    const auto = JSON.parse(await run(dir, '--json', '--variant', 'auto'));
+    expect(auto.variant).toBe('polis-2017');
+    expect(auto.variantReason).toMatch(
+      /every voter has a Pol\.is group, including 60 with fewer than 7 votes/,
+    );
+    expect(auto.groups).toEqual(old.groups);
+    const text = await run(dir, '--variant', 'auto');
+    expect(text).toMatch(/^Variant polis-2017: every voter has/);
+    expect(text).toMatch(/all 234 are placed in the map, however few their votes/);
+  });
+
+  it('--variant auto keeps the current math for an export that leaves voters with few votes out', async () => {
+    const out = JSON.parse(
+      await run(fixture('polis', 'openData', 'scoop-hivemind.biodiversity'), '--json', '--variant', 'auto'),
+    );
+    expect(out.variant).toBe('polis');
+    expect(Object.keys(out.groups).length).toBe(441);
+  });
+
+  it('refuses an unknown --variant and documents the option in --help', async () => {
+    await expect(
+      run(fixture('polis', 'openData', 'scoop-hivemind.ubi'), '--variant', 'polis-2014'),
+    ).rejects.toThrow('--variant: unknown variant "polis-2014" (known: polis, polis-2017, auto)');
+    const program = new Command('peergov').exitOverride();
+    registerOpinionMap(program);
+    const help = program.commands.find((c) => c.name() === 'opinion-map')!.helpInformation();
+    expect(help).toMatch(/--variant <name>/);
+    expect(help).toMatch(/polis-2017/);
+  });
+
   it('names file and line of malformed input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opinion-'));
     writeFileSync(

@@ -17,7 +17,10 @@ export function explainOpinionMap(
   const lines: string[] = [];
   lines.push(
     `${map.participants.length} participants voted on ${map.statements.length} statements; ` +
-      `${inMap} voted enough to be placed in the map (Pol.is rule: min(7, statements) votes).`,
+      (inMap === map.participants.length &&
+      map.participants.some((p) => p.votes < Math.min(7, map.statements.length))
+        ? `all ${inMap} are placed in the map, however few their votes (as Pol.is did in 2017).`
+        : `${inMap} voted enough to be placed in the map (Pol.is rule: min(7, statements) votes).`),
   );
   const sil = Object.entries(map.silhouettes)
     .map(([k, s]) => `k=${k}: ${s.toFixed(3)}`)
