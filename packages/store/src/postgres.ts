@@ -1,5 +1,6 @@
 // The scale-out store: several server processes share one PostgreSQL. Appends to one commons serialise on its head
-// row (SELECT ... FOR UPDATE, or the insert of a new head); a writer that lost the race gets StoreConflictError.
+// row (one statement whose UPDATE of the head checks the expected size, or the insert of a new head in a transaction);
+// a writer that lost the race gets StoreConflictError.
 // Identifiers sort with COLLATE "C" (code-point order), as SQLite's BINARY collation does.
 
 import pg from 'pg';
@@ -109,6 +110,28 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     upsertDocs: `INSERT INTO ${S}.docs (commons_id, kind, id, body)
       SELECT $1::text, x.kind, x.id, x.body::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS x (kind, id, body)
       ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body`,
+    // An append to an existing log in one statement (one round trip, its own transaction): the head moves only if it
+    // still has the expected size (a concurrent writer's update is waited for, then the size re-checked), and the
+    // records and doc changes are written only if it moved.
+    appendExisting: `WITH moved AS (
+        UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb
+        WHERE commons_id = $1 AND size = $6 RETURNING 1
+      ), records AS (
+        INSERT INTO ${S}.records (commons_id, seq, type, at, hash, body)
+        SELECT $1::text, r.* FROM unnest($7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[])
+          AS r (seq, type, at, hash, body)
+        WHERE EXISTS (SELECT 1 FROM moved)
+      ), deleted AS (
+        DELETE FROM ${S}.docs d USING unnest($12::text[], $13::text[]) AS x (kind, id)
+        WHERE d.commons_id = $1 AND d.kind = x.kind AND d.id = x.id AND EXISTS (SELECT 1 FROM moved)
+      ), upserted AS (
+        INSERT INTO ${S}.docs (commons_id, kind, id, body)
+        SELECT $1::text, x.kind, x.id, x.body::jsonb FROM unnest($14::text[], $15::text[], $16::text[]) AS x (kind, id, body)
+        WHERE EXISTS (SELECT 1 FROM moved)
+        ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body
+      )
+      SELECT count(*)::int AS moved FROM moved`,
+    headSize: `SELECT size FROM ${S}.heads WHERE commons_id = $1`,
   };
   // Named statements are prepared once per connection by pg. Names are per pool, so one name per text is enough.
   let statementCount = 0;
@@ -169,18 +192,51 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
           'log_conflict',
           `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
         );
+      const headValues = [
+        commonsId,
+        head.size,
+        head.hash,
+        JSON.stringify(head.merkle),
+        head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
+      ];
+      if (expectedSize > 0) {
+        const changes = collapseDocChanges(input.docs);
+        const deletes = changes.filter((c) => c.json === null);
+        const upserts = changes.filter((c) => c.json !== null);
+        let moved: number;
+        try {
+          const { rows } = await pool.query<{ moved: number }>(
+            named(q.appendExisting, [
+              ...headValues,
+              expectedSize,
+              records.map((r) => r.seq),
+              records.map((r) => r.type),
+              records.map((r) => r.at),
+              records.map((r) => r.hash),
+              records.map((r) => r.body),
+              deletes.map((c) => c.kind),
+              deletes.map((c) => c.id),
+              upserts.map((c) => c.kind),
+              upserts.map((c) => c.id),
+              upserts.map((c) => c.json),
+            ]),
+          );
+          moved = rows[0].moved;
+        } catch (error) {
+          throw isLostRace(error)
+            ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
+            : error;
+        }
+        if (moved === 1) return;
+        const current = await pool.query<{ size: string }>(named(q.headSize, [commonsId]));
+        throw conflict(current.rows.length > 0 ? Number(current.rows[0].size) : 0);
+      }
+      // A new log: its head row is inserted in a transaction (a concurrent creator makes the insert wait).
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         try {
-          const headValues = [
-            commonsId,
-            head.size,
-            head.hash,
-            JSON.stringify(head.merkle),
-            head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
-          ];
           const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
           if (locked.rows.length === 0) {
             if (expectedSize !== 0) throw conflict(0);
