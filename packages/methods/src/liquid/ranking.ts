@@ -288,8 +288,8 @@ function checkResultInput(input: LfResultInput): void {
     ['directMajority', p.directMajority],
     ['indirectMajority', p.indirectMajority],
   ] as const) {
-    if (!isCount(rule.num) || !isCount(rule.den) || rule.den === 0 || rule.num > rule.den)
-      fail(`${k}: num/den must be integers with 0 <= num <= den, den > 0`);
+    if (!isCount(rule.num) || !isCount(rule.den) || rule.den === 0)
+      fail(`${k}: num and den must be non-negative integers, den > 0`);
     if (!Number.isSafeInteger(rule.positive) || !Number.isSafeInteger(rule.nonNegative))
       fail(`${k}: positive and nonNegative must be integers`);
   }
