@@ -64,6 +64,8 @@ export class CommonsService {
   private readonly cache = new Map<string, Entry>();
   private readonly pending = new Map<string, Pending[]>();
   private readonly draining = new Set<string>();
+  /** Appends in flight: their events are already applied to the cached state but not yet committed. */
+  private readonly appending = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: Store,
@@ -73,6 +75,9 @@ export class CommonsService {
 
   /** The current state of a commons, or null. Reloads if another process moved the log on. */
   async get(commonsId: string): Promise<CommonsState | null> {
+    // A read never shows what an append has applied in memory but not yet committed (or may yet roll back).
+    const inflight = this.appending.get(commonsId);
+    if (inflight) await inflight;
     const entry = await this.load(commonsId, true);
     return entry?.state ?? null;
   }
@@ -180,8 +185,9 @@ export class CommonsService {
         merkle: tree.state().hashes,
         checkpoint: { ...signed.checkpoint, signature: signed.signature, keyId: signed.keyId },
       };
+      let appended: Promise<void> | undefined;
       try {
-        await this.store.append({
+        appended = this.store.append({
           commonsId,
           expectedSize: size,
           records: chained.map((c: (typeof chained)[number]) => ({
@@ -195,12 +201,19 @@ export class CommonsService {
           head,
           docs: readModelChanges(state!, envelopes),
         });
+        this.appending.set(
+          commonsId,
+          appended.catch(() => undefined),
+        );
+        await appended;
       } catch (error) {
         if (mutated) this.cache.delete(commonsId);
+        this.appending.delete(commonsId);
         if (error instanceof StoreConflictError && error.code === 'log_conflict' && attempt < 8) continue;
         throw error;
       }
       this.cache.set(commonsId, { state: state!, head });
+      this.appending.delete(commonsId);
       settleBatch(batch, outcomes, state!);
       return;
     }
