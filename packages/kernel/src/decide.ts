@@ -38,6 +38,7 @@ function addHours(iso: string, hours: number): string {
 }
 
 // NUL cannot be stored by PostgreSQL; a lone surrogate is not Unicode. The server's schemas refuse both too.
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters this refuses.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 function text(field: keyof typeof LIMITS, value: unknown, required = true): string {

@@ -26,11 +26,11 @@ function write(value: unknown, path: string, out: string[], open: Set<object>): 
       out.push(JSON.stringify(value));
       return;
     case 'undefined':
-      fail(path, 'undefined');
+      return fail(path, 'undefined');
     case 'function':
-      fail(path, 'a function');
+      return fail(path, 'a function');
     case 'bigint':
-      fail(path, 'a bigint');
+      return fail(path, 'a bigint');
     case 'symbol':
       fail(path, 'a symbol');
   }

@@ -336,9 +336,9 @@ export function verifyConsistency(
   if (path.length === 0) return false;
 
   const s1 = BigInt(size1);
-  let [inner, border] = decompose(s1 - 1n, BigInt(size2));
+  const [innerWithShift, border] = decompose(s1 - 1n, BigInt(size2));
   const shift = trailingZeros(s1);
-  inner -= shift;
+  const inner = innerWithShift - shift;
   // The proof starts with the root of the size-2^shift subtree, unless size1 is itself that power of two.
   let seed = path[0];
   let start = 1;
