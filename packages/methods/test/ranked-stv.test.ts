@@ -4,6 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { parseBlt, scottishStv } from '@peergov/methods/ranked';
 import { fixture } from './fixtures';
 
+/** The parts of a Droop JSON report read here: per-candidate state after each action. */
+interface DroopReport {
+  quota: string;
+  nballots: number;
+  cdict: Record<string, { name: string }>;
+  actions: DroopAction[];
+}
+
+interface DroopAction {
+  tag: string;
+  msg: string;
+  votes: string;
+  nt_votes: string;
+  cstate: Record<string, { vote: string; state: string }>;
+}
+
 const bltDir = fixture('stv', 'blt', 'scotland');
 const refDir = fixture('stv', 'ref', 'json', 'scotland');
 const wards = readdirSync(bltDir)
@@ -17,18 +33,20 @@ describe('Scottish STV: Glasgow 2007 wards against Droop v0.11 (rule scotland, f
     it(ward, () => {
       const file = join(bltDir, `${ward}.blt`);
       const election = parseBlt(readFileSync(file, 'utf8'), file);
-      const ref = JSON.parse(readFileSync(join(refDir, `${ward}-scotland-fixed-p5-d5.txt`), 'utf8'));
+      const ref: DroopReport = JSON.parse(
+        readFileSync(join(refDir, `${ward}-scotland-fixed-p5-d5.txt`), 'utf8'),
+      );
       const result = scottishStv(election);
       expect(result.quota).toBe(ref.quota);
       expect(result.ballots).toBe(ref.nballots);
-      const name = (cid: string) => ref.cdict[cid].name as string;
+      const name = (cid: string) => ref.cdict[cid].name;
       // Every stage: the first count ('begin') and the state after each transfer, exactly to 5 decimals.
-      const refStages = ref.actions.filter((a: any) => a.tag === 'begin' || a.tag === 'transfer');
+      const refStages = ref.actions.filter((a) => a.tag === 'begin' || a.tag === 'transfer');
       expect(result.stages.length, 'number of stages').toBe(refStages.length);
-      refStages.forEach((action: any, i: number) => {
+      refStages.forEach((action, i) => {
         const stage = result.stages[i];
         const votes = Object.fromEntries(
-          Object.entries(action.cstate).map(([cid, s]: [string, any]) => [name(cid), s.vote]),
+          Object.entries(action.cstate).map(([cid, s]) => [name(cid), s.vote]),
         );
         expect(stage.votes, `stage ${i} (${action.msg}) votes`).toEqual(votes);
         expect(stage.nonTransferable, `stage ${i} non-transferable`).toBe(action.nt_votes);
@@ -38,9 +56,9 @@ describe('Scottish STV: Glasgow 2007 wards against Droop v0.11 (rule scotland, f
         const residualStr = `${residual / 100000n}.${String(residual % 100000n).padStart(5, '0')}`;
         expect(stage.residual, `stage ${i} residual`).toBe(residualStr);
       });
-      const end = ref.actions.find((a: any) => a.tag === 'end');
+      const end = ref.actions.find((a) => a.tag === 'end')!;
       const electedRef = Object.entries(end.cstate)
-        .filter(([, s]: [string, any]) => s.state === 'elected')
+        .filter(([, s]) => s.state === 'elected')
         .map(([cid]) => name(cid))
         .sort();
       expect([...result.elected].sort()).toEqual(electedRef);

@@ -204,7 +204,12 @@ export class MesEngine {
     for (;;) {
       best = -1;
       let bestLo = Infinity;
-      for (let c = 0; c < m; c++) if (status[c] === 0 && lo[c]! < bestLo) ((bestLo = lo[c]!), (best = c));
+      for (let c = 0; c < m; c++) {
+        if (status[c] === 0 && lo[c]! < bestLo) {
+          bestLo = lo[c]!;
+          best = c;
+        }
+      }
       if (best < 0) return undefined;
       if (dirty[best]) {
         this.evaluate(best, arithmetic);

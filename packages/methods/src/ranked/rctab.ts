@@ -170,7 +170,7 @@ export function formatScaled(value: number, places: number): string {
   if (places > 0) {
     digits = digits.padStart(places + 1, '0');
     let whole = digits.slice(0, -places);
-    let frac = digits.slice(-places).replace(/0+$/, '');
+    const frac = digits.slice(-places).replace(/0+$/, '');
     if (whole === '') whole = '0';
     digits = frac ? `${whole}.${frac}` : whole;
   }

@@ -16,14 +16,15 @@ function lineOfOccurrence(text: string, key: string, index: number): number | un
  * (optional "seats" and "title"); every problem names the file and the line of the offending ballot.
  */
 export function parseRankedBallotsJson(text: string, file?: string): RankedElection {
-  let raw: any;
+  let parsed: unknown;
   try {
-    raw = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new RankedInputError(file, jsonErrorLine(text, e), `not valid JSON (${(e as Error).message})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new RankedInputError(file, 1, 'expected a JSON object with "candidates" and "ballots"');
+  const raw = parsed as { candidates?: unknown; ballots?: unknown; seats?: unknown; title?: unknown };
   const candidatesLine = lineOfOccurrence(text, 'candidates', 0);
   if (!Array.isArray(raw.candidates) || raw.candidates.length === 0) {
     throw new RankedInputError(file, candidatesLine, '"candidates" must be a non-empty array of names');
@@ -37,15 +38,18 @@ export function parseRankedBallotsJson(text: string, file?: string): RankedElect
   }
   if (!Array.isArray(raw.ballots))
     throw new RankedInputError(file, lineOfOccurrence(text, 'ballots', 0), '"ballots" must be an array');
-  if (raw.seats !== undefined && (!Number.isInteger(raw.seats) || raw.seats < 1)) {
+  if (
+    raw.seats !== undefined &&
+    (typeof raw.seats !== 'number' || !Number.isInteger(raw.seats) || raw.seats < 1)
+  ) {
     throw new RankedInputError(
       file,
       lineOfOccurrence(text, 'seats', 0),
       '"seats" must be a positive integer',
     );
   }
-  raw.ballots.forEach((b: any, i: number) => {
-    const fail = (problem: string): never => {
+  raw.ballots.forEach((b: { ranking?: unknown; count?: unknown } | null, i: number) => {
+    const fail: (problem: string) => never = (problem) => {
       throw new RankedInputError(file, lineOfOccurrence(text, 'ranking', i), `ballot ${i + 1}: ${problem}`);
     };
     if (!b || typeof b !== 'object' || !Array.isArray(b.ranking)) fail('needs a "ranking" array of groups');
@@ -63,7 +67,12 @@ export function parseRankedBallotsJson(text: string, file?: string): RankedElect
       }
     });
   });
-  return { candidates: raw.candidates, ballots: raw.ballots, seats: raw.seats, title: raw.title };
+  return {
+    candidates: raw.candidates,
+    ballots: raw.ballots,
+    seats: raw.seats as number | undefined,
+    title: raw.title as string | undefined,
+  };
 }
 
 /** Our ballots as RCTab cast vote records: group g is rank g+1; a tied group is an overvote under RCTab's rules. */

@@ -45,6 +45,27 @@ const supportedModes = [
 ];
 const overvoteRules = ['alwaysSkipToNextRank', 'exhaustImmediately', 'exhaustIfMultipleContinuing'];
 
+/** An RCTab config as parsed, before any check: a field may be missing or hold any JSON value. */
+interface RawRctabConfig {
+  outputSettings?: { contestName?: string };
+  rules?: Record<string, unknown>;
+  candidates?: unknown;
+  cvrFileSources?: unknown;
+}
+
+/** One `cvrFileSources` entry as parsed, before any check. */
+interface RawCvrSource {
+  filePath?: unknown;
+  provider?: unknown;
+  contestId?: string;
+  firstVoteColumnIndex?: unknown;
+  firstVoteRowIndex?: unknown;
+  idColumnIndex?: unknown;
+  overvoteLabel?: string;
+  skippedRankLabel?: string;
+  undeclaredWriteInLabel?: string;
+}
+
 /** The line of the first `"key"` in a JSON text, so config errors can point at it. */
 function lineOf(text: string, key: string): number | undefined {
   const at = text.indexOf(`"${key}"`);
@@ -53,16 +74,17 @@ function lineOf(text: string, key: string): number | undefined {
 
 /** Parses an RCTab contest config (JSON); unknown or unsupported rule values are errors naming file and line. */
 export function parseRctabConfig(text: string, file?: string): RctabConfig {
-  let raw: any;
+  let parsed: unknown;
   try {
-    raw = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new RankedInputError(file, jsonErrorLine(text, e), `not valid JSON (${(e as Error).message})`);
   }
-  const fail = (key: string, problem: string): never => {
+  const fail: (key: string, problem: string) => never = (key, problem) => {
     throw new RankedInputError(file, lineOf(text, key), problem);
   };
-  if (!raw || typeof raw !== 'object') fail('', 'the config must be a JSON object');
+  if (!parsed || typeof parsed !== 'object') fail('', 'the config must be a JSON object');
+  const raw = parsed as RawRctabConfig;
   const r = raw.rules ?? fail('rules', 'the config has no "rules"');
   const int = (key: string, fallback?: number): number => {
     const v = r[key];
@@ -75,21 +97,22 @@ export function parseRctabConfig(text: string, file?: string): RctabConfig {
     return n;
   };
   const bool = (key: string): boolean => r[key] === true || r[key] === 'true';
-  const tiebreakMode = r.tiebreakMode ?? 'useCandidateOrder';
+  const tiebreakMode = (r.tiebreakMode ?? 'useCandidateOrder') as RctabRules['tiebreakMode'];
   if (!supportedTiebreaks.includes(tiebreakMode)) {
     fail(
       'tiebreakMode',
       `tiebreakMode "${tiebreakMode}" is not supported (interactive modes need an operator); use one of ${supportedTiebreaks.join(', ')}`,
     );
   }
-  const winnerElectionMode = r.winnerElectionMode ?? 'singleWinnerMajority';
+  const winnerElectionMode = (r.winnerElectionMode ??
+    'singleWinnerMajority') as RctabRules['winnerElectionMode'];
   if (!supportedModes.includes(winnerElectionMode)) {
     fail(
       'winnerElectionMode',
       `winnerElectionMode "${winnerElectionMode}" is not supported; use one of ${supportedModes.join(', ')}`,
     );
   }
-  const overvoteRule = r.overvoteRule ?? 'exhaustImmediately';
+  const overvoteRule = (r.overvoteRule ?? 'exhaustImmediately') as RctabRules['overvoteRule'];
   if (!overvoteRules.includes(overvoteRule)) fail('overvoteRule', `unknown overvoteRule "${overvoteRule}"`);
   const skipped = r.maxSkippedRanksAllowed;
   const maxSkippedRanksAllowed =
@@ -130,7 +153,7 @@ export function parseRctabConfig(text: string, file?: string): RctabConfig {
   };
   if (!Array.isArray(raw.candidates) || raw.candidates.length === 0)
     fail('candidates', 'the config lists no candidates');
-  const candidates = raw.candidates.map((c: any, i: number) => {
+  const candidates = raw.candidates.map((c: { name?: unknown; excluded?: unknown } | null, i: number) => {
     if (!c || typeof c.name !== 'string' || c.name.trim() === '')
       fail('candidates', `candidate ${i + 1} has no name`);
     return { name: c.name as string, excluded: c.excluded === true };
@@ -144,7 +167,7 @@ export function parseRctabConfig(text: string, file?: string): RctabConfig {
     fail('cvrFileSources', 'the config has no cvrFileSources');
   const optInt = (v: unknown): number | undefined =>
     v === undefined || v === '' || v === null ? undefined : Number(v);
-  const sources: RctabCvrSource[] = raw.cvrFileSources.map((s: any) => {
+  const sources: RctabCvrSource[] = raw.cvrFileSources.map((s: RawCvrSource | null) => {
     if (!s || typeof s.filePath !== 'string' || s.filePath === '')
       fail('cvrFileSources', 'a CVR source has no filePath');
     return {
@@ -219,6 +242,30 @@ export function readRctabContest(
 
 type NameOf = (label: string, file: string, line: number | undefined) => string;
 
+/** The parts of a CDF cast vote record document read here, as parsed (only what is used gets checked). */
+interface CdfDocument {
+  Election?: {
+    Candidate?: { '@id': string; Name: string }[];
+    Contest?: { ContestSelection?: { '@id': string; CandidateIds?: string[] }[] }[];
+  }[];
+  CVR?: CdfCvr[];
+}
+
+/** One CVR of a CDF document, as parsed. */
+interface CdfCvr {
+  BallotPrePrintedId?: string;
+  CurrentSnapshotId?: string;
+  CVRSnapshot?: {
+    '@id': string;
+    CVRContest?: {
+      CVRContestSelection?: {
+        ContestSelectionId: string;
+        SelectionPosition?: { HasIndication?: string; Rank?: unknown }[];
+      }[];
+    }[];
+  }[];
+}
+
 /** NIST SP 1500-103 CDF JSON: selections map to candidates through the Election's ContestSelection and Candidate. */
 export function parseCdfCvrs(
   text: string,
@@ -226,7 +273,7 @@ export function parseCdfCvrs(
   source: RctabCvrSource,
   nameOf: NameOf,
 ): CastVoteRecord[] {
-  let raw: any;
+  let raw: CdfDocument;
   try {
     raw = JSON.parse(text);
   } catch (e) {
@@ -244,8 +291,8 @@ export function parseCdfCvrs(
     }
   }
   if (!Array.isArray(raw.CVR)) throw new RankedInputError(file, undefined, 'no "CVR" array');
-  return raw.CVR.map((cvr: any, i: number): CastVoteRecord => {
-    const snapshots: any[] = cvr.CVRSnapshot ?? [];
+  return raw.CVR.map((cvr, i): CastVoteRecord => {
+    const snapshots = cvr.CVRSnapshot ?? [];
     const snapshot = snapshots.find((s) => s['@id'] === cvr.CurrentSnapshotId) ?? snapshots[0];
     const byRank = new Map<number, string[]>();
     for (const contest of snapshot?.CVRContest ?? []) {
