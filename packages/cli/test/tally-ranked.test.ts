@@ -5,6 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { rankedTallyMethods } from '../src/commands/tally-ranked';
 import { fixturesDir } from '../../methods/test/fixtures';
 
+/** The fields of the ranked methods' `--json` output that these tests read (each method fills some). */
+interface RankedJson {
+  winners: string[];
+  elected: string[];
+  ranking: string[][];
+  explanation: unknown[];
+  variant: string;
+  quota: string;
+  rounds: { tallyResults: unknown[]; threshold: string }[];
+}
+
 const fixtures = fixturesDir;
 const dir = mkdtempSync(join(tmpdir(), 'tally-ranked-'));
 const noProgress = () => {};
@@ -35,17 +46,18 @@ describe('peergov tally: ranked methods', () => {
 
   it('schulze on our JSON ballots: winners, ranking and explanation', async () => {
     const out = await method('schulze').run(ballots, {}, noProgress);
-    const json = out.json as any;
+    const json = out.json as RankedJson;
     expect(json.winners).toEqual(['B']);
     expect(json.ranking).toEqual([['B'], ['C'], ['A']]); // C beats A 5 to 4
     expect(json.explanation.length).toBeGreaterThan(1);
     expect(out.text).toMatch(/winner B/);
-    const ratio = (await method('schulze').run(ballots, { schulzeVariant: 'ratio' }, noProgress)).json as any;
+    const ratio = (await method('schulze').run(ballots, { schulzeVariant: 'ratio' }, noProgress))
+      .json as RankedJson;
     expect(ratio.variant).toBe('ratio');
   });
 
   it('irv on our JSON ballots: C eliminated, B wins in round 2', async () => {
-    const json = (await method('irv').run(ballots, {}, noProgress)).json as any;
+    const json = (await method('irv').run(ballots, {}, noProgress)).json as RankedJson;
     expect(json.winners).toEqual(['B']);
     expect(json.rounds).toHaveLength(2);
     expect(json.rounds[0].tallyResults).toEqual([{ eliminated: 'C', transfers: { B: '2' } }]);
@@ -58,7 +70,7 @@ describe('peergov tally: ranked methods', () => {
       'test_set_0_skipped_first_choice',
       'test_set_0_skipped_first_choice_config.json',
     );
-    const json = (await method('irv').run(config, {}, noProgress)).json as any;
+    const json = (await method('irv').run(config, {}, noProgress)).json as RankedJson;
     expect(json.winners).toEqual(['Candidate B Name']);
     expect(json.rounds).toHaveLength(3);
   });
@@ -70,7 +82,7 @@ describe('peergov tally: ranked methods', () => {
       'test_set_multi_winner_fractional_threshold',
       'test_set_multi_winner_fractional_threshold_config.json',
     );
-    const json = (await method('stv').run(config, {}, noProgress)).json as any;
+    const json = (await method('stv').run(config, {}, noProgress)).json as RankedJson;
     expect([...json.elected].sort()).toEqual(['Candidate A Name', 'Candidate B Name', 'Candidate C Name']);
     expect(json.rounds[1].threshold).toBe('7.2501');
   });
@@ -78,7 +90,7 @@ describe('peergov tally: ranked methods', () => {
   it('scottish-stv on a Glasgow BLT file', async () => {
     const blt = join(fixtures, 'stv', 'blt', 'scotland', 'Anderston-City-2007.blt');
     const out = await method('scottish-stv').run(blt, {}, noProgress);
-    const json = out.json as any;
+    const json = out.json as RankedJson;
     expect([...json.elected].sort()).toEqual([
       'Craig MacKay',
       'Gordon Matheson',
@@ -91,7 +103,7 @@ describe('peergov tally: ranked methods', () => {
 
   it('stv on a BLT file counts with RCTab rules and --stv-seats', async () => {
     const blt = join(fixtures, 'stv', 'blt', 'scotland', 'Anderston-City-2007.blt');
-    const json = (await method('stv').run(blt, { stvSeats: '2' }, noProgress)).json as any;
+    const json = (await method('stv').run(blt, { stvSeats: '2' }, noProgress)).json as RankedJson;
     expect(json.elected).toHaveLength(2);
   });
 

@@ -112,7 +112,10 @@ describe('peergov tally', () => {
       candidates: ['A', 'B', 'C'],
       ballots: [{ approved: ['A', 'B'] }, { approved: ['B'] }, { approved: ['C', 'A'] }],
     });
-    const json = (await method('approval').run(file, { seats: '2' }, noProgress)).json as any;
+    const json = (await method('approval').run(file, { seats: '2' }, noProgress)).json as {
+      elected: string[];
+      rounds: { tally: unknown[] }[];
+    };
     expect(json.elected).toEqual(['A', 'B']);
     expect(json.rounds[0].tally[0]).toEqual({ candidate: 'A', total: '2' });
   });
@@ -125,7 +128,7 @@ describe('peergov tally', () => {
       ],
     });
     const out = await method('consent').run(file, {}, noProgress);
-    expect((out.json as any).winners).toEqual(['no']);
+    expect((out.json as { winners: string[] }).winners).toEqual(['no']);
     expect(out.text).toContain('bo objected: "too costly".');
   });
 
@@ -139,11 +142,14 @@ describe('peergov tally', () => {
       counts: { workers: { yes: 2, no: 1 }, users: { yes: 1, no: 1 }, investors: { yes: 0, no: 2 } },
       rules: { mode: 'weighted' },
     });
-    const json = (await method('chambers').run(file, {}, noProgress)).json as any;
+    const json = (await method('chambers').run(file, {}, noProgress)).json as {
+      passed: boolean;
+      explanation: { code: string }[];
+    };
     expect(json.passed).toBe(false);
     expect(json.explanation.map((s: { code: string }) => s.code)).toContain('vetoed');
     const concurrent = (await method('chambers').run(file, { chambersMode: 'concurrent' }, noProgress))
-      .json as any;
+      .json as { result: { mode: string } };
     expect(concurrent.result.mode).toBe('concurrent');
   });
 
@@ -163,12 +169,16 @@ describe('peergov tally', () => {
       ],
     });
     const out = await method('liquid').run(file, {}, noProgress);
-    const json = out.json as any;
+    const json = out.json as {
+      directVoters: unknown[];
+      delegators: { member: string; chain: string[] }[];
+      winners: string[];
+    };
     expect(json.directVoters).toEqual([
       { member: 'ana', ownWeight: 1, weight: 3 },
       { member: 'ed', ownWeight: 2, weight: 3 },
     ]);
-    expect(json.delegators.find((d: { member: string }) => d.member === 'cy').chain).toEqual(['bo', 'ana']);
+    expect(json.delegators.find((d: { member: string }) => d.member === 'cy')?.chain).toEqual(['bo', 'ana']);
     expect(json.delegators.find((d: { member: string }) => d.member === 'di')).toMatchObject({
       scope: 'issue',
       chain: ['ed'],
