@@ -30,6 +30,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
+    // refreshSetup sets state only after its request answers (the rule misreads that: react/react#34905).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     Promise.all([api.get<SessionInfo>('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(
       ([s]) => {
         if (cancelled) return;

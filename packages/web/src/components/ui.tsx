@@ -111,7 +111,7 @@ export function LoadError({ error, retry }: { error: unknown; retry?: () => void
   );
 }
 
-export function StatusBadge({ status, passed }: { status: ProposalStatus; passed?: boolean | null }) {
+export function StatusBadge({ status }: { status: ProposalStatus }) {
   const { t } = useI18n();
   return <span className={`badge badge-${status}`}>{t(`status.${status}` as MessageKey)}</span>;
 }

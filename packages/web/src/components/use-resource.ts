@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 
 /** Loads one API resource; `reload` fetches it again, `set` replaces it with a fresher copy (e.g. a write's answer). */
@@ -6,12 +6,23 @@ export function useResource<T>(path: string | null) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(path !== null);
+  // A new path drops the old path's data in the same render (React's "adjusting state when a prop changes").
+  const [shownPath, setShownPath] = useState(path);
+  if (shownPath !== path) {
+    setShownPath(path);
+    setData(null);
+    if (path !== null) setLoading(true);
+  }
+  // The path whose answer is awaited: an answer for an older one is dropped. Set as the path commits (layout
+  // effect), before any answer can arrive, as the write during render did.
   const current = useRef(path);
-  current.current = path;
+  useLayoutEffect(() => {
+    current.current = path;
+  }, [path]);
 
+  // Fetches without marking loading first: a new path is marked above, a reload marks itself.
   const load = useCallback(async () => {
     if (path === null) return;
-    setLoading(true);
     try {
       const value = await api.get<T>(path);
       if (current.current === path) {
@@ -25,11 +36,17 @@ export function useResource<T>(path: string | null) {
       if (current.current === path) setLoading(false);
     }
   }, [path]);
+  const reload = useCallback(async () => {
+    if (path === null) return;
+    setLoading(true);
+    await load();
+  }, [path, load]);
 
   useEffect(() => {
-    setData(null);
+    // load sets state only after its request answers (the rule misreads that: react/react#34905).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load]);
 
-  return { data, error, loading, reload: load, set: setData };
+  return { data, error, loading, reload, set: setData };
 }

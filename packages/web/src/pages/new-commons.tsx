@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ACTION_KINDS, type Commons, type StakeholderClass, type Template } from '../api/types';
 import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
@@ -59,8 +59,6 @@ export function NewCommonsPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => setClasses([]), [template]);
 
   if (!session.account) {
     return (
@@ -146,7 +144,11 @@ export function NewCommonsPage() {
                 id={`tpl-${tpl.id}`}
                 value={tpl.id}
                 checked={tpl.id === template}
-                onChange={() => setTemplate(tpl.id)}
+                onChange={() => {
+                  // Classes belong to a template: a new template starts with none chosen.
+                  setTemplate(tpl.id);
+                  setClasses([]);
+                }}
                 aria-describedby={`tpl-${tpl.id}-desc`}
               />
               <label htmlFor={`tpl-${tpl.id}`}>
