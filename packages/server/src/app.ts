@@ -11,6 +11,7 @@ import type { AppContext } from './context';
 import { ApiError, sendProblem } from './problems';
 import { authRoutes } from './routes/auth';
 import { commonsRoutes } from './routes/commons';
+import { liveRoutes } from './routes/live';
 import { logRoutes } from './routes/log';
 import { platformRoutes } from './routes/platform';
 import { ProblemSchema } from './schemas';
@@ -83,6 +84,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   authRoutes(app, ctx);
   commonsRoutes(app, ctx);
   logRoutes(app, ctx);
+  liveRoutes(app, ctx);
 
   const dist = ctx.config.webDist;
   const hasWeb = !!dist && existsSync(join(dist, 'index.html'));

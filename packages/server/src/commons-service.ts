@@ -12,6 +12,7 @@ import {
 import { chainRecords, CompactMerkleTree, recordLeafHash, signCheckpoint } from '@peergov/kernel/log';
 import { StoreConflictError, type LogHead, type Store } from '@peergov/store';
 import type { SigningKeys } from './keys';
+import type { LiveUpdates } from './live';
 
 interface Entry {
   state: CommonsState;
@@ -58,7 +59,7 @@ const MAX_BATCH = 256;
  * append them with the read-model documents in one transaction. Writes to one commons are serialised in this
  * process and group-committed: commands that arrive while an append is in flight are decided one after another
  * and appended together. Across processes the store's expected head turns a race into a conflict, and the batch
- * is reloaded and decided again.
+ * is reloaded and decided again. After each commit the new log size and event types go to `live` (the SSE streams).
  */
 export class CommonsService {
   private readonly cache = new Map<string, Entry>();
@@ -71,6 +72,7 @@ export class CommonsService {
     private readonly store: Store,
     private readonly keys: SigningKeys,
     private readonly clock: () => Date = () => new Date(),
+    private readonly live?: LiveUpdates,
   ) {}
 
   /** The current state of a commons, or null. Reloads if another process moved the log on. */
@@ -214,6 +216,11 @@ export class CommonsService {
       }
       this.cache.set(commonsId, { state: state!, head });
       this.appending.delete(commonsId);
+      this.live?.committed(
+        commonsId,
+        head.size,
+        envelopes.map((e) => e.type),
+      );
       settleBatch(batch, outcomes, state!);
       return;
     }

@@ -2,6 +2,7 @@ import { openStore, type Store } from '@peergov/store';
 import { AuthService } from './auth';
 import { CommonsService } from './commons-service';
 import { loadSigningKeys, type SigningKeys } from './keys';
+import { LiveUpdates } from './live';
 
 export interface ServerConfig {
   /** Where the SQLite file (unless databaseUrl is set) and the signing key live. */
@@ -23,6 +24,8 @@ export interface ServerConfig {
   secureCookies?: boolean;
   /** Sign-in attempts allowed per minute per address and email. */
   signInPerMinute?: number;
+  /** Interval of the comment lines that keep live-update streams open, in ms (default 25 s). */
+  liveHeartbeatMs?: number;
   /** Sign-ups allowed per hour per address. */
   signUpPerHour?: number;
 }
@@ -34,6 +37,8 @@ export interface AppContext {
   keys: SigningKeys;
   auth: AuthService;
   commons: CommonsService;
+  /** Committed appends, fanned out to this process's live clients (the SSE streams). */
+  live: LiveUpdates;
 }
 
 export async function createContext(config: ServerConfig): Promise<AppContext> {
@@ -44,5 +49,10 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
   });
   await store.migrate();
   const keys = loadSigningKeys(config.dataDir);
-  return { config, store, keys, auth: new AuthService(store), commons: new CommonsService(store, keys) };
+  const live = new LiveUpdates(store);
+  // Other processes' appends on a shared database (PostgreSQL); the listener stops when the store closes.
+  // Several processes on one SQLite file do not hear each other: SQLite has no notifications.
+  await store.listen?.((commonsId, size) => live.heard(commonsId, size));
+  const commons = new CommonsService(store, keys, undefined, live);
+  return { config, store, keys, auth: new AuthService(store), commons, live };
 }

@@ -1,8 +1,10 @@
 // The scale-out store: several server processes share one PostgreSQL. Appends to one commons serialise on its head
 // row (one statement whose UPDATE of the head checks the expected size, or the insert of a new head in a transaction);
-// a writer that lost the race gets StoreConflictError.
+// a writer that lost the race gets StoreConflictError. Each append sends NOTIFY '<commonsId>:<size>' in its own
+// transaction, so listeners (other server processes) hear only committed appends.
 // Identifiers sort with COLLATE "C" (code-point order), as SQLite's BINARY collation does.
 
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { checkAppendInput, collapseDocChanges, emailKey } from './shared';
 import {
@@ -89,6 +91,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     throw new Error(`PostgreSQL store: schema name ${JSON.stringify(schema)} must be a plain identifier`);
   }
   const S = `"${schema}"`;
+  const channel = notifyChannel(schema);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -130,8 +133,9 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         WHERE EXISTS (SELECT 1 FROM moved)
         ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body
       )
-      SELECT count(*)::int AS moved FROM moved`,
+      SELECT count(*)::int AS moved FROM (SELECT pg_notify($17, $1 || ':' || $2::bigint::text) FROM moved) n`,
     headSize: `SELECT size FROM ${S}.heads WHERE commons_id = $1`,
+    notify: `SELECT pg_notify($1, $2)`,
   };
   // Named statements are prepared once per connection by pg. Names are per pool, so one name per text is enough.
   let statementCount = 0;
@@ -148,6 +152,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     pool.query<R>(named(text, values));
 
   let closed = false;
+  const listeners = new Set<Listener>();
 
   return {
     kind: 'postgres',
@@ -219,6 +224,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
               upserts.map((c) => c.kind),
               upserts.map((c) => c.id),
               upserts.map((c) => c.json),
+              channel,
             ]),
           );
           moved = rows[0].moved;
@@ -282,6 +288,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
               ]),
             );
           }
+          await client.query(named(q.notify, [channel, `${commonsId}:${head.size}`]));
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch((rollbackError: Error) => {
@@ -441,12 +448,106 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       return (result.rowCount ?? 0) > 0;
     },
 
+    async listen(onAppend) {
+      if (closed) throw new Error('PostgreSQL store: listen() after close()');
+      const listener = new Listener(options.url, channel, onAppend);
+      listeners.add(listener);
+      try {
+        await listener.start();
+      } catch (error) {
+        listeners.delete(listener);
+        await listener.stop();
+        throw error;
+      }
+      return async () => {
+        listeners.delete(listener);
+        await listener.stop();
+      };
+    },
+
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.all([...listeners].map((l) => l.stop()));
+      listeners.clear();
       await pool.end();
     },
   };
+}
+
+/**
+ * The NOTIFY channel of a schema's appends: `peergov_log` for `public`, else one per schema (a channel is
+ * database-wide), within PostgreSQL's 63-byte identifier limit.
+ */
+function notifyChannel(schema: string): string {
+  if (schema === 'public') return 'peergov_log';
+  const named = `peergov_log_${schema}`;
+  return named.length <= 63
+    ? named
+    : `peergov_log_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * One dedicated connection that LISTENs on the channel and reports `<commonsId>:<size>` payloads. If the connection
+ * is lost it reconnects after a second (appends committed in between are not heard) until stopped.
+ */
+class Listener {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly channel: string,
+    private readonly onAppend: (commonsId: string, size: number) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'peergov-listen' });
+    this.client = client;
+    client.on('notification', (message) => {
+      if (message.channel !== this.channel || !message.payload) return;
+      const at = message.payload.lastIndexOf(':');
+      const size = Number(message.payload.slice(at + 1));
+      if (at > 0 && Number.isSafeInteger(size)) this.onAppend(message.payload.slice(0, at), size);
+    });
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = null;
+      client.end().catch(() => {});
+      this.reconnect();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    await client.connect();
+    await client.query(`LISTEN "${this.channel}"`);
+  }
+
+  private reconnect(): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.stopped) return;
+      this.start().catch(() => {
+        if (this.client) {
+          const failed = this.client;
+          this.client = null;
+          failed.end().catch(() => {});
+        }
+        this.reconnect();
+      });
+    }, 1000);
+    this.retry.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => {});
+  }
 }
 
 function isUniqueViolation(error: unknown): boolean {

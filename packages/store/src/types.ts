@@ -121,6 +121,14 @@ export interface Store {
   /** Deletes the token if it belongs to the account; returns whether one was deleted. */
   deleteApiToken(id: string, accountId: string): Promise<boolean>;
 
+  /**
+   * Calls `onAppend` after every committed append to any commons by any store instance on this database (its commons
+   * and new log size); resolves, once listening, with a function that stops. Optional: only stores shared by
+   * several processes implement it (PostgreSQL, through LISTEN/NOTIFY). Best effort: appends committed while the
+   * listening connection is being re-established are not heard. close() stops every listener.
+   */
+  listen?(onAppend: (commonsId: string, size: number) => void): Promise<() => Promise<void>>;
+
   close(): Promise<void>;
 }
 

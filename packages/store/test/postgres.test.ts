@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../src/index';
+import { openPostgresStore, StoreConflictError } from '../src/index';
 import { storeContract } from './contract';
 import { pgTestUrl, requirePostgres } from './pg-available';
 
@@ -53,6 +53,69 @@ if (available) {
       } finally {
         for (const s of stores) await s.close();
         await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`));
+      }
+    });
+
+    it("another store instance's listener hears each committed append, and no rolled-back one", async () => {
+      const writer = openPostgresStore({ url: pgTestUrl, schema, poolSize: 2 });
+      const reader = openPostgresStore({ url: pgTestUrl, schema, poolSize: 1 });
+      // A store on another schema of the same database hears nothing of this one.
+      const elsewhere = openPostgresStore({ url: pgTestUrl, schema: `${schema}_l`, poolSize: 1 });
+      const heard: string[] = [];
+      const heardElsewhere: string[] = [];
+      try {
+        await Promise.all([writer.migrate(), reader.migrate(), elsewhere.migrate()]);
+        const stop = await reader.listen!((commonsId, size) => heard.push(`${commonsId}:${size}`));
+        await elsewhere.listen!((commonsId, size) => heardElsewhere.push(`${commonsId}:${size}`));
+        const c = `listen-${randomBytes(4).toString('hex')}`;
+        const record = (seq: number, body = '{}') => ({
+          commonsId: c,
+          seq,
+          type: 't',
+          at: 'now',
+          hash: `h${seq}`,
+          body,
+        });
+        const head = (size: number) => ({
+          commonsId: c,
+          size,
+          hash: `h${size - 1}`,
+          merkle: [],
+          checkpoint: null,
+        });
+        const nul = [{ kind: 'k', id: 'bad', body: { text: '\u0000' } }];
+
+        // A new log whose transaction fails (jsonb refuses NUL) is rolled back and not heard; then it is created.
+        await expect(
+          writer.append({ commonsId: c, expectedSize: 0, records: [record(0)], head: head(1), docs: nul }),
+        ).rejects.toThrow();
+        await writer.append({ commonsId: c, expectedSize: 0, records: [record(0)], head: head(1), docs: [] });
+        await writer.append({
+          commonsId: c,
+          expectedSize: 1,
+          records: [record(1), record(2)],
+          head: head(3),
+          docs: [],
+        });
+        // An append to an existing log that fails inside its statement, and a stale one: neither is heard.
+        await expect(
+          writer.append({ commonsId: c, expectedSize: 3, records: [record(3)], head: head(4), docs: nul }),
+        ).rejects.toThrow();
+        await expect(
+          writer.append({ commonsId: c, expectedSize: 1, records: [record(1)], head: head(2), docs: [] }),
+        ).rejects.toBeInstanceOf(StoreConflictError);
+        await writer.append({ commonsId: c, expectedSize: 3, records: [record(3)], head: head(4), docs: [] });
+        await expect.poll(() => heard).toEqual([`${c}:1`, `${c}:3`, `${c}:4`]);
+
+        // Stopped, it hears no more.
+        await stop();
+        await writer.append({ commonsId: c, expectedSize: 4, records: [record(4)], head: head(5), docs: [] });
+        await new Promise((r) => setTimeout(r, 200));
+        expect(heard).toHaveLength(3);
+        expect(heardElsewhere).toEqual([]);
+      } finally {
+        await Promise.all([writer.close(), reader.close(), elsewhere.close()]);
+        await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}_l" CASCADE`));
       }
     });
 

@@ -1,0 +1,101 @@
+import { PassThrough } from 'node:stream';
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context';
+import type { LiveEvent } from '../live';
+import { ApiError } from '../problems';
+import { CommonsParams, errorResponses } from '../schemas';
+
+/** How long a browser waits before reconnecting a dropped stream, in ms (sent as the SSE `retry` field). */
+const RETRY_MS = 3000;
+/** A client that has not read this much of its stream is too slow to follow: its stream is dropped. */
+const MAX_BUFFERED = 1 << 20;
+/** Catching up after a reconnection names the types of at most this many records. */
+const MAX_CATCH_UP = 1000;
+
+const LastEventHeaders = Type.Object({
+  'last-event-id': Type.Optional(
+    Type.String({ description: 'The log size last heard; a smaller one gets one catch-up event at once.' }),
+  ),
+});
+
+/** Live updates: a Server-Sent Events stream per commons, one event after each committed append. */
+export function liveRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const streams = new Set<PassThrough>();
+  const heartbeatMs = ctx.config.liveHeartbeatMs ?? 25_000;
+  // Open streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
+
+  app.get(
+    '/api/v1/commons/:id/events',
+    {
+      schema: {
+        tags: ['commons'],
+        summary: 'Live updates: one Server-Sent Event after each committed append to the log',
+        description:
+          'A `text/event-stream`. After every committed append to this commons: `id: <log size>` and ' +
+          '`data: {"size": <log size>, "types": [<event types appended>]}`. The stream opens with `retry` and ' +
+          '`id: <current size>`; a comment line every 25 s keeps it open. A reconnection sending `Last-Event-ID` ' +
+          'smaller than the log size gets one event at once with the size and the types appended since. Public, ' +
+          'like the commons itself.',
+        params: CommonsParams,
+        headers: LastEventHeaders,
+        response: {
+          200: {
+            description: 'The event stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const head = await ctx.store.head(id);
+      if (!head) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
+
+      // The log size the client has heard of: nothing smaller (or equal) is sent again.
+      const last = parseLastEventId(req.headers['last-event-id']);
+      let sent = last !== null && last < head.size ? last : head.size;
+      const stream = new PassThrough();
+      const send = (text: string) => {
+        if (stream.destroyed || stream.writableEnded) return;
+        if (stream.writableLength + stream.readableLength > MAX_BUFFERED) stream.destroy();
+        else stream.write(text);
+      };
+      const sendEvent = (event: LiveEvent) => {
+        if (event.size <= sent) return;
+        sent = event.size;
+        send(`id: ${event.size}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      const unsubscribe = ctx.live.subscribe(id, head.size, sendEvent);
+      const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs);
+      heartbeat.unref();
+      streams.add(stream);
+      // Fastify destroys the stream when the client goes away; one ended at server close closes once read.
+      stream.once('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(stream);
+      });
+
+      send(`retry: ${RETRY_MS}\nid: ${sent}\n\n`);
+      if (sent < head.size) {
+        const records = await ctx.store.readRecords(id, sent, Math.min(head.size - sent, MAX_CATCH_UP));
+        sendEvent({ size: head.size, types: records.map((r) => r.type) });
+      }
+      return reply
+        .header('content-type', 'text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('x-accel-buffering', 'no')
+        .send(stream);
+    },
+  );
+}
+
+function parseLastEventId(value: string | string[] | undefined): number | null {
+  if (typeof value !== 'string' || !/^[0-9]{1,15}$/.test(value)) return null;
+  return Number(value);
+}
