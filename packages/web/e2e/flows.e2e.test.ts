@@ -174,6 +174,34 @@ describe.skipIf(!run)('web app flows', () => {
     await expectNoSeriousAxe(a, 'decided proposal page');
   });
 
+  test("another person's position appears on an open proposal page without a reload (live updates)", async () => {
+    await a.goto(`${commonsPath}/proposals/new`);
+    await a.getByLabel('What do you propose?').selectOption('resolution');
+    await a.getByLabel('What the commons resolves').fill('We keep a rota for watering in August.');
+    await a.getByLabel('Title').fill('Watering rota');
+    await a.getByRole('button', { name: 'Open the proposal' }).click();
+    await a.waitForURL(PROPOSAL_PAGE);
+    const proposalPath = new URL(a.url()).pathname;
+    // Opened afresh, waiting until its live-update stream answers; a mark on the page shows it is never reloaded.
+    const streaming = a.waitForResponse((r) => r.url().endsWith('/events') && r.status() === 200);
+    await a.goto(proposalPath);
+    await streaming;
+    await a.getByRole('heading', { level: 1, name: 'Watering rota', exact: true }).waitFor();
+    await a.getByText('No one has taken a position yet.').waitFor();
+    await a.evaluate(() => ((window as unknown as { liveMark: number }).liveMark = 42));
+
+    await b.goto(proposalPath);
+    await b.getByLabel('Agree', { exact: true }).check();
+    await b.getByLabel('Your reason').fill('I can water on Tuesdays.');
+    await b.getByRole('button', { name: 'Save my position' }).click();
+    await b.getByText('Your position is saved.').waitFor();
+
+    // One of two members has taken a position: still open, and Alice sees Bob's position come in.
+    await a.locator('.position', { hasText: 'I can water on Tuesdays.' }).waitFor({ timeout: 10_000 });
+    expect(await a.locator('.position', { hasText: 'Bob Okoro' }).count()).toBe(1);
+    expect(await a.evaluate(() => (window as unknown as { liveMark?: number }).liveMark)).toBe(42);
+  });
+
   test('the constitution is amended through a proposal decided under the current rules', async () => {
     await a.goto(`${commonsPath}/constitution`);
     await a.getByText('Version 1, the founding rules').waitFor();

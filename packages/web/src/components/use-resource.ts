@@ -1,8 +1,12 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 
-/** Loads one API resource; `reload` fetches it again, `set` replaces it with a fresher copy (e.g. a write's answer). */
-export function useResource<T>(path: string | null) {
+/**
+ * Loads one API resource; `reload` fetches it again, `set` replaces it with a fresher copy (e.g. a write's answer).
+ * Each change of `changes` (e.g. from useLiveUpdates) fetches it again in the background: the data shown stays until
+ * the answer comes, and a failure then keeps it rather than showing an error.
+ */
+export function useResource<T>(path: string | null, changes?: number) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(path !== null);
@@ -21,21 +25,24 @@ export function useResource<T>(path: string | null) {
   }, [path]);
 
   // Fetches without marking loading first: a new path is marked above, a reload marks itself.
-  const load = useCallback(async () => {
-    if (path === null) return;
-    try {
-      const value = await api.get<T>(path);
-      if (current.current === path) {
-        setData(value);
-        setError(null);
+  const load = useCallback(
+    async (background = false) => {
+      if (path === null) return;
+      try {
+        const value = await api.get<T>(path);
+        if (current.current === path) {
+          setData(value);
+          setError(null);
+        }
+      } catch (e) {
+        if (current.current === path && !background)
+          setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e)));
+      } finally {
+        if (current.current === path && !background) setLoading(false);
       }
-    } catch (e) {
-      if (current.current === path)
-        setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e)));
-    } finally {
-      if (current.current === path) setLoading(false);
-    }
-  }, [path]);
+    },
+    [path],
+  );
   const reload = useCallback(async () => {
     if (path === null) return;
     setLoading(true);
@@ -47,6 +54,12 @@ export function useResource<T>(path: string | null) {
     // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load]);
+  const seenChanges = useRef(changes);
+  useEffect(() => {
+    if (seenChanges.current === changes) return;
+    seenChanges.current = changes;
+    void load(true);
+  }, [changes, load]);
 
   return { data, error, loading, reload, set: setData };
 }

@@ -12,7 +12,7 @@ import type { CommonsProps } from './commons-shell';
 import { Steps } from './home';
 import { className, SignInRequired } from './new-commons';
 
-function ApplyForm({ commons }: CommonsProps) {
+function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
   const { t } = useI18n();
   const [statement, setStatement] = useState('');
   const [classes, setClasses] = useState<string[]>([]);
@@ -66,11 +66,11 @@ function ApplyForm({ commons }: CommonsProps) {
   );
 }
 
-export function CommonsOverview({ commons, reload }: CommonsProps) {
+export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
   const { t, day } = useI18n();
   const session = useSession();
   const { search } = useLocation();
-  const open = useResource<ProposalSummary[]>(`/api/v1/commons/${commons.id}/proposals?status=open`);
+  const open = useResource<ProposalSummary[]>(`/api/v1/commons/${commons.id}/proposals?status=open`, changes);
   const base = `/c/${commons.id}`;
   const isMember = commons.me?.status === 'member';
   const members = commons.members.filter((m) => m.status === 'member');

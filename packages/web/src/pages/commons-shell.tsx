@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Commons } from '../api/types';
 import { LoadError, Loading } from '../components/ui';
+import { useLiveUpdates } from '../components/use-live-updates';
 import { useResource } from '../components/use-resource';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
@@ -8,11 +9,13 @@ import { Link } from '../router';
 export interface CommonsProps {
   commons: Commons;
   reload: () => Promise<void>;
+  /** Changes whenever the commons' log grows (live updates): pages load what they show again. */
+  changes: number;
 }
 
 type Tab = 'overview' | 'proposals' | 'constitution' | 'log';
 
-/** Loads a commons and frames its pages with its name and a section navigation. */
+/** Loads a commons, follows its live updates and frames its pages with its name and a section navigation. */
 export function CommonsShell({
   id,
   tab,
@@ -23,7 +26,8 @@ export function CommonsShell({
   children: (p: CommonsProps) => ReactNode;
 }) {
   const { t } = useI18n();
-  const res = useResource<Commons>(`/api/v1/commons/${encodeURIComponent(id)}`);
+  const changes = useLiveUpdates(id);
+  const res = useResource<Commons>(`/api/v1/commons/${encodeURIComponent(id)}`, changes);
   if (res.error) return <LoadError error={res.error} retry={res.reload} />;
   if (!res.data) return <Loading />;
   const c = res.data;
@@ -60,7 +64,7 @@ export function CommonsShell({
           ))}
         </ul>
       </nav>
-      {children({ commons: c, reload: res.reload })}
+      {children({ commons: c, reload: res.reload, changes })}
     </div>
   );
 }

@@ -47,10 +47,11 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
   );
 }
 
-export function LogPage({ commons }: CommonsProps) {
+export function LogPage({ commons, changes }: CommonsProps) {
   const { t, date } = useI18n();
   const first = useResource<{ size: number; records: LogRecord[] }>(
     `/api/v1/commons/${commons.id}/log?from=0&limit=${PAGE}`,
+    changes,
   );
   const [more, setMore] = useState<LogRecord[]>([]);
   const [moreError, setMoreError] = useState<unknown>(null);

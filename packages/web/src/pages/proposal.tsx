@@ -355,20 +355,15 @@ function Discussion({
   );
 }
 
-export function ProposalPage({ commons, reload, pid }: CommonsProps & { pid: string }) {
+export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & { pid: string }) {
   const { t, date } = useI18n();
-  const res = useResource<Proposal>(`/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`);
+  // Others take positions and comment: loaded again whenever the commons' log grows.
+  const res = useResource<Proposal>(
+    `/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`,
+    changes,
+  );
   const [withdrawError, setWithdrawError] = useState<unknown>(null);
   const status = res.data?.status;
-  const reloadProposal = res.reload;
-  // While a proposal is open, others take positions and comment: look again now and then (when the tab is seen).
-  useEffect(() => {
-    if (status !== 'open') return;
-    const timer = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void reloadProposal();
-    }, 15_000);
-    return () => window.clearInterval(timer);
-  }, [status, reloadProposal]);
   // A decision may have changed the commons (a new member, new rules): refresh it once the proposal closes.
   const lastStatus = useRef(status);
   useEffect(() => {

@@ -9,7 +9,7 @@ import type { CommonsProps } from './commons-shell';
 
 const FILTERS: ('all' | ProposalStatus)[] = ['all', 'open', 'passed', 'rejected', 'withdrawn'];
 
-export function ProposalsPage({ commons }: CommonsProps) {
+export function ProposalsPage({ commons, changes }: CommonsProps) {
   const { t } = useI18n();
   const { search } = useLocation();
   const status = (FILTERS as string[]).includes(search.get('status') ?? '')
@@ -18,6 +18,7 @@ export function ProposalsPage({ commons }: CommonsProps) {
   const base = `/c/${commons.id}/proposals`;
   const list = useResource<ProposalSummary[]>(
     `/api/v1/commons/${commons.id}/proposals${status === 'all' ? '' : `?status=${status}`}`,
+    changes,
   );
   return (
     <>
