@@ -6,17 +6,18 @@
 
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { checkAppendInput, collapseDocChanges, emailKey } from './shared';
 import {
-  StoreConflictError,
-  type Account,
-  type ApiToken,
-  type Doc,
-  type LogHead,
-  type Session,
-  type Store,
-  type StoredRecord,
-} from './types';
+  accountFromRow,
+  checkAppendInput,
+  collapseDocChanges,
+  emailKey,
+  sessionFromRow,
+  tokenFromRow,
+  type AccountRow,
+  type SessionRow,
+  type TokenRow,
+} from './shared';
+import { StoreConflictError, type Doc, type LogHead, type Store, type StoredRecord } from './types';
 
 export interface PostgresStoreOptions {
   /** postgres:// or postgresql:// connection string. */
@@ -582,27 +583,6 @@ interface DocRow {
   id: string;
   body: unknown;
 }
-interface AccountRow {
-  id: string;
-  email: string;
-  display_name: string;
-  password_hash: string;
-  created_at: string;
-}
-interface SessionRow {
-  token_hash: string;
-  account_id: string;
-  csrf_token: string;
-  created_at: string;
-  expires_at: string;
-}
-interface TokenRow {
-  id: string;
-  account_id: string;
-  name: string;
-  token_hash: string;
-  created_at: string;
-}
 
 function headFromRow(row: HeadRow): LogHead {
   return {
@@ -627,34 +607,4 @@ function recordFromRow(row: RecordRow): StoredRecord {
 
 function docFromRow(row: DocRow): Doc {
   return { commonsId: row.commons_id, kind: row.kind, id: row.id, body: row.body };
-}
-
-function accountFromRow(row: AccountRow): Account {
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-  };
-}
-
-function sessionFromRow(row: SessionRow): Session {
-  return {
-    tokenHash: row.token_hash,
-    accountId: row.account_id,
-    csrfToken: row.csrf_token,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
-
-function tokenFromRow(row: TokenRow): ApiToken {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    tokenHash: row.token_hash,
-    createdAt: row.created_at,
-  };
 }

@@ -1,7 +1,7 @@
-// Helpers shared by both stores: an append's input is validated before any write, and its doc changes are collapsed
-// to one final change per document so that a batch upsert never touches a row twice.
+// Helpers shared by both stores: an append's input is validated before any write, its doc changes are collapsed
+// to one final change per document so that a batch upsert never touches a row twice, and account rows are mapped.
 
-import type { AppendInput, DocChange } from './types';
+import type { Account, ApiToken, AppendInput, DocChange, Session } from './types';
 
 /** Throws a plain Error if the append input is malformed (a caller bug, not a race): nothing is written then. */
 export function checkAppendInput(input: AppendInput): void {
@@ -63,4 +63,63 @@ export function collapseDocChanges(docs: DocChange[]): CollapsedDocChange[] {
 /** The key under which emails are unique: the same lowercasing in both stores, done here rather than in SQL. */
 export function emailKey(email: string): string {
   return email.toLowerCase();
+}
+
+// Rows of the account tables, the same in both stores, and their mapping to the interface's types.
+
+export interface AccountRow {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface SessionRow {
+  token_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface TokenRow {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+}
+
+/** The stored row as the interface's type. */
+export function accountFromRow(row: AccountRow): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
+/** The stored row as the interface's type. */
+export function sessionFromRow(row: SessionRow): Session {
+  return {
+    tokenHash: row.token_hash,
+    accountId: row.account_id,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** The stored row as the interface's type. */
+export function tokenFromRow(row: TokenRow): ApiToken {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+  };
 }

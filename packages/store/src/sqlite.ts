@@ -5,15 +5,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkAppendInput, collapseDocChanges, emailKey } from './shared';
+import {
+  accountFromRow,
+  checkAppendInput,
+  collapseDocChanges,
+  emailKey,
+  sessionFromRow,
+  tokenFromRow,
+  type AccountRow,
+  type SessionRow,
+  type TokenRow,
+} from './shared';
 import {
   StoreConflictError,
-  type Account,
-  type ApiToken,
   type AppendInput,
   type Doc,
   type LogHead,
-  type Session,
   type Store,
   type StoredRecord,
 } from './types';
@@ -97,27 +104,6 @@ interface DocRow {
   kind: string;
   id: string;
   body: string;
-}
-interface AccountRow {
-  id: string;
-  email: string;
-  display_name: string;
-  password_hash: string;
-  created_at: string;
-}
-interface SessionRow {
-  token_hash: string;
-  account_id: string;
-  csrf_token: string;
-  created_at: string;
-  expires_at: string;
-}
-interface TokenRow {
-  id: string;
-  account_id: string;
-  name: string;
-  token_hash: string;
-  created_at: string;
 }
 
 /** Opens (creating if needed) a SQLite store; call migrate() before use. */
@@ -387,34 +373,4 @@ function recordFromRow(row: RecordRow): StoredRecord {
 
 function docFromRow(row: DocRow): Doc {
   return { commonsId: row.commons_id, kind: row.kind, id: row.id, body: JSON.parse(row.body) };
-}
-
-function accountFromRow(row: AccountRow): Account {
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    passwordHash: row.password_hash,
-    createdAt: row.created_at,
-  };
-}
-
-function sessionFromRow(row: SessionRow): Session {
-  return {
-    tokenHash: row.token_hash,
-    accountId: row.account_id,
-    csrfToken: row.csrf_token,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
-
-function tokenFromRow(row: TokenRow): ApiToken {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    tokenHash: row.token_hash,
-    createdAt: row.created_at,
-  };
 }
