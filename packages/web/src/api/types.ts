@@ -1,6 +1,12 @@
-// The shapes the HTTP API sends (docs/API.md). Kept here so the web app does not import server code.
+// The shapes the HTTP API sends (docs/API.md). The web app imports no server or kernel code, only kernel types.
 
-export const ACTION_KINDS = [
+// Domain types the API sends as they are come from the kernel, as types only (erased from the bundle), so that
+// the app and the kernel cannot drift apart.
+import type { AbstentionRule, ActionKind, Procedure, ProcedureType, Ratio, Stance } from '@peergov/kernel';
+
+export type { AbstentionRule, ActionKind, Procedure, ProcedureType, Ratio, Stance };
+
+export const ACTION_KINDS: readonly ActionKind[] = [
   'admit_member',
   'remove_member',
   'create_role',
@@ -10,32 +16,8 @@ export const ACTION_KINDS = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
-] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
-
-export type Stance = 'agree' | 'abstain' | 'disagree' | 'block';
+];
 export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
-export type AbstentionRule = 'quorum_only' | 'ignored' | 'against';
-
-export interface Ratio {
-  num: number;
-  den: number;
-}
-
-export type Procedure =
-  | { type: 'automatic' }
-  | { type: 'role'; objectionHours: number }
-  | { type: 'consent'; hours: number }
-  | { type: 'consensus'; hours: number; minParticipation: Ratio }
-  | {
-      type: 'vote';
-      hours: number;
-      threshold: Ratio;
-      strict: boolean;
-      quorum: Ratio;
-      abstentions: AbstentionRule;
-    };
-export type ProcedureType = Procedure['type'];
 export const PROCEDURE_TYPES: ProcedureType[] = ['automatic', 'role', 'consent', 'consensus', 'vote'];
 
 export interface Account {
