@@ -114,11 +114,6 @@ export class CommonsService {
     return this.store.listCommonsIds();
   }
 
-  /** Drops cached state (e.g. after a failed append). */
-  forget(commonsId: string): void {
-    this.cache.delete(commonsId);
-  }
-
   private async drain(commonsId: string): Promise<void> {
     try {
       for (;;) {
