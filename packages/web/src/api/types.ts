@@ -2,9 +2,31 @@
 
 // Domain types the API sends as they are come from the kernel, as types only (erased from the bundle), so that
 // the app and the kernel cannot drift apart.
-import type { AbstentionRule, ActionKind, Procedure, ProcedureType, Ratio, Stance } from '@peergov/kernel';
+import type {
+  AbstentionRule,
+  ActionKind,
+  Counts,
+  Procedure,
+  ProcedureType,
+  ProposalStatus,
+  Ratio,
+  Reason,
+  Role as KernelRole,
+  RoleHolder as KernelRoleHolder,
+  Stance,
+} from '@peergov/kernel';
 
-export type { AbstentionRule, ActionKind, Procedure, ProcedureType, Ratio, Stance };
+export type {
+  AbstentionRule,
+  ActionKind,
+  Counts,
+  Procedure,
+  ProcedureType,
+  ProposalStatus,
+  Ratio,
+  Reason,
+  Stance,
+};
 
 export const ACTION_KINDS: readonly ActionKind[] = [
   'admit_member',
@@ -83,21 +105,10 @@ export interface Member {
   roles: string[];
 }
 
-export interface RoleHolder {
-  accountId: string;
-  displayName: string;
-  since: string;
-  until: string | null;
-}
+/** A role holder as the API shows it: with the holder's display name. */
+export type RoleHolder = KernelRoleHolder & { displayName: string };
 
-export interface Role {
-  id: string;
-  name: string;
-  description: string;
-  mandate: ActionKind[];
-  termDays: number | null;
-  holders: RoleHolder[];
-}
+export type Role = Omit<KernelRole, 'holders'> & { holders: RoleHolder[] };
 
 export interface Commons {
   id: string;
@@ -143,23 +154,6 @@ export type Action =
   | { kind: 'adopt_charter'; purpose: string; charter: string }
   | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
   | { kind: 'resolution'; text: string };
-
-export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';
-
-export interface Reason {
-  code: string;
-  params: Record<string, string | number>;
-  text: string;
-}
-
-export interface Counts {
-  agree: number;
-  abstain: number;
-  disagree: number;
-  block: number;
-  electorate: number;
-  participants: number;
-}
 
 export interface Outcome {
   passed: boolean;
