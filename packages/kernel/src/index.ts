@@ -7,3 +7,4 @@ export * from './constitution';
 export { decide, validateAction, LIMITS } from './decide';
 export { applyEvent, evolve, replay, initialState } from './evolve';
 export * from './read-model';
+export { envelopeOfRecord, stateFromRecords } from './replay';

@@ -79,3 +79,21 @@ export function stateFromDocs(docs: {
     list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return state;
 }
+
+/**
+ * Every read-model document of a state, as `readModelChanges` writes them, ordered by kind then id: what the
+ * store must hold after the log that produced the state (verification and `peergov rebuild` compare against it).
+ */
+export function readModelDocs(state: CommonsState): ReadModelDoc[] {
+  const docs: ReadModelDoc[] = [{ kind: 'commons', id: state.core.id, body: state.core }];
+  for (const id of Object.keys(state.proposals)) {
+    docs.push({ kind: 'proposal', id, body: state.proposals[id] });
+    const positions = state.positions[id] ?? {};
+    for (const accountId of Object.keys(positions)) {
+      docs.push({ kind: 'position', id: `${id}/${accountId}`, body: { proposalId: id, ...positions[accountId] } });
+    }
+    for (const c of state.comments[id] ?? []) docs.push({ kind: 'comment', id: `${id}/${c.id}`, body: c });
+  }
+  const order = (d: ReadModelDoc) => `${d.kind}\u0000${d.id}`;
+  return docs.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
