@@ -1,3 +1,4 @@
+import { own } from './dict';
 import { DomainError } from './errors';
 import { ACTION_KINDS, type ActionKind, type CommonsCore, type Procedure, type Ratio } from './types';
 
@@ -94,7 +95,7 @@ export function decidersFor(core: CommonsCore, kind: ActionKind, now: string): s
   for (const role of Object.values(core.roles)) {
     if (!role.mandate.includes(kind)) continue;
     for (const h of role.holders) {
-      if ((h.until === null || h.until > now) && core.members[h.accountId]?.status === 'member')
+      if ((h.until === null || h.until > now) && own(core.members, h.accountId)?.status === 'member')
         out.add(h.accountId);
     }
   }

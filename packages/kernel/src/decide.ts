@@ -1,6 +1,7 @@
 import { tallyProposal } from '@peergov/methods/decision';
 import type { Command, CommandContext } from './commands';
 import { decidersFor, openHours, validateProcedure, validateRules } from './constitution';
+import { dict, dictOf, own } from './dict';
 import { DomainError } from './errors';
 import type { DomainEvent } from './events';
 import { TEMPLATES } from './templates';
@@ -59,7 +60,7 @@ function text(field: keyof typeof LIMITS, value: unknown, required = true): stri
 }
 
 function requireMember(core: CommonsCore, actor: string | null): Member {
-  const m = actor ? core.members[actor] : undefined;
+  const m = actor ? own(core.members, actor) : undefined;
   if (!m || m.status !== 'member') {
     throw new DomainError('not_a_member', 'Only members of this commons can do that.', { commons: core.id });
   }
@@ -67,7 +68,7 @@ function requireMember(core: CommonsCore, actor: string | null): Member {
 }
 
 function requireProposal(state: CommonsState, id: string): Proposal {
-  const p = state.proposals[id];
+  const p = own(state.proposals, id);
   if (!p) throw new DomainError('proposal_not_found', `There is no proposal ${id} in this commons.`, { id });
   return p;
 }
@@ -145,7 +146,7 @@ export function validateAction(core: CommonsCore, action: Action): Action {
 function checkAction(core: CommonsCore, action: Action, now: string | null): Action {
   switch (action.kind) {
     case 'admit_member': {
-      const m = core.members[action.accountId];
+      const m = own(core.members, action.accountId);
       if (m && m.status === 'member') {
         throw new DomainError('already_member', `${m.displayName} is already a member.`, {
           accountId: action.accountId,
@@ -158,7 +159,7 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
       };
     }
     case 'remove_member': {
-      const m = core.members[action.accountId];
+      const m = own(core.members, action.accountId);
       if (!m || m.status !== 'member') {
         throw new DomainError('member_not_found', 'That person is not a member.', {
           accountId: action.accountId,
@@ -178,7 +179,7 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
       if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
         throw new DomainError('invalid_action', 'A role id uses lowercase letters, digits and dashes.');
       }
-      if (core.roles[id])
+      if (own(core.roles, id))
         throw new DomainError('role_exists', `There is already a role "${id}".`, { roleId: id });
       return {
         kind: 'create_role',
@@ -190,7 +191,7 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
       };
     }
     case 'change_role': {
-      if (!core.roles[action.roleId]) {
+      if (!own(core.roles, action.roleId)) {
         throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, {
           roleId: action.roleId,
         });
@@ -206,12 +207,12 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
     }
     case 'assign_role':
     case 'unassign_role': {
-      const role = core.roles[action.roleId];
+      const role = own(core.roles, action.roleId);
       if (!role)
         throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, {
           roleId: action.roleId,
         });
-      const m = core.members[action.accountId];
+      const m = own(core.members, action.accountId);
       if (!m || m.status !== 'member') {
         throw new DomainError('member_not_found', 'That person is not a member.', {
           accountId: action.accountId,
@@ -236,7 +237,7 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
       };
     case 'amend_constitution': {
       validateRules(action.rules as Record<string, never>);
-      const rules: Partial<Record<ActionKind, Procedure>> = {};
+      const rules = dict<Procedure>() as Partial<Record<ActionKind, Procedure>>;
       for (const [kind, p] of Object.entries(action.rules)) rules[kind as ActionKind] = procedureOnly(p);
       return { kind: 'amend_constitution', rules };
     }
@@ -294,7 +295,7 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
       return [{ type: 'RoleChanged', data: { proposalId, ...changes } }];
     }
     case 'assign_role': {
-      const role = core.roles[action.roleId];
+      const role = own(core.roles, action.roleId)!;
       const until = role.termDays === null ? null : addHours(now, role.termDays * 24);
       return [
         {
@@ -320,7 +321,7 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
             proposalId,
             constitution: {
               version: prev.version + 1,
-              rules: { ...prev.rules, ...action.rules } as CommonsCore['constitution']['rules'],
+              rules: dictOf({ ...prev.rules, ...action.rules }) as CommonsCore['constitution']['rules'],
               adoptedAt: now,
               adoptedBy: proposalId,
             },
@@ -357,7 +358,7 @@ function settle(
 ): DomainEvent[] {
   // The stored positions with `extra` in place of the same accounts' (the last per account). Built without copying
   // the positions object: spreading a large dictionary-mode object costs more than the whole tally.
-  const stored = state.positions[proposal.id] ?? {};
+  const stored = own(state.positions, proposal.id) ?? dict<Position>();
   const replaced = new Map<string, Position>();
   for (const p of extra)
     replaced.set(p.accountId, { accountId: p.accountId, stance: p.stance, reason: '', at: now });
@@ -418,7 +419,7 @@ function settle(
   if (tally.passed) {
     events.push(...carryOut(state, proposal, now));
   } else if (proposal.action.kind === 'admit_member') {
-    const m = state.core.members[proposal.action.accountId];
+    const m = own(state.core.members, proposal.action.accountId);
     if (m?.status === 'applicant' && !otherOpenAdmission(state, m.accountId, proposal.id)) {
       events.push({ type: 'ApplicationDeclined', data: { proposalId: proposal.id, accountId: m.accountId } });
     }
@@ -433,7 +434,7 @@ function openProposal(
 ): DomainEvent[] {
   const core = state.core;
   const id = text('id', input.proposalId);
-  if (state.proposals[id])
+  if (own(state.proposals, id))
     throw new DomainError('proposal_exists', `A proposal ${id} already exists.`, { id });
   if (!input.action || typeof input.action !== 'object') {
     throw new DomainError('invalid_action', 'A proposal needs an action.');
@@ -487,7 +488,9 @@ function openProposal(
       data: { proposalId: id, accountId: ctx.actor, stance: 'agree', reason: '' },
     });
   }
-  const withProposal: CommonsState = { ...state, proposals: { ...state.proposals, [id]: proposal } };
+  const proposals = dictOf(state.proposals);
+  proposals[id] = proposal;
+  const withProposal: CommonsState = { ...state, proposals };
   events.push(...settle(withProposal, proposal, extra, procedure.type === 'automatic', ctx.now));
   return events;
 }
@@ -526,7 +529,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
   if (command.type === 'CreateCommons') {
     if (state) throw new DomainError('commons_exists', 'A commons with this id already exists.');
     if (!ctx.actor) throw new DomainError('not_a_member', 'A commons is founded by a person.');
-    const template = TEMPLATES[command.template];
+    const template = own(TEMPLATES, command.template);
     if (!template) {
       throw new DomainError('invalid_input', `There is no template "${String(command.template)}".`, {
         template: command.template,
@@ -579,7 +582,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
   switch (command.type) {
     case 'ApplyForMembership': {
       if (!ctx.actor) throw new DomainError('not_a_member', 'Only a person can apply.');
-      const existing = core.members[ctx.actor];
+      const existing = own(core.members, ctx.actor);
       if (existing?.status === 'member') throw new DomainError('already_member', 'You are already a member.');
       if (existing?.status === 'applicant') {
         throw new DomainError('already_applied', 'Your application is already waiting for a decision.');
@@ -638,7 +641,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       requireMember(core, ctx.actor);
       const p = requireProposal(state, command.proposalId);
       const id = text('id', command.commentId);
-      const existing = state.comments[p.id] ?? [];
+      const existing = own(state.comments, p.id) ?? [];
       // Ids key the stored comment documents: a second comment with the same id would overwrite the first there.
       if (existing.some((c) => c.id === id)) {
         throw new DomainError('invalid_input', `There is already a comment ${id} on this proposal.`, {
@@ -670,6 +673,18 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       const p = requireProposal(state, command.proposalId);
       if (p.proposer !== ctx.actor)
         throw new DomainError('not_proposer', 'Only the proposer can withdraw a proposal.');
+      // A proposer who left or was removed no longer acts for the commons; an applicant may withdraw their own
+      // application.
+      const proposer = own(core.members, ctx.actor);
+      const ownApplication =
+        p.action.kind === 'admit_member' &&
+        p.action.accountId === ctx.actor &&
+        proposer?.status === 'applicant';
+      if (proposer?.status !== 'member' && !ownApplication) {
+        throw new DomainError('not_a_member', 'Only members of this commons can withdraw their proposals.', {
+          commons: core.id,
+        });
+      }
       if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
       // At the closing time positions are final and the outcome is fixed; withdrawing then would undo a decision.
       if (ctx.now >= p.closesAt) {
@@ -681,7 +696,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       const events: DomainEvent[] = [{ type: 'ProposalWithdrawn', data: { proposalId: p.id } }];
       if (
         p.action.kind === 'admit_member' &&
-        core.members[p.action.accountId]?.status === 'applicant' &&
+        own(core.members, p.action.accountId)?.status === 'applicant' &&
         !otherOpenAdmission(state, p.action.accountId, p.id)
       ) {
         events.push({
@@ -728,16 +743,19 @@ function evolveCoreOnly(state: CommonsState, event: DomainEvent, at: string): Co
     ...state,
     core: {
       ...state.core,
-      members: {
-        ...state.core.members,
-        [d.accountId]: {
-          accountId: d.accountId,
-          displayName: d.displayName,
-          classes: d.classes,
-          status: 'applicant',
-          since: at,
-        },
-      },
+      members: dictOf([
+        ...Object.entries(state.core.members),
+        [
+          d.accountId,
+          {
+            accountId: d.accountId,
+            displayName: d.displayName,
+            classes: d.classes,
+            status: 'applicant',
+            since: at,
+          },
+        ],
+      ]),
     },
   };
 }

@@ -1,143 +1,294 @@
 import { proposalFromOpened } from './decide';
+import { dict, dictOf, own } from './dict';
 import type { EventEnvelope } from './events';
-import type { CommonsState } from './types';
+import type { Comment, CommonsCore, CommonsState, Member, Position, Proposal, Role } from './types';
 
 /** The state before the commons exists. */
 export const initialState: CommonsState | null = null;
 
 /**
- * Applies one event to the state in place and returns it (null only before CommonsCreated).
- * In place because a commons can hold many thousands of positions; callers that need the old state keep a
- * copy (see `evolve`). Deterministic and free of I/O.
+ * Where an event writes. Each accessor returns a part of the state that the event may change: the same object
+ * when applying in place, or this draft's own copy of it (copied on its first write, with its parents) when the
+ * state underneath is published and must never change.
  */
-export function applyEvent(state: CommonsState | null, e: EventEnvelope): CommonsState {
-  if (e.type === 'CommonsCreated') {
-    const d = e.data;
-    return {
-      core: {
-        id: d.id,
-        name: d.name,
-        purpose: d.purpose,
-        charter: d.charter,
-        template: d.template,
-        createdAt: e.at,
-        createdBy: d.founder.accountId,
-        classes: d.classes,
-        members: { [d.founder.accountId]: d.founder },
-        roles: Object.fromEntries(d.roles.map((r) => [r.id, r])),
-        constitution: d.constitution,
-        history: [],
-      },
-      proposals: {},
-      positions: {},
-      comments: {},
-    };
+interface Writer {
+  readonly state: CommonsState;
+  core(): CommonsCore;
+  members(): Record<string, Member>;
+  member(id: string): Member | undefined;
+  roles(): Record<string, Role>;
+  role(id: string): Role | undefined;
+  proposals(): Record<string, Proposal>;
+  proposal(id: string): Proposal | undefined;
+  /** The positions on a proposal, created empty if missing. */
+  positions(proposalId: string): Record<string, Position>;
+  /** The comments on a proposal, created empty if missing. */
+  comments(proposalId: string): Comment[];
+}
+
+class InPlace implements Writer {
+  constructor(readonly state: CommonsState) {}
+  core = () => this.state.core;
+  members = () => this.state.core.members;
+  member = (id: string) => own(this.state.core.members, id);
+  roles = () => this.state.core.roles;
+  role = (id: string) => own(this.state.core.roles, id);
+  proposals = () => this.state.proposals;
+  proposal = (id: string) => own(this.state.proposals, id);
+  positions = (pid: string) => own(this.state.positions, pid) ?? (this.state.positions[pid] = dict());
+  comments = (pid: string) => own(this.state.comments, pid) ?? (this.state.comments[pid] = []);
+}
+
+/**
+ * A draft over a published state: events apply to copies of the parts they touch (copy on first write, shared
+ * otherwise), so the published state stays exactly as it was until the draft's state replaces it. A write path
+ * decides a batch against a draft and publishes it only after the append commits; if the append fails the draft
+ * is dropped and nothing anyone can read has changed.
+ */
+export class Draft implements Writer {
+  private readonly mine = new WeakSet<object>();
+  private current: CommonsState | null;
+
+  constructor(base: CommonsState | null) {
+    this.current = base ? this.own({ ...base }) : null;
   }
-  if (!state) throw new Error(`event ${e.type} before CommonsCreated`);
-  const core = state.core;
+
+  /** The state with every event applied so far (null before CommonsCreated). */
+  get state(): CommonsState {
+    return this.current!;
+  }
+
+  /** The draft's state, or null if nothing has created the commons yet. */
+  peek(): CommonsState | null {
+    return this.current;
+  }
+
+  /** Applies one event to the draft. */
+  apply(e: EventEnvelope): CommonsState {
+    if (e.type === 'CommonsCreated') {
+      this.current = this.own(createdState(e));
+      // Everything in a fresh state belongs to this draft.
+      const s = this.current;
+      for (const o of [s.core, s.core.members, s.core.roles, s.proposals, s.positions, s.comments])
+        this.own(o);
+      return s;
+    }
+    if (!this.current) throw new Error(`event ${e.type} before CommonsCreated`);
+    applyWith(this, e);
+    return this.current;
+  }
+
+  private own<T extends object>(o: T): T {
+    this.mine.add(o);
+    return o;
+  }
+
+  core(): CommonsCore {
+    const s = this.current!;
+    if (!this.mine.has(s.core)) s.core = this.own({ ...s.core });
+    return s.core;
+  }
+  members(): Record<string, Member> {
+    const core = this.core();
+    if (!this.mine.has(core.members)) core.members = this.own(dictOf(core.members));
+    return core.members;
+  }
+  member(id: string): Member | undefined {
+    const m = own(this.current!.core.members, id);
+    if (!m || this.mine.has(m)) return m;
+    return (this.members()[id] = this.own({ ...m }));
+  }
+  roles(): Record<string, Role> {
+    const core = this.core();
+    if (!this.mine.has(core.roles)) core.roles = this.own(dictOf(core.roles));
+    return core.roles;
+  }
+  role(id: string): Role | undefined {
+    const r = own(this.current!.core.roles, id);
+    if (!r || this.mine.has(r)) return r;
+    return (this.roles()[id] = this.own({ ...r }));
+  }
+  proposals(): Record<string, Proposal> {
+    const s = this.current!;
+    if (!this.mine.has(s.proposals)) s.proposals = this.own(dictOf(s.proposals));
+    return s.proposals;
+  }
+  proposal(id: string): Proposal | undefined {
+    const p = own(this.current!.proposals, id);
+    if (!p || this.mine.has(p)) return p;
+    return (this.proposals()[id] = this.own({ ...p }));
+  }
+  positions(pid: string): Record<string, Position> {
+    const s = this.current!;
+    if (!this.mine.has(s.positions)) s.positions = this.own(dictOf(s.positions));
+    const p = own(s.positions, pid);
+    if (p && this.mine.has(p)) return p;
+    return (s.positions[pid] = this.own(p ? dictOf(p) : dict()));
+  }
+  comments(pid: string): Comment[] {
+    const s = this.current!;
+    if (!this.mine.has(s.comments)) s.comments = this.own(dictOf(s.comments));
+    const c = own(s.comments, pid);
+    if (c && this.mine.has(c)) return c;
+    return (s.comments[pid] = this.own(c ? [...c] : []));
+  }
+}
+
+function createdState(e: Extract<EventEnvelope, { type: 'CommonsCreated' }>): CommonsState {
+  const d = e.data;
+  return {
+    core: {
+      id: d.id,
+      name: d.name,
+      purpose: d.purpose,
+      charter: d.charter,
+      template: d.template,
+      createdAt: e.at,
+      createdBy: d.founder.accountId,
+      classes: d.classes,
+      members: dictOf([[d.founder.accountId, d.founder]]),
+      roles: dictOf(d.roles.map((r) => [r.id, r] as const)),
+      constitution: d.constitution,
+      history: [],
+    },
+    proposals: dict(),
+    positions: dict(),
+    comments: dict(),
+  };
+}
+
+// Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.
+function applyWith(w: Writer, e: EventEnvelope): void {
+  const missing = (what: string, id: string): never => {
+    throw new Error(`event ${e.type} refers to ${what} ${JSON.stringify(id)}, which does not exist`);
+  };
+  const proposal = (id: string) => w.proposal(id) ?? missing('proposal', id);
+  const role = (id: string) => w.role(id) ?? missing('role', id);
   switch (e.type) {
-    case 'MembershipApplied': {
+    case 'CommonsCreated':
+      throw new Error('CommonsCreated on an existing commons');
+    case 'MembershipApplied':
+    case 'MemberAdmitted': {
       const d = e.data;
-      core.members[d.accountId] = {
+      w.members()[d.accountId] = {
         accountId: d.accountId,
         displayName: d.displayName,
         classes: d.classes,
-        status: 'applicant',
+        status: e.type === 'MembershipApplied' ? 'applicant' : 'member',
         since: e.at,
       };
       break;
     }
-    case 'ProposalOpened':
-      state.proposals[e.data.id] = proposalFromOpened(e.data, e.at);
-      state.positions[e.data.id] = {};
-      state.comments[e.data.id] = [];
+    case 'ProposalOpened': {
+      const id = e.data.id;
+      w.proposals()[id] = proposalFromOpened(e.data, e.at);
+      w.positions(id);
+      w.comments(id);
       break;
+    }
     case 'PositionTaken': {
       const d = e.data;
-      const positions = (state.positions[d.proposalId] ??= {});
-      if (!positions[d.accountId]) state.proposals[d.proposalId].positionCount += 1;
+      const p = proposal(d.proposalId);
+      const positions = w.positions(d.proposalId);
+      if (!own(positions, d.accountId)) p.positionCount += 1;
       positions[d.accountId] = { accountId: d.accountId, stance: d.stance, reason: d.reason, at: e.at };
       break;
     }
     case 'CommentPosted':
-      (state.comments[e.data.proposalId] ??= []).push({ ...e.data, at: e.at });
-      state.proposals[e.data.proposalId].commentCount += 1;
+      proposal(e.data.proposalId).commentCount += 1;
+      w.comments(e.data.proposalId).push({ ...e.data, at: e.at });
       break;
     case 'ProposalWithdrawn':
-      state.proposals[e.data.proposalId].status = 'withdrawn';
+      proposal(e.data.proposalId).status = 'withdrawn';
       break;
     case 'ProposalDecided': {
-      const p = state.proposals[e.data.proposalId];
+      const p = proposal(e.data.proposalId);
       p.status = e.data.outcome.passed ? 'passed' : 'rejected';
       p.outcome = e.data.outcome;
       if (e.data.outcome.passed) p.execution = { done: true, error: null };
       break;
     }
     case 'ActionFailed':
-      state.proposals[e.data.proposalId].execution = { done: false, error: e.data.error };
+      proposal(e.data.proposalId).execution = { done: false, error: e.data.error };
       break;
-    case 'MemberAdmitted': {
-      const d = e.data;
-      core.members[d.accountId] = {
-        accountId: d.accountId,
-        displayName: d.displayName,
-        classes: d.classes,
-        status: 'member',
-        since: e.at,
-      };
+    case 'ApplicationDeclined': {
+      const m = w.member(e.data.accountId);
+      if (m) m.status = 'declined';
       break;
     }
-    case 'ApplicationDeclined':
-      if (core.members[e.data.accountId]) core.members[e.data.accountId].status = 'declined';
-      break;
     case 'MemberRemoved':
     case 'MemberLeft': {
-      const m = core.members[e.data.accountId];
+      const id = e.data.accountId;
+      const m = w.member(id);
       if (m) m.status = e.type === 'MemberRemoved' ? 'removed' : 'left';
-      for (const role of Object.values(core.roles)) {
-        role.holders = role.holders.filter((h) => h.accountId !== e.data.accountId);
+      for (const roleId of Object.keys(w.state.core.roles)) {
+        if (!w.state.core.roles[roleId].holders.some((h) => h.accountId === id)) continue;
+        const r = role(roleId);
+        r.holders = r.holders.filter((h) => h.accountId !== id);
       }
       break;
     }
     case 'RoleCreated':
-      core.roles[e.data.role.id] = e.data.role;
+      w.roles()[e.data.role.id] = e.data.role;
       break;
     case 'RoleChanged': {
-      const { proposalId: _p, roleId, ...changes } = e.data;
-      Object.assign(core.roles[roleId], changes);
+      // Only the fields a role has: the event's other keys (the proposal) are not the role's.
+      const { name, description, mandate, termDays } = e.data;
+      const r = role(e.data.roleId);
+      if (name !== undefined) r.name = name;
+      if (description !== undefined) r.description = description;
+      if (mandate !== undefined) r.mandate = mandate;
+      if (termDays !== undefined) r.termDays = termDays;
       break;
     }
     case 'RoleAssigned': {
       // A new term replaces one that has ended (a holder is listed once).
-      const role = core.roles[e.data.roleId];
-      role.holders = role.holders.filter((h) => h.accountId !== e.data.accountId);
-      role.holders.push({ accountId: e.data.accountId, since: e.at, until: e.data.until });
+      const r = role(e.data.roleId);
+      r.holders = [
+        ...r.holders.filter((h) => h.accountId !== e.data.accountId),
+        { accountId: e.data.accountId, since: e.at, until: e.data.until },
+      ];
       break;
     }
     case 'RoleUnassigned': {
-      const role = core.roles[e.data.roleId];
-      role.holders = role.holders.filter((h) => h.accountId !== e.data.accountId);
+      const r = role(e.data.roleId);
+      r.holders = r.holders.filter((h) => h.accountId !== e.data.accountId);
       break;
     }
-    case 'CharterAdopted':
+    case 'CharterAdopted': {
+      const core = w.core();
       core.purpose = e.data.purpose;
       core.charter = e.data.charter;
       break;
-    case 'ConstitutionAmended':
-      core.history.push(core.constitution);
+    }
+    case 'ConstitutionAmended': {
+      const core = w.core();
+      core.history = [...core.history, core.constitution];
       core.constitution = e.data.constitution;
       break;
+    }
     case 'ResolutionAdopted':
       break;
     default:
       throw new Error(`unknown event type ${(e as { type: string }).type}`);
   }
+}
+
+/**
+ * Applies one event to the state in place and returns it (null only before CommonsCreated). In place because a
+ * commons can hold many thousands of positions: for folding a history into a fresh state. A state that others
+ * may be reading is changed through a `Draft` instead. Deterministic and free of I/O.
+ */
+export function applyEvent(state: CommonsState | null, e: EventEnvelope): CommonsState {
+  if (e.type === 'CommonsCreated') return createdState(e);
+  if (!state) throw new Error(`event ${e.type} before CommonsCreated`);
+  applyWith(new InPlace(state), e);
   return state;
 }
 
 /** The pure form: the state after an event, leaving the given state untouched. */
 export function evolve(state: CommonsState | null, e: EventEnvelope): CommonsState {
-  return applyEvent(state === null ? null : structuredClone(state), e);
+  return new Draft(state).apply(e);
 }
 
 /** Folds a whole history into state (used by verification and replay, never on a read). */

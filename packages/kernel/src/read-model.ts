@@ -1,3 +1,4 @@
+import { dict, dictOf, own } from './dict';
 import type { EventEnvelope } from './events';
 import type { CommonsState } from './types';
 
@@ -31,18 +32,20 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
     if (CORE_EVENTS.has(e.type)) put({ kind: 'commons', id: state.core.id, body: state.core });
     const data = e.data as { proposalId?: string; id?: string };
     const proposalId = e.type === 'ProposalOpened' ? data.id : data.proposalId;
-    if (proposalId && state.proposals[proposalId]) {
-      put({ kind: 'proposal', id: proposalId, body: state.proposals[proposalId] });
-    }
+    const proposal = proposalId ? own(state.proposals, proposalId) : undefined;
+    if (proposal) put({ kind: 'proposal', id: proposal.id, body: proposal });
     if (e.type === 'PositionTaken') {
       put({
         kind: 'position',
         id: `${e.data.proposalId}/${e.data.accountId}`,
-        body: { proposalId: e.data.proposalId, ...state.positions[e.data.proposalId][e.data.accountId] },
+        body: {
+          proposalId: e.data.proposalId,
+          ...own(own(state.positions, e.data.proposalId), e.data.accountId),
+        },
       });
     }
     if (e.type === 'CommentPosted') {
-      const c = state.comments[e.data.proposalId].find((x) => x.id === e.data.id);
+      const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === e.data.id);
       put({ kind: 'comment', id: `${e.data.proposalId}/${e.data.id}`, body: c });
     }
   }
@@ -56,25 +59,36 @@ export function stateFromDocs(docs: {
   positions: unknown[];
   comments: unknown[];
 }): CommonsState {
+  // Parsed JSON has Object.prototype: every record keyed by ids is copied into one without.
+  const core = docs.core as CommonsState['core'];
   const state: CommonsState = {
-    core: docs.core as CommonsState['core'],
-    proposals: {},
-    positions: {},
-    comments: {},
+    core: {
+      ...core,
+      members: dictOf(core.members),
+      roles: dictOf(core.roles),
+      constitution: {
+        ...core.constitution,
+        rules: dictOf(core.constitution.rules) as typeof core.constitution.rules,
+      },
+      history: core.history.map((c) => ({ ...c, rules: dictOf(c.rules) as typeof c.rules })),
+    },
+    proposals: dict(),
+    positions: dict(),
+    comments: dict(),
   };
   for (const p of docs.proposals as CommonsState['proposals'][string][]) {
     state.proposals[p.id] = p;
-    state.positions[p.id] = {};
+    state.positions[p.id] = dict();
     state.comments[p.id] = [];
   }
   for (const doc of docs.positions as (CommonsState['positions'][string][string] & {
     proposalId: string;
   })[]) {
     const { proposalId, ...pos } = doc;
-    (state.positions[proposalId] ??= {})[pos.accountId] = pos;
+    (own(state.positions, proposalId) ?? (state.positions[proposalId] = dict()))[pos.accountId] = pos;
   }
   for (const c of docs.comments as CommonsState['comments'][string])
-    (state.comments[c.proposalId] ??= []).push(c);
+    (own(state.comments, c.proposalId) ?? (state.comments[c.proposalId] = [])).push(c);
   for (const list of Object.values(state.comments))
     list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return state;
@@ -90,7 +104,11 @@ export function readModelDocs(state: CommonsState): ReadModelDoc[] {
     docs.push({ kind: 'proposal', id, body: state.proposals[id] });
     const positions = state.positions[id] ?? {};
     for (const accountId of Object.keys(positions)) {
-      docs.push({ kind: 'position', id: `${id}/${accountId}`, body: { proposalId: id, ...positions[accountId] } });
+      docs.push({
+        kind: 'position',
+        id: `${id}/${accountId}`,
+        body: { proposalId: id, ...positions[accountId] },
+      });
     }
     for (const c of state.comments[id] ?? []) docs.push({ kind: 'comment', id: `${id}/${c.id}`, body: c });
   }
