@@ -10,6 +10,7 @@ import {
   accountFromRow,
   checkAppendInput,
   collapseDocChanges,
+  collapseNewDocs,
   emailKey,
   sessionFromRow,
   tokenFromRow,
@@ -322,6 +323,82 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         [commonsId, fromSeq, limit ?? null],
       );
       return rows.map(recordFromRow);
+    },
+
+    async readLog(commonsId) {
+      // REPEATABLE READ: every statement of the transaction sees the snapshot taken at its first one.
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        try {
+          const heads = await client.query<HeadRow>(
+            named(`SELECT * FROM ${S}.heads WHERE commons_id = $1`, [commonsId]),
+          );
+          if (heads.rows.length === 0) {
+            await client.query('COMMIT');
+            return null;
+          }
+          const records = await client.query<RecordRow>(
+            named(`SELECT * FROM ${S}.records WHERE commons_id = $1 ORDER BY seq`, [commonsId]),
+          );
+          const docs = await client.query<DocRow>(
+            named(`SELECT * FROM ${S}.docs WHERE commons_id = $1 ORDER BY kind, id`, [commonsId]),
+          );
+          await client.query('COMMIT');
+          return {
+            head: headFromRow(heads.rows[0]),
+            records: records.rows.map(recordFromRow),
+            docs: docs.rows.map(docFromRow),
+          };
+        } catch (error) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
+
+    async replaceDocs(commonsId, expectedSize, docs) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        try {
+          const rows = collapseNewDocs(docs);
+          // Locking the head row waits for (and then excludes) any append to this commons.
+          const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
+          const size = locked.rows.length > 0 ? Number(locked.rows[0].size) : 0;
+          if (locked.rows.length === 0 || size !== expectedSize) {
+            throw new StoreConflictError(
+              'log_conflict',
+              `log of commons ${commonsId} has ${size} records, the rebuild expected ${expectedSize}`,
+            );
+          }
+          await client.query(named(`DELETE FROM ${S}.docs WHERE commons_id = $1`, [commonsId]));
+          if (rows.length > 0) {
+            await client.query(
+              named(q.upsertDocs, [
+                commonsId,
+                rows.map((c) => c.kind),
+                rows.map((c) => c.id),
+                rows.map((c) => c.json),
+              ]),
+            );
+          }
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
     },
 
     async getDoc(commonsId, kind, id) {

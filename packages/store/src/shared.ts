@@ -1,7 +1,7 @@
 // Helpers shared by both stores: an append's input is validated before any write, its doc changes are collapsed
 // to one final change per document so that a batch upsert never touches a row twice, and account rows are mapped.
 
-import type { Account, ApiToken, AppendInput, DocChange, Session } from './types';
+import type { Account, ApiToken, AppendInput, DocChange, NewDoc, Session } from './types';
 
 /** Throws a plain Error if the append input is malformed (a caller bug, not a race): nothing is written then. */
 export function checkAppendInput(input: AppendInput): void {
@@ -58,6 +58,24 @@ export function collapseDocChanges(docs: DocChange[]): CollapsedDocChange[] {
     byKey.set(JSON.stringify([change.kind, change.id]), { kind: change.kind, id: change.id, json });
   }
   return [...byKey.values()];
+}
+
+/**
+ * The documents of a replaceDocs, serialised, one per (kind, id) (the last wins), after checking each: throws a plain
+ * Error on a malformed one, before anything is written.
+ */
+export function collapseNewDocs(docs: NewDoc[]): { kind: string; id: string; json: string }[] {
+  for (const d of docs) {
+    if (typeof d.kind !== 'string' || d.kind === '' || typeof d.id !== 'string' || d.id === '') {
+      throw new Error(`replaceDocs: every document needs a non-empty kind and id`);
+    }
+    if (d.body === null) throw new Error(`replaceDocs: doc ${d.kind}/${d.id} has a null body`);
+  }
+  return collapseDocChanges(docs.map((d) => ({ kind: d.kind, id: d.id, body: d.body }))).map((c) => ({
+    kind: c.kind,
+    id: c.id,
+    json: c.json!,
+  }));
 }
 
 /** The key under which emails are unique: the same lowercasing in both stores, done here rather than in SQL. */

@@ -1,6 +1,8 @@
 // The embedded store: one SQLite file (WAL) per installation. better-sqlite3 is synchronous, so every method runs to
 // completion between two awaits of its caller; BEGIN IMMEDIATE and busy_timeout serialise writers across
-// connections and processes sharing the file.
+// connections and processes sharing the file. synchronous = FULL: every commit is fsynced to the WAL before append
+// returns, so a write the API has acknowledged survives a power loss (NORMAL would only guarantee the database is
+// not corrupted, and could lose the last commits; see docs/BENCHMARKS.md for what FULL costs).
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,6 +11,7 @@ import {
   accountFromRow,
   checkAppendInput,
   collapseDocChanges,
+  collapseNewDocs,
   emailKey,
   sessionFromRow,
   tokenFromRow,
@@ -21,7 +24,9 @@ import {
   type AppendInput,
   type Doc,
   type LogHead,
+  type NewDoc,
   type Store,
+  type StoredLog,
   type StoredRecord,
 } from './types';
 
@@ -112,7 +117,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
 
@@ -162,6 +167,32 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (change.json === null) deleteDoc.run(commonsId, change.kind, change.id);
       else upsertDoc.run(commonsId, change.kind, change.id, change.json);
     }
+  });
+
+  // A deferred transaction: in WAL mode its snapshot is taken at the first read and kept to the end, so the head,
+  // records and documents are of one instant even while other connections or processes append.
+  const readLogTx = db.transaction((commonsId: string): StoredLog | null => {
+    const row = sql('SELECT * FROM heads WHERE commons_id = ?').get(commonsId) as HeadRow | undefined;
+    if (!row) return null;
+    const records = sql('SELECT * FROM records WHERE commons_id = ? ORDER BY seq').all(
+      commonsId,
+    ) as RecordRow[];
+    const docs = sql('SELECT * FROM docs WHERE commons_id = ? ORDER BY kind, id').all(commonsId) as DocRow[];
+    return { head: headFromRow(row), records: records.map(recordFromRow), docs: docs.map(docFromRow) };
+  });
+
+  const replaceDocsTx = db.transaction((commonsId: string, expectedSize: number, docs: NewDoc[]) => {
+    const current = sql('SELECT size FROM heads WHERE commons_id = ?').get(commonsId) as
+      { size: number } | undefined;
+    if (current?.size !== expectedSize) {
+      throw new StoreConflictError(
+        'log_conflict',
+        `log of commons ${commonsId} has ${current?.size ?? 0} records, the rebuild expected ${expectedSize}`,
+      );
+    }
+    sql('DELETE FROM docs WHERE commons_id = ?').run(commonsId);
+    const insert = sql('INSERT INTO docs (commons_id, kind, id, body) VALUES (?, ?, ?, ?)');
+    for (const d of collapseNewDocs(docs)) insert.run(commonsId, d.kind, d.id, d.json);
   });
 
   let closed = false;
@@ -217,6 +248,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         limit ?? -1,
       ) as RecordRow[];
       return rows.map(recordFromRow);
+    },
+
+    async readLog(commonsId) {
+      return readLogTx.deferred(commonsId);
+    },
+
+    async replaceDocs(commonsId, expectedSize, docs) {
+      replaceDocsTx.immediate(commonsId, expectedSize, docs);
     },
 
     async getDoc(commonsId, kind, id) {

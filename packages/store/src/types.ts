@@ -84,6 +84,20 @@ export interface Doc {
   body: unknown;
 }
 
+/** A commons' log as of one instant: its head, every record in seq order and every document, ordered by kind then id. */
+export interface StoredLog {
+  head: LogHead;
+  records: StoredRecord[];
+  docs: Doc[];
+}
+
+/** A read-model document to write with replaceDocs. */
+export interface NewDoc {
+  kind: string;
+  id: string;
+  body: unknown;
+}
+
 /** Storage for peergov. Every method is atomic; append is the only way a log grows. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -97,6 +111,16 @@ export interface Store {
   listCommonsIds(): Promise<string[]>;
   /** Records with seq >= fromSeq, in order, at most `limit` (default: all). */
   readRecords(commonsId: string, fromSeq?: number, limit?: number): Promise<StoredRecord[]>;
+  /**
+   * The head, every record and every document of a commons read in one transaction (one snapshot), so that an
+   * append committed meanwhile is either wholly in it or wholly absent; null if the commons has no log.
+   */
+  readLog(commonsId: string): Promise<StoredLog | null>;
+  /**
+   * Replaces every document of a commons with `docs` in one transaction, if its log still has `expectedSize`
+   * records (else StoreConflictError `log_conflict`, and nothing is written): rebuilding read models from the log.
+   */
+  replaceDocs(commonsId: string, expectedSize: number, docs: NewDoc[]): Promise<void>;
   /** One read-model document, or null. */
   getDoc(commonsId: string, kind: string, id: string): Promise<unknown | null>;
   /** Every document of a kind in a commons, ordered by id. */

@@ -659,6 +659,120 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('consistent reads and rebuilt documents', () => {
+      it('readLog returns null for no log, else the head, the records and every document of the commons', async () => {
+        const c = fresh('readlog');
+        const other = fresh('readlog-other');
+        expect(await store.readLog(c)).toBeNull();
+        await appendBodies(
+          store,
+          c,
+          ['{"i":0}', '{"i":1}'],
+          [
+            { kind: 'proposal', id: 'p2', body: { n: 2 } },
+            { kind: 'commons', id: c, body: { name: 'x' } },
+            { kind: 'proposal', id: 'p1', body: { n: 1 } },
+          ],
+        );
+        await appendBodies(store, c, ['{"i":2}'], [{ kind: 'comment', id: 'p1/c1', body: 'hi' }]);
+        await appendBodies(store, other, ['{}'], [{ kind: 'proposal', id: 'p1', body: { other: true } }]);
+        for (const s of [store, await openStore()]) {
+          const log = await s.readLog(c);
+          expect(log).not.toBeNull();
+          expect(log!.head).toEqual(await s.head(c));
+          expect(log!.records).toEqual(await s.readRecords(c));
+          expect(log!.docs).toEqual([
+            { commonsId: c, kind: 'comment', id: 'p1/c1', body: 'hi' },
+            { commonsId: c, kind: 'commons', id: c, body: { name: 'x' } },
+            { commonsId: c, kind: 'proposal', id: 'p1', body: { n: 1 } },
+            { commonsId: c, kind: 'proposal', id: 'p2', body: { n: 2 } },
+          ]);
+        }
+      });
+
+      it('readLog sees each concurrent append wholly or not at all', async () => {
+        const c = fresh('snapshot');
+        const writerStore = await openStore();
+        await appendBodies(writerStore, c, ['{"n":0}'], [{ kind: 'counter', id: 'size', body: 1 }]);
+        let done = false;
+        const writer = (async () => {
+          for (let n = 1; n <= 40; n++) {
+            await appendBodies(
+              writerStore,
+              c,
+              [`{"n":${n}}`],
+              [{ kind: 'counter', id: 'size', body: n + 1 }],
+            );
+          }
+          done = true;
+        })();
+        let reads = 0;
+        while (!done || reads < 3) {
+          const log = (await store.readLog(c))!;
+          expect(log.records).toHaveLength(log.head.size);
+          expect(log.head.hash).toBe(log.records[log.records.length - 1].hash);
+          expect(log.docs).toEqual([{ commonsId: c, kind: 'counter', id: 'size', body: log.head.size }]);
+          reads++;
+        }
+        await writer;
+        expect((await store.readLog(c))!.head.size).toBe(41);
+      });
+
+      it('replaceDocs replaces every document of one commons, and only its', async () => {
+        const c = fresh('replace');
+        const other = fresh('replace-other');
+        await appendBodies(
+          store,
+          c,
+          ['{}', '{}'],
+          [
+            { kind: 'proposal', id: 'p1', body: { stale: true } },
+            { kind: 'proposal', id: 'extra', body: {} },
+            { kind: 'commons', id: c, body: { name: 'old' } },
+          ],
+        );
+        await appendBodies(store, other, ['{}'], [{ kind: 'proposal', id: 'p1', body: { other: true } }]);
+        await store.replaceDocs(c, 2, [
+          { kind: 'proposal', id: 'p1', body: { fresh: true } },
+          { kind: 'commons', id: c, body: { name: 'new', list: [1, 'x', null] } },
+          { kind: 'position', id: 'p1/a', body: { stance: 'agree' } },
+        ]);
+        expect((await store.readLog(c))!.docs).toEqual([
+          { commonsId: c, kind: 'commons', id: c, body: { name: 'new', list: [1, 'x', null] } },
+          { commonsId: c, kind: 'position', id: 'p1/a', body: { stance: 'agree' } },
+          { commonsId: c, kind: 'proposal', id: 'p1', body: { fresh: true } },
+        ]);
+        expect(await store.getDoc(other, 'proposal', 'p1')).toEqual({ other: true });
+        expect(await store.readRecords(c)).toHaveLength(2);
+        await store.replaceDocs(c, 2, []);
+        expect((await store.readLog(c))!.docs).toEqual([]);
+      });
+
+      it('replaceDocs on a log that moved on, or on no log, is a log_conflict and writes nothing', async () => {
+        const c = fresh('replace-stale');
+        await appendBodies(store, c, ['{}'], [{ kind: 'proposal', id: 'p1', body: 1 }]);
+        await appendBodies(store, c, ['{}'], [{ kind: 'proposal', id: 'p1', body: 2 }]);
+        await expectConflict(
+          store.replaceDocs(c, 1, [{ kind: 'proposal', id: 'p1', body: 'rebuilt' }]),
+          'log_conflict',
+        );
+        await expectConflict(store.replaceDocs(c, 3, []), 'log_conflict');
+        await expectConflict(store.replaceDocs(fresh('replace-none'), 0, []), 'log_conflict');
+        expect(await store.getDoc(c, 'proposal', 'p1')).toBe(2);
+        await expectPlainError(
+          store.replaceDocs(c, 2, [
+            { kind: 'proposal', id: 'p2', body: 'ok' },
+            { kind: '', id: 'x', body: 1 },
+          ]),
+          /kind and id/,
+        );
+        await expectPlainError(store.replaceDocs(c, 2, [{ kind: 'k', id: 'x', body: null }]), /null body/);
+        expect((await store.readLog(c))!.docs).toEqual([
+          { commonsId: c, kind: 'proposal', id: 'p1', body: 2 },
+        ]);
+      });
+    });
+
     describe('accounts', () => {
       const account = (label: string, email: string) => ({
         id: fresh(label),
