@@ -1,0 +1,285 @@
+// Ids come from outside: an id that names a property of Object.prototype must behave as any other unknown id,
+// and a state others may be reading must never change under them.
+import { describe, expect, it } from 'vitest';
+import {
+  decide,
+  DomainError,
+  Draft,
+  readModelChanges,
+  stateFromDocs,
+  type CommonsState,
+  type EventEnvelope,
+} from '../src/index';
+import { at, Scenario, T0 } from './scenario';
+
+const HOSTILE = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
+function decideError(state: CommonsState | null, command: Parameters<typeof decide>[1]): string {
+  try {
+    decide(state, command, { actor: 'ada', now: T0 });
+  } catch (e) {
+    if (e instanceof DomainError) return e.code;
+    throw e;
+  }
+  return 'accepted';
+}
+const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort();
+
+describe('ids that name properties of Object.prototype', () => {
+  const before = prototypeKeys();
+
+  it.each(HOSTILE)(
+    'given do-ocracy, when a member changes role %s, then it is refused and nothing leaks',
+    (id) => {
+      const c = Scenario.given({ rules: { change_role: { type: 'automatic' } } });
+      expect(
+        c.error(
+          {
+            type: 'SubmitProposal',
+            proposalId: 'p1',
+            title: 'x',
+            body: '',
+            action: { kind: 'change_role', roleId: id, description: 'x' },
+          },
+          'ada',
+        ),
+      ).toBe('role_not_found');
+      expect(prototypeKeys()).toEqual(before);
+      expect(({} as Record<string, unknown>).description).toBeUndefined();
+    },
+  );
+
+  it.each(HOSTILE.filter((id) => /^[a-z0-9][a-z0-9-]*$/.test(id)))(
+    'a role called %s is created and changed',
+    (id) => {
+      const c = Scenario.given({
+        rules: { create_role: { type: 'automatic' }, change_role: { type: 'automatic' } },
+      });
+      c.run(
+        {
+          type: 'SubmitProposal',
+          proposalId: 'r0',
+          title: 'x',
+          body: '',
+          action: {
+            kind: 'create_role',
+            roleId: id,
+            name: 'R',
+            description: '',
+            mandate: [],
+            termDays: null,
+          },
+        },
+        'ada',
+      );
+      c.run(
+        {
+          type: 'SubmitProposal',
+          proposalId: 'r1',
+          title: 'x',
+          body: '',
+          action: { kind: 'change_role', roleId: id, name: 'S' },
+        },
+        'ada',
+      );
+      expect(Object.hasOwn(c.s.core.roles, id)).toBe(true);
+      expect(c.s.core.roles[id].name).toBe('S');
+      expect(prototypeKeys()).toEqual(before);
+    },
+  );
+
+  it.each(HOSTILE)('proposal, comment and account %s that do not exist are reported as missing', (id) => {
+    const c = Scenario.given({ members: ['bob'] });
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'p1',
+        title: 't',
+        body: '',
+        action: { kind: 'resolution', text: 'x' },
+      },
+      'ada',
+    );
+    expect(c.error({ type: 'TakePosition', proposalId: id, stance: 'agree', reason: '' }, 'bob')).toBe(
+      'proposal_not_found',
+    );
+    expect(
+      c.error({ type: 'PostComment', proposalId: id, commentId: 'k1', text: 'x', replyTo: null }, 'bob'),
+    ).toBe('proposal_not_found');
+    expect(
+      c.error({ type: 'PostComment', proposalId: 'p1', commentId: 'k1', text: 'x', replyTo: id }, 'bob'),
+    ).toBe('comment_not_found');
+    expect(c.error({ type: 'WithdrawProposal', proposalId: id }, 'ada')).toBe('proposal_not_found');
+    expect(c.error({ type: 'TakePosition', proposalId: 'p1', stance: 'agree', reason: '' }, id)).toBe(
+      'not_a_member',
+    );
+    expect(
+      c.error(
+        {
+          type: 'SubmitProposal',
+          proposalId: 'p2',
+          title: 't',
+          body: '',
+          action: { kind: 'remove_member', accountId: id },
+        },
+        'ada',
+      ),
+    ).toBe('member_not_found');
+    expect(
+      decideError(null, {
+        type: 'CreateCommons',
+        commonsId: 'c2',
+        name: 'n',
+        purpose: '',
+        charter: '',
+        template: id as never,
+        displayName: 'A',
+        classes: [],
+      }),
+    ).toBe('invalid_input');
+  });
+
+  it.each(HOSTILE)('an account %s can apply, be admitted and take positions', (id) => {
+    const c = Scenario.given({ rules: { admit_member: { type: 'automatic' } } });
+    c.run(
+      { type: 'ApplyForMembership', proposalId: 'p1', displayName: 'Zed', classes: [], statement: '' },
+      id,
+    );
+    expect(Object.hasOwn(c.s.core.members, id)).toBe(true);
+    expect(c.s.core.members[id].status).toBe('member');
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'p2',
+        title: 't',
+        body: '',
+        action: { kind: 'resolution', text: 'x' },
+      },
+      'ada',
+    );
+    c.run({ type: 'TakePosition', proposalId: 'p2', stance: 'agree', reason: '' }, id);
+    expect(c.s.positions.p2[id].stance).toBe('agree');
+    // The documents written for it read back into the same state.
+    const docs = [...c.docs.values()];
+    const rebuilt = stateFromDocs({
+      core: docs.find((d) => d.kind === 'commons')!.body,
+      proposals: docs.filter((d) => d.kind === 'proposal').map((d) => d.body),
+      positions: docs.filter((d) => d.kind === 'position').map((d) => d.body),
+      comments: docs.filter((d) => d.kind === 'comment').map((d) => d.body),
+    });
+    expect(Object.hasOwn(rebuilt.core.members, id)).toBe(true);
+    expect(Object.hasOwn(rebuilt.positions.p2, id)).toBe(true);
+    expect(prototypeKeys()).toEqual(before);
+  });
+});
+
+describe('a draft over a published state', () => {
+  it('given a commons with an open proposal, when events apply to a draft, then the published state is untouched', () => {
+    const c = Scenario.given({ members: ['bob', 'cy'] });
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'p1',
+        title: 't',
+        body: '',
+        action: { kind: 'resolution', text: 'x' },
+      },
+      'ada',
+    );
+    const published: CommonsState = c.s;
+    const snapshot = JSON.stringify(published);
+    const draft = new Draft(published);
+    const envs: EventEnvelope[] = [
+      {
+        type: 'PositionTaken',
+        data: { proposalId: 'p1', accountId: 'bob', stance: 'agree', reason: 'r' },
+        actor: 'bob',
+        at: at(1),
+      },
+      {
+        type: 'CommentPosted',
+        data: { id: 'k1', proposalId: 'p1', accountId: 'cy', text: 'hi', replyTo: null },
+        actor: 'cy',
+        at: at(1),
+      },
+      { type: 'MemberLeft', data: { accountId: 'cy' }, actor: 'cy', at: at(1) },
+      { type: 'ProposalWithdrawn', data: { proposalId: 'p1' }, actor: 'ada', at: at(2) },
+    ];
+    for (const e of envs) draft.apply(e);
+    expect(JSON.stringify(published)).toBe(snapshot);
+    const s = draft.state;
+    expect(s.positions.p1.bob.stance).toBe('agree');
+    expect(s.comments.p1).toHaveLength(1);
+    expect(s.proposals.p1.status).toBe('withdrawn');
+    expect(s.proposals.p1.positionCount).toBe(1);
+    expect(s.core.members.cy.status).toBe('left');
+    // Unchanged parts are shared, not copied.
+    expect(s.core.roles).toBe(published.core.roles);
+    expect(readModelChanges(s, envs).map((d) => `${d.kind}:${d.id}`)).toEqual([
+      'proposal:p1',
+      'position:p1/bob',
+      'comment:p1/k1',
+      'commons:c1',
+    ]);
+  });
+
+  it('a second write in the same draft changes its own copy in place', () => {
+    const c = Scenario.given({ members: ['bob', 'cy'] });
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'p1',
+        title: 't',
+        body: '',
+        action: { kind: 'resolution', text: 'x' },
+      },
+      'ada',
+    );
+    const draft = new Draft(c.s);
+    draft.apply({
+      type: 'PositionTaken',
+      data: { proposalId: 'p1', accountId: 'bob', stance: 'agree', reason: '' },
+      actor: 'bob',
+      at: T0,
+    });
+    const positions = draft.state.positions.p1;
+    draft.apply({
+      type: 'PositionTaken',
+      data: { proposalId: 'p1', accountId: 'cy', stance: 'block', reason: '' },
+      actor: 'cy',
+      at: T0,
+    });
+    expect(draft.state.positions.p1).toBe(positions);
+    expect(Object.keys(positions).sort()).toEqual(['bob', 'cy']);
+    expect(c.s.positions.p1).toEqual({});
+  });
+});
+
+describe('withdrawing', () => {
+  it('given a member who proposed and then left, when they withdraw, then it is refused', () => {
+    const c = Scenario.given({ members: ['bob'] });
+    c.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'p1',
+        title: 't',
+        body: '',
+        action: { kind: 'resolution', text: 'x' },
+      },
+      'bob',
+    );
+    c.run({ type: 'LeaveCommons' }, 'bob', at(1));
+    expect(c.error({ type: 'WithdrawProposal', proposalId: 'p1' }, 'bob', at(2))).toBe('not_a_member');
+  });
+
+  it('an applicant withdraws their own application', () => {
+    const c = Scenario.given();
+    c.run(
+      { type: 'ApplyForMembership', proposalId: 'p1', displayName: 'Zed', classes: [], statement: '' },
+      'zed',
+    );
+    expect(c.types({ type: 'WithdrawProposal', proposalId: 'p1' }, 'zed', at(1))).toEqual([
+      'ProposalWithdrawn',
+      'ApplicationDeclined',
+    ]);
+  });
+});
