@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   GENESIS_PREV,
   chainRecords,
+  CompactMerkleTree,
   emptyRoot,
+  fromHex,
   generateSigningKey,
   merkleRoot,
   recordHash,
   recordLeafHash,
   signCheckpoint,
   toHex,
+  verifyConsistency,
   verifyLog,
   type LogEventInput,
   type StoredRecord,
@@ -56,18 +59,40 @@ describe('verifyLog', () => {
   const log = makeLog();
   const full = { commons: 'c1', checkpoint: checkpointFor(log), publicKey: key.publicKey };
 
-  it('accepts an intact log, with and without checkpoints over any prefix', () => {
+  it('accepts an intact log, without a checkpoint or with one over the whole log', () => {
     expect(verifyLog(log, { commons: 'c1' })).toEqual({ ok: true, size: 4, root: rootOf(log) });
     expect(verifyLog(log, full)).toEqual({ ok: true, size: 4, root: rootOf(log) });
-    for (let size = 0; size <= log.length; size++) {
-      const r = verifyLog(log, {
-        commons: 'c1',
-        checkpoint: checkpointFor(log, size),
-        publicKey: key.publicKey,
-      });
-      expect(r, `checkpoint size ${size}`).toEqual({ ok: true, size: 4, root: rootOf(log) });
-    }
     expect(verifyLog([], { commons: 'c1' })).toEqual({ ok: true, size: 0, root: toHex(emptyRoot()) });
+    expect(verifyLog([], { commons: 'c1', checkpoint: null })).toMatchObject({ ok: true, size: 0 });
+  });
+
+  it('refuses a signed checkpoint over a prefix: the unsigned tail is named, first record first', () => {
+    for (let size = 0; size < log.length; size++) {
+      const r = verifyLog(log, { ...full, checkpoint: checkpointFor(log, size) });
+      expect(r, `checkpoint size ${size}`).toEqual({
+        ok: false,
+        where: 'record',
+        seq: size,
+        reason: `record ${size} is not covered by the signed checkpoint, which signs ${size} of the 4 records`,
+      });
+    }
+    expect(verifyLog(log, { ...full, checkpoint: null })).toMatchObject({
+      ok: false,
+      where: 'record',
+      seq: 0,
+      reason: expect.stringMatching(/not covered by a signed checkpoint/),
+    });
+  });
+
+  it('a forged record chained after the last checkpoint, needing no key, fails', () => {
+    const forged = [
+      ...log,
+      ...chainRecords('c1', log[3].hash, 4, [{ type: 'Note', data: 'forged', actor: null, at: at(4) }]).map(
+        (r) => ({ seq: r.record.seq, body: r.body, hash: r.hash }),
+      ),
+    ];
+    expect(verifyLog(forged, { commons: 'c1' }).ok).toBe(true);
+    expect(verifyLog(forged, full)).toMatchObject({ ok: false, where: 'record', seq: 4 });
   });
 
   it('names the record for every single-byte change anywhere in any body', () => {
@@ -170,24 +195,36 @@ describe('verifyLog', () => {
     expect(verifyLog(forged, { commons: 'c1' }).ok).toBe(true);
     expect(verifyLog(forged, full)).toMatchObject({
       ok: false,
+      where: 'checkpoint',
       seq: null,
-      reason: expect.stringMatching(/Merkle root of the first 4 records/),
+      reason: expect.stringMatching(
+        /^checkpoint: the 4 records have Merkle root [0-9a-f]{64}, the checkpoint signs/,
+      ),
     });
-    // A checkpoint over the untouched prefix still holds.
-    const prefix = { commons: 'c1', checkpoint: checkpointFor(log, 2), publicKey: key.publicKey };
+    // A checkpoint saved earlier over the untouched prefix still holds; one over the rewritten part does not.
+    const prefix = { commons: 'c1', saved: checkpointFor(log, 2), publicKey: key.publicKey };
     expect(verifyLog(forged, prefix).ok).toBe(true);
+    expect(verifyLog(forged, { ...prefix, saved: checkpointFor(log, 3) })).toMatchObject({
+      ok: false,
+      where: 'saved-checkpoint',
+      reason: expect.stringMatching(
+        /^saved checkpoint: the first 3 records have Merkle root .* history was rewritten/,
+      ),
+    });
   });
 
   it('checks the checkpoint itself', () => {
     expect(verifyLog(log.slice(0, 3), full)).toMatchObject({
       ok: false,
+      where: 'record',
       seq: 3,
-      reason: expect.stringMatching(/covers 4 records but the log has only 3/),
+      reason: expect.stringMatching(/record 3 is missing: .*covers 4 records but the log has only 3/),
     });
-    expect(verifyLog(log, { ...full, publicKey: otherKey.publicKey })).toMatchObject({
+    expect(verifyLog(log, { ...full, publicKey: otherKey.publicKey })).toEqual({
       ok: false,
+      where: 'checkpoint',
       seq: null,
-      reason: expect.stringMatching(/signature/),
+      reason: 'checkpoint: signature is not valid for this key',
     });
     expect(verifyLog(log, { ...full, checkpoint: checkpointFor(log, 4, otherKey) })).toMatchObject({
       ok: false,
@@ -236,8 +273,124 @@ describe('verifyLog', () => {
       body: r.body,
       hash: r.hash,
     }));
-    const cp = checkpointFor(long, 1234);
-    const res = verifyLog(long, { commons: 'c1', checkpoint: cp, publicKey: key.publicKey });
-    expect(res).toEqual({ ok: true, size: 2000, root: rootOf(long) });
+    const res = verifyLog(long, {
+      commons: 'c1',
+      checkpoint: checkpointFor(long),
+      saved: checkpointFor(long, 1234),
+      publicKey: key.publicKey,
+    });
+    expect(res).toMatchObject({ ok: true, size: 2000, root: rootOf(long) });
+    const evidence = res.ok ? res.consistency! : undefined;
+    expect(evidence).toMatchObject({ fromSize: 1234, fromRoot: rootOf(long, 1234), toSize: 2000 });
+    expect(
+      verifyConsistency(
+        1234,
+        2000,
+        evidence!.proof.map(fromHex),
+        fromHex(rootOf(long, 1234)),
+        fromHex(rootOf(long)),
+      ),
+    ).toBe(true);
+  });
+
+  it('checks the stored type, time and commons columns against the body', () => {
+    const columns = log.map((r, i) => ({ ...r, commons: 'c1', type: events[i].type, at: events[i].at }));
+    expect(verifyLog(columns, full).ok).toBe(true);
+    const change = (i: number, patch: Partial<StoredRecord>) =>
+      verifyLog(
+        columns.map((r, j) => (j === i ? { ...r, ...patch } : r)),
+        full,
+      );
+    expect(change(2, { type: 'ProposalWithdrawn' })).toMatchObject({
+      where: 'record',
+      seq: 2,
+      reason: expect.stringMatching(
+        /stored type "ProposalWithdrawn" does not match the body's type "ProposalSubmitted"/,
+      ),
+    });
+    expect(change(1, { at: at(9) })).toMatchObject({
+      where: 'record',
+      seq: 1,
+      reason: expect.stringMatching(/stored time .* does not match the body's time/),
+    });
+    expect(change(3, { commons: 'c2' })).toMatchObject({
+      where: 'record',
+      seq: 3,
+      reason: expect.stringMatching(/stored under commons "c2"/),
+    });
+  });
+
+  it('checks the head: its size, last hash and Merkle frontier are what the records give', () => {
+    const tree = new CompactMerkleTree();
+    for (const r of log) tree.append(recordLeafHash(r.body));
+    const head = { commons: 'c1', size: 4, hash: log[3].hash, merkle: tree.state().hashes };
+    expect(verifyLog(log, { ...full, head }).ok).toBe(true);
+    expect(verifyLog([], { commons: 'c1', head: { size: 0, hash: GENESIS_PREV, merkle: [] } }).ok).toBe(true);
+    expect(verifyLog(log, { ...full, head: { ...head, size: 5 } })).toMatchObject({
+      where: 'head',
+      seq: 4,
+      reason: 'head: it says 5 records, the log holds 4',
+    });
+    expect(verifyLog(log, { ...full, head: { ...head, hash: log[2].hash } })).toMatchObject({
+      where: 'head',
+      seq: null,
+      reason: expect.stringMatching(/^head: its hash .* is not the hash of the last record/),
+    });
+    const flipped = head.merkle.map((h, i) => (i === 0 ? (h[0] === 'a' ? 'b' : 'a') + h.slice(1) : h));
+    expect(verifyLog(log, { ...full, head: { ...head, merkle: flipped } })).toMatchObject({
+      where: 'head',
+      reason: expect.stringMatching(/^head: its Merkle frontier/),
+    });
+    expect(verifyLog(log, { ...full, head: { ...head, merkle: head.merkle.slice(1) } })).toMatchObject({
+      where: 'head',
+    });
+    expect(verifyLog(log, { ...full, head: { ...head, commons: 'c2' } })).toMatchObject({ where: 'head' });
+  });
+
+  it('a saved checkpoint catches a rollback and a rewrite re-signed with the key', () => {
+    const saved = checkpointFor(log, 4);
+    // Rollback: the last record removed and the checkpoint of that time restored: consistent on its own.
+    const rolledBack = { commons: 'c1', checkpoint: checkpointFor(log, 3), publicKey: key.publicKey };
+    expect(verifyLog(log.slice(0, 3), rolledBack).ok).toBe(true);
+    expect(verifyLog(log.slice(0, 3), { ...rolledBack, saved })).toEqual({
+      ok: false,
+      where: 'saved-checkpoint',
+      seq: 3,
+      reason:
+        'saved checkpoint: it covers 4 records but the log now has only 3: the log was truncated or rolled back',
+    });
+    // Rewrite of record 1 with everything after it re-chained and a new checkpoint signed with the same key.
+    const rewritten = [
+      log[0],
+      ...chainRecords('c1', log[0].hash, 1, [
+        { ...events[1], data: { member: 'mallory', classes: ['worker'] } },
+        ...events.slice(2),
+      ]).map((r) => ({ seq: r.record.seq, body: r.body, hash: r.hash })),
+    ];
+    const resigned = { commons: 'c1', checkpoint: checkpointFor(rewritten), publicKey: key.publicKey };
+    expect(verifyLog(rewritten, resigned).ok).toBe(true);
+    expect(verifyLog(rewritten, { ...resigned, saved })).toMatchObject({
+      ok: false,
+      where: 'saved-checkpoint',
+      seq: null,
+      reason: expect.stringMatching(/first 4 records have Merkle root .*history was rewritten/),
+    });
+    // The saved checkpoint must itself be signed by the key, for this commons.
+    expect(verifyLog(log, { ...full, saved: checkpointFor(log, 4, otherKey) })).toMatchObject({
+      where: 'saved-checkpoint',
+      reason: 'saved checkpoint: signature is not valid for this key',
+    });
+    expect(verifyLog(log, { commons: 'c1', saved })).toMatchObject({ where: 'saved-checkpoint' });
+    // Growth after the saved checkpoint is fine and comes with a consistency proof.
+    for (let size = 0; size <= 4; size++) {
+      const r = verifyLog(log, { ...full, saved: checkpointFor(log, size) });
+      expect(r.ok, `saved size ${size}`).toBe(true);
+      if (r.ok && size > 0) {
+        const c = r.consistency!;
+        expect(verifyConsistency(size, 4, c.proof.map(fromHex), fromHex(c.fromRoot), fromHex(c.toRoot))).toBe(
+          true,
+        );
+      }
+    }
   });
 });

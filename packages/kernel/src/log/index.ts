@@ -38,4 +38,12 @@ export {
   type SignedCheckpoint,
   type SigningKeyPair,
 } from './checkpoint';
-export { verifyLog, type LogVerification, type StoredRecord, type VerifyLogOptions } from './verify';
+export {
+  verifyLog,
+  type ConsistencyEvidence,
+  type LogVerification,
+  type StoredHead,
+  type StoredRecord,
+  type VerifyLogOptions,
+  type VerifyWhere,
+} from './verify';

@@ -1,45 +1,97 @@
 /**
- * Full verification of a stored log: every record re-hashed from its stored body, the chain of `prev` links, and
- * the Merkle root against a signed checkpoint. It reports the first record that fails, so a tampered log says where.
+ * Full verification of a stored log, column by column: every record re-hashed from its stored body and its stored
+ * seq, type, time and commons compared with the body; the chain of `prev` links; the head (size, last hash, compact
+ * Merkle frontier) recomputed from the records; the log's own signed checkpoint, which must cover every record; and
+ * optionally a checkpoint saved earlier by someone who does not trust the database, which the log must still
+ * extend (same records, same Merkle root at that size). The first fault is reported with where it is.
  */
 import type { KeyObject } from 'node:crypto';
 import { verifyCheckpoint, type SignedCheckpoint } from './checkpoint';
-import { CompactMerkleTree } from './merkle';
+import { CompactMerkleTree, consistencyProof, emptyRoot, fromHex, toHex, verifyConsistency } from './merkle';
 import { GENESIS_PREV, decodeRecord, encodeRecord, recordHash, recordLeafHash } from './record';
 
-/** A record as the store keeps it: its seq, canonical body and hash. */
+/**
+ * A record as the store keeps it: its seq, canonical body and hash, and (when the store keeps them in their own
+ * columns) its commons, type and time, which must then agree with the body.
+ */
 export interface StoredRecord {
   seq: number;
   body: string;
   hash: string;
+  commons?: string;
+  type?: string;
+  at?: string;
 }
 
-/** What verifyLog checks against: the commons id and optionally a signed checkpoint with the key to check it. */
+/** The stored head of a log, as the writer extends it: number of records, last hash, compact Merkle frontier. */
+export interface StoredHead {
+  commons?: string;
+  size: number;
+  hash: string;
+  merkle: readonly string[];
+}
+
+/** What verifyLog checks against. */
 export interface VerifyLogOptions {
   commons: string;
-  checkpoint?: SignedCheckpoint;
+  /**
+   * The log's latest signed checkpoint, which must cover the whole log (its size is the number of records), or null
+   * when the store has none (a non-empty log then fails). Not checked when absent (undefined).
+   */
+  checkpoint?: SignedCheckpoint | null;
+  /** The key that checks `checkpoint` and `saved` (an Ed25519 public key, or the private key's public half). */
   publicKey?: KeyObject | string;
+  /** The stored head; when given, its size, hash and Merkle frontier must be what the records give. */
+  head?: StoredHead;
+  /**
+   * A checkpoint saved earlier, outside the database: the log must still hold at least that many records and the
+   * Merkle tree of that many records must have its root. Catches a rollback and a rewrite re-signed with the key.
+   */
+  saved?: SignedCheckpoint;
+}
+
+/** Where a fault is: a record, the log's checkpoint, the head, a checkpoint saved earlier, or a read-model document. */
+export type VerifyWhere = 'record' | 'checkpoint' | 'head' | 'saved-checkpoint' | 'document';
+
+/** An RFC 9162 consistency proof that the tree of `toSize` records extends the saved tree of `fromSize`. */
+export interface ConsistencyEvidence {
+  fromSize: number;
+  fromRoot: string;
+  toSize: number;
+  toRoot: string;
+  proof: string[];
 }
 
 /**
- * The outcome of verifyLog. On failure `seq` is the first bad record (or, for a truncated log, the first missing
- * one); it is null when the fault is in the checkpoint itself (bad signature, other commons, root mismatch).
+ * The outcome of verifyLog. On failure `where` says which check failed and `seq` names the first bad record (for a
+ * truncated log the first missing one, for an unsigned tail the first unsigned one); seq is null when the fault is
+ * not in one record (a checkpoint's signature, the head's frontier).
  */
 export type LogVerification =
-  { ok: true; size: number; root: string } | { ok: false; seq: number | null; reason: string };
+  | { ok: true; size: number; root: string; consistency?: ConsistencyEvidence }
+  | { ok: false; where: VerifyWhere; seq: number | null; reason: string };
 
-/** Verifies records 0..n-1 of a commons' log (in seq order) and, if given, a signed checkpoint over a prefix of it. */
+function fault(where: VerifyWhere, seq: number | null, reason: string): LogVerification {
+  return { ok: false, where, seq, reason };
+}
+
+/** Verifies records 0..n-1 of a commons' log (in seq order) and whatever the options give to check them against. */
 export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOptions): LogVerification {
-  const { commons, checkpoint, publicKey } = options;
+  const { commons, checkpoint, publicKey, head, saved } = options;
   const tree = new CompactMerkleTree();
-  const wantSize = checkpoint?.checkpoint?.size;
-  let rootAtCheckpoint: string | null = wantSize === 0 ? tree.rootHex() : null;
+  const leaves: Uint8Array[] = [];
+  const savedSize = saved?.checkpoint?.size;
+  let rootAtSaved: string | null = savedSize === 0 ? tree.rootHex() : null;
   let prev = GENESIS_PREV;
 
   for (let i = 0; i < records.length; i++) {
-    const fail = (reason: string): LogVerification => ({ ok: false, seq: i, reason });
-    const { seq, body, hash } = records[i];
+    const fail = (reason: string) => fault('record', i, reason);
+    const stored = records[i];
+    const { seq, body, hash } = stored;
     if (seq !== i) return fail(`record ${i} is stored with seq ${String(seq)}`);
+    if (stored.commons !== undefined && stored.commons !== commons) {
+      return fail(`record is stored under commons ${JSON.stringify(stored.commons)}`);
+    }
     if (typeof body !== 'string') return fail('stored body is not a string');
     const actual = recordHash(body);
     if (hash !== actual) return fail(`stored hash ${String(hash)} does not match the body's hash ${actual}`);
@@ -61,30 +113,118 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
       return fail(`record belongs to commons ${JSON.stringify(record.commons)}`);
     if (record.prev !== prev)
       return fail(`prev ${record.prev} does not match the hash of record ${i - 1} (${prev})`);
+    if (stored.type !== undefined && stored.type !== record.type) {
+      return fail(
+        `stored type ${JSON.stringify(stored.type)} does not match the body's type ${JSON.stringify(record.type)}`,
+      );
+    }
+    if (stored.at !== undefined && stored.at !== record.at) {
+      return fail(
+        `stored time ${JSON.stringify(stored.at)} does not match the body's time ${JSON.stringify(record.at)}`,
+      );
+    }
     prev = actual;
-    tree.append(recordLeafHash(body));
-    if (tree.size === wantSize) rootAtCheckpoint = tree.rootHex();
+    const leaf = recordLeafHash(body);
+    leaves.push(leaf);
+    tree.append(leaf);
+    if (tree.size === savedSize) rootAtSaved = tree.rootHex();
   }
+  const n = records.length;
+  const root = tree.rootHex();
 
   if (checkpoint !== undefined) {
-    const fail = (reason: string): LogVerification => ({ ok: false, seq: null, reason });
-    if (publicKey === undefined) return fail('a checkpoint was given without a public key to check it');
-    if (!verifyCheckpoint(checkpoint, publicKey))
-      return fail('checkpoint signature is not valid for this key');
-    const cp = checkpoint.checkpoint;
-    if (cp.commons !== commons) return fail(`checkpoint is for commons ${JSON.stringify(cp.commons)}`);
-    if (cp.size > records.length) {
-      return {
-        ok: false,
-        seq: records.length,
-        reason: `checkpoint covers ${cp.size} records but the log has only ${records.length}`,
-      };
+    const fail = (reason: string) => fault('checkpoint', null, `checkpoint: ${reason}`);
+    if (checkpoint === null) {
+      if (n > 0) {
+        return fault('record', 0, `record 0 is not covered by a signed checkpoint: the log has none`);
+      }
+    } else {
+      if (publicKey === undefined) return fail('given without a public key to check it');
+      if (!verifyCheckpoint(checkpoint, publicKey)) return fail('signature is not valid for this key');
+      const cp = checkpoint.checkpoint;
+      if (cp.commons !== commons) return fail(`it is for commons ${JSON.stringify(cp.commons)}`);
+      if (cp.size < n) {
+        return fault(
+          'record',
+          cp.size,
+          `record ${cp.size} is not covered by the signed checkpoint, which signs ${cp.size} of the ${n} records`,
+        );
+      }
+      if (cp.size > n) {
+        return fault(
+          'record',
+          n,
+          `record ${n} is missing: the signed checkpoint covers ${cp.size} records but the log has only ${n}`,
+        );
+      }
+      if (cp.root !== root)
+        return fail(`the ${n} records have Merkle root ${root}, the checkpoint signs ${cp.root}`);
     }
-    if (rootAtCheckpoint !== cp.root) {
+  }
+
+  if (head !== undefined) {
+    const fail = (reason: string) => fault('head', null, `head: ${reason}`);
+    if (head.commons !== undefined && head.commons !== commons) {
+      return fail(`it belongs to commons ${JSON.stringify(head.commons)}`);
+    }
+    if (head.size !== n) {
+      return fault(
+        'head',
+        Math.min(n, Number.isSafeInteger(head.size) ? head.size : n),
+        `head: it says ${String(head.size)} records, the log holds ${n}`,
+      );
+    }
+    const lastHash = n === 0 ? GENESIS_PREV : records[n - 1].hash;
+    if (head.hash !== lastHash)
+      return fail(`its hash ${String(head.hash)} is not the hash of the last record (${lastHash})`);
+    const frontier = tree.state().hashes;
+    const merkle = head.merkle;
+    if (
+      !Array.isArray(merkle) ||
+      merkle.length !== frontier.length ||
+      merkle.some((h, i) => h !== frontier[i])
+    ) {
       return fail(
-        `Merkle root of the first ${cp.size} records is ${rootAtCheckpoint}, the checkpoint signs ${cp.root}`,
+        `its Merkle frontier ${JSON.stringify(merkle)} is not the one the records give (${JSON.stringify(frontier)})`,
       );
     }
   }
-  return { ok: true, size: tree.size, root: tree.rootHex() };
+
+  let consistency: ConsistencyEvidence | undefined;
+  if (saved !== undefined) {
+    const fail = (seq: number | null, reason: string) =>
+      fault('saved-checkpoint', seq, `saved checkpoint: ${reason}`);
+    if (publicKey === undefined) return fail(null, 'given without a public key to check it');
+    if (!verifyCheckpoint(saved, publicKey)) return fail(null, 'signature is not valid for this key');
+    const cp = saved.checkpoint;
+    if (cp.commons !== commons) return fail(null, `it is for commons ${JSON.stringify(cp.commons)}`);
+    if (cp.size > n) {
+      return fail(
+        n,
+        `it covers ${cp.size} records but the log now has only ${n}: the log was truncated or rolled back`,
+      );
+    }
+    if (rootAtSaved !== cp.root) {
+      return fail(
+        null,
+        `the first ${cp.size} records have Merkle root ${String(rootAtSaved)}, it signed ${cp.root}: history was rewritten`,
+      );
+    }
+    if (cp.size > 0) {
+      const proof = consistencyProof(leaves, cp.size, n);
+      if (!verifyConsistency(cp.size, n, proof, fromHex(cp.root), fromHex(root))) {
+        return fail(null, `no consistency proof from size ${cp.size} to ${n}`);
+      }
+      consistency = {
+        fromSize: cp.size,
+        fromRoot: cp.root,
+        toSize: n,
+        toRoot: root,
+        proof: proof.map(toHex),
+      };
+    } else if (cp.root !== toHex(emptyRoot())) {
+      return fail(null, 'it covers no records but does not sign the empty root');
+    }
+  }
+  return consistency ? { ok: true, size: n, root, consistency } : { ok: true, size: n, root };
 }
