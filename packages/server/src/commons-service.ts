@@ -1,36 +1,61 @@
 import {
   applyEvent,
   decide,
-  DomainError,
+  Draft,
   readModelChanges,
-  stateFromDocs,
+  readModelDocs,
   type Command,
   type CommonsState,
   type DomainEvent,
   type EventEnvelope,
 } from '@peergov/kernel';
-import { chainRecords, CompactMerkleTree, recordLeafHash, signCheckpoint } from '@peergov/kernel/log';
-import { StoreConflictError, type LogHead, type Store } from '@peergov/store';
+import {
+  canonicalJson,
+  chainRecords,
+  checkExtension,
+  CompactMerkleTree,
+  EMPTY_POSITION,
+  recordLeafHash,
+  signCheckpoint,
+  verifyCheckpoint,
+  type LogPosition,
+  type LogRecord,
+} from '@peergov/kernel/log';
+import { StoreConflictError, type LogHead, type Store, type StoredRecord } from '@peergov/store';
 import type { SigningKeys } from './keys';
 import type { LiveUpdates } from './live';
+import { ApiError } from './problems';
+
+/** Whether what this process serves of a commons is what its log proves. */
+export type Integrity =
+  | { ok: true }
+  | {
+      ok: false;
+      /** What failed: a record, the head (size, hash, Merkle state, checkpoint) or a read-model document. */
+      where: 'record' | 'head' | 'checkpoint' | 'document';
+      /** The first bad record, when a record failed. */
+      seq: number | null;
+      reason: string;
+    };
+
+/** A failed check, before it is recorded as the commons' integrity. */
+type Failure = Omit<Extract<Integrity, { ok: false }>, 'ok'>;
 
 interface Entry {
+  /** The state folded from the verified records (never changed once published: writes go through a Draft). */
   state: CommonsState;
+  /** The head this process verified or wrote: size, last hash, Merkle frontier computed here, checkpoint. */
   head: LogHead;
+  integrity: Integrity;
 }
 
-/** What a write returns: the events it appended and the state after them. */
+/** What a write returns: the events it appended and the (committed, immutable) state after them. */
 export interface WriteResult {
   events: DomainEvent[];
   state: CommonsState;
-  /**
-   * Scratch shared by every write of one append (they all see the same `state`), e.g. for a view serialised once
-   * for all of them. Valid only until the caller next yields: the state is updated in place by later appends.
-   */
+  /** Scratch shared by every write of one append (they all see the same `state`), e.g. a view serialised once. */
   memo: Map<string, string>;
 }
-
-const EMPTY_HASH = '0'.repeat(64);
 
 interface Pending {
   command: Command;
@@ -41,31 +66,48 @@ interface Pending {
 
 type Outcome = { ok: true; events: DomainEvent[] } | { ok: false; error: unknown };
 
-/** Resolves each command of a batch with its outcome; the successful ones share one memo. */
-function settleBatch(batch: Pending[], outcomes: Outcome[], state: CommonsState): void {
-  const memo = new Map<string, string>();
-  batch.forEach((p, i) => {
-    const o = outcomes[i];
-    if (o.ok) p.resolve({ events: o.events, state, memo });
-    else p.reject(o.error);
-  });
-}
-
 /** At most this many commands share one append (one transaction, one signed checkpoint). */
 const MAX_BATCH = 256;
 
+/** What one batch would append: its records and documents, each command's outcome, and the state after it. */
+interface Plan {
+  state: CommonsState | null;
+  records: StoredRecord[];
+  envelopes: EventEnvelope[];
+  outcomes: Outcome[];
+  position: LogPosition;
+}
+
+/** The kinds of read-model document the kernel writes (readModelChanges). */
+const DOC_KINDS = ['commons', 'proposal', 'position', 'comment'] as const;
+
+const positionOf = (head: LogHead): LogPosition => ({
+  size: head.size,
+  hash: head.hash,
+  merkle: { size: head.size, hashes: head.merkle },
+});
+
 /**
- * The write path: load the commons' state (cached read model), let the kernel decide, chain and sign the records,
- * append them with the read-model documents in one transaction. Writes to one commons are serialised in this
- * process and group-committed: commands that arrive while an append is in flight are decided one after another
- * and appended together. Across processes the store's expected head turns a race into a conflict, and the batch
- * is reloaded and decided again. After each commit the new log size and event types go to `live` (the SSE streams).
+ * The write path and the state every page is served from. A commons' state is folded from its log, never read from
+ * the read-model documents: on first use every record is verified (hash, chain, columns, Merkle root, signed
+ * checkpoint over the whole log) and folded in; when the log has grown (another process) only the new records are
+ * verified and folded onto the last verified position. A log that fails makes its commons read-only
+ * (`log_integrity`) and says why on every view.
+ *
+ * Writes to one commons are serialised in this process and group-committed: commands that arrive while an append is
+ * in flight are decided one after another against a Draft and appended together. Each command stands alone: one that
+ * is refused (or throws) gets its own error and leaves the others' events as they were. The draft's state is
+ * published only after the append commits, so no reader ever sees uncommitted or rolled-back state. Across
+ * processes the store's expected size turns a race into a conflict, and the batch is decided again on the reloaded
+ * state. After each commit the new log size and event types go to `live` (the SSE streams).
  */
 export class CommonsService {
   private readonly cache = new Map<string, Entry>();
+  /** Loads in flight, shared by everyone who asks meanwhile. */
+  private readonly loading = new Map<string, Promise<Entry | null>>();
   private readonly pending = new Map<string, Pending[]>();
   private readonly draining = new Set<string>();
-  /** Appends in flight: their events are already applied to the cached state but not yet committed. */
+  /** Appends in flight: a read waits for them, so that what a writer was told is committed shows at once. */
   private readonly appending = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -75,13 +117,31 @@ export class CommonsService {
     private readonly live?: LiveUpdates,
   ) {}
 
-  /** The current state of a commons, or null. Reloads if another process moved the log on. */
+  /** The current state of a commons, or null. Catches up if another process moved the log on. */
   async get(commonsId: string): Promise<CommonsState | null> {
-    // A read never shows what an append has applied in memory but not yet committed (or may yet roll back).
+    return (await this.current(commonsId))?.state ?? null;
+  }
+
+  /** The state and its integrity, for views that say whether the log still proves them. */
+  async current(commonsId: string): Promise<{ state: CommonsState; integrity: Integrity } | null> {
     const inflight = this.appending.get(commonsId);
     if (inflight) await inflight;
     const entry = await this.load(commonsId, true);
-    return entry?.state ?? null;
+    return entry && { state: entry.state, integrity: entry.integrity };
+  }
+
+  /** The integrity this process knows of a commons without asking the store (ok when not loaded). */
+  integrityOf(commonsId: string): Integrity {
+    return this.cache.get(commonsId)?.integrity ?? { ok: true };
+  }
+
+  /**
+   * Records a failed verification found elsewhere (a full `verify` of the log and documents): the commons goes
+   * read-only in this process until it restarts on a repaired store.
+   */
+  reportIntegrity(commonsId: string, integrity: Integrity): void {
+    const entry = this.cache.get(commonsId);
+    if (entry && !integrity.ok && entry.integrity.ok) this.cache.set(commonsId, { ...entry, integrity });
   }
 
   /**
@@ -135,116 +195,325 @@ export class CommonsService {
   /** Decides each command of a batch in turn and appends all their events at once; retries on a lost race. */
   private async commit(commonsId: string, batch: Pending[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const entry = await this.load(commonsId, attempt > 0);
+      // The head is checked before every append: the log is only ever extended from a position verified here.
+      const entry = await this.load(commonsId, true);
+      if (entry && !entry.integrity.ok) throw integrityError(entry.integrity);
       const now = this.clock().toISOString();
-      let state = entry?.state ?? null;
-      const size = entry?.head.size ?? 0;
-      const envelopes: EventEnvelope[] = [];
-      const outcomes: Outcome[] = [];
-      let mutated = false;
-      for (const p of batch) {
-        let events: DomainEvent[];
-        try {
-          events = decide(state, p.command, { actor: p.actor, now });
-        } catch (error) {
-          outcomes.push({ ok: false, error });
-          continue;
-        }
-        // Applied in place so that the next command sees it; if the append fails the entry is dropped.
-        for (const e of events) {
-          const env = { ...e, actor: p.actor, at: now } as EventEnvelope;
-          envelopes.push(env);
-          state = applyEvent(state, env);
-          mutated = true;
-        }
-        outcomes.push({ ok: true, events });
-      }
-      if (envelopes.length === 0) {
-        settleBatch(batch, outcomes, state!);
+      const plan = planBatch(commonsId, entry, batch, now);
+      if (plan.records.length === 0) {
+        settleBatch(batch, plan.outcomes, plan.state);
         return;
       }
-      const chained = chainRecords(
-        commonsId,
-        entry?.head.hash ?? EMPTY_HASH,
-        size,
-        envelopes.map((e) => ({ type: e.type, data: e.data, actor: e.actor, at: e.at })),
-      );
-      const tree = CompactMerkleTree.fromState({ size, hashes: entry?.head.merkle ?? [] });
-      for (const c of chained) tree.append(recordLeafHash(c.body));
+      const tree = CompactMerkleTree.fromState(plan.position.merkle);
       const signed = signCheckpoint(
-        { commons: commonsId, size: size + chained.length, root: tree.rootHex(), time: now },
+        { commons: commonsId, size: plan.position.size, root: tree.rootHex(), time: now },
         this.keys.privateKey,
       );
       const head: LogHead = {
         commonsId,
-        size: size + chained.length,
-        hash: chained[chained.length - 1].hash,
-        merkle: tree.state().hashes,
+        size: plan.position.size,
+        hash: plan.position.hash,
+        merkle: plan.position.merkle.hashes,
         checkpoint: { ...signed.checkpoint, signature: signed.signature, keyId: signed.keyId },
       };
-      let appended: Promise<void> | undefined;
+      const appended = this.store.append({
+        commonsId,
+        expectedSize: entry?.head.size ?? 0,
+        records: plan.records,
+        head,
+        docs: readModelChanges(plan.state!, plan.envelopes),
+      });
+      this.appending.set(
+        commonsId,
+        appended.catch(() => undefined),
+      );
       try {
-        appended = this.store.append({
-          commonsId,
-          expectedSize: size,
-          records: chained.map((c: (typeof chained)[number]) => ({
-            commonsId,
-            seq: c.record.seq,
-            type: c.record.type,
-            at: c.record.at,
-            hash: c.hash,
-            body: c.body,
-          })),
-          head,
-          docs: readModelChanges(state!, envelopes),
-        });
-        this.appending.set(
-          commonsId,
-          appended.catch(() => undefined),
-        );
         await appended;
       } catch (error) {
-        if (mutated) this.cache.delete(commonsId);
-        this.appending.delete(commonsId);
+        // Nothing was published: the cached state is still the committed one.
         if (error instanceof StoreConflictError && error.code === 'log_conflict' && attempt < 8) continue;
         throw error;
+      } finally {
+        this.appending.delete(commonsId);
       }
-      this.cache.set(commonsId, { state: state!, head });
-      this.appending.delete(commonsId);
+      this.cache.set(commonsId, { state: plan.state!, head, integrity: { ok: true } });
       this.live?.committed(
         commonsId,
         head.size,
-        envelopes.map((e) => e.type),
+        plan.envelopes.map((e) => e.type),
       );
-      settleBatch(batch, outcomes, state!);
+      settleBatch(batch, plan.outcomes, plan.state);
       return;
     }
   }
 
-  private async load(commonsId: string, checkHead: boolean): Promise<Entry | null> {
+  /** The entry of a commons (null if it has no log); `checkHead` asks the store whether the log moved on. */
+  private load(commonsId: string, checkHead: boolean): Promise<Entry | null> {
     const cached = this.cache.get(commonsId);
-    if (cached && !checkHead) return cached;
+    if (cached && !checkHead) return Promise.resolve(cached);
+    const inflight = this.loading.get(commonsId);
+    if (inflight) return inflight;
+    const loaded = this.refresh(commonsId).finally(() => this.loading.delete(commonsId));
+    this.loading.set(commonsId, loaded);
+    return loaded;
+  }
+
+  private async refresh(commonsId: string): Promise<Entry | null> {
+    const cached = this.cache.get(commonsId);
     const head = await this.store.head(commonsId);
     if (!head) {
-      this.cache.delete(commonsId);
-      return null;
+      if (!cached) return null;
+      return this.fail(cached, {
+        where: 'head',
+        seq: null,
+        reason: 'the log of this commons has disappeared',
+      });
     }
-    if (cached && cached.head.size === head.size && cached.head.hash === head.hash) return cached;
-    const [core, proposals, positions, comments] = await Promise.all([
-      this.store.getDoc(commonsId, 'commons', commonsId),
-      this.store.listDocs(commonsId, 'proposal'),
-      this.store.listDocs(commonsId, 'position'),
-      this.store.listDocs(commonsId, 'comment'),
-    ]);
-    if (!core) throw new DomainError('commons_not_found', 'There is no such commons.');
-    const state = stateFromDocs({
-      core,
-      proposals: proposals.map((d) => d.body),
-      positions: positions.map((d) => d.body),
-      comments: comments.map((d) => d.body),
-    });
-    const entry = { state, head };
+    if (cached && !cached.integrity.ok) return cached;
+    if (cached && head.size === cached.head.size) {
+      if (head.hash !== cached.head.hash)
+        return this.fail(cached, {
+          where: 'record',
+          seq: head.size - 1,
+          reason: `the head names a last record this server did not write or verify (hash ${head.hash})`,
+        });
+      const differs = headDifference(cached.head, head);
+      return differs ? this.fail(cached, { where: 'head', seq: null, reason: differs }) : cached;
+    }
+    if (cached && head.size < cached.head.size) {
+      return this.fail(cached, {
+        where: 'record',
+        seq: head.size,
+        reason: `the log holds ${head.size} records, but this server verified ${cached.head.size}: records were removed`,
+      });
+    }
+    const from = cached ? positionOf(cached.head) : EMPTY_POSITION;
+    const stored = await this.store.readRecords(commonsId, from.size, head.size - from.size);
+    const check = checkExtension(commonsId, from, stored);
+    // The records that verified are folded in; on a failure the commons is shown as of just before it.
+    const state = fold(cached?.state ?? null, check.records);
+    if (!state) return null;
+    const verifiedHead: LogHead = {
+      commonsId,
+      size: check.position.size,
+      hash: check.position.hash,
+      merkle: check.position.merkle.hashes,
+      checkpoint: check.ok ? head.checkpoint : (cached?.head.checkpoint ?? null),
+    };
+    const entry: Entry = { state, head: verifiedHead, integrity: { ok: true } };
+    if (!check.ok) return this.fail(entry, { where: 'record', seq: check.seq, reason: check.reason });
+    if (stored.length !== head.size - from.size) {
+      return this.fail(entry, {
+        where: 'record',
+        seq: from.size + stored.length,
+        reason: `the head says ${head.size} records but the log holds ${from.size + stored.length}`,
+      });
+    }
+    const problem = this.checkHead(commonsId, check.position, head);
+    if (problem) return this.fail(entry, problem);
+    // On first load the stored documents must be what the log gives: they are what other readers of the store see.
+    if (!cached) {
+      const doc = await this.differingDocument(commonsId, state);
+      if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc });
+    }
     this.cache.set(commonsId, entry);
     return entry;
   }
+
+  // What is wrong with a stored head over records verified up to `position`, or null.
+  private checkHead(commonsId: string, position: LogPosition, head: LogHead): Failure | null {
+    if (head.hash !== position.hash)
+      return { where: 'head', seq: null, reason: 'the head hash is not the hash of the last record' };
+    if (head.merkle.join() !== position.merkle.hashes.join())
+      return { where: 'head', seq: null, reason: 'the stored Merkle state is not the tree of the records' };
+    const cp = head.checkpoint;
+    if (!cp) return { where: 'checkpoint', seq: null, reason: 'the log has no signed checkpoint' };
+    const root = CompactMerkleTree.fromState(position.merkle).rootHex();
+    const signed = {
+      checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
+      signature: cp.signature,
+      keyId: cp.keyId,
+    };
+    if (!verifyCheckpoint(signed, this.keys.publicKey))
+      return {
+        where: 'checkpoint',
+        seq: null,
+        reason: 'the checkpoint signature is not valid for this server key',
+      };
+    if (cp.commons !== commonsId)
+      return {
+        where: 'checkpoint',
+        seq: null,
+        reason: `the checkpoint is for commons ${JSON.stringify(cp.commons)}`,
+      };
+    if (cp.size !== position.size) {
+      return {
+        where: 'record',
+        seq: Math.min(cp.size, position.size),
+        reason: `the signed checkpoint covers ${cp.size} records but the log holds ${position.size}: records after it are not signed`,
+      };
+    }
+    if (cp.root !== root)
+      return {
+        where: 'checkpoint',
+        seq: null,
+        reason: `the checkpoint signs root ${cp.root}, the records give ${root}`,
+      };
+    return null;
+  }
+
+  // The first stored read-model document that is not what the log gives (missing, extra or different), or null.
+  private async differingDocument(commonsId: string, state: CommonsState): Promise<string | null> {
+    const want = new Map<string, string>();
+    for (const d of readModelDocs(state))
+      want.set(`${d.kind} ${d.id}`, canonicalJson(JSON.parse(JSON.stringify(d.body))));
+    const seen = new Set<string>();
+    for (const kind of DOC_KINDS) {
+      for (const doc of await this.store.listDocs(commonsId, kind)) {
+        const key = `${kind} ${doc.id}`;
+        seen.add(key);
+        const expected = want.get(key);
+        if (expected === undefined)
+          return `the read model holds a ${kind} document ${doc.id} that the log does not give`;
+        let actual: string;
+        try {
+          actual = canonicalJson(doc.body);
+        } catch {
+          actual = '';
+        }
+        if (actual !== expected) return `the ${kind} document ${doc.id} differs from what the log gives`;
+      }
+    }
+    for (const key of want.keys()) {
+      if (!seen.has(key)) return `the ${key.replace(' ', ' document ')} is missing from the read model`;
+    }
+    return null;
+  }
+
+  private fail(entry: Entry, integrity: Failure): Entry {
+    const failed: Entry = { ...entry, integrity: { ok: false, ...integrity } };
+    this.cache.set(entry.state.core.id, failed);
+    return failed;
+  }
+}
+
+/** The problem a write to a commons whose log failed verification answers. */
+export function integrityError(integrity: Integrity): ApiError {
+  const what = integrity.ok
+    ? ''
+    : `${integrity.seq !== null ? `record ${integrity.seq}: ` : ''}${integrity.reason}`;
+  return new ApiError(
+    409,
+    'log_integrity',
+    `This commons is read-only: its log or records do not verify (${what}). Nothing can be written until an operator restores it.`,
+  );
+}
+
+// A difference between the head this process verified and the stored one of the same size, or null.
+function headDifference(mine: LogHead, stored: LogHead): string | null {
+  if (stored.merkle.join() !== mine.merkle.join())
+    return 'the stored Merkle state is not the tree of the records';
+  const a = mine.checkpoint;
+  const b = stored.checkpoint;
+  if (!a || !b) return a === b ? null : 'the signed checkpoint was removed or replaced';
+  if (
+    a.size !== b.size ||
+    a.root !== b.root ||
+    a.signature !== b.signature ||
+    a.commons !== b.commons ||
+    a.time !== b.time
+  )
+    return 'the signed checkpoint was replaced';
+  return null;
+}
+
+// Folds verified records into a fresh state, or onto a published one through a draft (which stays as it was).
+function fold(base: CommonsState | null, records: readonly LogRecord[]): CommonsState | null {
+  if (records.length === 0) return base;
+  const envelope = (r: LogRecord) =>
+    ({ type: r.type, data: r.data, actor: r.actor, at: r.at }) as EventEnvelope;
+  if (!base) {
+    let state: CommonsState | null = null;
+    for (const r of records) state = applyEvent(state, envelope(r));
+    return state;
+  }
+  const draft = new Draft(base);
+  for (const r of records) draft.apply(envelope(r));
+  return draft.state;
+}
+
+/**
+ * Decides each command of a batch against a draft over the entry's state and chains its records. A command that is
+ * refused, or whose events cannot be encoded, has only its own outcome; one whose events fail to apply (a bug) is
+ * left out and the batch is planned again without it, so that no half-applied command reaches the others.
+ */
+function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now: string): Plan {
+  const excluded = new Map<number, unknown>();
+  for (;;) {
+    const draft = new Draft(entry?.state ?? null);
+    const start = entry ? positionOf(entry.head) : EMPTY_POSITION;
+    const tree = CompactMerkleTree.fromState(start.merkle);
+    let hash = start.hash;
+    const records: StoredRecord[] = [];
+    const envelopes: EventEnvelope[] = [];
+    const outcomes: Outcome[] = [];
+    let restart = false;
+    for (let i = 0; i < batch.length && !restart; i++) {
+      const p = batch[i];
+      if (excluded.has(i)) {
+        outcomes.push({ ok: false, error: excluded.get(i) });
+        continue;
+      }
+      let events: DomainEvent[];
+      let chained: ReturnType<typeof chainRecords>;
+      let envs: EventEnvelope[];
+      try {
+        events = decide(draft.peek(), p.command, { actor: p.actor, now });
+        envs = events.map((e) => ({ ...e, actor: p.actor, at: now }) as EventEnvelope);
+        chained = chainRecords(commonsId, hash, start.size + records.length, envs);
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        continue;
+      }
+      try {
+        for (const env of envs) draft.apply(env);
+      } catch (error) {
+        excluded.set(i, error);
+        restart = true;
+        continue;
+      }
+      for (const c of chained) {
+        records.push({
+          commonsId,
+          seq: c.record.seq,
+          type: c.record.type,
+          at: c.record.at,
+          hash: c.hash,
+          body: c.body,
+        });
+        tree.append(recordLeafHash(c.body));
+        hash = c.hash;
+      }
+      envelopes.push(...envs);
+      outcomes.push({ ok: true, events });
+    }
+    if (restart) continue;
+    return {
+      state: draft.peek(),
+      records,
+      envelopes,
+      outcomes,
+      position: { size: start.size + records.length, hash, merkle: tree.state() },
+    };
+  }
+}
+
+/** Resolves each command of a batch with its outcome; the successful ones share one memo. */
+function settleBatch(batch: Pending[], outcomes: Outcome[], state: CommonsState | null): void {
+  const memo = new Map<string, string>();
+  batch.forEach((p, i) => {
+    const o = outcomes[i];
+    if (o.ok) p.resolve({ events: o.events, state: state!, memo });
+    else p.reject(o.error);
+  });
 }

@@ -47,3 +47,4 @@ export {
   type VerifyLogOptions,
   type VerifyWhere,
 } from './verify';
+export { checkExtension, EMPTY_POSITION, type ExtensionCheck, type LogPosition, type StoredColumns } from './extension';

@@ -1,0 +1,93 @@
+/**
+ * Checks records that extend a log position already verified (its size, last hash and Merkle frontier): each record
+ * re-hashed from its body, in canonical form, in this commons, at its seq, chained to the one before, and its stored
+ * columns equal to what the body says. A server runs this on the records since its last verified position before it
+ * builds on them; full verification is the case of the empty position.
+ */
+import { CompactMerkleTree, type CompactTreeState } from './merkle';
+import {
+  GENESIS_PREV,
+  decodeRecord,
+  encodeRecord,
+  recordHash,
+  recordLeafHash,
+  type LogRecord,
+} from './record';
+
+/** A verified position in a log: how many records, the last one's hash, and the Merkle frontier over them. */
+export interface LogPosition {
+  size: number;
+  hash: string;
+  merkle: CompactTreeState;
+}
+
+/** A record as stored, with the columns a store keeps beside the body (each must agree with the body). */
+export interface StoredColumns {
+  seq: number;
+  body: string;
+  hash: string;
+  type?: string;
+  at?: string;
+  commonsId?: string;
+}
+
+/** The empty log's position. */
+export const EMPTY_POSITION: LogPosition = { size: 0, hash: GENESIS_PREV, merkle: { size: 0, hashes: [] } };
+
+export type ExtensionCheck =
+  | { ok: true; position: LogPosition; records: LogRecord[] }
+  | {
+      ok: false;
+      /** The first bad record. */
+      seq: number;
+      reason: string;
+      /** The position after the records before it, which did verify, and those records. */
+      position: LogPosition;
+      records: LogRecord[];
+    };
+
+/** Verifies `stored` (in order) as the records that follow `from` in the log of `commons`. */
+export function checkExtension(
+  commons: string,
+  from: LogPosition,
+  stored: readonly StoredColumns[],
+): ExtensionCheck {
+  const tree = CompactMerkleTree.fromState(from.merkle);
+  if (tree.size !== from.size)
+    throw new Error('checkExtension: the Merkle frontier is not of the position size');
+  let prev = from.hash;
+  const records: LogRecord[] = [];
+  const at = (): LogPosition => ({ size: from.size + records.length, hash: prev, merkle: tree.state() });
+  for (const s of stored) {
+    const seq = from.size + records.length;
+    const fail = (reason: string): ExtensionCheck => ({ ok: false, seq, reason, position: at(), records });
+    if (s.seq !== seq) return fail(`record ${seq} is stored with seq ${String(s.seq)}`);
+    if (typeof s.body !== 'string') return fail('the stored body is not text');
+    const actual = recordHash(s.body);
+    if (s.hash !== actual) return fail(`the stored hash ${String(s.hash)} is not the body's hash ${actual}`);
+    let record: LogRecord;
+    try {
+      record = decodeRecord(s.body);
+      if (encodeRecord(record) !== s.body) return fail('the body is not in canonical encoding');
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    if (record.seq !== seq) return fail(`the body says seq ${record.seq}`);
+    if (record.commons !== commons)
+      return fail(`the record belongs to commons ${JSON.stringify(record.commons)}`);
+    if (record.prev !== prev)
+      return fail(`prev ${record.prev} is not the hash of record ${seq - 1} (${prev})`);
+    if (s.commonsId !== undefined && s.commonsId !== commons)
+      return fail(`the record is stored under commons ${JSON.stringify(s.commonsId)}`);
+    if (s.type !== undefined && s.type !== record.type)
+      return fail(
+        `the stored type ${JSON.stringify(s.type)} is not the body's ${JSON.stringify(record.type)}`,
+      );
+    if (s.at !== undefined && s.at !== record.at)
+      return fail(`the stored time ${JSON.stringify(s.at)} is not the body's ${JSON.stringify(record.at)}`);
+    tree.append(recordLeafHash(s.body));
+    prev = actual;
+    records.push(record);
+  }
+  return { ok: true, position: at(), records };
+}
