@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { checkCsrf } from './auth';
 import type { AppContext } from './context';
-import { ApiError, sendProblem } from './problems';
+import { ApiError, rawProblemResponse, sendProblem } from './problems';
 import { authRoutes } from './routes/auth';
 import { commonsRoutes } from './routes/commons';
 import { liveRoutes } from './routes/live';
@@ -21,10 +21,19 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: ctx.config.logLevel ?? 'info' },
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Behind a reverse proxy, the client's address (for the limits) and protocol (for Secure cookies) come from the
+    // X-Forwarded-* headers of the proxies trusted here, and from no one by default.
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
+    // Errors of Node's HTTP parser (headers too large, malformed request line...) never reach a handler: they are
+    // answered here, on the raw socket, as problem+json too.
+    clientErrorHandler: (error, socket) => {
+      if ((error as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(rawProblemResponse(error as { code?: string }));
+      socket.destroy(error);
+    },
     // Errors the router raises before any hook runs (malformed percent-encoding, over-long path parameter).
     frameworkErrors: (error, request, reply) => {
-      securityHeaders(reply);
+      securityHeaders(reply, request.url);
       sendProblem(error, request, reply);
     },
     ajv: {
@@ -42,6 +51,22 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   // The API speaks JSON only: a text/plain body (which a cross-site form can send) is refused with a 415.
   app.removeContentTypeParser('text/plain');
+  // JSON bodies must be valid UTF-8: the default parser silently turned bad bytes into U+FFFD, which was stored.
+  // Decoded strictly here, then parsed by Fastify's own parser (empty body, malformed JSON, and __proto__ or
+  // constructor.prototype keys refused as before).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(new ApiError(400, 'invalid_utf8', 'The request body is not valid UTF-8.'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
   app.addSchema(ProblemSchema);
 
   await app.register(cookie);
@@ -73,7 +98,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   app.addHook('preHandler', async (request) => checkCsrf(request));
   app.addHook('onSend', async (request, reply) => {
-    securityHeaders(reply);
+    securityHeaders(reply, request.url);
     // API answers carry session CSRF tokens, new API tokens and members' views: no cache may keep them.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'no-store');
@@ -103,8 +128,79 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   return app;
 }
 
-function securityHeaders(reply: FastifyReply): void {
+// The web app: its own scripts and styles only (the build has no inline script or style element), images of its own
+// or data: URIs (the icon), requests and live updates to this server only; no plugins, no framing, no <base>.
+const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+// The API's documents are data, never a page: nothing may load or run in them.
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// Swagger UI (/api/docs): its scripts and styles are files of its own; it sets inline style attributes.
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+// Powerful features no page of the platform uses.
+const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'bluetooth',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'publickey-credentials-get',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+  'interest-cohort',
+  'browsing-topics',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
+/** Fastify's trustProxy from the configuration: a number of hops becomes "trust the first n hops". */
+function trustProxyOption(
+  value: boolean | number | string | string[] | undefined,
+): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value === 'number') return (_address, hop) => hop < value;
+  return value ?? false;
+}
+
+function securityHeaders(reply: FastifyReply, url: string): void {
+  const path = url.split('?')[0];
+  const csp =
+    path === '/api/docs' || path.startsWith('/api/docs/')
+      ? DOCS_CSP
+      : path.startsWith('/api/')
+        ? API_CSP
+        : APP_CSP;
+  reply.header('content-security-policy', csp);
+  reply.header('permissions-policy', PERMISSIONS_POLICY);
   reply.header('x-content-type-options', 'nosniff');
   reply.header('referrer-policy', 'same-origin');
   reply.header('x-frame-options', 'DENY');
+  reply.header('cross-origin-opener-policy', 'same-origin');
 }

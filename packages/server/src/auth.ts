@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import argon2 from 'argon2';
-import type { Account, Store } from '@peergov/store';
+import { checkDisplayName, normaliseEmail } from '@peergov/kernel';
+import { StoreConflictError, type Account, type Store } from '@peergov/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { newId, newSecret } from './ids';
 import { ApiError } from './problems';
@@ -48,29 +49,37 @@ export class AuthService {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /**
+   * Creates an account. The same work is done whether or not the email is taken (the password is hashed, then the
+   * store refuses a taken email), so that the time taken does not tell; a taken email throws 409 `email_taken`,
+   * which the HTTP route does not pass on (it would tell who has an account) but the operator's CLI does.
+   */
   async signUp(email: string, password: string, displayName: string): Promise<Account> {
-    const normalised = email.trim().toLowerCase();
+    const normalised = normaliseEmail(email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normalised)) {
       throw new ApiError(400, 'invalid_email', 'That does not look like an email address.');
     }
-    if (displayName.trim().length === 0)
-      throw new ApiError(400, 'invalid_request', 'Please give a display name.');
-    if (await this.store.findAccountByEmail(normalised)) {
-      throw new ApiError(409, 'email_taken', 'An account with this email already exists.');
-    }
+    const name = checkDisplayName(displayName);
     const account: Account = {
       id: newId('a'),
       email: normalised,
-      displayName: displayName.trim(),
+      displayName: name,
       passwordHash: await argon2.hash(password, HASH_OPTIONS),
       createdAt: new Date().toISOString(),
     };
-    await this.store.createAccount(account);
+    try {
+      await this.store.createAccount(account);
+    } catch (error) {
+      if (error instanceof StoreConflictError && error.code === 'email_taken')
+        throw new ApiError(409, 'email_taken', 'An account with this email already exists.');
+      throw error;
+    }
     return account;
   }
 
+  /** The account of this email and password, or 401 `invalid_credentials` (the same for an unknown email). */
   async signIn(email: string, password: string): Promise<Account> {
-    const account = await this.store.findAccountByEmail(email.trim().toLowerCase());
+    const account = await this.store.findAccountByEmail(normaliseEmail(email));
     // An unknown email is checked against a stand-in hash, so that the time taken does not tell who has an account.
     unknownAccountHash ??= argon2.hash(newSecret(), HASH_OPTIONS);
     const ok = await argon2

@@ -20,10 +20,21 @@ export interface ServerConfig {
   logLevel?: string;
   /** How often due proposals are closed, in ms (0: never, e.g. in tests that close by hand). */
   closeIntervalMs?: number;
-  /** Mark cookies Secure (behind HTTPS). */
+  /** Always mark cookies Secure (they are anyway on a request that came over HTTPS). */
   secureCookies?: boolean;
-  /** Sign-in attempts allowed per minute per address and email. */
+  /**
+   * Which proxies to believe about the client's address and protocol (X-Forwarded-For, X-Forwarded-Proto): true for
+   * any, a number of hops, or addresses and CIDR ranges (a comma-separated string or a list). Default: none.
+   */
+  trustProxy?: boolean | number | string | string[];
+  /** Sign-in attempts allowed per minute per address and email (default 10). */
   signInPerMinute?: number;
+  /** Failed sign-in attempts allowed per hour on one email, from any address (default 50). */
+  signInPerAccountPerHour?: number;
+  /** Failed sign-in attempts allowed per hour from one address, on any email: password spraying (default 100). */
+  signInPerAddressPerHour?: number;
+  /** Admissions of a person by email or account id that one account may propose per hour (default 60). */
+  accountLookupsPerHour?: number;
   /** Interval of the comment lines that keep live-update streams open, in ms (default 25 s). */
   liveHeartbeatMs?: number;
   /** Sign-ups allowed per hour per address. */

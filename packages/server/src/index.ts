@@ -1,6 +1,6 @@
 export { buildApp } from './app';
 export { createContext, type AppContext, type ServerConfig } from './context';
-export { startServer, configFromEnv, defaultWebDist, type RunningServer } from './server';
+export { startServer, configFromEnv, parseTrustProxy, defaultWebDist, type RunningServer } from './server';
 export { closeDueProposals } from './closer';
 export { verifyStored, LogService } from './log-service';
 export { seedDemo } from './demo';

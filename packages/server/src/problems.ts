@@ -46,12 +46,14 @@ const TITLES: Record<number, string> = {
   401: 'Sign in required',
   403: 'Not allowed',
   404: 'Not found',
+  408: 'Request timeout',
   409: 'Conflict',
   413: 'Request too large',
   414: 'Address too long',
   415: 'Unsupported media type',
   422: 'Cannot be done',
   429: 'Too many requests',
+  431: 'Request headers too large',
   500: 'Internal error',
 };
 
@@ -95,15 +97,18 @@ function friendly(v: AjvError): string | null {
   }
 }
 
+/** A problem document of this status and code. */
+export const makeProblem = (status: number, code: string, detail: string): Problem => ({
+  type: `https://peergov.org/problems/${code}`,
+  title: TITLES[status] ?? 'Error',
+  status,
+  code,
+  detail,
+});
+
 /** Maps any error to a problem: the only place errors become HTTP. */
 export function toProblem(error: unknown): Problem {
-  const make = (status: number, code: string, detail: string): Problem => ({
-    type: `https://peergov.org/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    code,
-    detail,
-  });
+  const make = makeProblem;
   if (error instanceof ApiError) return make(error.status, error.code, error.message);
   if (error instanceof DomainError) return make(DOMAIN_STATUS[error.code] ?? 400, error.code, error.message);
   if (error instanceof StoreConflictError) {
@@ -154,5 +159,30 @@ export function toProblem(error: unknown): Problem {
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const problem = toProblem(error);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  const retryAfter = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
   void reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+/**
+ * The whole HTTP response for an error of the HTTP parser (the request never reached Fastify): a problem document
+ * and `Connection: close`, as raw bytes for the socket.
+ */
+export function rawProblemResponse(error: { code?: string }): string {
+  const [status, code, detail]: [number, string, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request took too long to arrive.']
+        : [400, 'bad_request', 'The request is not well-formed HTTP.'];
+  const body = JSON.stringify(makeProblem(status, code, detail));
+  return (
+    `HTTP/1.1 ${status} ${TITLES[status]}\r\n` +
+    'Content-Type: application/problem+json\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    'Cache-Control: no-store\r\n' +
+    'X-Content-Type-Options: nosniff\r\n' +
+    'Connection: close\r\n\r\n' +
+    body
+  );
 }

@@ -44,7 +44,32 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
 }
 
-/** Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL. */
+/**
+ * Which proxies to trust, as written in PEERGOV_TRUST_PROXY or `--trust-proxy`: `true` (any), `false` or empty (none),
+ * a whole number (that many hops in front of the server), or a comma-separated list of addresses and CIDR ranges
+ * (also `loopback`, `linklocal`, `uniquelocal`).
+ */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+  for (const x of list)
+    if (!/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(x) && !['loopback', 'linklocal', 'uniquelocal'].includes(x))
+      throw new Error(
+        `trust proxy: "${x}" is not an address, a CIDR range, loopback, linklocal or uniquelocal`,
+      );
+  return list;
+}
+
+/**
+ * Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL,
+ * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy).
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -56,5 +81,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.PEERGOV_SECURE_COOKIES === '1',
+    trustProxy: parseTrustProxy(env.PEERGOV_TRUST_PROXY),
   };
 }

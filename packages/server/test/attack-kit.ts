@@ -107,13 +107,22 @@ export async function snapshot(t: TestApp, accountIds: string[] = []): Promise<s
 }
 
 /**
- * Closes every proposal whose closing time falls within `days` from now, as the platform's clock would then:
- * a second service on the same store with a clock moved forward (the app's own service reloads on its next write).
+ * Closes every proposal (of one commons, or of all) whose closing time falls within `days` from now, as the
+ * platform's clock would then: a second service on the same store with a clock moved forward (the app's own
+ * service reloads on its next write).
  */
-export async function closeAsIfLater(t: TestApp, days = 30): Promise<number> {
+export async function closeAsIfLater(t: TestApp, days = 30, commonsId?: string): Promise<number> {
   const later = new Date(Date.now() + days * 86_400_000);
   const service = new CommonsService(t.ctx.store, t.ctx.keys, () => later);
-  return closeDueProposals(service, later);
+  if (commonsId === undefined) return closeDueProposals(service, later);
+  const state = await service.get(commonsId);
+  let closed = 0;
+  for (const p of Object.values(state?.proposals ?? {})) {
+    if (p.status !== 'open' || p.closesAt > later.toISOString()) continue;
+    await service.execute(commonsId, { type: 'CloseProposal', proposalId: p.id }, null);
+    closed += 1;
+  }
+  return closed;
 }
 
 /** The objects every plain object reaches through its prototype: an attack on `x[name]` lands on one of them. */
@@ -221,7 +230,7 @@ export async function foundWorld(t: TestApp, tag = ''): Promise<World> {
     action: { kind: 'admit_member', accountId: bob.id, classes: ['users'] },
   });
   if (invite.statusCode !== 201) throw new Error(`invite failed: ${invite.body}`);
-  await closeAsIfLater(t);
+  await closeAsIfLater(t, 30, commonsId);
   const me = (await bob.call('GET', c)).json().me;
   if (me?.status !== 'member') throw new Error(`Bob was not admitted: ${JSON.stringify(me)}`);
   const open = await ada.call('POST', `${c}/proposals`, {

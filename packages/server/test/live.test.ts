@@ -94,12 +94,19 @@ class SseClient {
 
 /** A person signed up through the API, writing with their cookie and CSRF token. */
 async function signUp(base: string, email: string) {
-  const r = await fetch(`${base}/api/v1/auth/signup`, {
+  const signup = await fetch(`${base}/api/v1/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: 'correct horse battery', displayName: email.split('@')[0] }),
   });
-  expect(r.status).toBe(201);
+  expect(signup.status).toBe(202);
+  // Sign-up opens no session (its answer must not tell whether the email was taken): sign in next.
+  const r = await fetch(`${base}/api/v1/auth/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'correct horse battery' }),
+  });
+  expect(r.status).toBe(200);
   const cookie = String(r.headers.get('set-cookie')).split(';')[0];
   const { csrfToken } = (await r.json()) as { csrfToken: string };
   return async (server: string, method: string, path: string, body: unknown) => {

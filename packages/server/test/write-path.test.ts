@@ -37,7 +37,7 @@ const position = (stance: 'agree' | 'abstain' | 'disagree', reason = ''): Comman
 
 /** A commons with a founder, `n` members (admitted automatically under do-ocracy) and one open proposal p1. */
 async function seed(ctx: AppContext, id: string, n: number): Promise<string[]> {
-  const founder = await ctx.auth.signUp(`founder-${id}@example.org`, 'long enough pw', 'Founder');
+  const founder = await ctx.auth.signUp(`founder-${id}@example.org`, 'long enough pw', 'Fran');
   await ctx.commons.execute(id, create(id), founder.id);
   const members: string[] = [];
   for (let i = 0; i < n; i++) {

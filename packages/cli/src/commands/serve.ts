@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { configFromEnv, startServer } from '@peergov/server';
+import { configFromEnv, parseTrustProxy, startServer } from '@peergov/server';
 import { dataDirOf, storeOptions } from './store-options';
 
 /** `peergov serve`: runs the platform. */
@@ -11,11 +11,22 @@ export function registerServe(program: Command): void {
       .option('-p, --port <port>', 'port to listen on (default $PORT or 8080)')
       .option('--host <host>', 'address to listen on (default $HOST or 0.0.0.0)')
       .option(
+        '--trust-proxy <proxies>',
+        'believe X-Forwarded-For/-Proto from these proxies: true, a number of hops, or addresses/CIDRs, comma-separated (default $PEERGOV_TRUST_PROXY or none)',
+      )
+      .option(
         '--demo',
         'on an empty database, start with a demo commons (members, decided and open proposals)',
       ),
   ).action(
-    async (o: { port?: string; host?: string; demo?: boolean; dataDir?: string; databaseUrl?: string }) => {
+    async (o: {
+      port?: string;
+      host?: string;
+      demo?: boolean;
+      dataDir?: string;
+      databaseUrl?: string;
+      trustProxy?: string;
+    }) => {
       const config = configFromEnv();
       if (o.port !== undefined) {
         const port = Number(o.port);
@@ -26,6 +37,7 @@ export function registerServe(program: Command): void {
       if (o.host) config.host = o.host;
       if (o.dataDir) config.dataDir = dataDirOf(o);
       if (o.databaseUrl) config.databaseUrl = o.databaseUrl;
+      if (o.trustProxy !== undefined) config.trustProxy = parseTrustProxy(o.trustProxy);
       config.demo = o.demo ?? false;
       const server = await startServer(config);
       const shown = server.url.replace('127.0.0.1', 'localhost');

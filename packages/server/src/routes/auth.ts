@@ -1,6 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import { normaliseEmail } from '@peergov/kernel';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAccount, setSessionCookie, SESSION_COOKIE } from '../auth';
 import type { AppContext } from '../context';
+import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
   errorResponses,
@@ -19,24 +21,60 @@ const publicAccount = (a: { id: string; email: string; displayName: string; crea
   createdAt: a.createdAt,
 });
 
+/** The answer to every well-formed sign-up, whether or not the email already had an account. */
+const SIGNUP_ACCEPTED = {
+  status: 'accepted',
+  detail: 'Sign in with this email and password to continue.',
+} as const;
+
+const SignUpAccepted = {
+  type: 'object',
+  description:
+    'The same answer whether or not the email already had an account (which it must not tell): sign in next, with ' +
+    'the same email and password. For an email that had an account with another password, that sign-in fails ' +
+    'with 401 invalid_credentials.',
+  properties: { status: { const: 'accepted' }, detail: { type: 'string' } },
+  required: ['status', 'detail'],
+  additionalProperties: false,
+};
+
+const HOUR = 3_600_000;
+
 /** Sign-up, sign-in, sessions and personal API tokens. */
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const secure = ctx.config.secureCookies ?? false;
   const tags = ['auth'];
+  // Secure whenever the request came over HTTPS (as the trusted proxy tells), or always if configured so.
+  const secure = (req: FastifyRequest) => ctx.config.secureCookies === true || req.protocol === 'https';
+  // Sign-in attempts, counted on the normalised email: per address and email, per email from any address (one
+  // account guessed from many addresses), per address on any email (one password sprayed over many accounts).
+  const perAddressAndEmail = limiterOf(ctx, 'signin:address+email', ctx.config.signInPerMinute ?? 10, 60_000);
+  const perAccount = limiterOf(ctx, 'signin:email', ctx.config.signInPerAccountPerHour ?? 50, HOUR);
+  const perAddress = limiterOf(ctx, 'signin:address', ctx.config.signInPerAddressPerHour ?? 100, HOUR);
 
   app.post(
     '/api/v1/auth/signup',
     {
-      schema: { tags, summary: 'Create an account and sign in', body: SignUpBody, response: errorResponses },
+      schema: {
+        tags,
+        summary: 'Create an account (then sign in)',
+        description:
+          'Answers 202 whenever the body is well formed, whether or not the email already has an account, and sets no ' +
+          'session: sign in next with the same email and password.',
+        body: SignUpBody,
+        response: { 202: SignUpAccepted, ...errorResponses, 429: { $ref: 'Problem#' } },
+      },
       // Each sign-up costs an argon2id hash (19 MiB): limit them per address.
       config: { rateLimit: { max: ctx.config.signUpPerHour ?? 30, timeWindow: '1 hour' } },
     },
     async (req, reply) => {
       const body = req.body as SignUp;
-      const account = await ctx.auth.signUp(body.email, body.password, body.displayName);
-      const { token, csrfToken } = await ctx.auth.createSession(account.id);
-      setSessionCookie(reply, token, secure);
-      return reply.status(201).send({ account: publicAccount(account), csrfToken });
+      try {
+        await ctx.auth.signUp(body.email, body.password, body.displayName);
+      } catch (error) {
+        // A taken email is answered as a new one: the answer must not tell who has an account.
+        if (!(error instanceof ApiError && error.code === 'email_taken')) throw error;
+      }
+      return reply.status(202).send(SIGNUP_ACCEPTED);
     },
   );
 
@@ -47,32 +85,34 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'Sign in with email and password',
         body: SignInBody,
-        response: errorResponses,
-      },
-      config: {
-        rateLimit: {
-          max: ctx.config.signInPerMinute ?? 10,
-          timeWindow: '1 minute',
-          // Counted once the body is parsed: at onRequest the key lacked the email, so the limit was per address
-          // alone and one person's failures locked out everyone signing in from the same address.
-          hook: 'preHandler',
-          keyGenerator: (req) =>
-            `${req.ip}|${String((req.body as SignIn | undefined)?.email ?? '').toLowerCase()}`,
-        },
+        response: { ...errorResponses, 429: { $ref: 'Problem#' } },
       },
     },
     async (req, reply) => {
       const body = req.body as SignIn;
-      const account = await ctx.auth.signIn(body.email, body.password);
+      const email = normaliseEmail(body.email);
+      // Taken before the password is checked (concurrent guesses cannot all slip under), given back on success.
+      const giveBack = takeAll([
+        [perAddressAndEmail, `${req.ip}|${email}`],
+        [perAccount, email],
+        [perAddress, req.ip],
+      ]);
+      const account = await ctx.auth.signIn(email, body.password);
+      giveBack();
       const { token, csrfToken } = await ctx.auth.createSession(account.id);
-      setSessionCookie(reply, token, secure);
+      setSessionCookie(reply, token, secure(req));
       return { account: publicAccount(account), csrfToken };
     },
   );
 
   app.post('/api/v1/auth/signout', { schema: { tags, summary: 'End this session' } }, async (req, reply) => {
     if (req.caller.sessionHash) await ctx.store.deleteSession(req.caller.sessionHash);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    void reply.clearCookie(SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secure(req),
+    });
     return reply.status(204).send();
   });
 

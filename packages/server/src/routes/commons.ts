@@ -1,9 +1,16 @@
-import type { Action, Command, CommonsState, TemplateId } from '@peergov/kernel';
+import {
+  normaliseEmail,
+  type Action,
+  type Command,
+  type CommonsState,
+  type TemplateId,
+} from '@peergov/kernel';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requireAccount } from '../auth';
 import type { WriteResult } from '../commons-service';
 import type { AppContext } from '../context';
 import { newId } from '../ids';
+import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
   ApplyBody,
@@ -191,7 +198,7 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { id } = req.params as P;
       await commonsExists(id);
       const body = req.body as ProposalInput;
-      const action = await resolveAction(ctx, body.action);
+      const action = await resolveAction(ctx, id, account.id, body.action);
       const pid = newId('p');
       const result = await ctx.commons.execute(
         id,
@@ -300,15 +307,25 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
 }
 
-/** Turns the API's action into the kernel's: an invitation by email names the account it invites. */
+/**
+ * Turns the API's action into the kernel's: an invitation by email names the account it invites. Whether an email
+ * or id has an account is told only to a member of the commons (anyone else gets 403 not_a_member first, as the
+ * kernel would answer), and only so often per hour.
+ */
 async function resolveAction(
   ctx: AppContext,
+  commonsId: string,
+  callerId: string,
   input: Record<string, unknown> & { kind: string },
 ): Promise<Action> {
   if (input.kind !== 'admit_member') return input as unknown as Action;
+  const members = (await ctx.commons.get(commonsId))?.core.members;
+  if (!members || !Object.hasOwn(members, callerId) || members[callerId]?.status !== 'member')
+    throw new ApiError(403, 'not_a_member', 'Only members of this commons can do that.');
+  takeAll([[limiterOf(ctx, 'admit:lookup', ctx.config.accountLookupsPerHour ?? 60, 3_600_000), callerId]]);
   let account = null;
   if (typeof input.email === 'string') {
-    account = await ctx.store.findAccountByEmail(input.email.trim().toLowerCase());
+    account = await ctx.store.findAccountByEmail(normaliseEmail(input.email));
     if (!account) {
       throw new ApiError(
         404,

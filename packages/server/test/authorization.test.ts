@@ -1,0 +1,327 @@
+// The authorisation matrix: every write of /api/openapi.json (so that a new route is not forgotten) by every kind
+// of caller, allowed exactly where the constitution says. The commons is a multi-stakeholder co-operative whose
+// founder, Ada, holds the membership secretary role (packages/kernel/src/templates.ts); Bob is a member; Dan has
+// applied and waits; Fay was a member and left (with a proposal still open); Cara is signed in and belongs nowhere;
+// Eve founded another commons. Every row runs on a fresh copy of that commons. A refused row writes nothing.
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirePostgres } from '../../store/test/pg-available';
+import {
+  closeAsIfLater,
+  codeOf,
+  loadRoutes,
+  PASSWORD,
+  person,
+  problemFaults,
+  snapshot,
+  type Route,
+} from './attack-kit';
+import { testApp, type Person, type TestApp } from './harness';
+
+const pgOk = await requirePostgres('the authorisation matrix on PostgreSQL');
+
+type Actor = 'anonymous' | 'outsider' | 'applicant' | 'member' | 'holder' | 'foreign' | 'left';
+/** The six kinds of caller every write of a commons is tried with ('left' is an extra one). */
+const ACTORS: Actor[] = ['anonymous', 'outsider', 'applicant', 'member', 'holder', 'foreign'];
+/** What a row aims at: Bob's open resolution, Ada's, Fay's (she left since), Dan's application, Ada's token. */
+type Target = 'bob-proposal' | 'ada-proposal' | 'fay-proposal' | 'application' | 'ada-token' | '';
+
+const SIGNUP = 'POST /api/v1/auth/signup';
+const SIGNIN = 'POST /api/v1/auth/signin';
+const SIGNOUT = 'POST /api/v1/auth/signout';
+const TOKENS = 'POST /api/v1/tokens';
+const TOKEN = 'DELETE /api/v1/tokens/{tokenId}';
+const FOUND = 'POST /api/v1/commons';
+const APPLY = 'POST /api/v1/commons/{id}/applications';
+const LEAVE = 'POST /api/v1/commons/{id}/leave';
+const PROPOSE = 'POST /api/v1/commons/{id}/proposals';
+const POSITION = 'PUT /api/v1/commons/{id}/proposals/{pid}/position';
+const COMMENT = 'POST /api/v1/commons/{id}/proposals/{pid}/comments';
+const WITHDRAW = 'POST /api/v1/commons/{id}/proposals/{pid}/withdraw';
+
+/** [operation, caller, target, expected status, expected code (refusals), why]: one row per case. */
+type Row = [string, Actor, Target, number, string, string];
+// prettier-ignore
+const MATRIX: Row[] = [
+  [SIGNUP,   'anonymous', '',             201, '',                 'anyone may sign up'],
+  [SIGNIN,   'anonymous', '',             200, '',                 'anyone may sign in'],
+  [SIGNIN,   'member',    '',             200, '',                 'a signed-in person may sign in again'],
+  [SIGNOUT,  'anonymous', '',             204, '',                 'signing out without a session does nothing'],
+  [SIGNOUT,  'member',    '',             204, '',                 'a person ends their own session'],
+  [TOKENS,   'anonymous', '',             401, 'unauthenticated',  'tokens belong to an account'],
+  [TOKENS,   'outsider',  '',             201, '',                 'any signed-in person makes tokens'],
+  [TOKENS,   'member',    '',             201, '',                 'any signed-in person makes tokens'],
+  [TOKEN,    'anonymous', 'ada-token',    401, 'unauthenticated',  'tokens belong to an account'],
+  [TOKEN,    'outsider',  'ada-token',    404, 'token_not_found',  "nobody sees another's tokens"],
+  [TOKEN,    'member',    'ada-token',    404, 'token_not_found',  "nobody sees another's tokens"],
+  [TOKEN,    'foreign',   'ada-token',    404, 'token_not_found',  "nobody sees another's tokens"],
+  [TOKEN,    'holder',    'ada-token',    204, '',                 'Ada deletes her own token'],
+  [FOUND,    'anonymous', '',             401, 'unauthenticated',  'a commons is founded by a person'],
+  [FOUND,    'outsider',  '',             201, '',                 'any signed-in person founds a commons'],
+  [FOUND,    'applicant', '',             201, '',                 'any signed-in person founds a commons'],
+  [FOUND,    'member',    '',             201, '',                 'any signed-in person founds a commons'],
+  [FOUND,    'holder',    '',             201, '',                 'any signed-in person founds a commons'],
+  [FOUND,    'foreign',   '',             201, '',                 'any signed-in person founds a commons'],
+  [APPLY,    'anonymous', '',             401, 'unauthenticated',  'an application is by a person'],
+  [APPLY,    'outsider',  '',             201, '',                 'anyone signed in may apply'],
+  [APPLY,    'applicant', '',             409, 'already_applied',  'one application at a time'],
+  [APPLY,    'member',    '',             409, 'already_member',   'members do not apply'],
+  [APPLY,    'holder',    '',             409, 'already_member',   'members do not apply'],
+  [APPLY,    'foreign',   '',             201, '',                 'a member elsewhere may apply here'],
+  [APPLY,    'left',      '',             201, '',                 'who left may apply again'],
+  [LEAVE,    'anonymous', '',             401, 'unauthenticated',  'leaving is by a person'],
+  [LEAVE,    'outsider',  '',             403, 'not_a_member',     'only members leave'],
+  [LEAVE,    'applicant', '',             403, 'not_a_member',     'an applicant is not a member yet'],
+  [LEAVE,    'member',    '',             200, '',                 'a member may leave'],
+  [LEAVE,    'holder',    '',             200, '',                 'a role holder may leave'],
+  [LEAVE,    'foreign',   '',             403, 'not_a_member',     'membership elsewhere does not count'],
+  [LEAVE,    'left',      '',             403, 'not_a_member',     'who left is no longer a member'],
+  [PROPOSE,  'anonymous', '',             401, 'unauthenticated',  'proposals are by people'],
+  [PROPOSE,  'outsider',  '',             403, 'not_a_member',     'only members propose'],
+  [PROPOSE,  'applicant', '',             403, 'not_a_member',     'an applicant is not a member yet'],
+  [PROPOSE,  'member',    '',             201, '',                 'members propose'],
+  [PROPOSE,  'holder',    '',             201, '',                 'members propose'],
+  [PROPOSE,  'foreign',   '',             403, 'not_a_member',     'membership elsewhere does not count'],
+  [PROPOSE,  'left',      '',             403, 'not_a_member',     'who left is no longer a member'],
+  [POSITION, 'anonymous', 'bob-proposal', 401, 'unauthenticated',  'positions are by people'],
+  [POSITION, 'outsider',  'bob-proposal', 403, 'not_a_member',     'only members take positions'],
+  [POSITION, 'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [POSITION, 'member',    'bob-proposal', 200, '',                 'members take positions'],
+  [POSITION, 'holder',    'bob-proposal', 200, '',                 'members take positions'],
+  [POSITION, 'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [POSITION, 'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
+  [POSITION, 'applicant', 'application',  403, 'not_a_member',     'an applicant does not decide their own admission'],
+  [POSITION, 'member',    'application',  200, '',                 'a member may object to an admission'],
+  [POSITION, 'holder',    'application',  200, '',                 'the membership secretary decides admissions'],
+  [COMMENT,  'anonymous', 'bob-proposal', 401, 'unauthenticated',  'comments are by people'],
+  [COMMENT,  'outsider',  'bob-proposal', 403, 'not_a_member',     'only members comment'],
+  [COMMENT,  'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [COMMENT,  'member',    'bob-proposal', 201, '',                 'members comment'],
+  [COMMENT,  'holder',    'bob-proposal', 201, '',                 'members comment'],
+  [COMMENT,  'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [COMMENT,  'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
+  [WITHDRAW, 'anonymous', 'bob-proposal', 401, 'unauthenticated',  'withdrawing is by a person'],
+  [WITHDRAW, 'outsider',  'bob-proposal', 403, 'not_proposer',     'only the proposer withdraws'],
+  [WITHDRAW, 'applicant', 'bob-proposal', 403, 'not_proposer',     'only the proposer withdraws'],
+  [WITHDRAW, 'member',    'bob-proposal', 200, '',                 'Bob withdraws his own proposal'],
+  [WITHDRAW, 'holder',    'bob-proposal', 403, 'not_proposer',     'a role holder cannot withdraw what is not theirs'],
+  [WITHDRAW, 'foreign',   'bob-proposal', 403, 'not_proposer',     'only the proposer withdraws'],
+  [WITHDRAW, 'member',    'ada-proposal', 403, 'not_proposer',     'a member cannot withdraw what is not theirs'],
+  [WITHDRAW, 'holder',    'ada-proposal', 200, '',                 'Ada withdraws her own proposal'],
+  [WITHDRAW, 'applicant', 'application',  200, '',                 'an applicant withdraws their own application'],
+  [WITHDRAW, 'left',      'fay-proposal', 403, 'not_a_member',     'who left no longer acts for the commons'],
+];
+
+interface Arena {
+  commonsId: string;
+  ids: Record<Exclude<Target, ''>, string>;
+}
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(kind === 'postgres' && !pgOk)(`authorisation matrix on ${kind}`, () => {
+    let t: TestApp;
+    let routes: Route[];
+    let people: Record<Exclude<Actor, 'anonymous'>, Person>;
+    let n = 0;
+
+    beforeAll(async () => {
+      t = await testApp(kind, { signInPerMinute: 100_000 });
+      people = {
+        holder: await person(t.app, 'ada@example.org', 'Ada'),
+        member: await person(t.app, 'bob@example.org', 'Bob'),
+        applicant: await person(t.app, 'dan@example.org', 'Dan'),
+        left: await person(t.app, 'fay@example.org', 'Fay'),
+        outsider: await person(t.app, 'cara@example.org', 'Cara'),
+        foreign: await person(t.app, 'eve@example.org', 'Eve'),
+      };
+      const elsewhere = await people.foreign.call('POST', '/api/v1/commons', {
+        name: 'Elsewhere',
+        template: 'single-class',
+      });
+      expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+      routes = await loadRoutes(t.app);
+    });
+    afterAll(async () => t?.close());
+
+    /** A fresh co-operative with everyone in place. */
+    const arena = async (): Promise<Arena> => {
+      const { holder: ada, member: bob, applicant: dan, left: fay } = people;
+      const ok = (r: LightMyRequestResponse, what: string) => {
+        if (r.statusCode >= 300) throw new Error(`${what}: ${r.statusCode} ${r.body}`);
+        return r.json();
+      };
+      const commonsId: string = ok(
+        await ada.call('POST', '/api/v1/commons', {
+          name: 'Orchard',
+          template: 'multi-stakeholder-coop',
+          classes: ['workers'],
+        }),
+        'found',
+      ).id;
+      const c = `/api/v1/commons/${commonsId}`;
+      for (const p of [bob, fay]) {
+        ok(
+          await ada.call('POST', `${c}/proposals`, {
+            title: `Admit ${p.name}`,
+            action: { kind: 'admit_member', accountId: p.id, classes: ['users'] },
+          }),
+          'invite',
+        );
+      }
+      // The secretary approved by proposing; no one objects within the window.
+      await closeAsIfLater(t, 30, commonsId);
+      if ((await fay.call('GET', c)).json().me?.status !== 'member') throw new Error('Fay was not admitted');
+      const application = ok(
+        await dan.call('POST', `${c}/applications`, { classes: ['community'] }),
+        'apply',
+      ).id;
+      const resolution = (who: Person) =>
+        who.call('POST', `${c}/proposals`, {
+          title: `${who.name}'s idea`,
+          action: { kind: 'resolution', text: 'Plant trees' },
+        });
+      const bobProposal = ok(await resolution(bob), 'bob proposes').id;
+      const adaProposal = ok(await resolution(ada), 'ada proposes').id;
+      const fayProposal = ok(await resolution(fay), 'fay proposes').id;
+      ok(await fay.call('POST', `${c}/leave`), 'fay leaves');
+      const token = ok(await ada.call('POST', '/api/v1/tokens', { name: 'target' }), 'token').id;
+      return {
+        commonsId,
+        ids: {
+          'bob-proposal': bobProposal,
+          'ada-proposal': adaProposal,
+          'fay-proposal': fayProposal,
+          application,
+          'ada-token': token,
+        },
+      };
+    };
+
+    /** Sends one row's request as its caller. */
+    const perform = async (op: string, actor: Actor, target: Target, a: Arena) => {
+      const who = actor === 'anonymous' ? null : people[actor];
+      const c = `/api/v1/commons/${a.commonsId}`;
+      const pid = target === '' ? '' : a.ids[target];
+      const as = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+        who
+          ? who.call(method, url, payload)
+          : t.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+      switch (op) {
+        case SIGNUP: {
+          // Always through Person.signUp (sign-up may answer 202 and sign in after).
+          n += 1;
+          const p = await person(t.app, `new${n}@example.org`, `New ${n}`);
+          return t.app.inject({ url: '/api/v1/auth/session', headers: { cookie: p.cookie } }).then((r) => ({
+            ...r,
+            statusCode: r.json().account?.id === p.id ? 201 : 500,
+          })) as Promise<LightMyRequestResponse>;
+        }
+        case SIGNIN:
+          return t.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/signin',
+            payload: { email: people.outsider.email, password: PASSWORD },
+          });
+        case SIGNOUT: {
+          if (!who) return t.app.inject({ method: 'POST', url: '/api/v1/auth/signout' });
+          // A second session of the caller's, so that theirs goes on working for the other rows.
+          const s = await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/signin',
+            payload: { email: who.email, password: PASSWORD },
+          });
+          const cookie = String(s.headers['set-cookie']).split(';')[0];
+          const out = await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/signout',
+            headers: { cookie, 'x-csrf-token': s.json().csrfToken },
+          });
+          const after = await t.app.inject({ url: '/api/v1/auth/session', headers: { cookie } });
+          if (after.json().account !== null) return { ...out, statusCode: 500 } as LightMyRequestResponse;
+          return out;
+        }
+        case TOKENS:
+          return as('POST', '/api/v1/tokens', { name: 'mine' });
+        case TOKEN:
+          return as('DELETE', `/api/v1/tokens/${pid}`);
+        case FOUND:
+          return as('POST', '/api/v1/commons', { name: 'Mine', template: 'single-class' });
+        case APPLY:
+          return as('POST', `${c}/applications`, { classes: ['users'] });
+        case LEAVE:
+          return as('POST', `${c}/leave`);
+        case PROPOSE:
+          return as('POST', `${c}/proposals`, { title: 'Mine', action: { kind: 'resolution', text: 'Yes' } });
+        case POSITION:
+          return as('PUT', `${c}/proposals/${pid}/position`, { stance: 'agree', reason: 'Fine' });
+        case COMMENT:
+          return as('POST', `${c}/proposals/${pid}/comments`, { text: 'A thought' });
+        case WITHDRAW:
+          return as('POST', `${c}/proposals/${pid}/withdraw`);
+        default:
+          throw new Error(`no way to perform ${op}: add it to the matrix`);
+      }
+    };
+
+    it('has rows for every write of the OpenAPI document, and every caller for each write to a commons', () => {
+      const writes = routes.filter((r) => r.method !== 'GET').map((r) => r.key);
+      expect(writes.length).toBeGreaterThanOrEqual(12);
+      const covered = new Set(MATRIX.map((row) => row[0]));
+      expect(writes.filter((k) => !covered.has(k))).toEqual([]);
+      const missing: string[] = [];
+      for (const k of writes.filter((x) => x.includes('/commons/{id}/'))) {
+        for (const actor of ACTORS) {
+          if (!MATRIX.some((row) => row[0] === k && row[1] === actor)) missing.push(`${k} by ${actor}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    });
+
+    it.each(
+      MATRIX.map(
+        (row) =>
+          [
+            `${row[0]} by ${row[1]}${row[2] ? ` on ${row[2]}` : ''}: ${row[3]} ${row[4]} (${row[5]})`,
+            row,
+          ] as const,
+      ),
+    )('%s', async (_label, [op, actor, target, status, code]) => {
+      const a = await arena();
+      const accounts = Object.values(people).map((p) => p.id);
+      const before = await snapshot(t, accounts);
+      const r = await perform(op, actor, target, a);
+      if (status >= 400) {
+        expect(problemFaults(r)).toEqual([]);
+        expect({ status: r.statusCode, code: codeOf(r) }).toEqual({ status, code });
+        expect(await snapshot(t, accounts), 'a refused request wrote something').toBe(before);
+      } else {
+        expect(r.statusCode, r.body).toBe(status);
+      }
+    });
+
+    it("admits an applicant on the membership secretary's approval, not on a member's", async () => {
+      const dan = people.applicant;
+      const agree = async (a: Arena, who: Person) => {
+        const r = await who.call(
+          'PUT',
+          `/api/v1/commons/${a.commonsId}/proposals/${a.ids.application}/position`,
+          {
+            stance: 'agree',
+          },
+        );
+        expect(r.statusCode, r.body).toBe(200);
+      };
+      const withHolder = await arena();
+      await agree(withHolder, people.holder);
+      const withMember = await arena();
+      await agree(withMember, people.member);
+      await closeAsIfLater(t);
+      expect((await dan.call('GET', `/api/v1/commons/${withHolder.commonsId}`)).json().me?.status).toBe(
+        'member',
+      );
+      expect((await dan.call('GET', `/api/v1/commons/${withMember.commonsId}`)).json().me?.status).not.toBe(
+        'member',
+      );
+    });
+  });
+}
