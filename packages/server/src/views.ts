@@ -1,14 +1,26 @@
-import { describeConstitution, describeProcedure, type CommonsState, type Proposal } from '@peergov/kernel';
+import {
+  describeConstitution,
+  describeProcedure,
+  own,
+  type CommonsState,
+  type Proposal,
+} from '@peergov/kernel';
+import type { Integrity } from './commons-service';
 
-/** The commons as the API shows it (to a given account, or to anyone). */
-export function commonsView(state: CommonsState, accountId: string | null) {
+const INTACT: Integrity = { ok: true };
+
+/**
+ * The commons as the API shows it (to a given account, or to anyone), with whether its log still proves it
+ * (`integrity`: the app warns on every page of a commons whose log failed).
+ */
+export function commonsView(state: CommonsState, accountId: string | null, integrity: Integrity = INTACT) {
   const core = state.core;
   const rolesOf = (id: string) =>
     Object.values(core.roles)
       .filter((r) => r.holders.some((h) => h.accountId === id))
       .map((r) => r.id);
   const name = (id: string) => core.members[id]?.displayName ?? id;
-  const me = accountId ? core.members[accountId] : undefined;
+  const me = accountId ? own(core.members, accountId) : undefined;
   return {
     id: core.id,
     name: core.name,
@@ -39,6 +51,7 @@ export function commonsView(state: CommonsState, accountId: string | null) {
     me: me
       ? { accountId: me.accountId, status: me.status, classes: me.classes, roles: rolesOf(me.accountId) }
       : null,
+    integrity,
   };
 }
 
@@ -47,7 +60,7 @@ export function commonsSummary(state: CommonsState, accountId: string | null = n
   const core = state.core;
   return {
     /** The caller's membership status in this commons, or null. */
-    myStatus: accountId ? (core.members[accountId]?.status ?? null) : null,
+    myStatus: accountId ? (own(core.members, accountId)?.status ?? null) : null,
     id: core.id,
     name: core.name,
     purpose: core.purpose,
@@ -79,8 +92,14 @@ export function proposalSummary(state: CommonsState, p: Proposal) {
 }
 
 /** A proposal with its positions, discussion and decision. */
-export function proposalView(state: CommonsState, p: Proposal, accountId: string | null, now: string) {
-  return { ...proposalShared(state, p), ...proposalForCaller(state, p, accountId, now) };
+export function proposalView(
+  state: CommonsState,
+  p: Proposal,
+  accountId: string | null,
+  now: string,
+  integrity: Integrity = INTACT,
+) {
+  return { ...proposalShared(state, p), ...proposalForCaller(state, p, accountId, now), integrity };
 }
 
 // The part of a proposal's view that is the same for every caller (every key but the last two).
@@ -99,8 +118,8 @@ function proposalShared(state: CommonsState, p: Proposal) {
 
 // The caller's own part of a proposal's view.
 function proposalForCaller(state: CommonsState, p: Proposal, accountId: string | null, now: string) {
-  const mine = accountId ? state.positions[p.id]?.[accountId] : undefined;
-  const member = accountId ? state.core.members[accountId] : undefined;
+  const mine = accountId ? own(own(state.positions, p.id), accountId) : undefined;
+  const member = accountId ? own(state.core.members, accountId) : undefined;
   return {
     myPosition: mine ? { stance: mine.stance, reason: mine.reason } : null,
     canTakePosition:
@@ -128,7 +147,8 @@ export function proposalViewJson(
     shared = JSON.stringify(proposalShared(state, p));
     memo.set(key, shared);
   }
-  const own = JSON.stringify(proposalForCaller(state, p, accountId, now));
-  // Both are non-empty objects: join `{...shared}` and `{...own}` into one object.
-  return `${shared.slice(0, -1)},${own.slice(1)}`;
+  // Written after a committed append, so the log proves it (integrity ok).
+  const mine = JSON.stringify({ ...proposalForCaller(state, p, accountId, now), integrity: INTACT });
+  // Both are non-empty objects: join `{...shared}` and `{...mine}` into one object.
+  return `${shared.slice(0, -1)},${mine.slice(1)}`;
 }
