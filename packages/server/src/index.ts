@@ -2,5 +2,13 @@ export { buildApp } from './app';
 export { createContext, type AppContext, type ServerConfig } from './context';
 export { startServer, configFromEnv, parseTrustProxy, defaultWebDist, type RunningServer } from './server';
 export { closeDueProposals } from './closer';
-export { verifyStored, LogService } from './log-service';
+export {
+  verifyStored,
+  LogService,
+  parseSavedCheckpoint,
+  readModelFromLog,
+  signedCheckpointOf,
+  READ_MODEL_KINDS,
+  type VerifyResult,
+} from './log-service';
 export { seedDemo } from './demo';

@@ -1,7 +1,9 @@
-import { createWriteStream } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { decodeRecord, hashChildren, hashLeaf } from '@peergov/kernel/log';
-import { openFromOptions, storeOptions, type StoreOptions } from './store-options';
+import { decodeRecord, emptyRoot, hashChildren, hashLeaf } from '@peergov/kernel/log';
+import { dataDirOf, openFromOptions, storeOptions, type StoreOptions } from './store-options';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -44,7 +46,19 @@ class MerkleProver {
   }
 }
 
-/** `peergov export --commons ID`: the log as JSON lines, each record with its inclusion proof. */
+/** The instance's public key (SPKI PEM), derived from the signing key in the data dir; never creates one. */
+export function publicKeyPem(o: StoreOptions): string {
+  const file = join(dataDirOf(o), 'signing-key.pem');
+  if (!existsSync(file)) throw new Error(`no signing key at ${file}: give the --data-dir the server uses`);
+  return createPublicKey(readFileSync(file, 'utf8')).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/**
+ * `peergov export --commons ID`: the log as JSON lines, each record with its inclusion proof, then the signed
+ * checkpoint; `--checkpoint-out` also saves the checkpoint alone and `--public-key-out` the instance's public key,
+ * the two things `peergov verify --checkpoint --public-key` needs later to check the log without trusting the
+ * database.
+ */
 export function registerExport(program: Command): void {
   storeOptions(
     program
@@ -52,31 +66,64 @@ export function registerExport(program: Command): void {
       .description(
         'export a commons log as JSON lines: one line per record with its RFC 6962 inclusion proof, then the signed checkpoint',
       )
-      .requiredOption('--commons <id>', 'the commons to export')
-      .option('-o, --out <file>', 'write to a file instead of standard output'),
-  ).action(async (o: StoreOptions & { commons: string; out?: string }) => {
-    const store = await openFromOptions(o);
-    try {
-      const head = await store.head(o.commons);
-      if (!head) throw new Error(`there is no commons ${o.commons}`);
-      const records = await store.readRecords(o.commons, 0);
-      const leaves = records.map((r) => hashLeaf(new TextEncoder().encode(r.body)));
-      const prover = new MerkleProver(leaves);
-      const out = o.out ? createWriteStream(o.out) : process.stdout;
-      const write = (line: unknown) => out.write(`${JSON.stringify(line)}\n`);
-      for (const [i, r] of records.entries()) {
-        write({
-          seq: r.seq,
-          hash: r.hash,
-          leafHash: hex(leaves[i]),
-          proof: prover.inclusionProof(i, records.length).map(hex),
-          record: decodeRecord(r.body),
-        });
+      .option('--commons <id>', 'the commons to export (required unless only --public-key-out is given)')
+      .option('-o, --out <file>', 'write to a file instead of standard output')
+      .option(
+        '--checkpoint-out <file>',
+        "also save the log's signed checkpoint alone, for `peergov verify --checkpoint` later",
+      )
+      .option(
+        '--public-key-out <file>',
+        "write the instance's public key (PEM) to this file, for `peergov verify --public-key`",
+      ),
+  ).action(
+    async (
+      o: StoreOptions & { commons?: string; out?: string; checkpointOut?: string; publicKeyOut?: string },
+    ) => {
+      if (o.publicKeyOut) writeFileSync(o.publicKeyOut, publicKeyPem(o));
+      if (!o.commons) {
+        if (o.publicKeyOut) return;
+        throw new Error('give --commons <id> (or only --public-key-out <file>)');
       }
-      write({ checkpoint: head.checkpoint, size: records.length, root: hex(prover.root(records.length)) });
-      if (o.out) await new Promise<void>((res) => (out as ReturnType<typeof createWriteStream>).end(res));
-    } finally {
-      await store.close();
-    }
-  });
+      const store = await openFromOptions(o);
+      try {
+        // One snapshot: the checkpoint line is the head of exactly these records.
+        const log = await store.readLog(o.commons);
+        if (!log) throw new Error(`there is no commons ${o.commons}`);
+        const { head, records } = log;
+        const leaves = records.map((r) => hashLeaf(new TextEncoder().encode(r.body)));
+        const prover = new MerkleProver(leaves);
+        const last = {
+          checkpoint: head.checkpoint,
+          size: records.length,
+          root: hex(records.length === 0 ? emptyRoot() : prover.root(records.length)),
+        };
+        if (o.checkpointOut) {
+          if (!head.checkpoint) throw new Error(`the log of ${o.commons} has no signed checkpoint`);
+          const cp = head.checkpoint;
+          const saved = {
+            checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
+            signature: cp.signature,
+            keyId: cp.keyId,
+          };
+          writeFileSync(o.checkpointOut, `${JSON.stringify(saved, null, 2)}\n`);
+        }
+        const out = o.out ? createWriteStream(o.out) : process.stdout;
+        const write = (line: unknown) => out.write(`${JSON.stringify(line)}\n`);
+        for (const [i, r] of records.entries()) {
+          write({
+            seq: r.seq,
+            hash: r.hash,
+            leafHash: hex(leaves[i]),
+            proof: prover.inclusionProof(i, records.length).map(hex),
+            record: decodeRecord(r.body),
+          });
+        }
+        write(last);
+        if (o.out) await new Promise<void>((res) => (out as ReturnType<typeof createWriteStream>).end(res));
+      } finally {
+        await store.close();
+      }
+    },
+  );
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAdmin } from './admin';
 import { registerExport } from './export';
 import { registerOpinionMap } from './opinion-map';
+import { registerRebuild } from './rebuild';
 import { registerServe } from './serve';
 import { registerTally } from './tally';
 import { registerVerify } from './verify';
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerVerify(program);
   registerExport(program);
+  registerRebuild(program);
   registerAdmin(program);
   registerTally(program);
   registerOpinionMap(program);

@@ -2,49 +2,108 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { verifyStored } from '@peergov/server';
+import type { SignedCheckpoint } from '@peergov/kernel/log';
+import { parseSavedCheckpoint, verifyStored, type VerifyResult } from '@peergov/server';
 import { dataDirOf, openFromOptions, storeOptions, type StoreOptions } from './store-options';
 
-/** The public key that checks checkpoints: --public-key, or the one beside the signing key in the data dir. */
-export function loadPublicKey(o: StoreOptions & { publicKey?: string }): KeyObject {
+export interface KeyOptions extends StoreOptions {
+  publicKey?: string;
+}
+
+/**
+ * The public key that checks checkpoints: --public-key (a PEM public key, or a private key whose public half is
+ * used), else the signing key in the data dir, with a warning on standard error: whoever can edit the database
+ * can usually read that key too, so only a key obtained elsewhere makes the check independent.
+ */
+export function loadPublicKey(o: KeyOptions, warn: (line: string) => void = () => {}): KeyObject {
   const file = o.publicKey ?? join(dataDirOf(o), 'signing-key.pem');
   if (!existsSync(file)) {
     throw new Error(
       `no key at ${file}: give --public-key <pem file> or the --data-dir that holds signing-key.pem`,
     );
   }
-  return createPublicKey(readFileSync(file, 'utf8'));
+  if (o.publicKey === undefined) {
+    warn(
+      `note: checking with the signing key beside the database (${file}); whoever can edit the database may hold ` +
+        'it too: for an independent check pass --public-key (from `peergov export --public-key-out`) and --checkpoint',
+    );
+  }
+  try {
+    return createPublicKey(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file} is not a PEM Ed25519 key (${(e as Error).message})`);
+  }
 }
 
-/** `peergov verify`: recomputes every log; exit 1 naming the first bad record. */
+/** A saved checkpoint file, read and parsed, with a clear error naming the file. */
+export function loadSavedCheckpoint(file: string): SignedCheckpoint {
+  if (!existsSync(file)) throw new Error(`no saved checkpoint at ${file}`);
+  try {
+    return parseSavedCheckpoint(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+}
+
+/** One line that says which check failed: `record 7: ...`, `checkpoint: ...`, `head: ...`, `document ...`. */
+export function describeFailure(r: Extract<VerifyResult, { ok: false }>): string {
+  if (r.where === 'record' && r.seq !== null) {
+    return r.reason.startsWith(`record ${r.seq} `) ? r.reason : `record ${r.seq}: ${r.reason}`;
+  }
+  return r.reason;
+}
+
+/** `peergov verify`: recomputes every log; exit 1 naming the first fault and where it is. */
 export function registerVerify(program: Command): void {
   storeOptions(
     program
       .command('verify')
       .description(
-        'verify every commons log (hashes, chain, Merkle root, signed checkpoint); exit 1 naming the first bad record',
+        'verify every commons log: each record and its stored columns, the hash chain, the head, the signed ' +
+          'checkpoint (which must cover the whole log), the read-model documents rebuilt from the log, and ' +
+          'optionally a checkpoint saved earlier; exit 1 naming the first fault',
       )
       .option('--commons <id>', 'verify only this commons')
       .option(
         '--public-key <file>',
-        'PEM file of the key that signed the checkpoints (default: the data dir signing key)',
-      ),
-  ).action(async (o: StoreOptions & { commons?: string; publicKey?: string }) => {
-    const key = loadPublicKey(o);
+        'PEM file of the key that signs the checkpoints: its public key (see `peergov export --public-key-out`) ' +
+          'or the private key (default: the signing key in the data dir, which an attacker with the database may hold)',
+      )
+      .option(
+        '--checkpoint <file>',
+        'a signed checkpoint saved earlier (what GET /api/v1/commons/:id/log/checkpoint answers, or a ' +
+          '`peergov export` file): the log must still extend it; catches a rollback and a rewrite re-signed with the key',
+      )
+      .option('--no-docs', 'do not compare the read-model documents with the log'),
+  ).action(async (o: KeyOptions & { commons?: string; checkpoint?: string; docs: boolean }) => {
+    const key = loadPublicKey(o, (line) => console.error(line));
+    const saved = o.checkpoint === undefined ? undefined : loadSavedCheckpoint(o.checkpoint);
+    if (saved && o.commons && saved.checkpoint.commons !== o.commons) {
+      throw new Error(`the saved checkpoint is for commons ${saved.checkpoint.commons}, not ${o.commons}`);
+    }
+    const only = o.commons ?? saved?.checkpoint.commons;
     const store = await openFromOptions(o);
     let bad = 0;
+    let ids: string[] = [];
     try {
-      const ids = o.commons ? [o.commons] : await store.listCommonsIds();
-      if (o.commons && !(await store.head(o.commons))) throw new Error(`there is no commons ${o.commons}`);
+      ids = only ? [only] : await store.listCommonsIds();
       for (const id of ids) {
-        const head = (await store.head(id))!;
-        const records = await store.readRecords(id, 0);
-        const r = verifyStored(id, records, head, key);
+        const log = await store.readLog(id);
+        if (!log) {
+          if (only) throw new Error(`there is no commons ${id}`);
+          continue;
+        }
+        const r = verifyStored(id, log, key, { saved, docs: o.docs });
         if (r.ok) {
-          console.log(`ok    ${id}: ${r.size} records, root ${r.root}`);
+          const extends_ = r.consistency
+            ? `; extends the saved checkpoint of ${r.consistency.fromSize} records (consistency proof of ${r.consistency.proof.length} hashes)`
+            : saved
+              ? `; matches the saved checkpoint of ${saved.checkpoint.size} records`
+              : '';
+          console.log(`ok    ${id}: ${r.size} records, root ${r.root}${extends_}`);
         } else {
           bad += 1;
-          console.log(`FAIL  ${id}: record ${r.seq}: ${r.reason}`);
+          console.log(`FAIL  ${id}: ${describeFailure(r)}`);
         }
       }
       console.log(
