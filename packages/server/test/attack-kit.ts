@@ -52,9 +52,33 @@ export async function loadRoutes(app: FastifyInstance): Promise<Route[]> {
   return routes;
 }
 
+/**
+ * Percent-encodes a URL part. A lone surrogate (which encodeURIComponent refuses) is sent as the three bytes a
+ * careless encoder would write for it (WTF-8), which are not UTF-8: the server must refuse them.
+ */
+export function encodePart(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const pair =
+      c >= 0xd800 && c <= 0xdbff && i + 1 < value.length && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (pair) {
+      out += encodeURIComponent(value.slice(i, i + 2));
+      i += 1;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
+    } else {
+      out += encodeURIComponent(value[i]);
+    }
+  }
+  return out;
+}
+
 /** Puts values into a path's {params}. */
 export function fillPath(path: string, values: Record<string, string>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? 'missing'));
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodePart(values[name] ?? 'missing'));
 }
 
 /** What is wrong with an answer that must be a refusal: a 4xx application/problem+json with a code. */
