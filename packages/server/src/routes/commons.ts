@@ -1,5 +1,6 @@
 import {
   normaliseEmail,
+  own,
   type Action,
   type Command,
   type CommonsState,
@@ -42,7 +43,7 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     return state;
   };
   const getProposal = (state: CommonsState, pid: string) => {
-    const p = state.proposals[pid];
+    const p = own(state.proposals, pid);
     if (!p) throw new ApiError(404, 'proposal_not_found', `There is no proposal "${pid}" in this commons.`);
     return p;
   };
@@ -112,8 +113,9 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const state = await load((req.params as P).id);
-      return commonsView(state, req.caller.account?.id ?? null);
+      const { id } = req.params as P;
+      const state = await load(id);
+      return commonsView(state, req.caller.account?.id ?? null, ctx.commons.integrityOf(id));
     },
   );
 
@@ -229,7 +231,13 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const { id, pid } = req.params as PP;
       const state = await load(id);
-      return proposalView(state, getProposal(state, pid), req.caller.account?.id ?? null, now());
+      return proposalView(
+        state,
+        getProposal(state, pid),
+        req.caller.account?.id ?? null,
+        now(),
+        ctx.commons.integrityOf(id),
+      );
     },
   );
 
