@@ -11,6 +11,7 @@ import type { AppContext } from './context';
 import { ApiError, rawProblemResponse, sendProblem } from './problems';
 import { authRoutes } from './routes/auth';
 import { commonsRoutes } from './routes/commons';
+import { consistencyRoutes } from './routes/consistency';
 import { liveRoutes } from './routes/live';
 import { logRoutes } from './routes/log';
 import { platformRoutes } from './routes/platform';
@@ -109,6 +110,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   authRoutes(app, ctx);
   commonsRoutes(app, ctx);
   logRoutes(app, ctx);
+  consistencyRoutes(app, ctx);
   liveRoutes(app, ctx);
 
   const dist = ctx.config.webDist;

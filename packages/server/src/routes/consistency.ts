@@ -1,0 +1,81 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { consistencyProof, recordLeafHash, toHex } from '@peergov/kernel/log';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context';
+import { ApiError } from '../problems';
+import { CommonsParams, errorResponses } from '../schemas';
+
+/** `?from=M`: the size of the checkpoint the client saw before (digits only; checked against N below). */
+export const ConsistencyQuery = Type.Object(
+  { from: Type.String({ pattern: '^[0-9]{1,20}$', description: 'Size of the checkpoint seen before' }) },
+  { additionalProperties: false },
+);
+
+/**
+ * Certificate Transparency's gossip, for a commons: a client that saved a signed checkpoint of size M asks for the
+ * latest signed checkpoint (size N) and the RFC 9162 consistency proof that the tree of N records extends the tree
+ * of M, and checks both itself. A log shorter than M is a rollback (409 log_rollback).
+ */
+export function consistencyRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    '/api/v1/commons/:id/log/consistency',
+    {
+      schema: {
+        tags: ['log'],
+        summary: 'The latest signed checkpoint with a consistency proof from an earlier size',
+        description:
+          'Answers { from, to, proof, checkpoint, publicKey }: proof (hex hashes, RFC 9162 section 2.1.4) shows ' +
+          'that the tree of the first `to` records, signed in `checkpoint`, extends the tree of the first `from`. ' +
+          'Empty when from is 0 or equals to. A from beyond the signed size answers 409 log_rollback.',
+        params: CommonsParams,
+        querystring: ConsistencyQuery,
+        response: errorResponses,
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const raw = (req.query as { from?: string }).from;
+      // One snapshot: the head's checkpoint and the records it covers are read in the same transaction.
+      const log = await ctx.store.readLog(id);
+      if (!log) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
+      const cp = log.head.checkpoint;
+      if (!cp) throw new ApiError(409, 'log_integrity', 'The log of this commons has no signed checkpoint.');
+      const to = cp.size;
+      const from = raw === undefined || !/^[0-9]+$/.test(raw) ? NaN : Number(raw);
+      if (Number.isNaN(from)) {
+        throw new ApiError(400, 'invalid_input', '`from` must be a log size: an integer from 0.');
+      }
+      // Any size beyond the signed one (however large) is a rollback, not a malformed request.
+      if (from > to) {
+        throw new ApiError(
+          409,
+          'log_rollback',
+          `The log is shorter than a checkpoint you saw: you saw ${from} records, the latest signed checkpoint has ${to}.`,
+        );
+      }
+      if (log.records.length < to) {
+        throw new ApiError(
+          409,
+          'log_integrity',
+          `The log holds ${log.records.length} records, fewer than the ${to} its signed checkpoint covers.`,
+        );
+      }
+      let proof: string[] = [];
+      if (from > 0 && from < to) {
+        const leaves = log.records.slice(0, to).map((r) => recordLeafHash(r.body));
+        proof = consistencyProof(leaves, from, to).map(toHex);
+      }
+      return {
+        from,
+        to,
+        proof,
+        checkpoint: {
+          checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
+          signature: cp.signature,
+          keyId: cp.keyId,
+        },
+        publicKey: ctx.keys.publicKeyPem,
+      };
+    },
+  );
+}

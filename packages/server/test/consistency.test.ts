@@ -1,0 +1,137 @@
+// GET /api/v1/commons/:id/log/consistency: the latest signed checkpoint with the RFC 9162 consistency proof from a
+// size the client saw before, checked here the way a client would (verifyConsistency, verifyCheckpoint). Both stores.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromHex, verifyCheckpoint, verifyConsistency } from '@peergov/kernel/log';
+import { requirePostgres } from '../../store/test/pg-available';
+import { Person, testApp, type TestApp } from './harness';
+
+const pgOk = await requirePostgres('the consistency endpoint on PostgreSQL');
+
+interface Answer {
+  from: number;
+  to: number;
+  proof: string[];
+  checkpoint: {
+    checkpoint: { commons: string; size: number; root: string; time: string };
+    signature: string;
+    keyId: string;
+  };
+  publicKey: string;
+}
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(kind === 'postgres' && !pgOk)(`log consistency on ${kind}`, () => {
+    let t: TestApp;
+    let ada: Person;
+    let commonsId: string;
+    /** Signed checkpoints seen along the way, oldest first. */
+    const seen: Answer['checkpoint'][] = [];
+
+    const url = (from: string | number) => `/api/v1/commons/${commonsId}/log/consistency?from=${from}`;
+    const get = async (from: number): Promise<Answer> => {
+      const r = await ada.call('GET', url(from));
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    };
+
+    beforeAll(async () => {
+      t = await testApp(kind);
+      ada = await new Person(t.app, 'ada@example.org', 'Ada').signUp();
+      const ok = async (p: Promise<{ statusCode: number; body: string }>) => {
+        const r = await p;
+        expect(r.statusCode, r.body).toBeLessThan(300);
+        return JSON.parse(r.body);
+      };
+      const checkpoint = async () =>
+        seen.push((await ok(ada.call('GET', `/api/v1/commons/${commonsId}/log/checkpoint`))) as never);
+      const c = await ok(
+        ada.call('POST', '/api/v1/commons', { name: 'Garden', purpose: 'Grow', template: 'single-class' }),
+      );
+      commonsId = c.id;
+      await checkpoint();
+      const base = `/api/v1/commons/${commonsId}`;
+      for (let i = 0; i < 6; i++) {
+        const p = await ok(
+          ada.call('POST', `${base}/proposals`, {
+            title: `Motion ${i}`,
+            action: { kind: 'resolution', text: `Do thing ${i}` },
+          }),
+        );
+        await checkpoint();
+        await ok(ada.call('PUT', `${base}/proposals/${p.id}/position`, { stance: 'agree', reason: `r${i}` }));
+        await checkpoint();
+      }
+    });
+
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('proves every earlier checkpoint is extended by the latest, which is signed by the instance key', async () => {
+      const sizes = [...new Set(seen.map((s) => s.checkpoint.size))];
+      expect(sizes.length).toBeGreaterThan(5);
+      const latest = await get(0);
+      expect(latest.from).toBe(0);
+      expect(latest.proof).toEqual([]);
+      expect(latest.publicKey).toBe(t.ctx.keys.publicKeyPem);
+      expect(verifyCheckpoint(latest.checkpoint, latest.publicKey)).toBe(true);
+      const n = latest.to;
+      expect(latest.checkpoint.checkpoint.size).toBe(n);
+      for (const old of seen) {
+        const m = old.checkpoint.size;
+        const a = await get(m);
+        expect(a).toMatchObject({ from: m, to: n });
+        expect(verifyCheckpoint(a.checkpoint, a.publicKey)).toBe(true);
+        const ok = verifyConsistency(
+          m,
+          n,
+          a.proof.map(fromHex),
+          fromHex(old.checkpoint.root),
+          fromHex(a.checkpoint.checkpoint.root),
+        );
+        expect(ok, `consistency ${m} -> ${n}`).toBe(true);
+        if (m === n) expect(a.proof).toEqual([]);
+        // The same proof does not show consistency with some other root.
+        const wrong = fromHex(old.checkpoint.root);
+        wrong[0] ^= 1;
+        expect(
+          verifyConsistency(m, n, a.proof.map(fromHex), wrong, fromHex(a.checkpoint.checkpoint.root)),
+        ).toBe(false);
+      }
+    });
+
+    it('answers 409 log_rollback for a size beyond the latest signed checkpoint', async () => {
+      const { to } = await get(0);
+      for (const from of [to + 1, to + 1000, '99999999999999999999']) {
+        const r = await ada.call('GET', url(from));
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(r.json()).toMatchObject({ code: 'log_rollback', status: 409 });
+      }
+    });
+
+    it('answers 400 when from is missing or not a non-negative integer', async () => {
+      for (const q of ['', '?from=', '?from=-1', '?from=1.5', '?from=abc', '?from=1e3', '?from=0x10']) {
+        const r = await ada.call('GET', `/api/v1/commons/${commonsId}/log/consistency${q}`);
+        expect(r.statusCode, `${q}: ${r.body}`).toBe(400);
+        expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+    });
+
+    it('answers 404 for an unknown commons, and anyone may ask', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/v1/commons/nope/log/consistency?from=0' });
+      expect(r.statusCode).toBe(404);
+      const anon = await t.app.inject({ method: 'GET', url: url(1) });
+      expect(anon.statusCode).toBe(200);
+    });
+
+    it('is documented in the OpenAPI document', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+      expect(r.statusCode).toBe(200);
+      const doc = r.json();
+      const op = doc.paths['/api/v1/commons/{id}/log/consistency']?.get;
+      expect(op).toBeDefined();
+      expect(Object.keys(op.responses)).toContain('409');
+    });
+  });
+}
