@@ -96,6 +96,8 @@ export const en = {
     other: 'The password needs at least {count} characters.',
   },
   'signup.submit': 'Create account',
+  'signup.signInFailed':
+    'This email and password do not open an account. If you already have an account with this email, sign in with its password.',
   'signup.haveAccount': 'Already have an account?',
   'signin.title': 'Sign in',
   'signin.submit': 'Sign in',

@@ -93,6 +93,8 @@ export const fr: Messages = {
     other: 'Le mot de passe doit compter au moins {count} caractères.',
   },
   'signup.submit': 'Créer le compte',
+  'signup.signInFailed':
+    'Cette adresse et ce mot de passe n’ouvrent aucun compte. Si vous avez déjà un compte avec cette adresse, connectez-vous avec son mot de passe.',
   'signup.haveAccount': 'Vous avez déjà un compte ?',
   'signin.title': 'Se connecter',
   'signin.submit': 'Se connecter',

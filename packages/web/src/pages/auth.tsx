@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import type { Account } from '../api/types';
 import { Field, FormError, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -37,11 +37,22 @@ export function SignUpForm({ onDone, submitLabel }: { onDone: () => void; submit
     }
     setBusy(true);
     try {
-      const res = await api.post<Result>('/api/v1/auth/signup', {
+      // Sign-up answers the same whether or not the email already had an account (so that no one can find out who
+      // has one) and opens no session: signing in with the same email and password comes next.
+      await api.post<unknown>('/api/v1/auth/signup', {
         displayName: displayName.trim(),
         email: email.trim(),
         password,
       });
+      let res: Result;
+      try {
+        res = await api.post<Result>('/api/v1/auth/signin', { email: email.trim(), password });
+      } catch (err) {
+        // The email had an account with another password.
+        if (err instanceof ApiError && err.code === 'invalid_credentials')
+          throw new ApiError(401, 'signup_signin_failed', t('signup.signInFailed'));
+        throw err;
+      }
       session.signedIn(res);
       onDone();
     } catch (err) {
