@@ -129,6 +129,28 @@ export interface Commons {
   };
   history: { version: number; adoptedAt: string; adoptedBy: string | null }[];
   me: { accountId: string; status: MemberStatus; classes: string[]; roles: string[] } | null;
+  /** Whether the commons' log still proves what is shown; when not, the commons is read-only. */
+  integrity: Integrity;
+}
+
+/** Whether the log and read models of a commons verified on the server (a failure makes it read-only). */
+export type Integrity =
+  | { ok: true }
+  | { ok: false; where: 'record' | 'head' | 'checkpoint' | 'document'; seq: number | null; reason: string };
+
+/** GET /api/v1/commons/:id/log/consistency?from=M: the latest signed checkpoint and the proof it extends size M. */
+export interface ConsistencyAnswer {
+  from: number;
+  to: number;
+  /** RFC 9162 consistency proof, hex hashes (empty when from is 0 or equals to). */
+  proof: string[];
+  checkpoint: {
+    checkpoint: { commons: string; size: number; root: string; time: string };
+    signature: string;
+    keyId: string;
+  };
+  /** The instance's Ed25519 public key, SPKI PEM. */
+  publicKey: string;
 }
 
 export type Action =
@@ -221,6 +243,7 @@ export interface Proposal {
   comments: CommentView[];
   myPosition: { stance: Stance; reason: string } | null;
   canTakePosition: boolean;
+  integrity: Integrity;
 }
 
 export interface LogRecord {
