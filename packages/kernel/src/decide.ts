@@ -3,6 +3,7 @@ import type { Command, CommandContext } from './commands';
 import { decidersFor, openHours, validateProcedure, validateRules } from './constitution';
 import { dict, dictOf, own } from './dict';
 import { DomainError } from './errors';
+import { checkDisplayName } from './names';
 import type { DomainEvent } from './events';
 import { TEMPLATES } from './templates';
 import {
@@ -154,7 +155,7 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
       }
       return {
         ...action,
-        displayName: text('displayName', action.displayName),
+        displayName: checkDisplayName(text('displayName', action.displayName)),
         classes: checkClasses(core, action.classes ?? []),
       };
     }
@@ -544,7 +545,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
     }
     const founder: Member = {
       accountId: ctx.actor,
-      displayName: text('displayName', command.displayName),
+      displayName: checkDisplayName(text('displayName', command.displayName)),
       classes: founderClasses.length > 0 ? founderClasses : [template.classes[0].id],
       status: 'member',
       since: ctx.now,
@@ -587,7 +588,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
       if (existing?.status === 'applicant') {
         throw new DomainError('already_applied', 'Your application is already waiting for a decision.');
       }
-      const displayName = text('displayName', command.displayName);
+      const displayName = checkDisplayName(text('displayName', command.displayName));
       const classes = checkClasses(core, command.classes ?? []);
       const statement = text('statement', command.statement ?? '', false);
       const applied: DomainEvent = {

@@ -18,7 +18,7 @@ const create = (commonsId: string): Command => ({
   purpose: '',
   charter: '',
   template: 'do-ocracy',
-  displayName: 'Founder',
+  displayName: 'Fran',
   classes: [],
 });
 const apply = (i: number): Command => ({
