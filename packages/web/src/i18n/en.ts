@@ -43,6 +43,9 @@ export const en = {
   'error.last_member': 'You are the last member; a commons cannot be left empty.',
   'error.unknown_class': 'This commons has no such stakeholder class.',
   'error.invalid_request': 'Some of what you entered is not accepted: {detail}',
+  'error.log_integrity':
+    'This commons is read-only: its log does not verify, so nothing can be written until an operator restores it.',
+  'error.log_rollback': 'The server’s log is shorter than a signed checkpoint this browser saw before.',
 
   'home.title': 'Commons that govern themselves',
   'home.intro':
@@ -168,6 +171,28 @@ export const en = {
   'commons.rules': 'Rules',
   'commons.rulesSummary': 'This commons decides under version {version} of its constitution, adopted {date}.',
   'commons.readConstitution': 'Read it in plain words',
+
+  'trust.title': 'Warning: this commons’ history has changed behind your back',
+  'trust.rollback':
+    'The server’s history does not extend what this browser saw before: this browser saw a signed log of {seen} records, the server now shows only {served}. Records were removed.',
+  'trust.rollbackUnknown':
+    'The server’s history does not extend what this browser saw before: this browser saw a signed log of {seen} records, the server now shows fewer.',
+  'trust.fork':
+    'The server’s history does not extend what this browser saw before: it cannot prove that its log of {served} records contains the {seen} records this browser saw. Records were rewritten.',
+  'trust.key':
+    'The server’s history does not extend what this browser saw before: its log of {served} records is signed with another key than the one this browser saw with the first {seen} records.',
+  'trust.signature':
+    'The server’s history does not extend what this browser saw before: the signature of its log of {served} records does not verify with the key this browser saw with the first {seen} records.',
+  'trust.kept':
+    'This browser keeps the checkpoint of {seen} records it saw before and checks again on every visit. Tell the other members and the operator before trusting what is shown.',
+  'integrity.title': 'Warning: this commons is read-only',
+  'integrity.record': 'Record {seq} of its log does not verify: {reason}.',
+  'integrity.head': 'The head of its log does not verify: {reason}.',
+  'integrity.checkpoint': 'The signed checkpoint of its log does not verify: {reason}.',
+  'integrity.document': 'What the server shows differs from what its log says: {reason}.',
+  'integrity.readOnly':
+    'What is shown here may not be what was decided. Nothing can be written until an operator restores the log.',
+
   'commons.aboutMembers': 'Members and roles',
   'commons.membership': 'Your membership',
   'commons.memberSince': 'You have been a member since {date}.',

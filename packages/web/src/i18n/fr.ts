@@ -40,6 +40,10 @@ export const fr: Messages = {
   'error.last_member': 'Vous êtes le dernier membre ; un commun ne peut pas rester vide.',
   'error.unknown_class': 'Ce commun n’a pas cette catégorie de parties prenantes.',
   'error.invalid_request': 'Une partie de votre saisie n’est pas acceptée : {detail}',
+  'error.log_integrity':
+    'Ce commun est en lecture seule : son journal ne se vérifie pas, rien ne peut y être écrit avant qu’un opérateur le restaure.',
+  'error.log_rollback':
+    'Le journal du serveur est plus court qu’un point de contrôle signé déjà vu par ce navigateur.',
 
   'home.title': 'Des communs qui se gouvernent eux-mêmes',
   'home.intro':
@@ -167,6 +171,28 @@ export const fr: Messages = {
   'commons.rulesSummary':
     'Ce commun décide selon la version {version} de sa constitution, adoptée le {date}.',
   'commons.readConstitution': 'La lire en clair',
+
+  'trust.title': 'Attention : l’historique de ce commun a changé à votre insu',
+  'trust.rollback':
+    'L’historique du serveur ne prolonge pas ce que ce navigateur a vu auparavant : ce navigateur a vu un journal signé de {seen} entrées, le serveur n’en montre plus que {served}. Des entrées ont été supprimées.',
+  'trust.rollbackUnknown':
+    'L’historique du serveur ne prolonge pas ce que ce navigateur a vu auparavant : ce navigateur a vu un journal signé de {seen} entrées, le serveur en montre moins.',
+  'trust.fork':
+    'L’historique du serveur ne prolonge pas ce que ce navigateur a vu auparavant : il ne peut pas prouver que son journal de {served} entrées contient les {seen} entrées vues par ce navigateur. Des entrées ont été réécrites.',
+  'trust.key':
+    'L’historique du serveur ne prolonge pas ce que ce navigateur a vu auparavant : son journal de {served} entrées est signé avec une autre clé que celle vue par ce navigateur avec les {seen} premières entrées.',
+  'trust.signature':
+    'L’historique du serveur ne prolonge pas ce que ce navigateur a vu auparavant : la signature de son journal de {served} entrées ne se vérifie pas avec la clé vue par ce navigateur avec les {seen} premières entrées.',
+  'trust.kept':
+    'Ce navigateur garde le point de contrôle de {seen} entrées vu auparavant et vérifie à nouveau à chaque visite. Prévenez les autres membres et l’opérateur avant de vous fier à ce qui est affiché.',
+  'integrity.title': 'Attention : ce commun est en lecture seule',
+  'integrity.record': 'L’entrée {seq} de son journal ne se vérifie pas : {reason}.',
+  'integrity.head': 'La tête de son journal ne se vérifie pas : {reason}.',
+  'integrity.checkpoint': 'Le point de contrôle signé de son journal ne se vérifie pas : {reason}.',
+  'integrity.document': 'Ce que montre le serveur diffère de ce que dit son journal : {reason}.',
+  'integrity.readOnly':
+    'Ce qui est affiché ici peut ne pas être ce qui a été décidé. Rien ne peut être écrit avant qu’un opérateur restaure le journal.',
+
   'commons.aboutMembers': 'Membres et rôles',
   'commons.membership': 'Votre adhésion',
   'commons.memberSince': 'Vous êtes membre depuis le {date}.',

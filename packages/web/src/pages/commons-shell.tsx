@@ -1,10 +1,12 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Commons } from '../api/types';
+import { TrustBanner } from '../components/trust-banner';
 import { LoadError, Loading } from '../components/ui';
 import { useLiveUpdates } from '../components/use-live-updates';
 import { useResource } from '../components/use-resource';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
+import { checkLog, type TrustResult } from '../log/trust';
+import { Link, useLocation } from '../router';
 
 export interface CommonsProps {
   commons: Commons;
@@ -28,6 +30,7 @@ export function CommonsShell({
   const { t } = useI18n();
   const changes = useLiveUpdates(id);
   const res = useResource<Commons>(`/api/v1/commons/${encodeURIComponent(id)}`, changes);
+  const trust = useLogCheck(id, changes);
   if (res.error) return <LoadError error={res.error} retry={res.reload} />;
   if (!res.data) return <Loading />;
   const c = res.data;
@@ -64,7 +67,29 @@ export function CommonsShell({
           ))}
         </ul>
       </nav>
+      <TrustBanner integrity={c.integrity} trust={trust} />
       {children({ commons: c, reload: res.reload, changes })}
     </div>
   );
+}
+
+/**
+ * Checks, in this browser, that the server's latest signed checkpoint of the commons extends the one this browser
+ * saw before (see log/trust.ts): on every page visited and whenever the log grows. A failure stays shown until a
+ * later check passes (it cannot while the saved checkpoint is not extended).
+ */
+function useLogCheck(id: string, changes: number): TrustResult | null {
+  const { path } = useLocation();
+  const [result, setResult] = useState<{ id: string; trust: TrustResult } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void checkLog(id).then((trust) => {
+      // No verdict (offline, say) keeps the last one.
+      if (live && trust.ok !== null) setResult({ id, trust });
+    });
+    return () => {
+      live = false;
+    };
+  }, [id, changes, path]);
+  return result?.id === id ? result.trust : null;
 }
