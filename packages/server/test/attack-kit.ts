@@ -15,6 +15,8 @@ export interface Route {
   key: string;
   params: string[];
   query: string[];
+  /** Query parameters the operation requires. */
+  requiredQuery: string[];
   hasBody: boolean;
   /** The JSON Schema of the body, when there is one. */
   bodySchema?: unknown;
@@ -30,7 +32,7 @@ export async function loadRoutes(app: FastifyInstance): Promise<Route[]> {
       Record<
         string,
         {
-          parameters?: { in: string; name: string }[];
+          parameters?: { in: string; name: string; required?: boolean }[];
           requestBody?: { content?: Record<string, { schema?: unknown }> };
         }
       >
@@ -44,6 +46,7 @@ export async function loadRoutes(app: FastifyInstance): Promise<Route[]> {
         key: `${method} ${path}`,
         params: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
         query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        requiredQuery: (op.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => p.name),
         hasBody: op.requestBody !== undefined,
         bodySchema: op.requestBody?.content?.['application/json']?.schema,
       });
@@ -79,6 +82,15 @@ export function encodePart(value: string): string {
 /** Puts values into a path's {params}. */
 export function fillPath(path: string, values: Record<string, string>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodePart(values[name] ?? 'missing'));
+}
+
+/**
+ * A valid value for every required query parameter (all of them are log sizes or positions today), leaving out
+ * `except`: '' or '?from=0'.
+ */
+export function requiredQuery(r: Route, except?: string): string {
+  const parts = r.requiredQuery.filter((q) => q !== except).map((q) => `${q}=0`);
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
 }
 
 /** What is wrong with an answer that must be a refusal: a 4xx application/problem+json with a code. */
@@ -194,27 +206,9 @@ export const PROTO_NAMES = [
   'valueOf',
 ] as const;
 
-/**
- * A signed-up, signed-in person, through Person.signUp. While sign-up answers 202 without a session and the
- * harness does not yet sign in after it, this signs in itself.
- */
-export async function person(app: FastifyInstance, email: string, name: string): Promise<Person> {
-  const p = new Person(app, email, name);
-  try {
-    return await p.signUp();
-  } catch (e) {
-    if (!/"status":"accepted"/.test((e as Error).message)) throw e;
-  }
-  const r = await app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/signin',
-    payload: { email, password: PASSWORD },
-  });
-  if (r.statusCode !== 200) throw new Error(`sign-in after sign-up failed: ${r.body}`);
-  p.cookie = String(r.headers['set-cookie']).split(';')[0];
-  p.csrf = r.json().csrfToken;
-  p.id = r.json().account.id;
-  return p;
+/** A signed-up, signed-in person (Person.signUp signs in after sign-up). */
+export function person(app: FastifyInstance, email: string, name: string): Promise<Person> {
+  return new Person(app, email, name).signUp();
 }
 
 /** The password Person.signUp uses. */

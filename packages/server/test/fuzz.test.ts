@@ -13,6 +13,7 @@ import {
   fillPath,
   foundWorld,
   loadRoutes,
+  requiredQuery,
   type Route,
   type World,
 } from './attack-kit';
@@ -341,7 +342,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
               const params = { ...defaults, ...a.params, ...(stream ? { id: a.params.id ?? 'nope' } : {}) };
               if (stream && params.id === w.commonsId) return;
               let url = fillPath(r.path, params);
-              if (a.query !== undefined) url += `?${a.query}`;
+              url += a.query !== undefined ? `?${a.query}` : requiredQuery(r);
               // Sign-out would end the session the other cases use: it is sent without one.
               const sender = r.key === 'POST /api/v1/auth/signout' ? null : who[a.as];
               const headers: Record<string, string> = sender

@@ -19,6 +19,7 @@ import {
   problemFaults,
   PROTO_NAMES,
   prototypeKeys,
+  requiredQuery,
   restorePrototype,
   snapshot,
   type Route,
@@ -146,13 +147,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       for (const r of routes.filter((x) => x.params.length > 0)) {
         for (const param of r.params) {
           for (const name of PROTO_NAMES) {
-            const url = fillPath(r.path, {
-              id: w.commonsId,
-              pid: w.pid,
-              tokenId: w.tokenId,
-              seq: '0',
-              [param]: name,
-            });
+            const url =
+              fillPath(r.path, {
+                id: w.commonsId,
+                pid: w.pid,
+                tokenId: w.tokenId,
+                seq: '0',
+                [param]: name,
+              }) + requiredQuery(r);
             const body = r.hasBody ? validBodies()[r.key] : undefined;
             // Numbers only for seq: the schema refuses a name there (400); anywhere else nothing has that id.
             const expected = param === 'seq' ? { status: 400 } : { status: 404, code: /_not_found$/ };
@@ -175,7 +177,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       for (const r of routes.filter((x) => x.query.length > 0)) {
         for (const q of r.query) {
           for (const name of PROTO_NAMES) {
-            const url = `${fillPath(r.path, { id: w.commonsId, pid: w.pid, tokenId: w.tokenId, seq: '0' })}?${q}=${encodeURIComponent(name)}`;
+            const rest = requiredQuery(r, q);
+            const url = `${fillPath(r.path, { id: w.commonsId, pid: w.pid, tokenId: w.tokenId, seq: '0' })}${rest || '?'}${rest ? '&' : ''}${q}=${encodeURIComponent(name)}`;
             faults.push(
               ...(await attack(`${r.key} with ?${q}=${name}`, true, () => send(w.ada, r.method, url), {
                 status: 400,
