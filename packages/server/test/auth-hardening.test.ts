@@ -332,6 +332,14 @@ describe('HTTP layer', () => {
     ).toMatch(/^default-src 'none'/);
   });
 
+  it('documents the sign-up answer in the OpenAPI document: 202, no session', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    const responses = doc.paths['/api/v1/auth/signup'].post.responses;
+    expect(Object.keys(responses)).toContain('202');
+    expect(Object.keys(responses)).not.toContain('201');
+    expect(JSON.stringify(responses['202'])).toContain('accepted');
+  });
+
   it('the built web app needs no inline script (what the CSP assumes)', () => {
     let html: string;
     try {
