@@ -244,24 +244,6 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(hash).toHaveBeenCalledTimes(2);
     });
 
-    it('takes about as long for a taken email as for a new one', async () => {
-      const time = async (email: string) => {
-        const start = performance.now();
-        await signUp(t.app, email, 'another password', 'Timed');
-        return performance.now() - start;
-      };
-      await time('warm@example.org');
-      const taken: number[] = [];
-      const fresh: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        taken.push(await time('ada@example.org'));
-        fresh.push(await time(`timed${i}@example.org`));
-      }
-      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      // Before: 2 ms against 23 ms. Now both hash; a generous bound keeps a busy machine from failing it.
-      expect(median(taken) / median(fresh)).toBeGreaterThan(0.4);
-    });
-
     it('normalises the email at sign-up: a sign-in with another spelling finds the account', async () => {
       // (The schema refuses surrounding spaces and non-ASCII at sign-up; sign-in takes any text.)
       expect((await signUp(t.app, 'Dee@Example.ORG', PASSWORD, 'Dee')).statusCode).toBe(202);
