@@ -42,7 +42,7 @@ if (mode === 'bare') {
       : {}),
   });
   const ctx = server.context;
-  const founder = await ctx.auth.signUp('founder@bench.local', 'bench password', 'Founder');
+  const founder = await ctx.auth.signUp('founder@bench.local', 'bench password', 'Bench Host');
   const commonsId = 'cbench';
   await ctx.commons.execute(
     commonsId,
@@ -53,7 +53,7 @@ if (mode === 'bare') {
       purpose: '',
       charter: '',
       template: 'do-ocracy',
-      displayName: 'Founder',
+      displayName: 'Bench Host',
       classes: [],
     },
     founder.id,

@@ -143,6 +143,7 @@ describe('peergov verify and export on a live SQLite database', () => {
       'serve',
       'verify',
       'export',
+      'rebuild',
       'admin',
       'admin create-user',
       'tally',
