@@ -48,7 +48,12 @@ export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Recompute hashes, chain and Merkle root; check the signed checkpoint',
+        summary: 'Verify the log, its head, its signed checkpoint and the read models',
+        description:
+          'Reads one snapshot of the log and checks every record and stored column, the chain, the head, the ' +
+          'signed checkpoint (which must cover the whole log) and the read-model documents rebuilt from the log. ' +
+          'Answers ok with size and root, or the first fault: where (record, checkpoint, head or document), seq ' +
+          '(the record, or null) and reason.',
         params: CommonsParams,
         response: errorResponses,
       },
