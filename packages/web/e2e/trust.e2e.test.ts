@@ -16,7 +16,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { browserAvailable, chromiumPath, ensureBuilt, webDist } from './harness';
+import { axeViolations, browserAvailable, chromiumPath, ensureBuilt, webDist } from './harness';
 
 const run = browserAvailable();
 
@@ -165,6 +165,8 @@ describe.skipIf(!run)('a browser that saw the log warns when the server’s hist
       baseURL: `http://127.0.0.1:${port}`,
       locale: 'en-GB',
       viewport: { width: 1280, height: 900 },
+      // axe-core is injected as a script, which the app's Content Security Policy refuses.
+      bypassCSP: true,
     });
     page = await ctx.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -213,6 +215,7 @@ describe.skipIf(!run)('a browser that saw the log warns when the server’s hist
     expect(await warning.getAttribute('role')).toBe('alert');
     expect(await warning.textContent()).toMatch(/this commons is read-only/i);
     expect(await warning.textContent()).toMatch(/differs from what its log says/);
+    expect(await axeViolations(page), 'axe on a proposal page with the warning').toEqual([]);
     // The same warning on every page of the commons.
     for (const path of ['', '/proposals', '/constitution', '/log']) {
       await page.goto(`/c/${commons}${path}`);

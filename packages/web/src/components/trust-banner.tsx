@@ -1,6 +1,6 @@
 // The warning shown on every page of a commons whose history cannot be trusted: either this browser's own check
 // failed (the server's signed log does not extend what it saw before), or the server found its log or read models
-// do not verify (the commons is then read-only).
+// do not verify (the commons is then read-only). Above the page's own heading, so its title is no heading.
 import type { Integrity } from '../api/types';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
@@ -17,7 +17,7 @@ export function TrustBanner({ integrity, trust }: { integrity?: Integrity; trust
     <>
       {failed && (
         <div className="alert alert-error trust-banner" role="alert" data-trust={failed.failure}>
-          <h2>{t('trust.title')}</h2>
+          <p className="trust-title">{t('trust.title')}</p>
           <p>
             {failed.served === null
               ? t('trust.rollbackUnknown', { seen: failed.seen })
@@ -28,7 +28,7 @@ export function TrustBanner({ integrity, trust }: { integrity?: Integrity; trust
       )}
       {broken && (
         <div className="alert alert-error trust-banner" role="alert" data-integrity={broken.where}>
-          <h2>{t('integrity.title')}</h2>
+          <p className="trust-title">{t('integrity.title')}</p>
           <p>
             {t(`integrity.${broken.where}` as MessageKey, {
               seq: broken.seq ?? '—',
