@@ -2,7 +2,6 @@ import type { KeyObject } from 'node:crypto';
 import { readModelDocs, stateFromRecords } from '@peergov/kernel';
 import {
   canonicalJson,
-  consistencyProof,
   decodeRecord,
   hashLeaf,
   inclusionProof,
@@ -106,29 +105,6 @@ export class LogService {
       leafHash: toHex(leaves[seq]),
       proof: inclusionProof(leaves, seq, n).map(toHex),
       root: toHex(merkleRoot(leaves)),
-    };
-  }
-
-  /**
-   * An RFC 9162 consistency proof that the tree of the first `toSize` records (default: all) extends the tree of
-   * the first `fromSize`, with both roots; null unless 1 <= fromSize <= toSize <= the log's size.
-   */
-  async consistency(
-    commonsId: string,
-    fromSize: number,
-    toSize?: number,
-  ): Promise<ConsistencyEvidence | null> {
-    const records = await this.store.readRecords(commonsId, 0);
-    const n = toSize ?? records.length;
-    if (!Number.isSafeInteger(fromSize) || !Number.isSafeInteger(n)) return null;
-    if (fromSize < 1 || fromSize > n || n > records.length) return null;
-    const leaves = records.slice(0, n).map((r) => hashLeaf(new TextEncoder().encode(r.body)));
-    return {
-      fromSize,
-      fromRoot: toHex(merkleRoot(leaves.slice(0, fromSize))),
-      toSize: n,
-      toRoot: toHex(merkleRoot(leaves)),
-      proof: consistencyProof(leaves, fromSize, n).map(toHex),
     };
   }
 }

@@ -507,3 +507,50 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(kind === 'postgres' && !pgOk)(`verify under concurrent writes on ${kind}`, () => {
+    let t: TestApp;
+    afterAll(async () => t?.close());
+
+    it('never reports a fault while comments are being appended (head and records of one snapshot)', async () => {
+      t = await testApp(kind);
+      const ada = await new Person(t.app, 'ada@example.org', 'Ada').signUp();
+      const c = await ada.call('POST', '/api/v1/commons', {
+        name: 'Busy',
+        purpose: '',
+        template: 'single-class',
+      });
+      const id = c.json().id as string;
+      const p = await ada.call('POST', `/api/v1/commons/${id}/proposals`, {
+        title: 'Many minds',
+        action: { kind: 'resolution', text: 'Change it often' },
+      });
+      const pid = p.json().id as string;
+      let writing = true;
+      const writer = (async () => {
+        try {
+          for (let i = 0; i < 60; i++) {
+            const r = await ada.call('POST', `/api/v1/commons/${id}/proposals/${pid}/comments`, {
+              text: `thought ${i}`,
+            });
+            expect(r.statusCode, r.body).toBe(201);
+          }
+        } finally {
+          writing = false;
+        }
+      })();
+      const results: VerifyResult[] = [];
+      while (writing || results.length < 5) {
+        const [v] = await Promise.all([
+          ada.call('GET', `/api/v1/commons/${id}/log/verify`),
+          new Promise((r) => setImmediate(r)),
+        ]);
+        results.push(v.json());
+      }
+      await writer;
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+      expect(new Set(results.map((r) => (r.ok ? r.size : -1))).size).toBeGreaterThan(1);
+    });
+  });
+}
