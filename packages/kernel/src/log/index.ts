@@ -47,4 +47,10 @@ export {
   type VerifyLogOptions,
   type VerifyWhere,
 } from './verify';
-export { checkExtension, EMPTY_POSITION, type ExtensionCheck, type LogPosition, type StoredColumns } from './extension';
+export {
+  checkExtension,
+  EMPTY_POSITION,
+  type ExtensionCheck,
+  type LogPosition,
+  type StoredColumns,
+} from './extension';
