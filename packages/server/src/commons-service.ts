@@ -21,7 +21,7 @@ import {
   type LogPosition,
   type LogRecord,
 } from '@peergov/kernel/log';
-import { StoreConflictError, type LogHead, type Store, type StoredRecord } from '@peergov/store';
+import { StoreConflictError, type Doc, type LogHead, type Store, type StoredRecord } from '@peergov/store';
 import type { SigningKeys } from './keys';
 import type { LiveUpdates } from './live';
 import { ApiError } from './problems';
@@ -260,7 +260,10 @@ export class CommonsService {
 
   private async refresh(commonsId: string): Promise<Entry | null> {
     const cached = this.cache.get(commonsId);
-    const head = await this.store.head(commonsId);
+    // A first load reads head, records and documents in one snapshot, so that an append by another process in
+    // between cannot look like documents ahead of the log.
+    const snapshot = cached ? null : await this.store.readLog(commonsId);
+    const head = snapshot ? snapshot.head : await this.store.head(commonsId);
     if (!head) {
       if (!cached) return null;
       return this.fail(cached, {
@@ -288,7 +291,9 @@ export class CommonsService {
       });
     }
     const from = cached ? positionOf(cached.head) : EMPTY_POSITION;
-    const stored = await this.store.readRecords(commonsId, from.size, head.size - from.size);
+    const stored = snapshot
+      ? snapshot.records
+      : await this.store.readRecords(commonsId, from.size, head.size - from.size);
     const check = checkExtension(commonsId, from, stored);
     // The records that verified are folded in; on a failure the commons is shown as of just before it.
     const state = fold(cached?.state ?? null, check.records);
@@ -312,8 +317,8 @@ export class CommonsService {
     const problem = this.checkHead(commonsId, check.position, head);
     if (problem) return this.fail(entry, problem);
     // On first load the stored documents must be what the log gives: they are what other readers of the store see.
-    if (!cached) {
-      const doc = await this.differingDocument(commonsId, state);
+    if (snapshot) {
+      const doc = differingDocument(state, snapshot.docs);
       if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc });
     }
     this.cache.set(commonsId, entry);
@@ -362,39 +367,38 @@ export class CommonsService {
     return null;
   }
 
-  // The first stored read-model document that is not what the log gives (missing, extra or different), or null.
-  private async differingDocument(commonsId: string, state: CommonsState): Promise<string | null> {
-    const want = new Map<string, string>();
-    for (const d of readModelDocs(state))
-      want.set(`${d.kind} ${d.id}`, canonicalJson(JSON.parse(JSON.stringify(d.body))));
-    const seen = new Set<string>();
-    for (const kind of DOC_KINDS) {
-      for (const doc of await this.store.listDocs(commonsId, kind)) {
-        const key = `${kind} ${doc.id}`;
-        seen.add(key);
-        const expected = want.get(key);
-        if (expected === undefined)
-          return `the read model holds a ${kind} document ${doc.id} that the log does not give`;
-        let actual: string;
-        try {
-          actual = canonicalJson(doc.body);
-        } catch {
-          actual = '';
-        }
-        if (actual !== expected) return `the ${kind} document ${doc.id} differs from what the log gives`;
-      }
-    }
-    for (const key of want.keys()) {
-      if (!seen.has(key)) return `the ${key.replace(' ', ' document ')} is missing from the read model`;
-    }
-    return null;
-  }
-
   private fail(entry: Entry, integrity: Failure): Entry {
     const failed: Entry = { ...entry, integrity: { ok: false, ...integrity } };
     this.cache.set(entry.state.core.id, failed);
     return failed;
   }
+}
+
+// The first stored read-model document that is not what the log gives (missing, extra or different), or null.
+function differingDocument(state: CommonsState, docs: readonly Doc[]): string | null {
+  const want = new Map<string, string>();
+  for (const d of readModelDocs(state))
+    want.set(`${d.kind} ${d.id}`, canonicalJson(JSON.parse(JSON.stringify(d.body))));
+  const seen = new Set<string>();
+  for (const doc of docs) {
+    if (!(DOC_KINDS as readonly string[]).includes(doc.kind)) continue;
+    const key = `${doc.kind} ${doc.id}`;
+    seen.add(key);
+    const expected = want.get(key);
+    if (expected === undefined)
+      return `the read model holds a ${doc.kind} document ${doc.id} that the log does not give`;
+    let actual: string;
+    try {
+      actual = canonicalJson(doc.body);
+    } catch {
+      actual = '';
+    }
+    if (actual !== expected) return `the ${doc.kind} document ${doc.id} differs from what the log gives`;
+  }
+  for (const key of want.keys()) {
+    if (!seen.has(key)) return `the ${key.replace(' ', ' document ')} is missing from the read model`;
+  }
+  return null;
 }
 
 /** The problem a write to a commons whose log failed verification answers. */
