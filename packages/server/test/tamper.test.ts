@@ -284,6 +284,30 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         await setRecord(3, 'seq', 3 + 1000);
         await expectFault('record', 3, /record 3 is stored with seq 4/);
       });
+      it('commons_id: a record moved to another commons breaks both logs', async () => {
+        const other = await ada.call('POST', '/api/v1/commons', {
+          name: 'Other',
+          purpose: '',
+          template: 'single-class',
+        });
+        const otherId = other.json().id as string;
+        await setRecord(3, 'commons_id', otherId);
+        try {
+          await expectFault('record', 3, /record 3 is stored with seq 4/);
+          const v = (await ada.call('GET', `/api/v1/commons/${otherId}/log/verify`)).json();
+          expect(v).toMatchObject({
+            ok: false,
+            where: 'record',
+            seq: 1,
+            reason: 'record 1 is stored with seq 3',
+          });
+        } finally {
+          await db.run(`UPDATE ${T('records')} SET commons_id = ? WHERE commons_id = ? AND seq = 3`, [
+            commonsId,
+            otherId,
+          ]);
+        }
+      });
     });
 
     describe('one byte changed in the head', () => {
