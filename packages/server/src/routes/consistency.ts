@@ -5,9 +5,19 @@ import type { AppContext } from '../context';
 import { ApiError } from '../problems';
 import { CommonsParams, errorResponses } from '../schemas';
 
-/** `?from=M`: the size of the checkpoint the client saw before (digits only; checked against N below). */
+/**
+ * `?from=M`: the size of the checkpoint the client saw before (digits only, as every log size in the API; checked
+ * against N below). Without it (a first visit) the answer is the latest checkpoint with an empty proof.
+ */
 export const ConsistencyQuery = Type.Object(
-  { from: Type.String({ pattern: '^[0-9]{1,20}$', description: 'Size of the checkpoint seen before' }) },
+  {
+    from: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{1,12}$',
+        description: 'Size of the checkpoint seen before (default 0)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -40,7 +50,7 @@ export function consistencyRoutes(app: FastifyInstance, ctx: AppContext): void {
       const cp = head.checkpoint;
       if (!cp) throw new ApiError(409, 'log_integrity', 'The log of this commons has no signed checkpoint.');
       const to = cp.size;
-      const from = raw === undefined || !/^[0-9]+$/.test(raw) ? NaN : Number(raw);
+      const from = raw === undefined ? 0 : /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
       if (Number.isNaN(from)) {
         throw new ApiError(400, 'invalid_input', '`from` must be a log size: an integer from 0.');
       }
