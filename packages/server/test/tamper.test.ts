@@ -578,3 +578,31 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('saved checkpoint files', () => {
+  const signed = {
+    checkpoint: { commons: 'c1', size: 3, root: 'ab'.repeat(32), time: '2026-01-01T00:00:00.000Z' },
+    signature: 'c2ln',
+    keyId: '0123456789abcdef',
+  };
+  const flat = { ...signed.checkpoint, signature: signed.signature, keyId: signed.keyId };
+
+  it('reads the API answer, an export (its last line), and a stored checkpoint', () => {
+    expect(parseSavedCheckpoint(JSON.stringify({ ...signed, publicKey: 'PEM' }, null, 2))).toEqual(signed);
+    const exported = [
+      JSON.stringify({ seq: 0, hash: 'x', leafHash: 'y', proof: [], record: {} }),
+      JSON.stringify({ checkpoint: flat, size: 3, root: signed.checkpoint.root }),
+      '',
+    ].join('\n');
+    expect(parseSavedCheckpoint(exported)).toEqual(signed);
+    expect(parseSavedCheckpoint(JSON.stringify(flat))).toEqual(signed);
+  });
+
+  it('says what is wrong with anything else', () => {
+    expect(() => parseSavedCheckpoint('')).toThrow(/empty/);
+    expect(() => parseSavedCheckpoint('{not json')).toThrow(/not JSON/);
+    expect(() => parseSavedCheckpoint(JSON.stringify({ checkpoint: null, size: 0 }))).toThrow(
+      /must be what GET/,
+    );
+  });
+});
