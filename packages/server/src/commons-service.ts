@@ -3,27 +3,27 @@ import {
   decide,
   Draft,
   readModelChanges,
-  readModelDocs,
   type Command,
   type CommonsState,
   type DomainEvent,
   type EventEnvelope,
 } from '@peergov/kernel';
 import {
-  canonicalJson,
   chainRecords,
   checkExtension,
   CompactMerkleTree,
   EMPTY_POSITION,
   recordLeafHash,
   signCheckpoint,
-  verifyCheckpoint,
+  checkLogHead,
   type LogPosition,
   type LogRecord,
+  type VerifyWhere,
 } from '@peergov/kernel/log';
-import { StoreConflictError, type Doc, type LogHead, type Store, type StoredRecord } from '@peergov/store';
+import { StoreConflictError, type LogHead, type Store, type StoredRecord } from '@peergov/store';
 import type { SigningKeys } from './keys';
 import type { LiveUpdates } from './live';
+import { compareDocs, readModelOf, signedCheckpointOf } from './log-service';
 import { ApiError } from './problems';
 
 /** Whether what this process serves of a commons is what its log proves. */
@@ -32,7 +32,7 @@ export type Integrity =
   | {
       ok: false;
       /** What failed: a record, the head (size, hash, Merkle state, checkpoint) or a read-model document. */
-      where: 'record' | 'head' | 'checkpoint' | 'document';
+      where: VerifyWhere;
       /** The first bad record, when a record failed. */
       seq: number | null;
       reason: string;
@@ -77,9 +77,6 @@ interface Plan {
   outcomes: Outcome[];
   position: LogPosition;
 }
-
-/** The kinds of read-model document the kernel writes (readModelChanges). */
-const DOC_KINDS = ['commons', 'proposal', 'position', 'comment'] as const;
 
 const positionOf = (head: LogHead): LogPosition => ({
   size: head.size,
@@ -318,53 +315,21 @@ export class CommonsService {
     if (problem) return this.fail(entry, problem);
     // On first load the stored documents must be what the log gives: they are what other readers of the store see.
     if (snapshot) {
-      const doc = differingDocument(state, snapshot.docs);
-      if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc });
+      const doc = compareDocs(readModelOf(state), snapshot.docs);
+      if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc.reason });
     }
     this.cache.set(commonsId, entry);
     return entry;
   }
 
-  // What is wrong with a stored head over records verified up to `position`, or null.
+  // What is wrong with a stored head and its checkpoint over records verified up to `position`, or null.
   private checkHead(commonsId: string, position: LogPosition, head: LogHead): Failure | null {
-    if (head.hash !== position.hash)
-      return { where: 'head', seq: null, reason: 'the head hash is not the hash of the last record' };
-    if (head.merkle.join() !== position.merkle.hashes.join())
-      return { where: 'head', seq: null, reason: 'the stored Merkle state is not the tree of the records' };
-    const cp = head.checkpoint;
-    if (!cp) return { where: 'checkpoint', seq: null, reason: 'the log has no signed checkpoint' };
-    const root = CompactMerkleTree.fromState(position.merkle).rootHex();
-    const signed = {
-      checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
-      signature: cp.signature,
-      keyId: cp.keyId,
-    };
-    if (!verifyCheckpoint(signed, this.keys.publicKey))
-      return {
-        where: 'checkpoint',
-        seq: null,
-        reason: 'the checkpoint signature is not valid for this server key',
-      };
-    if (cp.commons !== commonsId)
-      return {
-        where: 'checkpoint',
-        seq: null,
-        reason: `the checkpoint is for commons ${JSON.stringify(cp.commons)}`,
-      };
-    if (cp.size !== position.size) {
-      return {
-        where: 'record',
-        seq: Math.min(cp.size, position.size),
-        reason: `the signed checkpoint covers ${cp.size} records but the log holds ${position.size}: records after it are not signed`,
-      };
-    }
-    if (cp.root !== root)
-      return {
-        where: 'checkpoint',
-        seq: null,
-        reason: `the checkpoint signs root ${cp.root}, the records give ${root}`,
-      };
-    return null;
+    const fault = checkLogHead(commonsId, position, {
+      checkpoint: head.checkpoint && signedCheckpointOf(head.checkpoint),
+      publicKey: this.keys.publicKey,
+      head: { size: head.size, hash: head.hash, merkle: head.merkle },
+    });
+    return fault && { where: fault.where, seq: fault.seq, reason: fault.reason };
   }
 
   private fail(entry: Entry, integrity: Failure): Entry {
@@ -372,33 +337,6 @@ export class CommonsService {
     this.cache.set(entry.state.core.id, failed);
     return failed;
   }
-}
-
-// The first stored read-model document that is not what the log gives (missing, extra or different), or null.
-function differingDocument(state: CommonsState, docs: readonly Doc[]): string | null {
-  const want = new Map<string, string>();
-  for (const d of readModelDocs(state))
-    want.set(`${d.kind} ${d.id}`, canonicalJson(JSON.parse(JSON.stringify(d.body))));
-  const seen = new Set<string>();
-  for (const doc of docs) {
-    if (!(DOC_KINDS as readonly string[]).includes(doc.kind)) continue;
-    const key = `${doc.kind} ${doc.id}`;
-    seen.add(key);
-    const expected = want.get(key);
-    if (expected === undefined)
-      return `the read model holds a ${doc.kind} document ${doc.id} that the log does not give`;
-    let actual: string;
-    try {
-      actual = canonicalJson(doc.body);
-    } catch {
-      actual = '';
-    }
-    if (actual !== expected) return `the ${doc.kind} document ${doc.id} differs from what the log gives`;
-  }
-  for (const key of want.keys()) {
-    if (!seen.has(key)) return `the ${key.replace(' ', ' document ')} is missing from the read model`;
-  }
-  return null;
 }
 
 /** The problem a write to a commons whose log failed verification answers. */

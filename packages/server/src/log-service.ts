@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { readModelDocs, stateFromRecords } from '@peergov/kernel';
+import { readModelDocs, stateFromRecords, type CommonsState } from '@peergov/kernel';
 import {
   canonicalJson,
   decodeRecord,
@@ -163,7 +163,11 @@ function canonicalBody(body: unknown): string {
 /** Every read-model document the records imply, with JSON bodies as the store keeps them. Trusts the records. */
 export function readModelFromLog(bodies: readonly string[]): NewDoc[] {
   const state = stateFromRecords(bodies);
-  if (!state) return [];
+  return state ? readModelOf(state) : [];
+}
+
+/** Every read-model document a state implies, with JSON bodies as the store keeps them. */
+export function readModelOf(state: CommonsState): NewDoc[] {
   return readModelDocs(state).map((d) => ({
     kind: d.kind,
     id: d.id,
@@ -199,6 +203,14 @@ export function compareReadModel(
       reason: `the read models cannot be rebuilt: replaying the log failed (${(e as Error).message})`,
     };
   }
+  return compareDocs(expected, docs);
+}
+
+/** Compares stored read-model documents with the `expected` ones; the first that differs, is missing or extra. */
+export function compareDocs(
+  expected: readonly NewDoc[],
+  docs: readonly Doc[],
+): Extract<VerifyResult, { ok: false }> | null {
   const want = new Map(expected.map((d) => [docKey(d.kind, d.id), d]));
   const have = new Map(
     docs.filter((d) => READ_MODEL_KINDS.includes(d.kind)).map((d) => [docKey(d.kind, d.id), d]),

@@ -62,29 +62,34 @@ export function checkExtension(
     const seq = from.size + records.length;
     const fail = (reason: string): ExtensionCheck => ({ ok: false, seq, reason, position: at(), records });
     if (s.seq !== seq) return fail(`record ${seq} is stored with seq ${String(s.seq)}`);
-    if (typeof s.body !== 'string') return fail('the stored body is not text');
+    if (s.commonsId !== undefined && s.commonsId !== commons)
+      return fail(`record is stored under commons ${JSON.stringify(s.commonsId)}`);
+    if (typeof s.body !== 'string') return fail('stored body is not a string');
     const actual = recordHash(s.body);
-    if (s.hash !== actual) return fail(`the stored hash ${String(s.hash)} is not the body's hash ${actual}`);
+    if (s.hash !== actual)
+      return fail(`stored hash ${String(s.hash)} does not match the body's hash ${actual}`);
     let record: LogRecord;
     try {
       record = decodeRecord(s.body);
-      if (encodeRecord(record) !== s.body) return fail('the body is not in canonical encoding');
+      if (encodeRecord(record) !== s.body) return fail('body is not in canonical encoding');
     } catch (e) {
       return fail((e as Error).message);
     }
-    if (record.seq !== seq) return fail(`the body says seq ${record.seq}`);
+    if (record.seq !== seq) return fail(`body says seq ${record.seq}`);
     if (record.commons !== commons)
-      return fail(`the record belongs to commons ${JSON.stringify(record.commons)}`);
+      return fail(`record belongs to commons ${JSON.stringify(record.commons)}`);
     if (record.prev !== prev)
-      return fail(`prev ${record.prev} is not the hash of record ${seq - 1} (${prev})`);
-    if (s.commonsId !== undefined && s.commonsId !== commons)
-      return fail(`the record is stored under commons ${JSON.stringify(s.commonsId)}`);
-    if (s.type !== undefined && s.type !== record.type)
+      return fail(`prev ${record.prev} does not match the hash of record ${seq - 1} (${prev})`);
+    if (s.type !== undefined && s.type !== record.type) {
       return fail(
-        `the stored type ${JSON.stringify(s.type)} is not the body's ${JSON.stringify(record.type)}`,
+        `stored type ${JSON.stringify(s.type)} does not match the body's type ${JSON.stringify(record.type)}`,
       );
-    if (s.at !== undefined && s.at !== record.at)
-      return fail(`the stored time ${JSON.stringify(s.at)} is not the body's ${JSON.stringify(record.at)}`);
+    }
+    if (s.at !== undefined && s.at !== record.at) {
+      return fail(
+        `stored time ${JSON.stringify(s.at)} does not match the body's time ${JSON.stringify(record.at)}`,
+      );
+    }
     tree.append(recordLeafHash(s.body));
     prev = actual;
     records.push(record);

@@ -39,6 +39,7 @@ export {
   type SigningKeyPair,
 } from './checkpoint';
 export {
+  checkLogHead,
   verifyLog,
   type ConsistencyEvidence,
   type LogVerification,

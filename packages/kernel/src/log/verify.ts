@@ -7,8 +7,17 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { verifyCheckpoint, type SignedCheckpoint } from './checkpoint';
-import { CompactMerkleTree, consistencyProof, emptyRoot, fromHex, toHex, verifyConsistency } from './merkle';
-import { GENESIS_PREV, decodeRecord, encodeRecord, recordHash, recordLeafHash } from './record';
+import { checkExtension, EMPTY_POSITION, type LogPosition } from './extension';
+import {
+  CompactMerkleTree,
+  consistencyProof,
+  emptyRoot,
+  fromHex,
+  merkleRoot,
+  toHex,
+  verifyConsistency,
+} from './merkle';
+import { recordLeafHash } from './record';
 
 /**
  * A record as the store keeps it: its seq, canonical body and hash, and (when the store keeps them in their own
@@ -71,73 +80,33 @@ export type LogVerification =
   | { ok: true; size: number; root: string; consistency?: ConsistencyEvidence }
   | { ok: false; where: VerifyWhere; seq: number | null; reason: string };
 
-function fault(where: VerifyWhere, seq: number | null, reason: string): LogVerification {
+function fault(
+  where: VerifyWhere,
+  seq: number | null,
+  reason: string,
+): Extract<LogVerification, { ok: false }> {
   return { ok: false, where, seq, reason };
 }
 
-/** Verifies records 0..n-1 of a commons' log (in seq order) and whatever the options give to check them against. */
-export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOptions): LogVerification {
-  const { commons, checkpoint, publicKey, head, saved } = options;
-  const tree = new CompactMerkleTree();
-  const leaves: Uint8Array[] = [];
-  const savedSize = saved?.checkpoint?.size;
-  let rootAtSaved: string | null = savedSize === 0 ? tree.rootHex() : null;
-  let prev = GENESIS_PREV;
-
-  for (let i = 0; i < records.length; i++) {
-    const fail = (reason: string) => fault('record', i, reason);
-    const stored = records[i];
-    const { seq, body, hash } = stored;
-    if (seq !== i) return fail(`record ${i} is stored with seq ${String(seq)}`);
-    if (stored.commons !== undefined && stored.commons !== commons) {
-      return fail(`record is stored under commons ${JSON.stringify(stored.commons)}`);
-    }
-    if (typeof body !== 'string') return fail('stored body is not a string');
-    const actual = recordHash(body);
-    if (hash !== actual) return fail(`stored hash ${String(hash)} does not match the body's hash ${actual}`);
-    let record;
-    try {
-      record = decodeRecord(body);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    let canonical: string;
-    try {
-      canonical = encodeRecord(record);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    if (canonical !== body) return fail('body is not in canonical encoding');
-    if (record.seq !== i) return fail(`body says seq ${record.seq}`);
-    if (record.commons !== commons)
-      return fail(`record belongs to commons ${JSON.stringify(record.commons)}`);
-    if (record.prev !== prev)
-      return fail(`prev ${record.prev} does not match the hash of record ${i - 1} (${prev})`);
-    if (stored.type !== undefined && stored.type !== record.type) {
-      return fail(
-        `stored type ${JSON.stringify(stored.type)} does not match the body's type ${JSON.stringify(record.type)}`,
-      );
-    }
-    if (stored.at !== undefined && stored.at !== record.at) {
-      return fail(
-        `stored time ${JSON.stringify(stored.at)} does not match the body's time ${JSON.stringify(record.at)}`,
-      );
-    }
-    prev = actual;
-    const leaf = recordLeafHash(body);
-    leaves.push(leaf);
-    tree.append(leaf);
-    if (tree.size === savedSize) rootAtSaved = tree.rootHex();
-  }
-  const n = records.length;
-  const root = tree.rootHex();
-
+/**
+ * Checks the log's own signed checkpoint and its stored head against records verified up to `position`: the
+ * checkpoint valid for the key, for this commons, covering exactly the records and signing their Merkle root; the
+ * head's size, last hash and Merkle frontier those of the records. The first fault, or null. Either is skipped when
+ * not given (undefined); a null checkpoint fails for a non-empty log.
+ */
+export function checkLogHead(
+  commons: string,
+  position: LogPosition,
+  given: Pick<VerifyLogOptions, 'checkpoint' | 'publicKey' | 'head'>,
+): Extract<LogVerification, { ok: false }> | null {
+  const { checkpoint, publicKey, head } = given;
+  const n = position.size;
+  const root = CompactMerkleTree.fromState(position.merkle).rootHex();
   if (checkpoint !== undefined) {
     const fail = (reason: string) => fault('checkpoint', null, `checkpoint: ${reason}`);
     if (checkpoint === null) {
-      if (n > 0) {
+      if (n > 0)
         return fault('record', 0, `record 0 is not covered by a signed checkpoint: the log has none`);
-      }
     } else {
       if (publicKey === undefined) return fail('given without a public key to check it');
       if (!verifyCheckpoint(checkpoint, publicKey)) return fail('signature is not valid for this key');
@@ -161,7 +130,6 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
         return fail(`the ${n} records have Merkle root ${root}, the checkpoint signs ${cp.root}`);
     }
   }
-
   if (head !== undefined) {
     const fail = (reason: string) => fault('head', null, `head: ${reason}`);
     if (head.commons !== undefined && head.commons !== commons) {
@@ -174,10 +142,9 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
         `head: it says ${String(head.size)} records, the log holds ${n}`,
       );
     }
-    const lastHash = n === 0 ? GENESIS_PREV : records[n - 1].hash;
-    if (head.hash !== lastHash)
-      return fail(`its hash ${String(head.hash)} is not the hash of the last record (${lastHash})`);
-    const frontier = tree.state().hashes;
+    if (head.hash !== position.hash)
+      return fail(`its hash ${String(head.hash)} is not the hash of the last record (${position.hash})`);
+    const frontier = position.merkle.hashes;
     const merkle = head.merkle;
     if (
       !Array.isArray(merkle) ||
@@ -189,6 +156,30 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
       );
     }
   }
+  return null;
+}
+
+/** Verifies records 0..n-1 of a commons' log (in seq order) and whatever the options give to check them against. */
+export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOptions): LogVerification {
+  const { commons, checkpoint, publicKey, head, saved } = options;
+  const checked = checkExtension(
+    commons,
+    EMPTY_POSITION,
+    records.map((r) => ({
+      seq: r.seq,
+      body: r.body,
+      hash: r.hash,
+      type: r.type,
+      at: r.at,
+      commonsId: r.commons,
+    })),
+  );
+  if (!checked.ok) return fault('record', checked.seq, checked.reason);
+  const position = checked.position;
+  const n = position.size;
+  const root = CompactMerkleTree.fromState(position.merkle).rootHex();
+  const headFault = checkLogHead(commons, position, { checkpoint, publicKey, head });
+  if (headFault) return headFault;
 
   let consistency: ConsistencyEvidence | undefined;
   if (saved !== undefined) {
@@ -204,6 +195,8 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
         `it covers ${cp.size} records but the log now has only ${n}: the log was truncated or rolled back`,
       );
     }
+    const leaves = records.map((r) => recordLeafHash(r.body));
+    const rootAtSaved = cp.size <= n ? toHex(merkleRoot(leaves.slice(0, cp.size))) : null;
     if (rootAtSaved !== cp.root) {
       return fail(
         null,
