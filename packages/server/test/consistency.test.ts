@@ -1,11 +1,10 @@
 // GET /api/v1/commons/:id/log/consistency: the latest signed checkpoint with the RFC 9162 consistency proof from a
 // size the client saw before, checked here the way a client would (verifyConsistency, verifyCheckpoint). Both stores.
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, verifyCheckpoint, verifyConsistency } from '@peergov/kernel/log';
 import { requirePostgres } from '../../store/test/pg-available';
 import { Person, testApp, type TestApp } from './harness';
+import { openDb } from './raw-db';
 
 const pgOk = await requirePostgres('the consistency endpoint on PostgreSQL');
 
@@ -102,34 +101,33 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }
     });
 
-    it.runIf(kind === 'sqlite')(
-      'a record rewritten in the database gives a proof that no longer reaches a root seen before',
-      async () => {
-        const old = seen[2].checkpoint;
-        const before = await get(old.size);
-        const db = new Database(join(t.dataDir, 'peergov.sqlite'));
-        const row = db
-          .prepare('SELECT body FROM records WHERE commons_id = ? AND seq = 1')
-          .get(commonsId) as { body: string };
-        const set = db.prepare('UPDATE records SET body = ? WHERE commons_id = ? AND seq = 1');
-        try {
-          set.run(row.body.replace('Motion 0', 'Motion X'), commonsId);
-          const after = await get(old.size);
-          expect(after.proof).not.toEqual(before.proof);
-          const ok = verifyConsistency(
-            old.size,
-            after.to,
-            after.proof.map(fromHex),
-            fromHex(old.root),
-            fromHex(after.checkpoint.checkpoint.root),
-          );
-          expect(ok).toBe(false);
-        } finally {
-          set.run(row.body, commonsId);
-          db.close();
-        }
-      },
-    );
+    it('a record rewritten in the database gives a proof that no longer reaches a root seen before', async () => {
+      const old = seen[2].checkpoint;
+      const before = await get(old.size);
+      const db = await openDb(t, kind);
+      const records = db.table('records');
+      const [row] = await db.all(`SELECT body FROM ${records} WHERE commons_id = ? AND seq = 1`, [commonsId]);
+      const body = row.body as string;
+      try {
+        await db.run(`UPDATE ${records} SET body = ? WHERE commons_id = ? AND seq = 1`, [
+          body.replace('Motion 0', 'Motion X'),
+          commonsId,
+        ]);
+        const after = await get(old.size);
+        expect(after.proof).not.toEqual(before.proof);
+        const ok = verifyConsistency(
+          old.size,
+          after.to,
+          after.proof.map(fromHex),
+          fromHex(old.root),
+          fromHex(after.checkpoint.checkpoint.root),
+        );
+        expect(ok).toBe(false);
+      } finally {
+        await db.run(`UPDATE ${records} SET body = ? WHERE commons_id = ? AND seq = 1`, [body, commonsId]);
+        await db.close();
+      }
+    });
 
     it('answers 409 log_rollback for a size beyond the latest signed checkpoint', async () => {
       const { to } = await get(0);

@@ -3,8 +3,6 @@
 // rewrites re-signed with the instance's own key are only visible against a checkpoint saved earlier.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CompactMerkleTree,
@@ -14,61 +12,11 @@ import {
   signCheckpoint,
 } from '@peergov/kernel/log';
 import { LogService, parseSavedCheckpoint, readModelFromLog, type VerifyResult } from '../src/index';
-import { pgTestUrl, requirePostgres } from '../../store/test/pg-available';
+import { requirePostgres } from '../../store/test/pg-available';
 import { Person, testApp, type TestApp } from './harness';
+import { openDb, type Row } from './raw-db';
 
 const pgOk = await requirePostgres('the tamper matrix on PostgreSQL');
-
-type Row = Record<string, unknown>;
-
-/** Raw SQL on the test database, `?` placeholders on both. */
-interface Db {
-  all(sql: string, params?: unknown[]): Promise<Row[]>;
-  run(sql: string, params?: unknown[]): Promise<void>;
-  /** A JSON column's value as stored (TEXT on SQLite, jsonb on PostgreSQL), parsed. */
-  json(value: unknown): unknown;
-  /** The parameter to write a JSON column. */
-  jsonParam(value: unknown): unknown;
-  /** A JSON value as a SELECT of its column returns it (the inverse of json). */
-  asStored(value: unknown): unknown;
-  /** `::jsonb` on PostgreSQL. */
-  jsonCast: string;
-  table(name: string): string;
-  close(): Promise<void>;
-}
-
-async function openDb(t: TestApp, kind: 'sqlite' | 'postgres'): Promise<Db> {
-  if (kind === 'sqlite') {
-    const db = new Database(join(t.dataDir, 'peergov.sqlite'));
-    db.pragma('busy_timeout = 5000');
-    return {
-      all: async (sql, params = []) => db.prepare(sql).all(...params) as Row[],
-      run: async (sql, params = []) => void db.prepare(sql).run(...params),
-      json: (v) => JSON.parse(v as string),
-      jsonParam: (v) => JSON.stringify(v),
-      asStored: (v) => JSON.stringify(v),
-      jsonCast: '',
-      table: (name) => name,
-      close: async () => void db.close(),
-    };
-  }
-  const client = new pg.Client({ connectionString: pgTestUrl });
-  await client.connect();
-  const numbered = (sql: string) => {
-    let n = 0;
-    return sql.replace(/\?/g, () => `$${++n}`);
-  };
-  return {
-    all: async (sql, params = []) => (await client.query(numbered(sql), params)).rows as Row[],
-    run: async (sql, params = []) => void (await client.query(numbered(sql), params)),
-    json: (v) => v,
-    jsonParam: (v) => JSON.stringify(v),
-    asStored: (v) => v,
-    jsonCast: '::jsonb',
-    table: (name) => `${t.ctx.config.databaseSchema}.${name}`,
-    close: () => client.end(),
-  };
-}
 
 /** Every stored row of one commons: records, head and documents. */
 interface Snapshot {
