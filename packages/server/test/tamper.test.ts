@@ -14,7 +14,7 @@ import {
 import { LogService, parseSavedCheckpoint, readModelFromLog, type VerifyResult } from '../src/index';
 import { requirePostgres } from '../../store/test/pg-available';
 import { Person, testApp, type TestApp } from './harness';
-import { openDb, type Row } from './raw-db';
+import { openDb, type Db, type Row } from './raw-db';
 
 const pgOk = await requirePostgres('the tamper matrix on PostgreSQL');
 
