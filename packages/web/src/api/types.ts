@@ -259,4 +259,12 @@ export interface LogRecord {
 }
 
 export type Verification =
-  { ok: true; size: number; root: string; checkpoint?: unknown } | { ok: false; seq: number; reason: string };
+  | { ok: true; size: number; root: string; checkpoint?: unknown }
+  | {
+      ok: false;
+      /** Which check failed: a record, the log's checkpoint, the head, a saved checkpoint or a read-model document. */
+      where: 'record' | 'checkpoint' | 'head' | 'saved-checkpoint' | 'document';
+      /** The first bad record, or null when the fault is not in one record. */
+      seq: number | null;
+      reason: string;
+    };

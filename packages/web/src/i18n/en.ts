@@ -473,6 +473,12 @@ export const en = {
   },
   'log.root': 'Merkle root:',
   'log.failed': 'Verification failed at record {seq}: {reason}',
+  'log.failedAt': 'Verification failed ({where}): {reason}',
+  'log.where.record': 'a record',
+  'log.where.checkpoint': 'the signed checkpoint',
+  'log.where.head': 'the head of the log',
+  'log.where.saved-checkpoint': 'a checkpoint saved earlier',
+  'log.where.document': 'a read-model document',
   'log.verifyAgain': 'Verify again',
   'log.explain':
     'The server recomputes every hash, the chain and the Merkle root, and checks the signature of the latest checkpoint.',

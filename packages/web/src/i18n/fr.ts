@@ -481,6 +481,12 @@ export const fr: Messages = {
   },
   'log.root': 'Racine de Merkle :',
   'log.failed': 'La vérification a échoué à l’enregistrement {seq} : {reason}',
+  'log.failedAt': 'La vérification a échoué ({where}) : {reason}',
+  'log.where.record': 'un enregistrement',
+  'log.where.checkpoint': 'le point de contrôle signé',
+  'log.where.head': 'la tête du journal',
+  'log.where.saved-checkpoint': 'un point de contrôle enregistré plus tôt',
+  'log.where.document': 'un document de lecture',
   'log.verifyAgain': 'Vérifier à nouveau',
   'log.explain':
     'Le serveur recalcule chaque empreinte, la chaîne et la racine de Merkle, et vérifie la signature du dernier point de contrôle.',

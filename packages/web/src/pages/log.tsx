@@ -35,7 +35,9 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
         {v.data?.ok === false && (
           <p className="verify-failed">
             <span aria-hidden="true">✗ </span>
-            {t('log.failed', { seq: v.data.seq, reason: v.data.reason })}
+            {v.data.seq !== null
+              ? t('log.failed', { seq: v.data.seq, reason: v.data.reason })
+              : t('log.failedAt', { where: t(`log.where.${v.data.where}`), reason: v.data.reason })}
           </p>
         )}
       </div>
