@@ -292,26 +292,33 @@ export class CommonsService {
       ? snapshot.records
       : await this.store.readRecords(commonsId, from.size, head.size - from.size);
     const check = checkExtension(commonsId, from, stored);
-    // The records that verified are folded in; on a failure the commons is shown as of just before it.
-    const state = fold(cached?.state ?? null, check.records);
-    if (!state) return null;
-    const verifiedHead: LogHead = {
-      commonsId,
-      size: check.position.size,
-      hash: check.position.hash,
-      merkle: check.position.merkle.hashes,
-      checkpoint: check.ok ? head.checkpoint : (cached?.head.checkpoint ?? null),
-    };
-    const entry: Entry = { state, head: verifiedHead, integrity: { ok: true } };
-    if (!check.ok) return this.fail(entry, { where: 'record', seq: check.seq, reason: check.reason });
-    if (stored.length !== head.size - from.size) {
-      return this.fail(entry, {
+    let problem: Failure | null = null;
+    if (!check.ok) problem = { where: 'record', seq: check.seq, reason: check.reason };
+    else if (stored.length !== head.size - from.size) {
+      problem = {
         where: 'record',
         seq: from.size + stored.length,
         reason: `the head says ${head.size} records but the log holds ${from.size + stored.length}`,
-      });
-    }
-    const problem = this.checkHead(commonsId, check.position, head);
+      };
+    } else problem = this.checkHead(commonsId, check.position, head);
+    // What is served is what is proven: on a fault in a record (or a tail the checkpoint does not sign), the records
+    // before it; on a fault in the head or checkpoint, nothing beyond what this process verified before (or, on a
+    // first load, the records that verified, under the warning).
+    const upTo =
+      problem === null
+        ? check.records.length
+        : problem.seq !== null
+          ? problem.seq - from.size
+          : cached
+            ? 0
+            : check.records.length;
+    const state = fold(cached?.state ?? null, check.records.slice(0, Math.max(0, upTo)));
+    if (!state) return null;
+    const entry: Entry = {
+      state,
+      head: problem === null ? { ...head, merkle: check.position.merkle.hashes } : (cached?.head ?? head),
+      integrity: { ok: true },
+    };
     if (problem) return this.fail(entry, problem);
     // On first load the stored documents must be what the log gives: they are what other readers of the store see.
     if (snapshot) {

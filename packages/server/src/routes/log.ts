@@ -61,7 +61,17 @@ export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const { id } = req.params as { id: string };
       await exists(id);
-      return logs.verify(id);
+      const result = await logs.verify(id);
+      // A fault found here (say, in a record this process verified long ago and someone changed since) makes the
+      // commons read-only here too: the server does not build on a log that no longer proves itself.
+      if (!result.ok)
+        ctx.commons.reportIntegrity(id, {
+          ok: false,
+          where: result.where,
+          seq: result.seq,
+          reason: result.reason,
+        });
+      return result;
     },
   );
 
