@@ -99,7 +99,11 @@ export function proposalView(
   now: string,
   integrity: Integrity = INTACT,
 ) {
-  return { ...proposalShared(state, p), ...proposalForCaller(state, p, accountId, now), integrity };
+  return {
+    ...proposalShared(state, p),
+    ...proposalForCaller(state, p, accountId, now, integrity),
+    integrity,
+  };
 }
 
 // The part of a proposal's view that is the same for every caller (every key but the last two).
@@ -117,12 +121,20 @@ function proposalShared(state: CommonsState, p: Proposal) {
 }
 
 // The caller's own part of a proposal's view.
-function proposalForCaller(state: CommonsState, p: Proposal, accountId: string | null, now: string) {
+function proposalForCaller(
+  state: CommonsState,
+  p: Proposal,
+  accountId: string | null,
+  now: string,
+  integrity: Integrity = INTACT,
+) {
   const mine = accountId ? own(own(state.positions, p.id), accountId) : undefined;
   const member = accountId ? own(state.core.members, accountId) : undefined;
   return {
     myPosition: mine ? { stance: mine.stance, reason: mine.reason } : null,
+    // Nothing can be written to a commons whose log does not prove itself (read-only: 409 log_integrity).
     canTakePosition:
+      integrity.ok &&
       p.status === 'open' &&
       now < p.closesAt &&
       member?.status === 'member' &&

@@ -135,6 +135,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const as = await expectReadOnly(app, 'document');
         const p = (await as.call('GET', `/api/v1/commons/${commonsId}/proposals/${proposalId}`)).json();
         expect(p.integrity).toMatchObject({ ok: false, where: 'document' });
+        // The view presents what the caller may do: nothing, in a read-only commons.
+        expect(p.canTakePosition).toBe(false);
         expect(p.positions.map((x: { reason: string }) => x.reason)).toEqual(['Too much water']);
       } finally {
         await app.close();

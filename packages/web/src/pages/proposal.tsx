@@ -266,7 +266,8 @@ function Discussion({
   const [replyTo, setReplyTo] = useState<CommentView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const canPost = commons.me?.status === 'member';
+  // A commons whose log fails verification is read-only (the banner says why).
+  const canPost = commons.me?.status === 'member' && commons.integrity?.ok !== false;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -472,7 +473,7 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
             {!p.canTakePosition && p.status === 'open' && commons.me?.status !== 'member' && (
               <p className="muted">{t('proposal.membersOnly')}</p>
             )}
-            {isProposer && p.status === 'open' && (
+            {isProposer && p.status === 'open' && commons.integrity?.ok !== false && (
               <>
                 <FormError error={withdrawError} />
                 <button type="button" className="button quiet" onClick={withdraw}>
