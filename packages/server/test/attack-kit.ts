@@ -214,6 +214,21 @@ export function person(app: FastifyInstance, email: string, name: string): Promi
 /** The password Person.signUp uses. */
 export const PASSWORD = 'correct horse battery';
 
+/** A valid action for the proposal operations: resolutions decided by a majority vote with a quorum of a third. */
+export const VOTE_ON_RESOLUTIONS = {
+  kind: 'amend_constitution',
+  rules: {
+    resolution: {
+      type: 'vote',
+      hours: 48,
+      threshold: { num: 1, den: 2 },
+      strict: true,
+      quorum: { num: 1, den: 3 },
+      abstentions: 'ignored',
+    },
+  },
+} as const;
+
 export interface World {
   /** Founder of `commonsId` (multi-stakeholder-coop), holds the membership secretary role, proposer of `pid`. */
   ada: Person;

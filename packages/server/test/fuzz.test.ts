@@ -16,6 +16,7 @@ import {
   requiredQuery,
   type Route,
   type World,
+  VOTE_ON_RESOLUTIONS,
 } from './attack-kit';
 import { testApp, type Person, type TestApp } from './harness';
 
@@ -275,19 +276,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/proposals': {
         title: 'Votes',
         body: 'b',
-        action: {
-          kind: 'amend_constitution',
-          rules: {
-            resolution: {
-              type: 'vote',
-              hours: 48,
-              threshold: { num: 1, den: 2 },
-              strict: true,
-              quorum: { num: 1, den: 3 },
-              abstentions: 'ignored',
-            },
-          },
-        },
+        action: VOTE_ON_RESOLUTIONS,
       },
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: w.cid },

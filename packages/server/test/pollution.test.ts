@@ -24,6 +24,7 @@ import {
   snapshot,
   type Route,
   type World,
+  VOTE_ON_RESOLUTIONS,
 } from './attack-kit';
 import { testApp, type Person, type TestApp } from './harness';
 
@@ -67,19 +68,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/applications': { displayName: 'Cara', classes: ['users'] },
       'POST /api/v1/commons/{id}/proposals': {
         title: 'Votes',
-        action: {
-          kind: 'amend_constitution',
-          rules: {
-            resolution: {
-              type: 'vote',
-              hours: 48,
-              threshold: { num: 1, den: 2 },
-              strict: true,
-              quorum: { num: 1, den: 3 },
-              abstentions: 'ignored',
-            },
-          },
-        },
+        action: VOTE_ON_RESOLUTIONS,
       },
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: null },
