@@ -192,8 +192,10 @@ export class CommonsService {
   /** Decides each command of a batch in turn and appends all their events at once; retries on a lost race. */
   private async commit(commonsId: string, batch: Pending[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      // The head is checked before every append: the log is only ever extended from a position verified here.
-      const entry = await this.load(commonsId, true);
+      // The log is only ever extended from a position verified here: the append names the size and last hash it
+      // extends, so a log that moved on (another process) or whose head changed behind this process is a conflict,
+      // and the retry reloads and checks what is stored.
+      const entry = await this.load(commonsId, attempt > 0);
       if (entry && !entry.integrity.ok) throw integrityError(entry.integrity);
       const now = this.clock().toISOString();
       const plan = planBatch(commonsId, entry, batch, now);
@@ -216,6 +218,7 @@ export class CommonsService {
       const appended = this.store.append({
         commonsId,
         expectedSize: entry?.head.size ?? 0,
+        expectedHash: entry?.head.hash,
         records: plan.records,
         head,
         docs: readModelChanges(plan.state!, plan.envelopes),

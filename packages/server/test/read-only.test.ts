@@ -106,6 +106,33 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await expectReadOnly(t.app, 'record');
     });
 
+    it('given the last record replaced behind a running server, then its next write is refused, not built on it', async () => {
+      const [last] = await db.all(
+        `SELECT * FROM ${T('records')} WHERE commons_id = ? ORDER BY seq DESC LIMIT 1`,
+        [commonsId],
+      );
+      const { chainRecords, decodeRecord } = await import('@peergov/kernel/log');
+      const r = decodeRecord(last.body as string);
+      // Re-chained from the same previous record, with the head moved to it: consistent, except for the checkpoint.
+      const [forged] = chainRecords(commonsId, r.prev, r.seq, [
+        { type: r.type, data: { ...(r.data as object), reason: 'forged' }, actor: r.actor, at: r.at },
+      ]);
+      await db.run(`UPDATE ${T('records')} SET body = ?, hash = ? WHERE commons_id = ? AND seq = ?`, [
+        forged.body,
+        forged.hash,
+        commonsId,
+        r.seq,
+      ]);
+      await db.run(`UPDATE ${T('heads')} SET hash = ? WHERE commons_id = ?`, [forged.hash, commonsId]);
+      const size = await logSize();
+      // A write first, without a read before it: the append names the hash it extends.
+      const w = await comment();
+      expect(w.statusCode, w.body).toBe(409);
+      expect(w.json().code).toBe('log_integrity');
+      expect(await logSize()).toBe(size);
+      await expectReadOnly(t.app, 'record');
+    });
+
     it('given an old record changed behind a running server, when verify finds it, then the commons is read-only', async () => {
       expect((await comment()).statusCode).toBe(201);
       const [r] = await db.all(`SELECT body FROM ${T('records')} WHERE commons_id = ? AND seq = 0`, [

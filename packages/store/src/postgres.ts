@@ -120,7 +120,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     // records and doc changes are written only if it moved.
     appendExisting: `WITH moved AS (
         UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb
-        WHERE commons_id = $1 AND size = $6 RETURNING 1
+        WHERE commons_id = $1 AND size = $6 AND ($18::text IS NULL OR hash = $18) RETURNING 1
       ), records AS (
         INSERT INTO ${S}.records (commons_id, seq, type, at, hash, body)
         SELECT $1::text, r.* FROM unnest($7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[])
@@ -136,7 +136,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body
       )
       SELECT count(*)::int AS moved FROM (SELECT pg_notify($17, $1 || ':' || $2::bigint::text) FROM moved) n`,
-    headSize: `SELECT size FROM ${S}.heads WHERE commons_id = $1`,
+    headSize: `SELECT size, hash FROM ${S}.heads WHERE commons_id = $1`,
     notify: `SELECT pg_notify($1, $2)`,
   };
   // Named statements are prepared once per connection by pg. Names are per pool, so one name per text is enough.
@@ -227,6 +227,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
               upserts.map((c) => c.id),
               upserts.map((c) => c.json),
               channel,
+              input.expectedHash ?? null,
             ]),
           );
           moved = rows[0].moved;
@@ -236,8 +237,14 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
             : error;
         }
         if (moved === 1) return;
-        const current = await pool.query<{ size: string }>(named(q.headSize, [commonsId]));
-        throw conflict(current.rows.length > 0 ? Number(current.rows[0].size) : 0);
+        const current = await pool.query<{ size: string; hash: string }>(named(q.headSize, [commonsId]));
+        const row = current.rows[0];
+        if (row && Number(row.size) === expectedSize && input.expectedHash !== undefined)
+          throw new StoreConflictError(
+            'log_conflict',
+            `log of commons ${commonsId} ends with another record than the writer expected`,
+          );
+        throw conflict(row ? Number(row.size) : 0);
       }
       // A new log: its head row is inserted in a transaction (a concurrent creator makes the insert wait).
       const client = await pool.connect();

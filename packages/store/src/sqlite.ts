@@ -134,9 +134,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const appendTx = db.transaction((input: AppendInput) => {
     const { commonsId, expectedSize, records, head } = input;
-    const current = sql('SELECT size FROM heads WHERE commons_id = ?').get(commonsId) as
-      { size: number } | undefined;
+    const current = sql('SELECT size, hash FROM heads WHERE commons_id = ?').get(commonsId) as
+      { size: number; hash: string } | undefined;
     const size = current?.size ?? 0;
+    if (input.expectedHash !== undefined && current && current.hash !== input.expectedHash) {
+      throw new StoreConflictError(
+        'log_conflict',
+        `log of commons ${commonsId} ends with another record than the writer expected`,
+      );
+    }
     if (size !== expectedSize) {
       throw new StoreConflictError(
         'log_conflict',

@@ -46,6 +46,12 @@ export interface AppendInput {
   commonsId: string;
   /** The log size the writer saw; the append fails with StoreConflictError if the log has moved on. */
   expectedSize: number;
+  /**
+   * The hash of the last record the writer saw (64 zeros for an empty log). When given, the append also fails with
+   * StoreConflictError `log_conflict` if the head names another last record: a writer only ever extends the log it
+   * verified, even when someone changed the head behind it at the same size.
+   */
+  expectedHash?: string;
   /** Contiguous records with seq = expectedSize, expectedSize + 1, ... */
   records: StoredRecord[];
   /** The new head after these records. */

@@ -304,6 +304,26 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.readRecords(c)).toHaveLength(3);
       });
 
+      it("an expectedHash that is not the last record's is a conflict at the right size, and writes nothing", async () => {
+        const c = fresh('other-hash');
+        const head = await appendBodies(store, c, ['{}', '{}']);
+        const records = makeRecords(c, 2, ['{"n":1}']);
+        const next = headAfter(c, head, records);
+        const input = {
+          commonsId: c,
+          expectedSize: 2,
+          records,
+          head: next,
+          docs: [{ kind: 'k', id: 'x', body: 1 }],
+        };
+        await expectConflict(store.append({ ...input, expectedHash: 'f'.repeat(64) }), 'log_conflict');
+        expect(await store.head(c)).toEqual(head);
+        expect(await store.readRecords(c)).toHaveLength(2);
+        expect(await store.getDoc(c, 'k', 'x')).toBeNull();
+        await store.append({ ...input, expectedHash: head.hash });
+        expect(await store.head(c)).toEqual(next);
+      });
+
       it('a new log must start at size 0', async () => {
         const c = fresh('new-at-1');
         const records = makeRecords(c, 1, ['{}']);
