@@ -3,6 +3,7 @@ import type { Command, CommandContext } from './commands';
 import { decidersFor, openHours, validateProcedure, validateRules } from './constitution';
 import { dict, dictOf, own } from './dict';
 import { DomainError } from './errors';
+import { definitionOf } from './procedures';
 import { checkDisplayName } from './names';
 import type { DomainEvent } from './events';
 import { TEMPLATES } from './templates';
@@ -106,33 +107,6 @@ function checkTerm(termDays: unknown): number | null {
     throw new DomainError('invalid_action', 'A term is a whole number of days from 1 to 3650, or none.');
   }
   return termDays;
-}
-
-// A valid procedure with only the fields its type has: anything else would be written into the constitution.
-function procedureOnly(p: Procedure): Procedure {
-  switch (p.type) {
-    case 'automatic':
-      return { type: 'automatic' };
-    case 'role':
-      return { type: 'role', objectionHours: p.objectionHours };
-    case 'consent':
-      return { type: 'consent', hours: p.hours };
-    case 'consensus':
-      return {
-        type: 'consensus',
-        hours: p.hours,
-        minParticipation: { num: p.minParticipation.num, den: p.minParticipation.den },
-      };
-    case 'vote':
-      return {
-        type: 'vote',
-        hours: p.hours,
-        threshold: { num: p.threshold.num, den: p.threshold.den },
-        strict: p.strict,
-        quorum: { num: p.quorum.num, den: p.quorum.den },
-        abstentions: p.abstentions,
-      };
-  }
 }
 
 /**
@@ -239,7 +213,8 @@ function checkAction(core: CommonsCore, action: Action, now: string | null): Act
     case 'amend_constitution': {
       validateRules(action.rules as Record<string, never>);
       const rules = dict<Procedure>() as Partial<Record<ActionKind, Procedure>>;
-      for (const [kind, p] of Object.entries(action.rules)) rules[kind as ActionKind] = procedureOnly(p);
+      for (const [kind, p] of Object.entries(action.rules))
+        rules[kind as ActionKind] = definitionOf(p).normalise(p);
       return { kind: 'amend_constitution', rules };
     }
     case 'resolution':

@@ -10,3 +10,4 @@ export { dict, dictOf, own } from './dict';
 export * from './read-model';
 export { envelopeOfRecord, stateFromRecords } from './replay';
 export { checkDisplayName, normaliseEmail } from './names';
+export * from './procedures';

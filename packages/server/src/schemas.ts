@@ -1,7 +1,7 @@
 // Every request and response schema of the API, in one place. They validate input before a handler runs
 // and generate the OpenAPI 3.1 document.
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
-import { ACTION_KINDS, LIMITS } from '@peergov/kernel';
+import { ACTION_KINDS, LIMITS, PROCEDURE_TYPES, PROCEDURES, RatioSchema } from '@peergov/kernel';
 
 /**
  * Text holds no NUL (PostgreSQL text and jsonb cannot store it) and no lone UTF-16 surrogate (it is not Unicode, and
@@ -15,29 +15,12 @@ const obj = <T extends Record<string, TSchema>>(props: T, opts: Record<string, u
 
 export const Id = Type.String({ minLength: 1, maxLength: LIMITS.id, pattern: '^[A-Za-z0-9_-]+$' });
 export const Iso = Type.String({ format: 'date-time' });
-// Bounded so that the fraction stays exact: a denominator of 1e308 passed as a valid threshold of almost nothing.
-const RATIO_MAX = 1_000_000;
-export const Ratio = obj({
-  num: Type.Integer({ minimum: 0, maximum: RATIO_MAX }),
-  den: Type.Integer({ minimum: 1, maximum: RATIO_MAX }),
-});
+/** A fraction from 0 to 1 (the procedure registry's, in packages/kernel/src/procedures). */
+export const Ratio = RatioSchema;
 const ActionKind = Type.Union(ACTION_KINDS.map((k) => Type.Literal(k)));
-const Hours = Type.Integer({ minimum: 0, maximum: 24 * 365 });
 
-const procedures = [
-  obj({ type: Type.Literal('automatic') }),
-  obj({ type: Type.Literal('role'), objectionHours: Hours }),
-  obj({ type: Type.Literal('consent'), hours: Hours }),
-  obj({ type: Type.Literal('consensus'), hours: Hours, minParticipation: Ratio }),
-  obj({
-    type: Type.Literal('vote'),
-    hours: Hours,
-    threshold: Ratio,
-    strict: Type.Boolean(),
-    quorum: Ratio,
-    abstentions: Type.Union([Type.Literal('quorum_only'), Type.Literal('ignored'), Type.Literal('against')]),
-  }),
-];
+// One schema per procedure type, from the kernel's procedure registry.
+const procedures = PROCEDURE_TYPES.map((type) => PROCEDURES[type].schema);
 /** A procedure, discriminated by `type` so that errors name the fields of the chosen kind. */
 export const Procedure = Type.Unsafe<Record<string, unknown>>({
   type: 'object',

@@ -1,0 +1,35 @@
+// The procedure registry: one definition per type of procedure, registered here explicitly. A missing or extra
+// entry is a type error. Adding a type: a file beside these, one line below, its tally in packages/methods.
+import type { Procedure } from '../types';
+import { automatic } from './automatic';
+import { consensus } from './consensus';
+import { consent } from './consent';
+import type { ProcedureDefinition, ProcedureOf } from './definition';
+import { role } from './role';
+import { vote } from './vote';
+
+export type { ProcedureDefinition, ProcedureOf } from './definition';
+export { MAX_HOURS, RATIO_MAX, RatioSchema } from './definition';
+
+export const PROCEDURES = {
+  automatic,
+  role,
+  consent,
+  consensus,
+  vote,
+} satisfies { [T in Procedure['type']]: ProcedureDefinition<T> };
+
+/** Every procedure type, in the registry's order. */
+export const PROCEDURE_TYPES = Object.keys(PROCEDURES) as Procedure['type'][];
+
+/** The definition of a procedure's type, or undefined for an unknown type (an own-key lookup). */
+export function procedureDefinition(type: unknown): ProcedureDefinition<Procedure['type']> | undefined {
+  return typeof type === 'string' && Object.hasOwn(PROCEDURES, type)
+    ? (PROCEDURES[type as Procedure['type']] as unknown as ProcedureDefinition<Procedure['type']>)
+    : undefined;
+}
+
+/** The definition for a known procedure, typed by its own type. */
+export function definitionOf<T extends Procedure['type']>(p: ProcedureOf<T>): ProcedureDefinition<T> {
+  return PROCEDURES[p.type] as unknown as ProcedureDefinition<T>;
+}
