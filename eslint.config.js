@@ -7,7 +7,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig([
-  globalIgnores(['packages/web/dist/', 'data/', '**/node_modules/']),
+  globalIgnores(['packages/web/dist/', 'packages/cli/dist/', 'data/', '**/node_modules/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

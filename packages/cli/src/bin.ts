@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { buildProgram } from './program';
+// The `peergov` command. Imports only the command table: the module of the subcommand that runs is loaded then.
+import { buildProgramFor } from './commands/index';
 
-buildProgram()
-  .parseAsync(process.argv)
+buildProgramFor(process.argv.slice(2))
+  .then((program) => program.parseAsync(process.argv))
   .catch((error: unknown) => {
     console.error(`peergov: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
@@ -6,8 +7,19 @@ import { createContext, type AppContext, type ServerConfig } from './context';
 import { seedDemo } from './demo';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The built web app inside this checkout. */
-export const defaultWebDist = resolve(here, '../../web/dist');
+/**
+ * The built web app: $PEERGOV_WEB_DIST if set; else the checkout's packages/web/dist, which is ../../web/dist both
+ * from packages/server/src (run from source) and from packages/cli/dist (the bundled `peergov`); else the copy that
+ * an installed `@peergov/cli` package carries beside its bundle (dist/web). The first of these that holds an
+ * index.html, or the checkout's path when none does (the server then answers the API only, and says so).
+ */
+export const defaultWebDist = webDistFrom(here, process.env.PEERGOV_WEB_DIST);
+
+function webDistFrom(dir: string, fromEnv?: string): string {
+  if (fromEnv) return resolve(fromEnv);
+  const candidates = [resolve(dir, '../../web/dist'), resolve(dir, 'web')];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0];
+}
 
 export interface RunningServer {
   url: string;
@@ -19,6 +31,11 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const ctx = await createContext({ webDist: defaultWebDist, ...config });
   const app = await buildApp(ctx);
+  const web = ctx.config.webDist;
+  if (!web || !existsSync(join(web, 'index.html')))
+    app.log.warn(
+      `the web app is missing (no index.html in ${web ?? 'no webDist'}): serving the API only; build it with \`npm run build\` or set PEERGOV_WEB_DIST`,
+    );
   if (config.demo) await seedDemo(ctx, app.log);
   const address = await app.listen({ port: config.port, host: config.host ?? '127.0.0.1' });
   const interval = config.closeIntervalMs ?? 5000;

@@ -1,0 +1,70 @@
+/* global console, process, performance */
+// Builds the `peergov` command to plain JavaScript: packages/cli/dist/peergov.js (ESM, for Node) and the chunks of
+// the subcommands it loads when they run. The workspace packages (@peergov/*) are bundled; the npm dependencies stay
+// imports, resolved from node_modules at run time (native modules must), and every one the bundle imports must be
+// declared in this package's dependencies, or the build fails. Run by the root `prepare` (npm install, npm ci) and
+// `build` scripts; `npm pack` runs it with --web, which also copies the built web app into dist/web so that an
+// installed package serves it.
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+const external = Object.keys(pkg.dependencies ?? {});
+const started = performance.now();
+
+rmSync(dist, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { peergov: join(here, 'src/bin.ts') },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  external,
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
+// A bare import that is left in the bundle but not declared would fail only where this package is installed alone.
+const builtins = new Set((await import('node:module')).builtinModules);
+const undeclared = new Set();
+for (const output of Object.values(result.metafile.outputs)) {
+  for (const imp of output.imports) {
+    if (!imp.external || imp.path.startsWith('node:') || builtins.has(imp.path)) continue;
+    const name = imp.path.startsWith('@')
+      ? imp.path.split('/').slice(0, 2).join('/')
+      : imp.path.split('/')[0];
+    if (!external.includes(name)) undeclared.add(imp.path);
+  }
+}
+if (undeclared.size > 0) {
+  console.error(
+    `build: the bundle imports ${[...undeclared].join(', ')}, not in packages/cli/package.json dependencies`,
+  );
+  process.exit(1);
+}
+
+let web = '';
+if (process.argv.includes('--web')) {
+  const webDist = join(here, '../web/dist');
+  if (existsSync(join(webDist, 'index.html'))) {
+    cpSync(webDist, join(dist, 'web'), { recursive: true });
+    web = ' and the web app (dist/web)';
+  } else {
+    console.warn(
+      'build: packages/web/dist has no index.html (run `npm run build` first): the package will serve the API only',
+    );
+  }
+}
+const files = Object.keys(result.metafile.outputs).length;
+console.log(
+  `build: ${relative(process.cwd(), join(dist, 'peergov.js')) || 'peergov.js'} (${files} files)${web} in ` +
+    `${Math.round(performance.now() - started)} ms`,
+);
