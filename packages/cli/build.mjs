@@ -25,7 +25,8 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
+  // Chunks beside the entry: the server finds the web app relative to the file it is bundled into.
+  chunkNames: '[name]-[hash]',
   external,
   metafile: true,
   logLevel: 'warning',
