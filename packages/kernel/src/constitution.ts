@@ -1,7 +1,8 @@
 import { own } from './dict';
 import { DomainError } from './errors';
+import { ACTION_LABELS } from './actions';
 import { definitionOf, procedureDefinition } from './procedures';
-import { ACTION_KINDS, type ActionKind, type CommonsCore, type Procedure } from './types';
+import { ACTION_KINDS, type ActionKind, type CommonsCore, type Constitution, type Procedure } from './types';
 
 /** Checks one procedure; throws invalid_procedure naming the action kind and what is wrong. */
 export function validateProcedure(kind: string, p: Procedure): void {
@@ -57,24 +58,27 @@ export function describeProcedure(p: Procedure): string {
   return definitionOf(p).describe(p);
 }
 
-/** Plain-language labels for each kind of action. */
-export const ACTION_LABELS: Record<ActionKind, string> = {
-  admit_member: 'Admit a member',
-  remove_member: 'Remove a member',
-  create_role: 'Create a role',
-  change_role: 'Change a role',
-  assign_role: 'Give a member a role',
-  unassign_role: 'Recall a member from a role',
-  adopt_charter: 'Adopt the charter',
-  amend_constitution: 'Amend the constitution',
-  resolution: 'Decide anything else',
-};
-
 /** The whole constitution in plain language, one line per kind of action. */
 export function describeConstitution(core: CommonsCore): { kind: ActionKind; label: string; text: string }[] {
   return ACTION_KINDS.map((kind) => ({
     kind,
     label: ACTION_LABELS[kind],
-    text: describeProcedure(core.constitution.rules[kind]),
+    text: describeProcedure(ruleFor(core.constitution, kind)),
   }));
+}
+
+/** Where a constitution names no rule and no default: the cautious procedure of a week's consent. */
+const LAST_RESORT: Procedure = { type: 'consent', hours: 168 };
+
+/**
+ * The rule that decides a kind of action: the constitution's own, else its default rule (a kind added to the
+ * platform after the constitution was adopted has none), else its rule for resolutions, else a week's consent.
+ */
+export function ruleFor(constitution: Constitution, kind: ActionKind): Procedure {
+  return (
+    own(constitution.rules, kind) ??
+    constitution.defaultRule ??
+    own(constitution.rules, 'resolution') ??
+    LAST_RESORT
+  );
 }

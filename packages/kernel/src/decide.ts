@@ -1,65 +1,15 @@
 import { tallyProposal } from '@peergov/methods/decision';
 import type { Command, CommandContext } from './commands';
-import { decidersFor, openHours, validateProcedure, validateRules } from './constitution';
+import { actionDefinition, checkAction, type ActionOf } from './actions';
+import { checkClasses } from './actions/definition';
+import { decidersFor, openHours, ruleFor, validateProcedure } from './constitution';
 import { dict, dictOf, own } from './dict';
 import { DomainError } from './errors';
-import { definitionOf } from './procedures';
+import { addHours, text } from './input';
 import { checkDisplayName } from './names';
 import type { DomainEvent } from './events';
 import { TEMPLATES } from './templates';
-import {
-  ACTION_KINDS,
-  type Action,
-  type ActionKind,
-  type CommonsCore,
-  type CommonsState,
-  type Member,
-  type Position,
-  type Procedure,
-  type Proposal,
-  type Role,
-} from './types';
-
-/** Limits on free text, in characters. The server's schemas use the same numbers. */
-export const LIMITS = {
-  name: 120,
-  title: 200,
-  purpose: 2_000,
-  charter: 50_000,
-  body: 20_000,
-  reason: 2_000,
-  comment: 10_000,
-  statement: 2_000,
-  displayName: 80,
-  id: 64,
-} as const;
-
-const HOUR = 3_600_000;
-
-function addHours(iso: string, hours: number): string {
-  return new Date(Date.parse(iso) + hours * HOUR).toISOString();
-}
-
-// NUL cannot be stored by PostgreSQL; a lone surrogate is not Unicode. The server's schemas refuse both too.
-// eslint-disable-next-line no-control-regex -- NUL is one of the characters this refuses.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
-
-function text(field: keyof typeof LIMITS, value: unknown, required = true): string {
-  if (typeof value !== 'string') throw new DomainError('invalid_input', `${field} must be text.`, { field });
-  const v = value.trim();
-  if (required && v.length === 0)
-    throw new DomainError('invalid_input', `${field} must not be empty.`, { field });
-  if (UNSTORABLE.test(v)) {
-    throw new DomainError('invalid_input', `${field} contains a NUL or an unpaired surrogate character.`, {
-      field,
-    });
-  }
-  // Length in code points, as JSON Schema's maxLength counts it.
-  if (v.length > LIMITS[field] && [...v].length > LIMITS[field]) {
-    throw new DomainError('invalid_input', `${field} is longer than ${LIMITS[field]} characters.`, { field });
-  }
-  return v;
-}
+import type { Action, ActionKind, CommonsCore, CommonsState, Member, Position, Proposal } from './types';
 
 function requireMember(core: CommonsCore, actor: string | null): Member {
   const m = actor ? own(core.members, actor) : undefined;
@@ -75,40 +25,6 @@ function requireProposal(state: CommonsState, id: string): Proposal {
   return p;
 }
 
-function checkClasses(core: CommonsCore, classes: string[]): string[] {
-  if (!Array.isArray(classes)) throw new DomainError('invalid_input', 'classes must be a list.');
-  const known = new Set(core.classes.map((c) => c.id));
-  for (const c of classes) {
-    if (!known.has(c)) {
-      throw new DomainError('unknown_class', `This commons has no stakeholder class "${c}".`, { class: c });
-    }
-  }
-  const unique = [...new Set(classes)];
-  // A commons with a single class puts everyone in it.
-  return unique.length > 0 ? unique : core.classes.length === 1 ? [core.classes[0].id] : [];
-}
-
-function checkMandate(mandate: unknown): ActionKind[] {
-  if (!Array.isArray(mandate))
-    throw new DomainError('invalid_action', 'A mandate must be a list of kinds of action.');
-  for (const k of mandate) {
-    if (!(ACTION_KINDS as readonly string[]).includes(k)) {
-      throw new DomainError('invalid_action', `There is no kind of action called "${String(k)}".`, {
-        kind: k,
-      });
-    }
-  }
-  return [...new Set(mandate as ActionKind[])];
-}
-
-function checkTerm(termDays: unknown): number | null {
-  if (termDays === null || termDays === undefined) return null;
-  if (typeof termDays !== 'number' || !Number.isInteger(termDays) || termDays < 1 || termDays > 3650) {
-    throw new DomainError('invalid_action', 'A term is a whole number of days from 1 to 3650, or none.');
-  }
-  return termDays;
-}
-
 /**
  * Checks that an action can be carried out against the current state, and returns it normalised.
  * Run when the proposal opens and again when it passes (the commons may have changed in between).
@@ -117,197 +33,18 @@ export function validateAction(core: CommonsCore, action: Action): Action {
   return checkAction(core, action, null);
 }
 
-// `now` (when known) lets a holding whose term has ended count as ended: its holder can be given the role again.
-function checkAction(core: CommonsCore, action: Action, now: string | null): Action {
-  switch (action.kind) {
-    case 'admit_member': {
-      const m = own(core.members, action.accountId);
-      if (m && m.status === 'member') {
-        throw new DomainError('already_member', `${m.displayName} is already a member.`, {
-          accountId: action.accountId,
-        });
-      }
-      return {
-        ...action,
-        displayName: checkDisplayName(text('displayName', action.displayName)),
-        classes: checkClasses(core, action.classes ?? []),
-      };
-    }
-    case 'remove_member': {
-      const m = own(core.members, action.accountId);
-      if (!m || m.status !== 'member') {
-        throw new DomainError('member_not_found', 'That person is not a member.', {
-          accountId: action.accountId,
-        });
-      }
-      // As with leaving: a commons needs at least one member to decide anything again.
-      if (Object.values(core.members).filter((x) => x.status === 'member').length <= 1) {
-        throw new DomainError(
-          'last_member',
-          'The last member cannot be removed: a commons needs at least one member.',
-        );
-      }
-      return action;
-    }
-    case 'create_role': {
-      const id = text('id', action.roleId);
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
-        throw new DomainError('invalid_action', 'A role id uses lowercase letters, digits and dashes.');
-      }
-      if (own(core.roles, id))
-        throw new DomainError('role_exists', `There is already a role "${id}".`, { roleId: id });
-      return {
-        kind: 'create_role',
-        roleId: id,
-        name: text('name', action.name),
-        description: text('purpose', action.description ?? '', false),
-        mandate: checkMandate(action.mandate),
-        termDays: checkTerm(action.termDays),
-      };
-    }
-    case 'change_role': {
-      if (!own(core.roles, action.roleId)) {
-        throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, {
-          roleId: action.roleId,
-        });
-      }
-      const out: Action = { kind: 'change_role', roleId: action.roleId };
-      if (action.name !== undefined) out.name = text('name', action.name);
-      if (action.description !== undefined) out.description = text('purpose', action.description, false);
-      if (action.mandate !== undefined) out.mandate = checkMandate(action.mandate);
-      if (action.termDays !== undefined) out.termDays = checkTerm(action.termDays);
-      if (Object.keys(out).length === 2)
-        throw new DomainError('invalid_action', 'Nothing to change in the role.');
-      return out;
-    }
-    case 'assign_role':
-    case 'unassign_role': {
-      const role = own(core.roles, action.roleId);
-      if (!role)
-        throw new DomainError('role_not_found', `There is no role "${action.roleId}".`, {
-          roleId: action.roleId,
-        });
-      const m = own(core.members, action.accountId);
-      if (!m || m.status !== 'member') {
-        throw new DomainError('member_not_found', 'That person is not a member.', {
-          accountId: action.accountId,
-        });
-      }
-      const holding = role.holders.find((h) => h.accountId === action.accountId);
-      const holds = holding !== undefined;
-      const current = holds && (now === null || holding.until === null || holding.until > now);
-      if (action.kind === 'assign_role' && current) {
-        throw new DomainError('already_holder', `${m.displayName} already holds ${role.name}.`);
-      }
-      if (action.kind === 'unassign_role' && !holds) {
-        throw new DomainError('not_a_holder', `${m.displayName} does not hold ${role.name}.`);
-      }
-      return action;
-    }
-    case 'adopt_charter':
-      return {
-        kind: 'adopt_charter',
-        purpose: text('purpose', action.purpose),
-        charter: text('charter', action.charter),
-      };
-    case 'amend_constitution': {
-      validateRules(action.rules as Record<string, never>);
-      const rules = dict<Procedure>() as Partial<Record<ActionKind, Procedure>>;
-      for (const [kind, p] of Object.entries(action.rules))
-        rules[kind as ActionKind] = definitionOf(p).normalise(p);
-      return { kind: 'amend_constitution', rules };
-    }
-    case 'resolution':
-      return { kind: 'resolution', text: text('body', action.text) };
-    default:
-      throw new DomainError(
-        'invalid_action',
-        `Unknown kind of action "${(action as { kind: unknown }).kind}".`,
-      );
-  }
-}
-
 /** The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided). */
 function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainEvent[] {
-  const core = state.core;
   let action: Action;
   try {
-    action = checkAction(core, proposal.action, now);
+    action = checkAction(state.core, proposal.action, now);
   } catch (e) {
     if (e instanceof DomainError) {
       return [{ type: 'ActionFailed', data: { proposalId: proposal.id, error: e.message } }];
     }
     throw e;
   }
-  const proposalId = proposal.id;
-  switch (action.kind) {
-    case 'admit_member':
-      return [
-        {
-          type: 'MemberAdmitted',
-          data: {
-            proposalId,
-            accountId: action.accountId,
-            displayName: action.displayName,
-            classes: action.classes,
-          },
-        },
-      ];
-    case 'remove_member':
-      return [{ type: 'MemberRemoved', data: { proposalId, accountId: action.accountId } }];
-    case 'create_role': {
-      const role: Role = {
-        id: action.roleId,
-        name: action.name,
-        description: action.description,
-        mandate: action.mandate,
-        termDays: action.termDays,
-        holders: [],
-      };
-      return [{ type: 'RoleCreated', data: { proposalId, role } }];
-    }
-    case 'change_role': {
-      const { kind: _kind, ...changes } = action;
-      return [{ type: 'RoleChanged', data: { proposalId, ...changes } }];
-    }
-    case 'assign_role': {
-      const role = own(core.roles, action.roleId)!;
-      const until = role.termDays === null ? null : addHours(now, role.termDays * 24);
-      return [
-        {
-          type: 'RoleAssigned',
-          data: { proposalId, roleId: action.roleId, accountId: action.accountId, until },
-        },
-      ];
-    }
-    case 'unassign_role':
-      return [
-        { type: 'RoleUnassigned', data: { proposalId, roleId: action.roleId, accountId: action.accountId } },
-      ];
-    case 'adopt_charter':
-      return [
-        { type: 'CharterAdopted', data: { proposalId, purpose: action.purpose, charter: action.charter } },
-      ];
-    case 'amend_constitution': {
-      const prev = core.constitution;
-      return [
-        {
-          type: 'ConstitutionAmended',
-          data: {
-            proposalId,
-            constitution: {
-              version: prev.version + 1,
-              rules: dictOf({ ...prev.rules, ...action.rules }) as CommonsCore['constitution']['rules'],
-              adoptedAt: now,
-              adoptedBy: proposalId,
-            },
-          },
-        },
-      ];
-    }
-    case 'resolution':
-      return [{ type: 'ResolutionAdopted', data: { proposalId, text: action.text } }];
-  }
+  return actionDefinition(action.kind).carryOut(state.core, action as ActionOf<ActionKind>, proposal.id, now);
 }
 
 // An applicant stays an applicant while any proposal to admit them is still open (theirs, or a member's).
@@ -416,7 +153,7 @@ function openProposal(
     throw new DomainError('invalid_action', 'A proposal needs an action.');
   }
   const action = checkAction(core, input.action, ctx.now);
-  const procedure = core.constitution.rules[action.kind];
+  const procedure = ruleFor(core.constitution, action.kind);
   validateProcedure(action.kind, procedure);
   const earliest = addHours(ctx.now, openHours(procedure));
   let closesAt = earliest;

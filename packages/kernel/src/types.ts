@@ -28,6 +28,8 @@ export interface Constitution {
   adoptedAt: string;
   /** The proposal that adopted this version, or null for the founding one. */
   adoptedBy: string | null;
+  /** The rule for kinds of action this version names none for (kinds added later); see `ruleFor`. */
+  defaultRule?: Procedure;
 }
 
 export interface StakeholderClass {

@@ -1,81 +1,33 @@
 // Every request and response schema of the API, in one place. They validate input before a handler runs
 // and generate the OpenAPI 3.1 document.
-import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
-import { ACTION_KINDS, LIMITS, PROCEDURE_TYPES, PROCEDURES, RatioSchema } from '@peergov/kernel';
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import {
+  ActionInputSchema,
+  ClassesSchema,
+  IdSchema,
+  LIMITS,
+  objectSchema,
+  ProcedureSchema,
+  RatioSchema,
+  TEXT_PATTERN,
+  textSchema,
+} from '@peergov/kernel';
 
-/**
- * Text holds no NUL (PostgreSQL text and jsonb cannot store it) and no lone UTF-16 surrogate (it is not Unicode, and
- * the UTF-8 conversion on the way to the store would silently change it). Ajv compiles patterns with the u flag.
- */
-export const TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
-const str = (max: number, extra: Record<string, unknown> = {}) =>
-  Type.String({ maxLength: max, pattern: TEXT_PATTERN, ...extra });
-const obj = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>
-  Type.Object(props, { additionalProperties: false, ...opts });
+// Text, ids, procedures and actions come from the kernel (packages/kernel/src/input.ts and its registries), so the
+// kernel, the API's validation and the OpenAPI document share one schema of each.
+export { TEXT_PATTERN };
+const str = textSchema;
+const obj = objectSchema;
 
-export const Id = Type.String({ minLength: 1, maxLength: LIMITS.id, pattern: '^[A-Za-z0-9_-]+$' });
+export const Id = IdSchema;
 export const Iso = Type.String({ format: 'date-time' });
-/** A fraction from 0 to 1 (the procedure registry's, in packages/kernel/src/procedures). */
+/** A fraction from 0 to 1 (the procedure registry's). */
 export const Ratio = RatioSchema;
-const ActionKind = Type.Union(ACTION_KINDS.map((k) => Type.Literal(k)));
-
-// One schema per procedure type, from the kernel's procedure registry.
-const procedures = PROCEDURE_TYPES.map((type) => PROCEDURES[type].schema);
-/** A procedure, discriminated by `type` so that errors name the fields of the chosen kind. */
-export const Procedure = Type.Unsafe<Record<string, unknown>>({
-  type: 'object',
-  oneOf: procedures,
-  discriminator: { propertyName: 'type' },
-  required: ['type'],
-});
-
-const Classes = Type.Array(Id, { maxItems: 20 });
-const actions = [
-  obj({
-    kind: Type.Literal('admit_member'),
-    email: Type.Optional(str(254, { format: 'email' })),
-    accountId: Type.Optional(Id),
-    displayName: Type.Optional(str(LIMITS.displayName)),
-    classes: Type.Optional(Classes),
-  }),
-  obj({ kind: Type.Literal('remove_member'), accountId: Id }),
-  obj({
-    kind: Type.Literal('create_role'),
-    roleId: Id,
-    name: str(LIMITS.name),
-    description: Type.Optional(str(LIMITS.purpose)),
-    mandate: Type.Array(ActionKind, { maxItems: ACTION_KINDS.length }),
-    termDays: Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]),
-  }),
-  obj({
-    kind: Type.Literal('change_role'),
-    roleId: Id,
-    name: Type.Optional(str(LIMITS.name)),
-    description: Type.Optional(str(LIMITS.purpose)),
-    mandate: Type.Optional(Type.Array(ActionKind, { maxItems: ACTION_KINDS.length })),
-    termDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()])),
-  }),
-  obj({ kind: Type.Literal('assign_role'), roleId: Id, accountId: Id }),
-  obj({ kind: Type.Literal('unassign_role'), roleId: Id, accountId: Id }),
-  obj({ kind: Type.Literal('adopt_charter'), purpose: str(LIMITS.purpose), charter: str(LIMITS.charter) }),
-  obj({
-    kind: Type.Literal('amend_constitution'),
-    rules: Type.Unsafe<Record<string, unknown>>({
-      type: 'object',
-      description: 'The rules to change: kind of action -> procedure',
-      propertyNames: { enum: [...ACTION_KINDS] },
-      additionalProperties: Procedure,
-      minProperties: 1,
-    }),
-  }),
-  obj({ kind: Type.Literal('resolution'), text: str(LIMITS.body) }),
-];
-export const ActionInput = Type.Unsafe<Record<string, unknown> & { kind: string }>({
-  type: 'object',
-  oneOf: actions,
-  discriminator: { propertyName: 'kind' },
-  required: ['kind'],
-});
+/** A procedure: one schema per type in the kernel's procedure registry, discriminated by `type`. */
+export const Procedure = ProcedureSchema;
+const Classes = ClassesSchema;
+/** An action inside a proposal: one schema per kind in the kernel's action registry, discriminated by `kind`. */
+export const ActionInput = ActionInputSchema;
 
 export const SignUpBody = obj({
   email: str(254, { format: 'email' }),

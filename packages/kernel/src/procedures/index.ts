@@ -1,5 +1,6 @@
 // The procedure registry: one definition per type of procedure, registered here explicitly. A missing or extra
 // entry is a type error. Adding a type: a file beside these, one line below, its tally in packages/methods.
+import { Type } from 'typebox';
 import type { Procedure } from '../types';
 import { automatic } from './automatic';
 import { consensus } from './consensus';
@@ -18,6 +19,14 @@ export const PROCEDURES = {
   consensus,
   vote,
 } satisfies { [T in Procedure['type']]: ProcedureDefinition<T> };
+
+/** A procedure, discriminated by `type` so that errors name the fields of the chosen type. */
+export const ProcedureSchema = Type.Unsafe<Record<string, unknown>>({
+  type: 'object',
+  oneOf: (Object.keys(PROCEDURES) as Procedure['type'][]).map((t) => PROCEDURES[t].schema),
+  discriminator: { propertyName: 'type' },
+  required: ['type'],
+});
 
 /** Every procedure type, in the registry's order. */
 export const PROCEDURE_TYPES = Object.keys(PROCEDURES) as Procedure['type'][];

@@ -1,0 +1,68 @@
+import { Type, type TSchema } from 'typebox';
+import { DomainError } from '../errors';
+import type { DomainEvent } from '../events';
+import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore } from '../types';
+
+/** The action of one kind, as `Action` narrows it. */
+export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
+
+/**
+ * Everything the house knows about one kind of action. Adding a kind is one file with its definition and one line in
+ * the registry (`./index.ts`), plus the rule each template gives it.
+ */
+export interface ActionDefinition<K extends ActionKind> {
+  kind: K;
+  /** Plain-language English label (the web app translates the kind itself). */
+  label: string;
+  /** The action as the API takes it, inside a proposal (JSON Schema through TypeBox; `kind` is the literal). */
+  input: TSchema;
+  /**
+   * The action checked against the commons as it is, normalised (trimmed text, known classes, ...); a DomainError
+   * otherwise. Run when a proposal opens and again when it passes: the commons may have changed in between. `now`
+   * (when known) lets a term that has ended count as ended.
+   */
+  check(core: CommonsCore, action: ActionOf<K>, now: string | null): ActionOf<K>;
+  /** The events that carry out the checked action of a passed proposal (emitted once, with ProposalDecided). */
+  carryOut(core: CommonsCore, action: ActionOf<K>, proposalId: string, now: string): DomainEvent[];
+}
+
+/** The kinds of action as a JSON Schema enum (mandates list them). */
+export const ActionKindSchema = Type.Union(ACTION_KINDS.map((k) => Type.Literal(k)));
+
+/** Stakeholder classes of this commons, deduplicated; a commons with a single class puts everyone in it. */
+export function checkClasses(core: CommonsCore, classes: string[]): string[] {
+  if (!Array.isArray(classes)) throw new DomainError('invalid_input', 'classes must be a list.');
+  const known = new Set(core.classes.map((c) => c.id));
+  for (const c of classes) {
+    if (!known.has(c)) {
+      throw new DomainError('unknown_class', `This commons has no stakeholder class "${c}".`, { class: c });
+    }
+  }
+  const unique = [...new Set(classes)];
+  return unique.length > 0 ? unique : core.classes.length === 1 ? [core.classes[0].id] : [];
+}
+
+/** A mandate: known kinds of action, each once. */
+export function checkMandate(mandate: unknown): ActionKind[] {
+  if (!Array.isArray(mandate))
+    throw new DomainError('invalid_action', 'A mandate must be a list of kinds of action.');
+  for (const k of mandate) {
+    if (!(ACTION_KINDS as readonly string[]).includes(k)) {
+      throw new DomainError('invalid_action', `There is no kind of action called "${String(k)}".`, {
+        kind: k,
+      });
+    }
+  }
+  return [...new Set(mandate as ActionKind[])];
+}
+
+/** A term in days from 1 to 3650, or null for none. */
+export function checkTerm(termDays: unknown): number | null {
+  if (termDays === null || termDays === undefined) return null;
+  if (typeof termDays !== 'number' || !Number.isInteger(termDays) || termDays < 1 || termDays > 3650) {
+    throw new DomainError('invalid_action', 'A term is a whole number of days from 1 to 3650, or none.');
+  }
+  return termDays;
+}
+
+export const TermSchema = Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]);
