@@ -1,7 +1,9 @@
 import {
+  ACTION_KINDS,
   describeConstitution,
   describeProcedure,
   own,
+  ruleFor,
   type CommonsState,
   type Proposal,
 } from '@peergov/kernel';
@@ -40,7 +42,8 @@ export function commonsView(state: CommonsState, accountId: string | null, integ
       version: core.constitution.version,
       adoptedAt: core.constitution.adoptedAt,
       adoptedBy: core.constitution.adoptedBy,
-      rules: core.constitution.rules,
+      // The rule in force for every kind, the default rule filling kinds this version names none for.
+      rules: Object.fromEntries(ACTION_KINDS.map((k) => [k, ruleFor(core.constitution, k)])),
       text: describeConstitution(core),
     },
     history: core.history.map((c) => ({

@@ -10,7 +10,7 @@ import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
-const KINDS: ActionKind[] = [
+export const KINDS: ActionKind[] = [
   'admit_member',
   'resolution',
   'create_role',
