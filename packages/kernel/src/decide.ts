@@ -5,25 +5,12 @@ import { checkClasses } from './actions/definition';
 import { decidersFor, openHours, ruleFor, validateProcedure } from './constitution';
 import { dict, dictOf, own } from './dict';
 import { DomainError } from './errors';
+import { authorise, requireProposal } from './policy';
 import { addHours, text } from './input';
 import { checkDisplayName } from './names';
 import type { DomainEvent } from './events';
 import { TEMPLATES } from './templates';
 import type { Action, ActionKind, CommonsCore, CommonsState, Member, Position, Proposal } from './types';
-
-function requireMember(core: CommonsCore, actor: string | null): Member {
-  const m = actor ? own(core.members, actor) : undefined;
-  if (!m || m.status !== 'member') {
-    throw new DomainError('not_a_member', 'Only members of this commons can do that.', { commons: core.id });
-  }
-  return m;
-}
-
-function requireProposal(state: CommonsState, id: string): Proposal {
-  const p = own(state.proposals, id);
-  if (!p) throw new DomainError('proposal_not_found', `There is no proposal ${id} in this commons.`, { id });
-  return p;
-}
 
 /**
  * Checks that an action can be carried out against the current state, and returns it normalised.
@@ -320,24 +307,18 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
     }
 
     case 'SubmitProposal':
-      requireMember(core, ctx.actor);
+      authorise(state, ctx.actor, { type: 'propose' }, ctx.now);
       return openProposal(state, ctx, command);
 
     case 'TakePosition': {
-      requireMember(core, ctx.actor);
-      const p = requireProposal(state, command.proposalId);
-      if (p.status !== 'open' || ctx.now >= p.closesAt) {
-        throw new DomainError('proposal_closed', 'This proposal is closed; positions can no longer change.');
-      }
+      const p = authorise(
+        state,
+        ctx.actor,
+        { type: 'take_position', proposalId: command.proposalId },
+        ctx.now,
+      )!;
       if (!['agree', 'abstain', 'disagree', 'block'].includes(command.stance)) {
         throw new DomainError('invalid_input', 'A position is agree, abstain, disagree or block.');
-      }
-      const deciders = p.procedure.type === 'role' ? decidersFor(core, p.action.kind, ctx.now) : [];
-      if (!p.electorate.includes(ctx.actor!) && !deciders.includes(ctx.actor!)) {
-        throw new DomainError(
-          'not_in_electorate',
-          'You joined after this proposal opened, so you cannot take a position on it.',
-        );
       }
       const reason = text('reason', command.reason ?? '', false);
       const taken: DomainEvent = {
@@ -351,8 +332,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
     }
 
     case 'PostComment': {
-      requireMember(core, ctx.actor);
-      const p = requireProposal(state, command.proposalId);
+      const p = authorise(state, ctx.actor, { type: 'comment', proposalId: command.proposalId }, ctx.now)!;
       const id = text('id', command.commentId);
       const existing = own(state.comments, p.id) ?? [];
       // Ids key the stored comment documents: a second comment with the same id would overwrite the first there.
@@ -383,29 +363,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
     }
 
     case 'WithdrawProposal': {
-      const p = requireProposal(state, command.proposalId);
-      if (p.proposer !== ctx.actor)
-        throw new DomainError('not_proposer', 'Only the proposer can withdraw a proposal.');
-      // A proposer who left or was removed no longer acts for the commons; an applicant may withdraw their own
-      // application.
-      const proposer = own(core.members, ctx.actor);
-      const ownApplication =
-        p.action.kind === 'admit_member' &&
-        p.action.accountId === ctx.actor &&
-        proposer?.status === 'applicant';
-      if (proposer?.status !== 'member' && !ownApplication) {
-        throw new DomainError('not_a_member', 'Only members of this commons can withdraw their proposals.', {
-          commons: core.id,
-        });
-      }
-      if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
-      // At the closing time positions are final and the outcome is fixed; withdrawing then would undo a decision.
-      if (ctx.now >= p.closesAt) {
-        throw new DomainError(
-          'proposal_closed',
-          'This proposal has reached its closing time; it can no longer be withdrawn.',
-        );
-      }
+      const p = authorise(state, ctx.actor, { type: 'withdraw', proposalId: command.proposalId }, ctx.now)!;
       const events: DomainEvent[] = [{ type: 'ProposalWithdrawn', data: { proposalId: p.id } }];
       if (
         p.action.kind === 'admit_member' &&
@@ -432,7 +390,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
     }
 
     case 'LeaveCommons': {
-      requireMember(core, ctx.actor);
+      authorise(state, ctx.actor, { type: 'leave' }, ctx.now);
       const remaining = Object.values(core.members).filter((m) => m.status === 'member').length;
       if (remaining <= 1) {
         throw new DomainError(

@@ -13,3 +13,4 @@ export * from './read-model';
 export { envelopeOfRecord, stateFromRecords } from './replay';
 export { checkDisplayName, normaliseEmail } from './names';
 export * from './procedures';
+export { can, type Intent, type Permission } from './policy';

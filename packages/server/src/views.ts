@@ -1,5 +1,6 @@
 import {
   ACTION_KINDS,
+  can,
   describeConstitution,
   describeProcedure,
   own,
@@ -132,16 +133,12 @@ function proposalForCaller(
   integrity: Integrity = INTACT,
 ) {
   const mine = accountId ? own(own(state.positions, p.id), accountId) : undefined;
-  const member = accountId ? own(state.core.members, accountId) : undefined;
   return {
     myPosition: mine ? { stance: mine.stance, reason: mine.reason } : null,
     // Nothing can be written to a commons whose log does not prove itself (read-only: 409 log_integrity).
+    // The kernel's own answer (the same check decide makes), never a rule recomputed here.
     canTakePosition:
-      integrity.ok &&
-      p.status === 'open' &&
-      now < p.closesAt &&
-      member?.status === 'member' &&
-      (p.electorate.includes(accountId!) || p.procedure.type === 'role'),
+      integrity.ok && can(state, accountId, { type: 'take_position', proposalId: p.id }, now).allowed,
   };
 }
 

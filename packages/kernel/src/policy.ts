@@ -1,0 +1,106 @@
+// The one policy question: may this actor do this now, and if not, why not. The kernel's decide asks it before
+// every command that needs a permission, and the views ask the same question to offer only what decide accepts, so
+// that no rule is written twice. Who may do what is today's behaviour; later issues make it constitutional data.
+import { decidersFor } from './constitution';
+import { own } from './dict';
+import { DomainError, type DomainErrorCode } from './errors';
+import type { CommonsCore, CommonsState, Member, Proposal } from './types';
+
+/** Something an actor may want to do in a commons. */
+export type Intent =
+  | { type: 'propose' }
+  | { type: 'take_position'; proposalId: string }
+  | { type: 'comment'; proposalId: string }
+  | { type: 'withdraw'; proposalId: string }
+  | { type: 'leave' };
+
+/** The answer: allowed, or the stable code and sentence of the refusal decide would give. */
+export type Permission = { allowed: true } | { allowed: false; code: DomainErrorCode; reason: string };
+
+/** The member `actor` is, or DomainError `not_a_member`. */
+export function requireMember(core: CommonsCore, actor: string | null): Member {
+  const m = actor ? own(core.members, actor) : undefined;
+  if (!m || m.status !== 'member') {
+    throw new DomainError('not_a_member', 'Only members of this commons can do that.', { commons: core.id });
+  }
+  return m;
+}
+
+/** The proposal `id`, or DomainError `proposal_not_found`. */
+export function requireProposal(state: CommonsState, id: string): Proposal {
+  const p = own(state.proposals, id);
+  if (!p) throw new DomainError('proposal_not_found', `There is no proposal ${id} in this commons.`, { id });
+  return p;
+}
+
+/**
+ * Throws the DomainError that refuses `intent` to `actor` now, or returns the proposal it concerns (if any). Only
+ * permissions: the content of a command (a stance, a text) is decide's to check.
+ */
+export function authorise(
+  state: CommonsState,
+  actor: string | null,
+  intent: Intent,
+  now: string,
+): Proposal | null {
+  const core = state.core;
+  switch (intent.type) {
+    case 'propose':
+    case 'leave':
+      requireMember(core, actor);
+      return null;
+    case 'comment':
+      requireMember(core, actor);
+      return requireProposal(state, intent.proposalId);
+    case 'take_position': {
+      requireMember(core, actor);
+      const p = requireProposal(state, intent.proposalId);
+      if (p.status !== 'open' || now >= p.closesAt) {
+        throw new DomainError('proposal_closed', 'This proposal is closed; positions can no longer change.');
+      }
+      const deciders = p.procedure.type === 'role' ? decidersFor(core, p.action.kind, now) : [];
+      if (!p.electorate.includes(actor!) && !deciders.includes(actor!)) {
+        throw new DomainError(
+          'not_in_electorate',
+          'You joined after this proposal opened, so you cannot take a position on it.',
+        );
+      }
+      return p;
+    }
+    case 'withdraw': {
+      const p = requireProposal(state, intent.proposalId);
+      if (p.proposer !== actor)
+        throw new DomainError('not_proposer', 'Only the proposer can withdraw a proposal.');
+      // A proposer who left or was removed no longer acts for the commons; an applicant may withdraw their own
+      // application.
+      const proposer = own(core.members, actor);
+      const ownApplication =
+        p.action.kind === 'admit_member' && p.action.accountId === actor && proposer?.status === 'applicant';
+      if (proposer?.status !== 'member' && !ownApplication) {
+        throw new DomainError('not_a_member', 'Only members of this commons can withdraw their proposals.', {
+          commons: core.id,
+        });
+      }
+      if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
+      // At the closing time positions are final and the outcome is fixed; withdrawing then would undo a decision.
+      if (now >= p.closesAt) {
+        throw new DomainError(
+          'proposal_closed',
+          'This proposal has reached its closing time; it can no longer be withdrawn.',
+        );
+      }
+      return p;
+    }
+  }
+}
+
+/** May `actor` do `intent` in this commons at `now`? The same answer decide would give, without deciding. */
+export function can(state: CommonsState, actor: string | null, intent: Intent, now: string): Permission {
+  try {
+    authorise(state, actor, intent, now);
+    return { allowed: true };
+  } catch (e) {
+    if (e instanceof DomainError) return { allowed: false, code: e.code, reason: e.message };
+    throw e;
+  }
+}

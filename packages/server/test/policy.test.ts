@@ -1,0 +1,95 @@
+// The views offer exactly what the kernel accepts: canTakePosition is the kernel's own policy answer, so a person is
+// never shown a form that the write then refuses (before: a member who joined after a role-decided admission opened
+// was shown the position form, then refused with not_in_electorate).
+import { can, decide, DomainError, type Command } from '@peergov/kernel';
+import { describe, expect, it } from 'vitest';
+import { at, Scenario } from '../../kernel/test/scenario';
+import { proposalView } from '../src/views';
+
+// Admissions decided by a membership secretary (ada) alone.
+function commons(): Scenario {
+  const c = Scenario.given({
+    rules: { admit_member: { type: 'role', objectionHours: 0 } },
+    members: ['bob'],
+    roles: [
+      {
+        id: 'secretary',
+        name: 'Secretary',
+        description: '',
+        mandate: ['admit_member'],
+        termDays: null,
+        holders: [['ada', null]],
+      },
+    ],
+  });
+  // zed applies: a role-decided admission whose electorate is ada and bob.
+  c.run(
+    { type: 'ApplyForMembership', proposalId: 'adm-zed', displayName: 'Zed', classes: [], statement: '' },
+    'zed',
+    at(0),
+  );
+  // cy applies later and is admitted while zed's admission is still open.
+  c.run(
+    { type: 'ApplyForMembership', proposalId: 'adm-cy', displayName: 'Cy', classes: [], statement: '' },
+    'cy',
+    at(1),
+  );
+  c.run({ type: 'TakePosition', proposalId: 'adm-cy', stance: 'agree', reason: '' }, 'ada', at(1));
+  return c;
+}
+
+describe('the views ask the kernel', () => {
+  it('given a member who joined after a role-decided admission opened, then they are not offered a position on it', () => {
+    const c = commons();
+    expect(c.s.core.members.cy.status).toBe('member');
+    const now = at(2);
+    const view = proposalView(c.s, c.s.proposals['adm-zed'], 'cy', now);
+    expect(view.canTakePosition).toBe(false);
+    expect(can(c.s, 'cy', { type: 'take_position', proposalId: 'adm-zed' }, now)).toMatchObject({
+      allowed: false,
+      code: 'not_in_electorate',
+    });
+    // The holder and the members of the electorate are offered it.
+    expect(proposalView(c.s, c.s.proposals['adm-zed'], 'ada', now).canTakePosition).toBe(true);
+    expect(proposalView(c.s, c.s.proposals['adm-zed'], 'bob', now).canTakePosition).toBe(true);
+  });
+
+  it('for every actor and proposal, can() answers as decide does', () => {
+    const c = commons();
+    const now = at(2);
+    const actors = ['ada', 'bob', 'cy', 'zed', 'stranger', '__proto__', null];
+    const proposals = [...Object.keys(c.s.proposals), 'nope'];
+    const refusal = (command: Command, actor: string | null): string | null => {
+      try {
+        decide(c.s, command, { actor, now });
+        return null;
+      } catch (e) {
+        if (e instanceof DomainError) return e.code;
+        throw e;
+      }
+    };
+    for (const actor of actors) {
+      for (const pid of proposals) {
+        const pairs: [Parameters<typeof can>[2], Command][] = [
+          [
+            { type: 'take_position', proposalId: pid },
+            { type: 'TakePosition', proposalId: pid, stance: 'agree', reason: '' },
+          ],
+          [
+            { type: 'comment', proposalId: pid },
+            { type: 'PostComment', proposalId: pid, commentId: 'kx', text: 'hi', replyTo: null },
+          ],
+          [
+            { type: 'withdraw', proposalId: pid },
+            { type: 'WithdrawProposal', proposalId: pid },
+          ],
+        ];
+        for (const [intent, command] of pairs) {
+          const answer = can(c.s, actor, intent, now);
+          const code = refusal(command, actor);
+          expect(answer.allowed ? null : answer.code, `${actor} ${intent.type} ${pid}`).toBe(code);
+        }
+      }
+    }
+  });
+});
