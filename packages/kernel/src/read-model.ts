@@ -1,5 +1,5 @@
 import { dict, dictOf, own } from './dict';
-import type { EventEnvelope } from './events';
+import type { DomainEvent, EventEnvelope } from './events';
 import type { CommonsState } from './types';
 
 /** A read-model document to store beside the log in the same transaction. */
@@ -9,27 +9,39 @@ export interface ReadModelDoc {
   body: unknown;
 }
 
-const CORE_EVENTS = new Set([
-  'CommonsCreated',
-  'MembershipApplied',
-  'MemberAdmitted',
-  'ApplicationDeclined',
-  'MemberRemoved',
-  'MemberLeft',
-  'RoleCreated',
-  'RoleChanged',
-  'RoleAssigned',
-  'RoleUnassigned',
-  'CharterAdopted',
-  'ConstitutionAmended',
-]);
+/**
+ * Whether each event changes the commons document (members, roles, charter, constitution). Every event type must be
+ * listed (a missing one is a type error), so a new event cannot silently leave the stored commons document stale.
+ * Events about a proposal also rewrite that proposal's document (found from their proposal id).
+ */
+const CHANGES_COMMONS = {
+  CommonsCreated: true,
+  MembershipApplied: true,
+  MemberAdmitted: true,
+  ApplicationDeclined: true,
+  MemberRemoved: true,
+  MemberLeft: true,
+  RoleCreated: true,
+  RoleChanged: true,
+  RoleAssigned: true,
+  RoleUnassigned: true,
+  CharterAdopted: true,
+  ConstitutionAmended: true,
+  ProposalOpened: false,
+  PositionTaken: false,
+  CommentPosted: false,
+  ProposalWithdrawn: false,
+  ProposalDecided: false,
+  ActionFailed: false,
+  ResolutionAdopted: false,
+} satisfies Record<DomainEvent['type'], boolean>;
 
 /** The documents that events touched, read from the state after they were applied. */
 export function readModelChanges(state: CommonsState, events: readonly EventEnvelope[]): ReadModelDoc[] {
   const docs = new Map<string, ReadModelDoc>();
   const put = (d: ReadModelDoc) => docs.set(`${d.kind}:${d.id}`, d);
   for (const e of events) {
-    if (CORE_EVENTS.has(e.type)) put({ kind: 'commons', id: state.core.id, body: state.core });
+    if (CHANGES_COMMONS[e.type]) put({ kind: 'commons', id: state.core.id, body: state.core });
     const data = e.data as { proposalId?: string; id?: string };
     const proposalId = e.type === 'ProposalOpened' ? data.id : data.proposalId;
     const proposal = proposalId ? own(state.proposals, proposalId) : undefined;
