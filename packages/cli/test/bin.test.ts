@@ -107,6 +107,12 @@ describe('the built peergov, with plain node', () => {
     expect(r.stdout).toMatch(/tally \[options\] \[file\]\s+count ballots/);
   });
 
+  it('bin/peergov.js, the file npm links as the bin, runs the bundle', () => {
+    const r = run(join(cliDir, 'bin', 'peergov.js'), ['--version']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('0.1.0');
+  });
+
   it('the top-level help of the lazy program is the one of the program with every module loaded', async () => {
     const width = (p: ReturnType<typeof buildProgram>) => p.configureHelp({ helpWidth: 100 });
     const lazy = width(await buildProgramFor([])).helpInformation();
@@ -219,6 +225,7 @@ describe('the package npm pack makes, installed with npm install -g', () => {
     const r = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     const files = r.stdout.split('\n').filter(Boolean);
     expect(files).toContain('package/dist/peergov.js');
+    expect(files).toContain('package/bin/peergov.js');
     expect(files.some((f) => f.startsWith('package/src/'))).toBe(false);
     if (webBuilt) expect(files).toContain('package/dist/web/index.html');
   });
