@@ -1,18 +1,21 @@
 import { normaliseEmail } from '@peergov/kernel';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAccount, setSessionCookie, SESSION_COOKIE } from '../auth';
 import type { AppContext } from '../context';
 import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
-  errorResponses,
-  SignInBody,
-  SignUpBody,
-  TokenBody,
-  TokenParams,
-  type SignInBody as SignIn,
-  type SignUpBody as SignUp,
-} from '../schemas';
+  NewTokenSchema,
+  NoContentSchema,
+  problems,
+  SessionViewSchema,
+  SignedInSchema,
+  SignUpAcceptedSchema,
+  TokenViewSchema,
+} from '../response-schemas';
+import { SignInBody, SignUpBody, TokenBody, TokenParams } from '../schemas';
+import { Type } from '@fastify/type-provider-typebox';
 
 const publicAccount = (a: { id: string; email: string; displayName: string; createdAt: string }) => ({
   id: a.id,
@@ -27,21 +30,15 @@ const SIGNUP_ACCEPTED = {
   detail: 'Sign in with this email and password to continue.',
 } as const;
 
-const SignUpAccepted = {
-  type: 'object',
-  description:
-    'The same answer whether or not the email already had an account (which it must not tell): sign in next, with ' +
-    'the same email and password. For an email that had an account with another password, that sign-in fails ' +
-    'with 401 invalid_credentials.',
-  properties: { status: { const: 'accepted' }, detail: { type: 'string' } },
-  required: ['status', 'detail'],
-  additionalProperties: false,
-};
+// What these routes can fail with (sign-in and sign-up also with 429: too many attempts).
+const readProblems = problems(400, 401, 403, 500);
+const writeProblems = problems(400, 401, 403, 404, 413, 415, 500);
 
 const HOUR = 3_600_000;
 
 /** Sign-up, sign-in, sessions and personal API tokens. */
-export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['auth'];
   // Secure whenever the request came over HTTPS (as the trusted proxy tells), or always if configured so.
   const secure = (req: FastifyRequest) => ctx.config.secureCookies === true || req.protocol === 'https';
@@ -61,13 +58,13 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
           'Answers 202 whenever the body is well formed, whether or not the email already has an account, and sets no ' +
           'session: sign in next with the same email and password.',
         body: SignUpBody,
-        response: { 202: SignUpAccepted, ...errorResponses, 429: { $ref: 'Problem#' } },
+        response: { 202: SignUpAcceptedSchema, ...writeProblems, ...problems(409, 429) },
       },
       // Each sign-up costs an argon2id hash (19 MiB): limit them per address.
       config: { rateLimit: { max: ctx.config.signUpPerHour ?? 30, timeWindow: '1 hour' } },
     },
     async (req, reply) => {
-      const body = req.body as SignUp;
+      const body = req.body;
       try {
         await ctx.auth.signUp(body.email, body.password, body.displayName);
       } catch (error) {
@@ -85,11 +82,11 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'Sign in with email and password',
         body: SignInBody,
-        response: { ...errorResponses, 429: { $ref: 'Problem#' } },
+        response: { 200: SignedInSchema, ...writeProblems, ...problems(429) },
       },
     },
     async (req, reply) => {
-      const body = req.body as SignIn;
+      const body = req.body;
       const email = normaliseEmail(body.email);
       // Taken before the password is checked (concurrent guesses cannot all slip under), given back on success.
       const giveBack = takeAll([
@@ -105,27 +102,51 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.post('/api/v1/auth/signout', { schema: { tags, summary: 'End this session' } }, async (req, reply) => {
-    if (req.caller.sessionHash) await ctx.store.deleteSession(req.caller.sessionHash);
-    void reply.clearCookie(SESSION_COOKIE, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: secure(req),
-    });
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/v1/auth/signout',
+    {
+      schema: {
+        tags,
+        summary: 'End this session',
+        response: { 204: NoContentSchema, ...writeProblems },
+      },
+    },
+    async (req, reply) => {
+      if (req.caller.sessionHash) await ctx.store.deleteSession(req.caller.sessionHash);
+      void reply.clearCookie(SESSION_COOKIE, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secure(req),
+      });
+      return reply.status(204).send();
+    },
+  );
 
-  app.get('/api/v1/auth/session', { schema: { tags, summary: 'Who is signed in' } }, async (req) => ({
-    account: req.caller.account ? publicAccount(req.caller.account) : null,
-    csrfToken: req.caller.csrfToken,
-  }));
+  app.get(
+    '/api/v1/auth/session',
+    { schema: { tags, summary: 'Who is signed in', response: { 200: SessionViewSchema, ...readProblems } } },
+    async (req) => ({
+      account: req.caller.account ? publicAccount(req.caller.account) : null,
+      csrfToken: req.caller.csrfToken,
+    }),
+  );
 
-  app.get('/api/v1/tokens', { schema: { tags, summary: 'Your personal API tokens' } }, async (req) => {
-    const account = requireAccount(req);
-    const tokens = await ctx.store.listApiTokens(account.id);
-    return tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt }));
-  });
+  app.get(
+    '/api/v1/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Your personal API tokens',
+        response: { 200: Type.Array(TokenViewSchema), ...readProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      const tokens = await ctx.store.listApiTokens(account.id);
+      return tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt }));
+    },
+  );
 
   app.post(
     '/api/v1/tokens',
@@ -134,27 +155,30 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'Create a personal API token (shown once)',
         body: TokenBody,
-        response: errorResponses,
+        response: { 201: NewTokenSchema, ...writeProblems },
       },
     },
     async (req, reply) => {
       const account = requireAccount(req);
       if (req.caller.via === 'token')
         throw new ApiError(403, 'session_required', 'Create tokens from a signed-in session.');
-      return reply
-        .status(201)
-        .send(await ctx.auth.createToken(account.id, (req.body as { name: string }).name));
+      return reply.status(201).send(await ctx.auth.createToken(account.id, req.body.name));
     },
   );
 
   app.delete(
     '/api/v1/tokens/:tokenId',
     {
-      schema: { tags, summary: 'Delete a personal API token', params: TokenParams, response: errorResponses },
+      schema: {
+        tags,
+        summary: 'Delete a personal API token',
+        params: TokenParams,
+        response: { 204: NoContentSchema, ...writeProblems },
+      },
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const ok = await ctx.auth.deleteToken((req.params as { tokenId: string }).tokenId, account.id);
+      const ok = await ctx.auth.deleteToken(req.params.tokenId, account.id);
       if (!ok) throw new ApiError(404, 'token_not_found', 'You have no token with this id.');
       return reply.status(204).send();
     },

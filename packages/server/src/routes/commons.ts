@@ -1,11 +1,5 @@
-import {
-  normaliseEmail,
-  own,
-  type Action,
-  type Command,
-  type CommonsState,
-  type TemplateId,
-} from '@peergov/kernel';
+import { normaliseEmail, own, type Action, type Command, type CommonsState } from '@peergov/kernel';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requireAccount } from '../auth';
 import type { WriteResult } from '../commons-service';
@@ -14,28 +8,32 @@ import { newId } from '../ids';
 import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
+  CommentViewSchema,
+  CommonsSummarySchema,
+  CommonsViewSchema,
+  problems,
+  ProposalSummarySchema,
+  ProposalViewSchema,
+} from '../response-schemas';
+import {
   ApplyBody,
   CommentBody,
   CommonsParams,
   CreateCommonsBody,
-  errorResponses,
   PositionBody,
   ProposalBody,
   ProposalParams,
   ProposalQuery,
-  type ApplyBody as Apply,
-  type CommentBody as CommentInput,
-  type CreateCommonsBody as CreateCommons,
-  type PositionBody as PositionInput,
-  type ProposalBody as ProposalInput,
 } from '../schemas';
 import { commonsSummary, commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
 
-type P = { id: string };
-type PP = { id: string; pid: string };
+// What a read can fail with, and a write too (a body refused, too large, not JSON; or too many admissions).
+const readProblems = problems(400, 401, 403, 404, 409, 422, 500);
+const writeProblems = problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 500);
 
 /** Commons, membership and proposals: every write goes through the kernel under the commons' constitution. */
-export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['commons'];
   const load = async (id: string): Promise<CommonsState> => {
     const state = await ctx.commons.get(id);
@@ -63,15 +61,25 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
       .type('application/json; charset=utf-8')
       .send(proposalViewJson(result.state, result.state.proposals[pid], accountId, now(), result.memo));
 
-  app.get('/api/v1/commons', { schema: { tags, summary: 'Every commons on this platform' } }, async (req) => {
-    const ids = await ctx.commons.listIds();
-    const out = [];
-    for (const id of ids) {
-      const s = await ctx.commons.get(id);
-      if (s) out.push(commonsSummary(s, req.caller.account?.id ?? null));
-    }
-    return out;
-  });
+  app.get(
+    '/api/v1/commons',
+    {
+      schema: {
+        tags,
+        summary: 'Every commons on this platform',
+        response: { 200: Type.Array(CommonsSummarySchema), ...readProblems },
+      },
+    },
+    async (req) => {
+      const ids = await ctx.commons.listIds();
+      const out = [];
+      for (const id of ids) {
+        const s = await ctx.commons.get(id);
+        if (s) out.push(commonsSummary(s, req.caller.account?.id ?? null));
+      }
+      return out;
+    },
+  );
 
   app.post(
     '/api/v1/commons',
@@ -80,12 +88,12 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'Found a commons from a template',
         body: CreateCommonsBody,
-        response: errorResponses,
+        response: { 201: CommonsViewSchema, ...writeProblems },
       },
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const body = req.body as CreateCommons;
+      const body = req.body;
       const id = newId('c');
       const command: Command = {
         type: 'CreateCommons',
@@ -93,7 +101,7 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         name: body.name,
         purpose: body.purpose ?? '',
         charter: body.charter ?? '',
-        template: body.template as TemplateId,
+        template: body.template,
         displayName: account.displayName,
         classes: body.classes ?? [],
       };
@@ -109,11 +117,11 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'A commons: members, roles, constitution',
         params: CommonsParams,
-        response: errorResponses,
+        response: { 200: CommonsViewSchema, ...readProblems },
       },
     },
     async (req) => {
-      const { id } = req.params as P;
+      const { id } = req.params;
       const state = await load(id);
       return commonsView(state, req.caller.account?.id ?? null, ctx.commons.integrityOf(id));
     },
@@ -127,14 +135,14 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Apply to join (opens an admission proposal)',
         params: CommonsParams,
         body: ApplyBody,
-        response: errorResponses,
+        response: { 201: ProposalViewSchema, ...writeProblems },
       },
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const { id } = req.params as P;
+      const { id } = req.params;
       await commonsExists(id);
-      const body = req.body as Apply;
+      const body = req.body;
       const pid = newId('p');
       const result = await ctx.commons.execute(
         id,
@@ -153,10 +161,17 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post(
     '/api/v1/commons/:id/leave',
-    { schema: { tags, summary: 'Leave the commons', params: CommonsParams, response: errorResponses } },
+    {
+      schema: {
+        tags,
+        summary: 'Leave the commons',
+        params: CommonsParams,
+        response: { 200: CommonsViewSchema, ...writeProblems },
+      },
+    },
     async (req) => {
       const account = requireAccount(req);
-      const { id } = req.params as P;
+      const { id } = req.params;
       await commonsExists(id);
       const { state } = await ctx.commons.execute(id, { type: 'LeaveCommons' }, account.id);
       return commonsView(state, account.id);
@@ -171,12 +186,12 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Proposals, newest first',
         params: CommonsParams,
         querystring: ProposalQuery,
-        response: errorResponses,
+        response: { 200: Type.Array(ProposalSummarySchema), ...readProblems },
       },
     },
     async (req) => {
-      const state = await load((req.params as P).id);
-      const status = (req.query as { status?: string }).status;
+      const state = await load(req.params.id);
+      const status = req.query.status;
       return Object.values(state.proposals)
         .filter((p) => !status || p.status === status)
         .sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : a.id < b.id ? 1 : -1))
@@ -192,14 +207,14 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Propose an action',
         params: CommonsParams,
         body: ProposalBody,
-        response: errorResponses,
+        response: { 201: ProposalViewSchema, ...writeProblems },
       },
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const { id } = req.params as P;
+      const { id } = req.params;
       await commonsExists(id);
-      const body = req.body as ProposalInput;
+      const body = req.body;
       const action = await resolveAction(ctx, id, account.id, body.action);
       const pid = newId('p');
       const result = await ctx.commons.execute(
@@ -225,11 +240,11 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['proposals'],
         summary: 'A proposal with positions, discussion and decision',
         params: ProposalParams,
-        response: errorResponses,
+        response: { 200: ProposalViewSchema, ...readProblems },
       },
     },
     async (req) => {
-      const { id, pid } = req.params as PP;
+      const { id, pid } = req.params;
       const state = await load(id);
       return proposalView(
         state,
@@ -249,14 +264,14 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Take or change your position',
         params: ProposalParams,
         body: PositionBody,
-        response: errorResponses,
+        response: { 200: ProposalViewSchema, ...writeProblems },
       },
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const { id, pid } = req.params as PP;
+      const { id, pid } = req.params;
       await proposalExists(id, pid);
-      const body = req.body as PositionInput;
+      const body = req.body;
       const result = await ctx.commons.execute(
         id,
         { type: 'TakePosition', proposalId: pid, stance: body.stance, reason: body.reason ?? '' },
@@ -274,14 +289,14 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Add to the discussion',
         params: ProposalParams,
         body: CommentBody,
-        response: errorResponses,
+        response: { 201: CommentViewSchema, ...writeProblems },
       },
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const { id, pid } = req.params as PP;
+      const { id, pid } = req.params;
       await proposalExists(id, pid);
-      const body = req.body as CommentInput;
+      const body = req.body;
       const commentId = newId('k');
       const { state } = await ctx.commons.execute(
         id,
@@ -302,12 +317,12 @@ export function commonsRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['proposals'],
         summary: 'Withdraw your proposal',
         params: ProposalParams,
-        response: errorResponses,
+        response: { 200: ProposalViewSchema, ...writeProblems },
       },
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      const { id, pid } = req.params as PP;
+      const { id, pid } = req.params;
       await proposalExists(id, pid);
       const result = await ctx.commons.execute(id, { type: 'WithdrawProposal', proposalId: pid }, account.id);
       return sendProposal(reply, result, pid, account.id);

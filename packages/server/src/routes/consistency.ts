@@ -1,9 +1,10 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { consistencyProof, recordLeafHash, toHex } from '@peergov/kernel/log';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { ApiError } from '../problems';
-import { CommonsParams, errorResponses } from '../schemas';
+import { ConsistencyAnswerSchema, problems } from '../response-schemas';
+import { CommonsParams } from '../schemas';
 
 /**
  * `?from=M`: the size of the checkpoint the client saw before (digits only, as every log size in the API; checked
@@ -26,7 +27,8 @@ export const ConsistencyQuery = Type.Object(
  * latest signed checkpoint (size N) and the RFC 9162 consistency proof that the tree of N records extends the tree
  * of M, and checks both itself. A log shorter than M is a rollback (409 log_rollback).
  */
-export function consistencyRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function consistencyRoutes(server: FastifyInstance, ctx: AppContext): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/api/v1/commons/:id/log/consistency',
     {
@@ -39,12 +41,12 @@ export function consistencyRoutes(app: FastifyInstance, ctx: AppContext): void {
           'Empty when from is 0 or equals to. A from beyond the signed size answers 409 log_rollback.',
         params: CommonsParams,
         querystring: ConsistencyQuery,
-        response: errorResponses,
+        response: { 200: ConsistencyAnswerSchema, ...problems(400, 401, 404, 409, 500) },
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const raw = (req.query as { from?: string }).from;
+      const { id } = req.params;
+      const raw = req.query.from;
       const head = await ctx.store.head(id);
       if (!head) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
       const cp = head.checkpoint;

@@ -1,10 +1,11 @@
 import { PassThrough } from 'node:stream';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import type { LiveEvent } from '../live';
 import { ApiError } from '../problems';
-import { CommonsParams, errorResponses } from '../schemas';
+import { problems } from '../response-schemas';
+import { CommonsParams } from '../schemas';
 
 /** How long a browser waits before reconnecting a dropped stream, in ms (sent as the SSE `retry` field). */
 const RETRY_MS = 3000;
@@ -20,7 +21,8 @@ const LastEventHeaders = Type.Object({
 });
 
 /** Live updates: a Server-Sent Events stream per commons, one event after each committed append. */
-export function liveRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const streams = new Set<PassThrough>();
   const heartbeatMs = ctx.config.liveHeartbeatMs ?? 25_000;
   // Open streams would keep the server from closing: end them first.
@@ -45,14 +47,15 @@ export function liveRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: {
           200: {
             description: 'The event stream',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
+            // Typed as the stream the handler sends (streams are sent as they are, never serialised).
+            content: { 'text/event-stream': { schema: Type.Unsafe<PassThrough>({ type: 'string' }) } },
           },
-          ...errorResponses,
+          ...problems(400, 401, 404, 500),
         },
       },
     },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const head = await ctx.store.head(id);
       if (!head) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
 

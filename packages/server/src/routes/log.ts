@@ -1,11 +1,22 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { LogService } from '../log-service';
 import { ApiError } from '../problems';
-import { CommonsParams, errorResponses, LogQuery, ProofQuery, SeqParams } from '../schemas';
+import {
+  CheckpointAnswerSchema,
+  InclusionProofSchema,
+  LogPageSchema,
+  problems,
+  VerificationSchema,
+} from '../response-schemas';
+import { CommonsParams, LogQuery, ProofQuery, SeqParams } from '../schemas';
+
+const logProblems = problems(400, 401, 404, 500);
 
 /** The transparent log: records, verification, signed checkpoints and inclusion proofs. */
-export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function logRoutes(server: FastifyInstance, ctx: AppContext): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['log'];
   const logs = new LogService(ctx.store, ctx.keys.publicKey);
   const exists = async (id: string) => {
@@ -22,12 +33,12 @@ export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: "The commons' log, oldest first",
         params: CommonsParams,
         querystring: LogQuery,
-        response: errorResponses,
+        response: { 200: LogPageSchema, ...logProblems },
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const q = req.query as { from?: string; limit?: string };
+      const { id } = req.params;
+      const q = req.query;
       const head = await exists(id);
       const limit = Math.min(Number(q.limit ?? 100), 1000);
       const records = await logs.read(id, Number(q.from ?? 0), limit);
@@ -55,11 +66,11 @@ export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
           'Answers ok with size and root, or the first fault: where (record, checkpoint, head or document), seq ' +
           '(the record, or null) and reason.',
         params: CommonsParams,
-        response: errorResponses,
+        response: { 200: VerificationSchema, ...logProblems },
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       await exists(id);
       const result = await logs.verify(id);
       // A fault found here (say, in a record this process verified long ago and someone changed since) makes the
@@ -82,11 +93,11 @@ export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'The latest signed checkpoint and the public key',
         params: CommonsParams,
-        response: errorResponses,
+        response: { 200: CheckpointAnswerSchema, ...logProblems },
       },
     },
     async (req) => {
-      const head = await exists((req.params as { id: string }).id);
+      const head = await exists(req.params.id);
       const cp = head.checkpoint!;
       return {
         checkpoint: { commons: cp.commons, size: cp.size, root: cp.root, time: cp.time },
@@ -105,12 +116,12 @@ export function logRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Inclusion proof of one record',
         params: SeqParams,
         querystring: ProofQuery,
-        response: errorResponses,
+        response: { 200: InclusionProofSchema, ...logProblems },
       },
     },
     async (req) => {
-      const { id, seq } = req.params as { id: string; seq: string };
-      const q = req.query as { size?: string };
+      const { id, seq } = req.params;
+      const q = req.query;
       await exists(id);
       const proof = await logs.proof(id, Number(seq), q.size === undefined ? undefined : Number(q.size));
       if (!proof)

@@ -1,18 +1,39 @@
 import { describeProcedure, ACTION_KINDS, ACTION_LABELS, TEMPLATES } from '@peergov/kernel';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
+import { HealthSchema, problems, SetupSchema, TemplateSchema } from '../response-schemas';
+
+const platformProblems = problems(401, 500);
 
 /** Health, first-run status and templates. */
-export function platformRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function platformRoutes(server: FastifyInstance, ctx: AppContext): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['platform'];
-  app.get('/api/v1/health', { schema: { tags, summary: 'Liveness and the store in use' } }, async () => {
-    await ctx.store.countAccounts();
-    return { status: 'ok', store: ctx.store.kind };
-  });
+  app.get(
+    '/api/v1/health',
+    {
+      schema: {
+        tags,
+        summary: 'Liveness and the store in use',
+        response: { 200: HealthSchema, ...platformProblems },
+      },
+    },
+    async () => {
+      await ctx.store.countAccounts();
+      return { status: 'ok' as const, store: ctx.store.kind };
+    },
+  );
 
   app.get(
     '/api/v1/setup',
-    { schema: { tags, summary: 'How far the platform is set up (for the first-run guide)' } },
+    {
+      schema: {
+        tags,
+        summary: 'How far the platform is set up (for the first-run guide)',
+        response: { 200: SetupSchema, ...platformProblems },
+      },
+    },
     async () => ({
       accounts: await ctx.store.countAccounts(),
       commons: (await ctx.commons.listIds()).length,
@@ -21,7 +42,13 @@ export function platformRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get(
     '/api/v1/templates',
-    { schema: { tags, summary: 'Templates a commons can start from' } },
+    {
+      schema: {
+        tags,
+        summary: 'Templates a commons can start from',
+        response: { 200: Type.Array(TemplateSchema), ...platformProblems },
+      },
+    },
     async () =>
       Object.values(TEMPLATES).map((t) => ({
         id: t.id,

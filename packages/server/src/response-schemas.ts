@@ -1,0 +1,372 @@
+// What every operation of the API answers, status by status. Fastify serialises each reply with these
+// (fast-json-stringify), the OpenAPI document shows them, and the web app takes its types from them
+// (`Static<typeof ...>`, type-only). A field missing here is dropped from the reply: each schema is the view exactly.
+//
+// Union branches carry no `additionalProperties: false`: the serialiser picks a branch by validating the value
+// against it, and a stored value with one field more must not turn a read into a 500.
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+import {
+  ACTION_KINDS,
+  type Action,
+  type ActionKind,
+  type Counts,
+  type MemberStatus as KernelMemberStatus,
+  type Procedure,
+  type ProposalStatus,
+  type Reason,
+  type Stance,
+} from '@peergov/kernel';
+import type { Problem } from './problems';
+
+const view = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>
+  Type.Object(props, { additionalProperties: false, ...opts });
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const literals = <const T extends readonly string[]>(values: T) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
+// Strings the API sends; not constrained like input, only described.
+const Text = Type.String();
+const Time = Type.String({ description: 'ISO 8601 date and time' });
+
+export const ActionKindSchema = literals(ACTION_KINDS);
+export const StanceSchema = literals(['agree', 'abstain', 'disagree', 'block'] as const);
+export const ProposalStatusSchema = literals(['open', 'passed', 'rejected', 'withdrawn'] as const);
+export const MemberStatusSchema = literals(['applicant', 'member', 'left', 'removed', 'declined'] as const);
+const Where = literals(['record', 'checkpoint', 'head', 'saved-checkpoint', 'document'] as const);
+
+export const RatioViewSchema = Type.Object({ num: Type.Integer(), den: Type.Integer() });
+
+/** A procedure as stored: one of the procedure types, told apart by `type`. */
+export const ProcedureViewSchema = Type.Union([
+  Type.Object({ type: Type.Literal('automatic') }),
+  Type.Object({ type: Type.Literal('role'), objectionHours: Type.Integer() }),
+  Type.Object({ type: Type.Literal('consent'), hours: Type.Integer() }),
+  Type.Object({ type: Type.Literal('consensus'), hours: Type.Integer(), minParticipation: RatioViewSchema }),
+  Type.Object({
+    type: Type.Literal('vote'),
+    hours: Type.Integer(),
+    threshold: RatioViewSchema,
+    strict: Type.Boolean(),
+    quorum: RatioViewSchema,
+    abstentions: literals(['quorum_only', 'ignored', 'against'] as const),
+  }),
+]);
+
+/** Every kind of action, each with its procedure: a constitution's rules. */
+// Typed by string (as the commons view builds it); every kind is there, as the schema says.
+export const RulesViewSchema = Type.Unsafe<{ [kind: string]: Procedure }>(
+  Type.Object(Object.fromEntries(ACTION_KINDS.map((k) => [k, ProcedureViewSchema]))),
+);
+/** Some kinds of action, each with its new procedure: an amendment. */
+export const RulesChangeSchema = Type.Unsafe<Partial<Record<ActionKind, Procedure>>>(
+  Type.Object(Object.fromEntries(ACTION_KINDS.map((k) => [k, Type.Optional(ProcedureViewSchema)]))),
+);
+
+/** An action as the kernel keeps it (an invitation by email names the account by then). */
+export const ActionViewSchema = Type.Union([
+  Type.Object({
+    kind: Type.Literal('admit_member'),
+    accountId: Text,
+    displayName: Text,
+    classes: Type.Array(Text),
+  }),
+  Type.Object({ kind: Type.Literal('remove_member'), accountId: Text }),
+  Type.Object({
+    kind: Type.Literal('create_role'),
+    roleId: Text,
+    name: Text,
+    description: Text,
+    mandate: Type.Array(ActionKindSchema),
+    termDays: nullable(Type.Integer()),
+  }),
+  Type.Object({
+    kind: Type.Literal('change_role'),
+    roleId: Text,
+    name: Type.Optional(Text),
+    description: Type.Optional(Text),
+    mandate: Type.Optional(Type.Array(ActionKindSchema)),
+    termDays: Type.Optional(nullable(Type.Integer())),
+  }),
+  Type.Object({ kind: Type.Literal('assign_role'), roleId: Text, accountId: Text }),
+  Type.Object({ kind: Type.Literal('unassign_role'), roleId: Text, accountId: Text }),
+  Type.Object({ kind: Type.Literal('adopt_charter'), purpose: Text, charter: Text }),
+  Type.Object({
+    kind: Type.Literal('amend_constitution'),
+    rules: RulesChangeSchema,
+  }),
+  Type.Object({ kind: Type.Literal('resolution'), text: Text }),
+]);
+
+/** Whether what the server shows of a commons is what its log proves; when not, the commons is read-only. */
+export const IntegritySchema = Type.Union([
+  Type.Object({ ok: Type.Literal(true) }),
+  Type.Object({ ok: Type.Literal(false), where: Where, seq: nullable(Type.Integer()), reason: Text }),
+]);
+
+export const AccountViewSchema = view({ id: Text, email: Text, displayName: Text, createdAt: Time });
+export const SessionViewSchema = view({ account: nullable(AccountViewSchema), csrfToken: nullable(Text) });
+export const SignedInSchema = view({ account: AccountViewSchema, csrfToken: Text });
+export const TokenViewSchema = view({ id: Text, name: Text, createdAt: Time });
+export const NewTokenSchema = view(
+  { id: Text, name: Text, token: Text },
+  { description: 'The token itself is shown only here, once.' },
+);
+
+export const HealthSchema = view({
+  status: Type.Literal('ok'),
+  store: literals(['sqlite', 'postgres'] as const),
+});
+export const SetupSchema = view({ accounts: Type.Integer(), commons: Type.Integer() });
+export const StakeholderClassSchema = view({
+  id: Text,
+  name: Text,
+  description: Text,
+  speaksFor: nullable(Text),
+});
+export const RuleTextSchema = view({ kind: ActionKindSchema, label: Text, text: Text });
+const RoleCore = {
+  id: Text,
+  name: Text,
+  description: Text,
+  mandate: Type.Array(ActionKindSchema),
+  termDays: nullable(Type.Integer()),
+};
+export const TemplateSchema = view({
+  id: literals(['single-class', 'multi-stakeholder-coop', 'do-ocracy'] as const),
+  name: Text,
+  description: Text,
+  classes: Type.Array(StakeholderClassSchema),
+  rules: RulesViewSchema,
+  roles: Type.Array(view(RoleCore)),
+  rulesText: Type.Array(RuleTextSchema),
+});
+
+export const CommonsSummarySchema = view({
+  myStatus: nullable(MemberStatusSchema),
+  id: Text,
+  name: Text,
+  purpose: Text,
+  template: Text,
+  memberCount: Type.Integer(),
+  openProposals: Type.Integer(),
+  createdAt: Time,
+});
+export const MemberViewSchema = view({
+  accountId: Text,
+  displayName: Text,
+  classes: Type.Array(Text),
+  status: MemberStatusSchema,
+  since: Time,
+  roles: Type.Array(Text, { description: 'Ids of the roles the member holds' }),
+});
+export const RoleHolderViewSchema = view({
+  accountId: Text,
+  since: Time,
+  until: nullable(Time),
+  displayName: Text,
+});
+export const RoleViewSchema = view({ ...RoleCore, holders: Type.Array(RoleHolderViewSchema) });
+const ConstitutionVersion = { version: Type.Integer(), adoptedAt: Time, adoptedBy: nullable(Text) };
+export const CommonsViewSchema = view({
+  id: Text,
+  name: Text,
+  purpose: Text,
+  charter: Text,
+  template: Text,
+  createdAt: Time,
+  classes: Type.Array(StakeholderClassSchema),
+  members: Type.Array(MemberViewSchema),
+  roles: Type.Array(RoleViewSchema),
+  constitution: view({ ...ConstitutionVersion, rules: RulesViewSchema, text: Type.Array(RuleTextSchema) }),
+  history: Type.Array(view(ConstitutionVersion)),
+  me: nullable(
+    view({ accountId: Text, status: MemberStatusSchema, classes: Type.Array(Text), roles: Type.Array(Text) }),
+  ),
+  integrity: IntegritySchema,
+});
+
+export const PersonRefSchema = view({ accountId: Text, displayName: Text });
+export const ProposalSummarySchema = view({
+  id: Text,
+  title: Text,
+  kind: ActionKindSchema,
+  proposer: PersonRefSchema,
+  openedAt: Time,
+  closesAt: Time,
+  status: ProposalStatusSchema,
+  passed: nullable(Type.Boolean()),
+  positionCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  procedure: ProcedureViewSchema,
+});
+export const CountsSchema = view({
+  agree: Type.Integer(),
+  abstain: Type.Integer(),
+  disagree: Type.Integer(),
+  block: Type.Integer(),
+  electorate: Type.Integer(),
+  participants: Type.Integer(),
+});
+export const ReasonSchema = view({
+  code: Text,
+  params: Type.Unsafe<Record<string, string | number>>({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The numbers and names the reason is about, by name',
+  }),
+  text: Text,
+});
+export const OutcomeSchema = view({
+  passed: Type.Boolean(),
+  ruleVersion: Type.Integer(),
+  procedure: ProcedureViewSchema,
+  participants: Type.Array(Text, { description: 'Account ids of those who took a position' }),
+  counts: CountsSchema,
+  reasons: Type.Array(ReasonSchema),
+  decidedAt: Time,
+  decidedBy: nullable(Text),
+});
+export const PositionViewSchema = view({
+  accountId: Text,
+  stance: StanceSchema,
+  reason: Text,
+  at: Time,
+  displayName: Text,
+});
+export const CommentViewSchema = view({
+  id: Text,
+  proposalId: Text,
+  accountId: Text,
+  text: Text,
+  replyTo: nullable(Text),
+  at: Time,
+  displayName: Text,
+});
+export const ProposalViewSchema = view({
+  id: Text,
+  title: Text,
+  body: Text,
+  action: ActionViewSchema,
+  proposer: PersonRefSchema,
+  openedAt: Time,
+  closesAt: Time,
+  ruleVersion: Type.Integer(),
+  procedure: ProcedureViewSchema,
+  electorate: Type.Integer({ description: 'How many members may take a position' }),
+  status: ProposalStatusSchema,
+  outcome: nullable(OutcomeSchema),
+  execution: nullable(view({ done: Type.Boolean(), error: nullable(Text) })),
+  positionCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  procedureText: Text,
+  positions: Type.Array(PositionViewSchema),
+  comments: Type.Array(CommentViewSchema),
+  myPosition: nullable(view({ stance: StanceSchema, reason: Text })),
+  canTakePosition: Type.Boolean(),
+  integrity: IntegritySchema,
+});
+
+export const CheckpointBodySchema = view({
+  commons: Text,
+  size: Type.Integer(),
+  root: Text,
+  time: Time,
+});
+export const SignedCheckpointSchema = view({
+  checkpoint: CheckpointBodySchema,
+  signature: Text,
+  keyId: Text,
+});
+const StoredCheckpointSchema = view({ ...CheckpointBodySchema.properties, signature: Text, keyId: Text });
+export const LogRecordSchema = view({
+  seq: Type.Integer(),
+  type: Text,
+  at: Time,
+  actor: nullable(Text),
+  hash: Text,
+  prev: Text,
+  data: Type.Unknown({ description: "The event's data (null for a record that cannot be decoded)" }),
+  error: Type.Optional(Text),
+  actorName: nullable(Text),
+});
+export const LogPageSchema = view({ size: Type.Integer(), records: Type.Array(LogRecordSchema) });
+export const VerificationSchema = Type.Union([
+  Type.Object({
+    ok: Type.Literal(true),
+    size: Type.Integer(),
+    root: Text,
+    checkpoint: nullable(StoredCheckpointSchema),
+    consistency: Type.Optional(
+      Type.Object({
+        fromSize: Type.Integer(),
+        fromRoot: Text,
+        toSize: Type.Integer(),
+        toRoot: Text,
+        proof: Type.Array(Text),
+      }),
+    ),
+  }),
+  Type.Object({
+    ok: Type.Literal(false),
+    where: Where,
+    seq: nullable(Type.Integer()),
+    reason: Text,
+    doc: Type.Optional(
+      Type.Object(
+        { kind: Text, id: Text },
+        { description: 'For a document fault: the document that differs, is missing or is extra' },
+      ),
+    ),
+  }),
+]);
+export const CheckpointAnswerSchema = view({
+  ...SignedCheckpointSchema.properties,
+  publicKey: Type.String({ description: "The instance's Ed25519 public key, SPKI PEM" }),
+});
+export const InclusionProofSchema = view({
+  seq: Type.Integer(),
+  size: Type.Integer(),
+  leafHash: Text,
+  proof: Type.Array(Text),
+  root: Text,
+});
+export const ConsistencyAnswerSchema = view({
+  from: Type.Integer(),
+  to: Type.Integer(),
+  proof: Type.Array(Text, { description: 'RFC 9162 consistency proof, hex hashes' }),
+  checkpoint: SignedCheckpointSchema,
+  publicKey: Type.String({ description: "The instance's Ed25519 public key, SPKI PEM" }),
+});
+
+export const SignUpAcceptedSchema = view(
+  { status: Type.Literal('accepted'), detail: Text },
+  {
+    description:
+      'The same answer whether or not the email already had an account (which it must not tell): sign in next, ' +
+      'with the same email and password. For an email that had an account with another password, that sign-in ' +
+      'fails with 401 invalid_credentials.',
+  },
+);
+/** No body (204): typed void so that `reply.send()` takes nothing. */
+export const NoContentSchema = Type.Unsafe<void>({ type: 'null', description: 'No content' });
+
+/** A problem document (application/problem+json), the schema `Problem` registered on the app. */
+export const ProblemRef = Type.Unsafe<Problem>({ $ref: 'Problem#' });
+/** The problem responses of the statuses an operation can answer with. */
+export function problems<const S extends readonly number[]>(
+  ...statuses: S
+): { [K in S[number]]: typeof ProblemRef } {
+  return Object.fromEntries(statuses.map((s) => [s, ProblemRef])) as { [K in S[number]]: typeof ProblemRef };
+}
+
+// Compile-time checks that the schemas and the kernel's types say the same (a drift is a type error here).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const agree = <T extends true>(): T => true as T;
+agree<Same<Static<typeof ProcedureViewSchema>, Procedure>>();
+agree<Same<Static<typeof ActionViewSchema>, Action>>();
+agree<Same<Static<typeof ActionKindSchema>, ActionKind>>();
+agree<Same<Static<typeof StanceSchema>, Stance>>();
+agree<Same<Static<typeof ProposalStatusSchema>, ProposalStatus>>();
+agree<Same<Static<typeof MemberStatusSchema>, KernelMemberStatus>>();
+agree<Same<Static<typeof CountsSchema>, Counts>>();
+agree<Same<Static<typeof ReasonSchema>, Reason>>();
