@@ -1,7 +1,7 @@
 // Who is signed in, and how far the platform is set up (for the first-run guide).
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, setCsrfToken } from './api/client';
-import type { Account, SessionInfo, Setup } from './api/types';
+import type { Account, Setup } from './api/types';
 
 interface SessionState {
   loaded: boolean;
@@ -22,7 +22,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refreshSetup = useCallback(async () => {
     try {
-      setSetup(await api.get<Setup>('/api/v1/setup'));
+      setSetup(await api.get('/api/v1/setup'));
     } catch {
       setSetup(null);
     }
@@ -32,14 +32,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     // refreshSetup sets state only after its request answers (the rule misreads that: react/react#34905).
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    Promise.all([api.get<SessionInfo>('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(
-      ([s]) => {
-        if (cancelled) return;
-        setCsrfToken(s?.csrfToken ?? null);
-        setAccount(s?.account ?? null);
-        setLoaded(true);
-      },
-    );
+    Promise.all([api.get('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(([s]) => {
+      if (cancelled) return;
+      setCsrfToken(s?.csrfToken ?? null);
+      setAccount(s?.account ?? null);
+      setLoaded(true);
+    });
     return () => {
       cancelled = true;
     };

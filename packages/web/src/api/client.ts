@@ -1,4 +1,26 @@
 // A small fetch client: same-origin cookies, the CSRF header on writes, problem+json turned into ApiError.
+// Each call's answer is typed by its route (the maps below, of the server's response schemas): the one place where
+// JSON becomes a typed value.
+import type {
+  CheckpointAnswer,
+  CommentView,
+  Commons,
+  CommonsSummary,
+  ConsistencyAnswer,
+  Health,
+  InclusionProof,
+  LogPage,
+  NewToken,
+  Proposal,
+  ProposalSummary,
+  SessionInfo,
+  Setup,
+  SignedIn,
+  SignUpAccepted,
+  Template,
+  TokenView,
+  Verification,
+} from './types';
 
 /** An error the API reported (application/problem+json), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -21,8 +43,82 @@ export function setCsrfToken(token: string | null): void {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Calls the API and returns the parsed JSON body (undefined for 204). */
-export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+// A path inside one commons, and inside one of its proposals (ids are any segment the caller builds).
+type InCommons = `/api/v1/commons/${string}`;
+type InProposal = `${InCommons}/proposals/${string}`;
+
+/**
+ * What each route answers, method and path (a query string aside), most specific first. A path no route matches
+ * answers `never`: the call does not type-check where its answer is used.
+ */
+export type Answer<M extends Method, P extends string> = P extends `${infer Path}?${string}`
+  ? Answer<M, Path>
+  : M extends 'GET'
+    ? P extends '/api/v1/health'
+      ? Health
+      : P extends '/api/v1/setup'
+        ? Setup
+        : P extends '/api/v1/templates'
+          ? Template[]
+          : P extends '/api/v1/auth/session'
+            ? SessionInfo
+            : P extends '/api/v1/tokens'
+              ? TokenView[]
+              : P extends '/api/v1/commons'
+                ? CommonsSummary[]
+                : P extends `${InCommons}/log/verify`
+                  ? Verification
+                  : P extends `${InCommons}/log/checkpoint`
+                    ? CheckpointAnswer
+                    : P extends `${InCommons}/log/consistency`
+                      ? ConsistencyAnswer
+                      : P extends `${InCommons}/log/proof/${string}`
+                        ? InclusionProof
+                        : P extends `${InCommons}/log`
+                          ? LogPage
+                          : P extends InProposal
+                            ? Proposal
+                            : P extends `${InCommons}/proposals${string}`
+                              ? ProposalSummary[]
+                              : P extends InCommons
+                                ? Commons
+                                : never
+    : M extends 'POST'
+      ? P extends '/api/v1/auth/signup'
+        ? SignUpAccepted
+        : P extends '/api/v1/auth/signin'
+          ? SignedIn
+          : P extends '/api/v1/auth/signout'
+            ? void
+            : P extends '/api/v1/tokens'
+              ? NewToken
+              : P extends '/api/v1/commons'
+                ? Commons
+                : P extends `${InProposal}/comments`
+                  ? CommentView
+                  : P extends `${InProposal}/withdraw`
+                    ? Proposal
+                    : P extends `${InCommons}/applications` | `${InCommons}/proposals`
+                      ? Proposal
+                      : P extends `${InCommons}/leave`
+                        ? Commons
+                        : never
+      : M extends 'PUT'
+        ? P extends `${InProposal}/position`
+          ? Proposal
+          : never
+        : M extends 'DELETE'
+          ? P extends `/api/v1/tokens/${string}`
+            ? void
+            : never
+          : never;
+
+/** Calls the API and returns the parsed JSON body (undefined for 204), typed by its route. */
+export async function request<M extends Method, P extends string>(
+  method: M,
+  path: P,
+  body?: unknown,
+): Promise<Answer<M, P>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -37,19 +133,20 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   } catch {
     throw new ApiError(0, 'network', '');
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return undefined as Answer<M, P>;
   const type = res.headers.get('content-type') ?? '';
   const payload: unknown = type.includes('json') ? await res.json().catch(() => null) : null;
   if (!res.ok) {
     const p = (payload ?? {}) as { code?: string; detail?: string; title?: string };
     throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText);
   }
-  return payload as T;
+  // The server serialises each answer with the response schema its type comes from.
+  return payload as Answer<M, P>;
 }
 
 export const api = {
-  get: <T>(path: string) => request<T>('GET', path),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
-  del: <T>(path: string) => request<T>('DELETE', path),
+  get: <P extends string>(path: P) => request('GET', path),
+  post: <P extends string>(path: P, body?: unknown) => request('POST', path, body ?? {}),
+  put: <P extends string>(path: P, body?: unknown) => request('PUT', path, body ?? {}),
+  del: <P extends string>(path: P) => request('DELETE', path),
 };

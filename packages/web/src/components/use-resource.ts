@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, type Answer } from '../api/client';
 
 /**
  * Loads one API resource; `reload` fetches it again, `set` replaces it with a fresher copy (e.g. a write's answer).
  * Each change of `changes` (e.g. from useLiveUpdates) fetches it again in the background: the data shown stays until
  * the answer comes, and a failure then keeps it rather than showing an error.
  */
-export function useResource<T>(path: string | null, changes?: number) {
-  const [data, setData] = useState<T | null>(null);
+export function useResource<P extends string>(path: P | null, changes?: number) {
+  // Typed by the route its path names (see Answer in api/client).
+  const [data, setData] = useState<Answer<'GET', P> | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(path !== null);
   // A new path drops the old path's data in the same render (React's "adjusting state when a prop changes").
@@ -29,7 +30,7 @@ export function useResource<T>(path: string | null, changes?: number) {
     async (background = false) => {
       if (path === null) return;
       try {
-        const value = await api.get<T>(path);
+        const value = await api.get(path);
         if (current.current === path) {
           setData(value);
           setError(null);

@@ -92,9 +92,7 @@ function save(commonsId: string, signed: SignedCheckpoint, publicKey: string): v
 
 async function servedSize(commonsId: string): Promise<number | null> {
   try {
-    const r = await api.get<{ checkpoint: { size: number } }>(
-      `/api/v1/commons/${encodeURIComponent(commonsId)}/log/checkpoint`,
-    );
+    const r = await api.get(`/api/v1/commons/${encodeURIComponent(commonsId)}/log/checkpoint`);
     return typeof r.checkpoint?.size === 'number' ? r.checkpoint.size : null;
   } catch {
     return null;
@@ -107,9 +105,7 @@ async function check(commonsId: string): Promise<TrustResult> {
   const seen = saved?.size ?? 0;
   let answer: ConsistencyAnswer;
   try {
-    answer = await api.get<ConsistencyAnswer>(
-      `/api/v1/commons/${encodeURIComponent(commonsId)}/log/consistency?from=${seen}`,
-    );
+    answer = await api.get(`/api/v1/commons/${encodeURIComponent(commonsId)}/log/consistency?from=${seen}`);
   } catch (e) {
     if (e instanceof ApiError && e.code === 'log_rollback')
       return { ok: false, failure: 'rollback', seen, served: await servedSize(commonsId) };

@@ -39,14 +39,14 @@ export function SignUpForm({ onDone, submitLabel }: { onDone: () => void; submit
     try {
       // Sign-up answers the same whether or not the email already had an account (so that no one can find out who
       // has one) and opens no session: signing in with the same email and password comes next.
-      await api.post<unknown>('/api/v1/auth/signup', {
+      await api.post('/api/v1/auth/signup', {
         displayName: displayName.trim(),
         email: email.trim(),
         password,
       });
       let res: Result;
       try {
-        res = await api.post<Result>('/api/v1/auth/signin', { email: email.trim(), password });
+        res = await api.post('/api/v1/auth/signin', { email: email.trim(), password });
       } catch (err) {
         // The email had an account with another password.
         if (err instanceof ApiError && err.code === 'invalid_credentials')
@@ -145,7 +145,7 @@ export function SignInPage() {
     e.preventDefault();
     setBusy(true);
     try {
-      const res = await api.post<Result>('/api/v1/auth/signin', { email: email.trim(), password });
+      const res = await api.post('/api/v1/auth/signin', { email: email.trim(), password });
       session.signedIn(res);
       navigate(next);
     } catch (err) {

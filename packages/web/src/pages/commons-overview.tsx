@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import type { Proposal, ProposalSummary } from '../api/types';
 import { ProposalList } from '../components/proposal-list';
 import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
@@ -22,7 +21,7 @@ function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
     e.preventDefault();
     setBusy(true);
     try {
-      const p = await api.post<Proposal>(`/api/v1/commons/${commons.id}/applications`, {
+      const p = await api.post(`/api/v1/commons/${commons.id}/applications`, {
         statement: statement.trim(),
         ...(classes.length ? { classes } : {}),
       });
@@ -70,7 +69,7 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
   const { t, day } = useI18n();
   const session = useSession();
   const { search } = useLocation();
-  const open = useResource<ProposalSummary[]>(`/api/v1/commons/${commons.id}/proposals?status=open`, changes);
+  const open = useResource(`/api/v1/commons/${commons.id}/proposals?status=open`, changes);
   const base = `/c/${commons.id}`;
   const isMember = commons.me?.status === 'member';
   const members = commons.members.filter((m) => m.status === 'member');

@@ -29,7 +29,7 @@ export function CommonsShell({
 }) {
   const { t } = useI18n();
   const changes = useLiveUpdates(id);
-  const res = useResource<Commons>(`/api/v1/commons/${encodeURIComponent(id)}`, changes);
+  const res = useResource(`/api/v1/commons/${encodeURIComponent(id)}`, changes);
   const trust = useLogCheck(id, changes);
   if (res.error) return <LoadError error={res.error} retry={res.reload} />;
   if (!res.data) return <Loading />;

@@ -50,7 +50,7 @@ function FirstRun() {
 
 function CommonsList() {
   const { t, day } = useI18n();
-  const list = useResource<CommonsSummary[]>('/api/v1/commons');
+  const list = useResource('/api/v1/commons');
   if (list.error) return <LoadError error={list.error} retry={list.reload} />;
   if (!list.data) return <Loading />;
   if (list.data.length === 0) return <p className="muted">{t('home.noCommons')}</p>;

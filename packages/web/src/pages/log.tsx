@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { LogRecord, Verification } from '../api/types';
+import type { LogRecord } from '../api/types';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { eventLabel } from '../describe';
@@ -11,7 +11,7 @@ const PAGE = 100;
 
 function VerificationStatus({ commonsId }: { commonsId: string }) {
   const { t } = useI18n();
-  const v = useResource<Verification>(`/api/v1/commons/${commonsId}/log/verify`);
+  const v = useResource(`/api/v1/commons/${commonsId}/log/verify`);
   return (
     <section
       aria-labelledby="verify-heading"
@@ -51,10 +51,7 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
 
 export function LogPage({ commons, changes }: CommonsProps) {
   const { t, date } = useI18n();
-  const first = useResource<{ size: number; records: LogRecord[] }>(
-    `/api/v1/commons/${commons.id}/log?from=0&limit=${PAGE}`,
-    changes,
-  );
+  const first = useResource(`/api/v1/commons/${commons.id}/log?from=0&limit=${PAGE}`, changes);
   const [more, setMore] = useState<LogRecord[]>([]);
   const [moreError, setMoreError] = useState<unknown>(null);
   const records = [...(first.data?.records ?? []), ...more];
@@ -62,9 +59,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
     id ? (commons.members.find((m) => m.accountId === id)?.displayName ?? id) : t('log.system');
   const loadMore = async () => {
     try {
-      const r = await api.get<{ size: number; records: LogRecord[] }>(
-        `/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`,
-      );
+      const r = await api.get(`/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`);
       setMore([...more, ...r.records]);
     } catch (err) {
       setMoreError(err);

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import { ACTION_KINDS, type Commons, type StakeholderClass, type Template } from '../api/types';
+import { ACTION_KINDS, type StakeholderClass, type Template } from '../api/types';
 import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { actionLabel, describeProcedure } from '../describe';
@@ -50,7 +50,7 @@ export function NewCommonsPage() {
   const session = useSession();
   const { search } = useLocation();
   const first = search.get('first') === '1';
-  const templates = useResource<Template[]>('/api/v1/templates');
+  const templates = useResource('/api/v1/templates');
   const [name, setName] = useState('');
   const [purpose, setPurpose] = useState('');
   const [charter, setCharter] = useState('');
@@ -79,7 +79,7 @@ export function NewCommonsPage() {
     if (Object.keys(errs).length) return;
     setBusy(true);
     try {
-      const c = await api.post<Commons>('/api/v1/commons', {
+      const c = await api.post('/api/v1/commons', {
         name: name.trim(),
         purpose: purpose.trim(),
         charter: charter.trim(),

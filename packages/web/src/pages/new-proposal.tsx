@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import { ACTION_KINDS, type Action, type ActionKind, type Procedure, type Proposal } from '../api/types';
+import { ACTION_KINDS, type Action, type ActionKind, type Procedure } from '../api/types';
 import { defaultProcedure, ProcedureEditor, procedureErrors } from '../components/procedure-editor';
 import { Field, FormError, Notice, PageTitle } from '../components/ui';
 import { actionLabel, describeAction, describeProcedure } from '../describe';
@@ -201,7 +201,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
     }
     setBusy(true);
     try {
-      const p = await api.post<Proposal>(`/api/v1/commons/${commons.id}/proposals`, {
+      const p = await api.post(`/api/v1/commons/${commons.id}/proposals`, {
         title: (title.trim() || suggestedTitle || actionLabel(t, kind)).slice(0, 200),
         body: body.trim(),
         action,

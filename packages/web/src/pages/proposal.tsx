@@ -184,7 +184,7 @@ function PositionForm({
     setBusy(true);
     setSaved(false);
     try {
-      const p = await api.put<Proposal>(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/position`, {
+      const p = await api.put(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/position`, {
         stance,
         reason: reason.trim(),
       });
@@ -359,10 +359,7 @@ function Discussion({
 export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & { pid: string }) {
   const { t, date } = useI18n();
   // Others take positions and comment: loaded again whenever the commons' log grows.
-  const res = useResource<Proposal>(
-    `/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`,
-    changes,
-  );
+  const res = useResource(`/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`, changes);
   const [withdrawError, setWithdrawError] = useState<unknown>(null);
   const status = res.data?.status;
   // A decision may have changed the commons (a new member, new rules): refresh it once the proposal closes.
@@ -378,7 +375,7 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
   const withdraw = async () => {
     if (!window.confirm(t('proposal.withdrawConfirm'))) return;
     try {
-      res.set(await api.post<Proposal>(`/api/v1/commons/${commons.id}/proposals/${p.id}/withdraw`));
+      res.set(await api.post(`/api/v1/commons/${commons.id}/proposals/${p.id}/withdraw`));
     } catch (err) {
       setWithdrawError(err);
     }

@@ -1,4 +1,4 @@
-import type { ProposalStatus, ProposalSummary } from '../api/types';
+import type { ProposalStatus } from '../api/types';
 import { ProposalList } from '../components/proposal-list';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
@@ -16,7 +16,7 @@ export function ProposalsPage({ commons, changes }: CommonsProps) {
     ? (search.get('status') as ProposalStatus | 'all')
     : 'all';
   const base = `/c/${commons.id}/proposals`;
-  const list = useResource<ProposalSummary[]>(
+  const list = useResource(
     `/api/v1/commons/${commons.id}/proposals${status === 'all' ? '' : `?status=${status}`}`,
     changes,
   );
