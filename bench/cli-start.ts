@@ -29,7 +29,11 @@ const cases: Case[] = [
   node('peergov --help', [bin, '--help']),
   node('peergov verify --help', [bin, 'verify', '--help']),
   node('peergov tally pb --rule mes Assen', [bin, 'tally', 'pb', '--rule', 'mes', assen]),
-  node('tsx src/bin.ts --help (dev)', ['--import', 'tsx', join(repo, 'packages/cli/src/bin.ts'), '--help'], devRuns),
+  node(
+    'tsx src/bin.ts --help (dev)',
+    ['--import', 'tsx', join(repo, 'packages/cli/src/bin.ts'), '--help'],
+    devRuns,
+  ),
 ];
 
 function once(c: Case): number {
