@@ -1,5 +1,5 @@
-// Every request and response schema of the API, in one place. They validate input before a handler runs
-// and generate the OpenAPI 3.1 document.
+// Every request schema of the API, in one place (responses: response-schemas.ts). They validate input before a
+// handler runs, type it in the handler (the TypeBox type provider) and generate the OpenAPI 3.1 document.
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
   ActionInputSchema,
@@ -101,16 +101,6 @@ export const ProblemSchema = Type.Object(
   },
   { $id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable code' },
 );
-
-/** Standard error responses, documented on every route. */
-export const errorResponses: Record<number, unknown> = {
-  400: { $ref: 'Problem#' },
-  401: { $ref: 'Problem#' },
-  403: { $ref: 'Problem#' },
-  404: { $ref: 'Problem#' },
-  409: { $ref: 'Problem#' },
-  422: { $ref: 'Problem#' },
-};
 
 export type SignUpBody = Static<typeof SignUpBody>;
 export type SignInBody = Static<typeof SignInBody>;
