@@ -182,6 +182,10 @@ export const CommonsViewSchema = view({
   me: nullable(
     view({ accountId: Text, status: MemberStatusSchema, classes: Type.Array(Text), roles: Type.Array(Text) }),
   ),
+  can: view(
+    { propose: Type.Boolean(), leave: Type.Boolean() },
+    { description: 'What the caller may do here, as the constitution answers it' },
+  ),
   integrity: IntegritySchema,
 });
 
@@ -263,6 +267,8 @@ export const ProposalViewSchema = view({
   comments: Type.Array(CommentViewSchema),
   myPosition: nullable(view({ stance: StanceSchema, reason: Text })),
   canTakePosition: Type.Boolean(),
+  canComment: Type.Boolean(),
+  canWithdraw: Type.Boolean(),
   integrity: IntegritySchema,
 });
 

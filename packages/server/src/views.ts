@@ -6,6 +6,7 @@ import {
   own,
   ruleFor,
   type CommonsState,
+  type Intent,
   type Proposal,
 } from '@peergov/kernel';
 import type { Integrity } from './commons-service';
@@ -16,7 +17,14 @@ const INTACT: Integrity = { ok: true };
  * The commons as the API shows it (to a given account, or to anyone), with whether its log still proves it
  * (`integrity`: the app warns on every page of a commons whose log failed).
  */
-export function commonsView(state: CommonsState, accountId: string | null, integrity: Integrity = INTACT) {
+export function commonsView(
+  state: CommonsState,
+  accountId: string | null,
+  integrity: Integrity = INTACT,
+  now: string = new Date().toISOString(),
+) {
+  // What the caller may do here, as the kernel answers it (nothing in a commons whose log fails).
+  const may = (intent: Intent) => integrity.ok && can(state, accountId, intent, now).allowed;
   const core = state.core;
   const rolesOf = (id: string) =>
     Object.values(core.roles)
@@ -55,6 +63,7 @@ export function commonsView(state: CommonsState, accountId: string | null, integ
     me: me
       ? { accountId: me.accountId, status: me.status, classes: me.classes, roles: rolesOf(me.accountId) }
       : null,
+    can: { propose: may({ type: 'propose' }), leave: may({ type: 'leave' }) },
     integrity,
   };
 }
@@ -133,12 +142,14 @@ function proposalForCaller(
   integrity: Integrity = INTACT,
 ) {
   const mine = accountId ? own(own(state.positions, p.id), accountId) : undefined;
+  const may = (intent: Intent) => integrity.ok && can(state, accountId, intent, now).allowed;
   return {
     myPosition: mine ? { stance: mine.stance, reason: mine.reason } : null,
     // Nothing can be written to a commons whose log does not prove itself (read-only: 409 log_integrity).
     // The kernel's own answer (the same check decide makes), never a rule recomputed here.
-    canTakePosition:
-      integrity.ok && can(state, accountId, { type: 'take_position', proposalId: p.id }, now).allowed,
+    canTakePosition: may({ type: 'take_position', proposalId: p.id }),
+    canComment: may({ type: 'comment', proposalId: p.id }),
+    canWithdraw: may({ type: 'withdraw', proposalId: p.id }),
   };
 }
 

@@ -4,7 +4,7 @@
 import { can, decide, DomainError, type Command } from '@peergov/kernel';
 import { describe, expect, it } from 'vitest';
 import { at, Scenario } from '../../kernel/test/scenario';
-import { proposalView } from '../src/views';
+import { commonsView, proposalView } from '../src/views';
 
 // Admissions decided by a membership secretary (ada) alone.
 function commons(): Scenario {
@@ -91,5 +91,30 @@ describe('the views ask the kernel', () => {
         }
       }
     }
+  });
+
+  it("every permission flag of the views is the kernel's answer", () => {
+    const c = commons();
+    const now = at(2);
+    for (const actor of ['ada', 'bob', 'cy', 'zed', 'stranger', null]) {
+      expect(commonsView(c.s, actor, { ok: true }, now).can).toEqual({
+        propose: can(c.s, actor, { type: 'propose' }, now).allowed,
+        leave: can(c.s, actor, { type: 'leave' }, now).allowed,
+      });
+      for (const p of Object.values(c.s.proposals)) {
+        const v = proposalView(c.s, p, actor, now);
+        expect([v.canTakePosition, v.canComment, v.canWithdraw], `${actor} ${p.id}`).toEqual([
+          can(c.s, actor, { type: 'take_position', proposalId: p.id }, now).allowed,
+          can(c.s, actor, { type: 'comment', proposalId: p.id }, now).allowed,
+          can(c.s, actor, { type: 'withdraw', proposalId: p.id }, now).allowed,
+        ]);
+        // A read-only commons offers nothing.
+        const ro = proposalView(c.s, p, actor, now, { ok: false, where: 'record', seq: 0, reason: 'x' });
+        expect([ro.canTakePosition, ro.canComment, ro.canWithdraw]).toEqual([false, false, false]);
+      }
+    }
+    // zed, the applicant, may withdraw their own application; cy, admitted, may comment but not propose for zed.
+    expect(proposalView(c.s, c.s.proposals['adm-zed'], 'zed', now).canWithdraw).toBe(true);
+    expect(commonsView(c.s, 'zed', { ok: true }, now).can.propose).toBe(false);
   });
 });

@@ -115,7 +115,7 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
           <section aria-labelledby="open-heading">
             <div className="section-head">
               <h2 id="open-heading">{t('commons.openProposals')}</h2>
-              {isMember && (
+              {commons.can.propose && (
                 <Link className="button primary" to={`${base}/proposals/new`}>
                   {t('commons.propose')}
                 </Link>
@@ -256,7 +256,7 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
                 </li>
               ))}
             </ul>
-            {isMember && (
+            {commons.can.propose && (
               <p>
                 <Link to={`${base}/proposals/new?kind=create_role`}>{t('commons.proposeRole')}</Link>
               </p>

@@ -10,14 +10,15 @@ export function ConstitutionPage({ commons }: CommonsProps) {
   const { t, day } = useI18n();
   const c = commons.constitution;
   const base = `/c/${commons.id}`;
-  const isMember = commons.me?.status === 'member';
+  // Offered as the server answers whether this person may propose (members, in a commons that is not read-only).
+  const canPropose = commons.can.propose;
   return (
     <>
       <div className="section-head">
         <PageTitle title={`${t('constitution.title')} · ${commons.name}`}>
           {t('constitution.title')}
         </PageTitle>
-        {isMember && (
+        {canPropose && (
           <Link className="button primary" to={`${base}/proposals/new?kind=amend_constitution`}>
             {t('constitution.propose')}
           </Link>
@@ -45,7 +46,7 @@ export function ConstitutionPage({ commons }: CommonsProps) {
               </dt>
               <dd>
                 <p>{describeProcedure(t, c.rules[k])}</p>
-                {isMember && (
+                {canPropose && (
                   <Link to={`${base}/proposals/new?kind=amend_constitution&rule=${k}`} className="small-link">
                     {t('constitution.changeRule')}
                     <span className="visually-hidden"> ({actionLabel(t, k)})</span>

@@ -182,7 +182,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [kind, email, accountId, roleId, roleName, text, changes, t, commons]);
 
-  if (commons.me?.status !== 'member') {
+  if (!commons.can.propose) {
     return (
       <>
         <PageTitle title={t('newProposal.title')}>{t('newProposal.title')}</PageTitle>

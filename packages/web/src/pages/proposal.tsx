@@ -266,8 +266,8 @@ function Discussion({
   const [replyTo, setReplyTo] = useState<CommentView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  // A commons whose log fails verification is read-only (the banner says why).
-  const canPost = commons.me?.status === 'member' && commons.integrity?.ok !== false;
+  // The server's answer to whether this person may comment (read-only commons included), never a rule kept here.
+  const canPost = proposal.canComment;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -371,7 +371,6 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
   if (res.error) return <LoadError error={res.error} retry={res.reload} />;
   if (!res.data) return <Loading />;
   const p = res.data;
-  const isProposer = commons.me?.accountId === p.proposer.accountId;
   const withdraw = async () => {
     if (!window.confirm(t('proposal.withdrawConfirm'))) return;
     try {
@@ -470,7 +469,7 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
             {!p.canTakePosition && p.status === 'open' && commons.me?.status !== 'member' && (
               <p className="muted">{t('proposal.membersOnly')}</p>
             )}
-            {isProposer && p.status === 'open' && commons.integrity?.ok !== false && (
+            {p.canWithdraw && (
               <>
                 <FormError error={withdrawError} />
                 <button type="button" className="button quiet" onClick={withdraw}>

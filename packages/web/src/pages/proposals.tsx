@@ -26,7 +26,7 @@ export function ProposalsPage({ commons, changes }: CommonsProps) {
         <PageTitle title={`${t('commons.tab.proposals')} · ${commons.name}`}>
           {t('commons.tab.proposals')}
         </PageTitle>
-        {commons.me?.status === 'member' && (
+        {commons.can.propose && (
           <Link className="button primary" to={`${base}/new`}>
             {t('commons.propose')}
           </Link>
