@@ -1,6 +1,11 @@
-import { proposalFromOpened } from './decide';
 import { dict, dictOf, own } from './dict';
-import type { EventEnvelope } from './events';
+import type { DomainEvent, EventEnvelope } from './events';
+import { charterEvents } from './modules/charter';
+import { createdState } from './modules/founding';
+import { membershipEvents } from './modules/membership';
+import type { Evolvers } from './modules/module';
+import { proposalEvents } from './modules/proposals';
+import { roleEvents } from './modules/roles';
 import type { Comment, CommonsCore, CommonsState, Member, Position, Proposal, Role } from './types';
 
 /** The state before the commons exists. */
@@ -11,7 +16,7 @@ export const initialState: CommonsState | null = null;
  * when applying in place, or this draft's own copy of it (copied on its first write, with its parents) when the
  * state underneath is published and must never change.
  */
-interface Writer {
+export interface Writer {
   readonly state: CommonsState;
   core(): CommonsCore;
   members(): Record<string, Member>;
@@ -134,144 +139,19 @@ export class Draft implements Writer {
   }
 }
 
-function createdState(e: Extract<EventEnvelope, { type: 'CommonsCreated' }>): CommonsState {
-  const d = e.data;
-  return {
-    core: {
-      id: d.id,
-      name: d.name,
-      purpose: d.purpose,
-      charter: d.charter,
-      template: d.template,
-      createdAt: e.at,
-      createdBy: d.founder.accountId,
-      classes: d.classes,
-      members: dictOf([[d.founder.accountId, d.founder]]),
-      roles: dictOf(d.roles.map((r) => [r.id, r] as const)),
-      constitution: d.constitution,
-      history: [],
-    },
-    proposals: dict(),
-    positions: dict(),
-    comments: dict(),
-  };
-}
+/** Every event after the founding one, with the module that applies it (a missing one is a type error). */
+const EVENTS = {
+  ...membershipEvents,
+  ...proposalEvents,
+  ...roleEvents,
+  ...charterEvents,
+} satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.
 function applyWith(w: Writer, e: EventEnvelope): void {
-  const missing = (what: string, id: string): never => {
-    throw new Error(`event ${e.type} refers to ${what} ${JSON.stringify(id)}, which does not exist`);
-  };
-  const proposal = (id: string) => w.proposal(id) ?? missing('proposal', id);
-  const role = (id: string) => w.role(id) ?? missing('role', id);
-  switch (e.type) {
-    case 'CommonsCreated':
-      throw new Error('CommonsCreated on an existing commons');
-    case 'MembershipApplied':
-    case 'MemberAdmitted': {
-      const d = e.data;
-      w.members()[d.accountId] = {
-        accountId: d.accountId,
-        displayName: d.displayName,
-        classes: d.classes,
-        status: e.type === 'MembershipApplied' ? 'applicant' : 'member',
-        since: e.at,
-      };
-      break;
-    }
-    case 'ProposalOpened': {
-      const id = e.data.id;
-      w.proposals()[id] = proposalFromOpened(e.data, e.at);
-      w.positions(id);
-      w.comments(id);
-      break;
-    }
-    case 'PositionTaken': {
-      const d = e.data;
-      const p = proposal(d.proposalId);
-      const positions = w.positions(d.proposalId);
-      if (!own(positions, d.accountId)) p.positionCount += 1;
-      positions[d.accountId] = { accountId: d.accountId, stance: d.stance, reason: d.reason, at: e.at };
-      break;
-    }
-    case 'CommentPosted':
-      proposal(e.data.proposalId).commentCount += 1;
-      w.comments(e.data.proposalId).push({ ...e.data, at: e.at });
-      break;
-    case 'ProposalWithdrawn':
-      proposal(e.data.proposalId).status = 'withdrawn';
-      break;
-    case 'ProposalDecided': {
-      const p = proposal(e.data.proposalId);
-      p.status = e.data.outcome.passed ? 'passed' : 'rejected';
-      p.outcome = e.data.outcome;
-      if (e.data.outcome.passed) p.execution = { done: true, error: null };
-      break;
-    }
-    case 'ActionFailed':
-      proposal(e.data.proposalId).execution = { done: false, error: e.data.error };
-      break;
-    case 'ApplicationDeclined': {
-      const m = w.member(e.data.accountId);
-      if (m) m.status = 'declined';
-      break;
-    }
-    case 'MemberRemoved':
-    case 'MemberLeft': {
-      const id = e.data.accountId;
-      const m = w.member(id);
-      if (m) m.status = e.type === 'MemberRemoved' ? 'removed' : 'left';
-      for (const roleId of Object.keys(w.state.core.roles)) {
-        if (!w.state.core.roles[roleId].holders.some((h) => h.accountId === id)) continue;
-        const r = role(roleId);
-        r.holders = r.holders.filter((h) => h.accountId !== id);
-      }
-      break;
-    }
-    case 'RoleCreated':
-      w.roles()[e.data.role.id] = e.data.role;
-      break;
-    case 'RoleChanged': {
-      // Only the fields a role has: the event's other keys (the proposal) are not the role's.
-      const { name, description, mandate, termDays } = e.data;
-      const r = role(e.data.roleId);
-      if (name !== undefined) r.name = name;
-      if (description !== undefined) r.description = description;
-      if (mandate !== undefined) r.mandate = mandate;
-      if (termDays !== undefined) r.termDays = termDays;
-      break;
-    }
-    case 'RoleAssigned': {
-      // A new term replaces one that has ended (a holder is listed once).
-      const r = role(e.data.roleId);
-      r.holders = [
-        ...r.holders.filter((h) => h.accountId !== e.data.accountId),
-        { accountId: e.data.accountId, since: e.at, until: e.data.until },
-      ];
-      break;
-    }
-    case 'RoleUnassigned': {
-      const r = role(e.data.roleId);
-      r.holders = r.holders.filter((h) => h.accountId !== e.data.accountId);
-      break;
-    }
-    case 'CharterAdopted': {
-      const core = w.core();
-      core.purpose = e.data.purpose;
-      core.charter = e.data.charter;
-      break;
-    }
-    case 'ConstitutionAmended': {
-      const core = w.core();
-      core.history = [...core.history, core.constitution];
-      core.constitution = e.data.constitution;
-      break;
-    }
-    case 'ResolutionAdopted':
-      break;
-    default:
-      throw new Error(`unknown event type ${(e as { type: string }).type}`);
-  }
+  if (e.type === 'CommonsCreated') throw new Error('CommonsCreated on an existing commons');
+  if (!Object.hasOwn(EVENTS, e.type)) throw new Error(`unknown event type ${(e as { type: string }).type}`);
+  (EVENTS[e.type] as (w: Writer, e: EventEnvelope) => void)(w, e);
 }
 
 /**

@@ -1,0 +1,89 @@
+// Founding a commons from a template: its first member, classes, roles and constitution.
+import type { CommandContext } from '../commands';
+import { dict, dictOf, own } from '../dict';
+import { DomainError } from '../errors';
+import type { DomainEvent, EventEnvelope } from '../events';
+import { addHours, text } from '../input';
+import { checkDisplayName } from '../names';
+import { TEMPLATES } from '../templates';
+import type { CommonsState, Member } from '../types';
+import type { CommandOf } from './module';
+
+/** Decides CreateCommons: refused where a commons exists, else its founding event. */
+export function foundCommons(
+  state: CommonsState | null,
+  command: CommandOf<'CreateCommons'>,
+  ctx: CommandContext,
+): DomainEvent[] {
+  if (state) throw new DomainError('commons_exists', 'A commons with this id already exists.');
+  if (!ctx.actor) throw new DomainError('not_a_member', 'A commons is founded by a person.');
+  const template = own(TEMPLATES, command.template);
+  if (!template) {
+    throw new DomainError('invalid_input', `There is no template "${String(command.template)}".`, {
+      template: command.template,
+    });
+  }
+  const id = text('id', command.commonsId);
+  const classIds = new Set(template.classes.map((c) => c.id));
+  const founderClasses = [...new Set(command.classes ?? [])];
+  for (const c of founderClasses) {
+    if (!classIds.has(c))
+      throw new DomainError('unknown_class', `This template has no stakeholder class "${c}".`);
+  }
+  const founder: Member = {
+    accountId: ctx.actor,
+    displayName: checkDisplayName(text('displayName', command.displayName)),
+    classes: founderClasses.length > 0 ? founderClasses : [template.classes[0].id],
+    status: 'member',
+    since: ctx.now,
+  };
+  return [
+    {
+      type: 'CommonsCreated',
+      data: {
+        id,
+        name: text('name', command.name),
+        purpose: text('purpose', command.purpose ?? '', false),
+        charter: text('charter', command.charter ?? '', false),
+        template: template.id,
+        classes: template.classes,
+        constitution: { version: 1, rules: template.rules, adoptedAt: ctx.now, adoptedBy: null },
+        founder,
+        roles: template.roles.map((r) => ({
+          ...r,
+          holders: [
+            {
+              accountId: founder.accountId,
+              since: ctx.now,
+              until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
+            },
+          ],
+        })),
+      },
+    },
+  ];
+}
+
+/** The state a founding event gives. */
+export function createdState(e: Extract<EventEnvelope, { type: 'CommonsCreated' }>): CommonsState {
+  const d = e.data;
+  return {
+    core: {
+      id: d.id,
+      name: d.name,
+      purpose: d.purpose,
+      charter: d.charter,
+      template: d.template,
+      createdAt: e.at,
+      createdBy: d.founder.accountId,
+      classes: d.classes,
+      members: dictOf([[d.founder.accountId, d.founder]]),
+      roles: dictOf(d.roles.map((r) => [r.id, r] as const)),
+      constitution: d.constitution,
+      history: [],
+    },
+    proposals: dict(),
+    positions: dict(),
+    comments: dict(),
+  };
+}

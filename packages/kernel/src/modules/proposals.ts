@@ -1,0 +1,336 @@
+// Proposals: opening one under the rule in force, positions, discussion, withdrawal, closing, and the decision with
+// the events that carry its action out.
+import { tallyProposal } from '@peergov/methods/decision';
+import { actionDefinition, checkAction, type ActionOf } from '../actions';
+import type { CommandContext } from '../commands';
+import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
+import { dict, dictOf, own } from '../dict';
+import { DomainError } from '../errors';
+import type { DomainEvent } from '../events';
+import { addHours, text } from '../input';
+import { authorise, requireProposal } from '../policy';
+import type { Action, ActionKind, CommonsState, Position, Proposal, Stance } from '../types';
+import { proposalIn, type Deciders, type Evolvers } from './module';
+
+/** The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided). */
+function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainEvent[] {
+  let action: Action;
+  try {
+    action = checkAction(state.core, proposal.action, now);
+  } catch (e) {
+    if (e instanceof DomainError) {
+      return [{ type: 'ActionFailed', data: { proposalId: proposal.id, error: e.message } }];
+    }
+    throw e;
+  }
+  return actionDefinition(action.kind).carryOut(state.core, action as ActionOf<ActionKind>, proposal.id, now);
+}
+
+// An applicant stays an applicant while any proposal to admit them is still open (theirs, or a member's).
+function otherOpenAdmission(state: CommonsState, accountId: string, proposalId: string): boolean {
+  return Object.values(state.proposals).some(
+    (p) =>
+      p.id !== proposalId &&
+      p.status === 'open' &&
+      p.action.kind === 'admit_member' &&
+      p.action.accountId === accountId,
+  );
+}
+
+/**
+ * Tallies an open proposal (with `extra` positions not yet in state) and, if settled, returns the decision and
+ * the events that carry it out. `final` is true at or after the closing time.
+ */
+function settle(
+  state: CommonsState,
+  proposal: Proposal,
+  extra: { accountId: string; stance: Stance }[],
+  final: boolean,
+  now: string,
+): DomainEvent[] {
+  // The stored positions with `extra` in place of the same accounts' (the last per account). Built without copying
+  // the positions object: spreading a large dictionary-mode object costs more than the whole tally.
+  const stored = own(state.positions, proposal.id) ?? dict<Position>();
+  const replaced = new Map<string, Position>();
+  for (const p of extra)
+    replaced.set(p.accountId, { accountId: p.accountId, stance: p.stance, reason: '', at: now });
+  const unsorted: Position[] = [];
+  for (const accountId of Object.keys(stored)) if (!replaced.has(accountId)) unsorted.push(stored[accountId]);
+  for (const p of replaced.values()) unsorted.push(p);
+  // In time order (then by account): the record's key order differs between a state folded from events and one
+  // rebuilt from stored documents, and the outcome must not depend on which one decided. The order is total
+  // (one position per account), so it does not depend on the order positions were gathered in either.
+  const positions = unsorted.sort((a, b) =>
+    a.at !== b.at
+      ? a.at < b.at
+        ? -1
+        : 1
+      : a.accountId < b.accountId
+        ? -1
+        : a.accountId > b.accountId
+          ? 1
+          : 0,
+  );
+  const kind = proposal.action.kind;
+  const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
+  const tally = tallyProposal({
+    procedure: proposal.procedure,
+    electorate: proposal.electorate,
+    positions,
+    deciders,
+    final,
+  });
+  if (!tally.decided) return [];
+  // The tally names who decided (a refusal wins over an earlier approval); an approval overruled by an objection
+  // was still the holder's decision.
+  const by = tally.reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
+  const decidedBy =
+    proposal.procedure.type === 'role'
+      ? (by ??
+        positions.find((p) => deciders.includes(p.accountId) && p.stance === 'agree')?.accountId ??
+        null)
+      : null;
+  const events: DomainEvent[] = [
+    {
+      type: 'ProposalDecided',
+      data: {
+        proposalId: proposal.id,
+        outcome: {
+          passed: tally.passed,
+          ruleVersion: proposal.ruleVersion,
+          procedure: proposal.procedure,
+          participants: [...tally.participants].sort(),
+          counts: tally.counts,
+          reasons: tally.reasons,
+          decidedAt: now,
+          decidedBy,
+        },
+      },
+    },
+  ];
+  if (tally.passed) {
+    events.push(...carryOut(state, proposal, now));
+  } else if (proposal.action.kind === 'admit_member') {
+    const m = own(state.core.members, proposal.action.accountId);
+    if (m?.status === 'applicant' && !otherOpenAdmission(state, m.accountId, proposal.id)) {
+      events.push({ type: 'ApplicationDeclined', data: { proposalId: proposal.id, accountId: m.accountId } });
+    }
+  }
+  return events;
+}
+
+export function openProposal(
+  state: CommonsState,
+  ctx: CommandContext,
+  input: { proposalId: string; title: string; body: string; action: Action; closesAt?: string },
+): DomainEvent[] {
+  const core = state.core;
+  const id = text('id', input.proposalId);
+  if (own(state.proposals, id))
+    throw new DomainError('proposal_exists', `A proposal ${id} already exists.`, { id });
+  if (!input.action || typeof input.action !== 'object') {
+    throw new DomainError('invalid_action', 'A proposal needs an action.');
+  }
+  const action = checkAction(core, input.action, ctx.now);
+  const procedure = ruleFor(core.constitution, action.kind);
+  validateProcedure(action.kind, procedure);
+  const earliest = addHours(ctx.now, openHours(procedure));
+  let closesAt = earliest;
+  if (input.closesAt !== undefined) {
+    const t = Date.parse(input.closesAt);
+    if (Number.isNaN(t)) throw new DomainError('invalid_input', 'closesAt must be a date and time.');
+    if (t < Date.parse(earliest)) {
+      throw new DomainError(
+        'invalid_input',
+        `Under the constitution this proposal stays open until at least ${earliest}.`,
+        { earliest },
+      );
+    }
+    if (t > Date.parse(addHours(ctx.now, 24 * 366))) {
+      throw new DomainError('invalid_input', 'A proposal can stay open for at most a year.');
+    }
+    closesAt = new Date(t).toISOString();
+  }
+  const electorate = Object.values(core.members)
+    .filter((m) => m.status === 'member')
+    .map((m) => m.accountId)
+    .sort();
+  const opened: DomainEvent = {
+    type: 'ProposalOpened',
+    data: {
+      id,
+      title: text('title', input.title),
+      body: text('body', input.body ?? '', false),
+      action,
+      proposer: ctx.actor ?? '',
+      closesAt,
+      ruleVersion: core.constitution.version,
+      procedure,
+      electorate,
+    },
+  };
+  const events: DomainEvent[] = [opened];
+  const proposal = proposalFromOpened(opened.data, ctx.now);
+  const extra: { accountId: string; stance: 'agree' }[] = [];
+  // A proposer who holds the mandate decides by proposing.
+  if (procedure.type === 'role' && ctx.actor && decidersFor(core, action.kind, ctx.now).includes(ctx.actor)) {
+    extra.push({ accountId: ctx.actor, stance: 'agree' });
+    events.push({
+      type: 'PositionTaken',
+      data: { proposalId: id, accountId: ctx.actor, stance: 'agree', reason: '' },
+    });
+  }
+  const proposals = dictOf(state.proposals);
+  proposals[id] = proposal;
+  const withProposal: CommonsState = { ...state, proposals };
+  events.push(...settle(withProposal, proposal, extra, procedure.type === 'automatic', ctx.now));
+  return events;
+}
+
+/** The proposal as it stands right after ProposalOpened (shared by decide and evolve). */
+export function proposalFromOpened(
+  d: Extract<DomainEvent, { type: 'ProposalOpened' }>['data'],
+  at: string,
+): Proposal {
+  return {
+    id: d.id,
+    title: d.title,
+    body: d.body,
+    action: d.action,
+    proposer: d.proposer,
+    openedAt: at,
+    closesAt: d.closesAt,
+    ruleVersion: d.ruleVersion,
+    procedure: d.procedure,
+    electorate: d.electorate,
+    status: 'open',
+    outcome: null,
+    execution: null,
+    positionCount: 0,
+    commentCount: 0,
+  };
+}
+
+export const proposalCommands = {
+  SubmitProposal(state, command, ctx) {
+    authorise(state, ctx.actor, { type: 'propose' }, ctx.now);
+    return openProposal(state, ctx, command);
+  },
+  TakePosition(state, command, ctx) {
+    const p = authorise(
+      state,
+      ctx.actor,
+      { type: 'take_position', proposalId: command.proposalId },
+      ctx.now,
+    )!;
+    if (!['agree', 'abstain', 'disagree', 'block'].includes(command.stance)) {
+      throw new DomainError('invalid_input', 'A position is agree, abstain, disagree or block.');
+    }
+    const reason = text('reason', command.reason ?? '', false);
+    const taken: DomainEvent = {
+      type: 'PositionTaken',
+      data: { proposalId: p.id, accountId: ctx.actor!, stance: command.stance, reason },
+    };
+    return [taken, ...settle(state, p, [{ accountId: ctx.actor!, stance: command.stance }], false, ctx.now)];
+  },
+  PostComment(state, command, ctx) {
+    const p = authorise(state, ctx.actor, { type: 'comment', proposalId: command.proposalId }, ctx.now)!;
+    const id = text('id', command.commentId);
+    const existing = own(state.comments, p.id) ?? [];
+    // Ids key the stored comment documents: a second comment with the same id would overwrite the first there.
+    if (existing.some((c) => c.id === id)) {
+      throw new DomainError('invalid_input', `There is already a comment ${id} on this proposal.`, {
+        field: 'id',
+      });
+    }
+    if (
+      command.replyTo !== null &&
+      command.replyTo !== undefined &&
+      !existing.some((c) => c.id === command.replyTo)
+    ) {
+      throw new DomainError('comment_not_found', 'The comment you reply to does not exist.');
+    }
+    return [
+      {
+        type: 'CommentPosted',
+        data: {
+          id,
+          proposalId: p.id,
+          accountId: ctx.actor!,
+          text: text('comment', command.text),
+          replyTo: command.replyTo ?? null,
+        },
+      },
+    ];
+  },
+  WithdrawProposal(state, command, ctx) {
+    const core = state.core;
+    const p = authorise(state, ctx.actor, { type: 'withdraw', proposalId: command.proposalId }, ctx.now)!;
+    const events: DomainEvent[] = [{ type: 'ProposalWithdrawn', data: { proposalId: p.id } }];
+    if (
+      p.action.kind === 'admit_member' &&
+      own(core.members, p.action.accountId)?.status === 'applicant' &&
+      !otherOpenAdmission(state, p.action.accountId, p.id)
+    ) {
+      events.push({
+        type: 'ApplicationDeclined',
+        data: { proposalId: p.id, accountId: p.action.accountId },
+      });
+    }
+    return events;
+  },
+  CloseProposal(state, command, ctx) {
+    const p = requireProposal(state, command.proposalId);
+    if (p.status !== 'open') throw new DomainError('proposal_closed', 'This proposal is already closed.');
+    if (ctx.now < p.closesAt) {
+      throw new DomainError('proposal_still_open', `This proposal closes at ${p.closesAt}.`, {
+        closesAt: p.closesAt,
+      });
+    }
+    return settle(state, p, [], true, ctx.now);
+  },
+} satisfies Deciders<
+  'SubmitProposal' | 'TakePosition' | 'PostComment' | 'WithdrawProposal' | 'CloseProposal'
+>;
+
+export const proposalEvents = {
+  ProposalOpened(w, e) {
+    const id = e.data.id;
+    w.proposals()[id] = proposalFromOpened(e.data, e.at);
+    w.positions(id);
+    w.comments(id);
+  },
+  PositionTaken(w, e) {
+    const d = e.data;
+    const p = proposalIn(w, e, d.proposalId);
+    const positions = w.positions(d.proposalId);
+    if (!own(positions, d.accountId)) p.positionCount += 1;
+    positions[d.accountId] = { accountId: d.accountId, stance: d.stance, reason: d.reason, at: e.at };
+  },
+  CommentPosted(w, e) {
+    proposalIn(w, e, e.data.proposalId).commentCount += 1;
+    w.comments(e.data.proposalId).push({ ...e.data, at: e.at });
+  },
+  ProposalWithdrawn(w, e) {
+    proposalIn(w, e, e.data.proposalId).status = 'withdrawn';
+  },
+  ProposalDecided(w, e) {
+    const p = proposalIn(w, e, e.data.proposalId);
+    p.status = e.data.outcome.passed ? 'passed' : 'rejected';
+    p.outcome = e.data.outcome;
+    if (e.data.outcome.passed) p.execution = { done: true, error: null };
+  },
+  ActionFailed(w, e) {
+    proposalIn(w, e, e.data.proposalId).execution = { done: false, error: e.data.error };
+  },
+  // A resolution changes nothing but the record of it, which is the log.
+  ResolutionAdopted() {},
+} satisfies Evolvers<
+  | 'ProposalOpened'
+  | 'PositionTaken'
+  | 'CommentPosted'
+  | 'ProposalWithdrawn'
+  | 'ProposalDecided'
+  | 'ActionFailed'
+  | 'ResolutionAdopted'
+>;
