@@ -113,6 +113,13 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('names the shared problem schema Problem in components, as every error response refers to it', () => {
+    const components = (doc as unknown as { components: { schemas: Record<string, unknown> } }).components
+      .schemas;
+    expect(Object.keys(components)).toContain('Problem');
+    expect(Object.keys(components).filter((k) => /^def-\d+$/.test(k))).toEqual([]);
+  });
+
   it('describes exactly what the operations of a scenario answer', async () => {
     const get = (url: string) => app.inject({ method: 'GET', url });
     checkAnswer('GET', '/api/v1/health', await get('/api/v1/health'));
