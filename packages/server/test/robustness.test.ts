@@ -7,6 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256 } from '../src/auth';
 import { requirePostgres } from '../../store/test/pg-available';
+import { VOTE_ON_RESOLUTIONS } from './attack-kit';
 import { Person, testApp, type TestApp } from './harness';
 
 const pgOk = await requirePostgres('the API robustness suite on PostgreSQL');
@@ -152,19 +153,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           title: 'Vote on resolutions',
           body: 'Majority with a quorum.',
           closesAt: future(),
-          action: {
-            kind: 'amend_constitution',
-            rules: {
-              resolution: {
-                type: 'vote',
-                hours: 48,
-                threshold: { num: 1, den: 2 },
-                strict: true,
-                quorum: { num: 1, den: 3 },
-                abstentions: 'ignored',
-              },
-            },
-          },
+          action: VOTE_ON_RESOLUTIONS,
         },
         {
           title: 'A gardener',
