@@ -156,6 +156,30 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   let closed = false;
   const listeners = new Set<Listener>();
 
+  /**
+   * Runs `work` in a transaction on one pooled client: COMMIT after it, ROLLBACK when it throws. A client whose
+   * rollback failed is discarded rather than given back to the pool in an unknown state.
+   */
+  const transaction = async <T>(begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  };
+
   return {
     kind: 'postgres',
 
@@ -247,11 +271,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         throw conflict(row ? Number(row.size) : 0);
       }
       // A new log: its head row is inserted in a transaction (a concurrent creator makes the insert wait).
-      const client = await pool.connect();
-      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        try {
+        await transaction('BEGIN', async (client) => {
           const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
           if (locked.rows.length === 0) {
             if (expectedSize !== 0) throw conflict(0);
@@ -298,19 +319,11 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
             );
           }
           await client.query(named(q.notify, [channel, `${commonsId}:${head.size}`]));
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch((rollbackError: Error) => {
-            broken = rollbackError;
-          });
-          throw error;
-        }
+        });
       } catch (error) {
         throw isLostRace(error)
           ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
           : error;
-      } finally {
-        client.release(broken);
       }
     },
 
@@ -334,78 +347,51 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 
     async readLog(commonsId) {
       // REPEATABLE READ: every statement of the transaction sees the snapshot taken at its first one.
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        try {
-          const heads = await client.query<HeadRow>(
-            named(`SELECT * FROM ${S}.heads WHERE commons_id = $1`, [commonsId]),
-          );
-          if (heads.rows.length === 0) {
-            await client.query('COMMIT');
-            return null;
-          }
-          const records = await client.query<RecordRow>(
-            named(`SELECT * FROM ${S}.records WHERE commons_id = $1 ORDER BY seq`, [commonsId]),
-          );
-          const docs = await client.query<DocRow>(
-            named(`SELECT * FROM ${S}.docs WHERE commons_id = $1 ORDER BY kind, id`, [commonsId]),
-          );
-          await client.query('COMMIT');
-          return {
-            head: headFromRow(heads.rows[0]),
-            records: records.rows.map(recordFromRow),
-            docs: docs.rows.map(docFromRow),
-          };
-        } catch (error) {
-          await client.query('ROLLBACK').catch((rollbackError: Error) => {
-            broken = rollbackError;
-          });
-          throw error;
+      return transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
+        const heads = await client.query<HeadRow>(
+          named(`SELECT * FROM ${S}.heads WHERE commons_id = $1`, [commonsId]),
+        );
+        if (heads.rows.length === 0) {
+          return null;
         }
-      } finally {
-        client.release(broken);
-      }
+        const records = await client.query<RecordRow>(
+          named(`SELECT * FROM ${S}.records WHERE commons_id = $1 ORDER BY seq`, [commonsId]),
+        );
+        const docs = await client.query<DocRow>(
+          named(`SELECT * FROM ${S}.docs WHERE commons_id = $1 ORDER BY kind, id`, [commonsId]),
+        );
+        return {
+          head: headFromRow(heads.rows[0]),
+          records: records.rows.map(recordFromRow),
+          docs: docs.rows.map(docFromRow),
+        };
+      });
     },
 
     async replaceDocs(commonsId, expectedSize, docs) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        try {
-          const rows = collapseNewDocs(docs);
-          // Locking the head row waits for (and then excludes) any append to this commons.
-          const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
-          const size = locked.rows.length > 0 ? Number(locked.rows[0].size) : 0;
-          if (locked.rows.length === 0 || size !== expectedSize) {
-            throw new StoreConflictError(
-              'log_conflict',
-              `log of commons ${commonsId} has ${size} records, the rebuild expected ${expectedSize}`,
-            );
-          }
-          await client.query(named(`DELETE FROM ${S}.docs WHERE commons_id = $1`, [commonsId]));
-          if (rows.length > 0) {
-            await client.query(
-              named(q.upsertDocs, [
-                commonsId,
-                rows.map((c) => c.kind),
-                rows.map((c) => c.id),
-                rows.map((c) => c.json),
-              ]),
-            );
-          }
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch((rollbackError: Error) => {
-            broken = rollbackError;
-          });
-          throw error;
+      return transaction('BEGIN', async (client) => {
+        const rows = collapseNewDocs(docs);
+        // Locking the head row waits for (and then excludes) any append to this commons.
+        const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
+        const size = locked.rows.length > 0 ? Number(locked.rows[0].size) : 0;
+        if (locked.rows.length === 0 || size !== expectedSize) {
+          throw new StoreConflictError(
+            'log_conflict',
+            `log of commons ${commonsId} has ${size} records, the rebuild expected ${expectedSize}`,
+          );
         }
-      } finally {
-        client.release(broken);
-      }
+        await client.query(named(`DELETE FROM ${S}.docs WHERE commons_id = $1`, [commonsId]));
+        if (rows.length > 0) {
+          await client.query(
+            named(q.upsertDocs, [
+              commonsId,
+              rows.map((c) => c.kind),
+              rows.map((c) => c.id),
+              rows.map((c) => c.json),
+            ]),
+          );
+        }
+      });
     },
 
     async getDoc(commonsId, kind, id) {
