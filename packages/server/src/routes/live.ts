@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -23,11 +24,20 @@ const LastEventHeaders = Type.Object({
 /** Live updates: a Server-Sent Events stream per commons, one event after each committed append. */
 export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const streams = new Set<PassThrough>();
+  const streams = new Map<PassThrough, ServerResponse>();
   const heartbeatMs = ctx.config.liveHeartbeatMs ?? 25_000;
-  // Open streams would keep the server from closing: end them first.
+  let closing = false;
+  // Open streams would keep the server from closing: each is ended, and its connection closed once the end is
+  // sent (clients reconnect by themselves). Ending alone is not enough: the keep-alive connection it leaves idle may
+  // come after the server closed its idle connections, and would hold the close open until the keep-alive timeout.
   app.addHook('preClose', async () => {
-    for (const stream of streams) stream.end();
+    closing = true;
+    for (const [stream, res] of streams) {
+      const cut = () => res.socket?.destroy();
+      res.once('finish', cut);
+      setTimeout(cut, 1000).unref();
+      stream.end();
+    }
   });
 
   app.get(
@@ -50,7 +60,7 @@ export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
             // Typed as the stream the handler sends (streams are sent as they are, never serialised).
             content: { 'text/event-stream': { schema: Type.Unsafe<PassThrough>({ type: 'string' }) } },
           },
-          ...problems(400, 401, 404, 500),
+          ...problems(400, 401, 404, 500, 503),
         },
       },
     },
@@ -60,6 +70,7 @@ export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
       if (!head) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
 
       // The log size the client has heard of: nothing smaller (or equal) is sent again.
+      if (closing) throw new ApiError(503, 'closing', 'The server is shutting down; try again in a moment.');
       const last = parseLastEventId(req.headers['last-event-id']);
       let sent = last !== null && last < head.size ? last : head.size;
       const stream = new PassThrough();
@@ -76,7 +87,7 @@ export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
       const unsubscribe = ctx.live.subscribe(id, head.size, sendEvent);
       const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs);
       heartbeat.unref();
-      streams.add(stream);
+      streams.set(stream, reply.raw);
       // Fastify destroys the stream when the client goes away; one ended at server close closes once read.
       stream.once('close', () => {
         clearInterval(heartbeat);
