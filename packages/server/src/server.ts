@@ -21,6 +21,9 @@ function webDistFrom(dir: string, fromEnv?: string): string {
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0];
 }
 
+/** How long a closing server waits for requests in flight before it cuts the connections, in ms. */
+const CLOSE_GRACE_MS = 2000;
+
 export interface RunningServer {
   url: string;
   context: AppContext;
@@ -55,7 +58,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     context: ctx,
     async close() {
       if (timer) clearInterval(timer);
-      await app.close();
+      // Requests in flight get a moment to finish; then every connection is cut, so that a keep-alive connection
+      // that went idle after the server stopped listening cannot hold the close open for the keep-alive timeout.
+      const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      force.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       await ctx.store.close();
     },
   };
