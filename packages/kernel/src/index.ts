@@ -10,7 +10,7 @@ export * from './actions';
 export { applyEvent, Draft, evolve, replay, initialState } from './evolve';
 export { dict, dictOf, own } from './dict';
 export * from './read-model';
-export { envelopeOfRecord, stateFromRecords } from './replay';
+export { envelopeOf, envelopeOfRecord, foldRecords, stateFromRecords } from './replay';
 export { checkDisplayName, normaliseEmail } from './names';
 export * from './procedures';
 export { can, type Intent, type Permission } from './policy';

@@ -2,9 +2,12 @@ import { dict, dictOf, own } from './dict';
 import type { DomainEvent, EventEnvelope } from './events';
 import type { CommonsState } from './types';
 
+/** The kinds of read-model document the log implies (what verification and rebuilding compare). */
+export const READ_MODEL_KINDS = ['commons', 'proposal', 'position', 'comment'] as const;
+
 /** A read-model document to store beside the log in the same transaction. */
 export interface ReadModelDoc {
-  kind: 'commons' | 'proposal' | 'position' | 'comment';
+  kind: (typeof READ_MODEL_KINDS)[number];
   id: string;
   body: unknown;
 }

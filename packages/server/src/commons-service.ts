@@ -1,6 +1,6 @@
 import {
-  applyEvent,
   decide,
+  foldRecords,
   Draft,
   readModelChanges,
   type Command,
@@ -17,7 +17,6 @@ import {
   signCheckpoint,
   checkLogHead,
   type LogPosition,
-  type LogRecord,
   type VerifyWhere,
 } from '@peergov/kernel/log';
 import { StoreConflictError, type LogHead, type Store, type StoredRecord } from '@peergov/store';
@@ -315,7 +314,7 @@ export class CommonsService {
           : cached
             ? 0
             : check.records.length;
-    const state = fold(cached?.state ?? null, check.records.slice(0, Math.max(0, upTo)));
+    const state = foldRecords(cached?.state ?? null, check.records.slice(0, Math.max(0, upTo)));
     if (!state) return null;
     const entry: Entry = {
       state,
@@ -377,21 +376,6 @@ function headDifference(mine: LogHead, stored: LogHead): string | null {
   )
     return 'the signed checkpoint was replaced';
   return null;
-}
-
-// Folds verified records into a fresh state, or onto a published one through a draft (which stays as it was).
-function fold(base: CommonsState | null, records: readonly LogRecord[]): CommonsState | null {
-  if (records.length === 0) return base;
-  const envelope = (r: LogRecord) =>
-    ({ type: r.type, data: r.data, actor: r.actor, at: r.at }) as EventEnvelope;
-  if (!base) {
-    let state: CommonsState | null = null;
-    for (const r of records) state = applyEvent(state, envelope(r));
-    return state;
-  }
-  const draft = new Draft(base);
-  for (const r of records) draft.apply(envelope(r));
-  return draft.state;
 }
 
 /**

@@ -8,7 +8,6 @@ export {
   parseSavedCheckpoint,
   readModelFromLog,
   signedCheckpointOf,
-  READ_MODEL_KINDS,
   type VerifyResult,
 } from './log-service';
 export { seedDemo } from './demo';

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { readModelDocs, stateFromRecords, type CommonsState } from '@peergov/kernel';
+import { READ_MODEL_KINDS, readModelDocs, stateFromRecords, type CommonsState } from '@peergov/kernel';
 import {
   canonicalJson,
   decodeRecord,
@@ -39,9 +39,6 @@ export interface VerifyOptions {
   /** Also rebuild every read-model document from the log and compare (default true). */
   docs?: boolean;
 }
-
-/** The kinds of read-model document the log implies (see readModelDocs in the kernel). */
-export const READ_MODEL_KINDS: readonly string[] = ['commons', 'proposal', 'position', 'comment'];
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -213,7 +210,9 @@ export function compareDocs(
 ): Extract<VerifyResult, { ok: false }> | null {
   const want = new Map(expected.map((d) => [docKey(d.kind, d.id), d]));
   const have = new Map(
-    docs.filter((d) => READ_MODEL_KINDS.includes(d.kind)).map((d) => [docKey(d.kind, d.id), d]),
+    docs
+      .filter((d) => (READ_MODEL_KINDS as readonly string[]).includes(d.kind))
+      .map((d) => [docKey(d.kind, d.id), d]),
   );
   const keys = [...new Set([...want.keys(), ...have.keys()])].sort();
   for (const key of keys) {
