@@ -194,7 +194,7 @@ function trustProxyOption(
 }
 
 function securityHeaders(reply: FastifyReply, url: string): void {
-  const path = url.split('?')[0];
+  const [path = url] = url.split('?', 1);
   const csp =
     path === '/api/docs' || path.startsWith('/api/docs/')
       ? DOCS_CSP

@@ -154,9 +154,10 @@ export class AuthService {
     const none: Caller = { account: null, via: null, csrfToken: null, sessionHash: null };
     const header = request.headers.authorization;
     if (header) {
-      const m = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!m) throw new ApiError(401, 'invalid_token', 'The Authorization header must be "Bearer <token>".');
-      const account = await this.tokenAccount(sha256(m[1]));
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (token === undefined)
+        throw new ApiError(401, 'invalid_token', 'The Authorization header must be "Bearer <token>".');
+      const account = await this.tokenAccount(sha256(token));
       if (!account)
         throw new ApiError(401, 'invalid_token', 'This API token is not valid (it may have been deleted).');
       return { account, via: 'token', csrfToken: null, sessionHash: null };

@@ -394,8 +394,7 @@ function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now
     const envelopes: EventEnvelope[] = [];
     const outcomes: Outcome[] = [];
     let restart = false;
-    for (let i = 0; i < batch.length && !restart; i++) {
-      const p = batch[i];
+    for (const [i, p] of batch.entries()) {
       if (excluded.has(i)) {
         outcomes.push({ ok: false, error: excluded.get(i) });
         continue;
@@ -416,7 +415,7 @@ function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now
       } catch (error) {
         excluded.set(i, error);
         restart = true;
-        continue;
+        break;
       }
       for (const c of chained) {
         records.push({
@@ -449,7 +448,8 @@ function settleBatch(batch: Pending[], outcomes: Outcome[], state: CommonsState 
   const memo = new Map<string, string>();
   batch.forEach((p, i) => {
     const o = outcomes[i];
-    if (o.ok) p.resolve({ events: o.events, state: state!, memo });
+    if (o === undefined) p.reject(new Error(`internal: no outcome for command ${i} of the batch`));
+    else if (o.ok) p.resolve({ events: o.events, state: state!, memo });
     else p.reject(o.error);
   });
 }

@@ -19,12 +19,15 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
     ['dara@demo.peergov.org', 'Dara Quinn', ['guardians']],
     ['eli@demo.peergov.org', 'Eli Navarro', ['users']],
   ] as const;
-  const ids: string[] = [];
-  for (const [email, name] of people) {
+  const account = async ([email, name]: (typeof people)[number]) => {
     const existing = await ctx.store.findAccountByEmail(email);
-    ids.push((existing ?? (await ctx.auth.signUp(email, DEMO_PASSWORD, name))).id);
-  }
-  const [amara, ben, chen, dara, eli] = ids;
+    return (existing ?? (await ctx.auth.signUp(email, DEMO_PASSWORD, name))).id;
+  };
+  const amara = await account(people[0]);
+  const ben = await account(people[1]);
+  const chen = await account(people[2]);
+  const dara = await account(people[3]);
+  const eli = await account(people[4]);
   const c = newId('c');
   // The demo's history happened over the last three weeks: a service with its own clock writes it.
   let clock = Date.now() - 21 * 86_400_000;
@@ -51,10 +54,15 @@ export async function seedDemo(ctx: AppContext, log?: FastifyBaseLogger): Promis
   );
   // Amara is the membership secretary: she admits the others (each after applying).
   const applications: string[] = [];
-  for (const [i, id] of [ben, chen, dara, eli].entries()) {
+  const applicants = [
+    [ben, people[1]],
+    [chen, people[2]],
+    [dara, people[3]],
+    [eli, people[4]],
+  ] as const;
+  for (const [id, [, name, classes]] of applicants) {
     const pid = newId('p');
     applications.push(pid);
-    const [, name, classes] = people[i + 1];
     await run(
       {
         type: 'ApplyForMembership',

@@ -96,10 +96,12 @@ export class LogService {
     const n = size ?? records.length;
     if (seq >= n || n > records.length) return null;
     const leaves = records.slice(0, n).map((r) => hashLeaf(new TextEncoder().encode(r.body)));
+    const leaf = leaves[seq];
+    if (leaf === undefined) return null;
     return {
       seq,
       size: n,
-      leafHash: toHex(leaves[seq]),
+      leafHash: toHex(leaf),
       proof: inclusionProof(leaves, seq, n).map(toHex),
       root: toHex(merkleRoot(leaves)),
     };
@@ -122,11 +124,13 @@ export function signedCheckpointOf(cp: StoredCheckpoint): SignedCheckpoint {
  */
 export function parseSavedCheckpoint(text: string): SignedCheckpoint {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new Error('the saved checkpoint file is empty');
+  const first = lines[0];
+  const last = lines[lines.length - 1];
+  if (first === undefined || last === undefined) throw new Error('the saved checkpoint file is empty');
   let value: unknown;
   try {
     // A JSON-lines export ends with its checkpoint line; a pretty-printed JSON file is one value.
-    value = JSON.parse(lines.length > 1 && lines[0].trim() !== '{' ? lines[lines.length - 1] : text);
+    value = JSON.parse(lines.length > 1 && first.trim() !== '{' ? last : text);
   } catch (e) {
     throw new Error(`the saved checkpoint is not JSON (${(e as Error).message})`);
   }

@@ -34,6 +34,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   proposal_still_open: 409,
   not_in_electorate: 403,
   not_proposer: 403,
+  not_in_audience: 403,
   comment_not_found: 404,
   invalid_action: 422,
   invalid_procedure: 422,
@@ -120,8 +121,8 @@ export function toProblem(error: unknown): Problem {
     validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[];
     validationContext?: string;
   };
-  if (fe && Array.isArray(fe.validation)) {
-    const v = fe.validation[0];
+  const v = fe && Array.isArray(fe.validation) ? fe.validation[0] : undefined;
+  if (v) {
     const where = `${fe.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
     let detail = `${where} ${friendly(v as AjvError) ?? v.message ?? 'is invalid'}`;
     if (v.params && 'additionalProperty' in v.params)

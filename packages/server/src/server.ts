@@ -17,8 +17,9 @@ export const defaultWebDist = webDistFrom(here, process.env.PEERGOV_WEB_DIST);
 
 function webDistFrom(dir: string, fromEnv?: string): string {
   if (fromEnv) return resolve(fromEnv);
-  const candidates = [resolve(dir, '../../web/dist'), resolve(dir, 'web')];
-  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0];
+  const checkout = resolve(dir, '../../web/dist');
+  const candidates = [checkout, resolve(dir, 'web')];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? checkout;
 }
 
 /** How long a closing server waits for requests in flight before it cuts the connections, in ms. */

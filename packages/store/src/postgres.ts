@@ -196,15 +196,15 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         const { rows } = await client.query<{ v: number | null }>(
           `SELECT max(version) AS v FROM ${S}.schema_migrations`,
         );
-        const version = rows[0].v ?? 0;
+        const version = onlyRow(rows, 'max(version)').v ?? 0;
         if (version > MIGRATIONS.length) {
           throw new Error(
             `PostgreSQL store: schema ${schema} is at version ${version}, newer than this program (${MIGRATIONS.length})`,
           );
         }
-        for (let v = version; v < MIGRATIONS.length; v++) {
-          await client.query(MIGRATIONS[v].replaceAll('{schema}', S));
-          await client.query(`INSERT INTO ${S}.schema_migrations (version) VALUES ($1)`, [v + 1]);
+        for (const [i, migration] of MIGRATIONS.slice(version).entries()) {
+          await client.query(migration.replaceAll('{schema}', S));
+          await client.query(`INSERT INTO ${S}.schema_migrations (version) VALUES ($1)`, [version + i + 1]);
         }
         await client.query('COMMIT');
       } catch (error) {
@@ -254,7 +254,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
               input.expectedHash ?? null,
             ]),
           );
-          moved = rows[0].moved;
+          moved = onlyRow(rows, 'the append').moved;
         } catch (error) {
           throw isLostRace(error)
             ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
@@ -273,8 +273,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       // A new log: its head row is inserted in a transaction (a concurrent creator makes the insert wait).
       try {
         await transaction('BEGIN', async (client) => {
-          const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
-          if (locked.rows.length === 0) {
+          const [lockedHead] = (await client.query<{ size: string }>(named(q.lockHead, [commonsId]))).rows;
+          if (lockedHead === undefined) {
             if (expectedSize !== 0) throw conflict(0);
             // A concurrent creator makes this insert wait for its commit, then do nothing: we lost the race.
             const inserted = await client.query(named(q.insertHead, headValues));
@@ -284,7 +284,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
                 `log of commons ${commonsId} was created concurrently`,
               );
           } else {
-            const size = Number(locked.rows[0].size);
+            const size = Number(lockedHead.size);
             if (size !== expectedSize) throw conflict(size);
             await client.query(named(q.updateHead, headValues));
           }
@@ -329,7 +329,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 
     async head(commonsId) {
       const { rows } = await query<HeadRow>(`SELECT * FROM ${S}.heads WHERE commons_id = $1`, [commonsId]);
-      return rows.length > 0 ? headFromRow(rows[0]) : null;
+      const [row] = rows;
+      return row ? headFromRow(row) : null;
     },
 
     async listCommonsIds() {
@@ -351,7 +352,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         const heads = await client.query<HeadRow>(
           named(`SELECT * FROM ${S}.heads WHERE commons_id = $1`, [commonsId]),
         );
-        if (heads.rows.length === 0) {
+        const [head] = heads.rows;
+        if (head === undefined) {
           return null;
         }
         const records = await client.query<RecordRow>(
@@ -361,7 +363,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
           named(`SELECT * FROM ${S}.docs WHERE commons_id = $1 ORDER BY kind, id`, [commonsId]),
         );
         return {
-          head: headFromRow(heads.rows[0]),
+          head: headFromRow(head),
           records: records.rows.map(recordFromRow),
           docs: docs.rows.map(docFromRow),
         };
@@ -372,9 +374,9 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       return transaction('BEGIN', async (client) => {
         const rows = collapseNewDocs(docs);
         // Locking the head row waits for (and then excludes) any append to this commons.
-        const locked = await client.query<{ size: string }>(named(q.lockHead, [commonsId]));
-        const size = locked.rows.length > 0 ? Number(locked.rows[0].size) : 0;
-        if (locked.rows.length === 0 || size !== expectedSize) {
+        const [locked] = (await client.query<{ size: string }>(named(q.lockHead, [commonsId]))).rows;
+        const size = locked ? Number(locked.size) : 0;
+        if (locked === undefined || size !== expectedSize) {
           throw new StoreConflictError(
             'log_conflict',
             `log of commons ${commonsId} has ${size} records, the rebuild expected ${expectedSize}`,
@@ -399,7 +401,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         `SELECT body FROM ${S}.docs WHERE commons_id = $1 AND kind = $2 AND id = $3`,
         [commonsId, kind, id],
       );
-      return rows.length > 0 ? rows[0].body : null;
+      const [row] = rows;
+      return row ? row.body : null;
     },
 
     async listDocs(commonsId, kind) {
@@ -443,20 +446,21 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async getAccount(id) {
-      const { rows } = await query<AccountRow>(`SELECT * FROM ${S}.accounts WHERE id = $1`, [id]);
-      return rows.length > 0 ? accountFromRow(rows[0]) : null;
+      const [row] = (await query<AccountRow>(`SELECT * FROM ${S}.accounts WHERE id = $1`, [id])).rows;
+      return row ? accountFromRow(row) : null;
     },
 
     async findAccountByEmail(email) {
       const { rows } = await query<AccountRow>(`SELECT * FROM ${S}.accounts WHERE email_key = $1`, [
         emailKey(email),
       ]);
-      return rows.length > 0 ? accountFromRow(rows[0]) : null;
+      const [row] = rows;
+      return row ? accountFromRow(row) : null;
     },
 
     async countAccounts() {
       const { rows } = await query<{ n: string }>(`SELECT count(*) AS n FROM ${S}.accounts`);
-      return Number(rows[0].n);
+      return Number(onlyRow(rows, 'count(*)').n);
     },
 
     async createSession(session) {
@@ -476,7 +480,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       const { rows } = await query<SessionRow>(`SELECT * FROM ${S}.sessions WHERE token_hash = $1`, [
         tokenHash,
       ]);
-      return rows.length > 0 ? sessionFromRow(rows[0]) : null;
+      const [row] = rows;
+      return row ? sessionFromRow(row) : null;
     },
 
     async deleteSession(tokenHash) {
@@ -500,7 +505,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       const { rows } = await query<TokenRow>(`SELECT * FROM ${S}.api_tokens WHERE token_hash = $1`, [
         tokenHash,
       ]);
-      return rows.length > 0 ? tokenFromRow(rows[0]) : null;
+      const [row] = rows;
+      return row ? tokenFromRow(row) : null;
     },
 
     async listApiTokens(accountId) {
@@ -652,6 +658,13 @@ interface DocRow {
   kind: string;
   id: string;
   body: unknown;
+}
+
+/** The one row a statement always answers with (an aggregate, a RETURNING); a missing row is a clear error. */
+function onlyRow<T>(rows: readonly T[], what: string): T {
+  const [row] = rows;
+  if (row === undefined) throw new Error(`PostgreSQL store: ${what} answered no row`);
+  return row;
 }
 
 function headFromRow(row: HeadRow): LogHead {

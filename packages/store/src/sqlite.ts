@@ -214,7 +214,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
             `SQLite store ${file}: schema version ${version} is newer than this program (${MIGRATIONS.length})`,
           );
         }
-        for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+        for (const migration of MIGRATIONS.slice(version)) db.exec(migration);
         db.pragma(`user_version = ${MIGRATIONS.length}`);
       });
       upgrade.immediate();

@@ -59,7 +59,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
   const sendProposal = (reply: FastifyReply, result: WriteResult, pid: string, accountId: string) =>
     reply
       .type('application/json; charset=utf-8')
-      .send(proposalViewJson(result.state, result.state.proposals[pid], accountId, now(), result.memo));
+      .send(proposalViewJson(result.state, getProposal(result.state, pid), accountId, now(), result.memo));
 
   app.get(
     '/api/v1/commons',
@@ -303,7 +303,8 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
         { type: 'PostComment', proposalId: pid, commentId, text: body.text, replyTo: body.replyTo ?? null },
         account.id,
       );
-      const c = state.comments[pid].find((x) => x.id === commentId)!;
+      const c = own(state.comments, pid)?.find((x) => x.id === commentId);
+      if (!c) throw new Error(`the comment "${commentId}" is missing from the state after its write`);
       return reply
         .status(201)
         .send({ ...c, displayName: state.core.members[c.accountId]?.displayName ?? c.accountId });
