@@ -2,7 +2,15 @@ import { own } from './dict';
 import { DomainError } from './errors';
 import { ACTION_LABELS } from './actions';
 import { definitionOf, procedureDefinition } from './procedures';
-import { ACTION_KINDS, type ActionKind, type CommonsCore, type Constitution, type Procedure } from './types';
+import {
+  ACTION_KINDS,
+  type ActionKind,
+  type Audience,
+  type CommonsCore,
+  type Constitution,
+  type Participation,
+  type Procedure,
+} from './types';
 
 /** Checks one procedure; throws invalid_procedure naming the action kind and what is wrong. */
 export function validateProcedure(kind: string, p: Procedure): void {
@@ -81,4 +89,61 @@ export function ruleFor(constitution: Constitution, kind: ActionKind): Procedure
     own(constitution.rules, 'resolution') ??
     LAST_RESORT
   );
+}
+
+/**
+ * Today's participation: members propose and comment, the proposer withdraws, anyone sees. A constitution stored
+ * before participation was constitutional data has this.
+ */
+export const DEFAULT_PARTICIPATION: Participation = Object.freeze({
+  propose: { who: 'members' },
+  comment: { who: 'members' },
+  withdraw: { who: 'proposer' },
+  see: { who: 'anyone' },
+}) as Participation;
+
+/** Who may take part in what under this constitution, each part defaulting to today's behaviour. */
+export function participationFor(constitution: Constitution): Participation {
+  const p = constitution.participation;
+  if (!p) return DEFAULT_PARTICIPATION;
+  return {
+    propose: p.propose ?? DEFAULT_PARTICIPATION.propose,
+    comment: p.comment ?? DEFAULT_PARTICIPATION.comment,
+    withdraw: p.withdraw ?? DEFAULT_PARTICIPATION.withdraw,
+    see: p.see ?? DEFAULT_PARTICIPATION.see,
+  };
+}
+
+/** Whether `accountId` is in `audience` in this commons at `now` (`anyone` includes people without an account). */
+export function inAudience(
+  core: CommonsCore,
+  audience: Audience,
+  accountId: string | null,
+  now: string,
+): boolean {
+  if (audience.who === 'anyone') return true;
+  const member = accountId ? own(core.members, accountId) : undefined;
+  if (!member || member.status !== 'member') return false;
+  if (audience.who === 'members') return true;
+  return audience.roles.some((roleId) =>
+    own(core.roles, roleId)?.holders.some(
+      (h) => h.accountId === accountId && (h.until === null || h.until > now),
+    ),
+  );
+}
+
+/** One plain-language English sentence for an audience (the web app renders its own translations). */
+export function describeAudience(core: CommonsCore, audience: Audience | { who: 'proposer' }): string {
+  switch (audience.who) {
+    case 'anyone':
+      return 'anyone';
+    case 'members':
+      return 'members';
+    case 'proposer':
+      return 'the proposer';
+    case 'roles': {
+      const names = audience.roles.map((r) => own(core.roles, r)?.name ?? r);
+      return `members holding ${names.length === 1 ? 'the role' : 'one of the roles'} ${names.join(', ')}`;
+    }
+  }
 }

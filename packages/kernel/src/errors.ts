@@ -28,6 +28,7 @@ export type DomainErrorCode =
   | 'proposal_still_open'
   | 'not_in_electorate'
   | 'not_proposer'
+  | 'not_in_audience'
   | 'comment_not_found'
   | 'invalid_action'
   | 'invalid_procedure'

@@ -1,13 +1,16 @@
 // The one policy question: may this actor do this now, and if not, why not. The kernel's decide asks it before
 // every command that needs a permission, and the views ask the same question to offer only what decide accepts, so
-// that no rule is written twice. Who may do what is today's behaviour; later issues make it constitutional data.
-import { decidersFor } from './constitution';
+// that no rule is written twice. Who may propose, comment, withdraw and see is the constitution's participation
+// (`participationFor`: today's behaviour where a constitution names none); who may take a position is each
+// proposal's electorate or deciding role.
+import { decidersFor, describeAudience, inAudience, participationFor } from './constitution';
 import { own } from './dict';
 import { DomainError, type DomainErrorCode } from './errors';
-import type { CommonsCore, CommonsState, Member, Proposal } from './types';
+import type { Audience, CommonsCore, CommonsState, Member, Participation, Proposal } from './types';
 
 /** Something an actor may want to do in a commons. */
 export type Intent =
+  | { type: 'see' }
   | { type: 'propose' }
   | { type: 'take_position'; proposalId: string }
   | { type: 'comment'; proposalId: string }
@@ -33,6 +36,24 @@ export function requireProposal(state: CommonsState, id: string): Proposal {
   return p;
 }
 
+const DOING: Record<'propose' | 'comment', string> = { propose: 'open proposals', comment: 'comment' };
+
+/** Throws not_in_audience unless the member `actor` is in the constitution's audience for `what`. */
+function requireAudience(
+  core: CommonsCore,
+  what: keyof typeof DOING,
+  audience: Audience,
+  actor: string,
+  now: string,
+): void {
+  if (inAudience(core, audience, actor, now)) return;
+  throw new DomainError(
+    'not_in_audience',
+    `This commons' constitution lets only ${describeAudience(core, audience)} ${DOING[what]}.`,
+    { commons: core.id, intent: what },
+  );
+}
+
 /**
  * Throws the DomainError that refuses `intent` to `actor` now, or returns the proposal it concerns (if any). Only
  * permissions: the content of a command (a stance, a text) is decide's to check.
@@ -44,14 +65,26 @@ export function authorise(
   now: string,
 ): Proposal | null {
   const core = state.core;
+  const rules: Participation = participationFor(core.constitution);
   switch (intent.type) {
-    case 'propose':
+    case 'see':
+      // Only `anyone` is a valid audience for seeing today; private commons arrive with read rules.
+      if (!inAudience(core, rules.see, actor, now)) {
+        throw new DomainError('not_a_member', 'Only members can see this commons.', { commons: core.id });
+      }
+      return null;
     case 'leave':
       requireMember(core, actor);
       return null;
-    case 'comment':
+    case 'propose':
       requireMember(core, actor);
+      requireAudience(core, 'propose', rules.propose, actor!, now);
+      return null;
+    case 'comment': {
+      requireMember(core, actor);
+      requireAudience(core, 'comment', rules.comment, actor!, now);
       return requireProposal(state, intent.proposalId);
+    }
     case 'take_position': {
       requireMember(core, actor);
       const p = requireProposal(state, intent.proposalId);

@@ -30,6 +30,31 @@ export interface Constitution {
   adoptedBy: string | null;
   /** The rule for kinds of action this version names none for (kinds added later); see `ruleFor`. */
   defaultRule?: Procedure;
+  /**
+   * Who may take part in the commons' everyday life outside proposals' decisions; see `participationFor`, which
+   * gives today's behaviour for a constitution stored before this field existed.
+   */
+  participation?: Participation;
+}
+
+/** A set of people a participation rule names. */
+export type Audience =
+  | { who: 'anyone' }
+  | { who: 'members' }
+  /** Members who currently hold one of these roles. */
+  | { who: 'roles'; roles: string[] };
+
+/**
+ * Who may open proposals, comment on them, withdraw one, and see the commons. Taking a position is not here: a
+ * proposal's electorate (or the deciding role) answers that, by its procedure.
+ */
+export interface Participation {
+  propose: Extract<Audience, { who: 'members' | 'roles' }>;
+  comment: Extract<Audience, { who: 'members' | 'roles' }>;
+  /** Only the proposer (while a member; an applicant may withdraw their own application). */
+  withdraw: { who: 'proposer' };
+  /** Who may read the commons, its proposals and its log. Only `anyone` is served today (private commons come with read rules). */
+  see: Extract<Audience, { who: 'anyone' }>;
 }
 
 export interface StakeholderClass {

@@ -167,6 +167,21 @@ export const RoleHolderViewSchema = view({
 });
 export const RoleViewSchema = view({ ...RoleCore, holders: Type.Array(RoleHolderViewSchema) });
 const ConstitutionVersion = { version: Type.Integer(), adoptedAt: Time, adoptedBy: nullable(Text) };
+const MembersOrRoles = Type.Union([
+  Type.Object({ who: Type.Literal('members') }),
+  Type.Object({ who: Type.Literal('roles'), roles: Type.Array(Text) }),
+]);
+/** Who may take part in what, as the constitution says (today's behaviour where it says nothing). */
+export const ParticipationViewSchema = view({
+  propose: MembersOrRoles,
+  comment: MembersOrRoles,
+  withdraw: Type.Object({ who: Type.Literal('proposer') }),
+  see: Type.Object({ who: Type.Literal('anyone') }),
+});
+export const ParticipationTextSchema = view({
+  part: literals(['propose', 'comment', 'withdraw', 'see'] as const),
+  text: Text,
+});
 export const CommonsViewSchema = view({
   id: Text,
   name: Text,
@@ -177,7 +192,15 @@ export const CommonsViewSchema = view({
   classes: Type.Array(StakeholderClassSchema),
   members: Type.Array(MemberViewSchema),
   roles: Type.Array(RoleViewSchema),
-  constitution: view({ ...ConstitutionVersion, rules: RulesViewSchema, text: Type.Array(RuleTextSchema) }),
+  constitution: view({
+    ...ConstitutionVersion,
+    rules: RulesViewSchema,
+    text: Type.Array(RuleTextSchema),
+    participation: ParticipationViewSchema,
+    participationText: Type.Array(ParticipationTextSchema, {
+      description: 'Who may take part in what, one plain English sentence each',
+    }),
+  }),
   history: Type.Array(view(ConstitutionVersion)),
   me: nullable(
     view({ accountId: Text, status: MemberStatusSchema, classes: Type.Array(Text), roles: Type.Array(Text) }),

@@ -3,7 +3,9 @@ import {
   can,
   describeConstitution,
   describeProcedure,
+  describeAudience,
   own,
+  participationFor,
   ruleFor,
   type CommonsState,
   type Intent,
@@ -54,6 +56,8 @@ export function commonsView(
       // The rule in force for every kind, the default rule filling kinds this version names none for.
       rules: Object.fromEntries(ACTION_KINDS.map((k) => [k, ruleFor(core.constitution, k)])),
       text: describeConstitution(core),
+      participation: participationFor(core.constitution),
+      participationText: participationText(core),
     },
     history: core.history.map((c) => ({
       version: c.version,
@@ -66,6 +70,22 @@ export function commonsView(
     can: { propose: may({ type: 'propose' }), leave: may({ type: 'leave' }) },
     integrity,
   };
+}
+
+const PARTS = {
+  propose: 'open proposals',
+  comment: 'comment on proposals',
+  withdraw: 'withdraw a proposal',
+  see: 'see this commons and its log',
+} as const;
+
+/** Who may take part in what, one plain English sentence each (the web app renders its own translations). */
+function participationText(core: CommonsState['core']) {
+  const rules = participationFor(core.constitution);
+  return (Object.keys(PARTS) as (keyof typeof PARTS)[]).map((part) => {
+    const who = describeAudience(core, rules[part]);
+    return { part, text: `${who.charAt(0).toUpperCase()}${who.slice(1)} may ${PARTS[part]}.` };
+  });
 }
 
 /** A list entry for the directory of commons. */

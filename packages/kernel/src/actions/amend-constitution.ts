@@ -39,6 +39,9 @@ export const amendConstitution: ActionDefinition<'amend_constitution'> = {
             rules: dictOf({ ...prev.rules, ...action.rules }) as CommonsCore['constitution']['rules'],
             adoptedAt: now,
             adoptedBy: proposalId,
+            // What an amendment does not change carries over to the new version.
+            ...(prev.defaultRule ? { defaultRule: prev.defaultRule } : {}),
+            ...(prev.participation ? { participation: prev.participation } : {}),
           },
         },
       },

@@ -5,6 +5,7 @@ import { DomainError } from '../errors';
 import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { checkDisplayName } from '../names';
+import { DEFAULT_PARTICIPATION } from '../constitution';
 import { TEMPLATES } from '../templates';
 import type { CommonsState, Member } from '../types';
 import type { CommandOf } from './module';
@@ -47,7 +48,13 @@ export function foundCommons(
         charter: text('charter', command.charter ?? '', false),
         template: template.id,
         classes: template.classes,
-        constitution: { version: 1, rules: template.rules, adoptedAt: ctx.now, adoptedBy: null },
+        constitution: {
+          version: 1,
+          rules: template.rules,
+          adoptedAt: ctx.now,
+          adoptedBy: null,
+          participation: structuredClone(DEFAULT_PARTICIPATION),
+        },
         founder,
         roles: template.roles.map((r) => ({
           ...r,

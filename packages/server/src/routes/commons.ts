@@ -1,4 +1,4 @@
-import { normaliseEmail, own, type Action, type Command, type CommonsState } from '@peergov/kernel';
+import { can, normaliseEmail, own, type Action, type Command, type CommonsState } from '@peergov/kernel';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requireAccount } from '../auth';
@@ -40,6 +40,14 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     if (!state) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
     return state;
   };
+  // A read asks the constitution whether the caller may see the commons (anyone may, today; read rules for private
+  // commons answer here later).
+  const loadToSee = async (id: string, accountId: string | null): Promise<CommonsState> => {
+    const state = await load(id);
+    const may = can(state, accountId, { type: 'see' }, now());
+    if (!may.allowed) throw new ApiError(403, may.code, may.reason);
+    return state;
+  };
   const getProposal = (state: CommonsState, pid: string) => {
     const p = own(state.proposals, pid);
     if (!p) throw new ApiError(404, 'proposal_not_found', `There is no proposal "${pid}" in this commons.`);
@@ -73,9 +81,12 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const ids = await ctx.commons.listIds();
       const out = [];
+      const caller = req.caller.account?.id ?? null;
+      const at = now();
       for (const id of ids) {
         const s = await ctx.commons.get(id);
-        if (s) out.push(commonsSummary(s, req.caller.account?.id ?? null));
+        // Listed only where the caller may see it (anyone may, today).
+        if (s && can(s, caller, { type: 'see' }, at).allowed) out.push(commonsSummary(s, caller));
       }
       return out;
     },
@@ -122,7 +133,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     },
     async (req) => {
       const { id } = req.params;
-      const state = await load(id);
+      const state = await loadToSee(id, req.caller.account?.id ?? null);
       return commonsView(state, req.caller.account?.id ?? null, ctx.commons.integrityOf(id));
     },
   );
@@ -190,7 +201,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const state = await load(req.params.id);
+      const state = await loadToSee(req.params.id, req.caller.account?.id ?? null);
       const status = req.query.status;
       return Object.values(state.proposals)
         .filter((p) => !status || p.status === status)
@@ -245,7 +256,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     },
     async (req) => {
       const { id, pid } = req.params;
-      const state = await load(id);
+      const state = await loadToSee(id, req.caller.account?.id ?? null);
       return proposalView(
         state,
         getProposal(state, pid),

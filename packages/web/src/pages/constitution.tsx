@@ -1,10 +1,13 @@
 import { ACTION_KINDS } from '../api/types';
 import { PageTitle } from '../components/ui';
-import { actionLabel, describeProcedure, procedureName } from '../describe';
+import { actionLabel, describeProcedure, procedureName, ruleOf } from '../describe';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
+
+const PARTS = ['propose', 'comment', 'withdraw', 'see'] as const;
+type Audience = CommonsProps['commons']['constitution']['participation'][(typeof PARTS)[number]];
 
 export function ConstitutionPage({ commons }: CommonsProps) {
   const { t, day } = useI18n();
@@ -12,6 +15,11 @@ export function ConstitutionPage({ commons }: CommonsProps) {
   const base = `/c/${commons.id}`;
   // Offered as the server answers whether this person may propose (members, in a commons that is not read-only).
   const canPropose = commons.can.propose;
+  const roleName = (id: string) => commons.roles.find((r) => r.id === id)?.name ?? id;
+  const audienceText = (a: Audience) =>
+    a.who === 'roles'
+      ? t('audience.roles', { roles: a.roles.map(roleName).join(', ') })
+      : t(`audience.${a.who}`);
   return (
     <>
       <div className="section-head">
@@ -42,10 +50,10 @@ export function ConstitutionPage({ commons }: CommonsProps) {
           {ACTION_KINDS.map((k) => (
             <div key={k} className="rule">
               <dt>
-                {actionLabel(t, k)} <span className="proc-tag">{procedureName(t, c.rules[k].type)}</span>
+                {actionLabel(t, k)} <span className="proc-tag">{procedureName(t, ruleOf(c.rules, k).type)}</span>
               </dt>
               <dd>
-                <p>{describeProcedure(t, c.rules[k])}</p>
+                <p>{describeProcedure(t, ruleOf(c.rules, k))}</p>
                 {canPropose && (
                   <Link to={`${base}/proposals/new?kind=amend_constitution&rule=${k}`} className="small-link">
                     {t('constitution.changeRule')}
@@ -56,6 +64,16 @@ export function ConstitutionPage({ commons }: CommonsProps) {
             </div>
           ))}
         </dl>
+      </section>
+
+      <section aria-labelledby="participation-heading">
+        <h2 id="participation-heading">{t('constitution.participationHeading')}</h2>
+        <ul className="plain participation">
+          {PARTS.map((part) => (
+            <li key={part}>{t(`constitution.part.${part}`, { who: audienceText(c.participation[part]) })}</li>
+          ))}
+          <li>{t('constitution.part.vote')}</li>
+        </ul>
       </section>
 
       <section aria-labelledby="classes-heading">
