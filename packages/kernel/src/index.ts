@@ -10,7 +10,17 @@ export * from './actions';
 export { applyEvent, Draft, evolve, replay, initialState } from './evolve';
 export { dict, dictOf, own } from './dict';
 export * from './read-model';
-export { envelopeOf, envelopeOfRecord, foldRecords, stateFromRecords } from './replay';
+export { envelopesOf, envelopesOfRecord, foldRecords, stateFromRecords } from './replay';
+export {
+  upcast,
+  UPCAST_STEPS,
+  UPCASTERS,
+  type StoredEvent,
+  type UpcastFn,
+  type Upcasters,
+  type UpcastStep,
+  type UpcastSteps,
+} from './upcast';
 export { checkDisplayName, normaliseEmail } from './names';
 export * from './procedures';
 export { can, type Intent, type Permission } from './policy';

@@ -7,6 +7,7 @@
 import { CompactMerkleTree, type CompactTreeState } from './merkle';
 import {
   GENESIS_PREV,
+  RECORD_VERSIONS,
   decodeRecord,
   encodeRecord,
   recordHash,
@@ -46,11 +47,15 @@ export type ExtensionCheck =
       records: LogRecord[];
     };
 
-/** Verifies `stored` (in order) as the records that follow `from` in the log of `commons`. */
+/**
+ * Verifies `stored` (in order) as the records that follow `from` in the log of `commons`. A record of a version not
+ * in `versions` (by default those this code reads) is a fault: what a newer server wrote is not built on.
+ */
 export function checkExtension(
   commons: string,
   from: LogPosition,
   stored: readonly StoredColumns[],
+  versions: readonly number[] = RECORD_VERSIONS,
 ): ExtensionCheck {
   const tree = CompactMerkleTree.fromState(from.merkle);
   if (tree.size !== from.size)
@@ -70,8 +75,8 @@ export function checkExtension(
       return fail(`stored hash ${String(s.hash)} does not match the body's hash ${actual}`);
     let record: LogRecord;
     try {
-      record = decodeRecord(s.body);
-      if (encodeRecord(record) !== s.body) return fail('body is not in canonical encoding');
+      record = decodeRecord(s.body, versions);
+      if (encodeRecord(record, versions) !== s.body) return fail('body is not in canonical encoding');
     } catch (e) {
       return fail((e as Error).message);
     }

@@ -2,16 +2,20 @@
 export { canonicalJson } from './canonical-json';
 export {
   GENESIS_PREV,
+  RECORD_VERSION,
+  RECORD_VERSIONS,
   chainRecords,
   decodeRecord,
   encodeRecord,
   isIsoTime,
   recordHash,
   recordLeafHash,
+  recordVersionProblem,
   validateRecord,
   type ChainedRecord,
   type LogEventInput,
   type LogRecord,
+  type RecordVersion,
 } from './record';
 export {
   CompactMerkleTree,

@@ -9,9 +9,22 @@ import { hashLeaf } from './merkle';
 /** `prev` of the first record (seq 0): 64 zeros. */
 export const GENESIS_PREV = '0'.repeat(64);
 
-/** One record of a commons' log, version 1. */
+/**
+ * The version of the event catalogue new records are written under (their `v`). A change to the shape of an event
+ * bumps it, with the step that upcasts the old shape (`../upcast.ts`); stored records are never rewritten.
+ */
+export const RECORD_VERSION = 1;
+
+/** The record versions this code reads, oldest first; the compiler keeps RECORD_VERSION last. */
+export const RECORD_VERSIONS = [1] as const satisfies readonly [...number[], typeof RECORD_VERSION];
+
+/** A record version this code reads. */
+export type RecordVersion = (typeof RECORD_VERSIONS)[number];
+
+/** One record of a commons' log. */
 export interface LogRecord {
-  v: 1;
+  /** The version of the event catalogue `type` and `data` were written under (one of the versions read). */
+  v: number;
   commons: string;
   seq: number;
   /** Hex SHA-256 of the previous record's canonical encoding, or GENESIS_PREV for seq 0. */
@@ -47,8 +60,32 @@ export function isIsoTime(s: unknown): s is string {
   return typeof s === 'string' && ISO_TIME.test(s) && Number.isFinite(Date.parse(s));
 }
 
-/** Throws a clear error unless `r` is a well-formed version 1 log record. */
-export function validateRecord(r: unknown): asserts r is LogRecord {
+/** What is wrong with a record version outside `versions` (oldest first), naming the versions read; or null. */
+export function recordVersionProblem(v: unknown, versions: readonly number[]): string | null {
+  if (typeof v === 'number' && versions.includes(v)) return null;
+  const oldest = versions[0];
+  const newest = versions[versions.length - 1];
+  const reads =
+    oldest === newest
+      ? `record version ${String(oldest)}`
+      : `record versions ${String(oldest)} to ${String(newest)}`;
+  const why =
+    typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1
+      ? 'not a version number'
+      : newest !== undefined && v > newest
+        ? 'written by a newer version of peergov, which this one will not guess at: upgrade to read it'
+        : 'older than any this code still reads';
+  return `unsupported version ${JSON.stringify(v)}: this code reads ${reads} (${why})`;
+}
+
+/**
+ * Throws a clear error unless `r` is a well-formed log record of one of `versions` (by default the ones this code
+ * reads). The version only says how to read `type` and `data`: the record's fields are the same in every version.
+ */
+export function validateRecord(
+  r: unknown,
+  versions: readonly number[] = RECORD_VERSIONS,
+): asserts r is LogRecord {
   if (typeof r !== 'object' || r === null || Array.isArray(r))
     throw new Error('log record: not a JSON object');
   const obj = r as Record<string, unknown>;
@@ -61,7 +98,8 @@ export function validateRecord(r: unknown): asserts r is LogRecord {
   const bad = (what: string): never => {
     throw new Error(`log record${seqText}: ${what}`);
   };
-  if (obj.v !== 1) bad(`unsupported version ${JSON.stringify(obj.v)}`);
+  const version = recordVersionProblem(obj.v, versions);
+  if (version) bad(version);
   if (typeof obj.commons !== 'string' || obj.commons === '') bad('commons must be a non-empty string');
   if (typeof obj.seq !== 'number' || !Number.isSafeInteger(obj.seq) || obj.seq < 0) {
     bad(`seq must be a non-negative integer, got ${JSON.stringify(obj.seq)}`);
@@ -73,9 +111,12 @@ export function validateRecord(r: unknown): asserts r is LogRecord {
   if (obj.data === undefined) bad('data is missing');
 }
 
-/** The canonical encoding of a record (its body); throws if the record is malformed or its data is not JSON. */
-export function encodeRecord(r: LogRecord): string {
-  validateRecord(r);
+/**
+ * The canonical encoding of a record (its body); throws if the record is malformed, of a version not in `versions`,
+ * or its data is not JSON.
+ */
+export function encodeRecord(r: LogRecord, versions: readonly number[] = RECORD_VERSIONS): string {
+  validateRecord(r, versions);
   const { v, commons, seq, prev, at, actor, type, data } = r;
   return canonicalJson({ v, commons, seq, prev, at, actor, type, data });
 }
@@ -90,7 +131,10 @@ export function recordLeafHash(encoded: string): Uint8Array {
   return hashLeaf(Buffer.from(encoded, 'utf8'));
 }
 
-/** Chains events after the head (its hash, or GENESIS_PREV, and the next seq): the records, bodies and hashes to append. */
+/**
+ * Chains events after the head (its hash, or GENESIS_PREV, and the next seq), written at RECORD_VERSION: the
+ * records, bodies and hashes to append.
+ */
 export function chainRecords(
   commons: string,
   prevHash: string,
@@ -114,7 +158,7 @@ export function chainRecords(
   let seq = nextSeq;
   for (const e of events) {
     const record: LogRecord = {
-      v: 1,
+      v: RECORD_VERSION,
       commons,
       seq,
       prev,
@@ -132,14 +176,17 @@ export function chainRecords(
   return out;
 }
 
-/** Parses and validates a stored body; throws a clear error if it is not JSON or not a well-formed record. */
-export function decodeRecord(body: string): LogRecord {
+/**
+ * Parses and validates a stored body; throws a clear error if it is not JSON, not a well-formed record, or of a
+ * version not in `versions` (by default the ones this code reads).
+ */
+export function decodeRecord(body: string, versions: readonly number[] = RECORD_VERSIONS): LogRecord {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch (e) {
     throw new Error(`log record: body is not valid JSON (${(e as Error).message})`);
   }
-  validateRecord(parsed);
+  validateRecord(parsed, versions);
   return parsed;
 }

@@ -57,6 +57,8 @@ export interface VerifyLogOptions {
    * Merkle tree of that many records must have its root. Catches a rollback and a rewrite re-signed with the key.
    */
   saved?: SignedCheckpoint;
+  /** The record versions accepted, oldest first (by default those this code reads, RECORD_VERSIONS). */
+  versions?: readonly number[];
 }
 
 /** Where a fault is: a record, the log's checkpoint, the head, a checkpoint saved earlier, or a read-model document. */
@@ -161,7 +163,7 @@ export function checkLogHead(
 
 /** Verifies records 0..n-1 of a commons' log (in seq order) and whatever the options give to check them against. */
 export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOptions): LogVerification {
-  const { commons, checkpoint, publicKey, head, saved } = options;
+  const { commons, checkpoint, publicKey, head, saved, versions } = options;
   const checked = checkExtension(
     commons,
     EMPTY_POSITION,
@@ -173,6 +175,7 @@ export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOp
       at: r.at,
       commonsId: r.commons,
     })),
+    versions,
   );
   if (!checked.ok) return fault('record', checked.seq, checked.reason);
   const position = checked.position;
