@@ -8,11 +8,14 @@ export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): n
   const table = new Map<string, number>();
   const rows = new Map<number, number>();
   const cols = new Map<number, number>();
+  // In range: i < n, the length of both labelings.
   for (let i = 0; i < n; i++) {
-    const key = `${a[i]}|${b[i]}`;
+    const ai = a[i]!;
+    const bi = b[i]!;
+    const key = `${ai}|${bi}`;
     table.set(key, (table.get(key) ?? 0) + 1);
-    rows.set(a[i], (rows.get(a[i]) ?? 0) + 1);
-    cols.set(b[i], (cols.get(b[i]) ?? 0) + 1);
+    rows.set(ai, (rows.get(ai) ?? 0) + 1);
+    cols.set(bi, (cols.get(bi) ?? 0) + 1);
   }
   const c2 = (x: number) => (x * (x - 1)) / 2;
   let index = 0;

@@ -34,7 +34,7 @@ export function kmeans(points: Points, k: number, options: KmeansOptions = {}): 
   const n = points.ids.length;
   if (n === 0) return [];
   const index = new Map<number, number>();
-  for (let i = 0; i < n; i++) index.set(points.ids[i], i);
+  for (let i = 0; i < n; i++) index.set(points.ids[i]!, i); // i < n = ids.length
   let clusters = options.init
     ? options.init.map((c, id): Cluster => ({ id, members: [], center: [c[0], c[1]] }))
     : options.last && options.last.length > 0
@@ -52,11 +52,14 @@ export function kmeans(points: Points, k: number, options: KmeansOptions = {}): 
 function initClusters(p: Points, k: number): Cluster[] {
   const out: Cluster[] = [];
   const seen = new Set<string>();
+  // In range: x and y have one entry per id.
   for (let i = 0; i < p.ids.length && out.length < k; i++) {
-    const key = `${p.x[i]},${p.y[i]}`;
+    const x = p.x[i]!;
+    const y = p.y[i]!;
+    const key = `${x},${y}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ id: out.length, members: [], center: [p.x[i], p.y[i]] });
+    out.push({ id: out.length, members: [], center: [x, y] });
   }
   return out;
 }
@@ -64,23 +67,25 @@ function initClusters(p: Points, k: number): Cluster[] {
 // One Lloyd step: every point to its nearest centre (first in id order on ties), empty clusters dropped.
 function clusterStep(p: Points, clusters: Cluster[], assign: Int32Array): Cluster[] {
   const n = p.ids.length;
-  const order = clusters.map((_, i) => i).sort((a, b) => clusters[a].id - clusters[b].id);
+  // In range: order is a permutation of the k cluster indices; x, y, weights and assign have n entries; every
+  // per-cluster array has k entries and best, assign[i] < k.
+  const order = clusters.map((_, i) => i).sort((a, b) => clusters[a]!.id - clusters[b]!.id);
   const k = order.length;
   const cx = new Float64Array(k);
   const cy = new Float64Array(k);
-  for (let c = 0; c < k; c++) [cx[c], cy[c]] = clusters[order[c]].center;
+  for (let c = 0; c < k; c++) [cx[c], cy[c]] = clusters[order[c]!]!.center;
   const sx = new Float64Array(k);
   const sy = new Float64Array(k);
   const sw = new Float64Array(k);
   const count = new Int32Array(k);
   for (let i = 0; i < n; i++) {
-    const x = p.x[i];
-    const y = p.y[i];
+    const x = p.x[i]!;
+    const y = p.y[i]!;
     let best = 0;
     let bestD = Infinity;
     for (let c = 0; c < k; c++) {
-      const dx = x - cx[c];
-      const dy = y - cy[c];
+      const dx = x - cx[c]!;
+      const dy = y - cy[c]!;
       const d = dx * dx + dy * dy;
       if (d < bestD) {
         bestD = d;
@@ -88,18 +93,22 @@ function clusterStep(p: Points, clusters: Cluster[], assign: Int32Array): Cluste
       }
     }
     assign[i] = best;
-    const w = p.weights ? p.weights[i] : 1;
-    sx[best] += w * x;
-    sy[best] += w * y;
-    sw[best] += w;
-    count[best]++;
+    const w = p.weights ? p.weights[i]! : 1;
+    sx[best]! += w * x;
+    sy[best]! += w * y;
+    sw[best]! += w;
+    count[best]!++;
   }
   const members: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < n; i++) members[assign[i]].push(p.ids[i]);
+  for (let i = 0; i < n; i++) members[assign[i]!]!.push(p.ids[i]!);
   const out: Cluster[] = [];
   for (let c = 0; c < k; c++) {
     if (count[c] === 0) continue;
-    out.push({ id: clusters[order[c]].id, members: members[c], center: [sx[c] / sw[c], sy[c] / sw[c]] });
+    out.push({
+      id: clusters[order[c]!]!.id,
+      members: members[c]!,
+      center: [sx[c]! / sw[c]!, sy[c]! / sw[c]!],
+    });
   }
   return out;
 }
@@ -108,10 +117,12 @@ function clusterStep(p: Points, clusters: Cluster[], assign: Int32Array): Cluste
 function sameClustering(a: Cluster[], b: Cluster[]): boolean {
   const sort = (cs: Cluster[]) =>
     cs.map((c) => c.center).sort((u, v) => (u[0] !== v[0] ? u[0] - v[0] : u[1] - v[1]));
-  const sa = sort(a);
   const sb = sort(b);
-  for (let i = 0; i < Math.min(sa.length, sb.length); i++)
-    if (Math.hypot(sa[i][0] - sb[i][0], sa[i][1] - sb[i][1]) >= 0.01) return false;
+  for (const [i, u] of sort(a).entries()) {
+    const v = sb[i];
+    if (v === undefined) break;
+    if (Math.hypot(u[0] - v[0], u[1] - v[1]) >= 0.01) return false;
+  }
   return true;
 }
 
@@ -126,9 +137,10 @@ function weightedCenter(
   for (const m of members) {
     const i = index.get(m);
     if (i === undefined) continue;
-    const w = p.weights ? p.weights[i] : 1;
-    sx += w * p.x[i];
-    sy += w * p.y[i];
+    // In range: index maps ids to positions in x, y and weights.
+    const w = p.weights ? p.weights[i]! : 1;
+    sx += w * p.x[i]!;
+    sy += w * p.y[i]!;
     sw += w;
   }
   return sw > 0 ? [sx / sw, sy / sw] : undefined;
@@ -158,7 +170,7 @@ function cleanStart(p: Points, index: Map<number, number>, last: readonly Cluste
     const same = uniq.findIndex((u) => u.center[0] === c.center[0] && u.center[1] === c.center[1]);
     if (same < 0) uniq.push(c);
     else {
-      const u = uniq[same];
+      const u = uniq[same]!;
       const nu = u.members.length;
       const nc = c.members.length;
       uniq[same] = {
@@ -173,7 +185,8 @@ function cleanStart(p: Points, index: Map<number, number>, last: readonly Cluste
   }
   clusters = uniq;
   const distinct = new Set<string>();
-  for (let i = 0; i < p.ids.length; i++) distinct.add(`${p.x[i]},${p.y[i]}`);
+  // In range: x and y have one entry per id; far is set to a point index since distances are >= 0 > -1.
+  for (let i = 0; i < p.ids.length; i++) distinct.add(`${p.x[i]!},${p.y[i]!}`);
   const possible = Math.min(k, distinct.size);
   for (;;) {
     clusters = clusters.flatMap((c) => {
@@ -186,17 +199,17 @@ function cleanStart(p: Points, index: Map<number, number>, last: readonly Cluste
     let farD = -1;
     for (let i = 0; i < p.ids.length; i++) {
       let d = Infinity;
-      for (const c of clusters) d = Math.min(d, Math.hypot(p.x[i] - c.center[0], p.y[i] - c.center[1]));
+      for (const c of clusters) d = Math.min(d, Math.hypot(p.x[i]! - c.center[0], p.y[i]! - c.center[1]));
       if (d >= farD) {
         farD = d;
         far = i;
       }
     }
     if (!(farD > 0)) return clusters;
-    const id = p.ids[far];
+    const id = p.ids[far]!;
     const maxId = Math.max(...clusters.map((c) => c.id));
     clusters = clusters.map((c) => ({ ...c, members: c.members.filter((m) => m !== id) }));
-    clusters.push({ id: maxId + 1, members: [id], center: [p.x[far], p.y[far]] });
+    clusters.push({ id: maxId + 1, members: [id], center: [p.x[far]!, p.y[far]!] });
   }
 }
 
@@ -206,22 +219,23 @@ function cleanStart(p: Points, index: Map<number, number>, last: readonly Cluste
  */
 export function silhouette(p: Points, clusters: readonly Cluster[]): number {
   const index = new Map<number, number>();
-  for (let i = 0; i < p.ids.length; i++) index.set(p.ids[i], i);
+  for (let i = 0; i < p.ids.length; i++) index.set(p.ids[i]!, i);
   const pos = clusters.map((c) => c.members.map((m) => index.get(m)!).filter((i) => i !== undefined));
   let total = 0;
   let count = 0;
-  for (let ci = 0; ci < pos.length; ci++) {
-    for (const i of pos[ci]) {
+  // In range: every position in pos comes from index, so it is below the length of x and y.
+  for (const [ci, own] of pos.entries()) {
+    for (const i of own) {
       count++;
-      if (pos[ci].length === 1) continue;
+      if (own.length === 1) continue;
       let a = 0;
       let b = Infinity;
-      for (let cj = 0; cj < pos.length; cj++) {
+      for (const [cj, other] of pos.entries()) {
         let s = 0;
         let n = 0;
-        for (const j of pos[cj]) {
+        for (const j of other) {
           if (j === i) continue;
-          s += Math.hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]);
+          s += Math.hypot(p.x[i]! - p.x[j]!, p.y[i]! - p.y[j]!);
           n++;
         }
         if (n === 0) continue;

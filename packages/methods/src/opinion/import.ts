@@ -3,6 +3,7 @@
 // tests/fixtures: votes.json, comments.json, math-pca2.json). Malformed input is an Error naming file and line.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { at } from '../common/index';
 import type { Conversation, OpinionStatement, OpinionVote, VoteValue } from './matrix';
 
 /** A conversation read from disk, with Pol.is's own grouping when the export carries it. */
@@ -96,11 +97,12 @@ function header(
   file: string,
   required: string[],
 ): Map<string, number> {
-  if (rows.length === 0) throw new Error(`${file}:1: empty file, expected a header line`);
-  const h = new Map(rows[0].fields.map((f, i) => [f.trim(), i]));
+  const [first] = rows;
+  if (!first) throw new Error(`${file}:1: empty file, expected a header line`);
+  const h = new Map(first.fields.map((f, i) => [f.trim(), i]));
   const missing = required.filter((r) => !h.has(r));
   if (missing.length > 0)
-    throw new Error(`${file}:${rows[0].line}: header lacks column(s) ${missing.join(', ')}`);
+    throw new Error(`${file}:${first.line}: header lacks column(s) ${missing.join(', ')}`);
   return h;
 }
 
@@ -121,17 +123,22 @@ function voteValue(s: string | number, file: string, line: number): VoteValue {
 export function parseOpenDataVotes(text: string, file = 'votes.csv'): OpinionVote[] {
   const rows = parseCsv(text, file);
   const h = header(rows, file, ['timestamp', 'comment-id', 'voter-id', 'vote']);
-  const [ti, ci, vi, xi] = ['timestamp', 'comment-id', 'voter-id', 'vote'].map((k) => h.get(k)!);
+  // header() has checked that these columns exist.
+  const ti = h.get('timestamp')!;
+  const ci = h.get('comment-id')!;
+  const vi = h.get('voter-id')!;
+  const xi = h.get('vote')!;
   const out: OpinionVote[] = [];
-  for (let r = 1; r < rows.length; r++) {
-    const { line, fields } = rows[r];
+  for (const { line, fields } of rows.slice(1)) {
     if (fields.length !== h.size)
       throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
+    // A header that repeats a name maps it to a later index than h.size allows.
+    const cell = (i: number) => at(fields, i, `${file}:${line}: field`);
     out.push({
-      time: integer(fields[ti], file, line, 'timestamp'),
-      statement: String(integer(fields[ci], file, line, 'comment-id')),
-      participant: String(integer(fields[vi], file, line, 'voter-id')),
-      vote: voteValue(fields[xi], file, line),
+      time: integer(cell(ti), file, line, 'timestamp'),
+      statement: String(integer(cell(ci), file, line, 'comment-id')),
+      participant: String(integer(cell(vi), file, line, 'voter-id')),
+      vote: voteValue(cell(xi), file, line),
     });
   }
   return out;
@@ -142,16 +149,17 @@ export function parseOpenDataComments(text: string, file = 'comments.csv'): Opin
   const rows = parseCsv(text, file);
   const h = header(rows, file, ['comment-id', 'moderated', 'comment-body']);
   const out: OpinionStatement[] = [];
-  for (let r = 1; r < rows.length; r++) {
-    const { line, fields } = rows[r];
+  for (const { line, fields } of rows.slice(1)) {
     if (fields.length !== h.size)
       throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
-    const mod = integer(fields[h.get('moderated')!], file, line, 'moderated');
+    // A header that repeats a name maps it to a later index than h.size allows.
+    const cell = (i: number) => at(fields, i, `${file}:${line}: field`);
+    const mod = integer(cell(h.get('moderated')!), file, line, 'moderated');
     if (mod !== 1 && mod !== 0 && mod !== -1)
       throw new Error(`${file}:${line}: moderated ${mod} is not -1, 0 or 1`);
     out.push({
-      id: String(integer(fields[h.get('comment-id')!], file, line, 'comment-id')),
-      text: fields[h.get('comment-body')!],
+      id: String(integer(cell(h.get('comment-id')!), file, line, 'comment-id')),
+      text: cell(h.get('comment-body')!),
       moderated: mod,
     });
   }
@@ -163,12 +171,13 @@ export function parseOpenDataGroups(text: string, file = 'participants-votes.csv
   const rows = parseCsv(text, file);
   const h = header(rows, file, ['participant', 'group-id']);
   const out = new Map<string, number>();
-  for (let r = 1; r < rows.length; r++) {
-    const { line, fields } = rows[r];
+  for (const { line, fields } of rows.slice(1)) {
     if (fields.length !== h.size)
       throw new Error(`${file}:${line}: expected ${h.size} fields, found ${fields.length}`);
-    const g = fields[h.get('group-id')!].trim();
-    const p = String(integer(fields[h.get('participant')!], file, line, 'participant'));
+    // A header that repeats a name maps it to a later index than h.size allows.
+    const cell = (i: number) => at(fields, i, `${file}:${line}: field`);
+    const g = cell(h.get('group-id')!).trim();
+    const p = String(integer(cell(h.get('participant')!), file, line, 'participant'));
     if (g !== '') out.set(p, integer(g, file, line, 'group-id'));
   }
   return out;
@@ -271,7 +280,8 @@ export function parseRedDwarfComments(text: string, file = 'comments.json'): Opi
 /** Pol.is's group per participant from `math-pca2.json` (through base clusters). */
 export function polisGroupsFromMath(math: PolisMath): Map<string, number> {
   const baseMembers = new Map<number, number[]>();
-  math['base-clusters'].id.forEach((id, i) => baseMembers.set(id, math['base-clusters'].members[i]));
+  const { id: ids, members } = math['base-clusters'];
+  ids.forEach((id, i) => baseMembers.set(id, at(members, i, 'base-cluster members')));
   const out = new Map<string, number>();
   for (const g of math['group-clusters'])
     for (const b of g.members) for (const p of baseMembers.get(b) ?? []) out.set(String(p), g.id);

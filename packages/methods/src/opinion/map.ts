@@ -3,6 +3,7 @@
 // PCA projection, 100 base clusters, group clusters for k in 2..max-k chosen by silhouette with Pol.is's
 // k-smoothing, representative and consensus statements. Every step can start from the previous computation's
 // state, as Pol.is does, so groups stay stable across recomputations.
+import { at } from '../common/index';
 import { kmeans, silhouette, type Cluster, type Points } from './clusters';
 import {
   buildVoteMatrix,
@@ -185,11 +186,13 @@ export function computeOpinionMap(
   });
 
   // In-conv: once in, always in (Pol.is `:in-conv`).
+  // In range below: counts, inConv, baseOfRow, labels and the projections have one entry per row r < nRows, the
+  // statement arrays one per column j < nCols; base-cluster members are rows.
   const counts = voteCounts(m);
   const rowOf = new Map(m.participantIds.map((id, r) => [id, r]));
   const inConv = new Uint8Array(nRows);
   const threshold = Math.min(options.minVotes ?? 7, nCols);
-  for (let r = 0; r < nRows; r++) if (counts[r] >= threshold) inConv[r] = 1;
+  for (let r = 0; r < nRows; r++) if (counts[r]! >= threshold) inConv[r] = 1;
   for (const id of [...(prev?.inConv ?? []), ...(options.keepParticipants ?? [])]) {
     const r = rowOf.get(id);
     if (r !== undefined) inConv[r] = 1;
@@ -199,7 +202,7 @@ export function computeOpinionMap(
   if (nIn < greedy) {
     const rest = [...Array(nRows).keys()]
       .filter((r) => !inConv[r])
-      .sort((a, b) => counts[b] - counts[a] || a - b);
+      .sort((a, b) => counts[b]! - counts[a]! || a - b);
     for (const r of rest.slice(0, greedy - nIn)) inConv[r] = 1;
     nIn = Math.min(greedy, nRows);
   }
@@ -223,8 +226,8 @@ export function computeOpinionMap(
   for (let r = 0; r < nRows; r++) if (inConv[r]) inRows.push(r);
   const basePoints: Points = {
     ids: inRows,
-    x: inRows.map((r) => proj.x[r]),
-    y: inRows.map((r) => proj.y[r]),
+    x: inRows.map((r) => proj.x[r]!),
+    y: inRows.map((r) => proj.y[r]!),
   };
   const lastBase: Cluster[] | undefined = prev?.baseClusters.map((c) => ({
     id: c.id,
@@ -262,8 +265,9 @@ export function computeOpinionMap(
   let k: number;
   if (options.forceGroupCount) k = options.forceGroupCount;
   else {
-    let thisK = ks[0];
-    for (const kk of ks) if (silhouettes[kk] >= silhouettes[thisK]) thisK = kk;
+    // ks = 2..maxK is not empty for maxK >= 2, and every k in ks has a silhouette.
+    let thisK = ks[0]!;
+    for (const kk of ks) if (silhouettes[kk]! >= silhouettes[thisK]!) thisK = kk;
     const buffer = options.kBuffer ?? 4;
     const same = kSmoother ? kSmoother.lastK === thisK : false;
     const count = same ? kSmoother!.lastKCount + 1 : 1;
@@ -277,7 +281,10 @@ export function computeOpinionMap(
   const groupOfBase = new Map<number, number>();
   groupClusters.forEach((g, gi) => g.members.forEach((b) => groupOfBase.set(b, gi)));
   const labels = new Int32Array(nRows).fill(-1);
-  for (let r = 0; r < nRows; r++) if (baseOfRow[r] >= 0) labels[r] = groupOfBase.get(baseOfRow[r]) ?? -1;
+  for (let r = 0; r < nRows; r++) {
+    const b = baseOfRow[r]!;
+    if (b >= 0) labels[r] = groupOfBase.get(b) ?? -1;
+  }
 
   const gc = groupCounts(m, labels, groupClusters.length);
   const repness = representativeStatements(gc, m.statementIds, zeroed, options.pickMax ?? 5);
@@ -287,7 +294,7 @@ export function computeOpinionMap(
 
   const baseSaved: SavedCluster<string>[] = base.map((c) => ({
     id: c.id,
-    members: c.members.map((r) => m.participantIds[r]),
+    members: c.members.map((r) => m.participantIds[r]!),
     center: c.center,
   }));
   const groupOf: Record<string, number> = {};
@@ -297,11 +304,13 @@ export function computeOpinionMap(
     baseClusters: g.members.slice(),
     center: g.center,
   }));
-  for (let r = 0; r < nRows; r++)
-    if (labels[r] >= 0) {
-      groupOf[m.participantIds[r]] = labels[r];
-      groups[labels[r]].members.push(m.participantIds[r]);
-    }
+  for (let r = 0; r < nRows; r++) {
+    const g = labels[r]!;
+    if (g < 0) continue;
+    const id = m.participantIds[r]!;
+    groupOf[id] = g;
+    at(groups, g, 'group').members.push(id);
+  }
   const savedClusterings: Record<string, SavedCluster<number>[]> = { ...(prev?.groupClusterings ?? {}) };
   if (!options.forceGroupCount)
     for (const [kk, cs] of Object.entries(clusterings))
@@ -310,23 +319,23 @@ export function computeOpinionMap(
   return {
     participants: m.participantIds.map((id, r) => ({
       id,
-      x: proj.x[r],
-      y: proj.y[r],
-      votes: counts[r],
+      x: proj.x[r]!,
+      y: proj.y[r]!,
+      votes: counts[r]!,
       inConv: inConv[r] === 1,
-      group: labels[r],
-      baseCluster: baseOfRow[r],
+      group: labels[r]!,
+      baseCluster: baseOfRow[r]!,
     })),
     statements: m.statementIds.map((id, j) => ({
       id,
-      x: sproj.x[j],
-      y: sproj.y[j],
-      extremity: sproj.extremity[j],
-      center: pca.center[j],
+      x: sproj.x[j]!,
+      y: sproj.y[j]!,
+      extremity: sproj.extremity[j]!,
+      center: pca.center[j]!,
       moderatedOut: zeroed[j] === 1,
       isMeta: meta[j] === 1,
-      groupAwareConsensus: gac[j],
-      priority: priorities[j],
+      groupAwareConsensus: gac[j]!,
+      priority: priorities[j]!,
     })),
     pca: { center: pca.center, comps: pca.comps, eigenvalues: pca.eigenvalues, iterations: pca.iterations },
     baseClusters: baseSaved,
@@ -382,7 +391,7 @@ export function replayConversation(conversation: Conversation, options: ReplayOp
   let upto = Math.min(votes.length, minStep);
   for (;;) {
     // Votes with the same timestamp arrive together.
-    while (upto < votes.length && votes[upto].time === votes[upto - 1].time) upto++;
+    while (upto < votes.length && votes[upto]!.time === votes[upto - 1]!.time) upto++; // 0 < upto < length
     result = computeOpinionMap(buildVoteMatrix(votes.slice(0, upto)), conversation.statements, {
       ...options,
       previous,

@@ -1,6 +1,7 @@
 // The sparse vote matrix of a conversation: one row per participant, one column per statement that has votes.
 // Pol.is keeps the last vote of a participant on a statement (compdemocracy/polis math/src/polismath/math/
 // named_matrix.clj, `update-nmat`); we do the same, judged by timestamp, ties going to the later input row.
+import { at } from '../common/index';
 
 /** A vote: 1 agree, -1 disagree, 0 pass (the sign convention of the Pol.is exports and red-dwarf fixtures). */
 export type VoteValue = -1 | 0 | 1;
@@ -66,7 +67,7 @@ export function buildVoteMatrix(votes: readonly OpinionVote[]): VoteMatrix {
   const value = new Int8Array(n);
   const time = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const v = votes[i];
+    const v = votes[i]!; // i < n = votes.length
     let r = pIndex.get(v.participant);
     if (r === undefined) pIndex.set(v.participant, (r = pIndex.size));
     let c = sIndex.get(v.statement);
@@ -97,9 +98,11 @@ export function matrixFromTriplets(t: VoteTriplets): VoteMatrix {
   // Which rows and columns have votes, and their order.
   const rowUsed = new Uint8Array(nRows);
   const colUsed = new Uint8Array(nCols);
+  // In range: i < n, the length of row, col, value and time; b < n; rowMap maps every used row to r < R and colMap
+  // every used column to c < colsKept.length; fill[r] and k stay below n.
   for (let i = 0; i < n; i++) {
-    rowUsed[t.row[i]] = 1;
-    colUsed[t.col[i]] = 1;
+    rowUsed[t.row[i]!] = 1;
+    colUsed[t.col[i]!] = 1;
   }
   const rowsKept = orderedUsed(t.participantIds, rowUsed);
   const colsKept = orderedUsed(t.statementIds, colUsed);
@@ -110,11 +113,11 @@ export function matrixFromTriplets(t: VoteTriplets): VoteMatrix {
   const R = rowsKept.length;
   // Bucket events by row (counting sort), then keep the last per column inside each row.
   const count = new Int32Array(R + 1);
-  for (let i = 0; i < n; i++) count[rowMap[t.row[i]] + 1]++;
-  for (let r = 0; r < R; r++) count[r + 1] += count[r];
+  for (let i = 0; i < n; i++) count[rowMap[t.row[i]!]! + 1]!++;
+  for (let r = 0; r < R; r++) count[r + 1]! += count[r]!;
   const bucket = new Int32Array(n);
   const fill = count.slice(0, R);
-  for (let i = 0; i < n; i++) bucket[fill[rowMap[t.row[i]]]++] = i;
+  for (let i = 0; i < n; i++) bucket[fill[rowMap[t.row[i]!]!]!++] = i;
   const stamp = new Int32Array(colsKept.length).fill(-1);
   const slot = new Int32Array(colsKept.length);
   const rowStart = new Int32Array(R + 1);
@@ -123,9 +126,9 @@ export function matrixFromTriplets(t: VoteTriplets): VoteMatrix {
   let k = 0;
   for (let r = 0; r < R; r++) {
     rowStart[r] = k;
-    for (let b = count[r]; b < count[r + 1]; b++) {
-      const i = bucket[b];
-      const c = colMap[t.col[i]];
+    for (let b = count[r]!; b < count[r + 1]!; b++) {
+      const i = bucket[b]!;
+      const c = colMap[t.col[i]!]!;
       if (stamp[c] !== r) {
         stamp[c] = r;
         slot[c] = k;
@@ -133,22 +136,23 @@ export function matrixFromTriplets(t: VoteTriplets): VoteMatrix {
         outEvent[k] = i;
         k++;
       } else {
-        const prev = outEvent[slot[c]];
+        const kept = slot[c]!;
+        const prev = outEvent[kept]!;
         // Later input rows win ties (bucket order keeps input order within a row).
-        if (!t.time || t.time[i] >= t.time[prev]) outEvent[slot[c]] = i;
+        if (!t.time || t.time[i]! >= t.time[prev]!) outEvent[kept] = i;
       }
     }
   }
   rowStart[R] = k;
   const value = new Int8Array(k);
   for (let j = 0; j < k; j++) {
-    const v = t.value[outEvent[j]];
+    const v = t.value[outEvent[j]!];
     if (v !== 1 && v !== -1 && v !== 0) throw new Error(`vote ${v} is not -1, 0 or 1`);
     value[j] = v;
   }
   return {
-    participantIds: rowsKept.map((r) => t.participantIds[r]),
-    statementIds: colsKept.map((c) => t.statementIds[c]),
+    participantIds: rowsKept.map((r) => at(t.participantIds, r, 'participant id')),
+    statementIds: colsKept.map((c) => at(t.statementIds, c, 'statement id')),
     rowStart,
     col: outCol.slice(0, k),
     value,
@@ -158,15 +162,16 @@ export function matrixFromTriplets(t: VoteTriplets): VoteMatrix {
 function orderedUsed(ids: string[], used: Uint8Array): number[] {
   const kept: number[] = [];
   for (let i = 0; i < ids.length; i++) if (used[i]) kept.push(i);
-  const cmp = compareIds(kept.map((i) => ids[i]));
-  const sorted = kept.every((v, i) => i === 0 || cmp(ids[kept[i - 1]], ids[v]) < 0);
-  return sorted ? kept : kept.sort((a, b) => cmp(ids[a], ids[b]));
+  // In range: every kept index is below ids.length.
+  const cmp = compareIds(kept.map((i) => ids[i]!));
+  const sorted = kept.every((v, i) => i === 0 || cmp(ids[kept[i - 1]!]!, ids[v]!) < 0);
+  return sorted ? kept : kept.sort((a, b) => cmp(ids[a]!, ids[b]!));
 }
 
 /** Number of votes (agree, disagree or pass) of each participant. */
 export function voteCounts(m: VoteMatrix): Int32Array {
   const n = m.participantIds.length;
   const out = new Int32Array(n);
-  for (let r = 0; r < n; r++) out[r] = m.rowStart[r + 1] - m.rowStart[r];
+  for (let r = 0; r < n; r++) out[r] = m.rowStart[r + 1]! - m.rowStart[r]!; // rowStart has n + 1 entries
   return out;
 }

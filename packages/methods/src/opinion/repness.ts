@@ -2,6 +2,7 @@
 // `:group-aware-consensus` / `:comment-priorities` steps of conversation.clj): representativeness of a statement
 // for a group with its one- and two-proportion z-tests (pseudocount 1, significance z > 1.2816, i.e. 90%
 // one-sided), consensus statements, group-informed consensus and comment priorities.
+import { at } from '../common/index';
 import type { VoteMatrix } from './matrix';
 
 /** A representative statement of a group, in Pol.is's `repness` format. */
@@ -65,15 +66,16 @@ export function groupCounts(m: VoteMatrix, labels: Int32Array, nGroups: number):
   const A = new Int32Array(nGroups * nCols);
   const D = new Int32Array(nGroups * nCols);
   const S = new Int32Array(nGroups * nCols);
+  // In range: labels has a label below nGroups per row, rowStart nRows + 1 entries, each col[k] < nCols.
   for (let r = 0; r < m.participantIds.length; r++) {
-    const g = labels[r];
+    const g = labels[r]!;
     if (g < 0) continue;
     const base = g * nCols;
-    for (let k = m.rowStart[r]; k < m.rowStart[r + 1]; k++) {
-      const i = base + m.col[k];
-      S[i]++;
-      if (m.value[k] === 1) A[i]++;
-      else if (m.value[k] === -1) D[i]++;
+    for (let k = m.rowStart[r]!; k < m.rowStart[r + 1]!; k++) {
+      const i = base + m.col[k]!;
+      S[i]!++;
+      if (m.value[k] === 1) A[i]!++;
+      else if (m.value[k] === -1) D[i]!++;
     }
   }
   return { nGroups, nCols, A, D, S };
@@ -127,21 +129,22 @@ export function representativeStatements(
     bestAgree: undefined as (CommentStats & { tid: string }) | undefined,
     sufficient: [] as RepStatement[],
   }));
+  // In range: A, D and S hold nGroups x nCols counts, g < nGroups and j < nCols.
   for (let j = 0; j < nCols; j++) {
     if (excluded?.[j]) continue;
     let tA = 0;
     let tD = 0;
     let tS = 0;
     for (let g = 0; g < nGroups; g++) {
-      tA += A[g * nCols + j];
-      tD += D[g * nCols + j];
-      tS += S[g * nCols + j];
+      tA += A[g * nCols + j]!;
+      tD += D[g * nCols + j]!;
+      tS += S[g * nCols + j]!;
     }
-    const tid = statementIds[j];
+    const tid = at(statementIds, j, 'statement id');
     for (let g = 0; g < nGroups; g++) {
-      const na = A[g * nCols + j];
-      const nd = D[g * nCols + j];
-      const ns = S[g * nCols + j];
+      const na = A[g * nCols + j]!;
+      const nd = D[g * nCols + j]!;
+      const ns = S[g * nCols + j]!;
       const ra_ = tA - na;
       const rd_ = tD - nd;
       const rs_ = tS - ns;
@@ -160,7 +163,7 @@ export function representativeStatements(
         rat: twoPropTest(na, ra_, ns, rs_),
         rdt: twoPropTest(nd, rd_, ns, rs_),
       };
-      const st = state[g];
+      const st = state[g]!;
       if ((s.rat > Z_90 && s.pat > Z_90) || (s.rdt > Z_90 && s.pdt > Z_90))
         st.sufficient.push(finalize(tid, s));
       if (
@@ -221,11 +224,11 @@ export function consensusStatements(
   }[] = [];
   for (let j = 0; j < all.nCols; j++) {
     if (excluded?.[j]) continue;
-    const na = all.A[j];
-    const nd = all.D[j];
-    const ns = all.S[j];
+    const na = at(all.A, j);
+    const nd = at(all.D, j);
+    const ns = at(all.S, j);
     rows.push({
-      tid: m.statementIds[j],
+      tid: at(m.statementIds, j, 'statement id'),
       na,
       nd,
       ns,
@@ -258,8 +261,9 @@ export function consensusStatements(
 export function groupAwareConsensus(counts: GroupCounts): Float64Array {
   const { nGroups, nCols, A, S } = counts;
   const out = new Float64Array(nCols).fill(1);
+  // In range: A and S hold nGroups x nCols counts.
   for (let g = 0; g < nGroups; g++)
-    for (let j = 0; j < nCols; j++) out[j] *= (A[g * nCols + j] + 1.0) / (S[g * nCols + j] + 2.0);
+    for (let j = 0; j < nCols; j++) out[j]! *= (A[g * nCols + j]! + 1.0) / (S[g * nCols + j]! + 2.0);
   return out;
 }
 
@@ -275,17 +279,18 @@ export function commentPriorities(
 ): Float64Array {
   const { nGroups, nCols, A, D, S } = counts;
   const out = new Float64Array(nCols);
+  // In range: A, D and S hold nGroups x nCols counts.
   for (let j = 0; j < nCols; j++) {
     let a = 0;
     let d = 0;
     let s = 0;
     for (let g = 0; g < nGroups; g++) {
-      a += A[g * nCols + j];
-      d += D[g * nCols + j];
-      s += S[g * nCols + j];
+      a += A[g * nCols + j]!;
+      d += D[g * nCols + j]!;
+      s += S[g * nCols + j]!;
     }
     const p = s - (a + d);
-    const importance = (1 - (p + 1) / (s + 2)) * (extremity[j] + 1) * ((a + 1) / (s + 2));
+    const importance = (1 - (p + 1) / (s + 2)) * (at(extremity, j, 'extremity') + 1) * ((a + 1) / (s + 2));
     const priority = isMeta?.[j] ? 7 : importance * (1 + 8 * Math.pow(2, s / -5));
     out[j] = priority * priority;
   }

@@ -2,6 +2,7 @@
 // math clustered every voter, including voters with fewer than min(7, statements) votes, come from the pol-is/
 // polisMath era (2017 and earlier, `'polis-2017'`); exports that leave such voters unclustered come from today's
 // math (`'polis'`). The rule reads only which participants have a group, never which group.
+import { at } from '../common/index';
 import type { ImportedConversation } from './import';
 import type { OpinionVariant } from './map';
 import { buildVoteMatrix, voteCounts } from './matrix';
@@ -23,7 +24,7 @@ export function detectOpinionVariant(conversation: ImportedConversation): {
   m.participantIds.forEach((id, r) => {
     const grouped = groups.has(id);
     if (!grouped) ungrouped++;
-    if (counts[r] < threshold) {
+    if (at(counts, r, 'vote count') < threshold) {
       few++;
       if (grouped) fewGrouped++;
     }
