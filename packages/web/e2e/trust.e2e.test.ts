@@ -76,7 +76,11 @@ describe.skipIf(!run)('a browser that saw the log warns when the server’s hist
   const call = async (req: APIRequestContext, method: 'POST' | 'PUT', url: string, data: unknown) => {
     const r = await req.fetch(url, { method, data, headers: { 'x-csrf-token': csrf } });
     expect(r.status(), await r.text()).toBeLessThan(300);
-    return (await r.json()) as Record<string, string>;
+    return (await r.json()) as Record<string, unknown>;
+  };
+  const idOf = (created: Record<string, unknown>): string => {
+    if (typeof created.id !== 'string') throw new Error(`the answer has no id: ${JSON.stringify(created)}`);
+    return created.id;
   };
   const newCommons = async (name: string) => {
     const c = await call(ctx.request, 'POST', '/api/v1/commons', {
@@ -84,7 +88,7 @@ describe.skipIf(!run)('a browser that saw the log warns when the server’s hist
       purpose: 'Grow food',
       template: 'single-class',
     });
-    return c.id;
+    return idOf(c);
   };
   const propose = async (commons: string, title: string, reason: string) => {
     const base = `/api/v1/commons/${commons}`;
@@ -92,8 +96,9 @@ describe.skipIf(!run)('a browser that saw the log warns when the server’s hist
       title,
       action: { kind: 'resolution', text: `${title}, as agreed` },
     });
-    await call(ctx.request, 'PUT', `${base}/proposals/${p.id}/position`, { stance: 'agree', reason });
-    return p.id;
+    const pid = idOf(p);
+    await call(ctx.request, 'PUT', `${base}/proposals/${pid}/position`, { stance: 'agree', reason });
+    return pid;
   };
   const saved = (commons: string) =>
     page.evaluate(

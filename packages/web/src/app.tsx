@@ -17,46 +17,51 @@ import { LogPage } from './pages/log';
 
 function Routes(): ReactNode {
   const { path } = useLocation();
-  let m: Record<string, string> | null;
   if (path === '/') return <HomePage />;
   if (path === '/signup') return <SignUpPage />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/commons/new') return <NewCommonsPage />;
-  if ((m = match('/c/:id', path)))
+  const overview = match('/c/:id', path);
+  if (overview)
     return (
-      <CommonsShell id={m.id} tab="overview">
+      <CommonsShell id={overview.id} tab="overview">
         {(c) => <CommonsOverview {...c} />}
       </CommonsShell>
     );
-  if ((m = match('/c/:id/proposals', path)))
+  const proposals = match('/c/:id/proposals', path);
+  if (proposals)
     return (
-      <CommonsShell id={m.id} tab="proposals">
+      <CommonsShell id={proposals.id} tab="proposals">
         {(c) => <ProposalsPage {...c} />}
       </CommonsShell>
     );
-  if ((m = match('/c/:id/proposals/new', path)))
+  const newProposal = match('/c/:id/proposals/new', path);
+  if (newProposal)
     return (
-      <CommonsShell id={m.id} tab="proposals">
+      <CommonsShell id={newProposal.id} tab="proposals">
         {(c) => <NewProposalPage {...c} />}
       </CommonsShell>
     );
-  if ((m = match('/c/:id/proposals/:pid', path))) {
-    const pid = m.pid;
+  const proposal = match('/c/:id/proposals/:pid', path);
+  if (proposal) {
+    const pid = proposal.pid;
     return (
-      <CommonsShell id={m.id} tab="proposals">
+      <CommonsShell id={proposal.id} tab="proposals">
         {(c) => <ProposalPage {...c} pid={pid} />}
       </CommonsShell>
     );
   }
-  if ((m = match('/c/:id/constitution', path)))
+  const constitution = match('/c/:id/constitution', path);
+  if (constitution)
     return (
-      <CommonsShell id={m.id} tab="constitution">
+      <CommonsShell id={constitution.id} tab="constitution">
         {(c) => <ConstitutionPage {...c} />}
       </CommonsShell>
     );
-  if ((m = match('/c/:id/log', path)))
+  const log = match('/c/:id/log', path);
+  if (log)
     return (
-      <CommonsShell id={m.id} tab="log">
+      <CommonsShell id={log.id} tab="log">
         {(c) => <LogPage {...c} />}
       </CommonsShell>
     );

@@ -21,6 +21,13 @@ export function fraction(t: Translate, r: Ratio | string): string {
   return `${num}/${den}`;
 }
 
+/** The rule for a kind of action in a commons' or a template's rules: the views name one for every kind. */
+export function ruleOf(rules: Readonly<Record<string, Procedure>>, kind: ActionKind): Procedure {
+  const rule = Object.hasOwn(rules, kind) ? rules[kind] : undefined;
+  if (rule === undefined) throw new Error(`these rules name no procedure for "${kind}"`);
+  return rule;
+}
+
 /** A duration given in hours, as days where it divides evenly. */
 export function duration(t: Translate, hours: number): string {
   if (hours > 0 && hours % 24 === 0) return t('time.days', { count: hours / 24 });
@@ -163,8 +170,9 @@ export function describeAction(
       return t('action.adoptCharter');
     case 'amend_constitution': {
       const kinds = Object.keys(action.rules) as ActionKind[];
-      return kinds.length === 1
-        ? t('action.amendOne', { kind: actionLabel(t, kinds[0]) })
+      const [only] = kinds;
+      return kinds.length === 1 && only !== undefined
+        ? t('action.amendOne', { kind: actionLabel(t, only) })
         : t('action.amend', { count: kinds.length });
     }
     case 'resolution':

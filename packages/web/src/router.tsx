@@ -41,17 +41,26 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   notify();
 }
 
+/** The parameter names of a route pattern: `/c/:id/proposals/:pid` has `id` and `pid`. */
+export type RouteParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | RouteParams<Rest>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
 /** Matches a pattern like `/c/:id/proposals/:pid` against a path; returns the parameters or null. */
-export function match(pattern: string, path: string): Record<string, string> | null {
+export function match<P extends string>(pattern: P, path: string): Record<RouteParams<P>, string> | null {
   const p = pattern.split('/').filter(Boolean);
   const s = path.split('/').filter(Boolean);
   if (p.length !== s.length) return null;
   const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    if (p[i].startsWith(':')) params[p[i].slice(1)] = decodeURIComponent(s[i]);
-    else if (p[i] !== s[i]) return null;
+  for (const [i, part] of p.entries()) {
+    const segment = s[i] ?? '';
+    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(segment);
+    else if (part !== segment) return null;
   }
-  return params;
+  // Every name of the pattern got its segment above.
+  return params as Record<RouteParams<P>, string>;
 }
 
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };

@@ -83,8 +83,8 @@ function RatioSelect({
       value={key(current)}
       aria-describedby={describedBy}
       onChange={(e) => {
-        const [num, den] = e.target.value.split('/').map(Number);
-        onChange({ num, den });
+        const picked = options.find((r) => key(r) === e.target.value);
+        if (picked) onChange({ num: picked.num, den: picked.den });
       }}
     >
       {options.map((r) => (

@@ -8,7 +8,7 @@ import { format, LOCALES, type Locale } from './index';
 const placeholders = (m: Msg): string[] => {
   const texts =
     typeof m === 'string' ? [m] : Object.values(m).filter((x): x is string => typeof x === 'string');
-  return [...new Set(texts.flatMap((x) => [...x.matchAll(/\{(\w+)\}/g)].map((g) => g[1])))].sort();
+  return [...new Set(texts.flatMap((x) => [...x.matchAll(/\{(\w+)\}/g)].map((g) => g[1]!)))].sort();
 };
 
 describe('translations', () => {

@@ -32,10 +32,10 @@ export function checkpointMessage(cp: Checkpoint): Uint8Array {
 
 /** The DER bytes of an SPKI PEM ("-----BEGIN PUBLIC KEY-----"), or null. */
 export function pemToDer(pem: string): Uint8Array | null {
-  const m = /-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----/.exec(pem ?? '');
-  if (!m) return null;
+  const body = /-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----/.exec(pem ?? '')?.[1];
+  if (body === undefined) return null;
   try {
-    const bin = atob(m[1].replace(/\s+/g, ''));
+    const bin = atob(body.replace(/\s+/g, ''));
     return Uint8Array.from(bin, (c) => c.charCodeAt(0));
   } catch {
     return null;

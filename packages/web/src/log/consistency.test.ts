@@ -36,7 +36,7 @@ describe('hashing', () => {
   test('leaf and node hashes equal the kernel', async () => {
     const data = new TextEncoder().encode('peergov');
     expect(toHex(await hashLeaf(data))).toBe(toHex(kernelLeaf(data)));
-    const [a, b] = leaves(2, 7);
+    const [a, b] = leaves(2, 7) as [Uint8Array, Uint8Array];
     expect(toHex(await hashChildren(a, b))).toBe(toHex(merkleRoot([a, b])));
   });
 
@@ -77,7 +77,7 @@ describe('verifyConsistency (browser) against the kernel', () => {
       const cases: [number, number, Uint8Array[], Uint8Array, Uint8Array][] = [];
       const flip = (h: Uint8Array) => {
         const c = Uint8Array.from(h);
-        c[Math.floor(r() * c.length)] ^= 1 << Math.floor(r() * 8);
+        c[Math.floor(r() * c.length)]! ^= 1 << Math.floor(r() * 8);
         return c;
       };
       if (proof.length > 0) {
@@ -154,7 +154,7 @@ describe('checkpoints (browser) against the kernel', () => {
       );
     }
     const sig = Uint8Array.from(atob(signed.signature), (c) => c.charCodeAt(0));
-    sig[5] ^= 1;
+    sig[5]! ^= 1;
     const bad = btoa(String.fromCharCode(...sig));
     expect(await verifyCheckpoint({ ...signed, signature: bad }, keys.publicKey)).toBe(false);
     expect(await verifyCheckpoint({ ...signed, signature: 'xyz' }, keys.publicKey)).toBe(false);

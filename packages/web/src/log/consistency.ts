@@ -71,16 +71,15 @@ function decompose(index: bigint, size: bigint): [number, number] {
 }
 
 async function chainInner(seed: Uint8Array, proof: readonly Uint8Array[], index: bigint) {
-  for (let i = 0; i < proof.length; i++) {
-    const h = proof[i];
+  for (const [i, h] of proof.entries()) {
     seed = ((index >> BigInt(i)) & 1n) === 0n ? await hashChildren(seed, h) : await hashChildren(h, seed);
   }
   return seed;
 }
 
 async function chainInnerRight(seed: Uint8Array, proof: readonly Uint8Array[], index: bigint) {
-  for (let i = 0; i < proof.length; i++) {
-    if (((index >> BigInt(i)) & 1n) === 1n) seed = await hashChildren(proof[i], seed);
+  for (const [i, h] of proof.entries()) {
+    if (((index >> BigInt(i)) & 1n) === 1n) seed = await hashChildren(h, seed);
   }
   return seed;
 }
@@ -109,14 +108,15 @@ export async function verifyConsistency(
   if (root1.length !== HASH_SIZE || root2.length !== HASH_SIZE) return false;
   if (path.some((h) => h.length !== HASH_SIZE)) return false;
   if (size1 === size2) return path.length === 0 && bytesEqual(root1, root2);
-  if (path.length === 0) return false;
+  const [first] = path;
+  if (first === undefined) return false;
 
   const s1 = BigInt(size1);
   const [innerWithShift, border] = decompose(s1 - 1n, BigInt(size2));
   const shift = trailingZeros(s1);
   const inner = innerWithShift - shift;
   // The proof starts with the root of the size-2^shift subtree, unless size1 is itself that power of two.
-  let seed = path[0];
+  let seed = first;
   let start = 1;
   if (s1 === 1n << BigInt(shift)) {
     seed = root1;

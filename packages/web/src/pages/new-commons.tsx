@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import { ACTION_KINDS, type StakeholderClass, type Template } from '../api/types';
 import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
-import { actionLabel, describeProcedure } from '../describe';
+import { actionLabel, describeProcedure, ruleOf } from '../describe';
 import { useI18n, type Translate } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { Link, navigate, useLocation } from '../router';
@@ -163,7 +163,7 @@ export function NewCommonsPage() {
                   {ACTION_KINDS.map((k) => (
                     <div key={k}>
                       <dt>{actionLabel(t, k)}</dt>
-                      <dd>{describeProcedure(t, tpl.rules[k])}</dd>
+                      <dd>{describeProcedure(t, ruleOf(tpl.rules, k))}</dd>
                     </div>
                   ))}
                 </dl>

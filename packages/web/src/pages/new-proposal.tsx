@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import { ACTION_KINDS, type Action, type ActionKind, type Procedure } from '../api/types';
 import { defaultProcedure, ProcedureEditor, procedureErrors } from '../components/procedure-editor';
 import { Field, FormError, Notice, PageTitle } from '../components/ui';
-import { actionLabel, describeAction, describeProcedure } from '../describe';
+import { actionLabel, describeAction, describeProcedure, ruleOf } from '../describe';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
@@ -63,7 +63,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [changes, setChanges] = useState<RuleChange[]>(() => {
     const k =
       initialRule && (ACTION_KINDS as readonly string[]).includes(initialRule) ? initialRule : 'admit_member';
-    return [{ kind: k, procedure: commons.constitution.rules[k] }];
+    return [{ kind: k, procedure: ruleOf(commons.constitution.rules, k) }];
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
@@ -176,7 +176,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const suggestedTitle = useMemo(() => {
     const { action } = build();
     if (!action) return '';
-    if (action.kind === 'resolution') return action.text.split('\n')[0].slice(0, 120);
+    if (action.kind === 'resolution') return (action.text.split('\n', 1)[0] ?? '').slice(0, 120);
     if (action.kind === 'create_role' && !action.name) return '';
     return describeAction(t, action, commons);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -335,7 +335,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
         </Field>
         <p className="rule-note">
           <strong>{t('newProposal.decidedBy')}</strong>{' '}
-          {describeProcedure(t, commons.constitution.rules[kind])}
+          {describeProcedure(t, ruleOf(commons.constitution.rules, kind))}
         </p>
 
         {kind === 'admit_member' && (
@@ -431,7 +431,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
                       const k = e.target.value as ActionKind;
                       setChanges(
                         changes.map((x, j) =>
-                          j === i ? { kind: k, procedure: commons.constitution.rules[k] } : x,
+                          j === i ? { kind: k, procedure: ruleOf(commons.constitution.rules, k) } : x,
                         ),
                       );
                     }}
@@ -443,7 +443,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
                     ))}
                   </select>
                   <p className="hint">
-                    {t('amend.now')} {describeProcedure(t, commons.constitution.rules[c.kind])}
+                    {t('amend.now')} {describeProcedure(t, ruleOf(commons.constitution.rules, c.kind))}
                   </p>
                 </div>
                 <ProcedureEditor

@@ -16,6 +16,7 @@ import {
   describeProcedure,
   describeReason,
   duration,
+  ruleOf,
   stanceLabel,
 } from '../describe';
 import { useI18n } from '../i18n';
@@ -37,7 +38,7 @@ function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Com
                 <span className="rule-new">{describeProcedure(t, a.rules[k]!)}</span>
                 {proposal.status === 'open' && (
                   <span className="rule-old">
-                    {t('amend.now')} {describeProcedure(t, commons.constitution.rules[k])}
+                    {t('amend.now')} {describeProcedure(t, ruleOf(commons.constitution.rules, k))}
                   </span>
                 )}
               </dd>
