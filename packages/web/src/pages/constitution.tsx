@@ -50,7 +50,8 @@ export function ConstitutionPage({ commons }: CommonsProps) {
           {ACTION_KINDS.map((k) => (
             <div key={k} className="rule">
               <dt>
-                {actionLabel(t, k)} <span className="proc-tag">{procedureName(t, ruleOf(c.rules, k).type)}</span>
+                {actionLabel(t, k)}{' '}
+                <span className="proc-tag">{procedureName(t, ruleOf(c.rules, k).type)}</span>
               </dt>
               <dd>
                 <p>{describeProcedure(t, ruleOf(c.rules, k))}</p>
