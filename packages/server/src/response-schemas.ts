@@ -11,6 +11,7 @@ import {
   type ActionKind,
   type Counts,
   type MemberStatus as KernelMemberStatus,
+  type Participation,
   type Procedure,
   type ProposalStatus,
   type Reason,
@@ -393,6 +394,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agree = <T extends true>(): T => true as T;
 agree<Same<Static<typeof ProcedureViewSchema>, Procedure>>();
 agree<Same<Static<typeof ActionViewSchema>, Action>>();
+agree<Same<Static<typeof ParticipationViewSchema>, Participation>>();
 agree<Same<Static<typeof ActionKindSchema>, ActionKind>>();
 agree<Same<Static<typeof StanceSchema>, Stance>>();
 agree<Same<Static<typeof ProposalStatusSchema>, ProposalStatus>>();

@@ -6,7 +6,7 @@ import { checkDisplayName } from '../names';
 import { checkClasses, type ActionDefinition } from './definition';
 
 /** Admit a person (an applicant, or someone invited by email or account id) as a member, in some classes. */
-export const admitMember: ActionDefinition<'admit_member'> = {
+export const admitMember = {
   kind: 'admit_member',
   label: 'Admit a member',
   // The API names the person by email or account id; the server resolves it to the account before the kernel sees it.
@@ -41,4 +41,4 @@ export const admitMember: ActionDefinition<'admit_member'> = {
       },
     },
   ],
-};
+} satisfies ActionDefinition<'admit_member'>;

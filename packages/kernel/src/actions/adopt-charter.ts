@@ -3,7 +3,7 @@ import { LIMITS, objectSchema, text, textSchema } from '../input';
 import type { ActionDefinition } from './definition';
 
 /** Adopt a purpose and charter: the commons' common world view. */
-export const adoptCharter: ActionDefinition<'adopt_charter'> = {
+export const adoptCharter = {
   kind: 'adopt_charter',
   label: 'Adopt the charter',
   input: objectSchema({
@@ -19,4 +19,4 @@ export const adoptCharter: ActionDefinition<'adopt_charter'> = {
   carryOut: (_core, action, proposalId) => [
     { type: 'CharterAdopted', data: { proposalId, purpose: action.purpose, charter: action.charter } },
   ],
-};
+} satisfies ActionDefinition<'adopt_charter'>;

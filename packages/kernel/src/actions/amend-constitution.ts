@@ -7,12 +7,12 @@ import { ACTION_KINDS, type ActionKind, type CommonsCore, type Procedure } from 
 import type { ActionDefinition } from './definition';
 
 /** Amend the constitution: new rules for some kinds of action, a new version from when it passes. */
-export const amendConstitution: ActionDefinition<'amend_constitution'> = {
+export const amendConstitution = {
   kind: 'amend_constitution',
   label: 'Amend the constitution',
   input: objectSchema({
     kind: Type.Literal('amend_constitution'),
-    rules: Type.Unsafe<Record<string, unknown>>({
+    rules: Type.Unsafe<Partial<Record<ActionKind, Procedure>>>({
       type: 'object',
       description: 'The rules to change: kind of action -> procedure',
       propertyNames: { enum: [...ACTION_KINDS] },
@@ -47,4 +47,4 @@ export const amendConstitution: ActionDefinition<'amend_constitution'> = {
       },
     ];
   },
-};
+} satisfies ActionDefinition<'amend_constitution'>;

@@ -13,7 +13,7 @@ import {
 } from './definition';
 
 /** Change a role's name, description, mandate or term (at least one of them). */
-export const changeRole: ActionDefinition<'change_role'> = {
+export const changeRole = {
   kind: 'change_role',
   label: 'Change a role',
   input: objectSchema({
@@ -42,4 +42,4 @@ export const changeRole: ActionDefinition<'change_role'> = {
   carryOut: (_core, { kind: _kind, ...changes }, proposalId) => [
     { type: 'RoleChanged', data: { proposalId, ...changes } },
   ],
-};
+} satisfies ActionDefinition<'change_role'>;

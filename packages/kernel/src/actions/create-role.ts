@@ -6,7 +6,7 @@ import { ACTION_KINDS } from '../types';
 import { ActionKindSchema, checkMandate, checkTerm, TermSchema, type ActionDefinition } from './definition';
 
 /** Create a role: a mandate to decide some kinds of action alone, for a term. */
-export const createRole: ActionDefinition<'create_role'> = {
+export const createRole = {
   kind: 'create_role',
   label: 'Create a role',
   input: objectSchema({
@@ -49,4 +49,4 @@ export const createRole: ActionDefinition<'create_role'> = {
       },
     },
   ],
-};
+} satisfies ActionDefinition<'create_role'>;

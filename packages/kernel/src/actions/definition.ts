@@ -10,12 +10,12 @@ export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
  * Everything the house knows about one kind of action. Adding a kind is one file with its definition and one line in
  * the registry (`./index.ts`), plus the rule each template gives it.
  */
-export interface ActionDefinition<K extends ActionKind> {
+export interface ActionDefinition<K extends ActionKind, S extends TSchema = TSchema> {
   kind: K;
   /** Plain-language English label (the web app translates the kind itself). */
   label: string;
   /** The action as the API takes it, inside a proposal (JSON Schema through TypeBox; `kind` is the literal). */
-  input: TSchema;
+  input: S;
   /**
    * The action checked against the commons as it is, normalised (trimmed text, known classes, ...); a DomainError
    * otherwise. Run when a proposal opens and again when it passes: the commons may have changed in between. `now`
@@ -27,7 +27,7 @@ export interface ActionDefinition<K extends ActionKind> {
 }
 
 /** The kinds of action as a JSON Schema enum (mandates list them). */
-export const ActionKindSchema = Type.Union(ACTION_KINDS.map((k) => Type.Literal(k)));
+export const ActionKindSchema = Type.Unsafe<ActionKind>(Type.Union(ACTION_KINDS.map((k) => Type.Literal(k))));
 
 /** Stakeholder classes of this commons, deduplicated; a commons with a single class puts everyone in it. */
 export function checkClasses(core: CommonsCore, classes: string[]): string[] {

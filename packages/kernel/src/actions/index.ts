@@ -1,7 +1,7 @@
 // The action registry: one definition per kind of action, registered here explicitly. A missing or extra entry is
 // a type error. Adding a kind: a file beside these, one line below, its kind in ACTION_KINDS and a rule in each
 // template (the constitution's default rule covers commons founded before it).
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { DomainError } from '../errors';
 import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore } from '../types';
 import { adoptCharter } from './adopt-charter';
@@ -50,8 +50,14 @@ export function checkAction(core: CommonsCore, action: Action, now: string | nul
   return actionDefinition(action.kind).check(core, action as ActionOf<ActionKind>, now);
 }
 
+/**
+ * An action as the API takes it inside a proposal (an admission may name the person by email): the type of each
+ * kind's input schema, so the web app's forms send what the API validates.
+ */
+export type ActionInput = { [K in ActionKind]: Static<(typeof ACTIONS)[K]['input']> }[ActionKind];
+
 /** An action as the API takes it inside a proposal: one schema per kind, discriminated by `kind`. */
-export const ActionInputSchema = Type.Unsafe<Record<string, unknown> & { kind: string }>({
+export const ActionInputSchema = Type.Unsafe<ActionInput>({
   type: 'object',
   oneOf: ACTION_KINDS.map((k) => ACTIONS[k].input),
   discriminator: { propertyName: 'kind' },

@@ -5,7 +5,7 @@ import { IdSchema, objectSchema } from '../input';
 import type { ActionDefinition } from './definition';
 
 /** Remove a member (never the last one: a commons needs a member to decide anything again). */
-export const removeMember: ActionDefinition<'remove_member'> = {
+export const removeMember = {
   kind: 'remove_member',
   label: 'Remove a member',
   input: objectSchema({ kind: Type.Literal('remove_member'), accountId: IdSchema }),
@@ -27,4 +27,4 @@ export const removeMember: ActionDefinition<'remove_member'> = {
   carryOut: (_core, action, proposalId) => [
     { type: 'MemberRemoved', data: { proposalId, accountId: action.accountId } },
   ],
-};
+} satisfies ActionDefinition<'remove_member'>;

@@ -3,7 +3,7 @@ import { LIMITS, objectSchema, text, textSchema } from '../input';
 import type { ActionDefinition } from './definition';
 
 /** Any other decision, in words: what the commons resolves to do. */
-export const resolution: ActionDefinition<'resolution'> = {
+export const resolution = {
   kind: 'resolution',
   label: 'Decide anything else',
   input: objectSchema({ kind: Type.Literal('resolution'), text: textSchema(LIMITS.body) }),
@@ -11,4 +11,4 @@ export const resolution: ActionDefinition<'resolution'> = {
   carryOut: (_core, action, proposalId) => [
     { type: 'ResolutionAdopted', data: { proposalId, text: action.text } },
   ],
-};
+} satisfies ActionDefinition<'resolution'>;

@@ -35,7 +35,7 @@ function checkHolding<A extends ActionOf<'assign_role'> | ActionOf<'unassign_rol
 }
 
 /** Give a member a role, for the role's term from now. */
-export const assignRole: ActionDefinition<'assign_role'> = {
+export const assignRole = {
   kind: 'assign_role',
   label: 'Give a member a role',
   input: objectSchema({ kind: Type.Literal('assign_role'), roleId: IdSchema, accountId: IdSchema }),
@@ -50,10 +50,10 @@ export const assignRole: ActionDefinition<'assign_role'> = {
       },
     ];
   },
-};
+} satisfies ActionDefinition<'assign_role'>;
 
 /** Recall a member from a role. */
-export const unassignRole: ActionDefinition<'unassign_role'> = {
+export const unassignRole = {
   kind: 'unassign_role',
   label: 'Recall a member from a role',
   input: objectSchema({ kind: Type.Literal('unassign_role'), roleId: IdSchema, accountId: IdSchema }),
@@ -61,4 +61,4 @@ export const unassignRole: ActionDefinition<'unassign_role'> = {
   carryOut: (_core, action, proposalId) => [
     { type: 'RoleUnassigned', data: { proposalId, roleId: action.roleId, accountId: action.accountId } },
   ],
-};
+} satisfies ActionDefinition<'unassign_role'>;

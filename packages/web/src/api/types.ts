@@ -39,6 +39,7 @@ import type {
 // they are defined).
 import type {
   AbstentionRule,
+  ActionInput,
   ActionKind,
   Counts,
   Procedure,
@@ -105,30 +106,8 @@ export type CheckpointAnswer = Static<typeof CheckpointAnswerSchema>;
 /** GET /api/v1/commons/:id/log/proof/:seq. */
 export type InclusionProof = Static<typeof InclusionProofSchema>;
 
-/** An action as a proposal form sends it (an admission may name the person by email). */
-export type Action =
-  | { kind: 'admit_member'; email?: string; accountId?: string; displayName?: string; classes?: string[] }
-  | { kind: 'remove_member'; accountId: string }
-  | {
-      kind: 'create_role';
-      roleId: string;
-      name: string;
-      description?: string;
-      mandate: ActionKind[];
-      termDays: number | null;
-    }
-  | {
-      kind: 'change_role';
-      roleId: string;
-      name?: string;
-      description?: string;
-      mandate?: ActionKind[];
-      termDays?: number | null;
-    }
-  | { kind: 'assign_role' | 'unassign_role'; roleId: string; accountId: string }
-  | { kind: 'adopt_charter'; purpose: string; charter: string }
-  | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
-  | { kind: 'resolution'; text: string };
+/** An action as a proposal form sends it (an admission may name the person by email): the kernel's input schemas. */
+export type Action = ActionInput;
 
 export type Outcome = Static<typeof OutcomeSchema>;
 export type PersonRef = Static<typeof PersonRefSchema>;
