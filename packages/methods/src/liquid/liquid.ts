@@ -98,7 +98,7 @@ export function buildDelegationGraph(input: LiquidInput): {
   let weights = new Float64Array(count);
   let eligible = new Uint8Array(count);
   for (let k = 0; k < count; k++) {
-    const m = input.members[k];
+    const m = input.members[k]!; // k < count
     const id = m.id;
     if (typeof id !== 'string' || id === '') throw new Error('every member needs a non-empty id');
     if (index.has(id)) throw new Error(`member ${id} is listed twice`);
@@ -126,8 +126,7 @@ export function buildDelegationGraph(input: LiquidInput): {
   const trustee = new Int32Array(all.length);
   const scope = new Uint8Array(all.length);
   let used = 0;
-  for (let k = 0; k < all.length; k++) {
-    const d = all[k];
+  for (const d of all) {
     if (!appliesTo(d, input.issue)) continue;
     const code = SCOPE_CODES[d.scope];
     if (code === undefined) throw new Error(`delegation of ${d.truster}: scope must be unit, area or issue`);
@@ -198,24 +197,27 @@ export function describeResolution(
   let longest = 0;
   let overriding = 0;
   for (let m = 0; m < memberCount; m++) {
-    const s = r.status[m];
+    // In range: every per-member array of r has memberCount entries, ids names each member index, and REASONS
+    // has an entry for every uncounted status.
+    const s = r.status[m]!;
     if (s === LiquidStatus.direct) {
-      directVoters.push({ member: ids[m], ownWeight: r.ownWeight[m], weight: r.weight[m] });
-      if (r.trustee[m] >= 0) overriding++;
+      directVoters.push({ member: ids[m]!, ownWeight: r.ownWeight[m]!, weight: r.weight[m]! });
+      if (r.trustee[m]! >= 0) overriding++;
     } else if (s === LiquidStatus.delegated) {
       delegators.push({
-        member: ids[m],
-        ownWeight: r.ownWeight[m],
-        weight: r.weight[m],
-        scope: SCOPE_NAMES[r.scope[m]],
-        chain: r.chain(m).map((k) => ids[k]),
+        member: ids[m]!,
+        ownWeight: r.ownWeight[m]!,
+        weight: r.weight[m]!,
+        scope: SCOPE_NAMES[r.scope[m]!]!,
+        chain: r.chain(m).map((k) => ids[k]!),
       });
-      if (r.depth[m] > longest) longest = r.depth[m];
+      if (r.depth[m]! > longest) longest = r.depth[m]!;
     } else if (s === LiquidStatus.notEligible) {
-      if (direct[m] && !eligible[m]) droppedVotes.push(ids[m]);
+      if (direct[m] && !eligible[m]) droppedVotes.push(ids[m]!);
     } else {
-      const reason = REASONS[s];
-      notCounted.push({ member: ids[m], reason, at: r.end[m] >= 0 && r.end[m] !== m ? ids[r.end[m]] : null });
+      const reason = REASONS[s]!;
+      const end = r.end[m]!;
+      notCounted.push({ member: ids[m]!, reason, at: end >= 0 && end !== m ? ids[end]! : null });
       byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     }
   }

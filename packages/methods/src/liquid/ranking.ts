@@ -3,6 +3,7 @@
 // LiquidFeedback core 4.2.2 (core.sql: close_voting, defeat_strength, secondary_link_strength, find_best_paths,
 // calculate_ranks; MIT, Public Software Group e. V.), checked against the core's own outputs in fixtures/liquid.
 // All arithmetic is exact: link strengths are the core's INT8 pairs held in bigints.
+import { at } from '../common/index';
 
 /** How a pairwise defeat is measured (policy.defeat_strength). */
 export type LfDefeatStrength = 'simple' | 'tuple';
@@ -139,15 +140,19 @@ function secondaryLinkStrength(i: number, j: number, mode: LfTieBreaking): bigin
 function findBestPaths(d: readonly bigint[][]): bigint[][] {
   const n = d.length;
   const p = d.map((row) => row.slice());
-  for (let i = 0; i < n; i++)
+  // In range: p is n x n (d is square) and i, j, k < n.
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
+      const pj = p[j]!;
       for (let k = 0; k < n; k++) {
         if (i === k || j === k) continue;
-        const via = p[j][i] < p[i][k] ? p[j][i] : p[i][k];
-        if (via > p[j][k]) p[j][k] = via;
+        const via = pj[i]! < pi[k]! ? pj[i]! : pi[k]!;
+        if (via > pj[k]!) pj[k] = via;
       }
     }
+  }
   return p;
 }
 
@@ -173,13 +178,14 @@ export function lfSchulze(
   labels: readonly (string | null)[] = battles.map((_, i) => (i === 0 ? null : String(i))),
 ): LfSchulze {
   const n = battles.length;
+  // In range: battles, d, p, t, beats and forbidden are n x n, ranks has n entries, and every index is below n.
   const d: bigint[][] = [];
   for (let i = 0; i < n; i++) {
     d.push(new Array<bigint>(n).fill(0n));
     for (let j = 0; j < n; j++)
       if (i !== j)
-        d[i][j] = link(
-          defeatStrength(battles[i][j], battles[j][i], policy.defeatStrength),
+        d[i]![j] = link(
+          defeatStrength(battles[i]![j]!, battles[j]![i]!, policy.defeatStrength),
           secondaryLinkStrength(i + 1, j + 1, policy.tieBreaking),
         );
   }
@@ -189,13 +195,13 @@ export function lfSchulze(
   for (let i = 0; i < n; i++) beats.push(new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      if (p[i][j] > p[j][i]) [beats[i][j], beats[j][i]] = [1, -1];
-      else if (p[i][j] < p[j][i]) [beats[i][j], beats[j][i]] = [-1, 1];
+      if (p[i]![j]! > p[j]![i]!) [beats[i]![j], beats[j]![i]] = [1, -1];
+      else if (p[i]![j]! < p[j]![i]!) [beats[i]![j], beats[j]![i]] = [-1, 1];
     }
   if (policy.tieBreaking !== 'simple') {
     for (let m = 0; m < n; m++)
       for (let k = m + 1; k < n; k++) {
-        if (beats[m][k] !== 0) continue;
+        if (beats[m]![k] !== 0) continue;
         let t = p;
         const forbidden: boolean[][] = d.map((row) => row.map(() => false));
         for (;;) {
@@ -203,19 +209,19 @@ export function lfSchulze(
           let found = false;
           for (let i = 0; i < n && !found; i++)
             for (let j = 0; j < n && !found; j++)
-              if (i !== j && d[i][j] === t[m][k]) forbidden[i][j] = found = true;
+              if (i !== j && d[i]![j] === t[m]![k]!) forbidden[i]![j] = found = true;
           if (!found)
             throw new LiquidFeedbackError(
               'no_shared_weakest_link',
-              `Schulze tie-breaking found no shared weakest link between ${name(labels[m])} and ${name(labels[k])} (LiquidFeedback core raises "Did not find shared weakest link for tie-breaking" here)`,
+              `Schulze tie-breaking found no shared weakest link between ${name(at(labels, m, 'label'))} and ${name(at(labels, k, 'label'))} (LiquidFeedback core raises "Did not find shared weakest link for tie-breaking" here)`,
             );
-          t = findBestPaths(d.map((row, i) => row.map((v, j) => (forbidden[i][j] ? FORBIDDEN : v))));
-          if (t[m][k] > t[k][m]) {
-            [beats[m][k], beats[k][m]] = [1, -1];
+          t = findBestPaths(d.map((row, i) => row.map((v, j) => (forbidden[i]![j]! ? FORBIDDEN : v))));
+          if (t[m]![k]! > t[k]![m]!) {
+            [beats[m]![k], beats[k]![m]] = [1, -1];
             break;
           }
-          if (t[m][k] < t[k][m]) {
-            [beats[m][k], beats[k][m]] = [-1, 1];
+          if (t[m]![k]! < t[k]![m]!) {
+            [beats[m]![k], beats[k]![m]] = [-1, 1];
             break;
           }
         }
@@ -228,7 +234,7 @@ export function lfSchulze(
       if (ranks[i] !== 0) continue;
       let better = false;
       for (let j = 0; j < n && !better; j++)
-        if (i !== j && ranks[j] === 0 && (beats[j][i] === 1 || (beats[j][i] === 0 && j < i))) better = true;
+        if (i !== j && ranks[j] === 0 && (beats[j]![i] === 1 || (beats[j]![i] === 0 && j < i))) better = true;
       if (!better) chosen = i;
     }
     if (chosen < 0) {
@@ -307,20 +313,22 @@ export function lfResult(input: LfResultInput): LfResult {
   const { initiatives, battles: a, voterCount, policy } = input;
   const { ranks, pathPrimary } = lfSchulze(a, policy, [null, ...initiatives]);
   const k = initiatives.length;
-  const sq = ranks[0];
+  const sq = at(ranks, 0, 'status quo rank');
+  // In range: checkResultInput has made a (k + 1) x (k + 1), lfSchulze gives k + 1 ranks and paths, rows has k
+  // entries, and x, y, w < k.
   const rows = initiatives.map((id, x) => {
     const i = x + 1;
-    const positive = a[i][0];
-    const negative = a[0][i];
+    const positive = a[i]![0]!;
+    const negative = a[0]![i]!;
     return {
       id,
       positiveVotes: positive,
       negativeVotes: negative,
-      schulzeRank: ranks[i],
-      betterThanStatusQuo: ranks[i] < sq,
-      worseThanStatusQuo: ranks[i] > sq,
-      reverseBeatPath: policy.defeatStrength === 'simple' ? null : pathPrimary[0][i] >= 0n,
-      multistageMajority: ranks[i] >= sq,
+      schulzeRank: ranks[i]!,
+      betterThanStatusQuo: ranks[i]! < sq,
+      worseThanStatusQuo: ranks[i]! > sq,
+      reverseBeatPath: policy.defeatStrength === 'simple' ? null : pathPrimary[0]![i]! >= 0n,
+      multistageMajority: ranks[i]! >= sq,
       directMajority: hasMajority(positive, negative, voterCount, policy.directMajority),
       indirectMajority: hasMajority(positive, negative, voterCount, policy.indirectMajority),
       eligible: false,
@@ -332,33 +340,33 @@ export function lfResult(input: LfResultInput): LfResult {
   for (;;) {
     const gained = [];
     for (let x = 0; x < k; x++) {
-      if (rows[x].indirectMajority) continue;
+      if (rows[x]!.indirectMajority) continue;
       for (let y = 0; y < k; y++)
         if (
           y !== x &&
-          rows[y].indirectMajority &&
-          hasMajority(a[x + 1][y + 1], a[y + 1][x + 1], voterCount, policy.indirectMajority)
+          rows[y]!.indirectMajority &&
+          hasMajority(a[x + 1]![y + 1]!, a[y + 1]![x + 1]!, voterCount, policy.indirectMajority)
         ) {
           gained.push(x);
           break;
         }
     }
     if (gained.length === 0) break;
-    for (const x of gained) rows[x].indirectMajority = true;
+    for (const x of gained) rows[x]!.indirectMajority = true;
   }
   // Multistage majority: a better-ranked initiative beats this one pairwise by more than it beats the status quo,
   // or this one loses to it by less than it loses to the status quo.
   for (let x = 0; x < k; x++)
     for (let w = 0; w < k; w++) {
-      const win = a[w + 1][x + 1];
-      const lose = a[x + 1][w + 1];
+      const win = a[w + 1]![x + 1]!;
+      const lose = a[x + 1]![w + 1]!;
       if (
         w !== x &&
-        rows[w].schulzeRank < rows[x].schulzeRank &&
+        rows[w]!.schulzeRank < rows[x]!.schulzeRank &&
         win > lose &&
-        (win > rows[w].positiveVotes || lose < rows[x].negativeVotes)
+        (win > rows[w]!.positiveVotes || lose < rows[x]!.negativeVotes)
       )
-        rows[x].multistageMajority = true;
+        rows[x]!.multistageMajority = true;
     }
   for (const r of rows)
     r.eligible =
@@ -368,23 +376,23 @@ export function lfResult(input: LfResultInput): LfResult {
       (!policy.noMultistageMajority || !r.multistageMajority) &&
       (!policy.noReverseBeatPath || !(r.reverseBeatPath ?? false));
   const order = rows.map((_, x) => x);
-  const byRank = (x: number, y: number) => rows[x].schulzeRank - rows[y].schulzeRank || x - y;
-  const winner = order.filter((x) => rows[x].eligible).sort(byRank)[0];
-  if (winner !== undefined) rows[winner].winner = true;
+  const byRank = (x: number, y: number) => rows[x]!.schulzeRank - rows[y]!.schulzeRank || x - y;
+  const winner = order.filter((x) => rows[x]!.eligible).sort(byRank)[0];
+  if (winner !== undefined) rows[winner]!.winner = true;
   order
     .sort(
       (x, y) =>
-        Number(rows[y].winner) - Number(rows[x].winner) ||
-        Number(rows[y].eligible) - Number(rows[x].eligible) ||
+        Number(rows[y]!.winner) - Number(rows[x]!.winner) ||
+        Number(rows[y]!.eligible) - Number(rows[x]!.eligible) ||
         byRank(x, y),
     )
-    .forEach((x, r) => (rows[x].rank = r + 1));
+    .forEach((x, r) => (rows[x]!.rank = r + 1));
   return {
     initiatives: rows,
     statusQuoSchulzeRank: sq,
     state: winner === undefined ? 'finished_without_winner' : 'finished_with_winner',
-    winner: winner === undefined ? null : rows[winner].id,
-    explanation: explain(rows, sq, policy, winner === undefined ? null : rows[winner]),
+    winner: winner === undefined ? null : rows[winner]!.id,
+    explanation: explain(rows, sq, policy, winner === undefined ? null : rows[winner]!),
   };
 }
 
@@ -464,6 +472,7 @@ export function lfBattles(initiatives: readonly string[], ballots: readonly LfBa
   const first = new Array<number>(n - 1).fill(0);
   let voterCount = 0;
   const g = new Array<number>(n);
+  // In range: battles is n x n, g has n entries, first n - 1, and x, y, i < n.
   ballots.forEach((b, index) => {
     if (!isCount(b.weight))
       throw new LiquidFeedbackError(
@@ -475,10 +484,10 @@ export function lfBattles(initiatives: readonly string[], ballots: readonly LfBa
       throw new LiquidFeedbackError('invalid_input', `ballot ${index + 1}: grades must be integers`);
     voterCount += b.weight;
     g[0] = 0;
-    for (let i = 1; i < n; i++) g[i] = gradeOf(b, initiatives[i - 1]);
-    for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) if (g[x] > g[y]) battles[x][y] += b.weight;
+    for (let i = 1; i < n; i++) g[i] = gradeOf(b, initiatives[i - 1]!);
+    for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) if (g[x]! > g[y]!) battles[x]![y]! += b.weight;
     const best = all.length === 0 ? 0 : Math.max(...all);
-    if (best > 0) for (let i = 1; i < n; i++) if (g[i] === best) first[i - 1] += b.weight;
+    if (best > 0) for (let i = 1; i < n; i++) if (g[i] === best) first[i - 1]! += b.weight;
   });
   return { battles, firstPreferenceVotes: first, voterCount };
 }
@@ -513,7 +522,7 @@ export function lfTally(input: LfTallyInput): LfTally {
     ...result,
     initiatives: result.initiatives.map((r, x) => ({
       ...r,
-      firstPreferenceVotes: counted.firstPreferenceVotes[x],
+      firstPreferenceVotes: at(counted.firstPreferenceVotes, x, 'first-preference votes'),
     })),
     battles: counted.battles,
     voterCount: counted.voterCount,

@@ -88,6 +88,9 @@ export interface ResolvedDelegations {
  */
 export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations {
   const n = g.memberCount;
+  // In range: k < d, the common length of truster, trustee and scope; truster and trustee values are checked to
+  // be members below n before use, so are trustee[] entries that are >= 0; every per-member array has n entries,
+  // childStart n + 1, children and fill hold positions below childStart[n], and queue and path hold members.
   const eligible = g.eligible;
   const own = new Float64Array(n);
   if (g.weight) own.set(g.weight);
@@ -104,9 +107,9 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
   if (g.trustee.length !== d || g.scope.length !== d)
     throw new Error('truster, trustee and scope must have the same length');
   for (let k = 0; k < d; k++) {
-    const t = g.truster[k];
-    const to = g.trustee[k];
-    const s = g.scope[k];
+    const t = g.truster[k]!;
+    const to = g.trustee[k]!;
+    const s = g.scope[k]!;
     if (t < 0 || t >= n) throw new Error(`delegation ${k}: truster ${t} is not a member`);
     if (to !== NULL_TRUSTEE && (to < 0 || to >= n))
       throw new Error(`delegation ${k}: trustee ${to} is not a member`);
@@ -117,11 +120,11 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
       ignored++;
       continue;
     }
-    if (s > scope[t]) {
-      if (scope[t] >= 0) overridden++;
+    if (s > scope[t]!) {
+      if (scope[t]! >= 0) overridden++;
       scope[t] = s;
       trustee[t] = to;
-    } else if (s === scope[t]) {
+    } else if (s === scope[t]!) {
       throw new Error(
         `delegation ${k}: member ${t} has two ${['unit', 'area', 'issue'][s]} delegations for this issue`,
       );
@@ -134,13 +137,13 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
   for (let m = 0; m < n; m++) {
     if (!isEligible(m)) continue; // status notEligible = 0
     if (g.direct[m]) status[m] = LiquidStatus.direct;
-    else if (trustee[m] >= 0) childStart[trustee[m] + 1]++;
+    else if (trustee[m]! >= 0) childStart[trustee[m]! + 1]!++;
   }
-  for (let m = 0; m < n; m++) childStart[m + 1] += childStart[m];
+  for (let m = 0; m < n; m++) childStart[m + 1]! += childStart[m]!;
   const fill = childStart.slice(0, n);
-  const children = new Int32Array(childStart[n]);
+  const children = new Int32Array(childStart[n]!);
   for (let m = 0; m < n; m++) {
-    if (status[m] === 0 && isEligible(m) && trustee[m] >= 0) children[fill[trustee[m]]++] = m;
+    if (status[m] === 0 && isEligible(m) && trustee[m]! >= 0) children[fill[trustee[m]!]!++] = m;
   }
 
   // 3. Multi-source BFS from the direct voters. Each member has at most one effective trustee and direct voters
@@ -156,11 +159,11 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
     }
   }
   for (let head = 0; head < tail; head++) {
-    const p = queue[head];
-    const root = end[p];
-    const dp = depth[p] + 1;
-    for (let c = childStart[p], e = childStart[p + 1]; c < e; c++) {
-      const m = children[c];
+    const p = queue[head]!;
+    const root = end[p]!;
+    const dp = depth[p]! + 1;
+    for (let c = childStart[p]!, e = childStart[p + 1]!; c < e; c++) {
+      const m = children[c]!;
       status[m] = LiquidStatus.delegated;
       end[m] = root;
       depth[m] = dp;
@@ -170,13 +173,13 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
 
   // 4. Weights: children come after their trustee in BFS order, so a reverse sweep sums subtrees.
   const weight = new Float64Array(n);
-  for (let k = 0; k < tail; k++) weight[queue[k]] = own[queue[k]];
+  for (let k = 0; k < tail; k++) weight[queue[k]!] = own[queue[k]!]!;
   for (let k = tail - 1; k >= 0; k--) {
-    const m = queue[k];
-    if (status[m] === LiquidStatus.delegated) weight[trustee[m]] += weight[m];
+    const m = queue[k]!;
+    if (status[m] === LiquidStatus.delegated) weight[trustee[m]!]! += weight[m]!;
   }
   let voterCount = 0;
-  for (let m = 0; m < n; m++) if (status[m] === LiquidStatus.direct) voterCount += weight[m];
+  for (let m = 0; m < n; m++) if (status[m] === LiquidStatus.direct) voterCount += weight[m]!;
 
   // 5. Why the others count for nobody: walk each unresolved chain once, then label the whole path.
   const onPath = new Int32Array(n).fill(-1);
@@ -196,7 +199,7 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
       }
       if (status[x] !== 0 || !isEligible(x)) {
         // x was resolved before (or is ineligible, reached as the trustee of the previous member)
-        const sx = isEligible(x) ? status[x] : LiquidStatus.notEligible;
+        const sx = isEligible(x) ? status[x]! : LiquidStatus.notEligible;
         if (sx === LiquidStatus.notEligible) {
           pathStatus = LiquidStatus.chainIneligible;
           pathEnd = x;
@@ -208,13 +211,13 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
           pathEnd = x;
         } else {
           pathStatus = sx;
-          pathEnd = end[x];
+          pathEnd = end[x]!;
         }
         break;
       }
       onPath[x] = m;
       path[len++] = x;
-      const t = trustee[x];
+      const t = trustee[x]!;
       if (t === NO_TRUSTEE || t === NULL_TRUSTEE) {
         selfStatus = t === NO_TRUSTEE ? LiquidStatus.abstained : LiquidStatus.blocked;
         pathStatus = t === NO_TRUSTEE ? LiquidStatus.chainEndsAtNonVoter : LiquidStatus.chainBlocked;
@@ -224,7 +227,7 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
       x = t;
     }
     for (let k = 0; k < len; k++) {
-      const y = path[k];
+      const y = path[k]!;
       if (selfStatus >= 0 && k === len - 1) {
         status[y] = selfStatus;
         end[y] = y;
@@ -252,7 +255,7 @@ export function resolveDelegationGraph(g: DelegationGraph): ResolvedDelegations 
       const out: number[] = [];
       let x = member;
       while (status[x] === LiquidStatus.delegated) {
-        x = trustee[x];
+        x = trustee[x]!;
         out.push(x);
       }
       return out;
