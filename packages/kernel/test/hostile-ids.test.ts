@@ -253,33 +253,3 @@ describe('a draft over a published state', () => {
     expect(c.s.positions.p1).toEqual({});
   });
 });
-
-describe('withdrawing', () => {
-  it('given a member who proposed and then left, when they withdraw, then it is refused', () => {
-    const c = Scenario.given({ members: ['bob'] });
-    c.run(
-      {
-        type: 'SubmitProposal',
-        proposalId: 'p1',
-        title: 't',
-        body: '',
-        action: { kind: 'resolution', text: 'x' },
-      },
-      'bob',
-    );
-    c.run({ type: 'LeaveCommons' }, 'bob', at(1));
-    expect(c.error({ type: 'WithdrawProposal', proposalId: 'p1' }, 'bob', at(2))).toBe('not_a_member');
-  });
-
-  it('an applicant withdraws their own application', () => {
-    const c = Scenario.given();
-    c.run(
-      { type: 'ApplyForMembership', proposalId: 'p1', displayName: 'Zed', classes: [], statement: '' },
-      'zed',
-    );
-    expect(c.types({ type: 'WithdrawProposal', proposalId: 'p1' }, 'zed', at(1))).toEqual([
-      'ProposalWithdrawn',
-      'ApplicationDeclined',
-    ]);
-  });
-});

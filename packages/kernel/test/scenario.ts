@@ -15,9 +15,13 @@ import {
   type EventEnvelope,
   type Procedure,
   type ReadModelDoc,
+  type Member,
+  type Proposal,
   type Role,
   type Stance,
+  type TemplateId,
 } from '../src/index';
+import { must } from './must';
 
 export const T0 = '2026-01-01T00:00:00.000Z';
 /** T0 plus `h` hours, as the canonical ISO string the platform's clock gives. */
@@ -85,8 +89,42 @@ export class Scenario {
     return new Scenario(foundingEvents(g));
   }
 
+  /** A commons founded by `ada` through CreateCommons from a template, as the server does. */
+  static founded(template: TemplateId = 'single-class'): Scenario {
+    const c = new Scenario();
+    c.run(
+      {
+        type: 'CreateCommons',
+        commonsId: 'c1',
+        name: 'Garden',
+        purpose: 'Grow food together',
+        charter: '',
+        template,
+        displayName: 'Ada',
+        classes: [],
+      },
+      'ada',
+    );
+    return c;
+  }
+
   get s(): CommonsState {
     return this.state!;
+  }
+
+  /** The proposal `id`; fails the test if there is none. */
+  proposal(id: string): Proposal {
+    return must(this.s.proposals[id], `proposal ${id}`);
+  }
+
+  /** The member (of any status) `id`; fails the test if there is none. */
+  member(id: string): Member {
+    return must(this.s.core.members[id], `member ${id}`);
+  }
+
+  /** The role `id`; fails the test if there is none. */
+  role(id: string): Role {
+    return must(this.s.core.roles[id], `role ${id}`);
   }
 
   private fold(events: DomainEvent[], actor: string | null, when: string): void {
@@ -137,6 +175,21 @@ export class Scenario {
     );
   }
 
+  /** Ada proposes to admit `who` (with no classes). */
+  admit(who: string, proposalId: string, when = T0): string[] {
+    return this.types(
+      {
+        type: 'SubmitProposal',
+        proposalId,
+        title: `Admit ${who}`,
+        body: '',
+        action: { kind: 'admit_member', accountId: who, displayName: who, classes: [] },
+      },
+      'ada',
+      when,
+    );
+  }
+
   resolve(proposalId: string, by = 'ada', when = T0): string[] {
     return this.propose(proposalId, { kind: 'resolution', text: `Resolution ${proposalId}` }, by, when);
   }
@@ -154,7 +207,7 @@ export class Scenario {
     const sorted = [...this.docs.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const by = (k: ReadModelDoc['kind']) => sorted.filter((d) => d.kind === k).map((d) => d.body);
     return stateFromDocs({
-      core: by('commons')[0],
+      core: must(by('commons')[0], 'the commons document'),
       proposals: by('proposal'),
       positions: by('position'),
       comments: by('comment'),
