@@ -118,9 +118,31 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const dist = ctx.config.webDist;
   const hasWeb = !!dist && existsSync(join(dist, 'index.html'));
   if (hasWeb)
-    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: dist,
+      prefix: '/',
+      wildcard: false,
+      index: 'index.html',
+      // The build writes .br and .gz beside each text file (packages/web/vite.config.ts); sent by Accept-Encoding.
+      preCompressed: true,
+      cacheControl: false,
+      // Files under /assets/ have a content hash in their name: cached for good. Anything else (index.html, the
+      // icon) is revalidated, so a new build is seen at once.
+      setHeaders(reply, path) {
+        reply.header(
+          'cache-control',
+          /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
   app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && hasWeb && !request.url.startsWith('/api/')) {
+    // App paths get the app; a missing hashed asset (a page from an older build) is a 404, never HTML in its place.
+    if (
+      request.method === 'GET' &&
+      hasWeb &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/assets/')
+    ) {
       return reply.type('text/html').sendFile('index.html');
     }
     sendProblem(
