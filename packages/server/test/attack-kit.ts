@@ -73,7 +73,7 @@ export function encodePart(value: string): string {
         .map((b) => `%${b.toString(16).toUpperCase()}`)
         .join('');
     } else {
-      out += encodeURIComponent(value[i]);
+      out += encodeURIComponent(value.charAt(i));
     }
   }
   return out;

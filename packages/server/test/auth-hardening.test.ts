@@ -439,8 +439,8 @@ describe('errors of the HTTP parser, over a real socket', () => {
     });
 
   const parse = (response: string) => {
-    const [head, body] = response.split('\r\n\r\n');
-    const [statusLine, ...lines] = head.split('\r\n');
+    const [head = '', body = ''] = response.split('\r\n\r\n');
+    const [statusLine = '', ...lines] = head.split('\r\n');
     const headers = Object.fromEntries(
       lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
     );

@@ -91,8 +91,8 @@ describe('a poisoned group commit', () => {
     expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'proposal_not_found' });
     expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid_input' });
     const state = await svc.get('c1');
-    expect(state!.comments.p1.map((c) => c.id)).toEqual(['k1', 'k4']);
-    expect(state!.positions.p1.fran.stance).toBe('block');
+    expect(state!.comments.p1!.map((c) => c.id)).toEqual(['k1', 'k4']);
+    expect(state!.positions.p1?.fran?.stance).toBe('block');
     expect(served(state)).toBe(await replayed(t.ctx.store, 'c1'));
   });
 
@@ -110,7 +110,7 @@ describe('a poisoned group commit', () => {
     expect((await svc.get('c1'))!.comments.p1).toEqual([]);
     expect(svc.peek('c1')!.comments.p1).toEqual([]);
     await svc.execute('c1', comment('p1', 'k2'), 'fran');
-    expect((await svc.get('c1'))!.comments.p1.map((c) => c.id)).toEqual(['k2']);
+    expect((await svc.get('c1'))!.comments.p1!.map((c) => c.id)).toEqual(['k2']);
     expect(served(await svc.get('c1'))).toBe(await replayed(t.ctx.store, 'c1'));
   });
 });
@@ -144,7 +144,7 @@ describe('served state equals the replayed log', () => {
           const id = `c${++round}`;
           let n = 0;
           const svc = new CommonsService(
-            flaky(app.ctx.store, () => failures[n++ % failures.length]),
+            flaky(app.ctx.store, () => failures[n++ % failures.length]!),
             app.ctx.keys,
           );
           // Founding and the first proposals go through a store that does not fail.

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, verifyCheckpoint, verifyConsistency } from '@peergov/kernel/log';
 import { requirePostgres } from '../../store/test/pg-available';
-import { Person, testApp, type TestApp } from './harness';
+import { must, Person, testApp, type TestApp } from './harness';
 import { openDb } from './raw-db';
 
 const pgOk = await requirePostgres('the consistency endpoint on PostgreSQL');
@@ -94,7 +94,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         if (m === n) expect(a.proof).toEqual([]);
         // The same proof does not show consistency with some other root.
         const wrong = fromHex(old.checkpoint.root);
-        wrong[0] ^= 1;
+        wrong[0]! ^= 1;
         expect(
           verifyConsistency(m, n, a.proof.map(fromHex), wrong, fromHex(a.checkpoint.checkpoint.root)),
         ).toBe(false);
@@ -102,11 +102,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('a record rewritten in the database gives a proof that no longer reaches a root seen before', async () => {
-      const old = seen[2].checkpoint;
+      const old = must(seen[2], 'a third checkpoint seen').checkpoint;
       const before = await get(old.size);
       const db = await openDb(t, kind);
       const records = db.table('records');
-      const [row] = await db.all(`SELECT body FROM ${records} WHERE commons_id = ? AND seq = 1`, [commonsId]);
+      const row = await db.one(`SELECT body FROM ${records} WHERE commons_id = ? AND seq = 1`, [commonsId]);
       const body = row.body as string;
       try {
         await db.run(`UPDATE ${records} SET body = ? WHERE commons_id = ? AND seq = 1`, [

@@ -38,10 +38,10 @@ function startChild(env: Record<string, string>): Promise<Server> {
     }, 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /LISTENING (\S+)/.exec(out);
-      if (m) {
+      const url = /LISTENING (\S+)/.exec(out)?.[1];
+      if (url !== undefined) {
         clearTimeout(timer);
-        resolve({ url: m[1], child });
+        resolve({ url, child });
       }
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -217,7 +217,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             n += 1;
             try {
               if ((k + i) % 2 === 0) {
-                const stance = STANCES[(k + round + i) % STANCES.length];
+                const stance = STANCES[(k + round + i) % STANCES.length]!;
                 inFlight.set(m.id, stance);
                 const r = await call(
                   base,

@@ -149,12 +149,12 @@ function mutate(body: Tree, m: Mutation): Tree {
   };
   const copy = structuredClone(body);
   walk(copy);
-  const node = nodes[m.at % nodes.length];
+  const node = nodes[m.at % nodes.length] ?? copy;
   if (node === copy && m.op === 'replace') return m.value;
   if (node.t === 'obj') {
     if (m.op === 'drop' && node.entries.length > 0) node.entries.splice(m.at % node.entries.length, 1);
     else if (m.op === 'add') node.entries.push([m.key, m.value]);
-    else if (node.entries.length > 0) node.entries[m.at % node.entries.length][1] = m.value;
+    else if (node.entries.length > 0) node.entries[m.at % node.entries.length]![1] = m.value;
   } else if (node.t === 'arr') {
     if (m.op === 'drop' && node.items.length > 0) node.items.splice(m.at % node.items.length, 1);
     else if (m.op === 'add') node.items.push(m.value);

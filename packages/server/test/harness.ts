@@ -6,6 +6,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, createContext, type AppContext } from '../src/index';
 import { pgTestUrl } from '../../store/test/pg-available';
 
+/** `value`, or a thrown error naming `what` if it is undefined or null: a missing entry fails the test, named. */
+export function must<T>(value: T | undefined | null, what = 'a value'): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what}, found ${String(value)}`);
+  return value;
+}
+
 export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
@@ -74,7 +80,7 @@ export class Person {
       payload: { email: this.email, password: payload.password },
     });
     if (s.statusCode !== 200) throw new Error(`sign-in after signup failed: ${s.body}`);
-    this.cookie = String(s.headers['set-cookie']).split(';')[0];
+    this.cookie = must(String(s.headers['set-cookie']).split(';')[0], 'a session cookie');
     this.csrf = s.json().csrfToken;
     this.id = s.json().account.id;
     return this;

@@ -107,7 +107,7 @@ async function signUp(base: string, email: string) {
     body: JSON.stringify({ email, password: 'correct horse battery' }),
   });
   expect(r.status).toBe(200);
-  const cookie = String(r.headers.get('set-cookie')).split(';')[0];
+  const [cookie = ''] = String(r.headers.get('set-cookie')).split(';');
   const { csrfToken } = (await r.json()) as { csrfToken: string };
   return async (server: string, method: string, path: string, body: unknown) => {
     const res = await fetch(`${server}${path}`, {
@@ -185,7 +185,7 @@ describe('live updates over Server-Sent Events (SQLite)', () => {
         },
       );
       await sse.waitFor(() => sse.events.length === 2);
-      expect(sse.events[1].data).toEqual({ size: size + 2, types: ['CommentPosted'] });
+      expect(sse.events[1]?.data).toEqual({ size: size + 2, types: ['CommentPosted'] });
       // Heartbeats keep the stream open (every 200 ms in this test, 25 s by default).
       await sse.waitFor(() => sse.comments >= 2);
       expect(sse.events).toHaveLength(2);
@@ -201,7 +201,7 @@ describe('live updates over Server-Sent Events (SQLite)', () => {
       paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
     };
     const op = doc.paths['/api/v1/commons/{id}/events']?.get;
-    expect(Object.keys(op?.responses['200'].content ?? {})).toEqual(['text/event-stream']);
+    expect(Object.keys(op?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
   });
 
   it('catches up a reconnection whose Last-Event-ID is behind, and answers an unknown commons with a 404 problem', async () => {
@@ -210,10 +210,10 @@ describe('live updates over Server-Sent Events (SQLite)', () => {
     });
     try {
       await sse.waitFor(() => sse.events.length === 1);
-      const { size, types } = sse.events[0].data as { size: number; types: string[] };
+      const { size, types } = sse.events[0]!.data as { size: number; types: string[] };
       expect(types).toHaveLength(size - 1);
       expect(types).toContain('ProposalOpened');
-      expect(sse.events[0].id).toBe(String(size));
+      expect(sse.events[0]?.id).toBe(String(size));
     } finally {
       sse.close();
     }
@@ -274,8 +274,8 @@ describe.skipIf(!pgOk)('live updates across two server processes on one PostgreS
       });
       await onFirst.waitFor(() => onFirst.events.length === 1);
       await onSecond.waitFor(() => onSecond.events.length === 1);
-      expect(onFirst.events[0].data).toEqual({ size: 2, types: ['ProposalOpened'] });
-      expect(onSecond.events[0].data).toEqual({ size: 2, types: ['ProposalOpened'] });
+      expect(onFirst.events[0]?.data).toEqual({ size: 2, types: ['ProposalOpened'] });
+      expect(onSecond.events[0]?.data).toEqual({ size: 2, types: ['ProposalOpened'] });
 
       // Written through the first: its own NOTIFY, heard back, is not announced a second time.
       await write(first.url, 'POST', `/api/v1/commons/${id}/proposals`, {

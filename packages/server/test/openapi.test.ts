@@ -9,7 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, createContext, type AppContext } from '../src/index';
 import { commonsView, proposalView } from '../src/views';
-import { Person } from './harness';
+import { must, Person } from './harness';
 
 type Doc = {
   paths: Record<string, Record<string, { responses?: Record<string, Response> }>>;
@@ -76,7 +76,7 @@ function checkAnswer(
 ): Record<string, unknown> {
   const op = doc.paths[path]?.[method.toLowerCase()];
   expect(op, `${method} ${path} is documented`).toBeDefined();
-  const documented = op.responses?.[String(res.statusCode)];
+  const documented = op!.responses?.[String(res.statusCode)];
   expect(documented, `${method} ${path} documents status ${res.statusCode}`).toBeDefined();
   const schema = documented!.content?.['application/json']?.schema;
   expect(schema, `${method} ${path} ${res.statusCode} has a schema`).toBeDefined();
@@ -100,7 +100,7 @@ describe('the OpenAPI document', () => {
       expect(ok, `${method} ${path}`).toHaveLength(1);
       const [status] = ok;
       if (status === '204') continue;
-      const content = responses[status].content ?? {};
+      const content = responses[status!]!.content ?? {};
       expect(
         Object.values(content).some((c) => c.schema !== undefined),
         `${method} ${path} ${status}`,
@@ -165,7 +165,7 @@ describe('the OpenAPI document', () => {
       'POST',
       '/api/v1/commons/{id}/applications',
       applied,
-      proposalView(s1, s1.proposals[admission], bob.id, now()),
+      proposalView(s1, must(s1.proposals[admission], `proposal ${admission}`), bob.id, now()),
     );
     expect(applied.json().outcome.passed).toBe(true);
 
@@ -185,7 +185,7 @@ describe('the OpenAPI document', () => {
       'POST',
       '/api/v1/commons/{id}/proposals',
       proposed,
-      proposalView(s2, s2.proposals[pid], ada.id, now()),
+      proposalView(s2, must(s2.proposals[pid], `proposal ${pid}`), ada.id, now()),
     );
 
     const position = await bob.call('PUT', `/api/v1/commons/${id}/proposals/${pid}/position`, {
@@ -197,7 +197,7 @@ describe('the OpenAPI document', () => {
       'PUT',
       '/api/v1/commons/{id}/proposals/{pid}/position',
       position,
-      proposalView(s3, s3.proposals[pid], bob.id, now()),
+      proposalView(s3, must(s3.proposals[pid], `proposal ${pid}`), bob.id, now()),
     );
     const comment = await bob.call('POST', `/api/v1/commons/${id}/proposals/${pid}/comments`, {
       text: 'Why?',
@@ -225,7 +225,7 @@ describe('the OpenAPI document', () => {
         'GET',
         '/api/v1/commons/{id}/proposals/{pid}',
         await who.call('GET', `/api/v1/commons/${id}/proposals/${p}`),
-        proposalView(s4, s4.proposals[p], who.id, now()),
+        proposalView(s4, must(s4.proposals[p], `proposal ${p}`), who.id, now()),
       );
     }
 
@@ -250,7 +250,7 @@ describe('the OpenAPI document', () => {
       'POST',
       '/api/v1/commons/{id}/proposals/{pid}/withdraw',
       withdrawn,
-      proposalView(s5, s5.proposals[pid], ada.id, now()),
+      proposalView(s5, must(s5.proposals[pid], `proposal ${pid}`), ada.id, now()),
     );
     checkAnswer('POST', '/api/v1/commons/{id}/leave', await bob.call('POST', `/api/v1/commons/${id}/leave`));
 

@@ -10,6 +10,8 @@ export type Row = Record<string, unknown>;
 /** Raw SQL on the test database, `?` placeholders on both. */
 export interface Db {
   all(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** The first row of a query that the test expects to find; fails the test naming the query if there is none. */
+  one(sql: string, params?: unknown[]): Promise<Row>;
   run(sql: string, params?: unknown[]): Promise<void>;
   /** A JSON column's value as stored (TEXT on SQLite, jsonb on PostgreSQL), parsed. */
   json(value: unknown): unknown;
@@ -24,6 +26,18 @@ export interface Db {
 }
 
 export async function openDb(t: TestApp, kind: 'sqlite' | 'postgres'): Promise<Db> {
+  const db = await openRawDb(t, kind);
+  return {
+    ...db,
+    one: async (sql, params) => {
+      const [row] = await db.all(sql, params);
+      if (row === undefined) throw new Error(`no row for ${sql} with ${JSON.stringify(params ?? [])}`);
+      return row;
+    },
+  };
+}
+
+async function openRawDb(t: TestApp, kind: 'sqlite' | 'postgres'): Promise<Omit<Db, 'one'>> {
   if (kind === 'sqlite') {
     const db = new Database(join(t.dataDir, 'peergov.sqlite'));
     db.pragma('busy_timeout = 5000');

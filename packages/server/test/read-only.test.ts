@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp, createContext } from '../src/index';
 import { requirePostgres } from '../../store/test/pg-available';
-import { Person, testApp, type TestApp } from './harness';
+import { must, Person, testApp, type TestApp } from './harness';
 import { openDb, type Db } from './raw-db';
 
 const pgOk = await requirePostgres('the read-only suite on PostgreSQL');
@@ -47,7 +47,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     const comment = () =>
       ada.call('POST', `/api/v1/commons/${commonsId}/proposals/${proposalId}/comments`, { text: 'hello' });
     const logSize = async () =>
-      Number((await db.all(`SELECT size FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]))[0].size);
+      Number((await db.one(`SELECT size FROM ${T('heads')} WHERE commons_id = ?`, [commonsId])).size);
 
     async function expectReadOnly(app: TestApp['app'], where: string) {
       const as = new Person(app, ada.email, ada.name);
@@ -66,22 +66,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     }
 
     it('given a record forged after the signed checkpoint, when the server next reads the log, then it is read-only', async () => {
-      const [last] = await db.all(
+      const last = await db.one(
         `SELECT * FROM ${T('records')} WHERE commons_id = ? ORDER BY seq DESC LIMIT 1`,
         [commonsId],
       );
       // A correctly chained extra record, as anyone with the database can write without the key.
       const { chainRecords, CompactMerkleTree, recordLeafHash } = await import('@peergov/kernel/log');
       const seq = Number(last.seq) + 1;
-      const [forged] = chainRecords(commonsId, last.hash as string, seq, [
-        {
-          type: 'PositionTaken',
-          data: { proposalId, accountId: ada.id, stance: 'agree', reason: 'forged' },
-          actor: ada.id,
-          at: new Date().toISOString(),
-        },
-      ]);
-      const [head] = await db.all(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
+      const forged = must(
+        chainRecords(commonsId, last.hash as string, seq, [
+          {
+            type: 'PositionTaken',
+            data: { proposalId, accountId: ada.id, stance: 'agree', reason: 'forged' },
+            actor: ada.id,
+            at: new Date().toISOString(),
+          },
+        ])[0],
+        'the forged record',
+      );
+      const head = await db.one(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
       const tree = CompactMerkleTree.fromState({ size: seq, hashes: db.json(head.merkle) as string[] });
       tree.append(recordLeafHash(forged.body));
       await db.run(
@@ -99,7 +102,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('given records removed from the end, when the server next reads the log, then it is read-only', async () => {
-      const [head] = await db.all(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
+      const head = await db.one(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
       const size = Number(head.size);
       await db.run(`DELETE FROM ${T('records')} WHERE commons_id = ? AND seq = ?`, [commonsId, size - 1]);
       await db.run(`UPDATE ${T('heads')} SET size = ? WHERE commons_id = ?`, [size - 1, commonsId]);
@@ -107,16 +110,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('given the last record replaced behind a running server, then its next write is refused, not built on it', async () => {
-      const [last] = await db.all(
+      const last = await db.one(
         `SELECT * FROM ${T('records')} WHERE commons_id = ? ORDER BY seq DESC LIMIT 1`,
         [commonsId],
       );
       const { chainRecords, decodeRecord } = await import('@peergov/kernel/log');
       const r = decodeRecord(last.body as string);
       // Re-chained from the same previous record, with the head moved to it: consistent, except for the checkpoint.
-      const [forged] = chainRecords(commonsId, r.prev, r.seq, [
-        { type: r.type, data: { ...(r.data as object), reason: 'forged' }, actor: r.actor, at: r.at },
-      ]);
+      const forged = must(
+        chainRecords(commonsId, r.prev, r.seq, [
+          { type: r.type, data: { ...(r.data as object), reason: 'forged' }, actor: r.actor, at: r.at },
+        ])[0],
+        'the forged record',
+      );
       await db.run(`UPDATE ${T('records')} SET body = ?, hash = ? WHERE commons_id = ? AND seq = ?`, [
         forged.body,
         forged.hash,
@@ -135,7 +141,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('given an old record changed behind a running server, when verify finds it, then the commons is read-only', async () => {
       expect((await comment()).statusCode).toBe(201);
-      const [r] = await db.all(`SELECT body FROM ${T('records')} WHERE commons_id = ? AND seq = 0`, [
+      const r = await db.one(`SELECT body FROM ${T('records')} WHERE commons_id = ? AND seq = 0`, [
         commonsId,
       ]);
       await db.run(`UPDATE ${T('records')} SET body = ? WHERE commons_id = ? AND seq = 0`, [
@@ -148,13 +154,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('given a read-model document edited before a start, then the new process serves the log, says so, and refuses writes', async () => {
-      const docs = await db.all(`SELECT * FROM ${T('docs')} WHERE commons_id = ? AND kind = 'position'`, [
+      const doc = await db.one(`SELECT * FROM ${T('docs')} WHERE commons_id = ? AND kind = 'position'`, [
         commonsId,
       ]);
-      const body = db.json(docs[0].body) as Record<string, unknown>;
+      const body = db.json(doc.body) as Record<string, unknown>;
       await db.run(
         `UPDATE ${T('docs')} SET body = ?${db.jsonCast} WHERE commons_id = ? AND kind = 'position' AND id = ?`,
-        [db.jsonParam({ ...body, reason: 'Forged reason' }), commonsId, docs[0].id],
+        [db.jsonParam({ ...body, reason: 'Forged reason' }), commonsId, doc.id],
       );
       const ctx = await createContext({ ...t.ctx.config });
       const app = await buildApp(ctx);

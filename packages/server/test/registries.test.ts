@@ -20,7 +20,7 @@ describe('the registries, the API and the app list the same kinds and types', ()
 
   // The `kind` literals of the oneOf in the proposal operation's request body.
   const documentedKinds = () => {
-    const op = doc.paths['/api/v1/commons/{id}/proposals'].post as {
+    const op = doc.paths['/api/v1/commons/{id}/proposals']!.post as {
       requestBody: {
         content: { 'application/json': { schema: { properties: { action: { oneOf: unknown[] } } } } };
       };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256 } from '../src/auth';
 import { requirePostgres } from '../../store/test/pg-available';
 import { VOTE_ON_RESOLUTIONS } from './attack-kit';
-import { Person, testApp, type TestApp } from './harness';
+import { must, Person, testApp, type TestApp } from './harness';
 
 const pgOk = await requirePostgres('the API robustness suite on PostgreSQL');
 
@@ -191,7 +191,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     const fill = (path: string, values: Record<string, string> = {}) =>
       path.replace(/\{(\w+)\}/g, (_, name: string) => {
-        if (name in values) return values[name];
+        const given = values[name];
+        if (given !== undefined) return given;
         return { id: commonsId, pid, tokenId: decoyToken.id, seq: '0' }[name] ?? 'missing';
       });
 
@@ -453,7 +454,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           ],
           ['application/xml', '<a/>'],
           ['application/jsonx', valid],
-        ]) {
+        ] as const) {
           faults.push(
             ...(await refused(
               `${key} as ${ct}`,
@@ -502,7 +503,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const key = `${r.method} ${r.path}`;
         // Sign-up and sign-in are sent without a session; every other write by Ada's token.
         const headers = PUBLIC_WRITES.has(key) ? json : bearer(json);
-        for (const body of validBodies()[key]) {
+        for (const body of must(validBodies()[key], `valid bodies of ${key}`)) {
           for (const s of spoilBody(body)) {
             count++;
             const label = `${key} ${s.label}`;

@@ -13,7 +13,7 @@ import {
 } from '@peergov/kernel/log';
 import { LogService, parseSavedCheckpoint, readModelFromLog, type VerifyResult } from '../src/index';
 import { requirePostgres } from '../../store/test/pg-available';
-import { Person, testApp, type TestApp } from './harness';
+import { must, Person, testApp, type TestApp } from './harness';
 import { openDb, type Db, type Row } from './raw-db';
 
 const pgOk = await requirePostgres('the tamper matrix on PostgreSQL');
@@ -27,7 +27,7 @@ interface Snapshot {
 
 /** A string with one character changed (a hex digit stays a hex digit, a digit a digit). */
 function flip(s: string, at = Math.floor(s.length / 2)): string {
-  const c = s[at];
+  const c = must(s[at], `a character at ${at} of "${s}"`);
   const next = /[0-9]/.test(c)
     ? String((Number(c) + 1) % 10)
     : /[a-f]/.test(c)
@@ -68,7 +68,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       (await ada.call('GET', `/api/v1/commons/${commonsId}/log/checkpoint`)).json() as unknown;
 
     async function snapshot(): Promise<Snapshot> {
-      const [head] = await db.all(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
+      const head = await db.one(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
       const records = await db.all(`SELECT * FROM ${T('records')} WHERE commons_id = ? ORDER BY seq`, [
         commonsId,
       ]);
@@ -116,7 +116,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     }
 
     const headNow = async () => {
-      const [head] = await db.all(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
+      const head = await db.one(`SELECT * FROM ${T('heads')} WHERE commons_id = ?`, [commonsId]);
       return {
         size: Number(head.size),
         hash: head.hash as string,
@@ -131,7 +131,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         seq,
       ]);
     const recordRow = async (seq: number) =>
-      (await db.all(`SELECT * FROM ${T('records')} WHERE commons_id = ? AND seq = ?`, [commonsId, seq]))[0];
+      db.one(`SELECT * FROM ${T('records')} WHERE commons_id = ? AND seq = ?`, [commonsId, seq]);
 
     beforeAll(async () => {
       t = await testApp(kind);
@@ -277,7 +277,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
       it('merkle', async () => {
         const h = await headNow();
-        await writeHead({ ...h, merkle: [flip(h.merkle[0]), ...h.merkle.slice(1)] });
+        await writeHead({
+          ...h,
+          merkle: [flip(must(h.merkle[0], 'a Merkle frontier hash')), ...h.merkle.slice(1)],
+        });
         await expectFault('head', null, /^head: its Merkle frontier/);
       });
       for (const field of ['commons', 'size', 'root', 'time', 'signature', 'keyId']) {
@@ -333,7 +336,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         await writeHead({
           ...(await headNow()),
           size: size - 2,
-          hash: intact.records[size - 3].hash as string,
+          hash: must(intact.records[size - 3], `record ${size - 3}`).hash as string,
           merkle: tree.state().hashes,
         });
         await expectFault('record', size - 2, /is missing/);
@@ -341,10 +344,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
       it('a correctly chained record forged after the checkpoint, with the head moved on (no key needed)', async () => {
         const h = await headNow();
-        const last = decodeRecord(intact.records[size - 1].body as string);
-        const [forged] = chainRecords(commonsId, h.hash, size, [
-          { type: last.type, data: last.data, actor: last.actor, at: new Date().toISOString() },
-        ]);
+        const last = decodeRecord(must(intact.records[size - 1], `record ${size - 1}`).body as string);
+        const forged = must(
+          chainRecords(commonsId, h.hash, size, [
+            { type: last.type, data: last.data, actor: last.actor, at: new Date().toISOString() },
+          ])[0],
+          'the forged record',
+        );
         await db.run(
           `INSERT INTO ${T('records')} (commons_id, seq, type, at, hash, body) VALUES (?, ?, ?, ?, ?, ?)`,
           [commonsId, size, forged.record.type, forged.record.at, forged.hash, forged.body],
@@ -364,7 +370,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     describe('read-model documents', () => {
       it('an edited document', async () => {
-        const [doc] = await db.all(
+        const doc = await db.one(
           `SELECT * FROM ${T('docs')} WHERE commons_id = ? AND kind = 'proposal' AND id = ?`,
           [commonsId, orchard],
         );
@@ -439,7 +445,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         await restore({
           head: {
             size,
-            hash: chained[size - 1].hash,
+            hash: must(chained[size - 1], `record ${size - 1}`).hash,
             merkle: db.asStored(tree.state().hashes),
             checkpoint: db.asStored({
               ...signed.checkpoint,

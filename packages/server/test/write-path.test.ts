@@ -9,7 +9,7 @@ import { AuthService } from '../src/auth';
 import { CommonsService } from '../src/commons-service';
 import { buildApp, createContext, LogService, type AppContext } from '../src/index';
 import { proposalView, proposalViewJson } from '../src/views';
-import { testApp, type TestApp } from './harness';
+import { must, testApp, type TestApp } from './harness';
 
 const create = (commonsId: string): Command => ({
   type: 'CreateCommons',
@@ -95,7 +95,7 @@ describe('group commit', () => {
     ]);
     expect(counted.appends()).toBe(1);
     expect(results.slice(0, -1).every((r) => r.status === 'fulfilled')).toBe(true);
-    const refused = results[results.length - 1];
+    const refused = must(results.at(-1), 'the last result');
     expect(refused.status === 'rejected' && (refused.reason as { code: string }).code).toBe('not_a_member');
     const head = (await t.ctx.store.head('cbatch'))!;
     expect(head.size).toBe(before + members.length);
@@ -105,7 +105,7 @@ describe('group commit', () => {
     // The writes of one append share their state and memo.
     const ok = results.filter((r) => r.status === 'fulfilled').map((r) => r.value);
     expect(new Set(ok.map((r) => r.memo)).size).toBe(1);
-    expect(Object.keys(ok[0].state.positions.p1)).toHaveLength(members.length);
+    expect(Object.keys(must(ok[0]?.state.positions.p1, 'the positions on p1'))).toHaveLength(members.length);
   });
 
   it('appends nothing when every command of a turn is refused', async () => {
@@ -131,21 +131,22 @@ describe('the proposal view after a write', () => {
 
   it('is byte for byte JSON.stringify(proposalView) for every caller, from one shared serialisation', async () => {
     const members = await seed(t.ctx, 'cview', 3);
-    await t.ctx.commons.execute('cview', position('agree', 'yes "quoted" \u00e9'), members[0]);
+    const [first, second, third] = [must(members[0]), must(members[1]), must(members[2])];
+    await t.ctx.commons.execute('cview', position('agree', 'yes "quoted" \u00e9'), first);
     await t.ctx.commons.execute(
       'cview',
       { type: 'PostComment', proposalId: 'p1', commentId: 'k1', text: 'Sundays only?', replyTo: null },
-      members[1],
+      second,
     );
     const state = (await t.ctx.commons.get('cview'))!;
-    const p = state.proposals.p1;
+    const p = must(state.proposals.p1, 'proposal p1');
     const memo = new Map<string, string>();
     const now = new Date().toISOString();
     const late = '2999-01-01T00:00:00.000Z';
     for (const [caller, at] of [
-      [members[0], now],
-      [members[1], now],
-      [members[2], late],
+      [first, now],
+      [second, now],
+      [third, late],
       ['not-a-member', now],
       [null, now],
     ] as const) {
@@ -153,7 +154,7 @@ describe('the proposal view after a write', () => {
       expect(json).toBe(JSON.stringify(proposalView(state, p, caller, at)));
     }
     expect(memo.size).toBe(1);
-    const view = JSON.parse(proposalViewJson(state, p, members[0], now, memo));
+    const view = JSON.parse(proposalViewJson(state, p, first, now, memo));
     expect(view.myPosition).toEqual({ stance: 'agree', reason: 'yes "quoted" \u00e9' });
     expect(view.canTakePosition).toBe(true);
     expect(view.comments).toHaveLength(1);
@@ -237,7 +238,7 @@ describe('a second process on the same SQLite file', () => {
     await app.ready();
     try {
       const put = async (ctx: AppContext, server: typeof app | TestApp['app'], i: number, pid: string) => {
-        const { token } = await ctx.auth.createToken(members[i], `t${pid}${i}`);
+        const { token } = await ctx.auth.createToken(must(members[i], `member ${i}`), `t${pid}${i}`);
         return server.inject({
           method: 'PUT',
           url: `/api/v1/commons/cshared/proposals/${pid}/position`,

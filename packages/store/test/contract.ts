@@ -183,7 +183,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const records = AWKWARD_BODIES.map((body, seq) => ({
           commonsId: c,
           seq,
-          type: ['t\u00e9st.\u{1F5F3}', 'a"b', "it's"][seq % 3],
+          type: ['t\u00e9st.\u{1F5F3}', 'a"b', "it's"][seq % 3]!,
           at: `2025-06-0${(seq % 9) + 1}T12:34:56.789+02:00`,
           hash: sha256(body),
           body,
@@ -201,7 +201,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           expect(read).toHaveLength(AWKWARD_BODIES.length);
           read.forEach((record, i) => {
             expect(record).toEqual(records[i]);
-            expect(Buffer.from(record.body, 'utf8').equals(Buffer.from(AWKWARD_BODIES[i], 'utf8'))).toBe(
+            expect(Buffer.from(record.body, 'utf8').equals(Buffer.from(AWKWARD_BODIES[i]!, 'utf8'))).toBe(
               true,
             );
             expect(sha256(record.body)).toBe(record.hash);
@@ -370,7 +370,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const records = await store.readRecords(c);
         expect(records).toHaveLength(1);
         const winner = results[0].status === 'fulfilled' ? 'a' : 'b';
-        expect(records[0].body).toBe(`{"who":"${winner}"}`);
+        expect(records[0]?.body).toBe(`{"who":"${winner}"}`);
         expect(await store.getDoc(c, 'who', 'w')).toBe(winner);
       });
 
@@ -385,7 +385,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
             {
               commonsId: c,
               expectedSize: 1,
-              records: [good[0], { ...good[1], seq: 3 }],
+              records: [good[0]!, { ...good[1]!, seq: 3 }],
               head: next,
               docs: [],
             },
@@ -407,7 +407,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
             {
               commonsId: c,
               expectedSize: 1,
-              records: [good[0], { ...good[1], commonsId: 'other' }],
+              records: [good[0]!, { ...good[1]!, commonsId: 'other' }],
               head: next,
               docs: [],
             },
@@ -491,7 +491,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const APPENDS = 3;
         let conflicts = 0;
         const writer = async (w: number) => {
-          const s = stores[w % stores.length];
+          const s = stores[w % stores.length]!;
           for (let n = 0; n < APPENDS; n++) {
             for (let attempt = 0; ; attempt++) {
               if (attempt > 500) throw new Error(`writer ${w} never got its append ${n} in`);
@@ -730,7 +730,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         while (!done || reads < 3) {
           const log = (await store.readLog(c))!;
           expect(log.records).toHaveLength(log.head.size);
-          expect(log.head.hash).toBe(log.records[log.records.length - 1].hash);
+          expect(log.head.hash).toBe(log.records.at(-1)?.hash);
           expect(log.docs).toEqual([{ commonsId: c, kind: 'counter', id: 'size', body: log.head.size }]);
           reads++;
         }
