@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -117,6 +117,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   const dist = ctx.config.webDist;
   const hasWeb = !!dist && existsSync(join(dist, 'index.html'));
+  const assetsDir = dist ? join(resolve(dist), 'assets') + sep : '';
   if (hasWeb)
     await app.register(fastifyStatic, {
       root: dist,
@@ -131,7 +132,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       setHeaders(reply, path) {
         reply.header(
           'cache-control',
-          /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          path.startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
       },
     });
