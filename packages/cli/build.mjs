@@ -1,8 +1,8 @@
 /* global console, process, performance */
 // Builds the `peergov` command to plain JavaScript: packages/cli/dist/peergov.js (ESM, for Node) and the chunks of
-// the subcommands it loads when they run. The workspace packages (@peergov/*) are bundled; the npm dependencies stay
-// imports, resolved from node_modules at run time (native modules must), and every one the bundle imports must be
-// declared in this package's dependencies, or the build fails. Run by the root `prepare` (npm install, npm ci) and
+// the subcommands it loads when they run. The workspace packages (@peergov/*) are bundled, and so is typebox (see
+// `bundled`); the other npm dependencies stay imports, resolved from node_modules at run time (native modules must),
+// and every one the bundle imports must be declared in this package's dependencies, or the build fails. Run by the root `prepare` (npm install, npm ci) and
 // `build` scripts; `npm pack` runs it with --web, which also copies the built web app into dist/web so that an
 // installed package serves it.
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,11 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
 const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
-const external = Object.keys(pkg.dependencies ?? {});
+// typebox is some 700 ES modules: importing it from node_modules takes about 150 ms, bundled about 10 ms, and the
+// kernel, which every command on a log loads, imports it. Its schemas are plain objects ('~kind' keys), so the copy
+// that @fastify/type-provider-typebox (external) loads for `serve` agrees with this one.
+const bundled = ['typebox'];
+const external = Object.keys(pkg.dependencies ?? {}).filter((name) => !bundled.includes(name));
 const started = performance.now();
 
 rmSync(dist, { recursive: true, force: true });

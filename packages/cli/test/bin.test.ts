@@ -3,11 +3,12 @@
 // installed globally into a temporary prefix. PEERGOV_INSTALL_TEST=full (set by .ci/run) also installs it with its
 // install scripts (better-sqlite3 compiles, about a minute) and serves from the installed package.
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '@peergov/server';
 import { buildProgramFor, commandTable } from '../src/commands/index';
 import { buildProgram } from '../src/program';
 import { fixturesDir } from '../../methods/test/fixtures';
@@ -67,10 +68,10 @@ async function serve(
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
     const check = () => {
-      const m = /peergov is running at (http:\/\/\S+)/.exec(out);
-      if (m) {
+      const running = /peergov is running at (http:\/\/\S+)/.exec(out)?.[1];
+      if (running !== undefined) {
         clearTimeout(timer);
-        resolveUrl(m[1].replace('localhost', '127.0.0.1'));
+        resolveUrl(running.replace('localhost', '127.0.0.1'));
       }
     };
     child.stdout.on('data', check);
@@ -185,6 +186,87 @@ describe('the built peergov, with plain node', () => {
   });
 });
 
+describe('what each command of the built peergov loads', () => {
+  const preload = join(here, 'loaded-packages.mjs');
+  let dataDir = '';
+  const commonsId = 'c-loads';
+  beforeAll(async () => {
+    dataDir = temp('peergov-loads-data-');
+    const ctx = await createContext({ dataDir, port: 0 });
+    const ada = await ctx.auth.signUp('ada@example.org', 'long enough password', 'Ada');
+    await ctx.commons.execute(
+      commonsId,
+      {
+        type: 'CreateCommons',
+        commonsId,
+        name: 'Garden',
+        purpose: '',
+        charter: '',
+        template: 'do-ocracy',
+        displayName: 'Ada',
+        classes: [],
+      },
+      ada.id,
+    );
+    await ctx.store.close();
+  }, 60_000);
+
+  /** Runs the built bin; answers what it printed and the npm packages it loaded. */
+  const loads = (...args: string[]) => {
+    const out = join(temp('peergov-loaded-'), 'loaded.json');
+    const r = spawnSync(process.execPath, ['--import', preload, bin, ...args], {
+      encoding: 'utf8',
+      env: cleanEnv({ PEERGOV_TEST_LOADED: out, DATABASE_URL: '' }),
+      timeout: 60_000,
+    });
+    const packages = new Set<string>(JSON.parse(readFileSync(out, 'utf8')) as string[]);
+    return { ...r, packages };
+  };
+  const server = ['fastify', '@fastify/static', 'argon2'];
+  const stores = ['better-sqlite3', 'pg'];
+  const loadedOf = (packages: Set<string>, names: string[]) => names.filter((n) => packages.has(n));
+
+  it('the help of each command loads commander alone: neither the server nor a store', () => {
+    for (const args of [
+      ['--help'],
+      ['verify', '--help'],
+      ['export', '--help'],
+      ['rebuild', '--help'],
+      ['serve', '--help'],
+      ['admin', 'create-user', '--help'],
+      ['tally', '--help'],
+    ]) {
+      const r = loads(...args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: peergov/);
+      expect([...r.packages], args.join(' ')).toEqual(['commander']);
+    }
+  });
+
+  it('verify, export and rebuild of a SQLite database load better-sqlite3, not pg, fastify or argon2', () => {
+    const verify = loads('verify', '--data-dir', dataDir);
+    expect(verify.status, verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('verified 1 log(s)');
+    const exported = loads('export', '--commons', commonsId, '--data-dir', dataDir);
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain('"checkpoint"');
+    const rebuilt = loads('rebuild', '--data-dir', dataDir);
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toContain('rebuilt 1 commons');
+    for (const r of [verify, exported, rebuilt]) {
+      expect(loadedOf(r.packages, stores)).toEqual(['better-sqlite3']);
+      expect(loadedOf(r.packages, server)).toEqual([]);
+    }
+  });
+
+  it('serve loads the server (fastify): it fails here after loading it, on a bad port', () => {
+    const r = loads('serve', '--port', 'none', '--data-dir', dataDir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('--port must be a port number (got none)');
+    expect(loadedOf(r.packages, server)).toEqual(server);
+  });
+});
+
 describe('the package npm pack makes, installed with npm install -g', () => {
   let tarball = '';
   beforeAll(() => {
@@ -198,7 +280,9 @@ describe('the package npm pack makes, installed with npm install -g', () => {
     expect(r.status, r.stderr).toBe(0);
     const files = readdirSync(out).filter((f) => f.endsWith('.tgz'));
     expect(files).toHaveLength(1);
-    tarball = join(out, files[0]);
+    const [file] = files;
+    if (file === undefined) throw new Error('npm pack made no tarball');
+    tarball = join(out, file);
   }, 60_000);
 
   const install = (prefix: string, scripts: boolean) => {

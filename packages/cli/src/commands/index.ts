@@ -4,9 +4,10 @@ type Register = (program: Command) => void;
 
 /**
  * One subcommand of `peergov`: how the top-level help lists it, and the module that registers it, imported only
- * when the subcommand runs (or its own help is asked for). `serve`, `verify`, `rebuild` and `admin` import the
- * server and the stores (fastify, better-sqlite3, pg, argon2); `tally` and `opinion-map` only the methods: loading
- * every module would cost each call several hundred milliseconds.
+ * when the subcommand runs (or its own help is asked for). The modules of `serve`, `verify`, `export`, `rebuild`
+ * and `admin` declare options only; each action imports its `*-action.ts` module when it runs, which loads only
+ * what it uses (`serve` the server, `verify` of a SQLite file the log checks and better-sqlite3, not pg or
+ * fastify). `tally` and `opinion-map` import the methods.
  */
 export interface CommandEntry {
   name: string;

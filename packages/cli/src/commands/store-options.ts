@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openStore, type Store } from '@peergov/store';
+import type { Store } from '@peergov/store';
+// The module itself: the package's index imports both drivers at load, and its exports name no lighter entry.
+import { openStoreLazily } from '../../../store/src/open-lazily';
 
 export interface StoreOptions {
   dataDir?: string;
@@ -24,9 +26,9 @@ export function dataDirOf(o: StoreOptions): string {
   return resolve(o.dataDir ?? process.env.PEERGOV_DATA_DIR ?? 'data');
 }
 
-/** Opens the store the options name, migrated. */
+/** Opens the store the options name, migrated; loads only that store's driver (better-sqlite3 or pg). */
 export async function openFromOptions(o: StoreOptions): Promise<Store> {
-  const store = openStore({
+  const store = await openStoreLazily({
     dataDir: dataDirOf(o),
     databaseUrl: o.databaseUrl ?? (process.env.DATABASE_URL || undefined),
   });
