@@ -60,7 +60,7 @@ describe('peergov tally: ranked methods', () => {
     const json = (await method('irv').run(ballots, {}, noProgress)).json as RankedJson;
     expect(json.winners).toEqual(['B']);
     expect(json.rounds).toHaveLength(2);
-    expect(json.rounds[0].tallyResults).toEqual([{ eliminated: 'C', transfers: { B: '2' } }]);
+    expect(json.rounds[0]?.tallyResults).toEqual([{ eliminated: 'C', transfers: { B: '2' } }]);
   });
 
   it('irv on an RCTab config reads its CVRs', async () => {
@@ -84,7 +84,7 @@ describe('peergov tally: ranked methods', () => {
     );
     const json = (await method('stv').run(config, {}, noProgress)).json as RankedJson;
     expect([...json.elected].sort()).toEqual(['Candidate A Name', 'Candidate B Name', 'Candidate C Name']);
-    expect(json.rounds[1].threshold).toBe('7.2501');
+    expect(json.rounds[1]?.threshold).toBe('7.2501');
   });
 
   it('scottish-stv on a Glasgow BLT file', async () => {

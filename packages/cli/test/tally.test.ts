@@ -117,7 +117,7 @@ describe('peergov tally', () => {
       rounds: { tally: unknown[] }[];
     };
     expect(json.elected).toEqual(['A', 'B']);
-    expect(json.rounds[0].tally[0]).toEqual({ candidate: 'A', total: '2' });
+    expect(json.rounds[0]?.tally[0]).toEqual({ candidate: 'A', total: '2' });
   });
 
   it('consent names the standing objection', async () => {

@@ -64,15 +64,19 @@ function readInput(file: string, allowed: Input['kind'][]): Input {
 
 function bltToElection(e: BltElection): RankedElection {
   const withdrawn = new Set(e.withdrawn);
+  const name = (c: number): string => {
+    const n = e.candidates[c];
+    // parseBlt checks every index against the header's count of candidates.
+    if (n === undefined) throw new Error(`a BLT ballot ranks candidate ${c + 1} of ${e.candidates.length}`);
+    return n;
+  };
   return {
     candidates: e.candidates,
     seats: e.seats,
     title: e.title,
     ballots: e.ballots.map((b) => ({
       count: b.weight,
-      ranking: b.ranking
-        .map((g) => g.filter((c) => !withdrawn.has(c)).map((c) => e.candidates[c]))
-        .filter((g) => g.length > 0),
+      ranking: b.ranking.map((g) => g.filter((c) => !withdrawn.has(c)).map(name)).filter((g) => g.length > 0),
     })),
   };
 }
