@@ -57,6 +57,7 @@ export class LogService {
         const d = decodeRecord(r.body);
         return {
           seq: r.seq,
+          v: d.v,
           type: d.type,
           at: d.at,
           actor: d.actor,
@@ -67,6 +68,7 @@ export class LogService {
       } catch (e) {
         return {
           seq: r.seq,
+          v: null,
           type: r.type,
           at: r.at,
           actor: null,

@@ -310,6 +310,12 @@ export const SignedCheckpointSchema = view({
 const StoredCheckpointSchema = view({ ...CheckpointBodySchema.properties, signature: Text, keyId: Text });
 export const LogRecordSchema = view({
   seq: Type.Integer(),
+  v: nullable(
+    Type.Integer({
+      description:
+        "The record format's version: which shape of the event catalogue `data` is in (null if undecodable)",
+    }),
+  ),
   type: Text,
   at: Time,
   actor: nullable(Text),
