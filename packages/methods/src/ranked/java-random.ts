@@ -37,7 +37,8 @@ export class JavaRandom {
   shuffle<T>(list: T[]): T[] {
     for (let i = list.length; i > 1; i--) {
       const j = this.nextInt(i);
-      [list[i - 1], list[j]] = [list[j], list[i - 1]];
+      // j < i <= list.length, as nextInt(i) is below i.
+      [list[i - 1], list[j]] = [list[j]!, list[i - 1]!];
     }
     return list;
   }

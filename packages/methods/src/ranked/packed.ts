@@ -57,8 +57,9 @@ export function packRankedBallots(election: RankedElection, file?: string): Pack
     });
     if (count === 0) return;
     const key = members.join(',') + '|' + groups.join(',');
-    const at = byKey.get(key);
-    if (at !== undefined) lines[at].count += count;
+    const line = byKey.get(key);
+    if (line !== undefined)
+      lines[line]!.count += count; // byKey holds indices into lines
     else {
       byKey.set(key, lines.length);
       lines.push({ members, groups, count });
@@ -74,11 +75,9 @@ export function packRankedBallots(election: RankedElection, file?: string): Pack
   lines.forEach((line, b) => {
     offsets[b] = at;
     counts[b] = line.count;
-    for (let i = 0; i < line.members.length; i++) {
-      members[at] = line.members[i];
-      groups[at] = line.groups[i];
-      at++;
-    }
+    members.set(line.members, at);
+    groups.set(line.groups, at);
+    at += line.members.length;
   });
   offsets[lines.length] = at;
   return { candidates: [...candidates], offsets, members, groups, counts };

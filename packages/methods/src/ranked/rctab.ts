@@ -1,3 +1,4 @@
+import { at } from '../common/index';
 import { JavaRandom } from './java-random';
 
 /** RCTab's label for an explicit overvote mark in a CVR. */
@@ -135,8 +136,9 @@ export function packCvrs(names: string[], cvrs: CastVoteRecord[]): PackedCvrs {
     entries.sort((a, b) => a[0] - b[0]);
     const key = entries.map((e) => `${e[0]}:${e[1]}`).join(',');
     const count = cvr.count ?? 1;
-    const at = byKey.get(key);
-    if (at !== undefined) lines[at].count += count;
+    const line = byKey.get(key);
+    if (line !== undefined)
+      lines[line]!.count += count; // byKey holds indices into lines
     else {
       byKey.set(key, lines.length);
       lines.push({ ranks: entries.map((e) => e[0]), cands: entries.map((e) => e[1]), count });
@@ -151,15 +153,15 @@ export function packCvrs(names: string[], cvrs: CastVoteRecord[]): PackedCvrs {
     cands: new Int32Array(total),
     counts: new Float64Array(lines.length),
   };
-  let at = 0;
+  let offset = 0;
   lines.forEach((l, b) => {
-    packed.offsets[b] = at;
+    packed.offsets[b] = offset;
     packed.counts[b] = l.count;
-    packed.ranks.set(l.ranks, at);
-    packed.cands.set(l.cands, at);
-    at += l.ranks.length;
+    packed.ranks.set(l.ranks, offset);
+    packed.cands.set(l.cands, offset);
+    offset += l.ranks.length;
   });
-  packed.offsets[lines.length] = at;
+  packed.offsets[lines.length] = offset;
   return packed;
 }
 
@@ -241,9 +243,7 @@ class RctabTabulator {
         `${total} ballots at ${this.places} decimal places exceed exact arithmetic; use fewer places`,
       );
     }
-    this.excluded = names.map(
-      (_, i) => i < contest.candidates.length && contest.candidates[i].excluded === true,
-    );
+    this.excluded = names.map((_, i) => contest.candidates[i]?.excluded === true);
     this.winnerRound = new Array(this.n).fill(0);
     this.eliminatedRound = new Array(this.n).fill(0);
     const count = ballots.counts.length;
@@ -259,14 +259,19 @@ class RctabTabulator {
         throw new Error(`tiebreakMode ${rules.tiebreakMode} needs a randomSeed`);
       this.random = new JavaRandom(rules.randomSeed);
       if (rules.tiebreakMode === 'generatePermutation') {
-        this.permutation.sort((a, b) => compareJava(names[a], names[b]));
+        this.permutation.sort((a, b) => compareJava(this.name(a), this.name(b)));
         this.random.shuffle(this.permutation);
       }
     }
   }
 
+  /** The name of candidate index `c`. */
+  private name(c: number): string {
+    return at(this.names, c, 'candidate');
+  }
+
   private continuing(c: number): boolean {
-    if (c >= this.n || this.excluded[c] || this.eliminatedRound[c] > 0) return false;
+    if (c >= this.n || this.excluded[c] || this.eliminatedRound[c]! > 0) return false; // c < n past the test
     return this.winnerRound[c] === 0 || this.rules.continueUntilTwoCandidatesRemain;
   }
 
@@ -294,10 +299,12 @@ class RctabTabulator {
       this.round++;
       const round = this.round;
       const tally = this.computeTallies(round);
-      this.residual[round] = round === 1 ? 0 : this.residual[round - 1];
+      this.residual[round] = round === 1 ? 0 : at(this.residual, round - 1, 'residual of the round before');
       const recompute = N > 1 ? round === 1 : !rules.doesFirstRoundDetermineThreshold || round === 1;
-      this.thresholds[round] = recompute ? this.threshold(this.active[round]) : this.thresholds[round - 1];
-      const threshold = this.thresholds[round];
+      const threshold = recompute
+        ? this.threshold(at(this.active, round, 'active votes of the round'))
+        : at(this.thresholds, round - 1, 'threshold of the round before');
+      this.thresholds[round] = threshold;
       const groups = groupByTally(tally);
       const winners = this.identifyWinners(tally, groups, threshold);
       if (winners.length > 0) {
@@ -305,7 +312,7 @@ class RctabTabulator {
           this.winnerRound[w] = round;
           this.winnersInOrder.push(w);
           this.explanation.push(
-            `Round ${round}: ${this.names[w]} is elected with ${formatScaled(tally.get(w)!, this.places)} votes (threshold ${formatScaled(threshold, this.places)}).`,
+            `Round ${round}: ${this.name(w)} is elected with ${formatScaled(tally.get(w)!, this.places)} votes (threshold ${formatScaled(threshold, this.places)}).`,
           );
         }
         if (this.usesSurpluses) {
@@ -334,7 +341,7 @@ class RctabTabulator {
         }
         for (const c of eliminated) this.eliminatedRound[c] = round;
         this.explanation.push(
-          `Round ${round}: eliminated ${how}: ${eliminated.map((c) => `${this.names[c]} (${formatScaled(tally.get(c) ?? 0, this.places)})`).join(', ')}.`,
+          `Round ${round}: eliminated ${how}: ${eliminated.map((c) => `${this.name(c)} (${formatScaled(tally.get(c) ?? 0, this.places)})`).join(', ')}.`,
         );
       }
       if (N > 1) this.updateWinnerTallies(round, tally);
@@ -377,6 +384,10 @@ class RctabTabulator {
   private computeTallies(round: number): Map<number, number> {
     const { ballots, status, recipient, value, rules } = this;
     const { offsets, ranks, cands, counts } = ballots;
+    // In range: b < counts.length, the length of status, recipient and value; offsets has one more entry; i, j, k
+    // lie in [offsets[b], offsets[b + 1]) within ranks and cands; candidates are below n + 1 (the overvote mark
+    // is n), the length of continuing and seenStamp; recipients and targets >= 0 are candidates below n; statuses
+    // are below statusNames.length.
     const tally = new Map<number, number>();
     for (let c = 0; c < this.n; c++) if (this.continuing(c)) tally.set(c, 0);
     const inactive = new Float64Array(statusNames.length);
@@ -388,41 +399,41 @@ class RctabTabulator {
     const maxSkipped = rules.maxSkippedRanksAllowed;
     const finalSurplus = this.usesSurpluses && this.numWinners() === rules.numberOfWinners;
     const record = (b: number, target: number, newStatus: number): void => {
-      const v = value[b] * counts[b];
-      if (value[b] > 0) this.addTransfer(round, recipient[b], target, v);
+      const v = value[b]! * counts[b]!;
+      if (value[b]! > 0) this.addTransfer(round, recipient[b]!, target, v);
       recipient[b] = target;
       if (target < 0) {
         status[b] = newStatus;
-        inactive[newStatus] += v;
+        inactive[newStatus]! += v;
       } else {
-        dense[target] += v;
+        dense[target]! += v;
         active += v;
       }
     };
     for (let b = 0; b < counts.length; b++) {
       if (status[b] !== ACTIVE) {
-        inactive[status[b]] += value[b] * counts[b];
+        inactive[status[b]!]! += value[b]! * counts[b]!;
         continue;
       }
-      const current = recipient[b];
+      const current = recipient[b]!;
       if (current >= 0 && continuing[current]) {
-        const v = value[b] * counts[b];
-        dense[current] += v;
+        const v = value[b]! * counts[b]!;
+        dense[current]! += v;
         active += v;
         continue;
       }
-      const start = offsets[b];
-      const end = offsets[b + 1];
+      const start = offsets[b]!;
+      const end = offsets[b + 1]!;
       if (start === end) {
         record(b, -1, NO_RANKINGS);
         continue;
       }
-      const maxRank = ranks[end - 1];
+      const maxRank = ranks[end - 1]!;
       let lastRank = 0;
       this.stamp++;
       let i = start;
       while (i < end) {
-        const rank = ranks[i];
+        const rank = ranks[i]!;
         let j = i + 1;
         while (j < end && ranks[j] === rank) j++;
         // candidates at this rank: cands[i..j)
@@ -438,11 +449,11 @@ class RctabTabulator {
         if (rules.exhaustOnDuplicateCandidate) {
           let duplicate = false;
           for (let k = i; k < j; k++) {
-            if (this.seenStamp[cands[k]] === this.stamp) {
+            if (this.seenStamp[cands[k]!] === this.stamp) {
               duplicate = true;
               break;
             }
-            this.seenStamp[cands[k]] = this.stamp;
+            this.seenStamp[cands[k]!] = this.stamp;
           }
           if (duplicate) {
             record(b, -1, REPEATED);
@@ -461,8 +472,8 @@ class RctabTabulator {
         }
         let selected = -1;
         for (let k = i; k < j; k++) {
-          if (continuing[cands[k]]) {
-            selected = cands[k];
+          if (continuing[cands[k]!]) {
+            selected = cands[k]!;
             break;
           }
         }
@@ -474,7 +485,7 @@ class RctabTabulator {
         i = j;
       }
     }
-    for (const c of tally.keys()) tally.set(c, dense[c]);
+    for (const c of tally.keys()) tally.set(c, dense[c]!);
     this.tallies[round] = tally;
     this.inactive[round] = inactive;
     this.active[round] = active;
@@ -503,7 +514,7 @@ class RctabTabulator {
     if (rule === 'exhaustImmediately') return 'exhaust';
     if (rule === 'alwaysSkipToNextRank') return 'skip';
     let seen = 0;
-    for (let k = i; k < j; k++) if (continuing[cands[k]]) seen++;
+    for (let k = i; k < j; k++) if (continuing[cands[k]!]) seen++; // i <= k < j <= cands.length
     return seen >= 2 ? 'exhaust' : 'none';
   }
 
@@ -520,7 +531,7 @@ class RctabTabulator {
     if (unfilled > 0) {
       if (tally.size <= unfilled) selected = [...tally.keys()].filter((c) => c !== this.uwi);
       else if (rules.doesFirstRoundDetermineThreshold && tally.size - 1 === rules.numberOfWinners) {
-        selected = [...groups[groups.length - 1][1]];
+        selected = [...at(groups, groups.length - 1, 'tally group')[1]];
       } else {
         for (const [votes, cs] of groups)
           if (votes >= threshold) selected.push(...cs.filter((c) => c !== this.uwi));
@@ -537,10 +548,10 @@ class RctabTabulator {
       unfilled === 1 &&
       groups.every(([votes]) => votes >= Math.round(rules.minimumVoteThreshold * this.unit));
     if (oneAtATime || lastTwo) {
-      const top = groups[groups.length - 1][1];
-      selected = top.length > 1 ? [this.breakTie(top, true, groups[groups.length - 1][0])] : [...top];
+      const [votes, top] = at(groups, groups.length - 1, 'tally group');
+      selected = top.length > 1 ? [this.breakTie(top, true, votes)] : [...top];
     }
-    return selected.sort((a, b) => compareJava(this.names[a], this.names[b]));
+    return selected.sort((a, b) => compareJava(this.name(a), this.name(b)));
   }
 
   private dropUndeclaredWriteIns(tally: Map<number, number>): number[] {
@@ -549,7 +560,8 @@ class RctabTabulator {
 
   private dropBelowMinimum(groups: [number, number[]][]): number[] {
     const minimum = Math.round(this.rules.minimumVoteThreshold * this.unit);
-    if (minimum <= 0 || groups.length === 0 || groups[0][0] >= minimum) return [];
+    const lowest = groups[0];
+    if (minimum <= 0 || lowest === undefined || lowest[0] >= minimum) return [];
     return groups.filter(([votes]) => votes < minimum).flatMap(([, cs]) => cs);
   }
 
@@ -586,8 +598,8 @@ class RctabTabulator {
   }
 
   private regularElimination(groups: [number, number[]][], round: number): number {
-    const [votes, lowest] = groups[0];
-    if (lowest.length === 1) return lowest[0];
+    const [votes, lowest] = at(groups, 0, 'tally group');
+    if (lowest.length === 1) return lowest[0]!;
     const loser = this.breakTie(lowest, false, votes);
     void round;
     return loser;
@@ -595,14 +607,14 @@ class RctabTabulator {
 
   /** RCTab's Tiebreak: tied candidates sorted by name, then the configured mode. */
   private breakTie(tied: number[], selectingWinner: boolean, votes: number): number {
-    const sorted = [...tied].sort((a, b) => compareJava(this.names[a], this.names[b]));
+    const sorted = [...tied].sort((a, b) => compareJava(this.name(a), this.name(b)));
     const mode = this.rules.tiebreakMode;
-    const list = sorted.map((c) => this.names[c]).join(', ');
+    const list = sorted.map((c) => this.name(c)).join(', ');
     const verb = selectingWinner ? 'wins' : 'loses';
     let chosen: number;
     let how: string;
     if (mode === 'random') {
-      chosen = sorted[Math.floor(this.random!.nextDouble() * sorted.length)];
+      chosen = at(sorted, Math.floor(this.random!.nextDouble() * sorted.length), 'tied candidate');
       how = `a random draw (Java Random, seed ${this.rules.randomSeed})`;
     } else if (mode === 'useCandidateOrder' || mode === 'generatePermutation') {
       const order = selectingWinner ? this.permutation : [...this.permutation].reverse();
@@ -616,12 +628,12 @@ class RctabTabulator {
       let found = -1;
       let roundUsed = 0;
       for (let r = this.round - 1; r > 0 && found < 0; r--) {
-        const t = this.tallies[r];
+        const t = at(this.tallies, r, 'tally of an earlier round');
         const values = contenders.map((c) => t.get(c) ?? 0);
         const pick = selectingWinner ? Math.max(...values) : Math.min(...values);
         contenders = contenders.filter((_, i) => values[i] === pick);
         if (contenders.length === 1) {
-          found = contenders[0];
+          found = contenders[0]!;
           roundUsed = r;
         }
       }
@@ -629,12 +641,12 @@ class RctabTabulator {
         chosen = found;
         how = `previous round counts (round ${roundUsed})`;
       } else {
-        chosen = contenders[Math.floor(this.random!.nextDouble() * contenders.length)];
+        chosen = at(contenders, Math.floor(this.random!.nextDouble() * contenders.length), 'tied candidate');
         how = `previous round counts, still tied, then a random draw (seed ${this.rules.randomSeed})`;
       }
     }
     this.explanation.push(
-      `Round ${this.round}: tie at ${formatScaled(votes, this.places)} votes between ${list}; ${this.names[chosen]} ${verb} the tie-break by ${how}.`,
+      `Round ${this.round}: tie at ${formatScaled(votes, this.places)} votes between ${list}; ${this.name(chosen)} ${verb} the tie-break by ${how}.`,
     );
     return chosen;
   }
@@ -647,7 +659,7 @@ class RctabTabulator {
     const alloc = new Float64Array(this.ballots.counts.length);
     for (let b = 0; b < alloc.length; b++) {
       if (this.recipient[b] !== winner || this.status[b] !== ACTIVE) continue;
-      const v = BigInt(this.value[b]);
+      const v = BigInt(this.value[b]!); // b < alloc.length = ballots.counts.length = value.length
       const transfer = (v * fraction) / unit;
       alloc[b] = Number(v - transfer);
       this.value[b] = Number(transfer);
@@ -655,18 +667,17 @@ class RctabTabulator {
     this.allocations.set(winner, alloc);
     if (extra > 0) {
       this.explanation.push(
-        `Round ${this.round}: ${this.names[winner]}'s surplus of ${formatScaled(extra, this.places)} moves on at ${formatScaled(Number(fraction), this.places)} of each ballot's value.`,
+        `Round ${this.round}: ${this.name(winner)}'s surplus of ${formatScaled(extra, this.places)} moves on at ${formatScaled(Number(fraction), this.places)} of each ballot's value.`,
       );
     }
   }
 
   private updateWinnerTallies(round: number, tally: Map<number, number>): void {
-    const previous = this.tallies[round - 1];
     const requiring: number[] = [];
     for (const w of this.winnersInOrder) {
       const won = this.winnerRound[w];
       if (won === round) continue;
-      tally.set(w, won === round - 1 ? 0 : previous.get(w)!);
+      tally.set(w, won === round - 1 ? 0 : at(this.tallies, round - 1, 'tally of the round before').get(w)!);
       if (won === round - 1) requiring.push(w);
     }
     if (requiring.length === 0) return;
@@ -674,11 +685,12 @@ class RctabTabulator {
     for (const w of requiring) {
       const alloc = this.allocations.get(w)!;
       let sum = 0;
-      for (let b = 0; b < alloc.length; b++) if (alloc[b] !== 0) sum += alloc[b] * counts[b];
-      const threshold = this.thresholds[round];
+      // b < alloc.length = counts.length.
+      for (let b = 0; b < alloc.length; b++) if (alloc[b] !== 0) sum += alloc[b]! * counts[b]!;
+      const threshold = at(this.thresholds, round, 'threshold');
       const residual = sum - threshold;
       if (residual > 0) {
-        this.residual[round] += residual;
+        this.residual[round] = at(this.residual, round, 'residual') + residual;
         this.addTransfer(round, w, -2, residual);
         sum = threshold;
       }
@@ -689,19 +701,18 @@ class RctabTabulator {
   private report(): RcvResult {
     const { places } = this;
     const fmt = (v: number) => formatScaled(v, places);
-    const targetName = (t: number) =>
-      t === -1 ? 'exhausted' : t === -2 ? 'residual surplus' : this.names[t];
+    const targetName = (t: number) => (t === -1 ? 'exhausted' : t === -2 ? 'residual surplus' : this.name(t));
     const rounds: RcvRound[] = [];
     for (let r = 1; r <= this.round; r++) {
       const tally: Record<string, string> = {};
-      for (const [c, v] of this.tallies[r]) tally[this.names[c]] = fmt(v);
+      for (const [c, v] of at(this.tallies, r, 'tally')) tally[this.name(c)] = fmt(v);
       const tallyResults: RcvRound['tallyResults'] = [];
-      const byName = (a: number, b: number) => compareJava(this.names[a], this.names[b]);
+      const byName = (a: number, b: number) => compareJava(this.name(a), this.name(b));
       const action = (kind: 'elected' | 'eliminated', c: number) => {
         const transfers: Record<string, string> = {};
         const row = this.transfers[r + 1]?.get(c);
         if (row) for (const [t, v] of row) transfers[targetName(t)] = fmt(v);
-        tallyResults.push({ [kind]: this.names[c], transfers });
+        tallyResults.push({ [kind]: this.name(c), transfers });
       };
       this.names
         .map((_, c) => c)
@@ -713,20 +724,27 @@ class RctabTabulator {
         .filter((c) => this.eliminatedRound[c] === r)
         .sort(byName)
         .forEach((c) => action('eliminated', c));
-      const inactive = this.inactive[r];
+      const inactive = at(this.inactive, r, 'inactive ballots');
+      // Status codes are indices below statusNames.length, the length of each round's inactive totals.
       const inactiveBallots: Record<string, string> = {
-        overvotes: fmt(inactive[OVERVOTED]),
-        skippedRankings: fmt(inactive[SKIPPED]),
-        exhaustedChoices: fmt(inactive[EXHAUSTED]),
-        repeatedRankings: fmt(inactive[REPEATED]),
+        overvotes: fmt(inactive[OVERVOTED]!),
+        skippedRankings: fmt(inactive[SKIPPED]!),
+        exhaustedChoices: fmt(inactive[EXHAUSTED]!),
+        repeatedRankings: fmt(inactive[REPEATED]!),
       };
       if (this.usesSurpluses && r === this.round)
-        inactiveBallots.finalRoundSurplus = fmt(inactive[FINAL_SURPLUS]);
-      rounds.push({ round: r, tally, tallyResults, threshold: fmt(this.thresholds[r]), inactiveBallots });
+        inactiveBallots.finalRoundSurplus = fmt(inactive[FINAL_SURPLUS]!);
+      rounds.push({
+        round: r,
+        tally,
+        tallyResults,
+        threshold: fmt(at(this.thresholds, r, 'threshold')),
+        inactiveBallots,
+      });
     }
     let inactiveFirst = 0;
     for (const v of this.inactive[1] ?? []) inactiveFirst += v;
-    const winners = this.winnersInOrder.map((c) => this.names[c]);
+    const winners = this.winnersInOrder.map((c) => this.name(c));
     const explanation = [
       this.rules.numberOfWinners > 1
         ? `Single transferable vote for ${this.rules.numberOfWinners} seats, counted as RCTab counts it (threshold ${fmt(this.thresholds[1] ?? 0)}; surpluses move on at a fraction of each ballot's value, rounded down to ${places} decimal places).`

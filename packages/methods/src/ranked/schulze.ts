@@ -27,27 +27,29 @@ export function pairwiseMatrix(ballots: PackedRankings): Float64Array {
   // corrected below, so a truncated ballot of k names costs k*k instead of n*n.
   const rowAdd = new Float64Array(n);
   const { offsets, members, groups, counts } = ballots;
+  // In range: offsets has counts.length + 1 entries bounding each ballot's members and groups; members are
+  // candidates below n, so every index into d is below n * n.
   for (let b = 0; b < counts.length; b++) {
-    const c = counts[b];
-    const start = offsets[b];
-    const end = offsets[b + 1];
+    const c = counts[b]!;
+    const start = offsets[b]!;
+    const end = offsets[b + 1]!;
     for (let i = start; i < end; i++) {
-      const x = members[i];
-      const gx = groups[i];
-      rowAdd[x] += c;
+      const x = members[i]!;
+      const gx = groups[i]!;
+      rowAdd[x]! += c;
       const row = x * n;
       for (let j = start; j < end; j++) {
         if (j === i) continue;
         // X above Y keeps its +c; tied or below removes the +c that rowAdd will give.
-        if (gx >= groups[j]) d[row + members[j]] -= c;
+        if (gx >= groups[j]!) d[row + members[j]!]! -= c;
       }
     }
   }
   for (let x = 0; x < n; x++) {
-    const add = rowAdd[x];
+    const add = rowAdd[x]!;
     if (add === 0) continue;
     const row = x * n;
-    for (let y = 0; y < n; y++) if (y !== x) d[row + y] += add;
+    for (let y = 0; y < n; y++) if (y !== x) d[row + y]! += add;
   }
   return d;
 }
@@ -66,14 +68,15 @@ export function schulze(
   const names = ballots.candidates;
   const n = names.length;
   const d = pairwiseMatrix(ballots);
+  // In range: d, num and den are n x n and x, y, i, j, k < n.
   // Path strengths as fractions num/den (den is 1 except for ratio); 0 means no path.
   const num = new Float64Array(n * n);
   const den = new Float64Array(n * n).fill(1);
   for (let x = 0; x < n; x++) {
     for (let y = 0; y < n; y++) {
       if (x === y) continue;
-      const xy = d[x * n + y];
-      const yx = d[y * n + x];
+      const xy = d[x * n + y]!;
+      const yx = d[y * n + x]!;
       if (xy <= yx) continue;
       if (variant === 'winning') num[x * n + y] = xy;
       else if (variant === 'margin') num[x * n + y] = xy - yx;
@@ -102,13 +105,13 @@ export function schulze(
         const ik = i * n + k;
         const jk = j * n + k;
         // min(p[j][i], p[i][k])
-        let mn = num[ji];
-        let md = den[ji];
-        if (less(num[ik], den[ik], mn, md)) {
-          mn = num[ik];
-          md = den[ik];
+        let mn = num[ji]!;
+        let md = den[ji]!;
+        if (less(num[ik]!, den[ik]!, mn, md)) {
+          mn = num[ik]!;
+          md = den[ik]!;
         }
-        if (less(num[jk], den[jk], mn, md)) {
+        if (less(num[jk]!, den[jk]!, mn, md)) {
           num[jk] = mn;
           den[jk] = md;
         }
@@ -122,7 +125,7 @@ export function schulze(
     for (const x of remaining) {
       let top = true;
       for (const y of remaining) {
-        if (y !== x && less(num[x * n + y], den[x * n + y], num[y * n + x], den[y * n + x])) {
+        if (y !== x && less(num[x * n + y]!, den[x * n + y]!, num[y * n + x]!, den[y * n + x]!)) {
           top = false;
           break;
         }
@@ -132,18 +135,17 @@ export function schulze(
     // Schulze's relation is transitive, so a group always exists; the guard keeps a bad input from looping.
     const place = group.length > 0 ? group : [...remaining];
     for (const x of place) remaining.delete(x);
-    ranking.push(place.map((x) => names[x]));
+    ranking.push(place.map((x) => names[x]!));
   }
   const pairwise: SchulzeResult['pairwise'] = {};
   const strongestPaths: SchulzeResult['strongestPaths'] = {};
-  for (let x = 0; x < n; x++) {
-    pairwise[names[x]] = {};
-    strongestPaths[names[x]] = {};
-    for (let y = 0; y < n; y++) {
+  for (const [x, nx] of names.entries()) {
+    const pairs: Record<string, number> = (pairwise[nx] = {});
+    const paths: Record<string, number | string> = (strongestPaths[nx] = {});
+    for (const [y, ny] of names.entries()) {
       if (x === y) continue;
-      pairwise[names[x]][names[y]] = d[x * n + y];
-      strongestPaths[names[x]][names[y]] =
-        variant === 'ratio' ? `${num[x * n + y]}/${den[x * n + y]}` : num[x * n + y];
+      pairs[ny] = d[x * n + y]!;
+      paths[ny] = variant === 'ratio' ? `${num[x * n + y]}/${den[x * n + y]}` : num[x * n + y]!;
     }
   }
   const explanation = explainSchulze(names, d, num, den, variant, ranking);
@@ -176,9 +178,9 @@ function explainSchulze(
   if (n <= 12) {
     for (let x = 0; x < n; x++) {
       for (let y = x + 1; y < n; y++) {
-        const xy = d[x * n + y];
-        const yx = d[y * n + x];
-        const [a, b, ab, ba] = xy >= yx ? [x, y, xy, yx] : [y, x, yx, xy];
+        const xy = d[x * n + y]!; // d is n x n
+        const yx = d[y * n + x]!;
+        const [a, b, ab, ba] = xy >= yx ? ([x, y, xy, yx] as const) : ([y, x, yx, xy] as const);
         lines.push(
           ab === ba
             ? `${names[a]} and ${names[b]} tie ${ab} to ${ba}.`

@@ -1,3 +1,4 @@
+import { at } from '../common/index';
 import type { BltElection } from './readers/blt';
 
 /** One stage of a Scottish STV count: the state after the first count or after one transfer. */
@@ -46,6 +47,7 @@ export function formatFixed5(value: number): string {
 export function scottishStv(election: BltElection, options: { seats?: number } = {}): ScottishStvResult {
   const names = election.candidates;
   const n = names.length;
+  const nameOf = (c: number) => at(names, c, 'candidate');
   const seats = options.seats ?? election.seats;
   if (!Number.isInteger(seats) || seats < 1) throw new Error('seats must be a positive integer');
   const withdrawn = new Set(election.withdrawn);
@@ -59,7 +61,8 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
     for (const group of b.ranking) {
       if (group.length > 1)
         throw new Error(`ballot line ${b.line}: Scottish STV ballots cannot rank candidates equally`);
-      if (!withdrawn.has(group[0])) ranking.push(group[0]);
+      const c = at(group, 0, `ballot line ${b.line}: candidate`);
+      if (!withdrawn.has(c)) ranking.push(c);
     }
     nBallots += b.weight;
     if (ranking.length > 0) papers.push({ weight: b.weight, ranking, index: 0, value: UNIT });
@@ -77,53 +80,60 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
     `Scottish STV (2007 rules) for ${seats} seats: ${nBallots} valid ballot papers, quota ${formatFixed5(quota)} (floor(${nBallots}/${seats + 1}) + 1).`,
   ];
 
-  for (const p of papers) vote[p.ranking[0]] += p.value * p.weight;
+  // In range: vote has an entry per candidate c < n; papers have non-empty rankings and are read at p.index only
+  // while p.index < p.ranking.length; history rows are copies of vote.
+  for (const p of papers) vote[p.ranking[0]!]! += p.value * p.weight;
 
   const snapshot = (action: StvStage['action'], candidate?: number, transferred?: number) => {
     let total = 0;
     let nt = 0;
-    for (const c of hopeful) total += vote[c];
-    for (const c of elected) total += vote[c];
+    for (const c of hopeful) total += vote[c]!;
+    for (const c of elected) total += vote[c]!;
     for (const p of papers) if (p.index >= p.ranking.length) nt += p.value * p.weight;
     const votes: Record<string, string> = {};
     names.forEach((name, c) => {
-      if (!withdrawn.has(c)) votes[name] = formatFixed5(vote[c]);
+      if (!withdrawn.has(c)) votes[name] = formatFixed5(vote[c]!);
     });
     stages.push({
       stage: stages.length,
       action,
-      candidate: candidate === undefined ? undefined : names[candidate],
+      candidate: candidate === undefined ? undefined : nameOf(candidate),
       transferred: transferred === undefined ? undefined : formatFixed5(transferred),
       votes,
       nonTransferable: formatFixed5(nt),
       residual: formatFixed5(nBallots * UNIT - total - nt),
-      elected: elected.map((c) => names[c]),
+      elected: elected.map((c) => nameOf(c)),
     });
   };
 
   // Rule 49(2)/51(2): the most recent earlier stage at which the tied candidates had unequal votes decides; then lot.
   const breakTie = (tied: number[], highest: boolean, reason: string): number => {
-    if (tied.length === 1) return tied[0];
+    if (tied.length === 1) return tied[0]!;
     for (let s = history.length - 1; s >= 0; s--) {
-      const values = tied.map((c) => history[s][c]);
+      const stage = history[s]!;
+      const values = tied.map((c) => stage[c]!);
       const pick = highest ? Math.max(...values) : Math.min(...values);
-      const at = tied.filter((_, i) => values[i] === pick);
-      if (at.length === 1) {
+      const [first, ...others] = tied.filter((_, i) => values[i] === pick);
+      if (first !== undefined && others.length === 0) {
         explanation.push(
-          `Tie (${reason}) between ${tied.map((c) => names[c]).join(', ')}: broken by an earlier stage -> ${names[at[0]]}.`,
+          `Tie (${reason}) between ${tied.map((c) => nameOf(c)).join(', ')}: broken by an earlier stage -> ${nameOf(first)}.`,
         );
-        return at[0];
+        return first;
       }
     }
-    const chosen = [...tied].sort((a, b) => a - b)[0];
+    const chosen = at(
+      [...tied].sort((a, b) => a - b),
+      0,
+      'tied candidate',
+    );
     explanation.push(
-      `Tie (${reason}) between ${tied.map((c) => names[c]).join(', ')}: equal at every stage, decided by lot (ballot order) -> ${names[chosen]}.`,
+      `Tie (${reason}) between ${tied.map((c) => nameOf(c)).join(', ')}: equal at every stage, decided by lot (ballot order) -> ${nameOf(chosen)}.`,
     );
     return chosen;
   };
 
   const advance = (p: Paper): boolean => {
-    while (p.index < p.ranking.length && !hopeful.has(p.ranking[p.index])) p.index++;
+    while (p.index < p.ranking.length && !hopeful.has(p.ranking[p.index]!)) p.index++;
     return p.index < p.ranking.length;
   };
 
@@ -133,26 +143,26 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
   snapshot('first count');
   while (true) {
     for (const c of [...hopeful].sort((a, b) => a - b)) {
-      if (vote[c] >= quota) {
+      if (vote[c]! >= quota) {
         hopeful.delete(c);
         elected.push(c);
         pending.push(c);
         explanation.push(
-          `Stage ${stages.length}: ${names[c]} reaches the quota with ${formatFixed5(vote[c])} and is elected.`,
+          `Stage ${stages.length}: ${nameOf(c)} reaches the quota with ${formatFixed5(vote[c]!)} and is elected.`,
         );
       }
     }
     if (complete()) break;
     history.push([...vote]);
     if (pending.length > 0) {
-      const high = Math.max(...pending.map((c) => vote[c]));
+      const high = Math.max(...pending.map((c) => vote[c]!));
       const c = breakTie(
         pending.filter((x) => vote[x] === high),
         true,
         'largest surplus',
       );
       pending.splice(pending.indexOf(c), 1);
-      const total = vote[c];
+      const total = vote[c]!;
       const surplus = total - quota;
       const bigSurplus = BigInt(surplus);
       const bigTotal = BigInt(total);
@@ -160,17 +170,17 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
         if (p.index >= p.ranking.length || p.ranking[p.index] !== c) continue;
         // Rule 48(3): value × surplus / total, to five decimal places, the remainder ignored.
         p.value = Number((BigInt(p.value) * bigSurplus) / bigTotal);
-        if (advance(p)) vote[p.ranking[p.index]] += p.value * p.weight;
+        if (advance(p)) vote[p.ranking[p.index]!]! += p.value * p.weight;
       }
       vote[c] = quota;
       explanation.push(
-        `Stage ${stages.length}: ${names[c]}'s surplus of ${formatFixed5(surplus)} is transferred at ${formatFixed5(surplus)}/${formatFixed5(total)} of each paper's value.`,
+        `Stage ${stages.length}: ${nameOf(c)}'s surplus of ${formatFixed5(surplus)} is transferred at ${formatFixed5(surplus)}/${formatFixed5(total)} of each paper's value.`,
       );
       snapshot('surplus', c, surplus);
       continue;
     }
     if (hopeful.size > 0) {
-      const low = Math.min(...[...hopeful].map((c) => vote[c]));
+      const low = Math.min(...[...hopeful].map((c) => vote[c]!));
       const c = breakTie(
         [...hopeful].filter((x) => vote[x] === low),
         false,
@@ -178,14 +188,14 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
       );
       hopeful.delete(c);
       defeated.add(c);
-      const had = vote[c];
+      const had = vote[c]!;
       for (const p of papers) {
         if (p.index >= p.ranking.length || p.ranking[p.index] !== c) continue;
-        if (advance(p)) vote[p.ranking[p.index]] += p.value * p.weight;
+        if (advance(p)) vote[p.ranking[p.index]!]! += p.value * p.weight;
       }
       vote[c] = 0;
       explanation.push(
-        `Stage ${stages.length}: ${names[c]} has the fewest votes (${formatFixed5(had)}) and is excluded; the papers move on at their current value.`,
+        `Stage ${stages.length}: ${nameOf(c)} has the fewest votes (${formatFixed5(had)}) and is excluded; the papers move on at their current value.`,
       );
       snapshot('exclusion', c, had);
     }
@@ -196,17 +206,17 @@ export function scottishStv(election: BltElection, options: { seats?: number } =
       hopeful.delete(c);
       elected.push(c);
       explanation.push(
-        `${names[c]} is elected to fill a remaining seat (rule 52: as many continuing candidates as vacancies).`,
+        `${nameOf(c)} is elected to fill a remaining seat (rule 52: as many continuing candidates as vacancies).`,
       );
     }
   }
-  explanation.push(`Elected: ${elected.map((c) => names[c]).join(', ')}.`);
+  explanation.push(`Elected: ${elected.map((c) => nameOf(c)).join(', ')}.`);
   return {
     method: 'scottish-stv',
     seats,
     ballots: nBallots,
     quota: formatFixed5(quota),
-    elected: elected.map((c) => names[c]),
+    elected: elected.map((c) => nameOf(c)),
     stages,
     explanation,
   };

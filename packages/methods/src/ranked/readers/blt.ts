@@ -26,7 +26,7 @@ export function parseBlt(text: string, file?: string): BltElection {
   let i = 0;
   const nextContent = (): { tokens: string[]; line: number } | undefined => {
     while (i < lines.length) {
-      const raw = lines[i++].replace(/#.*$/, '').trim();
+      const raw = lines[i++]!.replace(/#.*$/, '').trim();
       if (raw !== '') return { tokens: raw.split(/\s+/), line: i };
     }
     return undefined;
@@ -59,7 +59,8 @@ export function parseBlt(text: string, file?: string): BltElection {
       continue;
     }
     first = false;
-    if (tokens[0].startsWith('(')) tokens = tokens.slice(1); // optional ballot id
+    // A content line has at least one token.
+    if (tokens[0]!.startsWith('(')) tokens = tokens.slice(1); // optional ballot id
     if (tokens.length === 1 && tokens[0] === '0') {
       ended = true;
       break;
@@ -100,7 +101,7 @@ export function parseBlt(text: string, file?: string): BltElection {
   const strings: string[] = [];
   const quoted = /"((?:[^"\\]|\\.)*)"/g;
   // Runs of white space inside a name become one space, as Droop reads them ("Ellen   Hurcombe").
-  for (let m = quoted.exec(rest); m; m = quoted.exec(rest)) strings.push(m[1].replace(/\s+/g, ' '));
+  for (let m = quoted.exec(rest); m; m = quoted.exec(rest)) strings.push(m[1]!.replace(/\s+/g, ' '));
   if (strings.length < nCandidates) {
     throw new RankedInputError(
       file,

@@ -334,8 +334,8 @@ export function parseGenericCsvCvrs(
   const rows = parseCsv(text, file);
   const firstRow = (source.firstVoteRowIndex ?? 2) - 1;
   const firstCol = (source.firstVoteColumnIndex ?? 1) - 1;
-  if (rows.length === 0) throw new RankedInputError(file, 1, 'empty CVR file');
-  const header = rows[0];
+  const [header] = rows;
+  if (!header) throw new RankedInputError(file, 1, 'empty CVR file');
   const columns = header.cells
     .slice(firstCol)
     .map((label) => (label.trim() === '' ? null : nameOf(label.trim(), file, header.line)));
@@ -372,23 +372,24 @@ export function parseClearBallotCvrs(
   nameOf: NameOf,
 ): CastVoteRecord[] {
   const rows = parseCsv(text, file);
-  if (rows.length === 0) throw new RankedInputError(file, 1, 'empty CVR file');
-  const header = rows[0];
+  const [header] = rows;
+  if (!header) throw new RankedInputError(file, 1, 'empty CVR file');
   const columns: { col: number; rank: number; candidate: string }[] = [];
   header.cells.forEach((label, col) => {
     if (!label.startsWith('Choice_')) return;
     const parts = label.split(':');
-    if (parts.length < 5)
+    const [, contest, rankLabel, , name] = parts;
+    if (name === undefined)
       throw new RankedInputError(
         file,
         header.line,
         `column ${col + 1}: cannot read choice header "${label}"`,
       );
-    if (source.contestId && parts[1] !== source.contestId) return;
-    const rank = Number(parts[2]);
+    if (source.contestId && contest !== source.contestId) return;
+    const rank = Number(rankLabel);
     if (!Number.isInteger(rank) || rank < 1)
-      throw new RankedInputError(file, header.line, `column ${col + 1}: bad rank "${parts[2]}"`);
-    columns.push({ col, rank, candidate: nameOf(parts[4], file, header.line) });
+      throw new RankedInputError(file, header.line, `column ${col + 1}: bad rank "${rankLabel}"`);
+    columns.push({ col, rank, candidate: nameOf(name, file, header.line) });
   });
   if (columns.length === 0)
     throw new RankedInputError(
@@ -420,8 +421,8 @@ export function parseRctabCsvCvrs(
   nameOf: NameOf,
 ): CastVoteRecord[] {
   const rows = parseCsv(text, file);
-  if (rows.length === 0) throw new RankedInputError(file, 1, 'empty CVR file');
-  const header = rows[0];
+  const [header] = rows;
+  if (!header) throw new RankedInputError(file, 1, 'empty CVR file');
   const rankCols: { col: number; rank: number }[] = [];
   header.cells.forEach((label, col) => {
     const m = /^Rank (\d+)$/.exec(label.trim());
