@@ -104,23 +104,55 @@ export function tallyProposal(input: ProposalTallyInput): ProposalTally {
   };
   const latest = new Map<string, Stance>();
   for (const p of input.positions) latest.set(p.accountId, p.stance);
-  const positions = [...latest].map(([accountId, stance]) => ({ accountId, stance }));
   const participants: string[] = [];
-  for (const p of positions) {
-    if (!eligible.has(p.accountId)) continue;
-    counts[p.stance] += 1;
-    participants.push(p.accountId);
+  for (const [accountId, stance] of latest) {
+    if (!eligible.has(accountId)) continue;
+    counts[stance] += 1;
+    participants.push(accountId);
   }
   counts.participants = participants.length;
+  const deciders = new Set(input.deciders ?? []);
+  const deciderPositions: DeciderPosition[] = [];
+  for (const [accountId, stance] of latest) {
+    if (deciders.has(accountId))
+      deciderPositions.push({ accountId, stance, counted: eligible.has(accountId) });
+  }
+  return { ...tallyCounts({ ...input, counts, deciderPositions }), participants };
+}
+
+/** A position of a holder of the deciding role, and whether it is in the counts (its holder is in the electorate). */
+export interface DeciderPosition {
+  accountId: string;
+  stance: Stance;
+  counted: boolean;
+}
+
+export interface CountsTallyInput {
+  procedure: Procedure;
+  /** The positions of the electorate, counted by stance, and the electorate's size. */
+  counts: Counts;
+  /** For `role`: the holders of a role whose mandate covers the action. */
+  deciders?: readonly string[];
+  /** For `role`: the deciders' positions in the order they were taken (one per decider). */
+  deciderPositions?: readonly DeciderPosition[];
+  final: boolean;
+}
+
+/**
+ * The same decision as `tallyProposal`, from counts kept as positions arrive (the kernel keeps them per proposal,
+ * so a position costs the same on a proposal of ten members as of a hundred thousand): every procedure needs only
+ * the counts, and `role` the few positions of the mandate's holders.
+ */
+export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'participants'> {
+  const counts = input.counts;
   const everyone = counts.participants === counts.electorate;
   const settled = input.final || everyone;
   const proc = input.procedure;
 
-  const result = (decided: boolean, passed: boolean, reasons: Reason[]): ProposalTally => ({
+  const result = (decided: boolean, passed: boolean, reasons: Reason[]) => ({
     decided,
     passed: decided && passed,
     counts,
-    participants,
     reasons,
   });
 
@@ -216,8 +248,11 @@ export function tallyProposal(input: ProposalTallyInput): ProposalTally {
       let approvals = 0;
       let refusals = 0;
       let decidedBy = '';
-      for (const p of positions) {
+      // Objections are the electorate's blocks, less those of holders (a holder's block is a refusal).
+      let objections = counts.block;
+      for (const p of input.deciderPositions ?? []) {
         if (!deciders.has(p.accountId)) continue;
+        if (p.counted && p.stance === 'block') objections -= 1;
         if (p.stance === 'agree') {
           approvals += 1;
           decidedBy ||= p.accountId;
@@ -226,9 +261,6 @@ export function tallyProposal(input: ProposalTallyInput): ProposalTally {
           decidedBy = p.accountId;
         }
       }
-      const objections = positions.filter(
-        (p) => p.stance === 'block' && eligible.has(p.accountId) && !deciders.has(p.accountId),
-      ).length;
       if (refusals > 0) {
         return result(true, false, [
           {
