@@ -16,7 +16,7 @@ function commonsWithout(
   defaultRule?: { type: 'automatic' } | { type: 'consent'; hours: number },
 ): CommonsState {
   const [created, ...rest] = foundingEvents({ members: ['bob'] });
-  if (created.type !== 'CommonsCreated') throw new Error('expected CommonsCreated');
+  if (created?.type !== 'CommonsCreated') throw new Error('expected CommonsCreated');
   const { adopt_charter: _gone, ...rules } = created.data.constitution.rules;
   const constitution = {
     ...created.data.constitution,
@@ -58,7 +58,7 @@ describe('a kind the constitution names no rule for', () => {
     const resolutionRule = state.core.constitution.rules.resolution;
     expect(ruleFor(state.core.constitution, 'adopt_charter')).toEqual(resolutionRule);
     const opened = proposeCharter(state)[0];
-    expect(opened.type === 'ProposalOpened' && opened.data.procedure).toEqual(resolutionRule);
+    expect(opened?.type === 'ProposalOpened' && opened.data.procedure).toEqual(resolutionRule);
     const line = describeConstitution(state.core).find((l) => l.kind === 'adopt_charter');
     expect(line?.text).toMatch(/./);
   });

@@ -17,6 +17,7 @@ import {
   type Stance,
   type TemplateId,
 } from '../src/index';
+import { must } from './must';
 import { Scenario, T0 } from './scenario';
 
 /** mulberry32: a small, fast, seedable generator (deterministic across runs and machines). */
@@ -30,7 +31,10 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const pick = <T>(xs: readonly T[]): T => {
+    if (xs.length === 0) throw new Error('pick from an empty list');
+    return xs[int(xs.length)] as T;
+  };
   return { next, int, pick, chance: (p: number) => next() < p };
 }
 type Rng = ReturnType<typeof rng>;
@@ -137,8 +141,9 @@ function randomCommand(r: Rng, s: CommonsState, step: number, now: string): [Com
     .filter((m) => m.status === 'member')
     .map((m) => m.accountId);
   const anyone = () => (r.chance(0.85) ? r.pick(members) : r.pick(PEOPLE));
+  // Before any proposal exists the list is empty (`pick` is for lists that are not): then an unknown id.
   const someProposal = () =>
-    (open.length > 0 && r.chance(0.85) ? r.pick(open) : r.pick(proposals))?.id ?? 'none';
+    (open.length > 0 && r.chance(0.85) ? r.pick(open) : proposals[r.int(proposals.length)])?.id ?? 'none';
   const roll = r.next();
   if (roll < 0.2)
     return [
@@ -240,16 +245,16 @@ function checkInvariants(c: Scenario, before: CommonsState, events: DomainEvent[
 
   // this command's events
   for (let i = 0; i < events.length; i++) {
-    const e = events[i];
+    const e = must(events[i]);
     if (e.type === 'PositionTaken') {
-      const p = s.proposals[e.data.proposalId];
+      const p = must(s.proposals[e.data.proposalId], `proposal ${e.data.proposalId}`);
       const deciders = p.procedure.type === 'role' ? decidersFor(before.core, p.action.kind, now) : [];
       expect(p.electorate.includes(e.data.accountId) || deciders.includes(e.data.accountId)).toBe(true);
       expect(before.proposals[p.id]?.status ?? 'open').toBe('open');
     }
     if (e.type === 'ProposalDecided') {
       expect(before.proposals[e.data.proposalId]?.status ?? 'open', 'decided twice').toBe('open');
-      const p = s.proposals[e.data.proposalId];
+      const p = must(s.proposals[e.data.proposalId], `proposal ${e.data.proposalId}`);
       const after = events
         .slice(i + 1)
         .filter((x) => (x.data as { proposalId?: string }).proposalId === p.id);
@@ -318,7 +323,7 @@ describe('random command sequences keep the kernel’s invariants', () => {
   const templates: TemplateId[] = ['single-class', 'multi-stakeholder-coop', 'do-ocracy'];
   const seen = new Set<string>();
   for (let seed = 1; seed <= 24; seed++) {
-    const template = templates[seed % 3];
+    const template = must(templates[seed % 3]);
     it(`seed ${seed} (${template})`, () => {
       const c = runSequence(seed, 160, template);
       for (const e of c.log) seen.add(e.type);

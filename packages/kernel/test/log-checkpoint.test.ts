@@ -87,7 +87,7 @@ describe('signed checkpoints', () => {
     const sig = Buffer.from(signed.signature, 'base64');
     for (let bit = 0; bit < sig.length * 8; bit++) {
       const bad = Buffer.from(sig);
-      bad[bit >> 3] ^= 1 << (bit & 7);
+      bad[bit >> 3] = bad.readUInt8(bit >> 3) ^ (1 << (bit & 7));
       expect(verifyCheckpoint(tamper({ signature: bad.toString('base64') }), key.publicKey)).toBe(false);
     }
     // Non-canonical base64 that decodes to the same bytes, and garbage.

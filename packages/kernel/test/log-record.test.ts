@@ -11,6 +11,7 @@ import {
   toHex,
   type LogRecord,
 } from '../src/log/index';
+import { nth } from './must';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
@@ -56,22 +57,24 @@ describe('log records', () => {
     ];
     const first = chainRecords('c1', GENESIS_PREV, 0, events);
     expect(first.map((r) => r.record.seq)).toEqual([0, 1]);
-    expect(first[0].record.prev).toBe(GENESIS_PREV);
-    expect(first[1].record.prev).toBe(first[0].hash);
+    expect(nth(first, 0).record.prev).toBe(GENESIS_PREV);
+    expect(nth(first, 1).record.prev).toBe(nth(first, 0).hash);
     for (const r of first) {
       expect(r.body).toBe(encodeRecord(r.record));
       expect(r.hash).toBe(recordHash(r.body));
       expect(decodeRecord(r.body)).toEqual(r.record);
     }
-    const next = chainRecords('c1', first[1].hash, 2, [{ type: 'Note', data: null, actor: null, at: T0 }]);
-    expect(next[0].record).toMatchObject({ seq: 2, prev: first[1].hash, actor: null, data: null });
+    const next = chainRecords('c1', nth(first, 1).hash, 2, [
+      { type: 'Note', data: null, actor: null, at: T0 },
+    ]);
+    expect(nth(next, 0).record).toMatchObject({ seq: 2, prev: nth(first, 1).hash, actor: null, data: null });
     // Chaining in one batch or in two gives the same records.
     const all = chainRecords('c1', GENESIS_PREV, 0, [
       ...events,
       { type: 'Note', data: null, actor: null, at: T0 },
     ]);
     expect(all.map((r) => r.hash)).toEqual([...first, ...next].map((r) => r.hash));
-    expect(chainRecords('c1', first[1].hash, 2, [])).toEqual([]);
+    expect(chainRecords('c1', nth(first, 1).hash, 2, [])).toEqual([]);
   });
 
   it('refuses an inconsistent head', () => {

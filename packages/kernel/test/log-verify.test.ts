@@ -17,12 +17,13 @@ import {
   type StoredRecord,
   type VerifyLogOptions,
 } from '../src/log/index';
+import { four, nth, type Four } from './must';
 
 const key = generateSigningKey(new Uint8Array(32).fill(7));
 const otherKey = generateSigningKey(new Uint8Array(32).fill(8));
 const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
 
-const events: LogEventInput[] = [
+const events: Four<LogEventInput> = [
   {
     type: 'CommonsFounded',
     data: { name: 'Ærø Makers', template: 'cooperative' },
@@ -39,12 +40,14 @@ const events: LogEventInput[] = [
   { type: 'Note', data: null, actor: null, at: at(3) },
 ];
 
-function makeLog(): StoredRecord[] {
-  return chainRecords('c1', GENESIS_PREV, 0, events).map((r) => ({
-    seq: r.record.seq,
-    body: r.body,
-    hash: r.hash,
-  }));
+function makeLog(): Four<StoredRecord> {
+  return four(
+    chainRecords('c1', GENESIS_PREV, 0, events).map((r) => ({
+      seq: r.record.seq,
+      body: r.body,
+      hash: r.hash,
+    })),
+  );
 }
 
 function rootOf(log: StoredRecord[], size = log.length): string {
@@ -98,13 +101,13 @@ describe('verifyLog', () => {
   it('names the record for every single-byte change anywhere in any body', () => {
     let checked = 0;
     for (let r = 0; r < log.length; r++) {
-      const bytes = Buffer.from(log[r].body, 'utf8');
+      const bytes = Buffer.from(nth(log, r).body, 'utf8');
       for (let p = 0; p < bytes.length; p++) {
         for (const mask of [0x01, 0x20, 0x80]) {
           const bad = Buffer.from(bytes);
-          bad[p] ^= mask;
+          bad[p] = bad.readUInt8(p) ^ mask;
           const body = bad.toString('utf8');
-          expect(body).not.toBe(log[r].body);
+          expect(body).not.toBe(nth(log, r).body);
           const tampered = log.map((x, i) => (i === r ? { ...x, body } : x));
           const res = verifyLog(tampered, full);
           expect(res.ok, `record ${r} byte ${p} ^${mask}`).toBe(false);
@@ -174,7 +177,7 @@ describe('verifyLog', () => {
       reason: expect.stringMatching(/body says seq 1/),
     });
     // A record whose body is intact but whose prev link points elsewhere.
-    const relinked = chainRecords('c1', 'ab'.repeat(32), 1, events.slice(1, 2))[0];
+    const relinked = nth(chainRecords('c1', 'ab'.repeat(32), 1, events.slice(1, 2)), 0);
     expect(
       fail([log[0], { seq: 1, body: relinked.body, hash: relinked.hash }, log[2], log[3]]),
     ).toMatchObject({
@@ -294,7 +297,12 @@ describe('verifyLog', () => {
   });
 
   it('checks the stored type, time and commons columns against the body', () => {
-    const columns = log.map((r, i) => ({ ...r, commons: 'c1', type: events[i].type, at: events[i].at }));
+    const columns = log.map((r, i) => ({
+      ...r,
+      commons: 'c1',
+      type: nth(events, i).type,
+      at: nth(events, i).at,
+    }));
     expect(verifyLog(columns, full).ok).toBe(true);
     const change = (i: number, patch: Partial<StoredRecord>) =>
       verifyLog(

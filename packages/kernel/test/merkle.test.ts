@@ -15,6 +15,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../src/log/index';
+import { must, nth } from './must';
 
 const vectors = JSON.parse(readFileSync(fixture('merkle', 'rfc6962-vectors.json'), 'utf8'));
 const leafInputs: Uint8Array[] = vectors.leafInputsHex.map((h: string) => fromHex(h));
@@ -41,8 +42,8 @@ describe('RFC 6962 hasher vectors', () => {
         v.function === 'EmptyRoot'
           ? emptyRoot()
           : v.function === 'HashLeaf'
-            ? hashLeaf(inputs[0])
-            : hashChildren(inputs[0], inputs[1]);
+            ? hashLeaf(nth(inputs, 0))
+            : hashChildren(nth(inputs, 0), nth(inputs, 1));
       expect(toHex(got), v.desc).toBe(v.wantHex);
     }
   });
@@ -51,22 +52,22 @@ describe('RFC 6962 hasher vectors', () => {
     const roots: string[] = vectors.rootHashesHexBySize.roots;
     expect(roots).toHaveLength(9);
     const tree = new CompactMerkleTree();
-    expect(tree.rootHex()).toBe(roots[0]);
+    expect(tree.rootHex()).toBe(nth(roots, 0));
     for (let n = 0; n <= 8; n++) {
-      expect(toHex(merkleRoot(leafHashes.slice(0, n))), `size ${n}`).toBe(roots[n]);
+      expect(toHex(merkleRoot(leafHashes.slice(0, n))), `size ${n}`).toBe(nth(roots, n));
       if (n > 0) {
-        tree.append(leafHashes[n - 1]);
-        expect(tree.rootHex(), `incremental size ${n}`).toBe(roots[n]);
+        tree.append(nth(leafHashes, n - 1));
+        expect(tree.rootHex(), `incremental size ${n}`).toBe(nth(roots, n));
       }
     }
   });
 
   it('matches the node hashes per level and the compact-tree hashes', () => {
     const levels: string[][] = vectors.nodeHashesHex.levels;
-    levels[0].forEach((h, i) => expect(toHex(leafHashes[i])).toBe(h));
+    nth(levels, 0).forEach((h, i) => expect(toHex(nth(leafHashes, i))).toBe(h));
     for (let level = 1; level < levels.length; level++) {
       const width = 2 ** level;
-      levels[level].forEach((h, i) =>
+      nth(levels, level).forEach((h, i) =>
         expect(toHex(merkleRoot(leafHashes.slice(i * width, (i + 1) * width)))).toBe(h),
       );
     }
@@ -124,16 +125,19 @@ describe('proofs our tree generates', () => {
     for (let size = 1; size <= leaves.length; size++) {
       for (let i = 0; i < size; i++) {
         const proof = inclusionProof(leaves, i, size);
-        expect(verifyInclusion(i, size, leaves[i], proof, roots[size])).toBe(true);
-        expect(verifyInclusion(i, size, leaves[(i + 1) % leaves.length], proof, roots[size])).toBe(false);
+        expect(verifyInclusion(i, size, nth(leaves, i), proof, nth(roots, size))).toBe(true);
+        expect(verifyInclusion(i, size, nth(leaves, (i + 1) % leaves.length), proof, nth(roots, size))).toBe(
+          false,
+        );
         if (size > 1)
-          expect(verifyInclusion((i + 1) % size, size, leaves[i], proof, roots[size])).toBe(false);
+          expect(verifyInclusion((i + 1) % size, size, nth(leaves, i), proof, nth(roots, size))).toBe(false);
         if (size < leaves.length)
-          expect(verifyInclusion(i, size + 1, leaves[i], proof, roots[size + 1])).toBe(false);
+          expect(verifyInclusion(i, size + 1, nth(leaves, i), proof, nth(roots, size + 1))).toBe(false);
         if (proof.length > 0) {
           const bent = proof.map((h) => Uint8Array.from(h));
-          bent[bent.length - 1][0] ^= 1;
-          expect(verifyInclusion(i, size, leaves[i], bent, roots[size])).toBe(false);
+          const last = nth(bent, bent.length - 1);
+          last[0] = must(last[0]) ^ 1;
+          expect(verifyInclusion(i, size, nth(leaves, i), bent, nth(roots, size))).toBe(false);
         }
       }
     }
@@ -155,13 +159,20 @@ describe('proofs our tree generates', () => {
     for (let size2 = 1; size2 <= 40; size2++) {
       for (let size1 = 1; size1 <= size2; size1++) {
         const proof = consistencyProof(leaves, size1, size2);
-        expect(verifyConsistency(size1, size2, proof, roots[size1], roots[size2]), `${size1}->${size2}`).toBe(
-          true,
-        );
+        expect(
+          verifyConsistency(size1, size2, proof, nth(roots, size1), nth(roots, size2)),
+          `${size1}->${size2}`,
+        ).toBe(true);
         if (size1 < size2) {
-          expect(verifyConsistency(size1, size2, proof, roots[size1 - 1], roots[size2])).toBe(false);
-          expect(verifyConsistency(size1, size2, proof, roots[size1], roots[size2 - 1])).toBe(false);
-          expect(verifyConsistency(size1, size2, proof.slice(1), roots[size1], roots[size2])).toBe(false);
+          expect(verifyConsistency(size1, size2, proof, nth(roots, size1 - 1), nth(roots, size2))).toBe(
+            false,
+          );
+          expect(verifyConsistency(size1, size2, proof, nth(roots, size1), nth(roots, size2 - 1))).toBe(
+            false,
+          );
+          expect(verifyConsistency(size1, size2, proof.slice(1), nth(roots, size1), nth(roots, size2))).toBe(
+            false,
+          );
         }
       }
     }
@@ -180,19 +191,19 @@ describe('CompactMerkleTree', () => {
     const leaves = Array.from({ length: 300 }, (_, i) => hashLeaf(Buffer.from(String(i))));
     const tree = new CompactMerkleTree();
     for (let i = 0; i < leaves.length; i++) {
-      tree.append(leaves[i]);
+      tree.append(nth(leaves, i));
       if (i % 37 === 0) {
         const restored = CompactMerkleTree.fromState(JSON.parse(JSON.stringify(tree.state())));
         expect(restored.size).toBe(i + 1);
         expect(restored.rootHex()).toBe(tree.rootHex());
-        restored.append(leaves[0]);
-        expect(restored.rootHex()).toBe(toHex(merkleRoot([...leaves.slice(0, i + 1), leaves[0]])));
+        restored.append(nth(leaves, 0));
+        expect(restored.rootHex()).toBe(toHex(merkleRoot([...leaves.slice(0, i + 1), nth(leaves, 0)])));
         expect(tree.size).toBe(i + 1);
       }
     }
     expect(tree.rootHex()).toBe(toHex(merkleRoot(leaves)));
     const copy = tree.clone();
-    copy.append(leaves[1]);
+    copy.append(nth(leaves, 1));
     expect(tree.rootHex()).toBe(toHex(merkleRoot(leaves)));
   });
 
