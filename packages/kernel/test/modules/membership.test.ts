@@ -158,7 +158,7 @@ describe('ApplyForMembership', () => {
     spec(foundingEvents()).when(apply('a1', o), 'eve').thenRefuses('invalid_input');
   });
 
-  it('given a proposal a1, when Eve applies with the id a1, then proposal_exists and she is not an applicant', () => {
+  it('given a proposal a1, when Eve applies with the id a1, then proposal_exists', () => {
     spec([...foundingEvents(), resolutionOpened('a1')])
       .when(apply('a1'), 'eve')
       .thenRefuses('proposal_exists');
