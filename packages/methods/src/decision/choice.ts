@@ -1,3 +1,4 @@
+import { at } from '../common/index';
 import { SeedStream, seededShuffle } from '../sortition/stream';
 import { step, plural, DecisionInputError, type ExplanationStep } from './explain';
 import { Rational } from './fraction';
@@ -59,22 +60,25 @@ function pickWinners(
       `seats must be between 1 and the number of candidates (${candidates.length})`,
     );
   }
-  const order = candidates.map((_, i) => i).sort((a, b) => totals[b].cmp(totals[a]) || a - b);
+  const total = (i: number) => at(totals, i, 'total');
+  const name = (i: number) => at(candidates, i, 'candidate');
+  const order = candidates.map((_, i) => i).sort((a, b) => total(b).cmp(total(a)) || a - b);
   const ranking = order.map((i) => ({
-    candidate: candidates[i],
-    total: totals[i].toString(),
+    candidate: name(i),
+    total: total(i).toString(),
     ...(extra ? { ballots: extra(i) } : {}),
   }));
-  const boundary = totals[order[seats - 1]];
-  const above = order.filter((i) => totals[i].cmp(boundary) > 0);
-  const group = order.filter((i) => totals[i].cmp(boundary) === 0);
+  // 1 <= seats <= candidates.length, checked above.
+  const boundary = total(order[seats - 1]!);
+  const above = order.filter((i) => total(i).cmp(boundary) > 0);
+  const group = order.filter((i) => total(i).cmp(boundary) === 0);
   const remaining = seats - above.length;
-  const winners = above.map((i) => candidates[i]);
+  const winners = above.map(name);
   let tied: string[] = [];
   if (group.length === remaining) {
-    winners.push(...group.map((i) => candidates[i]));
+    winners.push(...group.map(name));
   } else {
-    const names = group.map((i) => candidates[i]);
+    const names = group.map(name);
     const tb = options.tieBreak ?? { mode: 'none' };
     if (tb.mode === 'none') {
       tied = names;
@@ -159,7 +163,7 @@ export function plurality(
     const k = index.get(b.choice);
     if (k === undefined)
       throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(b.choice)}`);
-    totals[k] += w;
+    totals[k] = at(totals, k, 'total') + w;
     valid += w;
   });
   const explanation: ExplanationStep[] = [];
@@ -215,7 +219,7 @@ export function approval(
         throw new DecisionInputError(`ballot ${i + 1}: unknown candidate ${JSON.stringify(c)}`);
       if (seen.has(k)) throw new DecisionInputError(`ballot ${i + 1}: approves "${c}" twice`);
       seen.add(k);
-      totals[k] += w;
+      totals[k] = at(totals, k, 'total') + w;
     }
     valid += w;
   });
@@ -279,22 +283,25 @@ export function score(
         throw new DecisionInputError(
           `ballot ${i + 1}: score of "${c}" must be an integer from ${min} to ${max}`,
         );
-      sums[k] += BigInt(s) * BigInt(w);
-      scored[k] += w;
+      sums[k] = at(sums, k, 'sum') + BigInt(s) * BigInt(w);
+      scored[k] = at(scored, k, 'count') + w;
       given.add(k);
     }
     if (aggregate === 'sum' && min !== 0) {
-      for (let k = 0; k < candidates.length; k++) if (!given.has(k)) sums[k] += BigInt(min) * BigInt(w);
+      sums.forEach((sum, k) => {
+        if (!given.has(k)) sums[k] = sum + BigInt(min) * BigInt(w);
+      });
     }
     valid += w;
   });
-  const totals = candidates.map((_, k) =>
-    aggregate === 'sum'
-      ? new Rational(sums[k])
-      : scored[k] === 0
+  const totals = sums.map((sum, k) => {
+    const n = at(scored, k, 'count');
+    return aggregate === 'sum'
+      ? new Rational(sum)
+      : n === 0
         ? new Rational(BigInt(min))
-        : new Rational(sums[k], BigInt(scored[k])),
-  );
+        : new Rational(sum, BigInt(n));
+  });
   const explanation: ExplanationStep[] = [];
   const picked = pickWinners(
     'score',
@@ -302,7 +309,7 @@ export function score(
     totals,
     options,
     explanation,
-    aggregate === 'mean' ? (k) => scored[k] : undefined,
+    aggregate === 'mean' ? (k) => at(scored, k, 'count') : undefined,
   );
   explanation.unshift(
     step(

@@ -130,7 +130,7 @@ export function jsonLineOf(text: string, path: readonly (string | number)[]): nu
       } while (depth > 0 && i < n);
       return;
     }
-    while (i < n && !',]} \n\r\t'.includes(text[i])) i++;
+    while (i < n && !',]} \n\r\t'.includes(text[i]!)) i++; // i < n = text.length
   };
   try {
     ws();

@@ -202,14 +202,14 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
           text: `Only ${counts.participants} of ${counts.electorate} members took part; consensus needs at least ${fmt(proc.minParticipation)}.`,
         });
       }
-      if (reasons.length === 0) {
-        reasons.push({
+      if (reasons.length > 0) return result(settled, false, reasons);
+      return result(settled, true, [
+        {
           code: 'consensus_reached',
           params: { participants: counts.participants, electorate: counts.electorate },
           text: `No block and ${counts.participants} of ${counts.electorate} members took part: consensus reached.`,
-        });
-      }
-      return result(settled, reasons[0].code === 'consensus_reached', reasons);
+        },
+      ]);
     }
 
     case 'vote': {

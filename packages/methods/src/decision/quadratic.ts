@@ -1,3 +1,4 @@
+import { at } from '../common/index';
 import { step, plural, DecisionInputError, type ExplanationStep } from './explain';
 
 /** A quadratic-voting ballot: integer votes per option (negative against, if allowed); costs votes² credits. */
@@ -101,23 +102,27 @@ export function quadratic(
     valid += 1;
     for (const [o, v] of Object.entries(b.votes)) {
       const k = index.get(o)!;
-      if (v > 0) pro[k] += v;
-      else con[k] -= v;
-      spent[k] += v * v;
+      if (v > 0) pro[k] = at(pro, k, 'votes for') + v;
+      else con[k] = at(con, k, 'votes against') - v;
+      spent[k] = at(spent, k, 'credits') + v * v;
     }
   });
-  const net = options.map((_, k) => pro[k] - con[k]);
-  const order = options.map((_, k) => k).sort((a, b) => net[b] - net[a] || a - b);
-  const ranking = order.map((k) => ({
-    option: options[k],
-    net: net[k],
-    for: pro[k],
-    against: con[k],
-    credits: spent[k],
-  }));
-  const boundary = net[order[seats - 1]];
-  const winners = order.filter((k) => net[k] > boundary).map((k) => options[k]);
-  const group = order.filter((k) => net[k] === boundary).map((k) => options[k]);
+  const ranking = options.map((option, k) => {
+    const votesFor = at(pro, k, 'votes for');
+    const votesAgainst = at(con, k, 'votes against');
+    return {
+      option,
+      net: votesFor - votesAgainst,
+      for: votesFor,
+      against: votesAgainst,
+      credits: at(spent, k, 'credits'),
+    };
+  });
+  ranking.sort((a, b) => b.net - a.net || index.get(a.option)! - index.get(b.option)!);
+  // 1 <= seats <= options.length, checked above.
+  const boundary = ranking[seats - 1]!.net;
+  const winners = ranking.filter((r) => r.net > boundary).map((r) => r.option);
+  const group = ranking.filter((r) => r.net === boundary).map((r) => r.option);
   let tied: string[] = [];
   if (winners.length + group.length === seats) winners.push(...group);
   else {

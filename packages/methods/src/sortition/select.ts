@@ -1,3 +1,4 @@
+import { at } from '../common/index';
 import { listDigest, SeedStream, seededShuffle, SORTITION_TAG } from './stream';
 
 /** One person in the pool, with the stakeholder class used for stratification. */
@@ -53,29 +54,34 @@ export interface SortitionResult {
 
 /** Splits `seats` over classes by weights with the largest-remainder method (exact integer arithmetic). */
 export function largestRemainder(seats: number, weights: Record<string, number>): Record<string, number> {
-  const names = Object.keys(weights).sort();
+  // Class names are distinct keys, so this is the code-unit order of Object.keys(weights).sort().
+  const classes = Object.entries(weights).sort(([a], [b]) => (a < b ? -1 : 1));
   let total = 0n;
-  for (const n of names) {
-    const w = weights[n];
+  for (const [n, w] of classes) {
     if (!Number.isSafeInteger(w) || w < 0)
       throw new Error(`weight of class ${n} must be a non-negative integer`);
     total += BigInt(w);
   }
   const out: Record<string, number> = {};
   if (total === 0n) throw new Error('the class weights add up to zero');
-  const rem: { name: string; r: bigint; w: number }[] = [];
+  const rem: { name: string; r: bigint; w: number; floor: number }[] = [];
   let given = 0;
-  for (const n of names) {
-    const p = BigInt(seats) * BigInt(weights[n]);
-    out[n] = Number(p / total);
-    given += out[n];
-    rem.push({ name: n, r: p % total, w: weights[n] });
+  for (const [n, w] of classes) {
+    const p = BigInt(seats) * BigInt(w);
+    const floor = Number(p / total);
+    out[n] = floor;
+    given += floor;
+    rem.push({ name: n, r: p % total, w, floor });
   }
   // Largest remainder first; ties go to the larger class, then to the class name in code-unit order.
   rem.sort((a, b) =>
     a.r !== b.r ? (a.r > b.r ? -1 : 1) : a.w !== b.w ? b.w - a.w : a.name < b.name ? -1 : 1,
   );
-  for (let i = 0; given < seats; i++, given++) out[rem[i].name] += 1;
+  // Fewer seats than classes are left after the floors, so each class gains at most one.
+  for (let i = 0; given < seats; i++, given++) {
+    const { name, floor } = at(rem, i, 'class remainder');
+    out[name] = floor + 1;
+  }
   return out;
 }
 
@@ -155,7 +161,7 @@ export function sortition(input: SortitionInput): SortitionResult {
   const strata: SortitionResult['strata'] = [];
   for (const cls of Object.keys(quotas).sort()) {
     const seats = quotas[cls];
-    if (!Number.isSafeInteger(seats) || seats < 0)
+    if (seats === undefined || !Number.isSafeInteger(seats) || seats < 0)
       throw new Error(`the quota of ${cls || 'the pool'} must be a non-negative integer`);
     const ids = (byClass.get(cls) ?? []).slice().sort();
     if (seats > ids.length) {

@@ -44,7 +44,8 @@ export class SeedStream {
     const i = this.word * 4;
     this.word += 1;
     this.consumed += 1;
-    return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+    // In range: a SHA-256 block has 32 bytes and i + 3 < 32 while word < 8.
+    return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
   }
 
   /**
@@ -73,8 +74,9 @@ export function seededShuffle(ids: readonly string[], stream: SeedStream, k = id
   const m = Math.min(k, n);
   for (let i = 0; i < m; i++) {
     const j = i + stream.below(n - i);
-    const t = a[i];
-    a[i] = a[j];
+    // In range: i < m <= n and i <= j < n.
+    const t = a[i]!;
+    a[i] = a[j]!;
     a[j] = t;
   }
   return a.slice(0, m);
