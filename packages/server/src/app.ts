@@ -66,7 +66,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       done(new ApiError(400, 'invalid_utf8', 'The request body is not valid UTF-8.'), undefined);
       return;
     }
-    parseJson(request, text, done);
+    // The default parser is the callback form: it answers through done and returns nothing to await.
+    void parseJson(request, text, done);
   });
   app.addSchema(ProblemSchema);
 

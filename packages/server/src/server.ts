@@ -49,7 +49,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     timer = setInterval(() => {
       if (running) return;
       running = true;
-      closeDueProposals(ctx.commons, new Date(), app.log).finally(() => (running = false));
+      // closeDueProposals never rejects: it logs each failure and the next round tries again.
+      void closeDueProposals(ctx.commons, new Date(), app.log).finally(() => (running = false));
     }, interval);
     timer.unref();
   }

@@ -1,9 +1,9 @@
 // The shell: skip link, header with navigation and language picker, the routed page, footer.
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
 import { Link, match, navigate, useLocation } from './router';
 import { useSession } from './session';
-import { Loading, PageTitle } from './components/ui';
+import { FormError, Loading, PageTitle } from './components/ui';
 import { HomePage } from './pages/home';
 import { SignInPage, SignUpPage } from './pages/auth';
 import { NewCommonsPage } from './pages/new-commons';
@@ -14,6 +14,7 @@ import { NewProposalPage } from './pages/new-proposal';
 import { ProposalPage } from './pages/proposal';
 import { ConstitutionPage } from './pages/constitution';
 import { LogPage } from './pages/log';
+import { asyncHandler } from './components/async-handler';
 
 function Routes(): ReactNode {
   const { path } = useLocation();
@@ -100,9 +101,15 @@ function LanguagePicker() {
 export function App() {
   const { t } = useI18n();
   const session = useSession();
+  const [signOutError, setSignOutError] = useState<unknown>(null);
   const signOut = async () => {
-    await session.signOut();
-    navigate('/');
+    try {
+      await session.signOut();
+      setSignOutError(null);
+      navigate('/');
+    } catch (err) {
+      setSignOutError(err);
+    }
   };
   return (
     <>
@@ -127,7 +134,7 @@ export function App() {
                     <span className="me-name">{session.account.displayName}</span>
                   </li>
                   <li>
-                    <button type="button" className="link-button" onClick={signOut}>
+                    <button type="button" className="link-button" onClick={asyncHandler(signOut)}>
                       {t('nav.signOut')}
                     </button>
                   </li>
@@ -152,6 +159,7 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1} className="container">
+        <FormError error={signOutError} />
         {session.loaded ? <Routes /> : <Loading />}
       </main>
       <footer className="site-footer">

@@ -30,9 +30,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
+    // Neither can reject: the session falls back to none and refreshSetup catches its own failure.
     // refreshSetup sets state only after its request answers (the rule misreads that: react/react#34905).
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    Promise.all([api.get('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(([s]) => {
+    void Promise.all([api.get('/api/v1/auth/session').catch(() => null), refreshSetup()]).then(([s]) => {
       if (cancelled) return;
       setCsrfToken(s?.csrfToken ?? null);
       setAccount(s?.account ?? null);

@@ -5,6 +5,7 @@ import { Field, FormError, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
+import { asyncHandler } from '../components/async-handler';
 
 type Result = { account: Account; csrfToken: string };
 
@@ -63,7 +64,7 @@ export function SignUpForm({ onDone, submitLabel }: { onDone: () => void; submit
   };
 
   return (
-    <form onSubmit={submit} noValidate className="stack">
+    <form onSubmit={asyncHandler(submit)} noValidate className="stack">
       <FormError error={error} />
       {Object.keys(errors).length > 0 && (
         <div className="alert alert-error" role="alert">
@@ -158,7 +159,7 @@ export function SignInPage() {
   return (
     <section className="narrow card">
       <PageTitle title={t('signin.title')}>{t('signin.title')}</PageTitle>
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={asyncHandler(submit)} className="stack">
         <FormError error={error} />
         <Field label={t('auth.email')}>
           {(p) => (

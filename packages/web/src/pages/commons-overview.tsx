@@ -10,6 +10,7 @@ import { useSession } from '../session';
 import type { CommonsProps } from './commons-shell';
 import { Steps } from './home';
 import { className, SignInRequired } from './new-commons';
+import { asyncHandler } from '../components/async-handler';
 
 function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
   const { t } = useI18n();
@@ -33,7 +34,7 @@ function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
     }
   };
   return (
-    <form onSubmit={submit} className="stack">
+    <form onSubmit={asyncHandler(submit)} className="stack">
       <FormError error={error} />
       <Field label={t('apply.statement')} hint={t('apply.statementHint')}>
         {(p) => <textarea {...p} rows={3} value={statement} onChange={(e) => setStatement(e.target.value)} />}
@@ -121,7 +122,7 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
                 </Link>
               )}
             </div>
-            {open.error && <LoadError error={open.error} retry={open.reload} />}
+            {open.error && <LoadError error={open.error} retry={asyncHandler(open.reload)} />}
             {!open.data && !open.error && <Loading />}
             {open.data && open.data.length === 0 && <p className="muted">{t('commons.noOpenProposals')}</p>}
             {open.data && open.data.length > 0 && (
@@ -174,7 +175,7 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
                   <Link className="button secondary" to={`${base}/proposals/new?kind=admit_member`}>
                     {t('commons.invite')}
                   </Link>
-                  <button type="button" className="button quiet" onClick={leave}>
+                  <button type="button" className="button quiet" onClick={asyncHandler(leave)}>
                     {t('commons.leave')}
                   </button>
                 </p>

@@ -7,6 +7,7 @@ import { useResource } from '../components/use-resource';
 import { useI18n } from '../i18n';
 import { checkLog, type TrustResult } from '../log/trust';
 import { Link, useLocation } from '../router';
+import { asyncHandler } from '../components/async-handler';
 
 export interface CommonsProps {
   commons: Commons;
@@ -31,7 +32,7 @@ export function CommonsShell({
   const changes = useLiveUpdates(id);
   const res = useResource(`/api/v1/commons/${encodeURIComponent(id)}`, changes);
   const trust = useLogCheck(id, changes);
-  if (res.error) return <LoadError error={res.error} retry={res.reload} />;
+  if (res.error) return <LoadError error={res.error} retry={asyncHandler(res.reload)} />;
   if (!res.data) return <Loading />;
   const c = res.data;
   const base = `/c/${encodeURIComponent(c.id)}`;

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import { SignUpForm } from './auth';
+import { asyncHandler } from '../components/async-handler';
 
 /** Steps of the first-run guide, with the current one marked. */
 export function Steps({ current }: { current: 1 | 2 | 3 }) {
@@ -51,7 +52,7 @@ function FirstRun() {
 function CommonsList() {
   const { t, day } = useI18n();
   const list = useResource('/api/v1/commons');
-  if (list.error) return <LoadError error={list.error} retry={list.reload} />;
+  if (list.error) return <LoadError error={list.error} retry={asyncHandler(list.reload)} />;
   if (!list.data) return <Loading />;
   if (list.data.length === 0) return <p className="muted">{t('home.noCommons')}</p>;
   // The commons the reader belongs to come first.

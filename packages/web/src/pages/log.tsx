@@ -6,6 +6,7 @@ import { useResource } from '../components/use-resource';
 import { eventLabel } from '../describe';
 import { useI18n } from '../i18n';
 import type { CommonsProps } from './commons-shell';
+import { asyncHandler } from '../components/async-handler';
 
 const PAGE = 100;
 
@@ -19,7 +20,7 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
     >
       <h2 id="verify-heading">{t('log.verification')}</h2>
       <div aria-live="polite">
-        {v.error && <LoadError error={v.error} retry={v.reload} />}
+        {v.error && <LoadError error={v.error} retry={asyncHandler(v.reload)} />}
         {!v.data && !v.error && <Loading />}
         {v.data?.ok === true && (
           <>
@@ -72,7 +73,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
       <VerificationStatus commonsId={commons.id} />
       <section aria-labelledby="records-heading">
         <h2 id="records-heading">{t('log.records', { count: first.data?.size ?? 0 })}</h2>
-        {first.error && <LoadError error={first.error} retry={first.reload} />}
+        {first.error && <LoadError error={first.error} retry={asyncHandler(first.reload)} />}
         {!first.data && !first.error && <Loading />}
         {first.data && (
           <div className="table-wrap" role="region" aria-labelledby="records-heading" tabIndex={0}>
@@ -113,7 +114,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
         )}
         {moreError != null && <LoadError error={moreError} />}
         {first.data && records.length < first.data.size && (
-          <button type="button" className="button secondary" onClick={loadMore}>
+          <button type="button" className="button secondary" onClick={asyncHandler(loadMore)}>
             {t('log.more')}
           </button>
         )}

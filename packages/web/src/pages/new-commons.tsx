@@ -9,6 +9,7 @@ import type { MessageKey } from '../i18n/en';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { Steps } from './home';
+import { asyncHandler } from '../components/async-handler';
 
 /** A template's name or description in the reader's language, for the templates this app knows. */
 export function templateText(
@@ -104,7 +105,7 @@ export function NewCommonsPage() {
           <p className="lead">{t('firstRun.commonsText')}</p>
         </>
       )}
-      <form onSubmit={submit} noValidate className="stack card">
+      <form onSubmit={asyncHandler(submit)} noValidate className="stack card">
         <FormError error={error} />
         <Field label={t('newCommons.name')} hint={t('newCommons.nameHint')} error={errors.name}>
           {(p) => (
@@ -134,7 +135,7 @@ export function NewCommonsPage() {
         <fieldset className="choices">
           <legend>{t('newCommons.template')}</legend>
           <p className="hint">{t('newCommons.templateHint')}</p>
-          {templates.error && <LoadError error={templates.error} retry={templates.reload} />}
+          {templates.error && <LoadError error={templates.error} retry={asyncHandler(templates.reload)} />}
           {!templates.data && !templates.error && <Loading />}
           {templates.data?.map((tpl) => (
             <div key={tpl.id} className={`choice${tpl.id === template ? ' chosen' : ''}`}>

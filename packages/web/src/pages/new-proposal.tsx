@@ -8,6 +8,7 @@ import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
+import { asyncHandler } from '../components/async-handler';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
 export const KINDS: ActionKind[] = [
@@ -315,7 +316,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   return (
     <>
       <PageTitle title={`${t('newProposal.title')} · ${commons.name}`}>{t('newProposal.title')}</PageTitle>
-      <form onSubmit={submit} noValidate className="stack card form-width">
+      <form onSubmit={asyncHandler(submit)} noValidate className="stack card form-width">
         <FormError error={error} />
         {Object.keys(errors).length > 0 && (
           <div className="alert alert-error" role="alert">

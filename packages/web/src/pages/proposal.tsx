@@ -23,6 +23,7 @@ import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
+import { asyncHandler } from '../components/async-handler';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -208,7 +209,11 @@ function PositionForm({
     return `stance.help.${s}` as MessageKey;
   };
   return (
-    <form onSubmit={submit} className="stack card position-form" aria-labelledby="position-heading">
+    <form
+      onSubmit={asyncHandler(submit)}
+      className="stack card position-form"
+      aria-labelledby="position-heading"
+    >
       <h2 id="position-heading">{proposal.myPosition ? t('position.change') : t('position.take')}</h2>
       <FormError error={error} />
       {saved && (
@@ -332,7 +337,7 @@ function Discussion({
         ))}
       </ul>
       {canPost && (
-        <form onSubmit={submit} className="stack">
+        <form onSubmit={asyncHandler(submit)} className="stack">
           <FormError error={error} />
           {replyTo && (
             <p className="replying">
@@ -369,7 +374,7 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
     if (lastStatus.current === 'open' && status && status !== 'open') void reload();
     lastStatus.current = status;
   }, [status, reload]);
-  if (res.error) return <LoadError error={res.error} retry={res.reload} />;
+  if (res.error) return <LoadError error={res.error} retry={asyncHandler(res.reload)} />;
   if (!res.data) return <Loading />;
   const p = res.data;
   const withdraw = async () => {
@@ -445,7 +450,7 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
             </ul>
           </section>
 
-          <Discussion proposal={p} commons={commons} onPosted={res.reload} />
+          <Discussion proposal={p} commons={commons} onPosted={asyncHandler(res.reload)} />
         </div>
 
         <aside className="side-col" aria-label={t('proposal.howDecided')}>
@@ -473,7 +478,7 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
             {p.canWithdraw && (
               <>
                 <FormError error={withdrawError} />
-                <button type="button" className="button quiet" onClick={withdraw}>
+                <button type="button" className="button quiet" onClick={asyncHandler(withdraw)}>
                   {t('proposal.withdraw')}
                 </button>
               </>

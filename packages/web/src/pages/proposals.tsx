@@ -6,6 +6,7 @@ import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { Link, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
+import { asyncHandler } from '../components/async-handler';
 
 const FILTERS: ('all' | ProposalStatus)[] = ['all', 'open', 'passed', 'rejected', 'withdrawn'];
 
@@ -47,7 +48,7 @@ export function ProposalsPage({ commons, changes }: CommonsProps) {
           ))}
         </ul>
       </nav>
-      {list.error && <LoadError error={list.error} retry={list.reload} />}
+      {list.error && <LoadError error={list.error} retry={asyncHandler(list.reload)} />}
       {!list.data && !list.error && <Loading />}
       {list.data && list.data.length === 0 && <p className="muted">{t('proposals.none')}</p>}
       {list.data && list.data.length > 0 && <ProposalList commonsId={commons.id} proposals={list.data} />}
