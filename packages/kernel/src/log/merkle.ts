@@ -124,9 +124,9 @@ export class CompactMerkleTree {
   root(): Uint8Array {
     const n = this.peaks.length;
     if (n === 0) return emptyRoot();
-    if (n === 1) return Uint8Array.from(this.peaks[0]);
-    let acc = this.peaks[n - 1];
-    for (let i = n - 2; i >= 0; i--) acc = nodeHash(this.peaks[i], acc);
+    if (n === 1) return Uint8Array.from(this.peaks[0]!);
+    let acc = this.peaks[n - 1]!;
+    for (let i = n - 2; i >= 0; i--) acc = nodeHash(this.peaks[i]!, acc);
     return Uint8Array.from(acc);
   }
 
@@ -165,7 +165,7 @@ function splitPoint(n: number): number {
 
 /** MTH of leafHashes[start, end), end > start. */
 function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: number): Uint8Array {
-  if (end - start === 1) return Uint8Array.from(leaves[start]);
+  if (end - start === 1) return Uint8Array.from(leaves[start]!);
   const k = splitPoint(end - start);
   return hashChildren(subtreeRoot(leaves, start, start + k), subtreeRoot(leaves, start + k, end));
 }
@@ -176,11 +176,12 @@ function checkSize(name: string, value: number, max: number): void {
   }
 }
 
-/** Audit path PATH(index, D[0:size]) for the leaf at `index` in the tree of the first `size` leaves (RFC 9162 section 2.1.3.1). */
-export function inclusionProof(leafHashes: readonly Uint8Array[], index: number, size: number): Uint8Array[] {
-  checkSize('tree size', size, leafHashes.length);
-  checkSize('leaf index', index, size - 1);
-  const proof: Uint8Array[] = [];
+/** A leaf range [start, end) whose Merkle tree hash is one element of a proof. */
+type Range = readonly [start: number, end: number];
+
+/** The ranges whose hashes make PATH(index, D[0:size]), leaf to root (RFC 9162 section 2.1.3.1). */
+function inclusionRanges(index: number, size: number): Range[] {
+  const ranges: Range[] = [];
   // Walk from the root down, collecting siblings; they are reversed at the end so the proof reads leaf to root.
   let start = 0;
   let end = size;
@@ -188,27 +189,20 @@ export function inclusionProof(leafHashes: readonly Uint8Array[], index: number,
   while (end - start > 1) {
     const k = splitPoint(end - start);
     if (m < k) {
-      proof.push(subtreeRoot(leafHashes, start + k, end));
+      ranges.push([start + k, end]);
       end = start + k;
     } else {
-      proof.push(subtreeRoot(leafHashes, start, start + k));
+      ranges.push([start, start + k]);
       start += k;
       m -= k;
     }
   }
-  return proof.reverse();
+  return ranges.reverse();
 }
 
-/** Consistency proof PROOF(size1, D[0:size2]) (RFC 9162 section 2.1.4.1); size1 must be in [1, size2]. */
-export function consistencyProof(
-  leafHashes: readonly Uint8Array[],
-  size1: number,
-  size2: number,
-): Uint8Array[] {
-  checkSize('size2', size2, leafHashes.length);
-  checkSize('size1', size1, size2);
-  if (size1 === 0) throw new RangeError('a consistency proof from the empty tree is meaningless (size1 = 0)');
-  const proof: Uint8Array[] = [];
+/** The ranges whose hashes make PROOF(size1, D[0:size2]), in proof order (RFC 9162 section 2.1.4.1). */
+function consistencyRanges(size1: number, size2: number): Range[] {
+  const ranges: Range[] = [];
   // SUBPROOF(m, D[start:end], b), unrolled; the recursion appends after the recursive call, so collect and reverse.
   let start = 0;
   let end = size2;
@@ -217,17 +211,183 @@ export function consistencyProof(
   while (m !== end - start) {
     const k = splitPoint(end - start);
     if (m <= k) {
-      proof.push(subtreeRoot(leafHashes, start + k, end));
+      ranges.push([start + k, end]);
       end = start + k;
     } else {
-      proof.push(subtreeRoot(leafHashes, start, start + k));
+      ranges.push([start, start + k]);
       start += k;
       m -= k;
       whole = false;
     }
   }
-  if (!whole) proof.push(subtreeRoot(leafHashes, start, end));
-  return proof.reverse();
+  if (!whole) ranges.push([start, end]);
+  return ranges.reverse();
+}
+
+function checkInclusion(index: number, size: number, available: number): void {
+  checkSize('tree size', size, available);
+  checkSize('leaf index', index, size - 1);
+}
+
+function checkConsistency(size1: number, size2: number, available: number): void {
+  checkSize('size2', size2, available);
+  checkSize('size1', size1, size2);
+  if (size1 === 0) throw new RangeError('a consistency proof from the empty tree is meaningless (size1 = 0)');
+}
+
+/** Audit path PATH(index, D[0:size]) for the leaf at `index` in the tree of the first `size` leaves (RFC 9162 section 2.1.3.1). */
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number, size: number): Uint8Array[] {
+  checkInclusion(index, size, leafHashes.length);
+  return inclusionRanges(index, size).map(([start, end]) => subtreeRoot(leafHashes, start, end));
+}
+
+/** Consistency proof PROOF(size1, D[0:size2]) (RFC 9162 section 2.1.4.1); size1 must be in [1, size2]. */
+export function consistencyProof(
+  leafHashes: readonly Uint8Array[],
+  size1: number,
+  size2: number,
+): Uint8Array[] {
+  checkConsistency(size1, size2, leafHashes.length);
+  return consistencyRanges(size1, size2).map(([start, end]) => subtreeRoot(leafHashes, start, end));
+}
+
+// Proofs from stored nodes. Every complete subtree of the log is one node: node (level, index) is the Merkle tree
+// hash of leaves [index * 2^level, (index + 1) * 2^level), level 0 being the leaf hashes (the simplest form of
+// Certificate Transparency's tiles). A proof element is the hash of a range that is either such a node or ends at
+// the tree's right edge, and then is folded from at most log2(size) nodes: a proof needs O(log size) nodes, and the
+// same bytes come out as from all the leaves.
+
+/** Where a complete subtree sits: the root of leaves [index * 2^level, (index + 1) * 2^level). */
+export interface MerkleNodeKey {
+  level: number;
+  index: number;
+}
+
+/** A complete subtree and its hash (lower-case hex), as the store keeps it. */
+export interface MerkleNode extends MerkleNodeKey {
+  hash: string;
+}
+
+/** The hash of a stored node (32 bytes); throws if it is not there. */
+export type MerkleNodeSource = (level: number, index: number) => Uint8Array;
+
+/** MTH of leaves [start, end) from complete subtrees: one node when the range is one, else split as RFC 9162 splits. */
+function rangeFromNodes(start: number, end: number, node: MerkleNodeSource): Uint8Array {
+  const size = end - start;
+  if (size === 1) return node(0, start);
+  const k = splitPoint(size);
+  if (k * 2 === size && start % size === 0) return node(bitLength(BigInt(k)), start / size);
+  return nodeHash(rangeFromNodes(start, start + k, node), rangeFromNodes(start + k, end, node));
+}
+
+/** The distinct nodes `compute` asks its source for (it is run once with placeholder hashes). */
+function keysAskedBy(compute: (node: MerkleNodeSource) => unknown): MerkleNodeKey[] {
+  const seen = new Map<string, MerkleNodeKey>();
+  const placeholder = new Uint8Array(HASH_SIZE);
+  compute((level, index) => {
+    seen.set(`${level}:${index}`, { level, index });
+    return placeholder;
+  });
+  return [...seen.values()];
+}
+
+function ownBytes(hash: Uint8Array): Uint8Array {
+  return Uint8Array.from(hash);
+}
+
+/** The nodes the root of the tree of `size` leaves is folded from: its maximal complete subtrees, left to right. */
+export function rootNodeKeys(size: number): MerkleNodeKey[] {
+  checkSize('tree size', size, Number.MAX_SAFE_INTEGER);
+  const keys: MerkleNodeKey[] = [];
+  let start = 0;
+  // One node per set bit of the size, highest first (the peaks a CompactMerkleTree of that size keeps).
+  for (let level = bitLength(BigInt(size)) - 1; level >= 0; level--) {
+    const width = 2 ** level;
+    if (Math.floor(size / width) % 2 === 1) {
+      keys.push({ level, index: start / width });
+      start += width;
+    }
+  }
+  return keys;
+}
+
+/** The Merkle tree hash of the first `size` leaves from stored nodes (the empty root for size 0). */
+export function rootFromNodes(size: number, node: MerkleNodeSource): Uint8Array {
+  checkSize('tree size', size, Number.MAX_SAFE_INTEGER);
+  if (size === 0) return emptyRoot();
+  return ownBytes(rangeFromNodes(0, size, node));
+}
+
+/** The compact tree of the first `size` leaves (its peaks) from stored nodes: where a backfill or a writer resumes. */
+export function frontierFromNodes(size: number, node: MerkleNodeSource): CompactTreeState {
+  return { size, hashes: rootNodeKeys(size).map(({ level, index }) => toHex(node(level, index))) };
+}
+
+/** The nodes inclusionProofFromNodes(index, size) reads: at most 2 log2(size). */
+export function inclusionProofNodeKeys(index: number, size: number): MerkleNodeKey[] {
+  checkInclusion(index, size, Number.MAX_SAFE_INTEGER);
+  return keysAskedBy((node) => inclusionProofFromNodes(index, size, node));
+}
+
+/** PATH(index, D[0:size]) from stored nodes: the same bytes as inclusionProof over all the leaves. */
+export function inclusionProofFromNodes(index: number, size: number, node: MerkleNodeSource): Uint8Array[] {
+  checkInclusion(index, size, Number.MAX_SAFE_INTEGER);
+  return inclusionRanges(index, size).map(([start, end]) => ownBytes(rangeFromNodes(start, end, node)));
+}
+
+/** The nodes consistencyProofFromNodes(size1, size2) reads: O(log2(size2)). */
+export function consistencyProofNodeKeys(size1: number, size2: number): MerkleNodeKey[] {
+  checkConsistency(size1, size2, Number.MAX_SAFE_INTEGER);
+  return keysAskedBy((node) => consistencyProofFromNodes(size1, size2, node));
+}
+
+/** PROOF(size1, D[0:size2]) from stored nodes: the same bytes as consistencyProof over all the leaves. */
+export function consistencyProofFromNodes(
+  size1: number,
+  size2: number,
+  node: MerkleNodeSource,
+): Uint8Array[] {
+  checkConsistency(size1, size2, Number.MAX_SAFE_INTEGER);
+  return consistencyRanges(size1, size2).map(([start, end]) => ownBytes(rangeFromNodes(start, end, node)));
+}
+
+/** A node source over nodes read from a store; asking for one that is not among them throws, naming it. */
+export function nodeSourceOf(nodes: readonly MerkleNode[]): MerkleNodeSource {
+  const byKey = new Map<string, string>();
+  for (const n of nodes) byKey.set(`${n.level}:${n.index}`, n.hash);
+  return (level, index) => {
+    const hex = byKey.get(`${level}:${index}`);
+    if (hex === undefined) throw new Error(`Merkle node (level ${level}, index ${index}) is not stored`);
+    if (!HEX_HASH.test(hex)) throw new Error(`Merkle node (level ${level}, index ${index}) is not a hash`);
+    return fromHex(hex);
+  };
+}
+
+/**
+ * The nodes that appending `leafHashes` to the tree `frontier` completes, in the order they complete: each new
+ * leaf (level 0), then each subtree it closes. About two per leaf; what an append stores beside its records.
+ */
+export function completedNodes(frontier: CompactTreeState, leafHashes: readonly Uint8Array[]): MerkleNode[] {
+  CompactMerkleTree.fromState(frontier);
+  const peaks = frontier.hashes.map(fromHex);
+  const nodes: MerkleNode[] = [];
+  let size = frontier.size;
+  for (const leaf of leafHashes) {
+    if (leaf.length !== HASH_SIZE)
+      throw new Error(`leaf hash must be ${HASH_SIZE} bytes, got ${leaf.length}`);
+    nodes.push({ level: 0, index: size, hash: toHex(leaf) });
+    let node: Uint8Array = leaf;
+    let level = 0;
+    // Each trailing one bit of the size is a complete subtree of the node's height: merging closes a parent.
+    for (let s = size; s % 2 === 1; s = (s - 1) / 2) {
+      node = nodeHash(peaks.pop()!, node);
+      level++;
+      nodes.push({ level, index: Math.floor(size / 2 ** level), hash: toHex(node) });
+    }
+    peaks.push(node);
+    size++;
+  }
+  return nodes;
 }
 
 // Proof verification works on bigints so that sizes up to 2^53 - 1 need no 32-bit bit tricks.
@@ -340,7 +500,7 @@ export function verifyConsistency(
   const shift = trailingZeros(s1);
   const inner = innerWithShift - shift;
   // The proof starts with the root of the size-2^shift subtree, unless size1 is itself that power of two.
-  let seed = path[0];
+  let seed = path[0]!;
   let start = 1;
   if (s1 === 1n << BigInt(shift)) {
     seed = root1;
