@@ -53,7 +53,7 @@ describe('majority and supermajority', () => {
     const r = majority({ yes: 6, no: 3, abstain: 0 }, { threshold: { num: 2, den: 3 } });
     expect(r.passed).toBe(true);
     expect(r.strict).toBe(false);
-    expect(r.explanation[1].text).toMatch(/at least 2\/3 means at least 6/);
+    expect(r.explanation[1]?.text).toMatch(/at least 2\/3 means at least 6/);
   });
   it('abstentions: not counted by default, counted against with base "present"', () => {
     const counts = countYesNo([...yes(6), ...no(4), ...abstain(3)]);

@@ -12,7 +12,7 @@ const candidates = [
 ].filter((p): p is string => !!p);
 
 /** The shared conformance fixtures: PEERGOV_FIXTURES, else ../shared/fixtures beside the checkout. Never skipped. */
-export const fixturesDir: string = candidates.find((p) => existsSync(p)) ?? candidates[0];
+export const fixturesDir: string = candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 
 /** A path inside the fixtures; throws loudly when the fixtures are not where they should be. */
 export function fixture(...parts: string[]): string {

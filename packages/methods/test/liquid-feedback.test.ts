@@ -213,7 +213,7 @@ for (const scenario of data.scenarios) {
         expect(expected.battles).toHaveLength((admitted.length + 1) * admitted.length);
         for (const b of expected.battles)
           expect(
-            t.battles[index(b.winning_initiative_id)][index(b.losing_initiative_id)],
+            t.battles[index(b.winning_initiative_id)]?.[index(b.losing_initiative_id)],
             `battle ${b.winning_initiative_id}>${b.losing_initiative_id}`,
           ).toBe(b.count);
         for (const i of expected.initiatives.filter((x: { admitted: boolean }) => x.admitted)) {
@@ -276,7 +276,7 @@ describe('LiquidFeedback coverage of the ranking variants', () => {
 describe('LiquidFeedback known core failures', () => {
   for (const failure of data.known_core_failures) {
     const input: LfInput = failure.input;
-    const issue = input.issues[0];
+    const issue = input.issues[0]!;
     const voters = input.ballots.filter((b) => b.issue_id === issue.id).map((b) => b.member_id);
     const resolved = resolveLiquid(issueInput(input, issue.id, voters));
     const admitted = input.initiatives.filter((i) => i.issue_id === issue.id).map((i) => i.id);

@@ -110,7 +110,7 @@ describe('LiquidFeedback majorities and eligibility', () => {
     const twoThirds = { num: 2, den: 3, positive: 0, nonNegative: 0 };
     const strict = lfResult({ ...input, policy: policy({ directMajority: { ...twoThirds, strict: true } }) });
     const reach = lfResult({ ...input, policy: policy({ directMajority: { ...twoThirds, strict: false } }) });
-    expect([strict.initiatives[0].directMajority, reach.initiatives[0].directMajority]).toEqual([
+    expect([strict.initiatives[0]?.directMajority, reach.initiatives[0]?.directMajority]).toEqual([
       false,
       true,
     ]);
@@ -130,7 +130,7 @@ describe('LiquidFeedback majorities and eligibility', () => {
       lfResult({
         ...input,
         policy: policy({ directMajority: { num: 1, den: 2, strict: true, positive, nonNegative } }),
-      }).initiatives[0].directMajority;
+      }).initiatives[0]?.directMajority;
     expect([rule(20, 20), rule(21, 0), rule(0, 21)]).toEqual([true, false, false]);
   });
 

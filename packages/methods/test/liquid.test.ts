@@ -71,7 +71,7 @@ describe('liquid delegation', () => {
       delegations: [d('a', 'c'), d('a', null, 'area'), d('b', 'a')],
       directVoters: ['c'],
     });
-    expect(r.directVoters[0].weight).toBe(1);
+    expect(r.directVoters[0]?.weight).toBe(1);
     expect(r.notCounted).toEqual([
       { member: 'a', reason: 'blocked', at: null },
       { member: 'b', reason: 'chain_blocked', at: 'a' },

@@ -97,19 +97,19 @@ describe('openData: our groups against Pol.is group-id (ARI)', () => {
           readFileSync(fixture('polis', 'openData', c.name, 'participants-votes.csv'), 'utf8'),
           'pv',
         );
-        const head = rows[0].fields;
+        const head = rows[0]!.fields;
         const colOf = new Map(m.statementIds.map((id, j) => [id, j]));
         const rowOf = new Map(m.participantIds.map((id, r) => [id, r]));
         let cells = 0;
         for (const { fields } of rows.slice(1)) {
-          const r = rowOf.get(fields[0]);
+          const r = rowOf.get(fields[0]!);
           const votes = new Map<number, number>();
           if (r !== undefined)
-            for (let k = m.rowStart[r]; k < m.rowStart[r + 1]; k++) votes.set(m.col[k], m.value[k]);
+            for (let k = m.rowStart[r]!; k < m.rowStart[r + 1]!; k++) votes.set(m.col[k]!, m.value[k]!);
           for (let i = 6; i < head.length; i++) {
             if (fields[i] === '') continue;
             cells++;
-            expect(votes.get(colOf.get(head[i])!)).toBe(Number(fields[i]));
+            expect(votes.get(colOf.get(head[i]!)!)).toBe(Number(fields[i]));
           }
         }
         expect(cells).toBe(m.col.length);

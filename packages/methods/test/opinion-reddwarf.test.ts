@@ -21,15 +21,16 @@ const keep = (name: string) => (name === 'below-100-ptpts' ? ['5', '10', '11', '
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
   let d = 0;
-  for (let i = 0; i < b.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < b.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!)); // lengths checked equal
   return d;
 };
 
 // Our sign for each component relative to Pol.is's (PCA components are defined up to sign).
 const signs = (ours: OpinionMap, math: PolisMath) =>
-  [0, 1].map((i) => {
+  ([0, 1] as const).map((i) => {
     let d = 0;
-    ours.pca.comps[i].forEach((v, j) => (d += v * math.pca.comps[i][j]));
+    const theirs = math.pca.comps[i]!;
+    ours.pca.comps[i].forEach((v, j) => (d += v * theirs[j]!));
     return d < 0 ? -1 : 1;
   });
 
@@ -39,11 +40,11 @@ function checkPca(c: ImportedConversation, ours: OpinionMap, tol: number) {
   const math = c.math!;
   expect(ours.statements.map((s) => s.id)).toEqual(math.tids.map(String));
   const sg = signs(ours, math);
-  for (const i of [0, 1])
+  for (const i of [0, 1] as const)
     expect(
       maxAbsDiff(
-        ours.pca.comps[i].map((v) => v * sg[i]),
-        math.pca.comps[i],
+        ours.pca.comps[i].map((v) => v * sg[i]!),
+        math.pca.comps[i]!,
       ),
     ).toBeLessThan(tol);
   expect(
@@ -52,12 +53,12 @@ function checkPca(c: ImportedConversation, ours: OpinionMap, tol: number) {
       math.pca.center.map((v) => -v),
     ),
   ).toBeLessThan(1e-12);
-  const proj = [ours.statements.map((s) => s.x), ours.statements.map((s) => s.y)];
-  for (const i of [0, 1])
+  const proj = [ours.statements.map((s) => s.x), ours.statements.map((s) => s.y)] as const;
+  for (const i of [0, 1] as const)
     expect(
       maxAbsDiff(
-        proj[i].map((v) => -v * sg[i]),
-        math.pca['comment-projection'][i],
+        proj[i].map((v) => -v * sg[i]!),
+        math.pca['comment-projection'][i]!,
       ),
     ).toBeLessThan(tol * 100);
   expect(
@@ -73,7 +74,7 @@ const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Mat
 function repnessAsPolis(ours: OpinionMap) {
   const out: Record<string, Record<string, unknown>[]> = {};
   ours.repness.forEach((list, gi) => {
-    out[String(ours.groups[gi].id)] = list.map((r) => ({
+    out[String(ours.groups[gi]!.id)] = list.map((r) => ({
       tid: Number(r.tid),
       'n-success': r.nSuccess,
       'n-trials': r.nTrials,
@@ -89,10 +90,13 @@ function repnessAsPolis(ours: OpinionMap) {
 }
 
 // Exact fields equal, floating fields to 1e-9 relative (Pol.is computes pa, ra with exact rationals).
-function expectStatsEqual(ours: Record<string, unknown>[], theirs: Record<string, unknown>[]) {
-  expect(ours.map((r) => r.tid)).toEqual(theirs.map((r) => r.tid));
-  ours.forEach((r, i) => {
-    const t = theirs[i];
+function expectStatsEqual(
+  ours: Record<string, unknown>[] | undefined,
+  theirs: Record<string, unknown>[] | undefined,
+) {
+  expect(ours?.map((r) => r.tid)).toEqual(theirs?.map((r) => r.tid));
+  ours?.forEach((r, i) => {
+    const t = theirs![i]!; // same tids, so same length
     expect(Object.keys(r).sort()).toEqual(Object.keys(t).sort());
     for (const [k, v] of Object.entries(t)) {
       // Pol.is stores repness-test as a single-precision float, printed to 7 digits.
@@ -144,15 +148,15 @@ describe('Pol.is production math, conversations under 100 participants (exact)',
           expect(members).toHaveLength(1);
           const p = byId.get(String(members[0]))!;
           expect(p.inConv).toBe(true);
-          expect(Math.abs(-p.x * sg[0] - bc.x[i])).toBeLessThan(1e-4);
-          expect(Math.abs(-p.y * sg[1] - bc.y[i])).toBeLessThan(1e-4);
+          expect(Math.abs(-p.x * sg[0]! - bc.x[i]!)).toBeLessThan(1e-4);
+          expect(Math.abs(-p.y * sg[1]! - bc.y[i]!)).toBeLessThan(1e-4);
         });
       });
 
       it('group labels are equal', () => {
         const theirs = c.polisGroups!;
         const labels = Object.fromEntries(
-          Object.entries(ours.groupOf).map(([p, gi]) => [p, ours.groups[gi].id]),
+          Object.entries(ours.groupOf).map(([p, gi]) => [p, ours.groups[gi]!.id]),
         );
         expect(Object.keys(labels).sort()).toEqual([...theirs.keys()].sort());
         for (const [p, g] of theirs) expect(labels[p], `participant ${p}`).toBe(g);
@@ -169,12 +173,12 @@ describe('Pol.is production math, conversations under 100 participants (exact)',
       it('group-aware consensus is equal', () => {
         const gac = math['group-aware-consensus'];
         expect(ours.statements.map((s) => s.id).sort()).toEqual(Object.keys(gac).sort());
-        for (const s of ours.statements) expect(close(s.groupAwareConsensus, gac[s.id], 1e-12)).toBe(true);
+        for (const s of ours.statements) expect(close(s.groupAwareConsensus, gac[s.id]!, 1e-12)).toBe(true);
       });
 
       it('comment priorities are equal up to PCA convergence (Pol.is stops after 100 power iterations)', () => {
         const pr = math['comment-priorities'];
-        for (const s of ours.statements) expect(close(s.priority, pr[s.id], 1e-4), `tid ${s.id}`).toBe(true);
+        for (const s of ours.statements) expect(close(s.priority, pr[s.id]!, 1e-4), `tid ${s.id}`).toBe(true);
       });
     });
   }

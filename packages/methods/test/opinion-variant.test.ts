@@ -30,24 +30,25 @@ function votes(n: number, c: number, seed = 7, missing = 0.3): OpinionVote[] {
 // Dense reference: zero-imputed matrix, centred by column means over every row, top two eigenvectors of X^T X by
 // power iteration with deflation (Pol.is `powerit-pca` run to convergence).
 function densePca(X: number[][]): { center: number[]; comps: number[][] } {
+  // In range: X is n x c with n > 0, v and z have c entries, y has n.
   const n = X.length;
-  const c = X[0].length;
-  const center = Array.from({ length: c }, (_, j) => X.reduce((s, r) => s + r[j], 0) / n);
-  let W = X.map((r) => r.map((v, j) => v - center[j]));
+  const c = X[0]!.length;
+  const center = Array.from({ length: c }, (_, j) => X.reduce((s, r) => s + r[j]!, 0) / n);
+  let W = X.map((r) => r.map((v, j) => v - center[j]!));
   const comps: number[][] = [];
   for (let k = 0; k < 2; k++) {
-    let v = new Array(c).fill(1);
+    let v = new Array<number>(c).fill(1);
     for (let it = 0; it < 5000; it++) {
-      const y = W.map((r) => r.reduce((s, x, j) => s + x * v[j], 0));
-      const z = new Array(c).fill(0);
-      W.forEach((r, i) => r.forEach((x, j) => (z[j] += x * y[i])));
+      const y = W.map((r) => r.reduce((s, x, j) => s + x * v[j]!, 0));
+      const z = new Array<number>(c).fill(0);
+      W.forEach((r, i) => r.forEach((x, j) => (z[j]! += x * y[i]!)));
       const norm = Math.hypot(...z);
       v = z.map((x) => x / norm);
     }
     comps.push(v);
     W = W.map((r) => {
-      const d = r.reduce((s, x, j) => s + x * v[j], 0);
-      return r.map((x, j) => x - d * v[j]);
+      const d = r.reduce((s, x, j) => s + x * v[j]!, 0);
+      return r.map((x, j) => x - d * v[j]!);
     });
   }
   return { center, comps };
@@ -58,22 +59,23 @@ describe("imputation 'zero' (pol-is/polisMath `:mat`, nil -> 0)", () => {
   const m = buildVoteMatrix(vs);
   const X = m.participantIds.map((_, r) => {
     const row = new Array(m.statementIds.length).fill(0);
-    for (let k = m.rowStart[r]; k < m.rowStart[r + 1]; k++) row[m.col[k]] = m.value[k];
+    for (let k = m.rowStart[r]!; k < m.rowStart[r + 1]!; k++) row[m.col[k]!] = m.value[k]!;
     return row;
   });
 
   it('centres by the column mean over every participant, missing votes as 0', () => {
     const center = zeroImputedMeans(m);
     const ref = densePca(X).center;
-    center.forEach((v, j) => expect(v).toBeCloseTo(ref[j], 12));
+    center.forEach((v, j) => expect(v).toBeCloseTo(ref[j]!, 12));
     expect(votePca(m, { imputation: 'zero' }).center).toEqual(center);
   });
 
   it('finds the components of the dense zero-imputed matrix (up to sign)', () => {
     const pca = votePca(m, { imputation: 'zero' });
     const ref = densePca(X);
-    for (let i = 0; i < 2; i++) {
-      const dot = pca.comps[i].reduce((s, v, j) => s + v * ref.comps[i][j], 0);
+    for (const i of [0, 1] as const) {
+      const theirs = ref.comps[i]!;
+      const dot = pca.comps[i].reduce((s, v, j) => s + v * theirs[j]!, 0);
       expect(Math.abs(dot)).toBeCloseTo(1, 8);
     }
   });
@@ -97,8 +99,8 @@ describe("variant 'polis-2017'", () => {
     const voters = new Set(conversation.votes.map((v) => v.participant)).size;
     expect(Object.keys(old.groupOf).length).toBe(voters);
     expect(Object.keys(today.groupOf).length).toBe(30);
-    expect(old.statements[0].center).toBeCloseTo(
-      zeroImputedMeans(buildVoteMatrix(conversation.votes))[0],
+    expect(old.statements[0]?.center).toBeCloseTo(
+      zeroImputedMeans(buildVoteMatrix(conversation.votes))[0]!,
       12,
     );
   });

@@ -27,7 +27,7 @@ describe('vote matrix', () => {
     expect(m.participantIds).toEqual(['2', '10']);
     expect(m.statementIds).toEqual(['0', '1']);
     const row0 = new Map<number, number>();
-    for (let k = m.rowStart[0]; k < m.rowStart[1]; k++) row0.set(m.col[k], m.value[k]);
+    for (let k = m.rowStart[0]!; k < m.rowStart[1]!; k++) row0.set(m.col[k]!, m.value[k]!);
     expect(row0).toEqual(
       new Map([
         [1, 1],
@@ -64,7 +64,7 @@ describe('importers name file and line of malformed input', () => {
     expect(() => parseOpenDataComments(text, 'comments.csv')).toThrow(
       'comments.csv:4: moderated 5 is not -1, 0 or 1',
     );
-    expect(parseOpenDataComments('comment-id,moderated,comment-body\n0,1,"a ""b"""\n', 'c')[0].text).toBe(
+    expect(parseOpenDataComments('comment-id,moderated,comment-body\n0,1,"a ""b"""\n', 'c')[0]?.text).toBe(
       'a "b"',
     );
   });

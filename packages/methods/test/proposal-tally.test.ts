@@ -254,7 +254,7 @@ describe('meetsRatio', () => {
       return Math.floor((seed / 2_147_483_648) * limit);
     };
     for (let i = 0; i < 2000; i++) {
-      const scale = [100, 1e6, 1e12, Number.MAX_SAFE_INTEGER][i % 4];
+      const scale = [100, 1e6, 1e12, Number.MAX_SAFE_INTEGER][i % 4]!;
       const b = 1 + next(scale);
       const a = next(b + 1);
       const den = 1 + next(scale);

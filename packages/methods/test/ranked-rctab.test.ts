@@ -44,7 +44,7 @@ describe('RCTab conformance (BrightSpots/rcv test data)', () => {
       const result = tabulateRctab(contest, config.rules);
       expect(result.rounds.length, 'number of rounds').toBe(expected.results.length);
       expected.results.forEach((round: RcvRound, i: number) => {
-        const ours = result.rounds[i];
+        const ours = result.rounds[i]!; // the round counts are equal
         const where = `round ${round.round}`;
         expect(decimals(ours.tally), `${where} tally`).toEqual(decimals(round.tally));
         expect(dec(ours.threshold), `${where} threshold`).toBe(dec(round.threshold));
@@ -99,7 +99,7 @@ describe('RCTab rule options beyond the fixtures', () => {
     ]);
     const r = tabulateRctab(c, { ...rules, tiebreakMode: 'random', randomSeed: 0 });
     // Random(0).nextDouble() = 0.7309… picks index 1 of [A, B]: B is eliminated.
-    expect(r.rounds[0].tallyResults[0].eliminated).toBe('B');
+    expect(r.rounds[0]?.tallyResults[0]?.eliminated).toBe('B');
     const second = new JavaRandom(0);
     second.nextDouble();
     const expectedWinner = ['A', 'C'][Math.floor(second.nextDouble() * 2)];
@@ -124,7 +124,7 @@ describe('RCTab rule options beyond the fixtures', () => {
       [['B', 'C'], 1],
     ]);
     const t = tabulateRctab(tie, { ...rules, tiebreakMode: 'previousRoundCountsThenRandom', randomSeed: 1 });
-    expect(t.rounds[1].tally).toEqual({ A: '3', C: '3' });
+    expect(t.rounds[1]?.tally).toEqual({ A: '3', C: '3' });
     expect(t.winners).toEqual(['A']);
     expect(t.explanation.join('\n')).toMatch(/previous round counts \(round 1\)/);
   });
@@ -141,7 +141,7 @@ describe('RCTab rule options beyond the fixtures', () => {
       overvoteRule: 'exhaustIfMultipleContinuing',
       maxSkippedRanksAllowed: Infinity,
     });
-    expect(r.rounds[0].inactiveBallots.overvotes).toBe('1');
+    expect(r.rounds[0]?.inactiveBallots.overvotes).toBe('1');
   });
 
   it('config errors name the file, the line and the problem', async () => {

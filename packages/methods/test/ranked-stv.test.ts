@@ -39,12 +39,12 @@ describe('Scottish STV: Glasgow 2007 wards against Droop v0.11 (rule scotland, f
       const result = scottishStv(election);
       expect(result.quota).toBe(ref.quota);
       expect(result.ballots).toBe(ref.nballots);
-      const name = (cid: string) => ref.cdict[cid].name;
+      const name = (cid: string) => ref.cdict[cid]!.name;
       // Every stage: the first count ('begin') and the state after each transfer, exactly to 5 decimals.
       const refStages = ref.actions.filter((a) => a.tag === 'begin' || a.tag === 'transfer');
       expect(result.stages.length, 'number of stages').toBe(refStages.length);
       refStages.forEach((action, i) => {
-        const stage = result.stages[i];
+        const stage = result.stages[i]!; // the stage counts are equal
         const votes = Object.fromEntries(
           Object.entries(action.cstate).map(([cid, s]) => [name(cid), s.vote]),
         );

@@ -63,7 +63,7 @@ describe('sortition: rules', () => {
         candidates: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }],
         seed: `s${k}`,
         seats: 1,
-      }).selected[0];
+      }).selected[0]!;
       counts.set(first, (counts.get(first) ?? 0) + 1);
     }
     for (const id of ['a', 'b', 'c', 'd']) expect(Math.abs(counts.get(id)! - 1000)).toBeLessThan(150);
