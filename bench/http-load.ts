@@ -12,7 +12,9 @@ interface Plan {
   seconds: number;
 }
 
-const plan = JSON.parse(process.argv[2]) as Plan;
+const [, , planJson] = process.argv;
+if (planJson === undefined) throw new Error('usage: http-load.ts <plan as JSON>');
+const plan = JSON.parse(planJson) as Plan;
 const target = new URL(plan.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections });
 const latencies: number[] = [];
@@ -23,7 +25,7 @@ const warmupEnd = performance.now() + Math.min(1000, plan.seconds * 200);
 
 function once(conn: number, i: number): Promise<void> {
   return new Promise((resolve) => {
-    const body = plan.bodies[i % plan.bodies.length];
+    const body = plan.bodies[i % plan.bodies.length]!; // a plan has at least one body
     const started = performance.now();
     const req = http.request(
       {

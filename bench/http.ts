@@ -63,7 +63,8 @@ for (const mode of ['bare', 'sqlite', 'postgres']) {
     console.error(`bench http: load against ${mode} failed: ${load.stderr}`);
     continue;
   }
-  results[mode] = JSON.parse(load.stdout.trim().split('\n').pop()!);
+  const result: (typeof results)[string] = JSON.parse(load.stdout.trim().split('\n').pop()!);
+  results[mode] = result;
   if (server.info.schema) {
     const c = new pg.Client({
       connectionString: process.env.PEERGOV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -73,7 +74,7 @@ for (const mode of ['bare', 'sqlite', 'postgres']) {
     await c.end();
   }
   console.log(
-    `${mode.padEnd(9)} ${String(results[mode].perSecond).padStart(7)} req/s  p50 ${results[mode].p50} ms  p99 ${results[mode].p99} ms  errors ${results[mode].errors} ${results[mode].firstError}`,
+    `${mode.padEnd(9)} ${String(result.perSecond).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors} ${result.firstError}`,
   );
 }
 const bare = results.bare?.perSecond;

@@ -95,7 +95,7 @@ function randomGraph(n: number, seed: number): DelegationGraph & { delegationCou
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)]!; // of at least one run
 }
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
@@ -123,7 +123,8 @@ for (const n of sizes) {
   let delegated = 0;
   let cycle = 0;
   for (let m = 0; m < n; m++) {
-    if (result.depth[m] > longest) longest = result.depth[m];
+    const depth = result.depth[m]!; // m < n = memberCount
+    if (depth > longest) longest = depth;
     if (result.status[m] === 1) direct++;
     else if (result.status[m] === 2) delegated++;
     else if (result.status[m] === 8) cycle++;
@@ -157,10 +158,11 @@ for (const n of [10_000, 100_000, 1_000_000]) {
   }));
   const delegations: LiquidDelegation[] = [];
   for (let k = 0; k < g.truster.length; k++) {
+    // k < the common length of truster, trustee and scope; the generator's scope codes are 0, 1 and 2.
     delegations.push({
       truster: `m${g.truster[k]}`,
       trustee: g.trustee[k] === NULL_TRUSTEE ? null : `m${g.trustee[k]}`,
-      scope: (['unit', 'area', 'issue'] as const)[g.scope[k]],
+      scope: (['unit', 'area', 'issue'] as const)[g.scope[k]!]!,
     });
   }
   const directVoters: string[] = [];

@@ -11,7 +11,7 @@ import {
 function conversation(nParticipants: number, nStatements: number, seed = 42) {
   let s = seed >>> 0;
   const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-  const shares = [0.5, 0.4, 0.1];
+  const shares = [0.5, 0.4, 0.1] as const;
   const side = shares.map(() => Int8Array.from({ length: nStatements }, () => (rand() < 0.5 ? 1 : -1)));
   const perParticipant = Math.round(nStatements * 0.1);
   const n = nParticipants * perParticipant;
@@ -32,7 +32,9 @@ function conversation(nParticipants: number, nStatements: number, seed = 42) {
       const r = rand();
       row[k] = p;
       col[k] = t;
-      value[k] = r < 0.8 ? side[g][t] : r < 0.9 ? 0 : -side[g][t];
+      // In range: g < shares.length = side.length and t < nStatements, the length of each side.
+      const agree = side[g]![t]!;
+      value[k] = r < 0.8 ? agree : r < 0.9 ? 0 : -agree;
       k++;
     }
   }
@@ -65,10 +67,11 @@ for (const n of sizes) {
   const ours = new Int32Array(n).fill(-1);
   const rowOf = new Map(m.participantIds.map((id, r) => [id, r]));
   for (const [id, g] of Object.entries(map.groupOf)) ours[Number(id)] = g;
-  const keep = [...truth.keys()].filter((p) => ours[p] >= 0 && rowOf.has(String(p)));
+  // In range: ours and truth have one entry per participant p < n.
+  const keep = [...truth.keys()].filter((p) => ours[p]! >= 0 && rowOf.has(String(p)));
   const ari = adjustedRandIndex(
-    keep.map((p) => ours[p]),
-    keep.map((p) => truth[p]),
+    keep.map((p) => ours[p]!),
+    keep.map((p) => truth[p]!),
   );
   const mem = process.memoryUsage();
   const peak = process.resourceUsage().maxRSS / 1024;

@@ -29,7 +29,7 @@ function factionOrders(candidates: number, factions: number, random: () => numbe
     const order = Int32Array.from({ length: candidates }, (_, i) => i);
     for (let i = candidates - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
+      [order[i], order[j]] = [order[j]!, order[i]!]; // j <= i < candidates
     }
     return order;
   });
@@ -43,11 +43,11 @@ function voter(
   out: Int32Array,
   maxLength: number,
 ): number {
-  const order = orders[Math.floor(random() * orders.length)];
+  const order = orders[Math.floor(random() * orders.length)]!; // random() < 1
   out.set(order);
   for (let s = 0; s < 3; s++) {
     const i = Math.floor(random() * Math.min(candidates - 1, 10));
-    [out[i], out[i + 1]] = [out[i + 1], out[i]];
+    [out[i], out[i + 1]] = [out[i + 1]!, out[i]!]; // i + 1 < candidates = out.length
   }
   const length = Math.min(maxLength, 1 + Math.floor(-Math.log(1 - random()) * 4));
   return length;
@@ -85,8 +85,9 @@ console.log(`Schulze: 100 candidates, ${BALLOTS.toLocaleString('en')} ballots`);
     offsets[b] = at;
     const length = voter(orders, 100, random, scratch, 10);
     for (let i = 0; i < length; i++) {
-      members[at] = scratch[i];
-      groups[at] = random() < 0.05 && i > 0 ? groups[at - 1] : i; // a few ties
+      // i < length <= scratch.length; at - 1 is this ballot's previous entry when i > 0.
+      members[at] = scratch[i]!;
+      groups[at] = random() < 0.05 && i > 0 ? groups[at - 1]! : i; // a few ties
       at++;
     }
   }
@@ -112,7 +113,8 @@ console.log(`Schulze: 100 candidates, ${BALLOTS.toLocaleString('en')} ballots`);
   const objects: RankedBallot[] = [];
   for (let b = 0; b < BALLOTS; b++) {
     const ranking: string[][] = [];
-    for (let i = offsets[b]; i < offsets[b + 1]; i++) ranking.push([packed.candidates[packed.members[i]]]);
+    for (let i = offsets[b]!; i < offsets[b + 1]!; i++)
+      ranking.push([packed.candidates[packed.members[i]!]!]);
     objects.push({ ranking });
   }
   memory('building 1M ballot objects');
@@ -168,7 +170,7 @@ console.log(`\nIRV (RCTab rules): 20 candidates, ${BALLOTS.toLocaleString('en')}
     const length = voter(orders, 20, random, scratch, 20);
     for (let i = 0; i < length; i++) {
       ranks[at] = i + 1;
-      cands[at] = scratch[i];
+      cands[at] = scratch[i]!; // i < length <= scratch.length
       at++;
     }
   }
