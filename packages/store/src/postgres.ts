@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   accountFromRow,
+  checkAddMerkleNodes,
   checkAppendInput,
+  checkMerkleKeys,
   collapseDocChanges,
   collapseNewDocs,
   emailKey,
@@ -18,7 +20,14 @@ import {
   type SessionRow,
   type TokenRow,
 } from './shared';
-import { StoreConflictError, type Doc, type LogHead, type Store, type StoredRecord } from './types';
+import {
+  StoreConflictError,
+  type Doc,
+  type LogHead,
+  type Store,
+  type StoredMerkleNode,
+  type StoredRecord,
+} from './types';
 
 export interface PostgresStoreOptions {
   /** postgres:// or postgresql:// connection string. */
@@ -84,6 +93,18 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX api_tokens_by_account ON {schema}.api_tokens (account_id, created_at COLLATE "C", id COLLATE "C");
   `,
+  // Merkle nodes (complete subtrees) so that proofs read O(log n) rows; nodes_size is how far they cover the log. A
+  // log from before has none (0): the server backfills it from its records on its first proof.
+  `
+  ALTER TABLE {schema}.heads ADD COLUMN nodes_size bigint NOT NULL DEFAULT 0;
+  CREATE TABLE {schema}.merkle_nodes (
+    commons_id text COLLATE "C" NOT NULL REFERENCES {schema}.heads (commons_id),
+    level integer NOT NULL,
+    idx bigint NOT NULL,
+    hash text NOT NULL,
+    PRIMARY KEY (commons_id, level, idx)
+  );
+  `,
 ];
 
 /** Opens a pooled PostgreSQL store (connections are made lazily); call migrate() before use. */
@@ -104,10 +125,17 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   pool.on('error', () => {});
 
   const q = {
-    lockHead: `SELECT size FROM ${S}.heads WHERE commons_id = $1 FOR UPDATE`,
-    insertHead: `INSERT INTO ${S}.heads (commons_id, size, hash, merkle, checkpoint) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
-      ON CONFLICT (commons_id) DO NOTHING RETURNING commons_id`,
-    updateHead: `UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb WHERE commons_id = $1`,
+    lockHead: `SELECT size, nodes_size FROM ${S}.heads WHERE commons_id = $1 FOR UPDATE`,
+    insertHead: `INSERT INTO ${S}.heads (commons_id, size, hash, merkle, checkpoint, nodes_size)
+      VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6) ON CONFLICT (commons_id) DO NOTHING RETURNING commons_id`,
+    updateHead: `UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb, nodes_size = $6
+      WHERE commons_id = $1`,
+    insertNodes: `INSERT INTO ${S}.merkle_nodes (commons_id, level, idx, hash)
+      SELECT $1::text, * FROM unnest($2::int[], $3::bigint[], $4::text[])`,
+    readNodes: `SELECT m.level, m.idx, m.hash FROM unnest($2::int[], $3::bigint[]) AS k (level, idx)
+      JOIN ${S}.merkle_nodes m ON m.commons_id = $1 AND m.level = k.level AND m.idx = k.idx`,
+    nodesSize: `SELECT nodes_size FROM ${S}.heads WHERE commons_id = $1`,
+    setNodesSize: `UPDATE ${S}.heads SET nodes_size = $2 WHERE commons_id = $1`,
     insertRecords: `INSERT INTO ${S}.records (commons_id, seq, type, at, hash, body)
       SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])`,
     deleteDocs: `DELETE FROM ${S}.docs d USING unnest($2::text[], $3::text[]) AS x (kind, id)
@@ -117,10 +145,17 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body`,
     // An append to an existing log in one statement (one round trip, its own transaction): the head moves only if it
     // still has the expected size (a concurrent writer's update is waited for, then the size re-checked), and the
-    // records and doc changes are written only if it moved.
+    // records and doc changes are written only if it moved. The Merkle nodes ($20 to $22) are written, and the
+    // nodes' size moved, only if the writer gave them ($19) and the stored ones reach the append's first record.
     appendExisting: `WITH moved AS (
-        UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb
-        WHERE commons_id = $1 AND size = $6 AND ($18::text IS NULL OR hash = $18) RETURNING 1
+        UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb,
+          nodes_size = CASE WHEN $19::boolean AND nodes_size = $6 THEN $2 ELSE nodes_size END
+        WHERE commons_id = $1 AND size = $6 AND ($18::text IS NULL OR hash = $18)
+        RETURNING $19::boolean AND nodes_size = $2 AS with_nodes
+      ), nodes AS (
+        INSERT INTO ${S}.merkle_nodes (commons_id, level, idx, hash)
+        SELECT $1::text, n.* FROM unnest($20::int[], $21::bigint[], $22::text[]) AS n (level, idx, hash)
+        WHERE EXISTS (SELECT 1 FROM moved WHERE with_nodes)
       ), records AS (
         INSERT INTO ${S}.records (commons_id, seq, type, at, hash, body)
         SELECT $1::text, r.* FROM unnest($7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[])
@@ -180,6 +215,16 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     }
   };
 
+  const insertNodes = (client: pg.PoolClient, commonsId: string, nodes: readonly StoredMerkleNode[]) =>
+    client.query(
+      named(q.insertNodes, [
+        commonsId,
+        nodes.map((n) => n.level),
+        nodes.map((n) => n.index),
+        nodes.map((n) => n.hash),
+      ]),
+    );
+
   return {
     kind: 'postgres',
 
@@ -217,7 +262,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 
     async append(input) {
       checkAppendInput(input);
-      const { commonsId, expectedSize, records, head } = input;
+      const { commonsId, expectedSize, records, head, nodes } = input;
       const conflict = (size: number) =>
         new StoreConflictError(
           'log_conflict',
@@ -252,6 +297,10 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
               upserts.map((c) => c.json),
               channel,
               input.expectedHash ?? null,
+              nodes !== undefined,
+              (nodes ?? []).map((n) => n.level),
+              (nodes ?? []).map((n) => n.index),
+              (nodes ?? []).map((n) => n.hash),
             ]),
           );
           moved = onlyRow(rows, 'the append').moved;
@@ -273,11 +322,17 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       // A new log: its head row is inserted in a transaction (a concurrent creator makes the insert wait).
       try {
         await transaction('BEGIN', async (client) => {
-          const [lockedHead] = (await client.query<{ size: string }>(named(q.lockHead, [commonsId]))).rows;
+          const [lockedHead] = (
+            await client.query<{ size: string; nodes_size: string }>(named(q.lockHead, [commonsId]))
+          ).rows;
+          // The nodes extend the stored ones only if those reach this append's first record.
+          const nodesSize = lockedHead ? Number(lockedHead.nodes_size) : 0;
+          const withNodes = nodes !== undefined && nodesSize === expectedSize;
+          const newNodesSize = withNodes ? head.size : nodesSize;
           if (lockedHead === undefined) {
             if (expectedSize !== 0) throw conflict(0);
             // A concurrent creator makes this insert wait for its commit, then do nothing: we lost the race.
-            const inserted = await client.query(named(q.insertHead, headValues));
+            const inserted = await client.query(named(q.insertHead, [...headValues, newNodesSize]));
             if (inserted.rowCount === 0)
               throw new StoreConflictError(
                 'log_conflict',
@@ -286,8 +341,9 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
           } else {
             const size = Number(lockedHead.size);
             if (size !== expectedSize) throw conflict(size);
-            await client.query(named(q.updateHead, headValues));
+            await client.query(named(q.updateHead, [...headValues, newNodesSize]));
           }
+          if (withNodes && nodes.length > 0) await insertNodes(client, commonsId, nodes);
           if (records.length > 0) {
             await client.query(
               named(q.insertRecords, [
@@ -394,6 +450,46 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
           );
         }
       });
+    },
+
+    async merkleNodesSize(commonsId) {
+      const [row] = (await query<{ nodes_size: string }>(q.nodesSize, [commonsId])).rows;
+      return row ? Number(row.nodes_size) : 0;
+    },
+
+    async readMerkleNodes(commonsId, keys) {
+      const wanted = checkMerkleKeys(commonsId, keys);
+      if (wanted.length === 0) return [];
+      const { rows } = await query<{ level: number; idx: string; hash: string }>(q.readNodes, [
+        commonsId,
+        wanted.map((k) => k.level),
+        wanted.map((k) => k.index),
+      ]);
+      return rows.map((r) => ({ level: r.level, index: Number(r.idx), hash: r.hash }));
+    },
+
+    async addMerkleNodes(commonsId, fromSize, toSize, nodes) {
+      checkAddMerkleNodes(commonsId, fromSize, toSize, nodes);
+      try {
+        await transaction('BEGIN', async (client) => {
+          const [locked] = (
+            await client.query<{ size: string; nodes_size: string }>(named(q.lockHead, [commonsId]))
+          ).rows;
+          if (!locked || Number(locked.nodes_size) !== fromSize || Number(locked.size) < toSize) {
+            throw new StoreConflictError(
+              'log_conflict',
+              `Merkle nodes of commons ${commonsId} cover ${locked?.nodes_size ?? 0} of ${locked?.size ?? 0} records, ` +
+                `the backfill expected ${fromSize} of at least ${toSize}`,
+            );
+          }
+          if (nodes.length > 0) await insertNodes(client, commonsId, nodes);
+          await client.query(named(q.setNodesSize, [commonsId, toSize]));
+        });
+      } catch (error) {
+        throw isLostRace(error)
+          ? new StoreConflictError('log_conflict', `Merkle nodes of commons ${commonsId} moved on`)
+          : error;
+      }
     },
 
     async getDoc(commonsId, kind, id) {

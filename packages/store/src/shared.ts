@@ -1,7 +1,16 @@
 // Helpers shared by both stores: an append's input is validated before any write, its doc changes are collapsed
 // to one final change per document so that a batch upsert never touches a row twice, and account rows are mapped.
 
-import type { Account, ApiToken, AppendInput, DocChange, NewDoc, Session } from './types';
+import type {
+  Account,
+  ApiToken,
+  AppendInput,
+  DocChange,
+  MerkleNodeKey,
+  NewDoc,
+  Session,
+  StoredMerkleNode,
+} from './types';
 
 /** Throws a plain Error if the append input is malformed (a caller bug, not a race): nothing is written then. */
 export function checkAppendInput(input: AppendInput): void {
@@ -33,6 +42,74 @@ export function checkAppendInput(input: AppendInput): void {
   const last = records[records.length - 1];
   if (last && head.hash !== last.hash)
     throw new Error(`${where}: head hash is not the hash of the last record`);
+  if (input.nodes !== undefined) checkMerkleNodes(where, input.nodes, expectedSize, head.size);
+}
+
+/** The highest Merkle level a node may have: 2^level leaves stay a safe integer. */
+const MAX_LEVEL = 52;
+
+function checkKey(where: string, key: MerkleNodeKey): void {
+  const { level, index } = key;
+  if (
+    !Number.isSafeInteger(level) ||
+    level < 0 ||
+    level > MAX_LEVEL ||
+    !Number.isSafeInteger(index) ||
+    index < 0
+  )
+    throw new Error(`${where}: Merkle node (${String(level)}, ${String(index)}) is not a node position`);
+}
+
+/**
+ * Throws a plain Error unless every node is a node position whose last leaf lies in [fromSize, toSize) (the leaves
+ * the write adds) with a non-empty string hash, each given once.
+ */
+export function checkMerkleNodes(
+  where: string,
+  nodes: readonly StoredMerkleNode[],
+  fromSize: number,
+  toSize: number,
+): void {
+  if (!Array.isArray(nodes)) throw new Error(`${where}: nodes must be a list`);
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    checkKey(where, node);
+    const end = (node.index + 1) * 2 ** node.level;
+    if (end <= fromSize || end > toSize) {
+      throw new Error(
+        `${where}: Merkle node (${node.level}, ${node.index}) does not end among the leaves [${fromSize}, ${toSize})`,
+      );
+    }
+    if (typeof node.hash !== 'string' || node.hash === '')
+      throw new Error(`${where}: Merkle node (${node.level}, ${node.index}) has no hash`);
+    const key = `${node.level}:${node.index}`;
+    if (seen.has(key)) throw new Error(`${where}: Merkle node (${node.level}, ${node.index}) is given twice`);
+    seen.add(key);
+  }
+}
+
+/** The distinct keys of a readMerkleNodes, checked (a plain Error on a malformed one). */
+export function checkMerkleKeys(commonsId: string, keys: readonly MerkleNodeKey[]): MerkleNodeKey[] {
+  const where = `readMerkleNodes of commons ${JSON.stringify(commonsId)}`;
+  const byKey = new Map<string, MerkleNodeKey>();
+  for (const key of keys) {
+    checkKey(where, key);
+    byKey.set(`${key.level}:${key.index}`, { level: key.level, index: key.index });
+  }
+  return [...byKey.values()];
+}
+
+/** Throws a plain Error if a backfill's sizes are not 0 <= fromSize <= toSize or a node is out of its range. */
+export function checkAddMerkleNodes(
+  commonsId: string,
+  fromSize: number,
+  toSize: number,
+  nodes: readonly StoredMerkleNode[],
+): void {
+  const where = `addMerkleNodes to commons ${JSON.stringify(commonsId)}`;
+  if (!Number.isSafeInteger(fromSize) || !Number.isSafeInteger(toSize) || fromSize < 0 || toSize < fromSize)
+    throw new Error(`${where}: sizes must be integers with 0 <= fromSize <= toSize`);
+  checkMerkleNodes(where, nodes, fromSize, toSize);
 }
 
 /** A doc change ready to write: `json` is the serialised body, or null for a delete. */

@@ -9,7 +9,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   accountFromRow,
+  checkAddMerkleNodes,
   checkAppendInput,
+  checkMerkleKeys,
   collapseDocChanges,
   collapseNewDocs,
   emailKey,
@@ -27,6 +29,7 @@ import {
   type NewDoc,
   type Store,
   type StoredLog,
+  type StoredMerkleNode,
   type StoredRecord,
 } from './types';
 
@@ -87,6 +90,18 @@ const MIGRATIONS: string[] = [
   ) STRICT;
   CREATE INDEX api_tokens_by_account ON api_tokens (account_id, created_at, id);
   `,
+  // Merkle nodes (complete subtrees) so that proofs read O(log n) rows; nodes_size is how far they cover the log. A
+  // log from before has none (0): the server backfills it from its records on its first proof.
+  `
+  ALTER TABLE heads ADD COLUMN nodes_size INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE merkle_nodes (
+    commons_id TEXT NOT NULL REFERENCES heads (commons_id),
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (commons_id, level, idx)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 interface HeadRow {
@@ -134,8 +149,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const appendTx = db.transaction((input: AppendInput) => {
     const { commonsId, expectedSize, records, head } = input;
-    const current = sql('SELECT size, hash FROM heads WHERE commons_id = ?').get(commonsId) as
-      { size: number; hash: string } | undefined;
+    const current = sql('SELECT size, hash, nodes_size FROM heads WHERE commons_id = ?').get(commonsId) as
+      { size: number; hash: string; nodes_size: number } | undefined;
     const size = current?.size ?? 0;
     if (input.expectedHash !== undefined && current && current.hash !== input.expectedHash) {
       throw new StoreConflictError(
@@ -149,21 +164,26 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
       );
     }
+    // The nodes extend the stored ones only if those reach this append's first record.
+    const nodesSize = current?.nodes_size ?? 0;
+    const withNodes = input.nodes !== undefined && nodesSize === expectedSize;
     sql(
-      `INSERT INTO heads (commons_id, size, hash, merkle, checkpoint) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO heads (commons_id, size, hash, merkle, checkpoint, nodes_size) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (commons_id) DO UPDATE SET size = excluded.size, hash = excluded.hash,
-         merkle = excluded.merkle, checkpoint = excluded.checkpoint`,
+         merkle = excluded.merkle, checkpoint = excluded.checkpoint, nodes_size = excluded.nodes_size`,
     ).run(
       commonsId,
       head.size,
       head.hash,
       JSON.stringify(head.merkle),
       head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
+      withNodes ? head.size : nodesSize,
     );
     const insertRecord = sql(
       'INSERT INTO records (commons_id, seq, type, at, hash, body) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (const r of records) insertRecord.run(commonsId, r.seq, r.type, r.at, r.hash, r.body);
+    if (withNodes) insertNodes(commonsId, input.nodes ?? []);
     const upsertDoc = sql(
       `INSERT INTO docs (commons_id, kind, id, body) VALUES (?, ?, ?, ?)
        ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body`,
@@ -174,6 +194,27 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       else upsertDoc.run(commonsId, change.kind, change.id, change.json);
     }
   });
+
+  const insertNodes = (commonsId: string, nodes: readonly StoredMerkleNode[]) => {
+    const insert = sql('INSERT INTO merkle_nodes (commons_id, level, idx, hash) VALUES (?, ?, ?, ?)');
+    for (const n of nodes) insert.run(commonsId, n.level, n.index, n.hash);
+  };
+
+  const addNodesTx = db.transaction(
+    (commonsId: string, fromSize: number, toSize: number, nodes: readonly StoredMerkleNode[]) => {
+      const current = sql('SELECT size, nodes_size FROM heads WHERE commons_id = ?').get(commonsId) as
+        { size: number; nodes_size: number } | undefined;
+      if (!current || current.nodes_size !== fromSize || current.size < toSize) {
+        throw new StoreConflictError(
+          'log_conflict',
+          `Merkle nodes of commons ${commonsId} cover ${current?.nodes_size ?? 0} of ${current?.size ?? 0} records, ` +
+            `the backfill expected ${fromSize} of at least ${toSize}`,
+        );
+      }
+      insertNodes(commonsId, nodes);
+      sql('UPDATE heads SET nodes_size = ? WHERE commons_id = ?').run(toSize, commonsId);
+    },
+  );
 
   // A deferred transaction: in WAL mode its snapshot is taken at the first read and kept to the end, so the head,
   // records and documents are of one instant even while other connections or processes append.
@@ -262,6 +303,41 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async replaceDocs(commonsId, expectedSize, docs) {
       replaceDocsTx.immediate(commonsId, expectedSize, docs);
+    },
+
+    async merkleNodesSize(commonsId) {
+      const row = sql('SELECT nodes_size FROM heads WHERE commons_id = ?').get(commonsId) as
+        { nodes_size: number } | undefined;
+      return row?.nodes_size ?? 0;
+    },
+
+    async readMerkleNodes(commonsId, keys) {
+      const wanted = checkMerkleKeys(commonsId, keys);
+      if (wanted.length === 0) return [];
+      // One statement whatever the number of keys: the keys as a JSON array of [level, index] pairs.
+      const rows = sql(
+        `SELECT m.level, m.idx, m.hash FROM json_each(?) AS k
+         JOIN merkle_nodes AS m ON m.commons_id = ? AND m.level = json_extract(k.value, '$[0]')
+           AND m.idx = json_extract(k.value, '$[1]')`,
+      ).all(JSON.stringify(wanted.map((k) => [k.level, k.index])), commonsId) as {
+        level: number;
+        idx: number;
+        hash: string;
+      }[];
+      return rows.map((r) => ({ level: r.level, index: r.idx, hash: r.hash }));
+    },
+
+    async addMerkleNodes(commonsId, fromSize, toSize, nodes) {
+      checkAddMerkleNodes(commonsId, fromSize, toSize, nodes);
+      try {
+        addNodesTx.immediate(commonsId, fromSize, toSize, nodes);
+      } catch (error) {
+        // Another backfill stored these nodes first (its nodes_size update is what this one then lost to).
+        if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
+          throw new StoreConflictError('log_conflict', `Merkle nodes of commons ${commonsId} moved on`);
+        }
+        throw error;
+      }
     },
 
     async getDoc(commonsId, kind, id) {

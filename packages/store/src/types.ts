@@ -42,6 +42,22 @@ export interface DocChange {
   body: unknown | null;
 }
 
+/**
+ * A complete subtree of a commons' Merkle tree: the hash (opaque to the store) of leaves
+ * [index * 2^level, (index + 1) * 2^level), level 0 being one leaf. Kept so that proofs read O(log n) of them.
+ */
+export interface StoredMerkleNode {
+  level: number;
+  index: number;
+  hash: string;
+}
+
+/** Where a stored Merkle node sits. */
+export interface MerkleNodeKey {
+  level: number;
+  index: number;
+}
+
 export interface AppendInput {
   commonsId: string;
   /** The log size the writer saw; the append fails with StoreConflictError if the log has moved on. */
@@ -57,6 +73,13 @@ export interface AppendInput {
   /** The new head after these records. */
   head: LogHead;
   docs: DocChange[];
+  /**
+   * The Merkle nodes these records complete (each ends at a leaf in [expectedSize, head.size)), written in the same
+   * transaction. They extend the stored nodes only when those cover the log up to expectedSize (see
+   * merkleNodesSize); otherwise they are left out, and a backfill (addMerkleNodes) catches up. Without them the
+   * stored nodes stay where they were.
+   */
+  nodes?: StoredMerkleNode[];
 }
 
 export interface Account {
@@ -127,6 +150,24 @@ export interface Store {
    * records (else StoreConflictError `log_conflict`, and nothing is written): rebuilding read models from the log.
    */
   replaceDocs(commonsId: string, expectedSize: number, docs: NewDoc[]): Promise<void>;
+  /**
+   * How far the stored Merkle nodes cover the log: every node that ends below this size is stored (0 without a log,
+   * and for a log appended before nodes were kept or by a writer that gave none).
+   */
+  merkleNodesSize(commonsId: string): Promise<number>;
+  /** The stored Merkle nodes among `keys`, in one read, in no particular order; a key not stored is left out. */
+  readMerkleNodes(commonsId: string, keys: readonly MerkleNodeKey[]): Promise<StoredMerkleNode[]>;
+  /**
+   * Backfill: stores `nodes` (those that end at a leaf in [fromSize, toSize)) and moves merkleNodesSize from
+   * `fromSize` to `toSize` in one transaction, if it is still `fromSize` and the log has at least toSize records
+   * (else StoreConflictError `log_conflict`, and nothing is written).
+   */
+  addMerkleNodes(
+    commonsId: string,
+    fromSize: number,
+    toSize: number,
+    nodes: readonly StoredMerkleNode[],
+  ): Promise<void>;
   /** One read-model document, or null. */
   getDoc(commonsId: string, kind: string, id: string): Promise<unknown | null>;
   /** Every document of a kind in a commons, ordered by id. */

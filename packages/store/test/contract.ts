@@ -9,7 +9,9 @@ import {
   StoreConflictError,
   type DocChange,
   type LogHead,
+  type MerkleNodeKey,
   type Store,
+  type StoredMerkleNode,
   type StoredRecord,
 } from '../src/index';
 
@@ -67,6 +69,51 @@ async function appendBodies(
   await store.append({ commonsId, expectedSize, records, head, docs });
   return head;
 }
+
+/**
+ * The Merkle nodes that leaves [from, to) complete (a leaf, then each subtree it closes), with made-up hashes: the
+ * store keeps them as given, so any distinct strings will do.
+ */
+function nodesFor(from: number, to: number, tag = 'h'): StoredMerkleNode[] {
+  const nodes: StoredMerkleNode[] = [];
+  for (let leaf = from; leaf < to; leaf++) {
+    for (let level = 0; (leaf + 1) % 2 ** level === 0; level++) {
+      const index = (leaf + 1) / 2 ** level - 1;
+      nodes.push({ level, index, hash: `${tag}${level}.${index}` });
+    }
+  }
+  return nodes;
+}
+
+const byPosition = (nodes: readonly StoredMerkleNode[]) =>
+  [...nodes].sort((a, b) => a.level - b.level || a.index - b.index);
+
+/** Appends `count` records on top of the head with the nodes they complete (or none), returning the new head. */
+async function appendWithNodes(
+  store: Store,
+  commonsId: string,
+  count: number,
+  nodes: 'nodes' | 'none' = 'nodes',
+  docs: DocChange[] = [],
+): Promise<LogHead> {
+  const previous = await store.head(commonsId);
+  const expectedSize = previous?.size ?? 0;
+  const bodies = Array.from({ length: count }, (_, i) => `{"leaf":${expectedSize + i}}`);
+  const records = makeRecords(commonsId, expectedSize, bodies);
+  const head = headAfter(commonsId, previous, records);
+  await store.append({
+    commonsId,
+    expectedSize,
+    records,
+    head,
+    docs,
+    ...(nodes === 'nodes' ? { nodes: nodesFor(expectedSize, head.size) } : {}),
+  });
+  return head;
+}
+
+const keysOf = (nodes: readonly StoredMerkleNode[]): MerkleNodeKey[] =>
+  nodes.map(({ level, index }) => ({ level, index }));
 
 async function expectConflict(promise: Promise<unknown>, code: StoreConflictError['code']): Promise<void> {
   const error = await promise.then(
@@ -553,6 +600,140 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         for (const doc of writers) expect(doc.body).toEqual({ appends: APPENDS });
         // The race must really have happened for this test to mean anything.
         expect(conflicts).toBeGreaterThan(0);
+      });
+    });
+
+    describe('Merkle nodes', () => {
+      it('are written with the append, read back by key in one call, and kept across a reopening', async () => {
+        const c = fresh('nodes');
+        expect(await store.merkleNodesSize(c)).toBe(0);
+        expect(await store.readMerkleNodes(c, [{ level: 0, index: 0 }])).toEqual([]);
+        await appendWithNodes(store, c, 3);
+        expect(await store.merkleNodesSize(c)).toBe(3);
+        await appendWithNodes(store, c, 1);
+        await appendWithNodes(store, c, 6);
+        expect(await store.merkleNodesSize(c)).toBe(10);
+        const all = nodesFor(0, 10);
+        expect(all).toHaveLength(18);
+        expect(byPosition(await store.readMerkleNodes(c, keysOf(all)))).toEqual(byPosition(all));
+        // Only what is asked for and stored; a key given twice answers once.
+        const asked = [
+          { level: 3, index: 0 },
+          { level: 0, index: 9 },
+          { level: 0, index: 9 },
+          { level: 1, index: 5 },
+          { level: 4, index: 0 },
+        ];
+        expect(byPosition(await store.readMerkleNodes(c, asked))).toEqual([
+          { level: 0, index: 9, hash: 'h0.9' },
+          { level: 3, index: 0, hash: 'h3.0' },
+        ]);
+        expect(await store.readMerkleNodes(c, [])).toEqual([]);
+        // Another commons' nodes are not this one's.
+        expect(await store.readMerkleNodes(fresh('other'), keysOf(all))).toEqual([]);
+        const again = await openStore();
+        expect(await again.merkleNodesSize(c)).toBe(10);
+        expect(byPosition(await again.readMerkleNodes(c, keysOf(all)))).toEqual(byPosition(all));
+      });
+
+      it('are rolled back with a failed append, and a stale writer writes none', async () => {
+        const c = fresh('nodes-rollback');
+        await appendWithNodes(store, c, 2);
+        const circular: Record<string, unknown> = {};
+        circular.self = circular;
+        const error = await appendWithNodes(store, c, 3, 'nodes', [
+          { kind: 'state', id: 'c', body: circular },
+        ]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(Error);
+        expect(await store.merkleNodesSize(c)).toBe(2);
+        expect(await store.readMerkleNodes(c, keysOf(nodesFor(2, 5)))).toEqual([]);
+
+        const staleHead = await store.head(c);
+        await appendWithNodes(store, c, 1);
+        const stale = makeRecords(c, 2, ['{"stale":1}', '{"stale":2}']);
+        await expectConflict(
+          store.append({
+            commonsId: c,
+            expectedSize: 2,
+            records: stale,
+            head: headAfter(c, staleHead, stale),
+            docs: [],
+            nodes: nodesFor(2, 4, 'stale'),
+          }),
+          'log_conflict',
+        );
+        expect(await store.merkleNodesSize(c)).toBe(3);
+        expect(byPosition(await store.readMerkleNodes(c, keysOf(nodesFor(0, 4))))).toEqual(
+          byPosition(nodesFor(0, 3)),
+        );
+      });
+
+      it('an old log (appended without nodes) is backfilled from size to size; appends with nodes then extend it', async () => {
+        const c = fresh('nodes-backfill');
+        await appendWithNodes(store, c, 5, 'none');
+        expect(await store.merkleNodesSize(c)).toBe(0);
+        // Nodes given while the stored ones lag behind are left out: they would leave a gap.
+        await appendWithNodes(store, c, 2);
+        expect(await store.merkleNodesSize(c)).toBe(0);
+        expect(await store.readMerkleNodes(c, keysOf(nodesFor(5, 7)))).toEqual([]);
+
+        await store.addMerkleNodes(c, 0, 4, nodesFor(0, 4));
+        expect(await store.merkleNodesSize(c)).toBe(4);
+        // A second backfiller that read the old size loses, and writes nothing.
+        await expectConflict(store.addMerkleNodes(c, 0, 7, nodesFor(0, 7, 'late')), 'log_conflict');
+        // Beyond the log, or on no log, is a conflict too.
+        await expectConflict(store.addMerkleNodes(c, 4, 8, nodesFor(4, 8)), 'log_conflict');
+        await expectConflict(store.addMerkleNodes(fresh('none'), 0, 1, nodesFor(0, 1)), 'log_conflict');
+        expect(await store.merkleNodesSize(c)).toBe(4);
+        await store.addMerkleNodes(c, 4, 7, nodesFor(4, 7));
+        expect(await store.merkleNodesSize(c)).toBe(7);
+        await appendWithNodes(store, c, 3);
+        expect(await store.merkleNodesSize(c)).toBe(10);
+        expect(byPosition(await store.readMerkleNodes(c, keysOf(nodesFor(0, 12))))).toEqual(
+          byPosition(nodesFor(0, 10)),
+        );
+        // An append without nodes leaves them where they were.
+        await appendWithNodes(store, c, 1, 'none');
+        expect(await store.merkleNodesSize(c)).toBe(10);
+        // The head itself is as given: the store's node bookkeeping is not part of it.
+        expect(Object.keys((await store.head(c))!).sort()).toEqual([
+          'checkpoint',
+          'commonsId',
+          'hash',
+          'merkle',
+          'size',
+        ]);
+      });
+
+      it('malformed nodes are a plain Error, before anything is written', async () => {
+        const c = fresh('nodes-bad');
+        await appendWithNodes(store, c, 2);
+        const head = await store.head(c);
+        const records = makeRecords(c, 2, ['{"x":2}', '{"x":3}']);
+        const base = { commonsId: c, expectedSize: 2, records, head: headAfter(c, head, records), docs: [] };
+        const bad: [StoredMerkleNode[], RegExp][] = [
+          [[{ level: 0, index: 1, hash: 'old' }], /does not end among the leaves \[2, 4\)/],
+          [[{ level: 0, index: 4, hash: 'beyond' }], /does not end among the leaves/],
+          [[{ level: 2, index: 0, hash: '' }], /has no hash/],
+          [[{ level: -1, index: 2, hash: 'x' }], /not a node position/],
+          [[{ level: 0, index: 2.5, hash: 'x' }], /not a node position/],
+          [
+            [
+              { level: 0, index: 2, hash: 'a' },
+              { level: 0, index: 2, hash: 'b' },
+            ],
+            /given twice/,
+          ],
+        ];
+        for (const [nodes, message] of bad) await expectPlainError(store.append({ ...base, nodes }), message);
+        await expectPlainError(store.addMerkleNodes(c, 2, 1, []), /sizes/);
+        await expectPlainError(store.addMerkleNodes(c, 0, 2, nodesFor(0, 3)), /does not end among/);
+        await expectPlainError(store.readMerkleNodes(c, [{ level: 0, index: -1 }]), /not a node position/);
+        expect(await store.head(c)).toEqual(head);
+        expect(await store.merkleNodesSize(c)).toBe(2);
       });
     });
 

@@ -46,12 +46,40 @@ if (available) {
           'api_tokens',
           'docs',
           'heads',
+          'merkle_nodes',
           'records',
           'schema_migrations',
           'sessions',
         ]);
       } finally {
         for (const s of stores) await s.close();
+        await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`));
+      }
+    });
+
+    it('a database from before Merkle nodes (schema version 1) migrates: its logs are kept, with no nodes', async () => {
+      const own = `${schema}_v1`;
+      const store = openPostgresStore({ url: pgTestUrl, schema: own, poolSize: 1 });
+      try {
+        await store.migrate();
+        const records = [{ commonsId: 'c', seq: 0, type: 't', at: 'now', hash: 'h', body: '{}' }];
+        const head = { commonsId: 'c', size: 1, hash: 'h', merkle: [], checkpoint: null };
+        await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
+        await withClient(async (client) => {
+          await client.query(`DROP TABLE "${own}".merkle_nodes`);
+          await client.query(`ALTER TABLE "${own}".heads DROP COLUMN nodes_size`);
+          await client.query(`DELETE FROM "${own}".schema_migrations WHERE version > 1`);
+        });
+        await store.migrate();
+        await store.migrate();
+        expect(await store.head('c')).toEqual(head);
+        expect(await store.merkleNodesSize('c')).toBe(0);
+        await store.addMerkleNodes('c', 0, 1, [{ level: 0, index: 0, hash: 'leaf' }]);
+        expect(await store.readMerkleNodes('c', [{ level: 0, index: 0 }])).toEqual([
+          { level: 0, index: 0, hash: 'leaf' },
+        ]);
+      } finally {
+        await store.close();
         await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`));
       }
     });

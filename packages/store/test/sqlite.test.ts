@@ -51,6 +51,32 @@ describe('SQLite store specifics', () => {
   });
 });
 
+describe('SQLite store migrations', () => {
+  it('a database from before Merkle nodes (schema version 1) migrates: its logs are kept, with no nodes', async () => {
+    const path = join(dir, 'v1.sqlite');
+    const store = openSqliteStore({ file: path });
+    await store.migrate();
+    const records = [{ commonsId: 'c', seq: 0, type: 't', at: 'now', hash: 'h', body: '{}' }];
+    const head = { commonsId: 'c', size: 1, hash: 'h', merkle: [], checkpoint: null };
+    await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
+    await store.close();
+    const db = new Database(path);
+    db.exec('DROP TABLE merkle_nodes; ALTER TABLE heads DROP COLUMN nodes_size');
+    db.pragma('user_version = 1');
+    db.close();
+    const again = openSqliteStore({ file: path });
+    await again.migrate();
+    await again.migrate();
+    expect(await again.head('c')).toEqual(head);
+    expect(await again.merkleNodesSize('c')).toBe(0);
+    await again.addMerkleNodes('c', 0, 1, [{ level: 0, index: 0, hash: 'leaf' }]);
+    expect(await again.readMerkleNodes('c', [{ level: 0, index: 0 }])).toEqual([
+      { level: 0, index: 0, hash: 'leaf' },
+    ]);
+    await again.close();
+  });
+});
+
 describe('openStore', () => {
   it('opens <dataDir>/peergov.sqlite without a database URL (or with an empty one)', async () => {
     for (const databaseUrl of [undefined, '']) {
