@@ -159,7 +159,7 @@ export function parseOpenDataComments(text: string, file = 'comments.csv'): Opin
       throw new Error(`${file}:${line}: moderated ${mod} is not -1, 0 or 1`);
     out.push({
       id: String(integer(cell(h.get('comment-id')!), file, line, 'comment-id')),
-      text: cell(h.get('comment-body')!),
+      text: fields[h.get('comment-body')!],
       moderated: mod,
     });
   }
@@ -281,7 +281,7 @@ export function parseRedDwarfComments(text: string, file = 'comments.json'): Opi
 export function polisGroupsFromMath(math: PolisMath): Map<string, number> {
   const baseMembers = new Map<number, number[]>();
   const { id: ids, members } = math['base-clusters'];
-  ids.forEach((id, i) => baseMembers.set(id, at(members, i, 'base-cluster members')));
+  ids.forEach((id, i) => baseMembers.set(id, members[i] ?? []));
   const out = new Map<string, number>();
   for (const g of math['group-clusters'])
     for (const b of g.members) for (const p of baseMembers.get(b) ?? []) out.set(String(p), g.id);
