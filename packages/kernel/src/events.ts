@@ -3,6 +3,7 @@ import type {
   ActionKind,
   Comment,
   Constitution,
+  Electorate,
   Member,
   Outcome,
   Procedure,
@@ -23,7 +24,8 @@ export type DomainEvent =
         template: string;
         classes: StakeholderClass[];
         constitution: Constitution;
-        founder: Member;
+        /** The founder (the admission number is the first: 1; records before version 2 carry none). */
+        founder: Omit<Member, 'admission'> & { admission?: number };
         roles: Role[];
       };
     }
@@ -42,7 +44,7 @@ export type DomainEvent =
         closesAt: string;
         ruleVersion: number;
         procedure: Procedure;
-        electorate: string[];
+        electorate: Electorate;
       };
     }
   | { type: 'PositionTaken'; data: { proposalId: string; accountId: string; stance: Stance; reason: string } }

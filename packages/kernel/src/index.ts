@@ -23,4 +23,4 @@ export {
 } from './upcast';
 export { checkDisplayName, normaliseEmail } from './names';
 export * from './procedures';
-export { can, type Intent, type Permission } from './policy';
+export { can, inElectorate, type Intent, type Permission } from './policy';

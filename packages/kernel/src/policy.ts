@@ -29,6 +29,17 @@ export function requireMember(core: CommonsCore, actor: string | null): Member {
   return m;
 }
 
+/**
+ * Whether `accountId` is in the proposal's electorate now: a current member admitted (latest admission) up to the
+ * number the proposal opened at, or one of the accounts an older proposal listed.
+ */
+export function inElectorate(core: CommonsCore, proposal: Proposal, accountId: string): boolean {
+  const e = proposal.electorate;
+  if ('accounts' in e) return e.accounts.includes(accountId);
+  const m = own(core.members, accountId);
+  return m !== undefined && m.status === 'member' && m.admission > 0 && m.admission <= e.admittedUpTo;
+}
+
 /** The proposal `id`, or DomainError `proposal_not_found`. */
 export function requireProposal(state: CommonsState, id: string): Proposal {
   const p = own(state.proposals, id);
@@ -92,7 +103,7 @@ export function authorise(
         throw new DomainError('proposal_closed', 'This proposal is closed; positions can no longer change.');
       }
       const deciders = p.procedure.type === 'role' ? decidersFor(core, p.action.kind, now) : [];
-      if (!p.electorate.includes(actor!) && !deciders.includes(actor!)) {
+      if (!inElectorate(core, p, actor!) && !deciders.includes(actor!)) {
         throw new DomainError(
           'not_in_electorate',
           'You joined after this proposal opened, so you cannot take a position on it.',

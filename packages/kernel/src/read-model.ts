@@ -3,7 +3,29 @@ import type { DomainEvent, EventEnvelope } from './events';
 import type { CommonsState } from './types';
 
 /** The kinds of read-model document the log implies (what verification and rebuilding compare). */
-export const READ_MODEL_KINDS = ['commons', 'proposal', 'position', 'comment'] as const;
+export const READ_MODEL_KINDS = ['commons', 'proposal', 'position', 'comment', 'meta'] as const;
+
+/**
+ * The version of the documents' shapes. Stored documents of an older version (no `meta` document, or a lower
+ * version) are rebuilt from the verified log when a server first loads the commons, instead of failing the
+ * comparison: they are derived data, and the log is what proves them. Version 2: electorates by reference, counts
+ * on proposals, admission numbers on members.
+ */
+export const READ_MODEL_VERSION = 2;
+
+/** The document that says which version of the read models a commons' documents are. */
+export const READ_MODEL_META: ReadModelDoc = {
+  kind: 'meta',
+  id: 'read-model',
+  body: { version: READ_MODEL_VERSION },
+};
+
+/** The read-model version of stored documents: their meta document's, or 1 (before there was one). */
+export function storedReadModelVersion(docs: readonly { kind: string; id: string; body: unknown }[]): number {
+  const meta = docs.find((d) => d.kind === 'meta' && d.id === 'read-model');
+  const v = (meta?.body as { version?: unknown } | undefined)?.version;
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : 1;
+}
 
 /** A read-model document to store beside the log in the same transaction. */
 export interface ReadModelDoc {
@@ -44,6 +66,7 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
   const docs = new Map<string, ReadModelDoc>();
   const put = (d: ReadModelDoc) => docs.set(`${d.kind}:${d.id}`, d);
   for (const e of events) {
+    if (e.type === 'CommonsCreated') put(READ_MODEL_META);
     if (CHANGES_COMMONS[e.type]) put({ kind: 'commons', id: state.core.id, body: state.core });
     const data = e.data as { proposalId?: string; id?: string };
     const proposalId = e.type === 'ProposalOpened' ? data.id : data.proposalId;
@@ -114,7 +137,7 @@ export function stateFromDocs(docs: {
  * store must hold after the log that produced the state (verification and `peergov rebuild` compare against it).
  */
 export function readModelDocs(state: CommonsState): ReadModelDoc[] {
-  const docs: ReadModelDoc[] = [{ kind: 'commons', id: state.core.id, body: state.core }];
+  const docs: ReadModelDoc[] = [{ kind: 'commons', id: state.core.id, body: state.core }, READ_MODEL_META];
   for (const id of Object.keys(state.proposals)) {
     docs.push({ kind: 'proposal', id, body: state.proposals[id] });
     const positions = state.positions[id] ?? {};

@@ -73,6 +73,11 @@ export interface Member {
   classes: string[];
   status: MemberStatus;
   since: string;
+  /**
+   * The number of this person's latest admission in the commons' count of admissions (`CommonsCore.admissions`), 0
+   * for an applicant never admitted: a proposal's electorate is every member admitted up to a number.
+   */
+  admission: number;
 }
 
 export interface RoleHolder {
@@ -124,6 +129,8 @@ export interface Position {
   stance: Stance;
   reason: string;
   at: string;
+  /** Whether it is in the proposal's counts: its author was in the electorate (a holder outside it decides only). */
+  counted: boolean;
 }
 
 export interface Comment {
@@ -161,8 +168,10 @@ export interface Proposal {
   /** The constitution version in force when the proposal opened; it governs the decision. */
   ruleVersion: number;
   procedure: Procedure;
-  /** Members (account ids) eligible to take positions, fixed when the proposal opened. */
-  electorate: string[];
+  /** Who may take a position, fixed when the proposal opened. */
+  electorate: Electorate;
+  /** The electorate's positions counted by stance, kept as they arrive (what the procedure decides on). */
+  counts: Counts;
   status: ProposalStatus;
   outcome: Outcome | null;
   /** Whether the passed action was carried out, and why not if it could not be. */
@@ -170,6 +179,16 @@ export interface Proposal {
   positionCount: number;
   commentCount: number;
 }
+
+/**
+ * Who may take a position on a proposal: a rule and a reference into the membership, never a copied list (a
+ * proposal of a commons of 100,000 members costs the same as one of ten).
+ */
+export type Electorate =
+  /** The members at the opening: every current member whose latest admission is numbered `admittedUpTo` or lower. */
+  | { admittedUpTo: number; size: number }
+  /** An explicit list (proposals opened before record version 2 carried the whole list). */
+  | { accounts: string[]; size: number };
 
 export interface CommonsCore {
   id: string;
@@ -181,6 +200,8 @@ export interface CommonsCore {
   createdBy: string;
   classes: StakeholderClass[];
   members: Record<string, Member>;
+  /** How many admissions there have been (the founder's is the first): the number the latest one got. */
+  admissions: number;
   roles: Record<string, Role>;
   constitution: Constitution;
   /** Earlier versions of the constitution, oldest first. */

@@ -47,7 +47,18 @@ export interface Upcasters {
  * The steps of this code, keyed by the version they upcast from (`1: { SomeEvent: (data) => ... }` for 1 -> 2). A
  * missing step, an extra one or one from RECORD_VERSION is a type error. Version 1 is the only one so far.
  */
-export const UPCAST_STEPS = {} satisfies UpcastSteps<RecordVersion, typeof RECORD_VERSION>;
+export const UPCAST_STEPS = {
+  // 1 -> 2: ProposalOpened carried its whole electorate as a list of account ids; version 2 carries the rule
+  // (members admitted up to a number). An old proposal keeps its list, as the explicit form of an electorate.
+  1: {
+    ProposalOpened(data) {
+      const d = data as { electorate: unknown };
+      if (!Array.isArray(d.electorate)) return { type: 'ProposalOpened', data };
+      const accounts = d.electorate as string[];
+      return { type: 'ProposalOpened', data: { ...d, electorate: { accounts, size: accounts.length } } };
+    },
+  },
+} satisfies UpcastSteps<RecordVersion, typeof RECORD_VERSION>;
 
 /** The registry this code reads its logs with. */
 export const UPCASTERS: Upcasters = { versions: RECORD_VERSIONS, steps: UPCAST_STEPS };

@@ -5,6 +5,7 @@ import {
   ACTION_KINDS,
   decide,
   decidersFor,
+  inElectorate,
   DomainError,
   replay,
   validateProcedure,
@@ -241,6 +242,16 @@ function checkInvariants(c: Scenario, before: CommonsState, events: DomainEvent[
     expect(p.positionCount).toBe(Object.keys(s.positions[p.id] ?? {}).length);
     expect(p.commentCount).toBe((s.comments[p.id] ?? []).length);
     expect(p.outcome !== null).toBe(p.status === 'passed' || p.status === 'rejected');
+    // the counts kept as positions arrive are the counted positions, counted again from scratch
+    const again = { agree: 0, abstain: 0, disagree: 0, block: 0, electorate: p.electorate.size, participants: 0 };
+    for (const x of Object.values(s.positions[p.id] ?? {})) {
+      if (!x.counted) continue;
+      again[x.stance] += 1;
+      again.participants += 1;
+    }
+    expect(p.counts, `counts of ${p.id}`).toEqual(again);
+    // a decision's counts are the proposal's at the time it was decided, and its participants the counted ones
+    if (p.outcome) expect(p.outcome.counts.participants).toBe(p.outcome.participants.length);
   }
 
   // this command's events
@@ -249,7 +260,9 @@ function checkInvariants(c: Scenario, before: CommonsState, events: DomainEvent[
     if (e.type === 'PositionTaken') {
       const p = must(s.proposals[e.data.proposalId], `proposal ${e.data.proposalId}`);
       const deciders = p.procedure.type === 'role' ? decidersFor(before.core, p.action.kind, now) : [];
-      expect(p.electorate.includes(e.data.accountId) || deciders.includes(e.data.accountId)).toBe(true);
+      expect(inElectorate(before.core, p, e.data.accountId) || deciders.includes(e.data.accountId)).toBe(
+        true,
+      );
       expect(before.proposals[p.id]?.status ?? 'open').toBe('open');
     }
     if (e.type === 'ProposalDecided') {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   GENESIS_PREV,
+  RECORD_VERSION,
   chainRecords,
   decodeRecord,
   encodeRecord,
@@ -98,7 +99,9 @@ describe('log records', () => {
     expect(() => decodeRecord('[]')).toThrow(/not a JSON object/);
     expect(() => decodeRecord('null')).toThrow(/not a JSON object/);
     const edit = (patch: Record<string, unknown>) => JSON.stringify({ ...record, ...patch });
-    expect(() => decodeRecord(edit({ v: 2 }))).toThrow(/\(seq 0\): unsupported version 2/);
+    expect(() => decodeRecord(edit({ v: RECORD_VERSION + 1 }))).toThrow(
+      new RegExp(`\\(seq 0\\): unsupported version ${RECORD_VERSION + 1}`),
+    );
     expect(() => decodeRecord(edit({ seq: 1.5 }))).toThrow(/seq must be a non-negative integer/);
     expect(() => decodeRecord(edit({ seq: '0' }))).toThrow(/seq must be a non-negative integer/);
     expect(() => decodeRecord(edit({ prev: 'abc' }))).toThrow(/prev must be 64 lower-case hex/);

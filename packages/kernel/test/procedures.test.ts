@@ -2,7 +2,7 @@
 // command / then events). Resolutions carry the procedure under test; the other rules are the template's.
 import { describe, expect, it } from 'vitest';
 import { at, consensus, consent, role, Scenario, T0, vote } from './scenario';
-import type { Procedure } from '../src/index';
+import { inElectorate, type Procedure } from '../src/index';
 
 const clerk = (holders: [string, string | null][], mandate = ['resolution' as const]) => ({
   id: 'clerk',
@@ -167,7 +167,12 @@ describe('role decides, without objection window', () => {
     c.position('a1', 'ada', 'agree');
     c.position('a1', 'bob', 'agree');
     expect(c.member('dan').status).toBe('member');
-    expect(c.proposal('r1').electorate).toEqual(['ada', 'bob']);
+    // The electorate is the two members at the opening (admitted up to the second admission), not dan.
+    expect(c.proposal('r1').electorate).toEqual({ admittedUpTo: 2, size: 2 });
+    expect(['ada', 'bob', 'dan'].filter((a) => inElectorate(c.s.core, c.proposal('r1'), a))).toEqual([
+      'ada',
+      'bob',
+    ]);
     expect(c.position('r1', 'dan', 'agree', at(1))).toEqual([
       'PositionTaken',
       'ProposalDecided',

@@ -12,6 +12,7 @@ import {
   chainRecords,
   checkExtension,
   CompactMerkleTree,
+  completedNodes,
   EMPTY_POSITION,
   recordLeafHash,
   signCheckpoint,
@@ -221,6 +222,11 @@ export class CommonsService {
         records: plan.records,
         head,
         docs: readModelChanges(plan.state!, plan.envelopes),
+        // The Merkle nodes these records complete, so that proofs read O(log n) of them.
+        nodes: completedNodes(
+          entry ? positionOf(entry.head).merkle : EMPTY_POSITION.merkle,
+          plan.records.map((r) => recordLeafHash(r.body)),
+        ),
       });
       this.appending.set(
         commonsId,

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { READ_MODEL_KINDS, readModelDocs, stateFromRecords, type CommonsState } from '@peergov/kernel';
+import { READ_MODEL_VERSION, storedReadModelVersion } from '@peergov/kernel';
 import {
   canonicalJson,
   decodeRecord,
@@ -206,7 +207,15 @@ export function compareReadModel(
       reason: `the read models cannot be rebuilt: replaying the log failed (${(e as Error).message})`,
     };
   }
-  return compareDocs(expected, docs);
+  const bad = compareDocs(expected, docs);
+  const version = storedReadModelVersion(docs);
+  if (bad && version < READ_MODEL_VERSION) {
+    return {
+      ...bad,
+      reason: `${bad.reason}: the documents are read-model version ${version}, written by an older peergov (this one writes ${READ_MODEL_VERSION}); the server rebuilds them from the log when it first loads the commons, or run \`peergov rebuild\``,
+    };
+  }
+  return bad;
 }
 
 /** Compares stored read-model documents with the `expected` ones; the first that differs, is missing or extra. */

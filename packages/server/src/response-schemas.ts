@@ -259,6 +259,10 @@ export const PositionViewSchema = view({
   stance: StanceSchema,
   reason: Text,
   at: Time,
+  counted: Type.Boolean({
+    description:
+      'Whether it is in the counts: its author is in the electorate (a holder outside it only decides)',
+  }),
   displayName: Text,
 });
 export const CommentViewSchema = view({
@@ -281,6 +285,8 @@ export const ProposalViewSchema = view({
   ruleVersion: Type.Integer(),
   procedure: ProcedureViewSchema,
   electorate: Type.Integer({ description: 'How many members may take a position' }),
+  /** The electorate's positions so far, by stance (what the procedure decides on). */
+  counts: CountsSchema,
   status: ProposalStatusSchema,
   outcome: nullable(OutcomeSchema),
   execution: nullable(view({ done: Type.Boolean(), error: nullable(Text) })),

@@ -44,7 +44,7 @@ export function commonsView(
     classes: core.classes,
     members: Object.values(core.members)
       .filter((m) => m.status === 'member' || m.status === 'applicant')
-      .map((m) => ({ ...m, roles: rolesOf(m.accountId) })),
+      .map(({ admission: _admission, ...m }) => ({ ...m, roles: rolesOf(m.accountId) })),
     roles: Object.values(core.roles).map((r) => ({
       ...r,
       holders: r.holders.map((h) => ({ ...h, displayName: name(h.accountId) })),
@@ -146,7 +146,7 @@ function proposalShared(state: CommonsState, p: Proposal) {
   return {
     ...p,
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },
-    electorate: p.electorate.length,
+    electorate: p.electorate.size,
     procedureText: describeProcedure(p.procedure),
     positions: positions.map((x) => ({ ...x, displayName: name(x.accountId) })),
     comments: (state.comments[p.id] ?? []).map((c) => ({ ...c, displayName: name(c.accountId) })),

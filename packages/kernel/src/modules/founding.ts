@@ -37,6 +37,7 @@ export function foundCommons(
     classes: founderClasses.length > 0 ? founderClasses : [template.classes[0].id],
     status: 'member',
     since: ctx.now,
+    admission: 1,
   };
   return [
     {
@@ -84,7 +85,8 @@ export function createdState(e: Extract<EventEnvelope, { type: 'CommonsCreated' 
       createdAt: e.at,
       createdBy: d.founder.accountId,
       classes: d.classes,
-      members: dictOf([[d.founder.accountId, d.founder]]),
+      members: dictOf([[d.founder.accountId, { ...d.founder, admission: 1 }]]),
+      admissions: 1,
       roles: dictOf(d.roles.map((r) => [r.id, r] as const)),
       constitution: d.constitution,
       history: [],

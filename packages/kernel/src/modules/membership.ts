@@ -59,12 +59,21 @@ function joined(
   e: Extract<EventEnvelope, { type: 'MembershipApplied' | 'MemberAdmitted' }>,
 ): void {
   const d = e.data;
+  // Each admission gets the next number (electorates are "admitted up to n"); an applicant keeps the number of an
+  // earlier admission, if any, and is not a member until admitted again.
+  let admission = w.member(d.accountId)?.admission ?? 0;
+  if (e.type === 'MemberAdmitted') {
+    const core = w.core();
+    core.admissions += 1;
+    admission = core.admissions;
+  }
   w.members()[d.accountId] = {
     accountId: d.accountId,
     displayName: d.displayName,
     classes: d.classes,
     status: e.type === 'MembershipApplied' ? 'applicant' : 'member',
     since: e.at,
+    admission,
   };
 }
 
@@ -111,6 +120,7 @@ function evolveCoreOnly(state: CommonsState, event: DomainEvent, at: string): Co
             classes: d.classes,
             status: 'applicant',
             since: at,
+            admission: own(state.core.members, d.accountId)?.admission ?? 0,
           },
         ],
       ]),

@@ -1,6 +1,6 @@
 // Proposals: opening one under the rule in force, positions, discussion, withdrawal, closing, and the decision with
 // the events that carry its action out.
-import { tallyProposal } from '@peergov/methods/decision';
+import { tallyCounts } from '@peergov/methods/decision';
 import { actionDefinition, checkAction, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
@@ -8,8 +8,8 @@ import { dict, dictOf, own } from '../dict';
 import { DomainError } from '../errors';
 import type { DomainEvent } from '../events';
 import { addHours, text } from '../input';
-import { authorise, requireProposal } from '../policy';
-import type { Action, ActionKind, CommonsState, Position, Proposal, Stance } from '../types';
+import { authorise, inElectorate, requireProposal } from '../policy';
+import type { Action, ActionKind, CommonsState, Counts, Position, Proposal, Stance } from '../types';
 import { proposalIn, type Deciders, type Evolvers } from './module';
 
 /** The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided). */
@@ -37,9 +37,27 @@ function otherOpenAdmission(state: CommonsState, accountId: string, proposalId: 
   );
 }
 
+/** Moves one account's position in the counts from `prev` (if any) to `next`. */
+export function recount(counts: Counts, prev: Position | undefined, next: Position): void {
+  if (prev?.counted) {
+    counts[prev.stance] -= 1;
+    counts.participants -= 1;
+  }
+  if (next.counted) {
+    counts[next.stance] += 1;
+    counts.participants += 1;
+  }
+}
+
+// In time order, then by account: the order positions were taken in, total and the same in every state.
+const byTime = (a: Position, b: Position) =>
+  a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0;
+
 /**
  * Tallies an open proposal (with `extra` positions not yet in state) and, if settled, returns the decision and
- * the events that carry it out. `final` is true at or after the closing time.
+ * the events that carry it out. `final` is true at or after the closing time. The tally starts from the counts the
+ * proposal keeps, so a position costs the same whatever the size of the electorate; only a decision lists its
+ * participants.
  */
 function settle(
   state: CommonsState,
@@ -48,36 +66,32 @@ function settle(
   final: boolean,
   now: string,
 ): DomainEvent[] {
-  // The stored positions with `extra` in place of the same accounts' (the last per account). Built without copying
-  // the positions object: spreading a large dictionary-mode object costs more than the whole tally.
   const stored = own(state.positions, proposal.id) ?? dict<Position>();
+  const counts: Counts = { ...proposal.counts };
   const replaced = new Map<string, Position>();
-  for (const p of extra)
-    replaced.set(p.accountId, { accountId: p.accountId, stance: p.stance, reason: '', at: now });
-  const unsorted: Position[] = [];
-  for (const accountId of Object.keys(stored)) if (!replaced.has(accountId)) unsorted.push(stored[accountId]);
-  for (const p of replaced.values()) unsorted.push(p);
-  // In time order (then by account): the record's key order differs between a state folded from events and one
-  // rebuilt from stored documents, and the outcome must not depend on which one decided. The order is total
-  // (one position per account), so it does not depend on the order positions were gathered in either.
-  const positions = unsorted.sort((a, b) =>
-    a.at !== b.at
-      ? a.at < b.at
-        ? -1
-        : 1
-      : a.accountId < b.accountId
-        ? -1
-        : a.accountId > b.accountId
-          ? 1
-          : 0,
-  );
+  for (const p of extra) {
+    const next: Position = {
+      accountId: p.accountId,
+      stance: p.stance,
+      reason: '',
+      at: now,
+      counted: inElectorate(state.core, proposal, p.accountId),
+    };
+    recount(counts, replaced.get(p.accountId) ?? own(stored, p.accountId), next);
+    replaced.set(p.accountId, next);
+  }
+  const positionOf = (accountId: string) => replaced.get(accountId) ?? own(stored, accountId);
   const kind = proposal.action.kind;
   const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
-  const tally = tallyProposal({
+  const deciderPositions = deciders
+    .map(positionOf)
+    .filter((p): p is Position => p !== undefined)
+    .sort(byTime);
+  const tally = tallyCounts({
     procedure: proposal.procedure,
-    electorate: proposal.electorate,
-    positions,
+    counts,
     deciders,
+    deciderPositions,
     final,
   });
   if (!tally.decided) return [];
@@ -86,10 +100,13 @@ function settle(
   const by = tally.reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
   const decidedBy =
     proposal.procedure.type === 'role'
-      ? (by ??
-        positions.find((p) => deciders.includes(p.accountId) && p.stance === 'agree')?.accountId ??
-        null)
+      ? (by ?? deciderPositions.find((p) => p.stance === 'agree')?.accountId ?? null)
       : null;
+  // Who took part: the counted positions, once, at the decision.
+  const participants: string[] = [];
+  for (const accountId of Object.keys(stored))
+    if (!replaced.has(accountId) && stored[accountId]?.counted) participants.push(accountId);
+  for (const p of replaced.values()) if (p.counted) participants.push(p.accountId);
   const events: DomainEvent[] = [
     {
       type: 'ProposalDecided',
@@ -99,7 +116,7 @@ function settle(
           passed: tally.passed,
           ruleVersion: proposal.ruleVersion,
           procedure: proposal.procedure,
-          participants: [...tally.participants].sort(),
+          participants: participants.sort(),
           counts: tally.counts,
           reasons: tally.reasons,
           decidedAt: now,
@@ -151,10 +168,10 @@ export function openProposal(
     }
     closesAt = new Date(t).toISOString();
   }
-  const electorate = Object.values(core.members)
-    .filter((m) => m.status === 'member')
-    .map((m) => m.accountId)
-    .sort();
+  // The members now: everyone admitted so far who is still a member (a rule and a number, never a list).
+  let size = 0;
+  for (const m of Object.values(core.members)) if (m.status === 'member') size += 1;
+  const electorate = { admittedUpTo: core.admissions, size };
   const opened: DomainEvent = {
     type: 'ProposalOpened',
     data: {
@@ -203,6 +220,14 @@ export function proposalFromOpened(
     ruleVersion: d.ruleVersion,
     procedure: d.procedure,
     electorate: d.electorate,
+    counts: {
+      agree: 0,
+      abstain: 0,
+      disagree: 0,
+      block: 0,
+      electorate: d.electorate.size,
+      participants: 0,
+    },
     status: 'open',
     outcome: null,
     execution: null,
@@ -304,8 +329,20 @@ export const proposalEvents = {
     const d = e.data;
     const p = proposalIn(w, e, d.proposalId);
     const positions = w.positions(d.proposalId);
-    if (!own(positions, d.accountId)) p.positionCount += 1;
-    positions[d.accountId] = { accountId: d.accountId, stance: d.stance, reason: d.reason, at: e.at };
+    const prev = own(positions, d.accountId);
+    if (!prev) p.positionCount += 1;
+    const next: Position = {
+      accountId: d.accountId,
+      stance: d.stance,
+      reason: d.reason,
+      at: e.at,
+      counted: inElectorate(w.state.core, p, d.accountId),
+    };
+    // A fresh counts object: the proposal is this draft's copy, but its counts may still be the published state's.
+    const counts = { ...p.counts };
+    recount(counts, prev, next);
+    p.counts = counts;
+    positions[d.accountId] = next;
   },
   CommentPosted(w, e) {
     proposalIn(w, e, e.data.proposalId).commentCount += 1;

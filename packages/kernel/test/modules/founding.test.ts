@@ -54,6 +54,7 @@ describe('CreateCommons', () => {
               classes: ['member'],
               status: 'member',
               since: at(1),
+              admission: 1,
             },
             roles: [],
           },
@@ -61,6 +62,9 @@ describe('CreateCommons', () => {
       ]);
     expect(state.core).toMatchObject({ id: 'c1', createdAt: at(1), createdBy: 'ada', history: [] });
     expect(Object.keys(state.core.members)).toEqual(['ada']);
+    // The founder's is the first admission.
+    expect(state.core.admissions).toBe(1);
+    expect(state.core.members.ada?.admission).toBe(1);
     expect(state.core.roles).toEqual({});
     expect(state.proposals).toEqual({});
     // Records keyed by outside ids have no prototype.

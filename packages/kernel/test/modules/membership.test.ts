@@ -1,7 +1,7 @@
 // The membership module (src/modules/membership.ts): ApplyForMembership and LeaveCommons, and the events that
 // admit, decline, remove and record a departure.
 import { describe, expect, it } from 'vitest';
-import type { Command, DomainEvent } from '../../src/index';
+import { inElectorate, type Command, type DomainEvent } from '../../src/index';
 import { must } from '../must';
 import { at, consent, foundingEvents, role, Scenario, T0 } from '../scenario';
 import { applied, opened, resolutionOpened, spec, stamped, submit } from './spec';
@@ -46,7 +46,8 @@ describe('ApplyForMembership', () => {
             closesAt: at(1 + 72),
             ruleVersion: 1,
             procedure: consent(72),
-            electorate: ['ada', 'bob'],
+            // The members now, as a rule and a number: ada (admission 1) and bob (2).
+            electorate: { admittedUpTo: 2, size: 2 },
           },
         },
       ]);
@@ -56,6 +57,7 @@ describe('ApplyForMembership', () => {
       classes: ['member'],
       status: 'applicant',
       since: at(1),
+      admission: 0,
     });
     expect(state.proposals.a1).toMatchObject({ status: 'open', proposer: 'eve' });
   });
@@ -176,7 +178,15 @@ describe('the admission proposal', () => {
   it('an applicant is not in the electorate of their own application, and cannot act as a member', () => {
     const c = Scenario.given({ rules: { admit_member: consent(24) }, members: ['bob'] });
     expect(run(c, 'eve', 'a1')).toEqual(['MembershipApplied', 'ProposalOpened']);
-    expect(c.proposal('a1')).toMatchObject({ proposer: 'eve', electorate: ['ada', 'bob'], body: 'hello' });
+    expect(c.proposal('a1')).toMatchObject({
+      proposer: 'eve',
+      electorate: { admittedUpTo: 2, size: 2 },
+      body: 'hello',
+    });
+    expect(['ada', 'bob', 'eve'].filter((a) => inElectorate(c.s.core, c.proposal('a1'), a))).toEqual([
+      'ada',
+      'bob',
+    ]);
     expect(c.error({ type: 'TakePosition', proposalId: 'a1', stance: 'agree', reason: '' }, 'eve')).toBe(
       'not_a_member',
     );
@@ -368,7 +378,7 @@ describe('removing a member', () => {
     )
       .when(submit('p', { kind: 'remove_member', accountId: 'bob' }), 'ada')
       .thenMatch([
-        { type: 'ProposalOpened', data: { id: 'p', electorate: ['ada', 'bob'] } },
+        { type: 'ProposalOpened', data: { id: 'p', electorate: { admittedUpTo: 2, size: 2 } } },
         { type: 'ProposalDecided', data: { proposalId: 'p', outcome: { passed: true } } },
         { type: 'MemberRemoved', data: { proposalId: 'p', accountId: 'bob' } },
       ]);
@@ -412,6 +422,8 @@ describe('admitting a member', () => {
       classes: ['member'],
       status: 'member',
       since: at(2),
+      // The founder's admission was the first.
+      admission: 2,
     });
   });
 

@@ -2,7 +2,7 @@
 // CloseProposal, and the events of a proposal's life. How each procedure tallies is procedures.test.ts; each kind
 // of action carried out is lifecycle.test.ts.
 import { describe, expect, it } from 'vitest';
-import { DomainError, type Action, type Command, type DomainEvent } from '../../src/index';
+import { DomainError, inElectorate, type Action, type Command, type DomainEvent } from '../../src/index';
 import { at, consent, foundingEvents, Scenario } from '../scenario';
 import { applied, commented, opened, positionTaken, resolutionOpened, spec, stamped, submit } from './spec';
 
@@ -51,7 +51,7 @@ describe('SubmitProposal', () => {
             closesAt: at(1 + 72),
             ruleVersion: 1,
             procedure: consent(72),
-            electorate: ['ada', 'bob'],
+            electorate: { admittedUpTo: 2, size: 2 },
           },
         },
       ]);
@@ -210,6 +210,7 @@ describe('TakePosition', () => {
       stance: 'block',
       reason: 'not yet',
       at: at(2),
+      counted: true,
     });
     expect(state.proposals.r1?.positionCount).toBe(1);
   });
@@ -288,13 +289,19 @@ describe('the electorate is fixed when a proposal opens', () => {
       members: ['cy', 'bob'],
     });
     c.resolve('r1');
-    expect(c.proposal('r1').electorate).toEqual(['ada', 'bob', 'cy']);
+    // ada, cy and bob, admitted first to third.
+    expect(c.proposal('r1').electorate).toEqual({ admittedUpTo: 3, size: 3 });
     c.propose('p', { kind: 'admit_member', accountId: 'dan', displayName: 'Dan', classes: [] });
     expect(c.error({ type: 'TakePosition', proposalId: 'r1', stance: 'block', reason: '' }, 'dan')).toBe(
       'not_in_electorate',
     );
     c.close('r1', at(24));
     expect(c.proposal('r1').outcome!.counts.electorate).toBe(3);
+    expect(['ada', 'bob', 'cy', 'dan'].filter((a) => inElectorate(c.s.core, c.proposal('r1'), a))).toEqual([
+      'ada',
+      'bob',
+      'cy',
+    ]);
   });
 
   it('refuses a position from someone who is not a member at all', () => {

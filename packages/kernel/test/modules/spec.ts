@@ -124,7 +124,8 @@ export function opened(
       closesAt: o.closesAt ?? at(24),
       ruleVersion: 1,
       procedure: o.procedure ?? consent(24),
-      electorate: o.electorate ?? ['ada'],
+      // An explicit list (the form proposals of record version 1 carry), so each test names its electorate.
+      electorate: { accounts: o.electorate ?? ['ada'], size: (o.electorate ?? ['ada']).length },
     },
   };
 }
