@@ -3,6 +3,8 @@ import {
   foldRecords,
   Draft,
   readModelChanges,
+  READ_MODEL_VERSION,
+  storedReadModelVersion,
   type Command,
   type CommonsState,
   type DomainEvent,
@@ -330,8 +332,18 @@ export class CommonsService {
     if (problem) return this.fail(entry, problem);
     // On first load the stored documents must be what the log gives: they are what other readers of the store see.
     if (snapshot) {
-      const doc = compareDocs(readModelOf(state), snapshot.docs);
-      if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc.reason });
+      const expected = readModelOf(state);
+      const doc = compareDocs(expected, snapshot.docs);
+      if (doc && storedReadModelVersion(snapshot.docs) < READ_MODEL_VERSION) {
+        // Documents written by an older version: rebuilt from the log just verified (derived data, which only this
+        // log proves), if the log is still the size verified; else the next load tries again.
+        try {
+          await this.store.replaceDocs(commonsId, head.size, expected);
+        } catch (error) {
+          if (error instanceof StoreConflictError) return entry;
+          throw error;
+        }
+      } else if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc.reason });
     }
     this.cache.set(commonsId, entry);
     return entry;
