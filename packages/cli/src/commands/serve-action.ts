@@ -27,6 +27,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     await server.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // A failed close is an unhandled rejection: node prints it and exits 1.
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
