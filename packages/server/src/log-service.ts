@@ -3,16 +3,37 @@ import { READ_MODEL_KINDS, readModelDocs, stateFromRecords, type CommonsState } 
 import { READ_MODEL_VERSION, storedReadModelVersion } from '@peergov/kernel';
 import {
   canonicalJson,
+  completedNodes,
+  consistencyProofFromNodes,
+  consistencyProofNodeKeys,
   decodeRecord,
-  hashLeaf,
-  inclusionProof,
-  merkleRoot,
+  frontierFromNodes,
+  fromHex,
+  inclusionProofFromNodes,
+  inclusionProofNodeKeys,
+  nodeSourceOf,
+  recordLeafHash,
+  rootFromNodes,
+  rootNodeKeys,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
   verifyLog,
   type ConsistencyEvidence,
+  type MerkleNodeKey,
+  type MerkleNodeSource,
   type SignedCheckpoint,
   type VerifyWhere,
 } from '@peergov/kernel/log';
-import type { Doc, NewDoc, Store, StoredCheckpoint, StoredLog } from '@peergov/store';
+import {
+  StoreConflictError,
+  type Doc,
+  type LogHead,
+  type NewDoc,
+  type Store,
+  type StoredCheckpoint,
+  type StoredLog,
+} from '@peergov/store';
 
 export type VerifyResult =
   | {
@@ -42,6 +63,149 @@ export interface VerifyOptions {
 }
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/**
+ * A proof the server was about to serve does not verify against the log's signed checkpoint: a stored Merkle node,
+ * a record or the checkpoint is not what the instance signed. Served as 409 log_integrity, never as a proof.
+ */
+export class ProofIntegrityError extends Error {
+  constructor(
+    readonly where: VerifyWhere,
+    readonly seq: number | null,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'ProofIntegrityError';
+  }
+}
+
+/** Records hashed per step of a backfill, between which the event loop serves other requests. */
+const BACKFILL_CHUNK = 4096;
+
+/** Backfills in flight per store and commons: one at a time in this process (other processes lose a conditional write). */
+const backfills = new WeakMap<Store, Map<string, Promise<void>>>();
+
+/**
+ * Stores the Merkle nodes of a log appended before nodes were kept (or by a writer that gave none), from its records,
+ * until they cover at least `size` records and, if it can keep up, the whole log (after which every append brings
+ * its own). In chunks, yielding to the event loop between them; one at a time per commons in this process.
+ */
+export async function backfillMerkleNodes(store: Store, commonsId: string, size: number): Promise<void> {
+  let running = backfills.get(store);
+  if (!running) backfills.set(store, (running = new Map()));
+  for (;;) {
+    const inflight = running.get(commonsId);
+    if (!inflight) break;
+    await inflight;
+    if ((await store.merkleNodesSize(commonsId)) >= size) return;
+  }
+  const work = backfillSteps(store, commonsId, size).finally(() => running.delete(commonsId));
+  running.set(commonsId, work);
+  return work;
+}
+
+async function backfillSteps(store: Store, commonsId: string, size: number): Promise<void> {
+  // Past `size`, a few more rounds to catch the appends made meanwhile (they leave their nodes out while the stored
+  // ones lag behind); a log that keeps growing without nodes is caught up by the next proof instead.
+  for (let extra = 0; extra < 4;) {
+    const covered = await store.merkleNodesSize(commonsId);
+    const head = await store.head(commonsId);
+    if (!head || covered >= head.size) return;
+    if (covered >= size) extra++;
+    const peaks = await store.readMerkleNodes(commonsId, rootNodeKeys(covered));
+    const frontier = frontierFromNodes(covered, nodeSourceOf(peaks));
+    const records = await store.readRecords(
+      commonsId,
+      covered,
+      Math.min(BACKFILL_CHUNK, head.size - covered),
+    );
+    // Records missing below the head: nothing to build nodes from; the proof then fails as it should.
+    if (records.length === 0) return;
+    const nodes = completedNodes(
+      frontier,
+      records.map((r) => recordLeafHash(r.body)),
+    );
+    try {
+      await store.addMerkleNodes(commonsId, covered, covered + records.length, nodes);
+    } catch (error) {
+      // Another process moved the nodes on first: read where they are now and go on from there.
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * The stored Merkle nodes at `keys`, as a node source; backfills first when the stored nodes do not cover `size`
+ * records yet. A key still missing afterwards throws ProofIntegrityError (the nodes say they cover it).
+ */
+async function readNodes(
+  store: Store,
+  commonsId: string,
+  keys: readonly MerkleNodeKey[],
+  size: number,
+): Promise<MerkleNodeSource> {
+  let nodes = await store.readMerkleNodes(commonsId, keys);
+  if (nodes.length < keys.length) {
+    await backfillMerkleNodes(store, commonsId, size);
+    nodes = await store.readMerkleNodes(commonsId, keys);
+  }
+  const source = nodeSourceOf(nodes);
+  return (level, index) => {
+    try {
+      return source(level, index);
+    } catch (e) {
+      throw new ProofIntegrityError(
+        'head',
+        null,
+        `the log's Merkle tree cannot be read: ${(e as Error).message}`,
+      );
+    }
+  };
+}
+
+const unionKeys = (...lists: readonly MerkleNodeKey[][]): MerkleNodeKey[] => {
+  const byKey = new Map<string, MerkleNodeKey>();
+  for (const list of lists) for (const k of list) byKey.set(`${k.level}:${k.index}`, k);
+  return [...byKey.values()];
+};
+
+/**
+ * The signed checkpoint of a head, checked with the instance key; ProofIntegrityError when there is none or it does
+ * not verify (a proof against it would prove nothing).
+ */
+function signedRootOf(head: LogHead, publicKey: KeyObject): { size: number; root: Uint8Array } {
+  const cp = head.checkpoint;
+  if (!cp)
+    throw new ProofIntegrityError('checkpoint', null, 'the log has no signed checkpoint to prove against');
+  if (!verifyCheckpoint(signedCheckpointOf(cp), publicKey))
+    throw new ProofIntegrityError(
+      'checkpoint',
+      null,
+      "the log's checkpoint is not signed by this instance's key",
+    );
+  return { size: cp.size, root: fromHex(cp.root) };
+}
+
+/**
+ * Whether the tree of `size` leaves whose root is `root` (from stored nodes) is the signed tree or extends to it:
+ * the consistency proof from the same nodes must verify, so that what is served holds up against the checkpoint.
+ */
+function reachesSigned(
+  size: number,
+  root: Uint8Array,
+  signed: { size: number; root: Uint8Array },
+  source: MerkleNodeSource,
+): boolean {
+  if (size === signed.size) return Buffer.from(root).equals(Buffer.from(signed.root));
+  return verifyConsistency(
+    size,
+    signed.size,
+    consistencyProofFromNodes(size, signed.size, source),
+    root,
+    signed.root,
+  );
+}
 
 /** Reading, proving and verifying a commons' log from what the store holds. */
 export class LogService {
@@ -93,21 +257,74 @@ export class LogService {
     return verifyStored(commonsId, log, this.publicKey, options);
   }
 
-  /** An RFC 6962 inclusion proof of record `seq` in the tree of the first `size` records. */
+  /**
+   * An RFC 6962 inclusion proof of record `seq` in the tree of the first `size` records (default: every record the
+   * signed checkpoint covers), from O(log n) stored Merkle nodes and the record itself; null when there is no such
+   * record. Checked before it is served: the proof must lead from the record's leaf to the root, and that root must be
+   * the signed one or be proven consistent with it (else ProofIntegrityError).
+   */
   async proof(commonsId: string, seq: number, size?: number) {
-    const records = await this.store.readRecords(commonsId, 0);
-    const n = size ?? records.length;
-    if (seq >= n || n > records.length) return null;
-    const leaves = records.slice(0, n).map((r) => hashLeaf(new TextEncoder().encode(r.body)));
-    const leaf = leaves[seq];
-    if (leaf === undefined) return null;
-    return {
-      seq,
-      size: n,
-      leafHash: toHex(leaf),
-      proof: inclusionProof(leaves, seq, n).map(toHex),
-      root: toHex(merkleRoot(leaves)),
-    };
+    const head = await this.store.head(commonsId);
+    if (!head) return null;
+    const n = size ?? head.checkpoint?.size ?? head.size;
+    if (seq >= n || n > head.size) return null;
+    const signed = signedRootOf(head, this.publicKey);
+    if (n > signed.size) {
+      throw new ProofIntegrityError(
+        'checkpoint',
+        null,
+        `the signed checkpoint covers ${signed.size} records, not the ${n} this proof is asked for`,
+      );
+    }
+    const [record] = await this.store.readRecords(commonsId, seq, 1);
+    if (!record || record.seq !== seq)
+      throw new ProofIntegrityError('record', seq, `record ${seq} is missing`);
+    const leaf = recordLeafHash(record.body);
+    const keys = unionKeys(
+      [{ level: 0, index: seq }],
+      inclusionProofNodeKeys(seq, n),
+      rootNodeKeys(n),
+      n < signed.size ? consistencyProofNodeKeys(n, signed.size) : [],
+    );
+    const source = await readNodes(this.store, commonsId, keys, signed.size);
+    if (!Buffer.from(source(0, seq)).equals(Buffer.from(leaf))) {
+      throw new ProofIntegrityError(
+        'record',
+        seq,
+        `record ${seq} is not the record the log holds at that place (its leaf hash differs)`,
+      );
+    }
+    const proof = inclusionProofFromNodes(seq, n, source);
+    const root = rootFromNodes(n, source);
+    if (!verifyInclusion(seq, n, leaf, proof, root) || !reachesSigned(n, root, signed, source)) {
+      throw new ProofIntegrityError(
+        'head',
+        null,
+        "the log's stored Merkle tree does not match its signed checkpoint",
+      );
+    }
+    return { seq, size: n, leafHash: toHex(leaf), proof: proof.map(toHex), root: toHex(root) };
+  }
+
+  /**
+   * The RFC 9162 consistency proof that the signed tree of `to` records (the head's checkpoint) extends the tree of
+   * the first `from`, 1 <= from < to, from O(log n) stored Merkle nodes. Checked before it is served: the proof must
+   * lead to the signed root from the tree of `from` the same nodes give (else ProofIntegrityError).
+   */
+  async consistency(commonsId: string, head: LogHead, from: number, to: number): Promise<string[]> {
+    const signed = signedRootOf(head, this.publicKey);
+    if (signed.size !== to) throw new ProofIntegrityError('checkpoint', null, 'the signed checkpoint moved');
+    const keys = unionKeys(consistencyProofNodeKeys(from, to), rootNodeKeys(from));
+    const source = await readNodes(this.store, commonsId, keys, to);
+    const proof = consistencyProofFromNodes(from, to, source);
+    if (!verifyConsistency(from, to, proof, rootFromNodes(from, source), signed.root)) {
+      throw new ProofIntegrityError(
+        'head',
+        null,
+        "the log's stored Merkle tree does not match its signed checkpoint",
+      );
+    }
+    return proof.map(toHex);
   }
 }
 

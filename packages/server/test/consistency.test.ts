@@ -1,7 +1,15 @@
 // GET /api/v1/commons/:id/log/consistency: the latest signed checkpoint with the RFC 9162 consistency proof from a
 // size the client saw before, checked here the way a client would (verifyConsistency, verifyCheckpoint). Both stores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, verifyCheckpoint, verifyConsistency } from '@peergov/kernel/log';
+import {
+  consistencyProofFromNodes,
+  consistencyProofNodeKeys,
+  fromHex,
+  nodeSourceOf,
+  toHex,
+  verifyCheckpoint,
+  verifyConsistency,
+} from '@peergov/kernel/log';
 import { requirePostgres } from '../../store/test/pg-available';
 import { must, Person, testApp, type TestApp } from './harness';
 import { openDb } from './raw-db';
@@ -101,9 +109,64 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }
     });
 
-    it('a record rewritten in the database gives a proof that no longer reaches a root seen before', async () => {
+    // Proofs are made from the stored Merkle nodes (complete subtrees), checked against the signed checkpoint before
+    // they are served: a rewritten node gives a proof that no longer reaches a root seen before, so none is served.
+    it('a Merkle node rewritten in the database gives a proof that no longer reaches a root seen before: 409 log_integrity instead', async () => {
       const old = must(seen[2], 'a third checkpoint seen').checkpoint;
       const before = await get(old.size);
+      const db = await openDb(t, kind);
+      const nodes = db.table('merkle_nodes');
+      const readNodes = async () =>
+        (await db.all(`SELECT level, idx, hash FROM ${nodes} WHERE commons_id = ?`, [commonsId])).map(
+          (r) => ({
+            level: Number(r.level),
+            index: Number(r.idx),
+            hash: String(r.hash),
+          }),
+        );
+      const first = must(consistencyProofNodeKeys(old.size, before.to)[0], 'a node the proof reads');
+      const row = await db.one(`SELECT hash FROM ${nodes} WHERE commons_id = ? AND level = ? AND idx = ?`, [
+        commonsId,
+        first.level,
+        first.index,
+      ]);
+      const hash = row.hash as string;
+      const where = `WHERE commons_id = ? AND level = ? AND idx = ?`;
+      try {
+        await db.run(`UPDATE ${nodes} SET hash = ? ${where}`, [
+          `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}`,
+          commonsId,
+          first.level,
+          first.index,
+        ]);
+        // The proof these nodes give differs and does not verify...
+        const tampered = consistencyProofFromNodes(old.size, before.to, nodeSourceOf(await readNodes()));
+        expect(tampered.map(toHex)).not.toEqual(before.proof);
+        const ok = verifyConsistency(
+          old.size,
+          before.to,
+          tampered,
+          fromHex(old.root),
+          fromHex(before.checkpoint.checkpoint.root),
+        );
+        expect(ok).toBe(false);
+        // ...so the server, which checks it against the signed root first, does not serve it.
+        const r = await ada.call('GET', url(old.size));
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(r.json()).toMatchObject({ code: 'log_integrity', status: 409 });
+      } finally {
+        await db.run(`UPDATE ${nodes} SET hash = ? ${where}`, [hash, commonsId, first.level, first.index]);
+        await db.close();
+      }
+      expect((await get(old.size)).proof).toEqual(before.proof);
+    });
+
+    it('a record rewritten in the database: its inclusion proof is refused (409 log_integrity); the consistency proof, over the signed tree, still verifies', async () => {
+      const old = must(seen[2], 'a third checkpoint seen').checkpoint;
+      const before = await get(old.size);
+      const proofOf1 = await ada.call('GET', `/api/v1/commons/${commonsId}/log/proof/1`);
+      expect(proofOf1.statusCode, proofOf1.body).toBe(200);
       const db = await openDb(t, kind);
       const records = db.table('records');
       const row = await db.one(`SELECT body FROM ${records} WHERE commons_id = ? AND seq = 1`, [commonsId]);
@@ -113,16 +176,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           body.replace('Motion 0', 'Motion X'),
           commonsId,
         ]);
+        const r = await ada.call('GET', `/api/v1/commons/${commonsId}/log/proof/1`);
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.json()).toMatchObject({ code: 'log_integrity', status: 409 });
+        expect(r.json().detail).toMatch(/record 1/);
+        // The consistency proof is made of the signed tree's nodes, not of records: it is what it was, and proves
+        // the signed checkpoint extends the one seen before (the rewritten record is what fails, above and in verify).
         const after = await get(old.size);
-        expect(after.proof).not.toEqual(before.proof);
-        const ok = verifyConsistency(
-          old.size,
-          after.to,
-          after.proof.map(fromHex),
-          fromHex(old.root),
-          fromHex(after.checkpoint.checkpoint.root),
-        );
-        expect(ok).toBe(false);
+        expect(after.proof).toEqual(before.proof);
+        expect(
+          verifyConsistency(
+            old.size,
+            after.to,
+            after.proof.map(fromHex),
+            fromHex(old.root),
+            fromHex(after.checkpoint.checkpoint.root),
+          ),
+        ).toBe(true);
       } finally {
         await db.run(`UPDATE ${records} SET body = ? WHERE commons_id = ? AND seq = 1`, [body, commonsId]);
         await db.close();

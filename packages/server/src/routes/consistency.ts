@@ -1,10 +1,11 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { consistencyProof, recordLeafHash, toHex } from '@peergov/kernel/log';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
+import { LogService } from '../log-service';
 import { ApiError } from '../problems';
 import { ConsistencyAnswerSchema, problems } from '../response-schemas';
 import { CommonsParams } from '../schemas';
+import { provenOrRefused } from './log';
 
 /**
  * `?from=M`: the size of the checkpoint the client saw before (digits only, as every log size in the API; checked
@@ -29,6 +30,7 @@ export const ConsistencyQuery = Type.Object(
  */
 export function consistencyRoutes(server: FastifyInstance, ctx: AppContext): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
+  const logs = new LogService(ctx.store, ctx.keys.publicKey);
   app.get(
     '/api/v1/commons/:id/log/consistency',
     {
@@ -38,7 +40,8 @@ export function consistencyRoutes(server: FastifyInstance, ctx: AppContext): voi
         description:
           'Answers { from, to, proof, checkpoint, publicKey }: proof (hex hashes, RFC 9162 section 2.1.4) shows ' +
           'that the tree of the first `to` records, signed in `checkpoint`, extends the tree of the first `from`. ' +
-          'Empty when from is 0 or equals to. A from beyond the signed size answers 409 log_rollback.',
+          'Empty when from is 0 or equals to. A from beyond the signed size answers 409 log_rollback; a proof that ' +
+          'would not verify against the signed checkpoint is not served (409 log_integrity).',
         params: CommonsParams,
         querystring: ConsistencyQuery,
         response: { 200: ConsistencyAnswerSchema, ...problems(400, 401, 404, 409, 500) },
@@ -66,21 +69,8 @@ export function consistencyRoutes(server: FastifyInstance, ctx: AppContext): voi
       }
       let proof: string[] = [];
       if (from > 0 && from < to) {
-        // Records are append-only: those below the head read now are the ones its checkpoint covers (or were
-        // tampered with since, which the client's check of the proof then shows).
-        const records = await ctx.store.readRecords(id, 0, to);
-        if (records.length < to) {
-          throw new ApiError(
-            409,
-            'log_integrity',
-            `The log holds ${records.length} records, fewer than the ${to} its signed checkpoint covers.`,
-          );
-        }
-        proof = consistencyProof(
-          records.map((r) => recordLeafHash(r.body)),
-          from,
-          to,
-        ).map(toHex);
+        // From O(log n) stored Merkle nodes, checked against the signed root before it is served.
+        proof = await provenOrRefused(ctx, id, () => logs.consistency(id, head, from, to));
       }
       return {
         from,

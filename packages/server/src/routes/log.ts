@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
-import { LogService } from '../log-service';
+import { LogService, ProofIntegrityError } from '../log-service';
 import { ApiError } from '../problems';
 import {
   CheckpointAnswerSchema,
@@ -13,6 +13,33 @@ import {
 import { CommonsParams, LogQuery, ProofQuery, SeqParams } from '../schemas';
 
 const logProblems = problems(400, 401, 404, 500);
+
+/**
+ * Runs the making of a proof; when the proof would not verify against the signed checkpoint, reports the fault to
+ * the commons service (the commons goes read-only here, as after a failed verify) and answers 409 log_integrity.
+ */
+export async function provenOrRefused<T>(
+  ctx: AppContext,
+  commonsId: string,
+  make: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await make();
+  } catch (error) {
+    if (!(error instanceof ProofIntegrityError)) throw error;
+    ctx.commons.reportIntegrity(commonsId, {
+      ok: false,
+      where: error.where,
+      seq: error.seq,
+      reason: error.reason,
+    });
+    throw new ApiError(
+      409,
+      'log_integrity',
+      `No proof is served: it would not verify against the signed checkpoint (${error.seq !== null ? `record ${error.seq}: ` : ''}${error.reason}).`,
+    );
+  }
+}
 
 /** The transparent log: records, verification, signed checkpoints and inclusion proofs. */
 export function logRoutes(server: FastifyInstance, ctx: AppContext): void {
@@ -116,14 +143,16 @@ export function logRoutes(server: FastifyInstance, ctx: AppContext): void {
         summary: 'Inclusion proof of one record',
         params: SeqParams,
         querystring: ProofQuery,
-        response: { 200: InclusionProofSchema, ...logProblems },
+        response: { 200: InclusionProofSchema, ...problems(400, 401, 404, 409, 500) },
       },
     },
     async (req) => {
       const { id, seq } = req.params;
       const q = req.query;
       await exists(id);
-      const proof = await logs.proof(id, Number(seq), q.size === undefined ? undefined : Number(q.size));
+      const proof = await provenOrRefused(ctx, id, () =>
+        logs.proof(id, Number(seq), q.size === undefined ? undefined : Number(q.size)),
+      );
       if (!proof)
         throw new ApiError(404, 'record_not_found', `There is no record ${seq} in a log of that size.`);
       return proof;
