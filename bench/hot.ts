@@ -62,6 +62,7 @@ for (const kind of stores) {
     const r = await loadServer(
       server,
       plan(`/api/v1/commons/${c.id}/proposals/${c.proposalIds[0]}/position`, c.tokens),
+      [`/api/v1/commons/${c.id}`],
     );
     await server.stop();
     rows.push({ target: `peergov on ${kind}`, ...r });

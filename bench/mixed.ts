@@ -122,7 +122,11 @@ for (const kind of stores) {
       rows.push({ target: `peergov on ${kind}`, failure: String(e) });
       continue;
     }
-    const r = await loadServer(server, plan(seeded.result.commons));
+    const r = await loadServer(
+      server,
+      plan(seeded.result.commons),
+      seeded.result.commons.map((c) => `/api/v1/commons/${c.id}`),
+    );
     await server.stop();
     rows.push({ target: `peergov on ${kind}`, ...r });
   } finally {
@@ -130,12 +134,12 @@ for (const kind of stores) {
   }
 }
 
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const mib = (b: number) => (b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 const clean = printThroughput(
   `mixed: ${connections} connections, 90% GET (overview, proposal page) and 10% PUT position, ${streams} live-update streams; ${commonsCount} commons of ${members} members + founder, ${proposals} open proposals each (the first with ${positions} positions), ${seconds} s`,
   rows,
   (x) =>
-    `reads ${x.reads.perSecond}/s p50 ${x.reads.p50} p99 ${x.reads.p99}; writes ${x.writes.perSecond}/s p50 ${x.writes.p50} p99 ${x.writes.p99}; ` +
+    `reads ${x.reads.perSecond}/s p50 ${x.reads.p50 ?? '-'} p99 ${x.reads.p99 ?? '-'}; writes ${x.writes.perSecond}/s p50 ${x.writes.p50 ?? '-'} p99 ${x.writes.p99 ?? '-'} (${x.writesTotal} writes in all); ` +
     `streams open ${x.followers.open}/${x.followers.streams}, ${x.followers.events} events, ${x.followers.refetches} refetches, ` +
     `${mib(x.followers.bytes - x.followers.initialBytes)} downloaded while loaded (${x.writesTotal > 0 ? mib((x.followers.bytes - x.followers.initialBytes) / x.writesTotal) : '-'} per write, first loads ${mib(x.followers.initialBytes)})`,
 );

@@ -72,7 +72,11 @@ for (const kind of stores) {
       rows.push({ target: `peergov on ${kind}`, failure: String(e) });
       continue;
     }
-    const r = await loadServer(server, plan(seeded.result.commons));
+    const r = await loadServer(
+      server,
+      plan(seeded.result.commons),
+      seeded.result.commons.map((c) => `/api/v1/commons/${c.id}`),
+    );
     await server.stop();
     rows.push({ target: `peergov on ${kind}`, ...r });
   } finally {
