@@ -1,17 +1,18 @@
 import { dict, dictOf, own } from './dict';
 import type { DomainEvent, EventEnvelope } from './events';
-import type { CommonsState } from './types';
+import type { CommonsState, Member } from './types';
 
 /** The kinds of read-model document the log implies (what verification and rebuilding compare). */
-export const READ_MODEL_KINDS = ['commons', 'proposal', 'position', 'comment', 'meta'] as const;
+export const READ_MODEL_KINDS = ['commons', 'member', 'proposal', 'position', 'comment', 'meta'] as const;
 
 /**
  * The version of the documents' shapes. Stored documents of an older version (no `meta` document, or a lower
  * version) are rebuilt from the verified log when a server first loads the commons, instead of failing the
  * comparison: they are derived data, and the log is what proves them. Version 2: electorates by reference, counts
- * on proposals, admission numbers on members.
+ * on proposals, admission numbers on members. Version 3: one document per member (kind `member`, id the account),
+ * the commons document without its members, so that a membership event writes one member, not all of them.
  */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 
 /** The document that says which version of the read models a commons' documents are. */
 export const READ_MODEL_META: ReadModelDoc = {
@@ -35,15 +36,52 @@ export interface ReadModelDoc {
 }
 
 /**
- * Whether each event changes the commons document (members, roles, charter, constitution). Every event type must be
+ * The member document each event changes, if any (the account it names). Every event type is listed, as for
+ * CHANGES_COMMONS.
+ */
+const CHANGES_MEMBER = {
+  CommonsCreated: (d) => d.founder.accountId,
+  MembershipApplied: (d) => d.accountId,
+  MemberAdmitted: (d) => d.accountId,
+  ApplicationDeclined: (d) => d.accountId,
+  MemberRemoved: (d) => d.accountId,
+  MemberLeft: (d) => d.accountId,
+  RoleCreated: null,
+  RoleChanged: null,
+  RoleAssigned: null,
+  RoleUnassigned: null,
+  CharterAdopted: null,
+  ConstitutionAmended: null,
+  ProposalOpened: null,
+  PositionTaken: null,
+  CommentPosted: null,
+  ProposalWithdrawn: null,
+  ProposalDecided: null,
+  ActionFailed: null,
+  ResolutionAdopted: null,
+} satisfies {
+  [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
+};
+
+/** The commons document: the core without its members (each is its own document). */
+function commonsDoc(core: CommonsState['core']): ReadModelDoc {
+  const { members: _members, ...rest } = core;
+  return { kind: 'commons', id: core.id, body: rest };
+}
+
+/**
+ * Whether each event changes the commons document (roles, charter, constitution, the count of admissions; members
+ * are documents of their own). Every event type must be
  * listed (a missing one is a type error), so a new event cannot silently leave the stored commons document stale.
  * Events about a proposal also rewrite that proposal's document (found from their proposal id).
  */
 const CHANGES_COMMONS = {
   CommonsCreated: true,
-  MembershipApplied: true,
+  MembershipApplied: false,
+  // The count of admissions.
   MemberAdmitted: true,
-  ApplicationDeclined: true,
+  ApplicationDeclined: false,
+  // Roles the member held.
   MemberRemoved: true,
   MemberLeft: true,
   RoleCreated: true,
@@ -67,7 +105,11 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
   const put = (d: ReadModelDoc) => docs.set(`${d.kind}:${d.id}`, d);
   for (const e of events) {
     if (e.type === 'CommonsCreated') put(READ_MODEL_META);
-    if (CHANGES_COMMONS[e.type]) put({ kind: 'commons', id: state.core.id, body: state.core });
+    if (CHANGES_COMMONS[e.type]) put(commonsDoc(state.core));
+    const memberOf = CHANGES_MEMBER[e.type] as ((data: unknown) => string) | null;
+    const accountId = memberOf?.(e.data);
+    const member = accountId === undefined ? undefined : own(state.core.members, accountId);
+    if (member) put({ kind: 'member', id: member.accountId, body: member });
     const data = e.data as { proposalId?: string; id?: string };
     const proposalId = e.type === 'ProposalOpened' ? data.id : data.proposalId;
     const proposal = proposalId ? own(state.proposals, proposalId) : undefined;
@@ -93,6 +135,7 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
 /** Rebuilds the in-memory state from stored read-model documents (no replay of history). */
 export function stateFromDocs(docs: {
   core: unknown;
+  members: unknown[];
   proposals: unknown[];
   positions: unknown[];
   comments: unknown[];
@@ -102,7 +145,7 @@ export function stateFromDocs(docs: {
   const state: CommonsState = {
     core: {
       ...core,
-      members: dictOf(core.members),
+      members: dictOf((docs.members as Member[]).map((m) => [m.accountId, m] as const)),
       roles: dictOf(core.roles),
       constitution: {
         ...core.constitution,
@@ -137,7 +180,8 @@ export function stateFromDocs(docs: {
  * store must hold after the log that produced the state (verification and `peergov rebuild` compare against it).
  */
 export function readModelDocs(state: CommonsState): ReadModelDoc[] {
-  const docs: ReadModelDoc[] = [{ kind: 'commons', id: state.core.id, body: state.core }, READ_MODEL_META];
+  const docs: ReadModelDoc[] = [commonsDoc(state.core), READ_MODEL_META];
+  for (const m of Object.values(state.core.members)) docs.push({ kind: 'member', id: m.accountId, body: m });
   for (const id of Object.keys(state.proposals)) {
     docs.push({ kind: 'proposal', id, body: state.proposals[id] });
     const positions = state.positions[id] ?? {};

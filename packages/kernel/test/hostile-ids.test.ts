@@ -163,6 +163,7 @@ describe('ids that name properties of Object.prototype', () => {
     const docs = [...c.docs.values()];
     const rebuilt = stateFromDocs({
       core: docs.find((d) => d.kind === 'commons')!.body,
+      members: docs.filter((d) => d.kind === 'member').map((d) => d.body),
       proposals: docs.filter((d) => d.kind === 'proposal').map((d) => d.body),
       positions: docs.filter((d) => d.kind === 'position').map((d) => d.body),
       comments: docs.filter((d) => d.kind === 'comment').map((d) => d.body),
@@ -220,6 +221,8 @@ describe('a draft over a published state', () => {
       'position:p1/bob',
       'comment:p1/k1',
       'commons:c1',
+      // cy left: her own document, not every member's.
+      'member:cy',
     ]);
   });
 

@@ -15,6 +15,7 @@ describe('read models', () => {
     const by = (k: string) => docs.filter((d) => d.kind === k).map((d) => d.body);
     const rebuilt = stateFromDocs({
       core: must(by('commons')[0], 'the commons document'),
+      members: by('member'),
       proposals: by('proposal'),
       positions: by('position'),
       comments: by('comment'),

@@ -208,6 +208,7 @@ export class Scenario {
     const by = (k: ReadModelDoc['kind']) => sorted.filter((d) => d.kind === k).map((d) => d.body);
     return stateFromDocs({
       core: must(by('commons')[0], 'the commons document'),
+      members: by('member'),
       proposals: by('proposal'),
       positions: by('position'),
       comments: by('comment'),

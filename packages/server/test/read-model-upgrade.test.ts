@@ -2,6 +2,7 @@
 // electorate, members without admission numbers) are rebuilt from the verified log when a new server first loads
 // the commons, instead of making it read-only; documents of the current version that differ from the log still do.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { READ_MODEL_VERSION } from '@peergov/kernel';
 import { buildApp, createContext } from '../src/index';
 import { requirePostgres } from '../../store/test/pg-available';
 import { Person, testApp, type TestApp } from './harness';
@@ -52,21 +53,28 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         id,
       ]);
 
-    /** The documents as version 1 wrote them. */
+    /** The documents as version 1 wrote them: the members inside the commons document, no meta document. */
     async function downgrade() {
       const proposal = (await docOf('proposal', proposalId)) as Record<string, unknown>;
       const { counts: _counts, ...old } = proposal;
       await writeDoc('proposal', proposalId, { ...old, electorate: [ada.id] });
-      const core = (await docOf('commons', commonsId)) as { members: Record<string, object> };
+      const memberDocs = await db.all(
+        `SELECT id, body FROM ${T('docs')} WHERE commons_id = ? AND kind = 'member'`,
+        [commonsId],
+      );
+      expect(memberDocs).toHaveLength(1);
       const members = Object.fromEntries(
-        Object.entries(core.members).map(([id, m]) => {
-          const { admission: _admission, ...rest } = m as { admission?: number };
-          return [id, rest];
+        memberDocs.map((d) => {
+          const { admission: _admission, ...rest } = db.json(d.body) as { admission?: number };
+          return [String(d.id), rest];
         }),
       );
-      const { admissions: _admissions, ...oldCore } = core as Record<string, unknown>;
+      const core = (await docOf('commons', commonsId)) as Record<string, unknown>;
+      const { admissions: _admissions, ...oldCore } = core;
       await writeDoc('commons', commonsId, { ...oldCore, members });
-      await db.run(`DELETE FROM ${T('docs')} WHERE commons_id = ? AND kind = 'meta'`, [commonsId]);
+      await db.run(`DELETE FROM ${T('docs')} WHERE commons_id = ? AND kind IN ('meta', 'member')`, [
+        commonsId,
+      ]);
     }
 
     async function restarted<R>(f: (as: Person) => Promise<R>): Promise<R> {
@@ -83,7 +91,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     }
 
     it('given documents of version 1, when a new server first loads the commons, then it rebuilds them from the log and stays writable', async () => {
-      expect(await docOf('meta', 'read-model')).toEqual({ version: 2 });
+      expect(await docOf('meta', 'read-model')).toEqual({ version: READ_MODEL_VERSION });
       await downgrade();
       await restarted(async (as) => {
         // Before the commons is loaded, a full verification says what is wrong and what will happen.
@@ -94,7 +102,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         expect(view.integrity).toEqual({ ok: true });
         const p = (await as.call('GET', `/api/v1/commons/${commonsId}/proposals/${proposalId}`)).json();
         expect(p).toMatchObject({ electorate: 1, counts: { participants: 0, electorate: 1 } });
-        expect(await docOf('meta', 'read-model')).toEqual({ version: 2 });
+        expect(await docOf('meta', 'read-model')).toEqual({ version: READ_MODEL_VERSION });
         expect(await docOf('proposal', proposalId)).toMatchObject({
           electorate: { admittedUpTo: 1, size: 1 },
         });
