@@ -20,6 +20,22 @@ const bundled = ['typebox'];
 const external = Object.keys(pkg.dependencies ?? {}).filter((name) => !bundled.includes(name));
 const started = performance.now();
 
+// server/src/log-service.ts (the checks of verify and rebuild) takes StoreConflictError from the store's index, which
+// imports both drivers at load. In the bundle it gets it from store/src/types.ts, where the index has it from (the
+// same class), so that `peergov verify` of a SQLite file does not load pg (test/bin.test.ts checks what each
+// command loads). Should it need more of the index, the build fails (no such export) rather than misbehave. Until
+// the store's package exports a light entry for it to import instead.
+const storeTypes = join(here, '../store/src/types.ts');
+const storeTypesImporters = new Set([join(here, '../server/src/log-service.ts')]);
+const storeTypesForLogService = {
+  name: 'store-types-for-log-service',
+  setup(b) {
+    b.onResolve({ filter: /^@peergov\/store$/ }, (args) =>
+      storeTypesImporters.has(args.importer) ? { path: storeTypes } : undefined,
+    );
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
   entryPoints: { peergov: join(here, 'src/bin.ts') },
@@ -35,6 +51,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [storeTypesForLogService],
 });
 
 // A bare import that is left in the bundle but not declared would fail only where this package is installed alone.
