@@ -10,7 +10,10 @@ import {
   accountFromRow,
   checkAddMerkleNodes,
   checkAppendInput,
+  checkDeadlines,
+  checkLimit,
   checkMerkleKeys,
+  collapseDeadlines,
   collapseDocChanges,
   collapseNewDocs,
   emailKey,
@@ -105,6 +108,19 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (commons_id, level, idx)
   );
   `,
+  // Deadlines (e.g. closing times) indexed by time, so that what falls due is found without reading every commons;
+  // deadlines_indexed says a log's deadlines are complete. A log from before has none (false) until a backfill.
+  `
+  ALTER TABLE {schema}.heads ADD COLUMN deadlines_indexed boolean NOT NULL DEFAULT false;
+  CREATE INDEX heads_unindexed ON {schema}.heads (commons_id) WHERE NOT deadlines_indexed;
+  CREATE TABLE {schema}.deadlines (
+    commons_id text COLLATE "C" NOT NULL REFERENCES {schema}.heads (commons_id),
+    id text COLLATE "C" NOT NULL,
+    at text COLLATE "C" NOT NULL,
+    PRIMARY KEY (commons_id, id)
+  );
+  CREATE INDEX deadlines_by_at ON {schema}.deadlines (at, commons_id, id);
+  `,
 ];
 
 /** Opens a pooled PostgreSQL store (connections are made lazily); call migrate() before use. */
@@ -125,15 +141,22 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   pool.on('error', () => {});
 
   const q = {
-    lockHead: `SELECT size, nodes_size FROM ${S}.heads WHERE commons_id = $1 FOR UPDATE`,
-    insertHead: `INSERT INTO ${S}.heads (commons_id, size, hash, merkle, checkpoint, nodes_size)
-      VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6) ON CONFLICT (commons_id) DO NOTHING RETURNING commons_id`,
-    updateHead: `UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb, nodes_size = $6
-      WHERE commons_id = $1`,
+    lockHead: `SELECT size, nodes_size, deadlines_indexed FROM ${S}.heads WHERE commons_id = $1 FOR UPDATE`,
+    insertHead: `INSERT INTO ${S}.heads (commons_id, size, hash, merkle, checkpoint, nodes_size, deadlines_indexed)
+      VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7) ON CONFLICT (commons_id) DO NOTHING RETURNING commons_id`,
+    updateHead: `UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb, nodes_size = $6,
+      deadlines_indexed = $7 WHERE commons_id = $1`,
+    dropDeadlines: `DELETE FROM ${S}.deadlines x USING unnest($2::text[]) AS g (id)
+      WHERE x.commons_id = $1 AND x.id = g.id`,
+    setDeadlines: `INSERT INTO ${S}.deadlines (commons_id, id, at)
+      SELECT $1::text, g.id, g.at FROM unnest($2::text[], $3::text[]) AS g (id, at)
+      ON CONFLICT (commons_id, id) DO UPDATE SET at = excluded.at`,
     insertNodes: `INSERT INTO ${S}.merkle_nodes (commons_id, level, idx, hash)
       SELECT $1::text, * FROM unnest($2::int[], $3::bigint[], $4::text[])`,
-    readNodes: `SELECT m.level, m.idx, m.hash FROM unnest($2::int[], $3::bigint[]) AS k (level, idx)
-      JOIN ${S}.merkle_nodes m ON m.commons_id = $1 AND m.level = k.level AND m.idx = k.idx`,
+    // One primary-key lookup per key (LATERAL), whatever the planner believes of the table's size.
+    readNodes: `SELECT k.level, k.idx, m.hash FROM unnest($2::int[], $3::bigint[]) AS k (level, idx)
+      CROSS JOIN LATERAL (SELECT n.hash FROM ${S}.merkle_nodes n
+        WHERE n.commons_id = $1 AND n.level = k.level AND n.idx = k.idx) m`,
     nodesSize: `SELECT nodes_size FROM ${S}.heads WHERE commons_id = $1`,
     setNodesSize: `UPDATE ${S}.heads SET nodes_size = $2 WHERE commons_id = $1`,
     insertRecords: `INSERT INTO ${S}.records (commons_id, seq, type, at, hash, body)
@@ -147,11 +170,21 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     // still has the expected size (a concurrent writer's update is waited for, then the size re-checked), and the
     // records and doc changes are written only if it moved. The Merkle nodes ($20 to $22) are written, and the
     // nodes' size moved, only if the writer gave them ($19) and the stored ones reach the append's first record.
+    // The deadlines ($24 dropped, $25/$26 set) likewise; the log stays indexed only if the writer gave them ($23).
     appendExisting: `WITH moved AS (
         UPDATE ${S}.heads SET size = $2, hash = $3, merkle = $4::jsonb, checkpoint = $5::jsonb,
-          nodes_size = CASE WHEN $19::boolean AND nodes_size = $6 THEN $2 ELSE nodes_size END
+          nodes_size = CASE WHEN $19::boolean AND nodes_size = $6 THEN $2 ELSE nodes_size END,
+          deadlines_indexed = deadlines_indexed AND $23::boolean
         WHERE commons_id = $1 AND size = $6 AND ($18::text IS NULL OR hash = $18)
         RETURNING $19::boolean AND nodes_size = $2 AS with_nodes
+      ), deadlines_dropped AS (
+        DELETE FROM ${S}.deadlines x USING unnest($24::text[]) AS g (id)
+        WHERE x.commons_id = $1 AND x.id = g.id AND EXISTS (SELECT 1 FROM moved)
+      ), deadlines_set AS (
+        INSERT INTO ${S}.deadlines (commons_id, id, at)
+        SELECT $1::text, g.id, g.at FROM unnest($25::text[], $26::text[]) AS g (id, at)
+        WHERE EXISTS (SELECT 1 FROM moved)
+        ON CONFLICT (commons_id, id) DO UPDATE SET at = excluded.at
       ), nodes AS (
         INSERT INTO ${S}.merkle_nodes (commons_id, level, idx, hash)
         SELECT $1::text, n.* FROM unnest($20::int[], $21::bigint[], $22::text[]) AS n (level, idx, hash)
@@ -275,6 +308,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         JSON.stringify(head.merkle),
         head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
       ];
+      const deadlines = collapseDeadlines(input.deadlines ?? []);
       if (expectedSize > 0) {
         const changes = collapseDocChanges(input.docs);
         const deletes = changes.filter((c) => c.json === null);
@@ -301,6 +335,10 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
               (nodes ?? []).map((n) => n.level),
               (nodes ?? []).map((n) => n.index),
               (nodes ?? []).map((n) => n.hash),
+              input.deadlines !== undefined,
+              deadlines.drop,
+              deadlines.set.map((d) => d.id),
+              deadlines.set.map((d) => d.at),
             ]),
           );
           moved = onlyRow(rows, 'the append').moved;
@@ -323,16 +361,19 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       try {
         await transaction('BEGIN', async (client) => {
           const [lockedHead] = (
-            await client.query<{ size: string; nodes_size: string }>(named(q.lockHead, [commonsId]))
+            await client.query<{ size: string; nodes_size: string; deadlines_indexed: boolean }>(
+              named(q.lockHead, [commonsId]),
+            )
           ).rows;
           // The nodes extend the stored ones only if those reach this append's first record.
           const nodesSize = lockedHead ? Number(lockedHead.nodes_size) : 0;
           const withNodes = nodes !== undefined && nodesSize === expectedSize;
           const newNodesSize = withNodes ? head.size : nodesSize;
+          const indexed = input.deadlines !== undefined && (lockedHead?.deadlines_indexed ?? true);
           if (lockedHead === undefined) {
             if (expectedSize !== 0) throw conflict(0);
             // A concurrent creator makes this insert wait for its commit, then do nothing: we lost the race.
-            const inserted = await client.query(named(q.insertHead, [...headValues, newNodesSize]));
+            const inserted = await client.query(named(q.insertHead, [...headValues, newNodesSize, indexed]));
             if (inserted.rowCount === 0)
               throw new StoreConflictError(
                 'log_conflict',
@@ -341,7 +382,18 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
           } else {
             const size = Number(lockedHead.size);
             if (size !== expectedSize) throw conflict(size);
-            await client.query(named(q.updateHead, [...headValues, newNodesSize]));
+            await client.query(named(q.updateHead, [...headValues, newNodesSize, indexed]));
+          }
+          if (deadlines.drop.length > 0)
+            await client.query(named(q.dropDeadlines, [commonsId, deadlines.drop]));
+          if (deadlines.set.length > 0) {
+            await client.query(
+              named(q.setDeadlines, [
+                commonsId,
+                deadlines.set.map((d) => d.id),
+                deadlines.set.map((d) => d.at),
+              ]),
+            );
           }
           if (withNodes && nodes.length > 0) await insertNodes(client, commonsId, nodes);
           if (records.length > 0) {
@@ -492,6 +544,48 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       }
     },
 
+    async dueDeadlines(upTo, limit, after) {
+      checkLimit('dueDeadlines', limit);
+      const { rows } = await query<{ commons_id: string; id: string; at: string }>(
+        `SELECT commons_id, id, at FROM ${S}.deadlines
+         WHERE at <= $1 AND ($3::text IS NULL OR (at, commons_id, id) > ($3, $4, $5))
+         ORDER BY at, commons_id, id LIMIT $2`,
+        [upTo, limit, after?.at ?? null, after?.commonsId ?? null, after?.id ?? null],
+      );
+      return rows.map((r) => ({ commonsId: r.commons_id, id: r.id, at: r.at }));
+    },
+
+    async unindexedCommons(limit) {
+      checkLimit('unindexedCommons', limit);
+      const { rows } = await query<{ commons_id: string }>(
+        `SELECT commons_id FROM ${S}.heads WHERE NOT deadlines_indexed ORDER BY commons_id LIMIT $1`,
+        [limit],
+      );
+      return rows.map((r) => r.commons_id);
+    },
+
+    async replaceDeadlines(commonsId, expectedSize, deadlines) {
+      checkDeadlines(`replaceDeadlines of commons ${JSON.stringify(commonsId)}`, deadlines, false);
+      const { set } = collapseDeadlines(deadlines);
+      await transaction('BEGIN', async (client) => {
+        // Locking the head row waits for (and then excludes) any append to this commons.
+        const [locked] = (await client.query<{ size: string }>(named(q.lockHead, [commonsId]))).rows;
+        const size = locked ? Number(locked.size) : 0;
+        if (locked === undefined || size !== expectedSize) {
+          throw new StoreConflictError(
+            'log_conflict',
+            `log of commons ${commonsId} has ${size} records, the backfill expected ${expectedSize}`,
+          );
+        }
+        await client.query(named(`DELETE FROM ${S}.deadlines WHERE commons_id = $1`, [commonsId]));
+        if (set.length > 0)
+          await client.query(named(q.setDeadlines, [commonsId, set.map((d) => d.id), set.map((d) => d.at)]));
+        await client.query(
+          named(`UPDATE ${S}.heads SET deadlines_indexed = true WHERE commons_id = $1`, [commonsId]),
+        );
+      });
+    },
+
     async getDoc(commonsId, kind, id) {
       const { rows } = await query<{ body: unknown }>(
         `SELECT body FROM ${S}.docs WHERE commons_id = $1 AND kind = $2 AND id = $3`,
@@ -513,6 +607,28 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       const { rows } = await query<DocRow>(
         `SELECT * FROM ${S}.docs WHERE kind = $1 ORDER BY commons_id, id`,
         [kind],
+      );
+      return rows.map(docFromRow);
+    },
+
+    async listCommonsDocs(kind, id, limit, after) {
+      checkLimit('listCommonsDocs', limit);
+      // Heads in creation order (ord), each joined to its one document by primary key; an unknown `after` has no
+      // ord, so the comparison is null and the page empty.
+      const { rows } = await query<DocRow>(
+        `SELECT d.* FROM ${S}.heads h JOIN ${S}.docs d ON d.commons_id = h.commons_id AND d.kind = $1 AND d.id = $2
+         WHERE $4::text IS NULL OR h.ord > (SELECT ord FROM ${S}.heads WHERE commons_id = $4)
+         ORDER BY h.ord LIMIT $3`,
+        [kind, id, limit, after ?? null],
+      );
+      return rows.map(docFromRow);
+    },
+
+    async getDocs(commonsIds, kind, id) {
+      if (commonsIds.length === 0) return [];
+      const { rows } = await query<DocRow>(
+        `SELECT * FROM ${S}.docs WHERE commons_id = ANY($1::text[]) AND kind = $2 AND id = $3`,
+        [[...new Set(commonsIds)], kind, id],
       );
       return rows.map(docFromRow);
     },

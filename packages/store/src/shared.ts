@@ -5,6 +5,7 @@ import type {
   Account,
   ApiToken,
   AppendInput,
+  DeadlineChange,
   DocChange,
   MerkleNodeKey,
   NewDoc,
@@ -43,6 +44,48 @@ export function checkAppendInput(input: AppendInput): void {
   if (last && head.hash !== last.hash)
     throw new Error(`${where}: head hash is not the hash of the last record`);
   if (input.nodes !== undefined) checkMerkleNodes(where, input.nodes, expectedSize, head.size);
+  if (input.deadlines !== undefined) checkDeadlines(where, input.deadlines, true);
+}
+
+/** Throws a plain Error unless every deadline has a non-empty string id and a non-empty string `at` (or null). */
+export function checkDeadlines(
+  where: string,
+  deadlines: readonly { id: string; at: string | null }[],
+  mayDrop: boolean,
+): void {
+  if (!Array.isArray(deadlines)) throw new Error(`${where}: deadlines must be a list`);
+  for (const d of deadlines) {
+    if (typeof d?.id !== 'string' || d.id === '')
+      throw new Error(`${where}: a deadline needs a non-empty id`);
+    if (d.at === null && mayDrop) continue;
+    if (typeof d.at !== 'string' || d.at === '')
+      throw new Error(`${where}: deadline ${JSON.stringify(d.id)} needs a time${mayDrop ? ' or null' : ''}`);
+  }
+}
+
+/** Deadline changes collapsed to the last per id, in first-seen order, split into those to set and to drop. */
+export function collapseDeadlines(deadlines: readonly DeadlineChange[]): {
+  set: { id: string; at: string }[];
+  drop: string[];
+} {
+  const byId = new Map<string, string | null>();
+  for (const d of deadlines) {
+    byId.delete(d.id);
+    byId.set(d.id, d.at);
+  }
+  const set: { id: string; at: string }[] = [];
+  const drop: string[] = [];
+  for (const [id, at] of byId) {
+    if (at === null) drop.push(id);
+    else set.push({ id, at });
+  }
+  return { set, drop };
+}
+
+/** Throws a plain Error on a malformed page size (a positive safe integer). */
+export function checkLimit(where: string, limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new Error(`${where}: limit must be a positive integer`);
 }
 
 /** The highest Merkle level a node may have: 2^level leaves stay a safe integer. */

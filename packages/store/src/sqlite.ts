@@ -11,7 +11,10 @@ import {
   accountFromRow,
   checkAddMerkleNodes,
   checkAppendInput,
+  checkDeadlines,
+  checkLimit,
   checkMerkleKeys,
+  collapseDeadlines,
   collapseDocChanges,
   collapseNewDocs,
   emailKey,
@@ -102,6 +105,19 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (commons_id, level, idx)
   ) STRICT, WITHOUT ROWID;
   `,
+  // Deadlines (e.g. closing times) indexed by time, so that what falls due is found without reading every commons;
+  // deadlines_indexed says a log's deadlines are complete. A log from before has none (0) until a backfill.
+  `
+  ALTER TABLE heads ADD COLUMN deadlines_indexed INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX heads_unindexed ON heads (commons_id) WHERE deadlines_indexed = 0;
+  CREATE TABLE deadlines (
+    commons_id TEXT NOT NULL REFERENCES heads (commons_id),
+    id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (commons_id, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX deadlines_by_at ON deadlines (at, commons_id, id);
+  `,
 ];
 
 interface HeadRow {
@@ -149,8 +165,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const appendTx = db.transaction((input: AppendInput) => {
     const { commonsId, expectedSize, records, head } = input;
-    const current = sql('SELECT size, hash, nodes_size FROM heads WHERE commons_id = ?').get(commonsId) as
-      { size: number; hash: string; nodes_size: number } | undefined;
+    const current = sql(
+      'SELECT size, hash, nodes_size, deadlines_indexed FROM heads WHERE commons_id = ?',
+    ).get(commonsId) as
+      { size: number; hash: string; nodes_size: number; deadlines_indexed: number } | undefined;
     const size = current?.size ?? 0;
     if (input.expectedHash !== undefined && current && current.hash !== input.expectedHash) {
       throw new StoreConflictError(
@@ -167,10 +185,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     // The nodes extend the stored ones only if those reach this append's first record.
     const nodesSize = current?.nodes_size ?? 0;
     const withNodes = input.nodes !== undefined && nodesSize === expectedSize;
+    // A log stays indexed only while every append gives its deadlines (a new one is, if the first does).
+    const indexed =
+      input.deadlines !== undefined && (current === undefined || current.deadlines_indexed === 1);
     sql(
-      `INSERT INTO heads (commons_id, size, hash, merkle, checkpoint, nodes_size) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO heads (commons_id, size, hash, merkle, checkpoint, nodes_size, deadlines_indexed)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (commons_id) DO UPDATE SET size = excluded.size, hash = excluded.hash,
-         merkle = excluded.merkle, checkpoint = excluded.checkpoint, nodes_size = excluded.nodes_size`,
+         merkle = excluded.merkle, checkpoint = excluded.checkpoint, nodes_size = excluded.nodes_size,
+         deadlines_indexed = excluded.deadlines_indexed`,
     ).run(
       commonsId,
       head.size,
@@ -178,6 +201,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       JSON.stringify(head.merkle),
       head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
       withNodes ? head.size : nodesSize,
+      indexed ? 1 : 0,
     );
     const insertRecord = sql(
       'INSERT INTO records (commons_id, seq, type, at, hash, body) VALUES (?, ?, ?, ?, ?, ?)',
@@ -193,7 +217,37 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (change.json === null) deleteDoc.run(commonsId, change.kind, change.id);
       else upsertDoc.run(commonsId, change.kind, change.id, change.json);
     }
+    if (input.deadlines !== undefined) {
+      const { set, drop } = collapseDeadlines(input.deadlines);
+      const dropDeadline = sql('DELETE FROM deadlines WHERE commons_id = ? AND id = ?');
+      for (const id of drop) dropDeadline.run(commonsId, id);
+      const setDeadline = sql(
+        `INSERT INTO deadlines (commons_id, id, at) VALUES (?, ?, ?)
+         ON CONFLICT (commons_id, id) DO UPDATE SET at = excluded.at`,
+      );
+      for (const d of set) setDeadline.run(commonsId, d.id, d.at);
+    }
   });
+
+  const replaceDeadlinesTx = db.transaction(
+    (commonsId: string, expectedSize: number, deadlines: readonly { id: string; at: string }[]) => {
+      const current = sql('SELECT size FROM heads WHERE commons_id = ?').get(commonsId) as
+        { size: number } | undefined;
+      if (current?.size !== expectedSize) {
+        throw new StoreConflictError(
+          'log_conflict',
+          `log of commons ${commonsId} has ${current?.size ?? 0} records, the backfill expected ${expectedSize}`,
+        );
+      }
+      sql('DELETE FROM deadlines WHERE commons_id = ?').run(commonsId);
+      const insert = sql(
+        `INSERT INTO deadlines (commons_id, id, at) VALUES (?, ?, ?)
+         ON CONFLICT (commons_id, id) DO UPDATE SET at = excluded.at`,
+      );
+      for (const d of deadlines) insert.run(commonsId, d.id, d.at);
+      sql('UPDATE heads SET deadlines_indexed = 1 WHERE commons_id = ?').run(commonsId);
+    },
+  );
 
   const insertNodes = (commonsId: string, nodes: readonly StoredMerkleNode[]) => {
     const insert = sql('INSERT INTO merkle_nodes (commons_id, level, idx, hash) VALUES (?, ?, ?, ?)');
@@ -314,10 +368,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async readMerkleNodes(commonsId, keys) {
       const wanted = checkMerkleKeys(commonsId, keys);
       if (wanted.length === 0) return [];
-      // One statement whatever the number of keys: the keys as a JSON array of [level, index] pairs.
+      // One statement whatever the number of keys: the keys as a JSON array of [level, index] pairs. CROSS JOIN keeps
+      // the keys the outer loop (a primary-key lookup each); a plain JOIN lets SQLite scan the commons' nodes instead.
       const rows = sql(
         `SELECT m.level, m.idx, m.hash FROM json_each(?) AS k
-         JOIN merkle_nodes AS m ON m.commons_id = ? AND m.level = json_extract(k.value, '$[0]')
+         CROSS JOIN merkle_nodes AS m ON m.commons_id = ? AND m.level = json_extract(k.value, '$[0]')
            AND m.idx = json_extract(k.value, '$[1]')`,
       ).all(JSON.stringify(wanted.map((k) => [k.level, k.index])), commonsId) as {
         level: number;
@@ -340,6 +395,36 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       }
     },
 
+    async dueDeadlines(upTo, limit, after) {
+      checkLimit('dueDeadlines', limit);
+      const rows = after
+        ? sql(
+            `SELECT commons_id, id, at FROM deadlines WHERE at <= ? AND (at, commons_id, id) > (?, ?, ?)
+             ORDER BY at, commons_id, id LIMIT ?`,
+          ).all(upTo, after.at, after.commonsId, after.id, limit)
+        : sql(
+            'SELECT commons_id, id, at FROM deadlines WHERE at <= ? ORDER BY at, commons_id, id LIMIT ?',
+          ).all(upTo, limit);
+      return (rows as { commons_id: string; id: string; at: string }[]).map((r) => ({
+        commonsId: r.commons_id,
+        id: r.id,
+        at: r.at,
+      }));
+    },
+
+    async unindexedCommons(limit) {
+      checkLimit('unindexedCommons', limit);
+      const rows = sql(
+        'SELECT commons_id FROM heads WHERE deadlines_indexed = 0 ORDER BY commons_id LIMIT ?',
+      ).all(limit) as { commons_id: string }[];
+      return rows.map((r) => r.commons_id);
+    },
+
+    async replaceDeadlines(commonsId, expectedSize, deadlines) {
+      checkDeadlines(`replaceDeadlines of commons ${JSON.stringify(commonsId)}`, deadlines, false);
+      replaceDeadlinesTx.immediate(commonsId, expectedSize, deadlines);
+    },
+
     async getDoc(commonsId, kind, id) {
       const row = sql('SELECT body FROM docs WHERE commons_id = ? AND kind = ? AND id = ?').get(
         commonsId,
@@ -359,6 +444,31 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async listDocsOfKind(kind) {
       const rows = sql('SELECT * FROM docs WHERE kind = ? ORDER BY commons_id, id').all(kind) as DocRow[];
+      return rows.map(docFromRow);
+    },
+
+    async listCommonsDocs(kind, id, limit, after) {
+      checkLimit('listCommonsDocs', limit);
+      // Heads in creation order (rowid), each joined to its one document by primary key.
+      const rows = (
+        after === undefined
+          ? sql(
+              `SELECT d.* FROM heads h JOIN docs d ON d.commons_id = h.commons_id AND d.kind = ? AND d.id = ?
+               ORDER BY h.rowid LIMIT ?`,
+            ).all(kind, id, limit)
+          : sql(
+              `SELECT d.* FROM heads h JOIN docs d ON d.commons_id = h.commons_id AND d.kind = ? AND d.id = ?
+               WHERE h.rowid > (SELECT rowid FROM heads WHERE commons_id = ?) ORDER BY h.rowid LIMIT ?`,
+            ).all(kind, id, after, limit)
+      ) as DocRow[];
+      return rows.map(docFromRow);
+    },
+
+    async getDocs(commonsIds, kind, id) {
+      if (commonsIds.length === 0) return [];
+      const rows = sql(
+        `SELECT d.* FROM json_each(?) AS c JOIN docs d ON d.commons_id = c.value AND d.kind = ? AND d.id = ?`,
+      ).all(JSON.stringify([...new Set(commonsIds)]), kind, id) as DocRow[];
       return rows.map(docFromRow);
     },
 

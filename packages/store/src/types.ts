@@ -80,6 +80,26 @@ export interface AppendInput {
    * stored nodes stay where they were.
    */
   nodes?: StoredMerkleNode[];
+  /**
+   * Changes to the commons' deadlines (see dueDeadlines), written in the same transaction: set `at`, or drop the
+   * deadline with null; the last change to an id wins. A log is indexed (its deadlines complete, see
+   * unindexedCommons) when it was created by an append that gave them and every append since gave them too: one
+   * without them leaves it unindexed until replaceDeadlines.
+   */
+  deadlines?: DeadlineChange[];
+}
+
+/** A change to a commons' deadline `id`: the time it falls due (ISO 8601 UTC, compared as text), or null to drop it. */
+export interface DeadlineChange {
+  id: string;
+  at: string | null;
+}
+
+/** A deadline in the index: an id within a commons (opaque to the store) and the time it falls due. */
+export interface Deadline {
+  commonsId: string;
+  id: string;
+  at: string;
 }
 
 export interface Account {
@@ -168,12 +188,40 @@ export interface Store {
     toSize: number,
     nodes: readonly StoredMerkleNode[],
   ): Promise<void>;
+  /**
+   * The deadlines due by `upTo` (at <= upTo, compared as text) across every commons, earliest first (then by commons
+   * and id), at most `limit`, after `after` (the last of the previous page) when given. Read from an index on the
+   * time: the cost is the deadlines returned, not the number of commons.
+   */
+  dueDeadlines(upTo: string, limit: number, after?: Deadline): Promise<Deadline[]>;
+  /**
+   * Up to `limit` commons whose deadlines are not known to be complete (a log from before the index, or appended
+   * to without deadlines), ordered by id: what a backfill with replaceDeadlines must still index.
+   */
+  unindexedCommons(limit: number): Promise<string[]>;
+  /**
+   * Backfill: replaces every deadline of a commons with `deadlines` and marks its log indexed, in one transaction, if
+   * the log still has `expectedSize` records (else StoreConflictError `log_conflict`, and nothing is written).
+   */
+  replaceDeadlines(
+    commonsId: string,
+    expectedSize: number,
+    deadlines: readonly { id: string; at: string }[],
+  ): Promise<void>;
   /** One read-model document, or null. */
   getDoc(commonsId: string, kind: string, id: string): Promise<unknown | null>;
   /** Every document of a kind in a commons, ordered by id. */
   listDocs(commonsId: string, kind: string): Promise<Doc[]>;
   /** Every document of a kind across all commons (e.g. the directory of commons), ordered by commons then id. */
   listDocsOfKind(kind: string): Promise<Doc[]>;
+  /**
+   * A page of one document per commons: the document (kind, id) of each commons that has one, commons oldest first
+   * (as listCommonsIds), at most `limit`, of the commons after `after` (the commons of the previous page's last
+   * document; none when it names no commons). E.g. the directory, from each commons' summary.
+   */
+  listCommonsDocs(kind: string, id: string, limit: number, after?: string): Promise<Doc[]>;
+  /** The document (kind, id) of each of `commonsIds` that has one, in one read, in no particular order. */
+  getDocs(commonsIds: readonly string[], kind: string, id: string): Promise<Doc[]>;
 
   /** Creates an account; throws StoreConflictError (code `email_taken`) if the email (case-insensitive) exists. */
   createAccount(account: Account): Promise<void>;

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   StoreConflictError,
+  type DeadlineChange,
   type DocChange,
   type LogHead,
   type MerkleNodeKey,
@@ -737,6 +738,154 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('deadlines', () => {
+      /** Appends one record with these deadline changes (or none) on top of the head, returning the new head. */
+      const appendDeadlines = async (c: string, deadlines?: DeadlineChange[]): Promise<LogHead> => {
+        const previous = await store.head(c);
+        const expectedSize = previous?.size ?? 0;
+        const records = makeRecords(c, expectedSize, [`{"n":${expectedSize}}`]);
+        const head = headAfter(c, previous, records);
+        await store.append({
+          commonsId: c,
+          expectedSize,
+          records,
+          head,
+          docs: [],
+          ...(deadlines ? { deadlines } : {}),
+        });
+        return head;
+      };
+      /** Every deadline due by `upTo` that belongs to one of `commons` (others share the database). */
+      const dueIn = async (commons: string[], upTo: string) =>
+        (await store.dueDeadlines(upTo, 100_000)).filter((d) => commons.includes(d.commonsId));
+      const unindexed = async (c: string) => (await store.unindexedCommons(100_000)).includes(c);
+
+      it('are written with the append and found by time across commons, earliest first; null drops one', async () => {
+        const [a, b] = [fresh('due-a'), fresh('due-b')];
+        await appendDeadlines(a, [
+          { id: 'p1', at: '2030-01-01T00:00:03.000Z' },
+          { id: 'p2', at: '2030-01-01T00:00:01.000Z' },
+        ]);
+        await appendDeadlines(b, [{ id: 'p1', at: '2030-01-01T00:00:02.000Z' }]);
+        expect(await dueIn([a, b], '2030-01-01T00:00:02.000Z')).toEqual([
+          { commonsId: a, id: 'p2', at: '2030-01-01T00:00:01.000Z' },
+          { commonsId: b, id: 'p1', at: '2030-01-01T00:00:02.000Z' },
+        ]);
+        expect(await dueIn([a, b], '2029-12-31T23:59:59.999Z')).toEqual([]);
+        // Set again (moved), dropped, and within one append the last change to an id wins.
+        await appendDeadlines(a, [
+          { id: 'p2', at: null },
+          { id: 'p1', at: '2030-01-01T00:00:00.500Z' },
+          { id: 'p3', at: '2030-01-01T00:00:00.100Z' },
+          { id: 'p3', at: null },
+          { id: 'p4', at: null },
+        ]);
+        expect(await dueIn([a, b], '2031-01-01T00:00:00.000Z')).toEqual([
+          { commonsId: a, id: 'p1', at: '2030-01-01T00:00:00.500Z' },
+          { commonsId: b, id: 'p1', at: '2030-01-01T00:00:02.000Z' },
+        ]);
+        const again = await openStore();
+        expect(
+          (await again.dueDeadlines('2031-01-01T00:00:00.000Z', 100_000)).filter((d) => d.commonsId === b),
+        ).toEqual([{ commonsId: b, id: 'p1', at: '2030-01-01T00:00:02.000Z' }]);
+      });
+
+      it('dueDeadlines honours limit and pages after the last one returned', async () => {
+        const c = fresh('due-page');
+        const prefix = fresh('T');
+        await appendDeadlines(
+          c,
+          ['4', '1', '3', '2', '5'].map((n) => ({ id: `p${n}`, at: `${prefix}/${n}` })),
+        );
+        // Starting after the prefix itself skips every other test's deadlines, which sort before it.
+        const start = { commonsId: '', id: '', at: prefix };
+        const first = await store.dueDeadlines(`${prefix}/4`, 2, start);
+        expect(first.map((d) => d.id)).toEqual(['p1', 'p2']);
+        const second = await store.dueDeadlines(`${prefix}/4`, 2, first[1]);
+        expect(second.map((d) => d.id)).toEqual(['p3', 'p4']);
+        expect(await store.dueDeadlines(`${prefix}/4`, 2, second[1])).toEqual([]);
+        await expectPlainError(store.dueDeadlines(`${prefix}/4`, 0), /limit/);
+      });
+
+      it('are rolled back with a failed append, and a stale writer writes none', async () => {
+        const c = fresh('due-rollback');
+        const staleHead = await appendDeadlines(c, []);
+        const circular: Record<string, unknown> = {};
+        circular.self = circular;
+        const records = makeRecords(c, 1, ['{"x":1}']);
+        const failing = {
+          commonsId: c,
+          expectedSize: 1,
+          records,
+          head: headAfter(c, staleHead, records),
+          deadlines: [{ id: 'p1', at: '2030-01-01T00:00:00.000Z' }],
+        };
+        await expect(
+          store.append({ ...failing, docs: [{ kind: 'state', id: 'c', body: circular }] }),
+        ).rejects.toThrow();
+        await appendDeadlines(c, []);
+        await expectConflict(store.append({ ...failing, docs: [] }), 'log_conflict');
+        expect(await dueIn([c], '2031-01-01T00:00:00.000Z')).toEqual([]);
+        expect(await unindexed(c)).toBe(false);
+      });
+
+      it('a log is indexed while every append gives deadlines; one without leaves it unindexed until replaceDeadlines', async () => {
+        const [indexed, old] = [fresh('indexed'), fresh('old')];
+        await appendDeadlines(indexed, []);
+        await appendDeadlines(indexed, [{ id: 'p1', at: '2030-01-01T00:00:00.000Z' }]);
+        expect(await unindexed(indexed)).toBe(false);
+        await appendDeadlines(old);
+        expect(await unindexed(old)).toBe(true);
+        // Deadlines given to an unindexed log are kept, but it stays unindexed: older ones may be missing.
+        await appendDeadlines(old, [{ id: 'p2', at: '2030-01-01T00:00:00.000Z' }]);
+        expect(await unindexed(old)).toBe(true);
+        const head = await appendDeadlines(old);
+        await expectConflict(store.replaceDeadlines(old, head.size - 1, []), 'log_conflict');
+        await expectConflict(store.replaceDeadlines(fresh('none'), 0, []), 'log_conflict');
+        expect(await unindexed(old)).toBe(true);
+        await store.replaceDeadlines(old, head.size, [
+          { id: 'p1', at: '2030-01-01T00:00:01.000Z' },
+          { id: 'p3', at: '2030-01-01T00:00:03.000Z' },
+        ]);
+        expect(await unindexed(old)).toBe(false);
+        expect(await dueIn([old], '2031-01-01T00:00:00.000Z')).toEqual([
+          { commonsId: old, id: 'p1', at: '2030-01-01T00:00:01.000Z' },
+          { commonsId: old, id: 'p3', at: '2030-01-01T00:00:03.000Z' },
+        ]);
+        // An append without deadlines makes an indexed log unindexed again.
+        await appendDeadlines(indexed);
+        expect(await unindexed(indexed)).toBe(true);
+        expect((await store.unindexedCommons(1)).length).toBe(1);
+        await expectPlainError(store.unindexedCommons(0), /limit/);
+      });
+
+      it('malformed deadlines are a plain Error, before anything is written', async () => {
+        const c = fresh('due-bad');
+        const head = await appendDeadlines(c, [{ id: 'p1', at: '2030-01-01T00:00:00.000Z' }]);
+        const records = makeRecords(c, 1, ['{"x":1}']);
+        const base = { commonsId: c, expectedSize: 1, records, head: headAfter(c, head, records), docs: [] };
+        const bad: [unknown, RegExp][] = [
+          [[{ id: '', at: '2030' }], /non-empty id/],
+          [[{ id: 'p', at: '' }], /needs a time/],
+          [[{ id: 'p', at: 5 }], /needs a time/],
+          ['p', /must be a list/],
+        ];
+        for (const [deadlines, message] of bad)
+          await expectPlainError(
+            store.append({ ...base, deadlines: deadlines as DeadlineChange[] }),
+            message,
+          );
+        await expectPlainError(
+          store.replaceDeadlines(c, 1, [{ id: 'p', at: null as unknown as string }]),
+          /needs a time/,
+        );
+        expect(await store.head(c)).toEqual(head);
+        expect(await dueIn([c], '2031')).toEqual([
+          { commonsId: c, id: 'p1', at: '2030-01-01T00:00:00.000Z' },
+        ]);
+      });
+    });
+
     describe('documents', () => {
       it('upsert, replace and delete; a missing doc is null', async () => {
         const c = fresh('docs');
@@ -857,6 +1006,47 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         );
         expect(await store.listDocsOfKind(kind)).toEqual(expected);
         expect(await store.listDocsOfKind(fresh('no-such-kind'))).toEqual([]);
+      });
+      it('listCommonsDocs pages one document per commons, oldest commons first; getDocs reads several commons at once', async () => {
+        const kind = fresh('summary');
+        const [c1, c2, c3, c4] = [fresh('Z-dir'), fresh('M-dir'), fresh('no-dir'), fresh('A-dir')];
+        await appendBodies(
+          store,
+          c1,
+          ['{}'],
+          [
+            { kind, id: 's', body: 1 },
+            { kind, id: 'other', body: 0 },
+          ],
+        );
+        await appendBodies(store, c2, ['{}'], [{ kind, id: 's', body: 2 }]);
+        await appendBodies(store, c3, ['{}'], [{ kind: 'unrelated', id: 's', body: 0 }]);
+        await appendBodies(store, c4, ['{}'], [{ kind, id: 's', body: 4 }]);
+        // A later append does not move a commons in the order.
+        await appendBodies(store, c1, ['{}'], [{ kind, id: 's', body: 1.5 }]);
+        const all = await store.listCommonsDocs(kind, 's', 100);
+        expect(all).toEqual([
+          { commonsId: c1, kind, id: 's', body: 1.5 },
+          { commonsId: c2, kind, id: 's', body: 2 },
+          { commonsId: c4, kind, id: 's', body: 4 },
+        ]);
+        const first = await store.listCommonsDocs(kind, 's', 2);
+        expect(first.map((d) => d.commonsId)).toEqual([c1, c2]);
+        expect((await store.listCommonsDocs(kind, 's', 2, c2)).map((d) => d.commonsId)).toEqual([c4]);
+        // After a commons without the document: the next ones that have it.
+        expect((await store.listCommonsDocs(kind, 's', 2, c3)).map((d) => d.commonsId)).toEqual([c4]);
+        expect(await store.listCommonsDocs(kind, 's', 2, c4)).toEqual([]);
+        expect(await store.listCommonsDocs(kind, 's', 2, fresh('no-such-commons'))).toEqual([]);
+        await expectPlainError(store.listCommonsDocs(kind, 's', 0), /limit/);
+
+        const got = await store.getDocs([c4, c3, c1, c1, fresh('nowhere')], kind, 's');
+        expect(got.sort((x, y) => (x.commonsId < y.commonsId ? -1 : 1))).toEqual(
+          [
+            { commonsId: c1, kind, id: 's', body: 1.5 },
+            { commonsId: c4, kind, id: 's', body: 4 },
+          ].sort((x, y) => (x.commonsId < y.commonsId ? -1 : 1)),
+        );
+        expect(await store.getDocs([], kind, 's')).toEqual([]);
       });
     });
 

@@ -44,6 +44,7 @@ if (available) {
         expect(tables).toEqual([
           'accounts',
           'api_tokens',
+          'deadlines',
           'docs',
           'heads',
           'merkle_nodes',
@@ -66,6 +67,8 @@ if (available) {
         const head = { commonsId: 'c', size: 1, hash: 'h', merkle: [], checkpoint: null };
         await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
         await withClient(async (client) => {
+          await client.query(`DROP TABLE "${own}".deadlines`);
+          await client.query(`ALTER TABLE "${own}".heads DROP COLUMN deadlines_indexed`);
           await client.query(`DROP TABLE "${own}".merkle_nodes`);
           await client.query(`ALTER TABLE "${own}".heads DROP COLUMN nodes_size`);
           await client.query(`DELETE FROM "${own}".schema_migrations WHERE version > 1`);
@@ -78,6 +81,34 @@ if (available) {
         expect(await store.readMerkleNodes('c', [{ level: 0, index: 0 }])).toEqual([
           { level: 0, index: 0, hash: 'leaf' },
         ]);
+      } finally {
+        await store.close();
+        await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`));
+      }
+    });
+
+    it('a database from before deadlines (schema version 2) migrates: its logs are kept, unindexed, with none due', async () => {
+      const own = `${schema}_v2`;
+      const store = openPostgresStore({ url: pgTestUrl, schema: own, poolSize: 1 });
+      try {
+        await store.migrate();
+        const records = [{ commonsId: 'c', seq: 0, type: 't', at: 'now', hash: 'h', body: '{}' }];
+        const head = { commonsId: 'c', size: 1, hash: 'h', merkle: [], checkpoint: null };
+        await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [], deadlines: [] });
+        expect(await store.unindexedCommons(10)).toEqual([]);
+        await withClient(async (client) => {
+          await client.query(`DROP TABLE "${own}".deadlines`);
+          await client.query(`ALTER TABLE "${own}".heads DROP COLUMN deadlines_indexed`);
+          await client.query(`DELETE FROM "${own}".schema_migrations WHERE version > 2`);
+        });
+        await store.migrate();
+        await store.migrate();
+        expect(await store.head('c')).toEqual(head);
+        expect(await store.unindexedCommons(10)).toEqual(['c']);
+        expect(await store.dueDeadlines('9999', 10)).toEqual([]);
+        await store.replaceDeadlines('c', 1, [{ id: 'p', at: '2030' }]);
+        expect(await store.unindexedCommons(10)).toEqual([]);
+        expect(await store.dueDeadlines('9999', 10)).toEqual([{ commonsId: 'c', id: 'p', at: '2030' }]);
       } finally {
         await store.close();
         await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`));

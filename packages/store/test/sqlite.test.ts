@@ -61,7 +61,10 @@ describe('SQLite store migrations', () => {
     await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
     await store.close();
     const db = new Database(path);
-    db.exec('DROP TABLE merkle_nodes; ALTER TABLE heads DROP COLUMN nodes_size');
+    db.exec(
+      'DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed; ' +
+        'DROP TABLE merkle_nodes; ALTER TABLE heads DROP COLUMN nodes_size',
+    );
     db.pragma('user_version = 1');
     db.close();
     const again = openSqliteStore({ file: path });
@@ -73,6 +76,33 @@ describe('SQLite store migrations', () => {
     expect(await again.readMerkleNodes('c', [{ level: 0, index: 0 }])).toEqual([
       { level: 0, index: 0, hash: 'leaf' },
     ]);
+    await again.close();
+  });
+
+  it('a database from before deadlines (schema version 2) migrates: its logs are kept, unindexed, with none due', async () => {
+    const path = join(dir, 'v2.sqlite');
+    const store = openSqliteStore({ file: path });
+    await store.migrate();
+    const records = [{ commonsId: 'c', seq: 0, type: 't', at: 'now', hash: 'h', body: '{}' }];
+    const head = { commonsId: 'c', size: 1, hash: 'h', merkle: [], checkpoint: null };
+    await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [], deadlines: [] });
+    expect(await store.unindexedCommons(10)).toEqual([]);
+    await store.close();
+    const db = new Database(path);
+    db.exec(
+      'DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed',
+    );
+    db.pragma('user_version = 2');
+    db.close();
+    const again = openSqliteStore({ file: path });
+    await again.migrate();
+    await again.migrate();
+    expect(await again.head('c')).toEqual(head);
+    expect(await again.unindexedCommons(10)).toEqual(['c']);
+    expect(await again.dueDeadlines('9999', 10)).toEqual([]);
+    await again.replaceDeadlines('c', 1, [{ id: 'p', at: '2030' }]);
+    expect(await again.unindexedCommons(10)).toEqual([]);
+    expect(await again.dueDeadlines('9999', 10)).toEqual([{ commonsId: 'c', id: 'p', at: '2030' }]);
     await again.close();
   });
 });
