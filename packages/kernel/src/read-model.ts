@@ -3,7 +3,15 @@ import type { DomainEvent, EventEnvelope } from './events';
 import type { CommonsState, Member } from './types';
 
 /** The kinds of read-model document the log implies (what verification and rebuilding compare). */
-export const READ_MODEL_KINDS = ['commons', 'member', 'proposal', 'position', 'comment', 'meta'] as const;
+export const READ_MODEL_KINDS = [
+  'commons',
+  'member',
+  'proposal',
+  'position',
+  'comment',
+  'meta',
+  'summary',
+] as const;
 
 /**
  * The version of the documents' shapes. Stored documents of an older version (no `meta` document, or a lower
@@ -11,8 +19,9 @@ export const READ_MODEL_KINDS = ['commons', 'member', 'proposal', 'position', 'c
  * comparison: they are derived data, and the log is what proves them. Version 2: electorates by reference, counts
  * on proposals, admission numbers on members. Version 3: one document per member (kind `member`, id the account),
  * the commons document without its members, so that a membership event writes one member, not all of them.
+ * Version 4: a summary document per commons (the directory reads it instead of loading the commons).
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 /** The document that says which version of the read models a commons' documents are. */
 export const READ_MODEL_META: ReadModelDoc = {
@@ -99,6 +108,34 @@ const CHANGES_COMMONS = {
   ResolutionAdopted: false,
 } satisfies Record<DomainEvent['type'], boolean>;
 
+/** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */
+export const SUMMARY_ID = 'summary';
+
+/** A commons' entry in the directory: its `summary` document. */
+export function summaryDoc(state: CommonsState): ReadModelDoc {
+  const core = state.core;
+  return {
+    kind: 'summary',
+    id: SUMMARY_ID,
+    body: {
+      name: core.name,
+      purpose: core.purpose,
+      template: core.template,
+      memberCount: Object.values(core.members).filter((m) => m.status === 'member').length,
+      openProposals: Object.values(state.proposals).filter((p) => p.status === 'open').length,
+      createdAt: core.createdAt,
+    },
+  };
+}
+
+// The summary changes with the commons document, a member or a proposal's opening and closing.
+const changesSummary = (type: DomainEvent['type']): boolean =>
+  CHANGES_COMMONS[type] ||
+  CHANGES_MEMBER[type] !== null ||
+  type === 'ProposalOpened' ||
+  type === 'ProposalWithdrawn' ||
+  type === 'ProposalDecided';
+
 /** The documents that events touched, read from the state after they were applied. */
 export function readModelChanges(state: CommonsState, events: readonly EventEnvelope[]): ReadModelDoc[] {
   const docs = new Map<string, ReadModelDoc>();
@@ -129,6 +166,7 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
       put({ kind: 'comment', id: `${e.data.proposalId}/${e.data.id}`, body: c });
     }
   }
+  if (events.some((e) => changesSummary(e.type))) put(summaryDoc(state));
   return [...docs.values()];
 }
 
@@ -180,7 +218,7 @@ export function stateFromDocs(docs: {
  * store must hold after the log that produced the state (verification and `peergov rebuild` compare against it).
  */
 export function readModelDocs(state: CommonsState): ReadModelDoc[] {
-  const docs: ReadModelDoc[] = [commonsDoc(state.core), READ_MODEL_META];
+  const docs: ReadModelDoc[] = [commonsDoc(state.core), READ_MODEL_META, summaryDoc(state)];
   for (const m of Object.values(state.core.members)) docs.push({ kind: 'member', id: m.accountId, body: m });
   for (const id of Object.keys(state.proposals)) {
     docs.push({ kind: 'proposal', id, body: state.proposals[id] });

@@ -223,6 +223,8 @@ describe('a draft over a published state', () => {
       'commons:c1',
       // cy left: her own document, not every member's.
       'member:cy',
+      // Fewer members, no open proposal: the directory's entry.
+      'summary:summary',
     ]);
   });
 
