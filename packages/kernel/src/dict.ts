@@ -13,7 +13,7 @@ export function dictOf<T>(
 ): Record<string, T> {
   const out = dict<T>();
   if (Symbol.iterator in source) for (const [k, v] of source as Iterable<readonly [string, T]>) out[k] = v;
-  else for (const k of Object.keys(source)) out[k] = (source as Record<string, T>)[k];
+  else for (const [k, v] of Object.entries(source as Record<string, T>)) out[k] = v;
   return out;
 }
 

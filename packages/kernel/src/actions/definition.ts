@@ -39,7 +39,8 @@ export function checkClasses(core: CommonsCore, classes: string[]): string[] {
     }
   }
   const unique = [...new Set(classes)];
-  return unique.length > 0 ? unique : core.classes.length === 1 ? [core.classes[0].id] : [];
+  const [only, ...others] = core.classes;
+  return unique.length > 0 ? unique : only && others.length === 0 ? [only.id] : [];
 }
 
 /** A mandate: known kinds of action, each once. */

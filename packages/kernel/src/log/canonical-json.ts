@@ -64,8 +64,7 @@ function write(value: unknown, path: string, out: string[], open: Set<object>): 
   // Array.prototype.sort compares strings by UTF-16 code units, exactly the order JCS specifies.
   const keys = Object.keys(obj).sort();
   out.push('{');
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  for (const [i, key] of keys.entries()) {
     if (i > 0) out.push(',');
     out.push(JSON.stringify(key), ':');
     write((obj as Record<string, unknown>)[key], `${path}${propertyPath(key)}`, out, open);

@@ -10,6 +10,13 @@ import { TEMPLATES } from '../templates';
 import type { CommonsState, Member } from '../types';
 import type { CommandOf } from './module';
 
+// Every template names at least one class (the templates test holds them to it).
+function firstClass(classes: readonly { id: string }[]): string {
+  const [first] = classes;
+  if (!first) throw new Error('internal: a template without stakeholder classes');
+  return first.id;
+}
+
 /** Decides CreateCommons: refused where a commons exists, else its founding event. */
 export function foundCommons(
   state: CommonsState | null,
@@ -34,7 +41,7 @@ export function foundCommons(
   const founder: Member = {
     accountId: ctx.actor,
     displayName: checkDisplayName(text('displayName', command.displayName)),
-    classes: founderClasses.length > 0 ? founderClasses : [template.classes[0].id],
+    classes: founderClasses.length > 0 ? founderClasses : [firstClass(template.classes)],
     status: 'member',
     since: ctx.now,
     admission: 1,

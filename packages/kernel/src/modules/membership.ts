@@ -83,7 +83,7 @@ function departed(w: Writer, e: Extract<EventEnvelope, { type: 'MemberRemoved' |
   const m = w.member(id);
   if (m) m.status = e.type === 'MemberRemoved' ? 'removed' : 'left';
   for (const roleId of Object.keys(w.state.core.roles)) {
-    if (!w.state.core.roles[roleId].holders.some((h) => h.accountId === id)) continue;
+    if (!own(w.state.core.roles, roleId)?.holders.some((h) => h.accountId === id)) continue;
     const r = roleIn(w, e, roleId);
     r.holders = r.holders.filter((h) => h.accountId !== id);
   }
