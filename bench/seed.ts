@@ -128,6 +128,8 @@ export async function seedCommons(
   let envelopes: EventEnvelope[] = [];
   let bytes = 0;
   let lastAt = '';
+  let reported = performance.now();
+  let proposalsOpened = 0;
 
   const flush = async () => {
     if (records.length === 0) return;
@@ -149,6 +151,12 @@ export async function seedCommons(
     });
     appendedSize = size;
     appendedHash = hash;
+    if (performance.now() - reported > 10_000) {
+      reported = performance.now();
+      console.error(
+        `seed: ${id}: ${size} records, ${proposalsOpened} proposals so far, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
+      );
+    }
     records = [];
     envelopes = [];
     bytes = 0;
@@ -221,6 +229,7 @@ export async function seedCommons(
   for (let p = 0; p < spec.proposals; p++) {
     const proposalId = `p${p}`;
     proposalIds.push(proposalId);
+    proposalsOpened++;
     const now = tick();
     const command: Command = {
       type: 'SubmitProposal',
