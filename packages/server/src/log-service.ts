@@ -80,7 +80,7 @@ export class ProofIntegrityError extends Error {
 }
 
 /** Records hashed per step of a backfill, between which the event loop serves other requests. */
-const BACKFILL_CHUNK = 4096;
+const BACKFILL_CHUNK = 1024;
 
 /** Backfills in flight per store and commons: one at a time in this process (other processes lose a conditional write). */
 const backfills = new WeakMap<Store, Map<string, Promise<void>>>();

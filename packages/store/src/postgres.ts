@@ -555,11 +555,12 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       return rows.map((r) => ({ commonsId: r.commons_id, id: r.id, at: r.at }));
     },
 
-    async unindexedCommons(limit) {
+    async unindexedCommons(limit, after) {
       checkLimit('unindexedCommons', limit);
       const { rows } = await query<{ commons_id: string }>(
-        `SELECT commons_id FROM ${S}.heads WHERE NOT deadlines_indexed ORDER BY commons_id LIMIT $1`,
-        [limit],
+        `SELECT commons_id FROM ${S}.heads WHERE NOT deadlines_indexed AND commons_id > $2
+         ORDER BY commons_id LIMIT $1`,
+        [limit, after ?? ''],
       );
       return rows.map((r) => r.commons_id);
     },

@@ -412,11 +412,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       }));
     },
 
-    async unindexedCommons(limit) {
+    async unindexedCommons(limit, after) {
       checkLimit('unindexedCommons', limit);
       const rows = sql(
-        'SELECT commons_id FROM heads WHERE deadlines_indexed = 0 ORDER BY commons_id LIMIT ?',
-      ).all(limit) as { commons_id: string }[];
+        'SELECT commons_id FROM heads WHERE deadlines_indexed = 0 AND commons_id > ? ORDER BY commons_id LIMIT ?',
+      ).all(after ?? '', limit) as { commons_id: string }[];
       return rows.map((r) => r.commons_id);
     },
 
