@@ -22,7 +22,14 @@ import {
   type LogPosition,
   type VerifyWhere,
 } from '@peergov/kernel/log';
-import { StoreConflictError, type LogHead, type Store, type StoredRecord } from '@peergov/store';
+import {
+  StoreConflictError,
+  type Deadline,
+  type LogHead,
+  type Store,
+  type StoredRecord,
+} from '@peergov/store';
+import { deadlineChanges, openDeadlines } from './deadlines';
 import type { SigningKeys } from './keys';
 import type { LiveUpdates } from './live';
 import { compareDocs, readModelOf, signedCheckpointOf } from './log-service';
@@ -43,12 +50,46 @@ export type Integrity =
 /** A failed check, before it is recorded as the commons' integrity. */
 type Failure = Omit<Extract<Integrity, { ok: false }>, 'ok'>;
 
+/**
+ * How much of the commons' states one process keeps in memory: beyond either bound the least recently used are
+ * evicted (a commons with a write in flight, queued commands or a load in flight is kept until it is done), and an
+ * evicted commons is loaded again, verified as on a first load, when next used.
+ */
+export interface CacheBudget {
+  /** At most this many commons. */
+  entries: number;
+  /** At most about this weight: the members, proposals, positions and comments of the states kept, summed. */
+  weight: number;
+}
+
+/**
+ * The default budget. A unit of weight (a member, a proposal, a position or a comment, with the maps that hold it)
+ * takes well under 1 KB of heap in practice; 250,000 of them and 2,000 commons keep the states within a few
+ * hundred MB, so the process stays under 512 MB resident whatever the data, unless one commons alone is heavier
+ * than the budget (it is kept while in use: a state is whole or not at all).
+ */
+export const DEFAULT_CACHE_BUDGET: CacheBudget = { entries: 2000, weight: 250_000 };
+
+/** Heads of evicted commons remembered (to refuse a log rolled back behind the process's back): about 150 B each. */
+const REMEMBERED_HEADS = 100_000;
+
+/** The weight of a state in a CacheBudget: one per member, proposal, position and comment, and one for the rest. */
+export function stateWeight(state: CommonsState): number {
+  let weight = 1 + Object.keys(state.core.members).length;
+  for (const id of Object.keys(state.proposals)) {
+    weight += 1 + Object.keys(state.positions[id] ?? {}).length + (state.comments[id]?.length ?? 0);
+  }
+  return weight;
+}
+
 interface Entry {
   /** The state folded from the verified records (never changed once published: writes go through a Draft). */
   state: CommonsState;
   /** The head this process verified or wrote: size, last hash, Merkle frontier computed here, checkpoint. */
   head: LogHead;
   integrity: Integrity;
+  /** The state's weight in the cache budget (computed at load, then grown by one per appended record). */
+  weight: number;
 }
 
 /** What a write returns: the events it appended and the (committed, immutable) state after them. */
@@ -101,7 +142,22 @@ const positionOf = (head: LogHead): LogPosition => ({
  * state. After each commit the new log size and event types go to `live` (the SSE streams).
  */
 export class CommonsService {
+  /** The states kept, least recently used first (a Map keeps insertion order; a use moves an entry to the end). */
   private readonly cache = new Map<string, Entry>();
+  private weight = 0;
+  /**
+   * Failed verifications, kept apart from the cache so that they survive eviction: a commons found read-only stays
+   * read-only in this process even if its reload verifies (see `fail`). Small: one entry per commons that failed.
+   */
+  private readonly failed = new Map<string, Extract<Integrity, { ok: false }>>();
+  /**
+   * The last head verified of each evicted commons (size and last hash), oldest first: a reload must extend it. A
+   * first load checks the log against its own signed checkpoint, which an older copy of the same log also passes;
+   * only a process that remembers a later head can tell that records were removed.
+   */
+  private readonly evictedHeads = new Map<string, { size: number; hash: string }>();
+  /** Where the backfill of the deadline index stands in this process (see indexDeadlines). */
+  private backfill: { done: boolean; after?: string } = { done: false };
   /** Loads in flight, shared by everyone who asks meanwhile. */
   private readonly loading = new Map<string, Promise<Entry | null>>();
   private readonly pending = new Map<string, Pending[]>();
@@ -114,6 +170,7 @@ export class CommonsService {
     private readonly keys: SigningKeys,
     private readonly clock: () => Date = () => new Date(),
     private readonly live?: LiveUpdates,
+    private readonly budget: CacheBudget = DEFAULT_CACHE_BUDGET,
   ) {}
 
   /** The current state of a commons, or null. Catches up if another process moved the log on. */
@@ -131,7 +188,12 @@ export class CommonsService {
 
   /** The integrity this process knows of a commons without asking the store (ok when not loaded). */
   integrityOf(commonsId: string): Integrity {
-    return this.cache.get(commonsId)?.integrity ?? { ok: true };
+    return this.cache.get(commonsId)?.integrity ?? this.failed.get(commonsId) ?? { ok: true };
+  }
+
+  /** How many commons are cached and their weight (for tests and monitoring). */
+  cacheUse(): { entries: number; weight: number } {
+    return { entries: this.cache.size, weight: this.weight };
   }
 
   /**
@@ -139,8 +201,12 @@ export class CommonsService {
    * read-only in this process until it restarts on a repaired store.
    */
   reportIntegrity(commonsId: string, integrity: Integrity): void {
+    // Only for a commons this process serves: one not loaded yet gets its own first load, which may rebuild
+    // documents of an older version that a full verify reports as differing.
     const entry = this.cache.get(commonsId);
-    if (entry && !integrity.ok && entry.integrity.ok) this.cache.set(commonsId, { ...entry, integrity });
+    if (!entry || integrity.ok || !entry.integrity.ok) return;
+    if (!this.failed.has(commonsId)) this.failed.set(commonsId, integrity);
+    this.cache.set(commonsId, { ...entry, integrity });
   }
 
   /**
@@ -173,6 +239,37 @@ export class CommonsService {
     return this.store.listCommonsIds();
   }
 
+  /** The deadlines (closing times of open proposals) due by `upTo`, across commons, from the store's index. */
+  dueDeadlines(upTo: string, limit: number, after?: Deadline): Promise<Deadline[]> {
+    return this.store.dueDeadlines(upTo, limit, after);
+  }
+
+  /**
+   * Backfills the deadline index for logs from before it (or appended without deadlines): up to `count` of them,
+   * each loaded (verified as on a first load, which also rebuilds read models of an older version) and its open
+   * proposals' closing times written if its log has not moved on. One pass over such logs per process, in id order;
+   * a commons that fails verification is left unindexed, to be indexed once repaired. Returns whether the pass is done.
+   */
+  async indexDeadlines(count: number): Promise<boolean> {
+    if (this.backfill.done) return true;
+    const ids = await this.store.unindexedCommons(count, this.backfill.after);
+    for (const id of ids) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const entry = await this.load(id, true);
+        if (!entry || !entry.integrity.ok) break;
+        try {
+          await this.store.replaceDeadlines(id, entry.head.size, openDeadlines(entry.state));
+          break;
+        } catch (error) {
+          if (!(error instanceof StoreConflictError)) throw error;
+        }
+      }
+      this.backfill.after = id;
+    }
+    if (ids.length < count) this.backfill.done = true;
+    return this.backfill.done;
+  }
+
   private async drain(commonsId: string): Promise<void> {
     try {
       for (;;) {
@@ -197,6 +294,8 @@ export class CommonsService {
       // The log is only ever extended from a position verified here: the append names the size and last hash it
       // extends, so a log that moved on (another process) or whose head changed behind this process is a conflict,
       // and the retry reloads and checks what is stored.
+      const known = this.failed.get(commonsId);
+      if (known) throw integrityError(known);
       const entry = await this.load(commonsId, attempt > 0);
       if (entry && !entry.integrity.ok) throw integrityError(entry.integrity);
       const now = this.clock().toISOString();
@@ -224,6 +323,7 @@ export class CommonsService {
         records: plan.records,
         head,
         docs: readModelChanges(plan.state!, plan.envelopes),
+        deadlines: deadlineChanges(plan.state!, plan.envelopes),
         // The Merkle nodes these records complete, so that proofs read O(log n) of them.
         nodes: completedNodes(
           entry ? positionOf(entry.head).merkle : EMPTY_POSITION.merkle,
@@ -243,7 +343,9 @@ export class CommonsService {
       } finally {
         this.appending.delete(commonsId);
       }
-      this.cache.set(commonsId, { state: plan.state!, head, integrity: { ok: true } });
+      // Each record adds at most about one member, proposal, position or comment.
+      const weight = entry ? entry.weight + plan.records.length : stateWeight(plan.state!);
+      this.remember(commonsId, { state: plan.state!, head, integrity: { ok: true }, weight });
       this.live?.committed(
         commonsId,
         head.size,
@@ -257,10 +359,17 @@ export class CommonsService {
   /** The entry of a commons (null if it has no log); `checkHead` asks the store whether the log moved on. */
   private load(commonsId: string, checkHead: boolean): Promise<Entry | null> {
     const cached = this.cache.get(commonsId);
-    if (cached && !checkHead) return Promise.resolve(cached);
+    if (cached && !checkHead) {
+      this.touch(commonsId, cached);
+      return Promise.resolve(cached);
+    }
     const inflight = this.loading.get(commonsId);
     if (inflight) return inflight;
-    const loaded = this.refresh(commonsId).finally(() => this.loading.delete(commonsId));
+    const loaded = this.refresh(commonsId).finally(() => {
+      this.loading.delete(commonsId);
+      const entry = this.cache.get(commonsId);
+      if (entry) this.touch(commonsId, entry);
+    });
     this.loading.set(commonsId, loaded);
     return loaded;
   }
@@ -311,6 +420,23 @@ export class CommonsService {
         reason: `the head says ${head.size} records but the log holds ${from.size + stored.length}`,
       };
     } else problem = this.checkHead(commonsId, check.position, head);
+    // A reload after eviction must extend the head verified before it, as a log still in the cache must.
+    const before = cached ? undefined : this.evictedHeads.get(commonsId);
+    if (problem === null && before) {
+      if (head.size < before.size) {
+        problem = {
+          where: 'record',
+          seq: head.size,
+          reason: `the log holds ${head.size} records, but this server verified ${before.size}: records were removed`,
+        };
+      } else if (stored[before.size - 1]?.hash !== before.hash) {
+        problem = {
+          where: 'record',
+          seq: before.size - 1,
+          reason: `record ${before.size - 1} is not the one this server verified before (hash ${before.hash})`,
+        };
+      }
+    }
     // What is served is what is proven: on a fault in a record (or a tail the checkpoint does not sign), the records
     // before it; on a fault in the head or checkpoint, nothing beyond what this process verified before (or, on a
     // first load, the records that verified, under the warning).
@@ -327,7 +453,8 @@ export class CommonsService {
     const entry: Entry = {
       state,
       head: problem === null ? { ...head, merkle: check.position.merkle.hashes } : (cached?.head ?? head),
-      integrity: { ok: true },
+      integrity: this.failed.get(commonsId) ?? { ok: true },
+      weight: cached ? cached.weight + check.records.length : stateWeight(state),
     };
     if (problem) return this.fail(entry, problem);
     // On first load the stored documents must be what the log gives: they are what other readers of the store see.
@@ -345,7 +472,7 @@ export class CommonsService {
         }
       } else if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc.reason });
     }
-    this.cache.set(commonsId, entry);
+    this.remember(commonsId, entry);
     return entry;
   }
 
@@ -359,10 +486,57 @@ export class CommonsService {
     return fault && { where: fault.where, seq: fault.seq, reason: fault.reason };
   }
 
+  /**
+   * Records a failed check. The first failure of a commons stands for the life of the process, cached or not: a
+   * reload after eviction is a first load, which checks the log only against its own signed checkpoint, so a store
+   * that was tampered with and then put back (or rolled back to an older, validly signed copy) would pass it. Having
+   * once served a log that did not verify, the process keeps the commons read-only until an operator restarts it on
+   * a store they have checked, as it would have without eviction.
+   */
   private fail(entry: Entry, integrity: Failure): Entry {
-    const failed: Entry = { ...entry, integrity: { ok: false, ...integrity } };
-    this.cache.set(entry.state.core.id, failed);
+    const id = entry.state.core.id;
+    const first = this.failed.get(id) ?? { ok: false as const, ...integrity };
+    this.failed.set(id, first);
+    const failed: Entry = { ...entry, integrity: first };
+    this.remember(id, failed);
     return failed;
+  }
+
+  /** Caches an entry as the most recently used, then evicts beyond the budget. */
+  private remember(commonsId: string, entry: Entry): void {
+    const old = this.cache.get(commonsId);
+    if (old) {
+      this.weight -= old.weight;
+      this.cache.delete(commonsId);
+    }
+    this.cache.set(commonsId, entry);
+    this.weight += entry.weight;
+    this.evictedHeads.delete(commonsId);
+    this.evict(commonsId);
+  }
+
+  private touch(commonsId: string, entry: Entry): void {
+    this.cache.delete(commonsId);
+    this.cache.set(commonsId, entry);
+  }
+
+  // Evicts least recently used entries until within the budget, never `keep` (just used) nor one in use by a write
+  // or a load: its state is about to be replaced by what that write or load commits.
+  private evict(keep: string): void {
+    const within = () => this.cache.size <= this.budget.entries && this.weight <= this.budget.weight;
+    if (within()) return;
+    for (const [id, entry] of this.cache) {
+      if (within()) break;
+      if (id === keep || this.pending.has(id) || this.draining.has(id) || this.appending.has(id)) continue;
+      if (this.loading.has(id)) continue;
+      this.cache.delete(id);
+      this.weight -= entry.weight;
+      if (entry.integrity.ok) this.evictedHeads.set(id, { size: entry.head.size, hash: entry.head.hash });
+      if (this.evictedHeads.size > REMEMBERED_HEADS) {
+        const oldest = this.evictedHeads.keys().next();
+        if (!oldest.done) this.evictedHeads.delete(oldest.value);
+      }
+    }
   }
 }
 

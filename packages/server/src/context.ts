@@ -1,6 +1,6 @@
 import { openStore, type Store } from '@peergov/store';
 import { AuthService } from './auth';
-import { CommonsService } from './commons-service';
+import { CommonsService, DEFAULT_CACHE_BUDGET } from './commons-service';
 import { loadSigningKeys, type SigningKeys } from './keys';
 import { LiveUpdates } from './live';
 
@@ -39,6 +39,13 @@ export interface ServerConfig {
   liveHeartbeatMs?: number;
   /** Sign-ups allowed per hour per address. */
   signUpPerHour?: number;
+  /** Commons states kept in memory at most (least recently used evicted beyond; default 2,000). */
+  cacheCommons?: number;
+  /**
+   * Weight of the states kept in memory at most: their members, proposals, positions and comments, summed
+   * (default 250,000, which keeps the process under 512 MB resident).
+   */
+  cacheWeight?: number;
 }
 
 /** The composition root: picks the store from configuration and builds the services on it. */
@@ -64,6 +71,9 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
   // Other processes' appends on a shared database (PostgreSQL); the listener stops when the store closes.
   // Several processes on one SQLite file do not hear each other: SQLite has no notifications.
   await store.listen?.((commonsId, size) => live.heard(commonsId, size));
-  const commons = new CommonsService(store, keys, undefined, live);
+  const commons = new CommonsService(store, keys, undefined, live, {
+    entries: config.cacheCommons ?? DEFAULT_CACHE_BUDGET.entries,
+    weight: config.cacheWeight ?? DEFAULT_CACHE_BUDGET.weight,
+  });
   return { config, store, keys, auth: new AuthService(store), commons, live };
 }

@@ -1,6 +1,13 @@
 export { buildApp } from './app';
 export { createContext, type AppContext, type ServerConfig } from './context';
-export { startServer, configFromEnv, parseTrustProxy, defaultWebDist, type RunningServer } from './server';
+export {
+  startServer,
+  configFromEnv,
+  parseCount,
+  parseTrustProxy,
+  defaultWebDist,
+  type RunningServer,
+} from './server';
 export { closeDueProposals } from './closer';
 export {
   verifyStored,

@@ -413,3 +413,15 @@ agree<Same<Static<typeof ProposalStatusSchema>, ProposalStatus>>();
 agree<Same<Static<typeof MemberStatusSchema>, KernelMemberStatus>>();
 agree<Same<Static<typeof CountsSchema>, Counts>>();
 agree<Same<Static<typeof ReasonSchema>, Reason>>();
+
+/** GET /api/v1/commons: one page of the directory. */
+export const CommonsDirectorySchema = view(
+  {
+    items: Type.Array(CommonsSummarySchema),
+    next: nullable(Text),
+  },
+  {
+    description:
+      'Commons, oldest first, from their summaries (no commons is loaded to list it). Pass `next` as `after` for the next page; null on the last.',
+  },
+);

@@ -98,7 +98,8 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
 
 /**
  * Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL,
- * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy).
+ * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy), PEERGOV_CACHE_COMMONS
+ * and PEERGOV_CACHE_WEIGHT (the cache budget, see ServerConfig).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
@@ -112,5 +113,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.PEERGOV_SECURE_COOKIES === '1',
     trustProxy: parseTrustProxy(env.PEERGOV_TRUST_PROXY),
+    cacheCommons: parseCount('PEERGOV_CACHE_COMMONS', env.PEERGOV_CACHE_COMMONS),
+    cacheWeight: parseCount('PEERGOV_CACHE_WEIGHT', env.PEERGOV_CACHE_WEIGHT),
   };
+}
+
+/** A positive whole number from the environment or an option (`what` names it in the error), or undefined if unset. */
+export function parseCount(what: string, value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${what} must be a positive whole number (got ${value})`);
+  return n;
 }

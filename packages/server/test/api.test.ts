@@ -289,7 +289,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ]);
       expect(log.records[0].actorName).toBe('Ada');
       const list = (await bob.call('GET', '/api/v1/commons')).json();
-      expect(list.find((c: { id: string }) => c.id === commonsId).myStatus).toBe('member');
+      expect(list.items.find((c: { id: string }) => c.id === commonsId).myStatus).toBe('member');
     });
 
     it('fails verification naming the record after one stored byte changes', async () => {

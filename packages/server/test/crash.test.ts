@@ -196,8 +196,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const n = log.filter((r) => r.type === 'PositionTaken' && r.actor === m.id).length;
         expect(n, `${m.name}'s PositionTaken records`).toBeGreaterThanOrEqual(acked.positions.get(m.id) ?? 0);
       }
-      const list = await call(base, founder, 'GET', '/api/v1/commons');
-      for (const c of list.json() as unknown as { id: string }[]) {
+      const list = await call(base, founder, 'GET', '/api/v1/commons?limit=200');
+      for (const c of (list.json() as unknown as { items: { id: string }[] }).items) {
         const v = await call(base, founder, 'GET', `/api/v1/commons/${c.id}/log/verify`);
         expect(v.json().ok, `log of ${c.id}: ${v.body}`).toBe(true);
       }

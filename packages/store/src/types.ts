@@ -196,9 +196,10 @@ export interface Store {
   dueDeadlines(upTo: string, limit: number, after?: Deadline): Promise<Deadline[]>;
   /**
    * Up to `limit` commons whose deadlines are not known to be complete (a log from before the index, or appended
-   * to without deadlines), ordered by id: what a backfill with replaceDeadlines must still index.
+   * to without deadlines), ordered by id, after the id `after` when given: what a backfill with replaceDeadlines
+   * must still index.
    */
-  unindexedCommons(limit: number): Promise<string[]>;
+  unindexedCommons(limit: number, after?: string): Promise<string[]>;
   /**
    * Backfill: replaces every deadline of a commons with `deadlines` and marks its log indexed, in one transaction, if
    * the log still has `expectedSize` records (else StoreConflictError `log_conflict`, and nothing is written).

@@ -856,6 +856,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await appendDeadlines(indexed);
         expect(await unindexed(indexed)).toBe(true);
         expect((await store.unindexedCommons(1)).length).toBe(1);
+        // Paged by id: after a commons, only those with a greater id.
+        const [x, y] = [fresh('U-x'), fresh('U-y')];
+        await appendDeadlines(x);
+        await appendDeadlines(y);
+        const page = await store.unindexedCommons(100_000, x);
+        expect(page).toContain(y);
+        expect(page.every((id) => id > x)).toBe(true);
         await expectPlainError(store.unindexedCommons(0), /limit/);
       });
 

@@ -1,5 +1,5 @@
 // What `peergov serve` does (its options are in serve.ts): loaded only when it runs, with the whole server.
-import { configFromEnv, parseTrustProxy, startServer } from '@peergov/server';
+import { configFromEnv, parseCount, parseTrustProxy, startServer } from '@peergov/server';
 import type { ServeOptions } from './serve';
 import { dataDirOf } from './store-options';
 
@@ -16,6 +16,8 @@ export async function serve(o: ServeOptions): Promise<void> {
   if (o.dataDir) config.dataDir = dataDirOf(o);
   if (o.databaseUrl) config.databaseUrl = o.databaseUrl;
   if (o.trustProxy !== undefined) config.trustProxy = parseTrustProxy(o.trustProxy);
+  if (o.cacheCommons !== undefined) config.cacheCommons = parseCount('--cache-commons', o.cacheCommons);
+  if (o.cacheWeight !== undefined) config.cacheWeight = parseCount('--cache-weight', o.cacheWeight);
   config.demo = o.demo ?? false;
   const server = await startServer(config);
   const shown = server.url.replace('127.0.0.1', 'localhost');

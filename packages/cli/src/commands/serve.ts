@@ -6,6 +6,8 @@ export interface ServeOptions extends StoreOptions {
   host?: string;
   demo?: boolean;
   trustProxy?: string;
+  cacheCommons?: string;
+  cacheWeight?: string;
 }
 
 /** `peergov serve`: runs the platform. Only the options here: the server loads when the command runs. */
@@ -19,6 +21,14 @@ export function registerServe(program: Command): void {
       .option(
         '--trust-proxy <proxies>',
         'believe X-Forwarded-For/-Proto from these proxies: true, a number of hops, or addresses/CIDRs, comma-separated (default $PEERGOV_TRUST_PROXY or none)',
+      )
+      .option(
+        '--cache-commons <count>',
+        'commons states kept in memory at most (default $PEERGOV_CACHE_COMMONS or 2000)',
+      )
+      .option(
+        '--cache-weight <weight>',
+        'members, proposals, positions and comments kept in memory at most, summed (default $PEERGOV_CACHE_WEIGHT or 250000)',
       )
       .option(
         '--demo',

@@ -1,4 +1,13 @@
-import { can, normaliseEmail, own, type Action, type Command, type CommonsState } from '@peergov/kernel';
+import {
+  can,
+  normaliseEmail,
+  own,
+  SUMMARY_ID,
+  type Action,
+  type Command,
+  type CommonsState,
+  type MemberStatus,
+} from '@peergov/kernel';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requireAccount } from '../auth';
@@ -9,7 +18,7 @@ import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
   CommentViewSchema,
-  CommonsSummarySchema,
+  CommonsDirectorySchema,
   CommonsViewSchema,
   problems,
   ProposalSummarySchema,
@@ -25,11 +34,39 @@ import {
   ProposalParams,
   ProposalQuery,
 } from '../schemas';
-import { commonsSummary, commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
+import { commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
 
 // What a read can fail with, and a write too (a body refused, too large, not JSON; or too many admissions).
 const readProblems = problems(400, 401, 403, 404, 409, 422, 500);
 const writeProblems = problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 500);
+
+/** Commons per page of the directory, unless `limit` asks for fewer or more (up to DIRECTORY_MAX). */
+const DIRECTORY_PAGE = 50;
+const DIRECTORY_MAX = 200;
+const DirectoryQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{1,4}$',
+        description: `Commons per page: ${DIRECTORY_PAGE} by default, at most ${DIRECTORY_MAX}`,
+      }),
+    ),
+    after: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The `next` of the previous page' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** What a commons' summary document holds (see the kernel's summaryDoc). */
+interface StoredSummary {
+  name: string;
+  purpose: string;
+  template: string;
+  memberCount: number;
+  openProposals: number;
+  createdAt: string;
+}
 
 /** Commons, membership and proposals: every write goes through the kernel under the commons' constitution. */
 export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
@@ -74,21 +111,40 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Every commons on this platform',
-        response: { 200: Type.Array(CommonsSummarySchema), ...readProblems },
+        summary: 'The commons on this platform, a page at a time',
+        querystring: DirectoryQuery,
+        response: { 200: CommonsDirectorySchema, ...readProblems },
       },
     },
     async (req) => {
-      const ids = await ctx.commons.listIds();
-      const out = [];
+      // From each commons' summary document, a page at a time: the directory loads no commons. Every commons is
+      // listed: anyone may see any commons today (private commons, with read rules, will need their audience in
+      // the summary to be left out here).
+      const limit = Math.max(1, Math.min(Number(req.query.limit ?? DIRECTORY_PAGE), DIRECTORY_MAX));
+      const docs = await ctx.store.listCommonsDocs('summary', SUMMARY_ID, limit + 1, req.query.after);
+      const page = docs.slice(0, limit);
+      // The caller's status in the commons of this page only: their member documents, in one read.
       const caller = req.caller.account?.id ?? null;
-      const at = now();
-      for (const id of ids) {
-        const s = await ctx.commons.get(id);
-        // Listed only where the caller may see it (anyone may, today).
-        if (s && can(s, caller, { type: 'see' }, at).allowed) out.push(commonsSummary(s, caller));
+      const status = new Map<string, MemberStatus>();
+      if (caller) {
+        const ids = page.map((d) => d.commonsId);
+        for (const m of await ctx.store.getDocs(ids, 'member', caller))
+          status.set(m.commonsId, (m.body as { status: MemberStatus }).status);
       }
-      return out;
+      const items = page.map((d) => {
+        const s = d.body as StoredSummary;
+        return {
+          myStatus: status.get(d.commonsId) ?? null,
+          id: d.commonsId,
+          name: s.name,
+          purpose: s.purpose,
+          template: s.template,
+          memberCount: s.memberCount,
+          openProposals: s.openProposals,
+          createdAt: s.createdAt,
+        };
+      });
+      return { items, next: docs.length > limit ? (page.at(-1)?.commonsId ?? null) : null };
     },
   );
 

@@ -5,7 +5,7 @@ import type {
   CheckpointAnswer,
   CommentView,
   Commons,
-  CommonsSummary,
+  CommonsDirectory,
   ConsistencyAnswer,
   Health,
   InclusionProof,
@@ -65,7 +65,7 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
             : P extends '/api/v1/tokens'
               ? TokenView[]
               : P extends '/api/v1/commons'
-                ? CommonsSummary[]
+                ? CommonsDirectory
                 : P extends `${InCommons}/log/verify`
                   ? Verification
                   : P extends `${InCommons}/log/checkpoint`

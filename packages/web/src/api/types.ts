@@ -7,6 +7,7 @@ import type {
   AccountViewSchema,
   CheckpointAnswerSchema,
   CommentViewSchema,
+  CommonsDirectorySchema,
   CommonsSummarySchema,
   CommonsViewSchema,
   ConsistencyAnswerSchema,
@@ -91,6 +92,8 @@ export type StakeholderClass = Static<typeof StakeholderClassSchema>;
 export type RuleText = Static<typeof RuleTextSchema>;
 export type Template = Static<typeof TemplateSchema>;
 export type CommonsSummary = Static<typeof CommonsSummarySchema>;
+/** GET /api/v1/commons: a page of the directory and the cursor of the next. */
+export type CommonsDirectory = Static<typeof CommonsDirectorySchema>;
 export type MemberStatus = Static<typeof MemberStatusSchema>;
 export type Member = Static<typeof MemberViewSchema>;
 /** A role holder as the API shows it: with the holder's display name. */

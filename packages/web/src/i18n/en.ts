@@ -61,6 +61,7 @@ export const en = {
     other: '{count} open proposals',
   },
   'home.since': 'since {date}',
+  'home.more': 'Show more commons',
   'home.firstCommonsHeading': 'Start your first commons',
   'home.firstCommonsText':
     'No commons exists yet. Create one from a template; you can change its rules later, by proposal.',

@@ -59,6 +59,7 @@ export const fr: Messages = {
     other: '{count} propositions ouvertes',
   },
   'home.since': 'depuis le {date}',
+  'home.more': 'Afficher plus de communs',
   'home.firstCommonsHeading': 'Lancez votre premier commun',
   'home.firstCommonsText':
     'Aucun commun n’existe encore. Créez-en un à partir d’un modèle ; vous pourrez changer ses règles plus tard, par proposition.',

@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { api } from '../api/client';
 import type { CommonsSummary } from '../api/types';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
@@ -49,18 +51,58 @@ function FirstRun() {
   );
 }
 
+// The commons the reader belongs to come first within each page (the directory comes a page at a time).
+const rank = (c: CommonsSummary) => (c.myStatus === 'member' ? 0 : c.myStatus === 'applicant' ? 1 : 2);
+const membersFirst = (page: readonly CommonsSummary[]) => [...page].sort((a, b) => rank(a) - rank(b));
+
 function CommonsList() {
+  const { t } = useI18n();
+  const first = useResource('/api/v1/commons');
+  // The pages after the first, fetched by following each page's `next`.
+  const [more, setMore] = useState<{ items: CommonsSummary[]; next: string | null } | null>(null);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  if (first.error) return <LoadError error={first.error} retry={asyncHandler(first.reload)} />;
+  if (!first.data) return <Loading />;
+  if (first.data.items.length === 0) return <p className="muted">{t('home.noCommons')}</p>;
+  const next = more ? more.next : first.data.next;
+  const loadMore = async () => {
+    if (next === null) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.get(`/api/v1/commons?after=${encodeURIComponent(next)}`);
+      setMore({ items: [...(more?.items ?? []), ...membersFirst(page.items)], next: page.next });
+      setMoreError(null);
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const shown = [...membersFirst(first.data.items), ...(more?.items ?? [])];
+  return (
+    <>
+      <CommonsCards list={shown} />
+      {moreError !== null && <LoadError error={moreError} retry={asyncHandler(loadMore)} />}
+      {next !== null && (
+        <button
+          type="button"
+          className="button secondary"
+          disabled={loadingMore}
+          onClick={asyncHandler(loadMore)}
+        >
+          {t('home.more')}
+        </button>
+      )}
+    </>
+  );
+}
+
+function CommonsCards({ list }: { list: readonly CommonsSummary[] }) {
   const { t, day } = useI18n();
-  const list = useResource('/api/v1/commons');
-  if (list.error) return <LoadError error={list.error} retry={asyncHandler(list.reload)} />;
-  if (!list.data) return <Loading />;
-  if (list.data.length === 0) return <p className="muted">{t('home.noCommons')}</p>;
-  // The commons the reader belongs to come first.
-  const rank = (c: CommonsSummary) => (c.myStatus === 'member' ? 0 : c.myStatus === 'applicant' ? 1 : 2);
-  const sorted = [...list.data].sort((a, b) => rank(a) - rank(b));
   return (
     <ul className="card-list">
-      {sorted.map((c) => (
+      {list.map((c) => (
         <li key={c.id} className="card commons-card">
           <h3>
             <Link to={`/c/${c.id}`}>{c.name}</Link>
