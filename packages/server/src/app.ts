@@ -14,6 +14,7 @@ import { commonsRoutes } from './routes/commons';
 import { consistencyRoutes } from './routes/consistency';
 import { liveRoutes } from './routes/live';
 import { logRoutes } from './routes/log';
+import { pageRoutes } from './routes/pages';
 import { platformRoutes } from './routes/platform';
 import { ProblemSchema } from './schemas';
 
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   platformRoutes(app, ctx);
   authRoutes(app, ctx);
   commonsRoutes(app, ctx);
+  pageRoutes(app, ctx);
   logRoutes(app, ctx);
   consistencyRoutes(app, ctx);
   liveRoutes(app, ctx);

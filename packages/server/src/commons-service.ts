@@ -346,11 +346,7 @@ export class CommonsService {
       // Each record adds at most about one member, proposal, position or comment.
       const weight = entry ? entry.weight + plan.records.length : stateWeight(plan.state!);
       this.remember(commonsId, { state: plan.state!, head, integrity: { ok: true }, weight });
-      this.live?.committed(
-        commonsId,
-        head.size,
-        plan.envelopes.map((e) => e.type),
-      );
+      this.live?.committed(commonsId, head.size, plan.envelopes);
       settleBatch(batch, plan.outcomes, plan.state);
       return;
     }

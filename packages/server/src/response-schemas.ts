@@ -152,6 +152,18 @@ export const CommonsSummarySchema = view({
   openProposals: Type.Integer(),
   createdAt: Time,
 });
+/** One page of a list: its items, the cursor of the next page (null on the last) and how many match in all. */
+const pageOf = <T extends TSchema>(item: T, description: string) =>
+  view(
+    {
+      items: Type.Array(item),
+      next: nullable(Text),
+      total: Type.Integer({ description: 'How many items match in all (on every page)' }),
+    },
+    { description },
+  );
+const NEXT = 'Pass `next` as `after` for the next page.';
+
 export const MemberViewSchema = view({
   accountId: Text,
   displayName: Text,
@@ -160,6 +172,26 @@ export const MemberViewSchema = view({
   since: Time,
   roles: Type.Array(Text, { description: 'Ids of the roles the member holds' }),
 });
+export const MemberPageSchema = pageOf(
+  MemberViewSchema,
+  `Members by display name (ignoring case), then account id. ${NEXT}`,
+);
+const MemberStatusCounts = view({
+  applicant: Type.Integer(),
+  member: Type.Integer(),
+  left: Type.Integer(),
+  removed: Type.Integer(),
+  declined: Type.Integer(),
+});
+export const MemberCountsSchema = view(
+  {
+    byStatus: MemberStatusCounts,
+    byClass: Type.Array(view({ classId: Text, members: Type.Integer() }), {
+      description: "Current members in each of the commons' classes, in the order of `classes`",
+    }),
+  },
+  { description: 'How many people the commons has in each status and class (`GET .../members` lists them)' },
+);
 export const RoleHolderViewSchema = view({
   accountId: Text,
   since: Time,
@@ -191,7 +223,7 @@ export const CommonsViewSchema = view({
   template: Text,
   createdAt: Time,
   classes: Type.Array(StakeholderClassSchema),
-  members: Type.Array(MemberViewSchema),
+  memberCounts: MemberCountsSchema,
   roles: Type.Array(RoleViewSchema),
   constitution: view({
     ...ConstitutionVersion,
@@ -204,7 +236,14 @@ export const CommonsViewSchema = view({
   }),
   history: Type.Array(view(ConstitutionVersion)),
   me: nullable(
-    view({ accountId: Text, status: MemberStatusSchema, classes: Type.Array(Text), roles: Type.Array(Text) }),
+    view({
+      accountId: Text,
+      displayName: Text,
+      status: MemberStatusSchema,
+      classes: Type.Array(Text),
+      since: Time,
+      roles: Type.Array(Text),
+    }),
   ),
   can: view(
     { propose: Type.Boolean(), leave: Type.Boolean() },
@@ -274,6 +313,11 @@ export const CommentViewSchema = view({
   at: Time,
   displayName: Text,
 });
+export const PositionPageSchema = pageOf(
+  PositionViewSchema,
+  `Positions oldest first: by when each was last taken (a changed position moves to the end), then account id. ${NEXT}`,
+);
+export const CommentPageSchema = pageOf(CommentViewSchema, `Comments in the order they were posted. ${NEXT}`);
 export const ProposalViewSchema = view({
   id: Text,
   title: Text,
@@ -293,9 +337,12 @@ export const ProposalViewSchema = view({
   positionCount: Type.Integer(),
   commentCount: Type.Integer(),
   procedureText: Text,
-  positions: Type.Array(PositionViewSchema),
-  comments: Type.Array(CommentViewSchema),
-  myPosition: nullable(view({ stance: StanceSchema, reason: Text })),
+  people: Type.Array(PersonRefSchema, {
+    description: 'The people the action and the decision name (by account id), with their display names',
+  }),
+  positions: PositionPageSchema,
+  comments: CommentPageSchema,
+  myPosition: nullable(view({ stance: StanceSchema, reason: Text, at: Time, counted: Type.Boolean() })),
   canTakePosition: Type.Boolean(),
   canComment: Type.Boolean(),
   canWithdraw: Type.Boolean(),

@@ -12,12 +12,14 @@ import {
   type Proposal,
 } from '@peergov/kernel';
 import type { Integrity } from './commons-service';
+import { commentsPage, FIRST_PAGE, firstPositions, memberCounts } from './pages';
 
 const INTACT: Integrity = { ok: true };
 
 /**
  * The commons as the API shows it (to a given account, or to anyone), with whether its log still proves it
- * (`integrity`: the app warns on every page of a commons whose log failed).
+ * (`integrity`: the app warns on every page of a commons whose log failed). Members are counted here, by status and
+ * class, and listed by `GET .../members` (paged): the view stays the same size whatever the membership.
  */
 export function commonsView(
   state: CommonsState,
@@ -32,7 +34,7 @@ export function commonsView(
     Object.values(core.roles)
       .filter((r) => r.holders.some((h) => h.accountId === id))
       .map((r) => r.id);
-  const name = (id: string) => core.members[id]?.displayName ?? id;
+  const name = (id: string) => own(core.members, id)?.displayName ?? id;
   const me = accountId ? own(core.members, accountId) : undefined;
   return {
     id: core.id,
@@ -42,9 +44,7 @@ export function commonsView(
     template: core.template,
     createdAt: core.createdAt,
     classes: core.classes,
-    members: Object.values(core.members)
-      .filter((m) => m.status === 'member' || m.status === 'applicant')
-      .map(({ admission: _admission, ...m }) => ({ ...m, roles: rolesOf(m.accountId) })),
+    memberCounts: memberCounts(state),
     roles: Object.values(core.roles).map((r) => ({
       ...r,
       holders: r.holders.map((h) => ({ ...h, displayName: name(h.accountId) })),
@@ -65,7 +65,14 @@ export function commonsView(
       adoptedBy: c.adoptedBy,
     })),
     me: me
-      ? { accountId: me.accountId, status: me.status, classes: me.classes, roles: rolesOf(me.accountId) }
+      ? {
+          accountId: me.accountId,
+          displayName: me.displayName,
+          status: me.status,
+          classes: me.classes,
+          since: me.since,
+          roles: rolesOf(me.accountId),
+        }
       : null,
     can: { propose: may({ type: 'propose' }), leave: may({ type: 'leave' }) },
     integrity,
@@ -112,7 +119,7 @@ export function proposalSummary(state: CommonsState, p: Proposal) {
     kind: p.action.kind,
     proposer: {
       accountId: p.proposer,
-      displayName: state.core.members[p.proposer]?.displayName ?? p.proposer,
+      displayName: own(state.core.members, p.proposer)?.displayName ?? p.proposer,
     },
     openedAt: p.openedAt,
     closesAt: p.closesAt,
@@ -124,7 +131,10 @@ export function proposalSummary(state: CommonsState, p: Proposal) {
   };
 }
 
-/** A proposal with its positions, discussion and decision. */
+/**
+ * A proposal with its decision, counts, the caller's own position and the first page of its positions and of its
+ * discussion (each with its total and the cursor of the next page: `GET .../positions`, `GET .../comments`).
+ */
 export function proposalView(
   state: CommonsState,
   p: Proposal,
@@ -141,15 +151,19 @@ export function proposalView(
 
 // The part of a proposal's view that is the same for every caller (every key but the last two).
 function proposalShared(state: CommonsState, p: Proposal) {
-  const name = (id: string) => state.core.members[id]?.displayName ?? id;
-  const positions = Object.values(state.positions[p.id] ?? {});
+  const name = (id: string) => own(state.core.members, id)?.displayName ?? id;
+  // The people the action and the decision name, so that the page can name them without listing the members.
+  const named = new Set<string>();
+  if ('accountId' in p.action) named.add(p.action.accountId);
+  if (p.outcome?.decidedBy) named.add(p.outcome.decidedBy);
   return {
     ...p,
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },
     electorate: p.electorate.size,
     procedureText: describeProcedure(p.procedure),
-    positions: positions.map((x) => ({ ...x, displayName: name(x.accountId) })),
-    comments: (state.comments[p.id] ?? []).map((c) => ({ ...c, displayName: name(c.accountId) })),
+    people: [...named].map((id) => ({ accountId: id, displayName: name(id) })),
+    positions: firstPositions(state, p.id, FIRST_PAGE),
+    comments: commentsPage(state, p.id, undefined, FIRST_PAGE),
   };
 }
 
@@ -164,7 +178,9 @@ function proposalForCaller(
   const mine = accountId ? own(own(state.positions, p.id), accountId) : undefined;
   const may = (intent: Intent) => integrity.ok && can(state, accountId, intent, now).allowed;
   return {
-    myPosition: mine ? { stance: mine.stance, reason: mine.reason } : null,
+    myPosition: mine
+      ? { stance: mine.stance, reason: mine.reason, at: mine.at, counted: mine.counted }
+      : null,
     // Nothing can be written to a commons whose log does not prove itself (read-only: 409 log_integrity).
     // The kernel's own answer (the same check decide makes), never a rule recomputed here.
     canTakePosition: may({ type: 'take_position', proposalId: p.id }),

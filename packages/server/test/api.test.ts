@@ -216,13 +216,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         reason: '',
       });
       expect(v.json().status).toBe('passed');
-      expect(v.json().comments).toHaveLength(2);
+      // The view carries the first page of each list and its total; the paged endpoints list them all.
+      expect(v.json().comments.total).toBe(2);
+      expect(v.json().positions.total).toBe(2);
+      const comments = await bob.call('GET', `/api/v1/commons/${commonsId}/proposals/${pid}/comments`);
+      expect(comments.json().items.map((c: { text: string }) => c.text)).toEqual([
+        'Which varieties?',
+        'Old local ones.',
+      ]);
+      expect(comments.json().next).toBeNull();
+      const positions = await bob.call('GET', `/api/v1/commons/${commonsId}/proposals/${pid}/positions`);
       expect(
-        v
+        positions
           .json()
-          .positions.map((p: { reason: string }) => p.reason)
+          .items.map((p: { reason: string }) => p.reason)
           .sort(),
       ).toEqual(['', 'Fine on the north side']);
+      expect(positions.json().next).toBeNull();
       const again = await bob.call('PUT', `/api/v1/commons/${commonsId}/proposals/${pid}/position`, {
         stance: 'block',
         reason: '',

@@ -100,6 +100,25 @@ async function readLog(base: string, who: Person, commonsId: string): Promise<Lo
   }
 }
 
+/** Every item of a paged list (members, positions, comments), following its cursors. */
+async function readAll<T>(base: string, who: Person, path: string): Promise<T[]> {
+  const items: T[] = [];
+  let after: string | null = null;
+  do {
+    const r = await call(
+      base,
+      who,
+      'GET',
+      `${path}?limit=200${after === null ? '' : `&after=${encodeURIComponent(after)}`}`,
+    );
+    expect(r.status, r.body).toBe(200);
+    const page = r.json() as unknown as { items: T[]; next: string | null };
+    items.push(...page.items);
+    after = page.next;
+  } while (after !== null);
+  return items;
+}
+
 const STANCES = ['agree', 'disagree', 'abstain', 'block'] as const;
 
 for (const kind of ['sqlite', 'postgres'] as const) {
@@ -170,19 +189,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     const check = async (base: string) => {
       const p = await call(base, founder, 'GET', `/api/v1/commons/${commonsId}/proposals/${pid}`);
       expect(p.status, p.body).toBe(200);
-      const view = p.json() as {
-        status: string;
-        positions: { accountId: string; stance: string }[];
-        comments: { id: string }[];
-      };
+      const view = p.json() as { status: string };
       expect(view.status).toBe('open');
-      const commentIds = new Set(view.comments.map((c) => c.id));
+      // The whole lists, through their pages (the view carries only the first of each).
+      const proposal = `/api/v1/commons/${commonsId}/proposals/${pid}`;
+      const comments = await readAll<{ id: string }>(base, founder, `${proposal}/comments`);
+      const positions = await readAll<{ accountId: string; stance: string }>(
+        base,
+        founder,
+        `${proposal}/positions`,
+      );
+      const commentIds = new Set(comments.map((c) => c.id));
       const lostComments = [...acked.comments].filter((id) => !commentIds.has(id));
       expect(lostComments, 'acknowledged comments missing from the proposal').toEqual([]);
       for (const m of members) {
         const last = lastStance.get(m.id);
         if (last === undefined) continue;
-        const shown = view.positions.find((x) => x.accountId === m.id)?.stance;
+        const shown = positions.find((x) => x.accountId === m.id)?.stance;
         // The last acknowledged stance, or the one whose answer the crash cut off (it may have committed).
         expect([last, inFlight.get(m.id)], `${m.name}'s position`).toContain(shown);
       }

@@ -11,6 +11,19 @@ import { pgTestUrl, requirePostgres } from '../../store/test/pg-available';
 
 const pgOk = await requirePostgres('the live-update test on PostgreSQL');
 
+/** A live event that changed nothing but the log's size (the fields every event has). */
+const NOTHING = { proposals: [], accounts: [], positions: [], comments: [], commons: false, complete: true };
+interface LiveData {
+  size: number;
+  types: string[];
+  proposals: string[];
+  accounts: string[];
+  positions: string[];
+  comments: string[];
+  commons: boolean;
+  complete: boolean;
+}
+
 interface SseEvent {
   id: string | null;
   data: unknown;
@@ -171,12 +184,14 @@ describe('live updates over Server-Sent Events (SQLite)', () => {
         action: { kind: 'resolution', text: 'Green' },
       });
       await sse.waitFor(() => sse.events.length === 1);
+      const pid = String(proposal.id);
+      // What changed, by id: the page showing this proposal loads it again, no other page does.
       expect(sse.events[0]).toEqual({
         id: String(size + 1),
-        data: { size: size + 1, types: ['ProposalOpened'] },
+        data: { ...NOTHING, size: size + 1, types: ['ProposalOpened'], proposals: [pid] },
       });
 
-      await write(
+      const comment = await write(
         server.url,
         'POST',
         `/api/v1/commons/${commonsId}/proposals/${String(proposal.id)}/comments`,
@@ -185,12 +200,19 @@ describe('live updates over Server-Sent Events (SQLite)', () => {
         },
       );
       await sse.waitFor(() => sse.events.length === 2);
-      expect(sse.events[1]?.data).toEqual({ size: size + 2, types: ['CommentPosted'] });
+      const kid = String(comment.id);
+      expect(sse.events[1]?.data).toEqual({
+        ...NOTHING,
+        size: size + 2,
+        types: ['CommentPosted'],
+        proposals: [pid],
+        comments: [kid],
+      });
       // Heartbeats keep the stream open (every 200 ms in this test, 25 s by default).
       await sse.waitFor(() => sse.comments >= 2);
       expect(sse.events).toHaveLength(2);
-      // Nothing private: sizes and types only.
-      expect(sse.body).not.toMatch(/Paint|green|ada/i);
+      // Nothing private: sizes, types and ids only (public, as the log is), never a title, text or name.
+      expect(sse.body.replaceAll(pid, '').replaceAll(kid, '')).not.toMatch(/Paint|green|ada/i);
     } finally {
       sse.close();
     }
@@ -210,9 +232,13 @@ describe('live updates over Server-Sent Events (SQLite)', () => {
     });
     try {
       await sse.waitFor(() => sse.events.length === 1);
-      const { size, types } = sse.events[0]!.data as { size: number; types: string[] };
+      const { size, types, proposals, comments, complete } = sse.events[0]!.data as LiveData;
       expect(types).toHaveLength(size - 1);
       expect(types).toContain('ProposalOpened');
+      // What changed since, read back from the log: the proposal and its comment.
+      expect(complete).toBe(true);
+      expect(proposals).toHaveLength(1);
+      expect(comments).toHaveLength(1);
       expect(sse.events[0]?.id).toBe(String(size));
     } finally {
       sse.close();
@@ -268,17 +294,19 @@ describe.skipIf(!pgOk)('live updates across two server processes on one PostgreS
     const onSecond = await SseClient.open(`${second.url}/api/v1/commons/${id}/events`);
     try {
       // Written through the second process: the first hears it through NOTIFY, with the types read back.
-      await write(second.url, 'POST', `/api/v1/commons/${id}/proposals`, {
+      const compost = await write(second.url, 'POST', `/api/v1/commons/${id}/proposals`, {
         title: 'Compost',
         action: { kind: 'resolution', text: 'Yes' },
       });
       await onFirst.waitFor(() => onFirst.events.length === 1);
       await onSecond.waitFor(() => onSecond.events.length === 1);
-      expect(onFirst.events[0]?.data).toEqual({ size: 2, types: ['ProposalOpened'] });
-      expect(onSecond.events[0]?.data).toEqual({ size: 2, types: ['ProposalOpened'] });
+      // Heard through NOTIFY, the records read back name the same ids as the writer's own event.
+      const opened = { ...NOTHING, size: 2, types: ['ProposalOpened'], proposals: [String(compost.id)] };
+      expect(onFirst.events[0]?.data).toEqual(opened);
+      expect(onSecond.events[0]?.data).toEqual(opened);
 
       // Written through the first: its own NOTIFY, heard back, is not announced a second time.
-      await write(first.url, 'POST', `/api/v1/commons/${id}/proposals`, {
+      const bees = await write(first.url, 'POST', `/api/v1/commons/${id}/proposals`, {
         title: 'Bees',
         action: { kind: 'resolution', text: 'Yes' },
       });
@@ -287,8 +315,8 @@ describe.skipIf(!pgOk)('live updates across two server processes on one PostgreS
       await new Promise((r) => setTimeout(r, 300));
       for (const sse of [onFirst, onSecond]) {
         expect(sse.events.map((e) => e.data)).toEqual([
-          { size: 2, types: ['ProposalOpened'] },
-          { size: 3, types: ['ProposalOpened'] },
+          opened,
+          { ...NOTHING, size: 3, types: ['ProposalOpened'], proposals: [String(bees.id)] },
         ]);
       }
     } finally {

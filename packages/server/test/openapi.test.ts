@@ -229,6 +229,35 @@ describe('the OpenAPI document', () => {
       );
     }
 
+    // The paged lists, a first page with a cursor and a last one, and a bad limit.
+    const members = checkAnswer(
+      'GET',
+      '/api/v1/commons/{id}/members',
+      await get(`/api/v1/commons/${id}/members?limit=1`),
+    );
+    expect(members.next).toEqual(expect.any(String));
+    checkAnswer(
+      'GET',
+      '/api/v1/commons/{id}/members',
+      await get(`/api/v1/commons/${id}/members?after=${encodeURIComponent(String(members.next))}`),
+    );
+    checkAnswer(
+      'GET',
+      '/api/v1/commons/{id}/members/{accountId}',
+      await get(`/api/v1/commons/${id}/members/${bob.id}`),
+    );
+    for (const list of ['positions', 'comments']) {
+      const page = checkAnswer(
+        'GET',
+        `/api/v1/commons/{id}/proposals/{pid}/${list}`,
+        await get(`/api/v1/commons/${id}/proposals/${pid}/${list}`),
+      );
+      expect(page.total).toBe(1);
+    }
+    const badLimit = await get(`/api/v1/commons/${id}/members?limit=0`);
+    expect(badLimit.statusCode).toBe(400);
+    checkAnswer('GET', '/api/v1/commons/{id}/members', badLimit);
+
     checkAnswer('GET', '/api/v1/commons/{id}/log', await get(`/api/v1/commons/${id}/log?from=0&limit=50`));
     checkAnswer('GET', '/api/v1/commons/{id}/log/verify', await get(`/api/v1/commons/${id}/log/verify`));
     checkAnswer(

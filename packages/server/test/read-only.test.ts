@@ -96,9 +96,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         [seq + 1, forged.hash, db.jsonParam(tree.state().hashes), commonsId],
       );
       await expectReadOnly(t.app, 'record');
-      // The forged position is not shown.
+      // The forged position is not shown, in the view nor in the list of positions.
       const p = (await ada.call('GET', `/api/v1/commons/${commonsId}/proposals/${proposalId}`)).json();
-      expect(p.positions.map((x: { reason: string }) => x.reason)).toEqual(['Too much water']);
+      expect(p.positions.items.map((x: { reason: string }) => x.reason)).toEqual(['Too much water']);
+      const listed = (
+        await ada.call('GET', `/api/v1/commons/${commonsId}/proposals/${proposalId}/positions`)
+      ).json();
+      expect(listed.items.map((x: { reason: string }) => x.reason)).toEqual(['Too much water']);
+      expect(listed.total).toBe(1);
     });
 
     it('given records removed from the end, when the server next reads the log, then it is read-only', async () => {
@@ -170,7 +175,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         expect(p.integrity).toMatchObject({ ok: false, where: 'document' });
         // The view presents what the caller may do: nothing, in a read-only commons.
         expect(p.canTakePosition).toBe(false);
-        expect(p.positions.map((x: { reason: string }) => x.reason)).toEqual(['Too much water']);
+        const listed = (
+          await as.call('GET', `/api/v1/commons/${commonsId}/proposals/${proposalId}/positions`)
+        ).json();
+        expect(listed.items.map((x: { reason: string }) => x.reason)).toEqual(['Too much water']);
+        expect(listed.total).toBe(1);
       } finally {
         await app.close();
         await ctx.store.close();

@@ -82,7 +82,21 @@ describe.skipIf(!pgOk)('PostgreSQL going away under load', () => {
     expect(after.statusCode).toBe(201);
     acknowledged.push('after');
     const view = (await founder.call('GET', `/api/v1/commons/${c.id}/proposals/${p.id}`)).json();
-    const shown = new Set((view.comments as { text: string }[]).map((x) => x.text));
+    // The whole discussion, through its pages (the view carries only the first).
+    const texts: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (
+        await founder.call(
+          'GET',
+          `/api/v1/commons/${c.id}/proposals/${p.id}/comments?limit=200${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`,
+        )
+      ).json() as { items: { text: string }[]; next: string | null };
+      texts.push(...page.items.map((x) => x.text));
+      cursor = page.next;
+    } while (cursor !== null);
+    expect(texts).toHaveLength(view.comments.total);
+    const shown = new Set(texts);
     for (const text of acknowledged) expect(shown.has(text)).toBe(true);
     const verify = (await founder.call('GET', `/api/v1/commons/${c.id}/log/verify`)).json();
     expect(verify.ok).toBe(true);

@@ -155,9 +155,15 @@ describe('the proposal view after a write', () => {
     }
     expect(memo.size).toBe(1);
     const view = JSON.parse(proposalViewJson(state, p, first, now, memo));
-    expect(view.myPosition).toEqual({ stance: 'agree', reason: 'yes "quoted" \u00e9' });
+    expect(view.myPosition).toEqual({
+      stance: 'agree',
+      reason: 'yes "quoted" \u00e9',
+      at: expect.any(String),
+      counted: true,
+    });
     expect(view.canTakePosition).toBe(true);
-    expect(view.comments).toHaveLength(1);
+    expect(view.comments.items).toHaveLength(1);
+    expect(view.comments.total).toBe(1);
   });
 });
 
@@ -250,14 +256,21 @@ describe('a second process on the same SQLite file', () => {
       const first = await put(other, app, 0, 'p1');
       expect(first.statusCode).toBe(200);
       expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
-      expect(first.json().myPosition).toEqual({ stance: 'agree', reason: 'from 0' });
+      expect(first.json().myPosition).toEqual({
+        stance: 'agree',
+        reason: 'from 0',
+        at: expect.any(String),
+        counted: true,
+      });
       // This process's cached state is now stale: its write is a clean conflict, reloaded and retried.
       const second = await put(t.ctx, t.app, 1, 'p1');
       expect(second.statusCode).toBe(200);
+      // The answer's first page of positions is the whole list here (two, and the total says so).
+      expect(second.json().positions.total).toBe(2);
       expect(
         second
           .json()
-          .positions.map((p: { reason: string }) => p.reason)
+          .positions.items.map((p: { reason: string }) => p.reason)
           .sort(),
       ).toEqual(['from 0', 'from 1']);
       const missing = await put(other, app, 0, 'nope');

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
-import type { LiveEvent } from '../live';
+import { liveEventOfRecords, type LiveEvent } from '../live';
 import { ApiError } from '../problems';
 import { problems } from '../response-schemas';
 import { CommonsParams } from '../schemas';
@@ -12,7 +12,7 @@ import { CommonsParams } from '../schemas';
 const RETRY_MS = 3000;
 /** A client that has not read this much of its stream is too slow to follow: its stream is dropped. */
 const MAX_BUFFERED = 1 << 20;
-/** Catching up after a reconnection names the types of at most this many records. */
+/** Catching up after a reconnection reads back at most this many records (beyond, the event is not complete). */
 const MAX_CATCH_UP = 1000;
 
 const LastEventHeaders = Type.Object({
@@ -47,11 +47,15 @@ export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
         tags: ['commons'],
         summary: 'Live updates: one Server-Sent Event after each committed append to the log',
         description:
-          'A `text/event-stream`. After every committed append to this commons: `id: <log size>` and ' +
-          '`data: {"size": <log size>, "types": [<event types appended>]}`. The stream opens with `retry` and ' +
-          '`id: <current size>`; a comment line every 25 s keeps it open. A reconnection sending `Last-Event-ID` ' +
-          'smaller than the log size gets one event at once with the size and the types appended since. Public, ' +
-          'like the commons itself.',
+          'A `text/event-stream`. After every committed append to this commons: `id: <log size>` and `data:` ' +
+          'what changed: `{"size": <log size>, "types": [<event types appended>], "proposals": [<proposal ids ' +
+          'opened, changed or decided>], "accounts": [<account ids whose membership or roles changed>], ' +
+          '"positions": [<account ids that took a position>], "comments": [<comment ids posted>], "commons": ' +
+          '<whether the commons view changed>, "complete": <false when some ids may be missing: load again ' +
+          'everything shown>}`, so that a page loads again only what it shows that changed. The stream opens with ' +
+          '`retry` and `id: <current size>`; a comment line every 25 s keeps it open. A reconnection sending ' +
+          '`Last-Event-ID` smaller than the log size gets one event at once with what changed since. Public, ' +
+          'like the commons itself (ids only: the log is public too).',
         params: CommonsParams,
         headers: LastEventHeaders,
         response: {
@@ -98,7 +102,7 @@ export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
       send(`retry: ${RETRY_MS}\nid: ${sent}\n\n`);
       if (sent < head.size) {
         const records = await ctx.store.readRecords(id, sent, Math.min(head.size - sent, MAX_CATCH_UP));
-        sendEvent({ size: head.size, types: records.map((r) => r.type) });
+        sendEvent(liveEventOfRecords(head.size, records, records.length === head.size - sent));
       }
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
