@@ -53,7 +53,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const all = (await ada.call('GET', '/api/v1/commons')).json() as Page;
       expect(all.items.map((c) => c.id)).toEqual(ids);
       expect(all.next).toBeNull();
-      for (const bad of ['limit=-1', 'limit=abc', 'after=', 'other=1'])
+      for (const bad of ['limit=-1', 'limit=abc', 'after=', 'after=nowhere', 'after=a%00', 'other=1'])
         expect((await ada.call('GET', `/api/v1/commons?${bad}`)).statusCode).toBe(400);
       // Past the maximum the page is the maximum's size; 0 is one.
       expect(((await ada.call('GET', '/api/v1/commons?limit=0')).json() as Page).items).toHaveLength(1);

@@ -52,7 +52,12 @@ const DirectoryQuery = Type.Object(
       }),
     ),
     after: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'The `next` of the previous page' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'The `next` of the previous page (a commons id)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -121,7 +126,11 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       // listed: anyone may see any commons today (private commons, with read rules, will need their audience in
       // the summary to be left out here).
       const limit = Math.max(1, Math.min(Number(req.query.limit ?? DIRECTORY_PAGE), DIRECTORY_MAX));
-      const docs = await ctx.store.listCommonsDocs('summary', SUMMARY_ID, limit + 1, req.query.after);
+      const after = req.query.after;
+      // A cursor names a commons (they are never deleted): one that names none was not given by this API.
+      if (after !== undefined && !(await ctx.store.head(after)))
+        throw new ApiError(400, 'invalid_cursor', `"after" names no commons: pass the \`next\` of a page.`);
+      const docs = await ctx.store.listCommonsDocs('summary', SUMMARY_ID, limit + 1, after);
       const page = docs.slice(0, limit);
       // The caller's status in the commons of this page only: their member documents, in one read.
       const caller = req.caller.account?.id ?? null;
