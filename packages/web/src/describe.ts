@@ -143,9 +143,10 @@ export function describeAction(
   t: Translate,
   action: Action & { displayName?: string },
   commons: Commons | null,
+  people: readonly { accountId: string; displayName: string }[] = [],
 ): string {
   const person = (id: string | undefined) =>
-    commons?.members.find((m) => m.accountId === id)?.displayName ?? (action.displayName || id || '?');
+    people.find((m) => m.accountId === id)?.displayName ?? (action.displayName || id || '?');
   const role = (id: string) => commons?.roles.find((r) => r.id === id)?.name ?? id;
   const classes = (ids: string[] | undefined) =>
     (ids ?? []).map((c) => commons?.classes.find((x) => x.id === c)?.name ?? c).join(', ');

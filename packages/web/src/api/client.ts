@@ -3,8 +3,12 @@
 // JSON becomes a typed value.
 import type {
   CheckpointAnswer,
+  CommentPage,
   CommentView,
   Commons,
+  Member,
+  MemberPage,
+  PositionPage,
   CommonsDirectory,
   ConsistencyAnswer,
   Health,
@@ -76,13 +80,21 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                         ? InclusionProof
                         : P extends `${InCommons}/log`
                           ? LogPage
-                          : P extends InProposal
-                            ? Proposal
-                            : P extends `${InCommons}/proposals${string}`
-                              ? ProposalSummary[]
-                              : P extends InCommons
-                                ? Commons
-                                : never
+                          : P extends `${InProposal}/positions`
+                            ? PositionPage
+                            : P extends `${InProposal}/comments`
+                              ? CommentPage
+                              : P extends InProposal
+                                ? Proposal
+                                : P extends `${InCommons}/members/${string}`
+                                  ? Member
+                                  : P extends `${InCommons}/members`
+                                    ? MemberPage
+                                    : P extends `${InCommons}/proposals${string}`
+                                      ? ProposalSummary[]
+                                      : P extends InCommons
+                                        ? Commons
+                                        : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted

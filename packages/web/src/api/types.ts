@@ -16,6 +16,9 @@ import type {
   IntegritySchema,
   LogPageSchema,
   LogRecordSchema,
+  CommentPageSchema,
+  MemberPageSchema,
+  PositionPageSchema,
   MemberStatusSchema,
   MemberViewSchema,
   NewTokenSchema,
@@ -118,6 +121,12 @@ export type ProposalSummary = Static<typeof ProposalSummarySchema>;
 export type PositionView = Static<typeof PositionViewSchema>;
 export type CommentView = Static<typeof CommentViewSchema>;
 export type Proposal = Static<typeof ProposalViewSchema>;
+/** GET /api/v1/commons/:id/members: a page of members. */
+export type MemberPage = Static<typeof MemberPageSchema>;
+/** GET .../proposals/:pid/positions: a page of positions. */
+export type PositionPage = Static<typeof PositionPageSchema>;
+/** GET .../proposals/:pid/comments: a page of comments. */
+export type CommentPage = Static<typeof CommentPageSchema>;
 export type LogRecord = Static<typeof LogRecordSchema>;
 /** GET /api/v1/commons/:id/log: a page of records and the log's size. */
 export type LogPage = Static<typeof LogPageSchema>;

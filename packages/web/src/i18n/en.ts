@@ -20,6 +20,8 @@ export const en = {
   'common.retry': 'Try again',
   'common.working': 'Working…',
   'common.cancel': 'Cancel',
+  'common.more': 'Show more',
+  'form.findMember': 'Find a member by name',
 
   'error.generic': 'Something went wrong. Please try again.',
   'error.network': 'The server could not be reached. Check your connection and try again.',

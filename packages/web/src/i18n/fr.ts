@@ -17,6 +17,8 @@ export const fr: Messages = {
   'common.retry': 'Réessayer',
   'common.working': 'En cours…',
   'common.cancel': 'Annuler',
+  'common.more': 'Afficher plus',
+  'form.findMember': 'Chercher un membre par son nom',
 
   'error.generic': 'Une erreur est survenue. Veuillez réessayer.',
   'error.network': 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',

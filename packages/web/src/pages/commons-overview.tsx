@@ -3,6 +3,9 @@ import { api } from '../api/client';
 import { ProposalList } from '../components/proposal-list';
 import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
+import { usePages } from '../components/use-pages';
+import { touchesCommons, touchesProposals, useChanges } from '../components/use-live-updates';
+import type { Member } from '../api/types';
 import { actionLabel } from '../describe';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -66,15 +69,26 @@ function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
   );
 }
 
-export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
+const memberKey = (m: Member) => m.accountId;
+
+export function CommonsOverview({ commons, reload, live }: CommonsProps) {
   const { t, day } = useI18n();
   const session = useSession();
   const { search } = useLocation();
-  const open = useResource(`/api/v1/commons/${commons.id}/proposals?status=open`, changes);
+  // The open proposals when an append touched a proposal; the member lists when the membership changed.
+  const open = useResource(
+    `/api/v1/commons/${commons.id}/proposals?status=open`,
+    useChanges(live, touchesProposals),
+  );
+  const membership = useChanges(live, (c) => touchesCommons(c) && (!c.complete || c.accounts.length > 0));
+  const memberPath = `/api/v1/commons/${commons.id}/members?status=member`;
+  const applicantPath = `/api/v1/commons/${commons.id}/members?status=applicant`;
+  const firstMembers = useResource(memberPath, membership);
+  const firstApplicants = useResource(applicantPath, membership);
+  const members = usePages(firstMembers.data, memberPath, memberKey);
+  const applicants = usePages(firstApplicants.data, applicantPath, memberKey);
   const base = `/c/${commons.id}`;
   const isMember = commons.me?.status === 'member';
-  const members = commons.members.filter((m) => m.status === 'member');
-  const applicants = commons.members.filter((m) => m.status === 'applicant');
   const classOf = (id: string) => commons.classes.find((c) => c.id === id);
   const roleName = (id: string) => commons.roles.find((r) => r.id === id)?.name ?? id;
 
@@ -164,10 +178,7 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
               <>
                 <p>
                   {t('commons.memberSince', {
-                    date: day(
-                      commons.members.find((m) => m.accountId === commons.me?.accountId)?.since ??
-                        commons.createdAt,
-                    ),
+                    date: day(commons.me?.since ?? commons.createdAt),
                   })}
                 </p>
                 <FormError error={leaveError} />
@@ -193,9 +204,11 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
           </section>
 
           <section className="card" aria-labelledby="members-heading">
-            <h2 id="members-heading">{t('commons.members', { count: members.length })}</h2>
+            <h2 id="members-heading">
+              {t('commons.members', { count: commons.memberCounts.byStatus.member })}
+            </h2>
             <ul className="people">
-              {members.map((m) => (
+              {members.items.map((m) => (
                 <li key={m.accountId}>
                   <span className="avatar" aria-hidden="true">
                     {m.displayName.slice(0, 1).toUpperCase()}
@@ -217,11 +230,17 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
                 </li>
               ))}
             </ul>
-            {applicants.length > 0 && (
+            <FormError error={members.error} />
+            {members.hasMore && (
+              <button type="button" className="link-button" onClick={asyncHandler(members.loadMore)}>
+                {t('common.more')}
+              </button>
+            )}
+            {commons.memberCounts.byStatus.applicant > 0 && (
               <>
-                <h3>{t('commons.applicants', { count: applicants.length })}</h3>
+                <h3>{t('commons.applicants', { count: commons.memberCounts.byStatus.applicant })}</h3>
                 <ul className="people">
-                  {applicants.map((m) => (
+                  {applicants.items.map((m) => (
                     <li key={m.accountId}>
                       <span className="avatar muted-avatar" aria-hidden="true">
                         {m.displayName.slice(0, 1).toUpperCase()}
@@ -230,6 +249,12 @@ export function CommonsOverview({ commons, reload, changes }: CommonsProps) {
                     </li>
                   ))}
                 </ul>
+                <FormError error={applicants.error} />
+                {applicants.hasMore && (
+                  <button type="button" className="link-button" onClick={asyncHandler(applicants.loadMore)}>
+                    {t('common.more')}
+                  </button>
+                )}
               </>
             )}
           </section>

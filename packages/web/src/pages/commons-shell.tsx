@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Commons } from '../api/types';
 import { TrustBanner } from '../components/trust-banner';
 import { LoadError, Loading } from '../components/ui';
-import { useLiveUpdates } from '../components/use-live-updates';
+import { touchesCommons, useChanges, useLiveUpdates, type Live } from '../components/use-live-updates';
 import { useResource } from '../components/use-resource';
 import { useI18n } from '../i18n';
 import { checkLog, type TrustResult } from '../log/trust';
@@ -12,7 +12,9 @@ import { asyncHandler } from '../components/async-handler';
 export interface CommonsProps {
   commons: Commons;
   reload: () => Promise<void>;
-  /** Changes whenever the commons' log grows (live updates): pages load what they show again. */
+  /** What the commons' log appends changed (live updates): pages load again what they show of it. */
+  live: Live;
+  /** Changes whenever the commons' log grows: for pages that show the log itself. */
   changes: number;
 }
 
@@ -29,8 +31,10 @@ export function CommonsShell({
   children: (p: CommonsProps) => ReactNode;
 }) {
   const { t } = useI18n();
-  const changes = useLiveUpdates(id);
-  const res = useResource(`/api/v1/commons/${encodeURIComponent(id)}`, changes);
+  const live = useLiveUpdates(id);
+  const changes = live.seq;
+  // The commons view (counts, roles, rules, the caller's membership) only when an append changed it.
+  const res = useResource(`/api/v1/commons/${encodeURIComponent(id)}`, useChanges(live, touchesCommons));
   const trust = useLogCheck(id, changes);
   if (res.error) return <LoadError error={res.error} retry={asyncHandler(res.reload)} />;
   if (!res.data) return <Loading />;
@@ -69,7 +73,7 @@ export function CommonsShell({
         </ul>
       </nav>
       <TrustBanner integrity={c.integrity} trust={trust} />
-      {children({ commons: c, reload: res.reload, changes })}
+      {children({ commons: c, reload: res.reload, live, changes })}
     </div>
   );
 }

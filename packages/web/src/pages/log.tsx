@@ -56,8 +56,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
   const [more, setMore] = useState<LogRecord[]>([]);
   const [moreError, setMoreError] = useState<unknown>(null);
   const records = [...(first.data?.records ?? []), ...more];
-  const name = (id: string | null) =>
-    id ? (commons.members.find((m) => m.accountId === id)?.displayName ?? id) : t('log.system');
+  const name = (id: string | null, actorName: string | null) => (id ? (actorName ?? id) : t('log.system'));
   const loadMore = async () => {
     try {
       const r = await api.get(`/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`);
@@ -100,7 +99,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
                         <pre>{JSON.stringify(r.data, null, 2)}</pre>
                       </details>
                     </td>
-                    <td>{r.actorName ?? name(r.actor)}</td>
+                    <td>{name(r.actor, r.actorName)}</td>
                     <td>
                       <code className="hash" title={r.hash}>
                         {r.hash.slice(0, 12)}…

@@ -9,6 +9,7 @@ import { Link, navigate, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
+import { useResource } from '../components/use-resource';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
 export const KINDS: ActionKind[] = [
@@ -53,6 +54,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [email, setEmail] = useState('');
   const [classes, setClasses] = useState<string[]>([]);
   const [accountId, setAccountId] = useState('');
+  // Members to choose from: a page of them, narrowed by a search by name (a commons may have thousands).
+  const [find, setFind] = useState('');
   const [roleId, setRoleId] = useState(commons.roles[0]?.id ?? '');
   const [roleName, setRoleName] = useState('');
   const [roleDescription, setRoleDescription] = useState('');
@@ -71,7 +74,10 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [busy, setBusy] = useState(false);
 
   const base = `/c/${commons.id}`;
-  const members = commons.members.filter((m) => m.status === 'member');
+  const choices = useResource(
+    `/api/v1/commons/${commons.id}/members?status=member&limit=200${find.trim() ? `&q=${encodeURIComponent(find.trim())}` : ''}`,
+  );
+  const members = choices.data?.items ?? [];
   const others = members.filter((m) => m.accountId !== commons.me?.accountId);
   const role = commons.roles.find((r) => r.id === roleId);
 
@@ -179,9 +185,9 @@ export function NewProposalPage({ commons }: CommonsProps) {
     if (!action) return '';
     if (action.kind === 'resolution') return (action.text.split('\n', 1)[0] ?? '').slice(0, 120);
     if (action.kind === 'create_role' && !action.name) return '';
-    return describeAction(t, action, commons);
+    return describeAction(t, action, commons, members);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [kind, email, accountId, roleId, roleName, text, changes, t, commons]);
+  }, [kind, email, accountId, roleId, roleName, text, changes, t, commons, members]);
 
   if (!commons.can.propose) {
     return (
@@ -216,18 +222,25 @@ export function NewProposalPage({ commons }: CommonsProps) {
   };
 
   const memberSelect = (list: typeof members, label: string) => (
-    <Field label={label} error={errors.accountId}>
-      {(p) => (
-        <select {...p} value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-          <option value="">{t('form.choose')}</option>
-          {list.map((m) => (
-            <option key={m.accountId} value={m.accountId}>
-              {m.displayName}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <>
+      {(choices.data?.total ?? 0) > members.length || find ? (
+        <Field label={t('form.findMember')}>
+          {(p) => <input {...p} type="search" value={find} onChange={(e) => setFind(e.target.value)} />}
+        </Field>
+      ) : null}
+      <Field label={label} error={errors.accountId}>
+        {(p) => (
+          <select {...p} value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            <option value="">{t('form.choose')}</option>
+            {list.map((m) => (
+              <option key={m.accountId} value={m.accountId}>
+                {m.displayName}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </>
   );
   const roleSelect =
     commons.roles.length === 0 ? (

@@ -10,6 +10,8 @@ import {
 } from '../api/types';
 import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge } from '../components/ui';
 import { useResource } from '../components/use-resource';
+import { usePages } from '../components/use-pages';
+import { touchesProposal, useChanges } from '../components/use-live-updates';
 import {
   actionLabel,
   describeAction,
@@ -84,14 +86,8 @@ function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Com
 
 function Counts({ proposal }: { proposal: Proposal }) {
   const { t } = useI18n();
-  const c = proposal.outcome?.counts ?? {
-    agree: proposal.positions.filter((p) => p.stance === 'agree').length,
-    abstain: proposal.positions.filter((p) => p.stance === 'abstain').length,
-    disagree: proposal.positions.filter((p) => p.stance === 'disagree').length,
-    block: proposal.positions.filter((p) => p.stance === 'block').length,
-    electorate: proposal.electorate,
-    participants: proposal.positions.length,
-  };
+  // The decision's counts, or the counts kept as positions arrive (the electorate's).
+  const c = proposal.outcome?.counts ?? proposal.counts;
   return (
     <div className="counts">
       <table>
@@ -122,13 +118,13 @@ function Counts({ proposal }: { proposal: Proposal }) {
   );
 }
 
-function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
+function Decision({ proposal }: { proposal: Proposal; commons: Commons }) {
   const { t, date } = useI18n();
   const o = proposal.outcome;
   if (!o) return null;
   const people = (id: string) =>
-    commons.members.find((m) => m.accountId === id)?.displayName ??
-    proposal.positions.find((p) => p.accountId === id)?.displayName ??
+    proposal.people.find((m) => m.accountId === id)?.displayName ??
+    proposal.positions.items.find((p) => p.accountId === id)?.displayName ??
     id;
   return (
     <section
@@ -293,10 +289,14 @@ function Discussion({
       setBusy(false);
     }
   };
-  const top = proposal.comments.filter(
-    (c) => !c.replyTo || !proposal.comments.some((x) => x.id === c.replyTo),
+  const pages = usePages(
+    proposal.comments,
+    `/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`,
+    (c) => c.id,
   );
-  const replies = (id: string) => proposal.comments.filter((c) => c.replyTo === id);
+  const comments = pages.items;
+  const top = comments.filter((c) => !c.replyTo || !comments.some((x) => x.id === c.replyTo));
+  const replies = (id: string) => comments.filter((c) => c.replyTo === id);
   const one = (c: CommentView) => (
     <article className="comment" aria-label={t('discussion.commentBy', { name: c.displayName })}>
       <p className="meta">
@@ -320,8 +320,8 @@ function Discussion({
   );
   return (
     <section aria-labelledby="discussion-heading">
-      <h2 id="discussion-heading">{t('discussion.heading', { count: proposal.comments.length })}</h2>
-      {proposal.comments.length === 0 && <p className="muted">{t('discussion.none')}</p>}
+      <h2 id="discussion-heading">{t('discussion.heading', { count: proposal.comments.total })}</h2>
+      {proposal.comments.total === 0 && <p className="muted">{t('discussion.none')}</p>}
       <ul className="comments">
         {top.map((c) => (
           <li key={c.id}>
@@ -336,6 +336,12 @@ function Discussion({
           </li>
         ))}
       </ul>
+      <FormError error={pages.error} />
+      {pages.hasMore && (
+        <button type="button" className="link-button" onClick={asyncHandler(pages.loadMore)}>
+          {t('common.more')}
+        </button>
+      )}
       {canPost && (
         <form onSubmit={asyncHandler(submit)} className="stack">
           <FormError error={error} />
@@ -362,10 +368,18 @@ function Discussion({
   );
 }
 
-export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & { pid: string }) {
+export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pid: string }) {
   const { t, date } = useI18n();
-  // Others take positions and comment: loaded again whenever the commons' log grows.
-  const res = useResource(`/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`, changes);
+  // Others take positions and comment: loaded again when an append touched this proposal (only then).
+  const res = useResource(
+    `/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}`,
+    useChanges(live, (c) => touchesProposal(c, pid)),
+  );
+  const positions = usePages(
+    res.data?.positions ?? null,
+    `/api/v1/commons/${commons.id}/proposals/${encodeURIComponent(pid)}/positions`,
+    (x) => x.accountId,
+  );
   const [withdrawError, setWithdrawError] = useState<unknown>(null);
   const status = res.data?.status;
   // A decision may have changed the commons (a new member, new rules): refresh it once the proposal closes.
@@ -405,7 +419,7 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
         <div className="main-col">
           <section aria-labelledby="what-heading">
             <h2 id="what-heading">{p.status === 'open' ? t('proposal.what') : t('proposal.whatClosed')}</h2>
-            <p className="action-summary">{describeAction(t, p.action, commons)}</p>
+            <p className="action-summary">{describeAction(t, p.action, commons, p.people)}</p>
             <ActionDetails proposal={p} commons={commons} />
             {p.body && (
               <>
@@ -426,10 +440,10 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
           )}
 
           <section aria-labelledby="positions-heading">
-            <h2 id="positions-heading">{t('positions.heading', { count: p.positions.length })}</h2>
-            {p.positions.length === 0 && <p className="muted">{t('positions.none')}</p>}
+            <h2 id="positions-heading">{t('positions.heading', { count: p.positions.total })}</h2>
+            {p.positions.total === 0 && <p className="muted">{t('positions.none')}</p>}
             <ul className="positions">
-              {p.positions.map((x) => (
+              {positions.items.map((x) => (
                 <li key={x.accountId} className={`position position-${x.stance}`}>
                   <p>
                     <strong>{x.displayName}</strong>{' '}
@@ -448,6 +462,12 @@ export function ProposalPage({ commons, reload, changes, pid }: CommonsProps & {
                 </li>
               ))}
             </ul>
+            <FormError error={positions.error} />
+            {positions.hasMore && (
+              <button type="button" className="link-button" onClick={asyncHandler(positions.loadMore)}>
+                {t('common.more')}
+              </button>
+            )}
           </section>
 
           <Discussion proposal={p} commons={commons} onPosted={asyncHandler(res.reload)} />

@@ -2,6 +2,7 @@ import type { ProposalStatus } from '../api/types';
 import { ProposalList } from '../components/proposal-list';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
+import { touchesProposals, useChanges } from '../components/use-live-updates';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { Link, useLocation } from '../router';
@@ -10,7 +11,7 @@ import { asyncHandler } from '../components/async-handler';
 
 const FILTERS: ('all' | ProposalStatus)[] = ['all', 'open', 'passed', 'rejected', 'withdrawn'];
 
-export function ProposalsPage({ commons, changes }: CommonsProps) {
+export function ProposalsPage({ commons, live }: CommonsProps) {
   const { t } = useI18n();
   const { search } = useLocation();
   const status = (FILTERS as string[]).includes(search.get('status') ?? '')
@@ -19,7 +20,7 @@ export function ProposalsPage({ commons, changes }: CommonsProps) {
   const base = `/c/${commons.id}/proposals`;
   const list = useResource(
     `/api/v1/commons/${commons.id}/proposals${status === 'all' ? '' : `?status=${status}`}`,
-    changes,
+    useChanges(live, touchesProposals),
   );
   return (
     <>
