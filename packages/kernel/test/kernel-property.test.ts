@@ -243,7 +243,14 @@ function checkInvariants(c: Scenario, before: CommonsState, events: DomainEvent[
     expect(p.commentCount).toBe((s.comments[p.id] ?? []).length);
     expect(p.outcome !== null).toBe(p.status === 'passed' || p.status === 'rejected');
     // the counts kept as positions arrive are the counted positions, counted again from scratch
-    const again = { agree: 0, abstain: 0, disagree: 0, block: 0, electorate: p.electorate.size, participants: 0 };
+    const again = {
+      agree: 0,
+      abstain: 0,
+      disagree: 0,
+      block: 0,
+      electorate: p.electorate.size,
+      participants: 0,
+    };
     for (const x of Object.values(s.positions[p.id] ?? {})) {
       if (!x.counted) continue;
       again[x.stance] += 1;
