@@ -26,7 +26,7 @@ export default defineConfig([
         projectService: {
           // TypeScript files that tsconfig.json does not include: linted with its compiler options. Globs here
           // cannot use `**`, and more than 8 matching files would need a tsconfig of their own.
-          allowDefaultProject: ['vitest.config.ts', 'packages/web/vite.config.ts', 'packages/web/e2e/*.ts'],
+          allowDefaultProject: ['vitest.config.ts', 'packages/web/vite.config.ts'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
