@@ -120,30 +120,41 @@ describe.skipIf(!run)('a browser that saw the log warns when the server’s hist
     return size;
   };
 
-  /** The head row (with the checkpoint the server signed) and the read models of a commons, as they are now. */
+  /** Tables an operator's backup holds for one commons besides its records and head. */
+  const restored = ['docs', 'merkle_nodes', 'deadlines'] as const;
+  /** The head row (with the checkpoint the server signed), the read models, the Merkle nodes and the deadlines. */
   const snapshot = (commons: string) => {
     const db = new Database(join(dataDir, 'peergov.sqlite'), { readonly: true });
     try {
-      return {
-        head: db.prepare('SELECT * FROM heads WHERE commons_id = ?').get(commons) as Row,
-        docs: db.prepare('SELECT * FROM docs WHERE commons_id = ?').all(commons) as Row[],
-      };
+      const head = db.prepare('SELECT * FROM heads WHERE commons_id = ?').get(commons) as Row;
+      const tables = new Map(
+        restored.map((t) => [t, db.prepare(`SELECT * FROM ${t} WHERE commons_id = ?`).all(commons) as Row[]]),
+      );
+      return { head, tables };
     } finally {
       db.close();
     }
   };
-  /** The operator rolls the log back to a snapshot: later records deleted, the old head and read models restored. */
-  const rollBack = (commons: string, old: { head: Row; docs: Row[] }) =>
+  /**
+   * The operator rolls the commons back to a snapshot, as a restore from a backup does: later records deleted, the
+   * old head, read models, Merkle nodes and deadlines put back. The server can then prove its rewritten log to
+   * itself; only a browser that saw the later records can tell.
+   */
+  const rollBack = (commons: string, old: { head: Row; tables: Map<string, Row[]> }) =>
     tamper((d) => {
       d.prepare('DELETE FROM records WHERE commons_id = ? AND seq >= ?').run(commons, Number(old.head.size));
-      d.prepare('DELETE FROM docs WHERE commons_id = ?').run(commons);
-      const insert = d.prepare('INSERT INTO docs (commons_id, kind, id, body) VALUES (?, ?, ?, ?)');
-      for (const doc of old.docs) insert.run(doc.commons_id, doc.kind, doc.id, doc.body);
-      d.prepare('UPDATE heads SET size = ?, hash = ?, merkle = ?, checkpoint = ? WHERE commons_id = ?').run(
-        old.head.size,
-        old.head.hash,
-        old.head.merkle,
-        old.head.checkpoint,
+      for (const [table, rows] of old.tables) {
+        d.prepare(`DELETE FROM ${table} WHERE commons_id = ?`).run(commons);
+        for (const row of rows) {
+          const columns = Object.keys(row);
+          d.prepare(
+            `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          ).run(...columns.map((c) => row[c]));
+        }
+      }
+      const columns = Object.keys(old.head).filter((c) => c !== 'commons_id');
+      d.prepare(`UPDATE heads SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE commons_id = ?`).run(
+        ...columns.map((c) => old.head[c]),
         commons,
       );
     });

@@ -18,7 +18,7 @@ const leaves = (tag: string, n: number) =>
   Array.from({ length: n }, (_, i) => hashLeaf(new TextEncoder().encode(`${tag}${i}`)));
 
 /** What the server serves: a tree (its leaves), the key it signs with and the key it shows. */
-let served: { leaves: Uint8Array[]; sign: string; show: string; rollback?: boolean };
+let served: { leaves: Uint8Array[]; sign: string; show: string; rollback?: boolean; integrity?: boolean };
 
 function answer(url: string): Response {
   const u = new URL(url, 'http://x');
@@ -33,6 +33,8 @@ function answer(url: string): Response {
   const from = Number(u.searchParams.get('from'));
   if (from > n || served.rollback)
     return json(409, { code: 'log_rollback', detail: 'shorter' }, 'application/problem+json');
+  if (served.integrity)
+    return json(409, { code: 'log_integrity', detail: 'no proof is served' }, 'application/problem+json');
   const proof = from > 0 && from < n ? consistencyProof(served.leaves, from, n).map(toHex) : [];
   return json(200, { from, to: n, proof, checkpoint, publicKey: served.show });
 }
@@ -75,6 +77,7 @@ describe('checkLog', () => {
       [{ ...served, rollback: true }, 'rollback', 12],
       [{ ...served, leaves: [...history.slice(0, 11), ...leaves('b', 10)] }, 'fork', 21],
       [{ ...served, leaves: [...history.slice(0, 11), ...leaves('b', 1)] }, 'fork', 12],
+      [{ ...served, leaves: history.slice(0, 20), integrity: true }, 'fork', 20],
       [{ ...served, sign: otherKey.privateKey, show: otherKey.publicKey }, 'key', 12],
       [{ ...served, leaves: history.slice(0, 20), sign: otherKey.privateKey }, 'signature', 20],
     ];

@@ -109,6 +109,10 @@ async function check(commonsId: string): Promise<TrustResult> {
   } catch (e) {
     if (e instanceof ApiError && e.code === 'log_rollback')
       return { ok: false, failure: 'rollback', seen, served: await servedSize(commonsId) };
+    // The server itself refuses the proof (its stored log does not match what it signed): what this browser saw
+    // cannot be proved to be in the log it serves now.
+    if (e instanceof ApiError && e.code === 'log_integrity' && seen > 0)
+      return { ok: false, failure: 'fork', seen, served: await servedSize(commonsId) };
     return { ok: null };
   }
   const signed = answer.checkpoint;
