@@ -220,8 +220,12 @@ export function startServer(args: string[], env?: NodeJS.ProcessEnv): Promise<Se
 }
 
 export const startBare = (): Promise<Server> => startServer(tsx('scale-server.ts', 'bare'));
-export const startPeergov = (target: Target): Promise<Server> =>
-  startServer(tsx('scale-server.ts', 'peergov', JSON.stringify(target)));
+/** BENCH_SERVER_NODE_ARGS: extra Node flags for the peergov server only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+export const startPeergov = (target: Target): Promise<Server> => {
+  const [node, ...rest] = tsx('scale-server.ts', 'peergov', JSON.stringify(target));
+  return startServer([node!, ...serverNodeArgs, ...rest]);
+};
 
 /**
  * Runs the load process against a server: its result, or why it failed. A server that ends meanwhile (out of
