@@ -48,6 +48,46 @@ export type ExtensionCheck =
     };
 
 /**
+ * Checks one stored record as record `seq` of the log of `commons`, after the record whose hash is `prev`: its stored
+ * seq, commons, hash, type and time against its body, the body canonical and of a version in `versions`, and chained
+ * to `prev`. The decoded record, or the reason it is not that record (a string). `storedCommons` is the commons the
+ * store files it under, when it says.
+ */
+export function checkStoredRecord(
+  commons: string,
+  seq: number,
+  prev: string,
+  s: Omit<StoredColumns, 'commonsId'>,
+  storedCommons: string | undefined,
+  versions: readonly number[] = RECORD_VERSIONS,
+): LogRecord | string {
+  if (s.seq !== seq) return `record ${seq} is stored with seq ${String(s.seq)}`;
+  if (storedCommons !== undefined && storedCommons !== commons)
+    return `record is stored under commons ${JSON.stringify(storedCommons)}`;
+  if (typeof s.body !== 'string') return 'stored body is not a string';
+  const actual = recordHash(s.body);
+  if (s.hash !== actual) return `stored hash ${String(s.hash)} does not match the body's hash ${actual}`;
+  let record: LogRecord;
+  try {
+    record = decodeRecord(s.body, versions);
+    if (encodeRecord(record, versions) !== s.body) return 'body is not in canonical encoding';
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (record.seq !== seq) return `body says seq ${record.seq}`;
+  if (record.commons !== commons) return `record belongs to commons ${JSON.stringify(record.commons)}`;
+  if (record.prev !== prev)
+    return `prev ${record.prev} does not match the hash of record ${seq - 1} (${prev})`;
+  if (s.type !== undefined && s.type !== record.type) {
+    return `stored type ${JSON.stringify(s.type)} does not match the body's type ${JSON.stringify(record.type)}`;
+  }
+  if (s.at !== undefined && s.at !== record.at) {
+    return `stored time ${JSON.stringify(s.at)} does not match the body's time ${JSON.stringify(record.at)}`;
+  }
+  return record;
+}
+
+/**
  * Verifies `stored` (in order) as the records that follow `from` in the log of `commons`. A record of a version not
  * in `versions` (by default those this code reads) is a fault: what a newer server wrote is not built on.
  */
@@ -65,38 +105,11 @@ export function checkExtension(
   const at = (): LogPosition => ({ size: from.size + records.length, hash: prev, merkle: tree.state() });
   for (const s of stored) {
     const seq = from.size + records.length;
-    const fail = (reason: string): ExtensionCheck => ({ ok: false, seq, reason, position: at(), records });
-    if (s.seq !== seq) return fail(`record ${seq} is stored with seq ${String(s.seq)}`);
-    if (s.commonsId !== undefined && s.commonsId !== commons)
-      return fail(`record is stored under commons ${JSON.stringify(s.commonsId)}`);
-    if (typeof s.body !== 'string') return fail('stored body is not a string');
-    const actual = recordHash(s.body);
-    if (s.hash !== actual)
-      return fail(`stored hash ${String(s.hash)} does not match the body's hash ${actual}`);
-    let record: LogRecord;
-    try {
-      record = decodeRecord(s.body, versions);
-      if (encodeRecord(record, versions) !== s.body) return fail('body is not in canonical encoding');
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    if (record.seq !== seq) return fail(`body says seq ${record.seq}`);
-    if (record.commons !== commons)
-      return fail(`record belongs to commons ${JSON.stringify(record.commons)}`);
-    if (record.prev !== prev)
-      return fail(`prev ${record.prev} does not match the hash of record ${seq - 1} (${prev})`);
-    if (s.type !== undefined && s.type !== record.type) {
-      return fail(
-        `stored type ${JSON.stringify(s.type)} does not match the body's type ${JSON.stringify(record.type)}`,
-      );
-    }
-    if (s.at !== undefined && s.at !== record.at) {
-      return fail(
-        `stored time ${JSON.stringify(s.at)} does not match the body's time ${JSON.stringify(record.at)}`,
-      );
-    }
+    const record = checkStoredRecord(commons, seq, prev, s, s.commonsId, versions);
+    if (typeof record === 'string') return { ok: false, seq, reason: record, position: at(), records };
     tree.append(recordLeafHash(s.body));
-    prev = actual;
+    // The stored hash, now known to be the body's.
+    prev = s.hash;
     records.push(record);
   }
   return { ok: true, position: at(), records };

@@ -64,8 +64,10 @@ export {
   type VerifyLogOptions,
   type VerifyWhere,
 } from './verify';
+export { LogVerifier } from './verify-stream';
 export {
   checkExtension,
+  checkStoredRecord,
   EMPTY_POSITION,
   type ExtensionCheck,
   type LogPosition,

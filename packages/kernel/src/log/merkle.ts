@@ -103,18 +103,26 @@ export class CompactMerkleTree {
     return this.count;
   }
 
-  /** Appends one leaf hash (32 bytes, as made by hashLeaf). */
-  append(leafHash: Uint8Array): void {
+  /**
+   * Appends one leaf hash (32 bytes, as made by hashLeaf). `onNode`, when given, is told each complete subtree the
+   * leaf completes, as completedNodes lists them: the leaf (level 0), then each subtree it closes (the hash is the
+   * tree's own: copy it to keep it).
+   */
+  append(leafHash: Uint8Array, onNode?: (level: number, index: number, hash: Uint8Array) => void): void {
     if (leafHash.length !== HASH_SIZE)
       throw new Error(`leaf hash must be ${HASH_SIZE} bytes, got ${leafHash.length}`);
     let s = this.count;
+    onNode?.(0, s, leafHash);
     if (s % 2 === 0) {
       // Kept as a peak: copy, so that a caller reusing its buffer cannot change the tree.
       this.peaks.push(Uint8Array.from(leafHash));
     } else {
       // Each trailing one bit of the old size is a complete subtree of the same height as `node`: merge them.
       let node = leafHash;
-      for (; s % 2 === 1; s = (s - 1) / 2) node = nodeHash(this.peaks.pop()!, node);
+      for (let level = 1; s % 2 === 1; s = (s - 1) / 2, level++) {
+        node = nodeHash(this.peaks.pop()!, node);
+        onNode?.(level, Math.floor(this.count / 2 ** level), node);
+      }
       this.peaks.push(node);
     }
     this.count++;

@@ -7,17 +7,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { verifyCheckpoint, type SignedCheckpoint } from './checkpoint';
-import { checkExtension, EMPTY_POSITION, type LogPosition } from './extension';
-import {
-  CompactMerkleTree,
-  consistencyProof,
-  emptyRoot,
-  fromHex,
-  merkleRoot,
-  toHex,
-  verifyConsistency,
-} from './merkle';
-import { recordLeafHash } from './record';
+import type { LogPosition } from './extension';
+import { CompactMerkleTree } from './merkle';
+import { LogVerifier } from './verify-stream';
 
 /**
  * A record as the store keeps it: its seq, canonical body and hash, and (when the store keeps them in their own
@@ -161,66 +153,12 @@ export function checkLogHead(
   return null;
 }
 
-/** Verifies records 0..n-1 of a commons' log (in seq order) and whatever the options give to check them against. */
+/**
+ * Verifies records 0..n-1 of a commons' log (in seq order) and whatever the options give to check them against: the
+ * incremental LogVerifier fed all of them at once (feed it in chunks to keep memory bounded).
+ */
 export function verifyLog(records: readonly StoredRecord[], options: VerifyLogOptions): LogVerification {
-  const { commons, checkpoint, publicKey, head, saved, versions } = options;
-  const checked = checkExtension(
-    commons,
-    EMPTY_POSITION,
-    records.map((r) => ({
-      seq: r.seq,
-      body: r.body,
-      hash: r.hash,
-      type: r.type,
-      at: r.at,
-      commonsId: r.commons,
-    })),
-    versions,
-  );
-  if (!checked.ok) return fault('record', checked.seq, checked.reason);
-  const position = checked.position;
-  const n = position.size;
-  const root = CompactMerkleTree.fromState(position.merkle).rootHex();
-  const headFault = checkLogHead(commons, position, { checkpoint, publicKey, head });
-  if (headFault) return headFault;
-
-  let consistency: ConsistencyEvidence | undefined;
-  if (saved !== undefined) {
-    const fail = (seq: number | null, reason: string) =>
-      fault('saved-checkpoint', seq, `saved checkpoint: ${reason}`);
-    if (publicKey === undefined) return fail(null, 'given without a public key to check it');
-    if (!verifyCheckpoint(saved, publicKey)) return fail(null, 'signature is not valid for this key');
-    const cp = saved.checkpoint;
-    if (cp.commons !== commons) return fail(null, `it is for commons ${JSON.stringify(cp.commons)}`);
-    if (cp.size > n) {
-      return fail(
-        n,
-        `it covers ${cp.size} records but the log now has only ${n}: the log was truncated or rolled back`,
-      );
-    }
-    const leaves = records.map((r) => recordLeafHash(r.body));
-    const rootAtSaved = cp.size <= n ? toHex(merkleRoot(leaves.slice(0, cp.size))) : null;
-    if (rootAtSaved !== cp.root) {
-      return fail(
-        null,
-        `the first ${cp.size} records have Merkle root ${String(rootAtSaved)}, it signed ${cp.root}: history was rewritten`,
-      );
-    }
-    if (cp.size > 0) {
-      const proof = consistencyProof(leaves, cp.size, n);
-      if (!verifyConsistency(cp.size, n, proof, fromHex(cp.root), fromHex(root))) {
-        return fail(null, `no consistency proof from size ${cp.size} to ${n}`);
-      }
-      consistency = {
-        fromSize: cp.size,
-        fromRoot: cp.root,
-        toSize: n,
-        toRoot: root,
-        proof: proof.map(toHex),
-      };
-    } else if (cp.root !== toHex(emptyRoot())) {
-      return fail(null, 'it covers no records but does not sign the empty root');
-    }
-  }
-  return consistency ? { ok: true, size: n, root, consistency } : { ok: true, size: n, root };
+  const verifier = new LogVerifier(options);
+  verifier.push(records);
+  return verifier.result();
 }
