@@ -1,5 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { READ_MODEL_KINDS, readModelDocs, stateFromRecords, type CommonsState } from '@peergov/kernel';
+import {
+  applyEvent,
+  envelopesOf,
+  READ_MODEL_KINDS,
+  readModelDocs,
+  stateFromRecords,
+  type CommonsState,
+} from '@peergov/kernel';
 import { READ_MODEL_VERSION, storedReadModelVersion } from '@peergov/kernel';
 import {
   canonicalJson,
@@ -11,6 +18,7 @@ import {
   fromHex,
   inclusionProofFromNodes,
   inclusionProofNodeKeys,
+  LogVerifier,
   nodeSourceOf,
   recordLeafHash,
   rootFromNodes,
@@ -20,6 +28,8 @@ import {
   verifyInclusion,
   verifyLog,
   type ConsistencyEvidence,
+  type LogRecord,
+  type LogVerification,
   type MerkleNodeKey,
   type MerkleNodeSource,
   type SignedCheckpoint,
@@ -43,6 +53,12 @@ export type VerifyResult =
       checkpoint: StoredCheckpoint | null;
       /** With a saved checkpoint: the proof that the log extends it. */
       consistency?: ConsistencyEvidence;
+      /**
+       * Set when the read-model documents were asked for but not compared, and why: the log grew during each of the
+       * reads of them (documents describe the newest state, so they are compared only when the head held still
+       * while they were read).
+       */
+      docsNotCompared?: string;
     }
   | {
       ok: false;
@@ -60,7 +76,19 @@ export interface VerifyOptions {
   saved?: SignedCheckpoint;
   /** Also rebuild every read-model document from the log and compare (default true). */
   docs?: boolean;
+  /** Told after each chunk of records: how many are verified, of how many the head (as last read) says. */
+  onProgress?: (verified: number, size: number) => void;
 }
+
+/** Records read and verified per step of a verify, between which the event loop serves other requests. */
+export const VERIFY_CHUNK = 5000;
+/** Read-model documents compared per step of a verify. */
+const DOCS_CHUNK = 5000;
+/** Reads of the documents a verify makes while the log grows under it (extending the records each time). */
+const DOCS_ROUNDS = 3;
+
+/** A macrotask: what runs between two steps of long work, so that the event loop serves requests meanwhile. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -247,14 +275,69 @@ export class LogService {
   }
 
   /**
-   * Verifies one snapshot of the commons (head, records and documents read in one transaction): every stored
-   * column, the chain, the head, the signed checkpoint over the whole log, the read models, and optionally a
-   * checkpoint saved earlier.
+   * Verifies the commons' log as it streams from the store, a chunk of VERIFY_CHUNK records at a time (never the
+   * whole log in memory, the event loop served between chunks): every stored column, the chain, the head, the signed
+   * checkpoint over the whole log, optionally a checkpoint saved earlier, and the read models, rebuilt by folding
+   * the records chunk by chunk and compared with the stored documents.
+   *
+   * A log that grows meanwhile (another writer) is verified by extending: records past the head read at the start
+   * are appends committed since when the head read after them covers them (an append moves records and head in one
+   * transaction), else records no head accounts for, verified as part of the log so that the head check names them.
+   * The documents describe the newest state: they are compared only if the head is the same before and after they
+   * are read; if it moved, the new records are verified and folded and the documents read again, DOCS_ROUNDS times
+   * at most, after which the answer is ok with `docsNotCompared` saying why.
    */
   async verify(commonsId: string, options: VerifyOptions = {}): Promise<VerifyResult> {
-    const log = await this.store.readLog(commonsId);
-    if (!log) return { ok: false, where: 'head', seq: 0, reason: 'this commons has no log' };
-    return verifyStored(commonsId, log, this.publicKey, options);
+    const { store } = this;
+    const first = await store.head(commonsId);
+    if (!first) return { ok: false, where: 'head', seq: 0, reason: 'this commons has no log' };
+    let head: LogHead = first;
+    const verifier = new LogVerifier({ commons: commonsId, publicKey: this.publicKey, saved: options.saved });
+    const fold = options.docs === false ? null : new ChunkedFold();
+
+    /** Reads and verifies the records from where the verifier is; false on a bad record. */
+    const extend = async (): Promise<boolean> => {
+      for (;;) {
+        const from = verifier.size;
+        const below = from < head.size;
+        const chunk = await store.readRecords(
+          commonsId,
+          from,
+          below ? Math.min(VERIFY_CHUNK, head.size - from) : VERIFY_CHUNK,
+        );
+        if (chunk.length === 0) return true;
+        if (!below) {
+          const now = await store.head(commonsId);
+          if (now && now.size > head.size) head = now;
+        }
+        const records = verifier.push(chunk);
+        if (verifier.fault) return false;
+        fold?.add(records);
+        options.onProgress?.(verifier.size, head.size);
+        await nextTurn();
+      }
+    };
+
+    for (let round = 1; ; round++) {
+      const clean = await extend();
+      const result = clean ? verifier.result(headChecks(head)) : verifier.fault!;
+      if (!result.ok) return { ok: false, where: result.where, seq: result.seq, reason: result.reason };
+      if (!fold) return verified(result, head);
+      const docs: Doc[] = [];
+      for (const kind of READ_MODEL_KINDS) docs.push(...(await store.listDocs(commonsId, kind)));
+      const after = await store.head(commonsId);
+      if (after && after.size === head.size && after.hash === head.hash) {
+        const bad = await fold.compare(docs);
+        return bad ?? verified(result, head);
+      }
+      if (!after || round >= DOCS_ROUNDS) {
+        return {
+          ...verified(result, head),
+          docsNotCompared: `the log grew while the documents were read, ${round} time(s): the ${result.size} records verified, the documents of a newer state not compared`,
+        };
+      }
+      head = after;
+    }
   }
 
   /**
@@ -337,6 +420,56 @@ export function signedCheckpointOf(cp: StoredCheckpoint): SignedCheckpoint {
   };
 }
 
+/** What the verifier checks a head against: its signed checkpoint and its size, hash and Merkle frontier. */
+function headChecks(head: LogHead) {
+  return {
+    checkpoint: head.checkpoint ? signedCheckpointOf(head.checkpoint) : null,
+    head: { commons: head.commonsId, size: head.size, hash: head.hash, merkle: head.merkle },
+  };
+}
+
+function verified(
+  result: Extract<LogVerification, { ok: true }>,
+  head: LogHead,
+): Extract<VerifyResult, { ok: true }> {
+  return {
+    ok: true,
+    size: result.size,
+    root: result.root,
+    checkpoint: head.checkpoint,
+    ...(result.consistency ? { consistency: result.consistency } : {}),
+  };
+}
+
+/**
+ * The state folded from verified records a chunk at a time (only the state is kept, not the records), and the
+ * comparison of the documents it implies with the stored ones, a step at a time.
+ */
+class ChunkedFold {
+  private state: CommonsState | null = null;
+  private failure: string | null = null;
+
+  add(records: readonly LogRecord[]): void {
+    if (this.failure !== null) return;
+    try {
+      for (const r of records) for (const e of envelopesOf(r)) this.state = applyEvent(this.state, e);
+    } catch (e) {
+      this.failure = (e as Error).message;
+    }
+  }
+
+  async compare(docs: readonly Doc[]): Promise<Extract<VerifyResult, { ok: false }> | null> {
+    if (this.failure !== null) return replayFailure(this.failure);
+    const comparison = docComparison(this.state ? readModelDocs(this.state) : [], docs);
+    for (let i = 0; i < comparison.keys.length; i++) {
+      const bad = comparison.check(i);
+      if (bad) return withVersionNote(bad, docs);
+      if (i % DOCS_CHUNK === DOCS_CHUNK - 1) await nextTurn();
+    }
+    return null;
+  }
+}
+
 /**
  * A signed checkpoint saved earlier, in any form peergov hands one out: the answer of
  * GET /api/v1/commons/:id/log/checkpoint, the last line of `peergov export` (or the whole export), or a checkpoint
@@ -408,6 +541,26 @@ function differingFields(expected: unknown, stored: unknown): string[] {
   return keys.filter((k) => !(k in a) || !(k in b) || canonicalBody(a[k]) !== canonicalBody(b[k]));
 }
 
+const replayFailure = (message: string): Extract<VerifyResult, { ok: false }> => ({
+  ok: false,
+  where: 'document',
+  seq: null,
+  reason: `the read models cannot be rebuilt: replaying the log failed (${message})`,
+});
+
+/** A document fault, with a note when the documents are of an older read-model version. */
+function withVersionNote(
+  bad: Extract<VerifyResult, { ok: false }>,
+  docs: readonly Doc[],
+): Extract<VerifyResult, { ok: false }> {
+  const version = storedReadModelVersion(docs);
+  if (version >= READ_MODEL_VERSION) return bad;
+  return {
+    ...bad,
+    reason: `${bad.reason}: the documents are read-model version ${version}, written by an older peergov (this one writes ${READ_MODEL_VERSION}); the server rebuilds them from the log when it first loads the commons, or run \`peergov rebuild\``,
+  };
+}
+
 /** Compares the stored read-model documents with those the records imply; the first that differs, or null. */
 export function compareReadModel(
   bodies: readonly string[],
@@ -417,29 +570,21 @@ export function compareReadModel(
   try {
     expected = readModelFromLog(bodies);
   } catch (e) {
-    return {
-      ok: false,
-      where: 'document',
-      seq: null,
-      reason: `the read models cannot be rebuilt: replaying the log failed (${(e as Error).message})`,
-    };
+    return replayFailure((e as Error).message);
   }
   const bad = compareDocs(expected, docs);
-  const version = storedReadModelVersion(docs);
-  if (bad && version < READ_MODEL_VERSION) {
-    return {
-      ...bad,
-      reason: `${bad.reason}: the documents are read-model version ${version}, written by an older peergov (this one writes ${READ_MODEL_VERSION}); the server rebuilds them from the log when it first loads the commons, or run \`peergov rebuild\``,
-    };
-  }
-  return bad;
+  return bad && withVersionNote(bad, docs);
 }
 
-/** Compares stored read-model documents with the `expected` ones; the first that differs, is missing or extra. */
-export function compareDocs(
+/**
+ * The comparison of expected and stored documents, one key (kind and id, in order) at a time: `check(i)` is the
+ * fault of the i-th key, or null. Bodies compare as canonical JSON of the values they stand for (undefined fields
+ * dropped, as the store drops them).
+ */
+function docComparison(
   expected: readonly NewDoc[],
   docs: readonly Doc[],
-): Extract<VerifyResult, { ok: false }> | null {
+): { keys: string[]; check(i: number): Extract<VerifyResult, { ok: false }> | null } {
   const want = new Map(expected.map((d) => [docKey(d.kind, d.id), d]));
   const have = new Map(
     docs
@@ -447,7 +592,8 @@ export function compareDocs(
       .map((d) => [docKey(d.kind, d.id), d]),
   );
   const keys = [...new Set([...want.keys(), ...have.keys()])].sort();
-  for (const key of keys) {
+  const check = (i: number): Extract<VerifyResult, { ok: false }> | null => {
+    const key = keys[i]!;
     const w = want.get(key);
     const h = have.get(key);
     const { kind, id } = (w ?? h)!;
@@ -461,11 +607,25 @@ export function compareDocs(
     if (!h) return fail('is missing: the log implies it');
     if (!w) return fail('is extra: the log does not imply it');
     if (canonicalBody(w.body) !== canonicalBody(h.body)) {
-      const fields = differingFields(w.body, h.body);
+      const fields = differingFields(JSON.parse(JSON.stringify(w.body)) as unknown, h.body);
       return fail(
         `differs from what the log gives${fields.length > 0 ? ` (in ${fields.slice(0, 5).join(', ')})` : ''}`,
       );
     }
+    return null;
+  };
+  return { keys, check };
+}
+
+/** Compares stored read-model documents with the `expected` ones; the first that differs, is missing or extra. */
+export function compareDocs(
+  expected: readonly NewDoc[],
+  docs: readonly Doc[],
+): Extract<VerifyResult, { ok: false }> | null {
+  const comparison = docComparison(expected, docs);
+  for (let i = 0; i < comparison.keys.length; i++) {
+    const bad = comparison.check(i);
+    if (bad) return bad;
   }
   return null;
 }

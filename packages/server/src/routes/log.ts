@@ -88,8 +88,10 @@ export function logRoutes(server: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: 'Verify the log, its head, its signed checkpoint and the read models',
         description:
-          'Reads one snapshot of the log and checks every record and stored column, the chain, the head, the ' +
-          'signed checkpoint (which must cover the whole log) and the read-model documents rebuilt from the log. ' +
+          'Reads the log in chunks (other requests are served between them) and checks every record and stored ' +
+          'column, the chain, the head, the signed checkpoint (which must cover the whole log) and the read-model ' +
+          'documents rebuilt from the log (compared when the head holds still while they are read; a log that grows ' +
+          'meanwhile is verified up to its newer head). ' +
           'Answers ok with size and root, or the first fault: where (record, checkpoint, head or document), seq ' +
           '(the record, or null) and reason.',
         params: CommonsParams,
