@@ -4,7 +4,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignedCheckpoint } from '@peergov/kernel/log';
-import { parseSavedCheckpoint, verifyStored, type VerifyResult } from '../../../server/src/log-service';
+import { LogService, parseSavedCheckpoint, type VerifyResult } from '../../../server/src/log-service';
 import { dataDirOf, openFromOptions } from './store-options';
 import type { KeyOptions, VerifyOptions } from './verify';
 
@@ -64,20 +64,22 @@ export async function verify(o: VerifyOptions): Promise<void> {
   let ids: string[] = [];
   try {
     ids = only ? [only] : await store.listCommonsIds();
+    // The server's streaming verify: the log read a chunk at a time, never the whole of it in memory.
+    const logs = new LogService(store, key);
     for (const id of ids) {
-      const log = await store.readLog(id);
-      if (!log) {
+      if (!(await store.head(id))) {
         if (only) throw new Error(`there is no commons ${id}`);
         continue;
       }
-      const r = verifyStored(id, log, key, { saved, docs: o.docs });
+      const r = await logs.verify(id, { saved, docs: o.docs });
       if (r.ok) {
         const extends_ = r.consistency
           ? `; extends the saved checkpoint of ${r.consistency.fromSize} records (consistency proof of ${r.consistency.proof.length} hashes)`
           : saved
             ? `; matches the saved checkpoint of ${saved.checkpoint.size} records`
             : '';
-        console.log(`ok    ${id}: ${r.size} records, root ${r.root}${extends_}`);
+        const docs = r.docsNotCompared ? `; documents not compared: ${r.docsNotCompared}` : '';
+        console.log(`ok    ${id}: ${r.size} records, root ${r.root}${extends_}${docs}`);
       } else {
         bad += 1;
         console.log(`FAIL  ${id}: ${describeFailure(r)}`);
