@@ -4,7 +4,6 @@
  */
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import { hashLeaf } from './merkle';
 
 /** `prev` of the first record (seq 0): 64 zeros. */
 export const GENESIS_PREV = '0'.repeat(64);
@@ -55,6 +54,7 @@ export interface ChainedRecord {
 }
 
 const RECORD_KEYS = ['actor', 'at', 'commons', 'data', 'prev', 'seq', 'type', 'v'];
+const RECORD_KEY_SET = new Set(RECORD_KEYS);
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -92,11 +92,15 @@ export function validateRecord(
   if (typeof r !== 'object' || r === null || Array.isArray(r))
     throw new Error('log record: not a JSON object');
   const obj = r as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  const missing = RECORD_KEYS.filter((k) => !(k in obj));
-  if (missing.length > 0) throw new Error(`log record: missing field(s) ${missing.join(', ')}`);
-  const extra = keys.filter((k) => !RECORD_KEYS.includes(k));
-  if (extra.length > 0) throw new Error(`log record: unknown field(s) ${extra.join(', ')}`);
+  const own = Object.keys(obj);
+  // Exactly the record's fields (the common case, checked without sorting), else say which are missing or unknown.
+  if (own.length !== RECORD_KEYS.length || !own.every((k) => RECORD_KEY_SET.has(k))) {
+    const keys = own.sort();
+    const missing = RECORD_KEYS.filter((k) => !(k in obj));
+    if (missing.length > 0) throw new Error(`log record: missing field(s) ${missing.join(', ')}`);
+    const extra = keys.filter((k) => !RECORD_KEYS.includes(k));
+    if (extra.length > 0) throw new Error(`log record: unknown field(s) ${extra.join(', ')}`);
+  }
   const seqText = Number.isSafeInteger(obj.seq) ? ` (seq ${String(obj.seq)})` : '';
   const bad = (what: string): never => {
     throw new Error(`log record${seqText}: ${what}`);
@@ -131,7 +135,9 @@ export function recordHash(encoded: string): string {
 
 /** The record's Merkle leaf hash: hashLeaf of the UTF-8 bytes of its encoding. */
 export function recordLeafHash(encoded: string): Uint8Array {
-  return hashLeaf(Buffer.from(encoded, 'utf8'));
+  // The bytes hashLeaf hashes: 0x00 (U+0000 is that one byte in UTF-8), then the UTF-8 of the body.
+  const h = hash('sha256', `\u0000${encoded}`, 'buffer');
+  return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
 }
 
 /**
