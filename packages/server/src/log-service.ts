@@ -81,9 +81,9 @@ export interface VerifyOptions {
 }
 
 /** Records read and verified per step of a verify, between which the event loop serves other requests. */
-export const VERIFY_CHUNK = 5000;
+export const VERIFY_CHUNK = 2000;
 /** Read-model documents compared per step of a verify. */
-const DOCS_CHUNK = 5000;
+const DOCS_CHUNK = 1000;
 /** Reads of the documents a verify makes while the log grows under it (extending the records each time). */
 const DOCS_ROUNDS = 3;
 
@@ -324,7 +324,10 @@ export class LogService {
       if (!result.ok) return { ok: false, where: result.where, seq: result.seq, reason: result.reason };
       if (!fold) return verified(result, head);
       const docs: Doc[] = [];
-      for (const kind of READ_MODEL_KINDS) docs.push(...(await store.listDocs(commonsId, kind)));
+      for (const kind of READ_MODEL_KINDS) {
+        for (const d of await store.listDocs(commonsId, kind)) docs.push(d);
+        await nextTurn();
+      }
       const after = await store.head(commonsId);
       if (after && after.size === head.size && after.hash === head.hash) {
         const bad = await fold.compare(docs);
@@ -460,7 +463,10 @@ class ChunkedFold {
 
   async compare(docs: readonly Doc[]): Promise<Extract<VerifyResult, { ok: false }> | null> {
     if (this.failure !== null) return replayFailure(this.failure);
-    const comparison = docComparison(this.state ? readModelDocs(this.state) : [], docs);
+    const expected = this.state ? readModelDocs(this.state) : [];
+    await nextTurn();
+    const comparison = docComparison(expected, docs);
+    await nextTurn();
     for (let i = 0; i < comparison.keys.length; i++) {
       const bad = comparison.check(i);
       if (bad) return withVersionNote(bad, docs);
