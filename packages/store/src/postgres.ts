@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { AppendBatcher, appendWeight, type Queued } from './batch';
 import {
   accountFromRow,
   checkAddMerkleNodes,
@@ -25,6 +26,7 @@ import {
 } from './shared';
 import {
   StoreConflictError,
+  type AppendInput,
   type Doc,
   type LogHead,
   type Store,
@@ -122,6 +124,10 @@ const MIGRATIONS: string[] = [
   CREATE INDEX deadlines_by_at ON {schema}.deadlines (at, commons_id, id);
   `,
 ];
+
+// At most 64 appends in one transaction: each savepoint that writes is a subtransaction with its own xid, and beyond
+// 64 of them (PGPROC_MAX_CACHED_SUBXIDS) every other session's snapshots overflow to pg_subtrans, a known slowdown.
+const POSTGRES_BATCH = { maxAppends: 64, maxWeight: 8 * 1024 * 1024 };
 
 /** Opens a pooled PostgreSQL store (connections are made lazily); call migrate() before use. */
 export function openPostgresStore(options: PostgresStoreOptions): Store {
@@ -258,6 +264,210 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       ]),
     );
 
+  /**
+   * One append: alone (`client` undefined) as one statement, or a transaction for a new log; in a batch, on the
+   * batch's client inside its transaction.
+   */
+  const appendOne = async (input: AppendInput, client?: pg.PoolClient): Promise<void> => {
+    const { commonsId, expectedSize, records, head, nodes } = input;
+    const conflict = (size: number) =>
+      new StoreConflictError(
+        'log_conflict',
+        `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
+      );
+    const headValues = [
+      commonsId,
+      head.size,
+      head.hash,
+      JSON.stringify(head.merkle),
+      head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
+    ];
+    const deadlines = collapseDeadlines(input.deadlines ?? []);
+    if (expectedSize > 0) {
+      const changes = collapseDocChanges(input.docs);
+      const deletes = changes.filter((c) => c.json === null);
+      const upserts = changes.filter((c) => c.json !== null);
+      let moved: number;
+      try {
+        const { rows } = await (client ?? pool).query<{ moved: number }>(
+          named(q.appendExisting, [
+            ...headValues,
+            expectedSize,
+            records.map((r) => r.seq),
+            records.map((r) => r.type),
+            records.map((r) => r.at),
+            records.map((r) => r.hash),
+            records.map((r) => r.body),
+            deletes.map((c) => c.kind),
+            deletes.map((c) => c.id),
+            upserts.map((c) => c.kind),
+            upserts.map((c) => c.id),
+            upserts.map((c) => c.json),
+            channel,
+            input.expectedHash ?? null,
+            nodes !== undefined,
+            (nodes ?? []).map((n) => n.level),
+            (nodes ?? []).map((n) => n.index),
+            (nodes ?? []).map((n) => n.hash),
+            input.deadlines !== undefined,
+            deadlines.drop,
+            deadlines.set.map((d) => d.id),
+            deadlines.set.map((d) => d.at),
+          ]),
+        );
+        moved = onlyRow(rows, 'the append').moved;
+      } catch (error) {
+        throw isLostRace(error)
+          ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
+          : error;
+      }
+      if (moved === 1) return;
+      const current = await (client ?? pool).query<{ size: string; hash: string }>(
+        named(q.headSize, [commonsId]),
+      );
+      const row = current.rows[0];
+      if (row && Number(row.size) === expectedSize && input.expectedHash !== undefined)
+        throw new StoreConflictError(
+          'log_conflict',
+          `log of commons ${commonsId} ends with another record than the writer expected`,
+        );
+      throw conflict(row ? Number(row.size) : 0);
+    }
+    // A new log: its head row is inserted in a transaction (a concurrent creator makes the insert wait).
+    try {
+      const create = async (client: pg.PoolClient) => {
+        const [lockedHead] = (
+          await client.query<{ size: string; nodes_size: string; deadlines_indexed: boolean }>(
+            named(q.lockHead, [commonsId]),
+          )
+        ).rows;
+        // The nodes extend the stored ones only if those reach this append's first record.
+        const nodesSize = lockedHead ? Number(lockedHead.nodes_size) : 0;
+        const withNodes = nodes !== undefined && nodesSize === expectedSize;
+        const newNodesSize = withNodes ? head.size : nodesSize;
+        const indexed = input.deadlines !== undefined && (lockedHead?.deadlines_indexed ?? true);
+        if (lockedHead === undefined) {
+          if (expectedSize !== 0) throw conflict(0);
+          // A concurrent creator makes this insert wait for its commit, then do nothing: we lost the race.
+          const inserted = await client.query(named(q.insertHead, [...headValues, newNodesSize, indexed]));
+          if (inserted.rowCount === 0)
+            throw new StoreConflictError(
+              'log_conflict',
+              `log of commons ${commonsId} was created concurrently`,
+            );
+        } else {
+          const size = Number(lockedHead.size);
+          if (size !== expectedSize) throw conflict(size);
+          await client.query(named(q.updateHead, [...headValues, newNodesSize, indexed]));
+        }
+        if (deadlines.drop.length > 0)
+          await client.query(named(q.dropDeadlines, [commonsId, deadlines.drop]));
+        if (deadlines.set.length > 0) {
+          await client.query(
+            named(q.setDeadlines, [
+              commonsId,
+              deadlines.set.map((d) => d.id),
+              deadlines.set.map((d) => d.at),
+            ]),
+          );
+        }
+        if (withNodes && nodes.length > 0) await insertNodes(client, commonsId, nodes);
+        if (records.length > 0) {
+          await client.query(
+            named(q.insertRecords, [
+              commonsId,
+              records.map((r) => r.seq),
+              records.map((r) => r.type),
+              records.map((r) => r.at),
+              records.map((r) => r.hash),
+              records.map((r) => r.body),
+            ]),
+          );
+        }
+        const changes = collapseDocChanges(input.docs);
+        const deletes = changes.filter((c) => c.json === null);
+        const upserts = changes.filter((c) => c.json !== null);
+        if (deletes.length > 0) {
+          await client.query(
+            named(q.deleteDocs, [commonsId, deletes.map((c) => c.kind), deletes.map((c) => c.id)]),
+          );
+        }
+        if (upserts.length > 0) {
+          await client.query(
+            named(q.upsertDocs, [
+              commonsId,
+              upserts.map((c) => c.kind),
+              upserts.map((c) => c.id),
+              upserts.map((c) => c.json),
+            ]),
+          );
+        }
+        await client.query(named(q.notify, [channel, `${commonsId}:${head.size}`]));
+      };
+      // Alone, in its own transaction; in a batch, in the batch's (within the append's savepoint).
+      await (client ? create(client) : transaction('BEGIN', create));
+    } catch (error) {
+      throw isLostRace(error)
+        ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
+        : error;
+    }
+  };
+
+  // Group commit: the appends of one event-loop turn (up to the limits) go out on one pooled client in one
+  // transaction, one commit for them all, each in its own savepoint: an append that fails (a lost race, a refused
+  // value) is rolled back to its savepoint and rejects alone. A failed BEGIN, savepoint or COMMIT (a lost connection)
+  // rejects every append of the batch. The appends are taken in commons order (stable: those to one commons stay in
+  // the order they were asked), so that two batches lock head rows in the same order and never deadlock. One append
+  // alone runs as before, without the transaction around it.
+  const runBatch = async (batch: readonly Queued<AppendInput>[]): Promise<void> => {
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only) {
+      await appendOne(only.input).then(only.resolve, only.reject);
+      return;
+    }
+    const ordered = [...batch].sort((a, b) =>
+      a.input.commonsId < b.input.commonsId ? -1 : a.input.commonsId > b.input.commonsId ? 1 : 0,
+    );
+    const outcomes = new Map<Queued<AppendInput>, { ok: true } | { ok: false; error: unknown }>();
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      let first = true;
+      for (const q of ordered) {
+        await client.query(
+          first
+            ? 'BEGIN; SAVEPOINT peergov_append'
+            : 'RELEASE SAVEPOINT peergov_append; SAVEPOINT peergov_append',
+        );
+        first = false;
+        try {
+          await appendOne(q.input, client);
+          outcomes.set(q, { ok: true });
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT peergov_append');
+          outcomes.set(q, { ok: false, error });
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+    for (const q of batch) {
+      const outcome = outcomes.get(q);
+      if (outcome?.ok) q.resolve();
+      else q.reject(outcome ? outcome.error : new Error('internal: no outcome for an append of the batch'));
+    }
+  };
+  const appends = new AppendBatcher<AppendInput>(
+    { ...POSTGRES_BATCH, maxInFlight: Math.max(1, Math.floor((options.poolSize ?? 10) / 2)) },
+    runBatch,
+  );
+
   return {
     kind: 'postgres',
 
@@ -295,146 +505,13 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 
     async append(input) {
       checkAppendInput(input);
-      const { commonsId, expectedSize, records, head, nodes } = input;
-      const conflict = (size: number) =>
-        new StoreConflictError(
-          'log_conflict',
-          `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
-        );
-      const headValues = [
-        commonsId,
-        head.size,
-        head.hash,
-        JSON.stringify(head.merkle),
-        head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
-      ];
-      const deadlines = collapseDeadlines(input.deadlines ?? []);
-      if (expectedSize > 0) {
-        const changes = collapseDocChanges(input.docs);
-        const deletes = changes.filter((c) => c.json === null);
-        const upserts = changes.filter((c) => c.json !== null);
-        let moved: number;
-        try {
-          const { rows } = await pool.query<{ moved: number }>(
-            named(q.appendExisting, [
-              ...headValues,
-              expectedSize,
-              records.map((r) => r.seq),
-              records.map((r) => r.type),
-              records.map((r) => r.at),
-              records.map((r) => r.hash),
-              records.map((r) => r.body),
-              deletes.map((c) => c.kind),
-              deletes.map((c) => c.id),
-              upserts.map((c) => c.kind),
-              upserts.map((c) => c.id),
-              upserts.map((c) => c.json),
-              channel,
-              input.expectedHash ?? null,
-              nodes !== undefined,
-              (nodes ?? []).map((n) => n.level),
-              (nodes ?? []).map((n) => n.index),
-              (nodes ?? []).map((n) => n.hash),
-              input.deadlines !== undefined,
-              deadlines.drop,
-              deadlines.set.map((d) => d.id),
-              deadlines.set.map((d) => d.at),
-            ]),
-          );
-          moved = onlyRow(rows, 'the append').moved;
-        } catch (error) {
-          throw isLostRace(error)
-            ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
-            : error;
-        }
-        if (moved === 1) return;
-        const current = await pool.query<{ size: string; hash: string }>(named(q.headSize, [commonsId]));
-        const row = current.rows[0];
-        if (row && Number(row.size) === expectedSize && input.expectedHash !== undefined)
-          throw new StoreConflictError(
-            'log_conflict',
-            `log of commons ${commonsId} ends with another record than the writer expected`,
-          );
-        throw conflict(row ? Number(row.size) : 0);
-      }
-      // A new log: its head row is inserted in a transaction (a concurrent creator makes the insert wait).
-      try {
-        await transaction('BEGIN', async (client) => {
-          const [lockedHead] = (
-            await client.query<{ size: string; nodes_size: string; deadlines_indexed: boolean }>(
-              named(q.lockHead, [commonsId]),
-            )
-          ).rows;
-          // The nodes extend the stored ones only if those reach this append's first record.
-          const nodesSize = lockedHead ? Number(lockedHead.nodes_size) : 0;
-          const withNodes = nodes !== undefined && nodesSize === expectedSize;
-          const newNodesSize = withNodes ? head.size : nodesSize;
-          const indexed = input.deadlines !== undefined && (lockedHead?.deadlines_indexed ?? true);
-          if (lockedHead === undefined) {
-            if (expectedSize !== 0) throw conflict(0);
-            // A concurrent creator makes this insert wait for its commit, then do nothing: we lost the race.
-            const inserted = await client.query(named(q.insertHead, [...headValues, newNodesSize, indexed]));
-            if (inserted.rowCount === 0)
-              throw new StoreConflictError(
-                'log_conflict',
-                `log of commons ${commonsId} was created concurrently`,
-              );
-          } else {
-            const size = Number(lockedHead.size);
-            if (size !== expectedSize) throw conflict(size);
-            await client.query(named(q.updateHead, [...headValues, newNodesSize, indexed]));
-          }
-          if (deadlines.drop.length > 0)
-            await client.query(named(q.dropDeadlines, [commonsId, deadlines.drop]));
-          if (deadlines.set.length > 0) {
-            await client.query(
-              named(q.setDeadlines, [
-                commonsId,
-                deadlines.set.map((d) => d.id),
-                deadlines.set.map((d) => d.at),
-              ]),
-            );
-          }
-          if (withNodes && nodes.length > 0) await insertNodes(client, commonsId, nodes);
-          if (records.length > 0) {
-            await client.query(
-              named(q.insertRecords, [
-                commonsId,
-                records.map((r) => r.seq),
-                records.map((r) => r.type),
-                records.map((r) => r.at),
-                records.map((r) => r.hash),
-                records.map((r) => r.body),
-              ]),
-            );
-          }
-          const changes = collapseDocChanges(input.docs);
-          const deletes = changes.filter((c) => c.json === null);
-          const upserts = changes.filter((c) => c.json !== null);
-          if (deletes.length > 0) {
-            await client.query(
-              named(q.deleteDocs, [commonsId, deletes.map((c) => c.kind), deletes.map((c) => c.id)]),
-            );
-          }
-          if (upserts.length > 0) {
-            await client.query(
-              named(q.upsertDocs, [
-                commonsId,
-                upserts.map((c) => c.kind),
-                upserts.map((c) => c.id),
-                upserts.map((c) => c.json),
-              ]),
-            );
-          }
-          await client.query(named(q.notify, [channel, `${commonsId}:${head.size}`]));
-        });
-      } catch (error) {
-        throw isLostRace(error)
-          ? new StoreConflictError('log_conflict', `log of commons ${commonsId} moved on during the append`)
-          : error;
-      }
+      // Copied now: the batch writes what the caller gave at the call, whatever it does with `input` meanwhile.
+      const prepared: AppendInput = { ...input, records: [...input.records], docs: [...input.docs] };
+      if (input.nodes !== undefined) prepared.nodes = [...input.nodes];
+      if (input.deadlines !== undefined) prepared.deadlines = [...input.deadlines];
+      // Weighed by its records (its documents are encoded only when it is written).
+      return appends.add(prepared, appendWeight(input.records, []));
     },
-
     async head(commonsId) {
       const { rows } = await query<HeadRow>(`SELECT * FROM ${S}.heads WHERE commons_id = $1`, [commonsId]);
       const [row] = rows;
@@ -758,6 +835,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     async close() {
       if (closed) return;
       closed = true;
+      // The appends already queued are written (or rejected) before the pool goes.
+      await appends.drain();
       await Promise.all([...listeners].map((l) => l.stop()));
       listeners.clear();
       await pool.end();

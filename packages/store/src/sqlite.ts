@@ -5,8 +5,9 @@
 // not corrupted, and could lose the last commits; see docs/BENCHMARKS.md for what FULL costs).
 
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { AppendBatcher, appendWeight, type BatchLimits, type Queued } from './batch';
 import {
   accountFromRow,
   checkAddMerkleNodes,
@@ -120,6 +121,26 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+// At most 256 appends or 8 MiB of records and documents in one transaction.
+const SQLITE_BATCH: BatchLimits = { maxAppends: 256, maxWeight: 8 * 1024 * 1024, maxInFlight: 1 };
+
+const queuesByFile = new Map<string, Set<AppendBatcher<PreparedAppend>>>();
+/** The append queues of the stores open in this process on one database file (kept while the process runs). */
+function sharedQueues(path: string): Set<AppendBatcher<PreparedAppend>> {
+  let queues = queuesByFile.get(path);
+  if (!queues) {
+    queues = new Set();
+    queuesByFile.set(path, queues);
+  }
+  return queues;
+}
+
+interface PreparedAppend {
+  input: AppendInput;
+  docChanges: ReturnType<typeof collapseDocChanges>;
+}
+type AppendOutcome = { ok: true } | { ok: false; error: unknown };
+
 interface HeadRow {
   commons_id: string;
   size: number;
@@ -163,71 +184,128 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return statement;
   };
 
-  const appendTx = db.transaction((input: AppendInput) => {
-    const { commonsId, expectedSize, records, head } = input;
-    const current = sql(
-      'SELECT size, hash, nodes_size, deadlines_indexed FROM heads WHERE commons_id = ?',
-    ).get(commonsId) as
-      { size: number; hash: string; nodes_size: number; deadlines_indexed: number } | undefined;
-    const size = current?.size ?? 0;
-    if (input.expectedHash !== undefined && current && current.hash !== input.expectedHash) {
-      throw new StoreConflictError(
-        'log_conflict',
-        `log of commons ${commonsId} ends with another record than the writer expected`,
-      );
-    }
-    if (size !== expectedSize) {
-      throw new StoreConflictError(
-        'log_conflict',
-        `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
-      );
-    }
-    // The nodes extend the stored ones only if those reach this append's first record.
-    const nodesSize = current?.nodes_size ?? 0;
-    const withNodes = input.nodes !== undefined && nodesSize === expectedSize;
-    // A log stays indexed only while every append gives its deadlines (a new one is, if the first does).
-    const indexed =
-      input.deadlines !== undefined && (current === undefined || current.deadlines_indexed === 1);
-    sql(
-      `INSERT INTO heads (commons_id, size, hash, merkle, checkpoint, nodes_size, deadlines_indexed)
+  // One append, run inside the batch's transaction: a nested better-sqlite3 transaction is a savepoint, so an append
+  // that throws is rolled back alone and the batch goes on.
+  const appendOne = db.transaction(
+    (input: AppendInput, docChanges: ReturnType<typeof collapseDocChanges>) => {
+      const { commonsId, expectedSize, records, head } = input;
+      const current = sql(
+        'SELECT size, hash, nodes_size, deadlines_indexed FROM heads WHERE commons_id = ?',
+      ).get(commonsId) as
+        { size: number; hash: string; nodes_size: number; deadlines_indexed: number } | undefined;
+      const size = current?.size ?? 0;
+      if (input.expectedHash !== undefined && current && current.hash !== input.expectedHash) {
+        throw new StoreConflictError(
+          'log_conflict',
+          `log of commons ${commonsId} ends with another record than the writer expected`,
+        );
+      }
+      if (size !== expectedSize) {
+        throw new StoreConflictError(
+          'log_conflict',
+          `log of commons ${commonsId} has ${size} records, the writer expected ${expectedSize}`,
+        );
+      }
+      // The nodes extend the stored ones only if those reach this append's first record.
+      const nodesSize = current?.nodes_size ?? 0;
+      const withNodes = input.nodes !== undefined && nodesSize === expectedSize;
+      // A log stays indexed only while every append gives its deadlines (a new one is, if the first does).
+      const indexed =
+        input.deadlines !== undefined && (current === undefined || current.deadlines_indexed === 1);
+      sql(
+        `INSERT INTO heads (commons_id, size, hash, merkle, checkpoint, nodes_size, deadlines_indexed)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (commons_id) DO UPDATE SET size = excluded.size, hash = excluded.hash,
          merkle = excluded.merkle, checkpoint = excluded.checkpoint, nodes_size = excluded.nodes_size,
          deadlines_indexed = excluded.deadlines_indexed`,
-    ).run(
-      commonsId,
-      head.size,
-      head.hash,
-      JSON.stringify(head.merkle),
-      head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
-      withNodes ? head.size : nodesSize,
-      indexed ? 1 : 0,
-    );
-    const insertRecord = sql(
-      'INSERT INTO records (commons_id, seq, type, at, hash, body) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    for (const r of records) insertRecord.run(commonsId, r.seq, r.type, r.at, r.hash, r.body);
-    if (withNodes) insertNodes(commonsId, input.nodes ?? []);
-    const upsertDoc = sql(
-      `INSERT INTO docs (commons_id, kind, id, body) VALUES (?, ?, ?, ?)
-       ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body`,
-    );
-    const deleteDoc = sql('DELETE FROM docs WHERE commons_id = ? AND kind = ? AND id = ?');
-    for (const change of collapseDocChanges(input.docs)) {
-      if (change.json === null) deleteDoc.run(commonsId, change.kind, change.id);
-      else upsertDoc.run(commonsId, change.kind, change.id, change.json);
-    }
-    if (input.deadlines !== undefined) {
-      const { set, drop } = collapseDeadlines(input.deadlines);
-      const dropDeadline = sql('DELETE FROM deadlines WHERE commons_id = ? AND id = ?');
-      for (const id of drop) dropDeadline.run(commonsId, id);
-      const setDeadline = sql(
-        `INSERT INTO deadlines (commons_id, id, at) VALUES (?, ?, ?)
-         ON CONFLICT (commons_id, id) DO UPDATE SET at = excluded.at`,
+      ).run(
+        commonsId,
+        head.size,
+        head.hash,
+        JSON.stringify(head.merkle),
+        head.checkpoint === null ? null : JSON.stringify(head.checkpoint),
+        withNodes ? head.size : nodesSize,
+        indexed ? 1 : 0,
       );
-      for (const d of set) setDeadline.run(commonsId, d.id, d.at);
+      const insertRecord = sql(
+        'INSERT INTO records (commons_id, seq, type, at, hash, body) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const r of records) insertRecord.run(commonsId, r.seq, r.type, r.at, r.hash, r.body);
+      if (withNodes) insertNodes(commonsId, input.nodes ?? []);
+      const upsertDoc = sql(
+        `INSERT INTO docs (commons_id, kind, id, body) VALUES (?, ?, ?, ?)
+       ON CONFLICT (commons_id, kind, id) DO UPDATE SET body = excluded.body`,
+      );
+      const deleteDoc = sql('DELETE FROM docs WHERE commons_id = ? AND kind = ? AND id = ?');
+      for (const change of docChanges) {
+        if (change.json === null) deleteDoc.run(commonsId, change.kind, change.id);
+        else upsertDoc.run(commonsId, change.kind, change.id, change.json);
+      }
+      if (input.deadlines !== undefined) {
+        const { set, drop } = collapseDeadlines(input.deadlines);
+        const dropDeadline = sql('DELETE FROM deadlines WHERE commons_id = ? AND id = ?');
+        for (const id of drop) dropDeadline.run(commonsId, id);
+        const setDeadline = sql(
+          `INSERT INTO deadlines (commons_id, id, at) VALUES (?, ?, ?)
+         ON CONFLICT (commons_id, id) DO UPDATE SET at = excluded.at`,
+        );
+        for (const d of set) setDeadline.run(commonsId, d.id, d.at);
+      }
+    },
+  );
+
+  // Group commit: the appends of one event-loop turn (up to the limits) run in one IMMEDIATE transaction, one commit
+  // and one fsync for them all, each in its own savepoint. An append that fails (a lost race, a constraint) rolls back
+  // its savepoint and rejects alone; the others commit. An error that ended the whole transaction (SQLite rolls back
+  // on e.g. SQLITE_FULL or SQLITE_IOERR) or a failed commit rejects every append of the batch.
+  const appendBatchTx = db.transaction((batch: readonly Queued<PreparedAppend>[]): AppendOutcome[] => {
+    const outcomes: AppendOutcome[] = [];
+    for (const { input } of batch) {
+      try {
+        appendOne(input.input, input.docChanges);
+        outcomes.push({ ok: true });
+      } catch (error) {
+        if (!db.inTransaction) throw error;
+        // The size check comes first, so a primary-key clash here means another writer got in: still a lost race.
+        outcomes.push({
+          ok: false,
+          error: isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')
+            ? new StoreConflictError(
+                'log_conflict',
+                `log of commons ${input.input.commonsId} moved on during the append`,
+              )
+            : error,
+        });
+      }
     }
+    return outcomes;
   });
+  const appends = new AppendBatcher<PreparedAppend>(SQLITE_BATCH, (batch) => {
+    const outcomes = appendBatchTx.immediate(batch);
+    batch.forEach((q, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) q.resolve();
+      else q.reject(outcome ? outcome.error : new Error('internal: no outcome for an append of the batch'));
+    });
+  });
+
+  // What a queued append changes is read (or rebuilt, or backfilled) only after it is written: a method on a commons
+  // with an append queued writes the queue first, one on every commons does if anything is queued. Accounts, sessions
+  // and tokens are not appended to, so their methods never wait for the queue.
+  // The queues of every store of this process on the file count, not only this one's: a read here sees what another
+  // connection in the process was asked to append before it, as when appends ran at once.
+  const key = file === ':memory:' || file === '' ? undefined : resolve(file);
+  const shared = key === undefined ? new Set([appends]) : sharedQueues(key);
+  shared.add(appends);
+  const flushIf = (wanted: (p: PreparedAppend) => boolean) => {
+    for (const queue of shared) queue.flushIf(wanted);
+  };
+  const settle = (commonsId: string) => flushIf((p) => p.input.commonsId === commonsId);
+  const settleAll = () => flushIf(() => true);
+  const settleAny = (commonsIds: readonly string[]) => {
+    const ids = new Set(commonsIds);
+    flushIf((p) => ids.has(p.input.commonsId));
+  };
 
   const replaceDeadlinesTx = db.transaction(
     (commonsId: string, expectedSize: number, deadlines: readonly { id: string; at: string }[]) => {
@@ -317,32 +395,30 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async append(input) {
       checkAppendInput(input);
-      try {
-        appendTx.immediate(input);
-      } catch (error) {
-        // The size check comes first, so a primary-key clash here means another writer got in: still a lost race.
-        if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) {
-          throw new StoreConflictError(
-            'log_conflict',
-            `log of commons ${input.commonsId} moved on during the append`,
-          );
-        }
-        throw error;
-      }
+      // Prepared now: the batch writes what the caller gave at the call, whatever it does with `input` meanwhile.
+      const prepared: PreparedAppend = {
+        input: { ...input, records: [...input.records], nodes: input.nodes && [...input.nodes] },
+        docChanges: collapseDocChanges(input.docs),
+      };
+      if (input.deadlines !== undefined) prepared.input.deadlines = [...input.deadlines];
+      return appends.add(prepared, appendWeight(input.records, prepared.docChanges));
     },
 
     async head(commonsId) {
+      settle(commonsId);
       const row = sql('SELECT * FROM heads WHERE commons_id = ?').get(commonsId) as HeadRow | undefined;
       return row ? headFromRow(row) : null;
     },
 
     async listCommonsIds() {
+      settleAll();
       return (sql('SELECT commons_id FROM heads ORDER BY rowid').all() as { commons_id: string }[]).map(
         (r) => r.commons_id,
       );
     },
 
     async readRecords(commonsId, fromSeq = 0, limit) {
+      settle(commonsId);
       const rows = sql('SELECT * FROM records WHERE commons_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(
         commonsId,
         fromSeq,
@@ -352,20 +428,24 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async readLog(commonsId) {
+      settle(commonsId);
       return readLogTx.deferred(commonsId);
     },
 
     async replaceDocs(commonsId, expectedSize, docs) {
+      settle(commonsId);
       replaceDocsTx.immediate(commonsId, expectedSize, docs);
     },
 
     async merkleNodesSize(commonsId) {
+      settle(commonsId);
       const row = sql('SELECT nodes_size FROM heads WHERE commons_id = ?').get(commonsId) as
         { nodes_size: number } | undefined;
       return row?.nodes_size ?? 0;
     },
 
     async readMerkleNodes(commonsId, keys) {
+      settle(commonsId);
       const wanted = checkMerkleKeys(commonsId, keys);
       if (wanted.length === 0) return [];
       // One statement whatever the number of keys: the keys as a JSON array of [level, index] pairs. CROSS JOIN keeps
@@ -383,6 +463,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async addMerkleNodes(commonsId, fromSize, toSize, nodes) {
+      settle(commonsId);
       checkAddMerkleNodes(commonsId, fromSize, toSize, nodes);
       try {
         addNodesTx.immediate(commonsId, fromSize, toSize, nodes);
@@ -396,6 +477,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async dueDeadlines(upTo, limit, after) {
+      settleAll();
       checkLimit('dueDeadlines', limit);
       const rows = after
         ? sql(
@@ -413,6 +495,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async unindexedCommons(limit, after) {
+      settleAll();
       checkLimit('unindexedCommons', limit);
       const rows = sql(
         'SELECT commons_id FROM heads WHERE deadlines_indexed = 0 AND commons_id > ? ORDER BY commons_id LIMIT ?',
@@ -421,11 +504,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async replaceDeadlines(commonsId, expectedSize, deadlines) {
+      settle(commonsId);
       checkDeadlines(`replaceDeadlines of commons ${JSON.stringify(commonsId)}`, deadlines, false);
       replaceDeadlinesTx.immediate(commonsId, expectedSize, deadlines);
     },
 
     async getDoc(commonsId, kind, id) {
+      settle(commonsId);
       const row = sql('SELECT body FROM docs WHERE commons_id = ? AND kind = ? AND id = ?').get(
         commonsId,
         kind,
@@ -435,6 +520,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async listDocs(commonsId, kind) {
+      settle(commonsId);
       const rows = sql('SELECT * FROM docs WHERE commons_id = ? AND kind = ? ORDER BY id').all(
         commonsId,
         kind,
@@ -443,11 +529,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async listDocsOfKind(kind) {
+      settleAll();
       const rows = sql('SELECT * FROM docs WHERE kind = ? ORDER BY commons_id, id').all(kind) as DocRow[];
       return rows.map(docFromRow);
     },
 
     async listCommonsDocs(kind, id, limit, after) {
+      settleAll();
       checkLimit('listCommonsDocs', limit);
       // Heads in creation order (rowid), each joined to its one document by primary key.
       const rows = (
@@ -465,6 +553,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getDocs(commonsIds, kind, id) {
+      settleAny(commonsIds);
       if (commonsIds.length === 0) return [];
       const rows = sql(
         `SELECT d.* FROM json_each(?) AS c JOIN docs d ON d.commons_id = c.value AND d.kind = ? AND d.id = ?`,
@@ -571,6 +660,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async close() {
       if (closed) return;
       closed = true;
+      // The appends already queued are written (or rejected) before the connection goes.
+      await appends.drain();
+      shared.delete(appends);
+      if (key !== undefined && shared.size === 0) queuesByFile.delete(key);
       cache.clear();
       db.close();
     },
