@@ -465,12 +465,9 @@ class ChunkedFold {
     if (this.failure !== null) return replayFailure(this.failure);
     const expected = this.state ? readModelDocs(this.state) : [];
     await nextTurn();
-    const comparison = docComparison(expected, docs);
-    await nextTurn();
-    for (let i = 0; i < comparison.keys.length; i++) {
-      const bad = comparison.check(i);
-      if (bad) return withVersionNote(bad, docs);
-      if (i % DOCS_CHUNK === DOCS_CHUNK - 1) await nextTurn();
+    for (const step of docSteps(expected, docs)) {
+      if (step) return withVersionNote(step, docs);
+      await nextTurn();
     }
     return null;
   }
@@ -583,23 +580,41 @@ export function compareReadModel(
 }
 
 /**
- * The comparison of expected and stored documents, one key (kind and id, in order) at a time: `check(i)` is the
- * fault of the i-th key, or null. Bodies compare as canonical JSON of the values they stand for (undefined fields
- * dropped, as the store drops them).
+ * The comparison of expected and stored documents as steps: it yields null after each DOCS_CHUNK documents (where a
+ * caller may let the event loop turn), then the first document, in order of kind and id, that differs, is missing
+ * or is extra, if there is one. Bodies compare as canonical JSON of the values they stand for (undefined fields
+ * dropped, as the store drops them). readModelDocs gives the expected documents in that order, so only the extra
+ * ones are sorted here (the others are if they come unsorted).
  */
-function docComparison(
+function* docSteps(
   expected: readonly NewDoc[],
   docs: readonly Doc[],
-): { keys: string[]; check(i: number): Extract<VerifyResult, { ok: false }> | null } {
-  const want = new Map(expected.map((d) => [docKey(d.kind, d.id), d]));
-  const have = new Map(
-    docs
-      .filter((d) => (READ_MODEL_KINDS as readonly string[]).includes(d.kind))
-      .map((d) => [docKey(d.kind, d.id), d]),
-  );
-  const keys = [...new Set([...want.keys(), ...have.keys()])].sort();
-  const check = (i: number): Extract<VerifyResult, { ok: false }> | null => {
-    const key = keys[i]!;
+): Generator<Extract<VerifyResult, { ok: false }> | null, null> {
+  let work = 0;
+  const have = new Map<string, Doc>();
+  for (const d of docs) {
+    if ((READ_MODEL_KINDS as readonly string[]).includes(d.kind)) have.set(docKey(d.kind, d.id), d);
+    if (++work % DOCS_CHUNK === 0) yield null;
+  }
+  const want = new Map<string, NewDoc>();
+  let sorted = true;
+  let previous: string | undefined;
+  for (const d of expected) {
+    const key = docKey(d.kind, d.id);
+    if (previous !== undefined && !(previous < key)) sorted = false;
+    previous = key;
+    want.set(key, d);
+    if (++work % DOCS_CHUNK === 0) yield null;
+  }
+  const extras: string[] = [];
+  for (const key of have.keys()) {
+    if (!want.has(key)) extras.push(key);
+    if (++work % DOCS_CHUNK === 0) yield null;
+  }
+  extras.sort();
+  const wanted = (sorted ? want.keys() : [...want.keys()].sort().values())[Symbol.iterator]();
+
+  const check = (key: string): Extract<VerifyResult, { ok: false }> | null => {
     const w = want.get(key);
     const h = have.get(key);
     const { kind, id } = (w ?? h)!;
@@ -620,7 +635,24 @@ function docComparison(
     }
     return null;
   };
-  return { keys, check };
+  // Both lists in order, merged: the first fault is the first in order of the union, as one sorted list gives.
+  let next = wanted.next();
+  let e = 0;
+  while (!next.done || e < extras.length) {
+    let key: string;
+    if (next.done || (e < extras.length && extras[e]! < next.value)) key = extras[e++]!;
+    else {
+      key = next.value;
+      next = wanted.next();
+    }
+    const bad = check(key);
+    if (bad) {
+      yield bad;
+      return null;
+    }
+    if (++work % DOCS_CHUNK === 0) yield null;
+  }
+  return null;
 }
 
 /** Compares stored read-model documents with the `expected` ones; the first that differs, is missing or extra. */
@@ -628,11 +660,7 @@ export function compareDocs(
   expected: readonly NewDoc[],
   docs: readonly Doc[],
 ): Extract<VerifyResult, { ok: false }> | null {
-  const comparison = docComparison(expected, docs);
-  for (let i = 0; i < comparison.keys.length; i++) {
-    const bad = comparison.check(i);
-    if (bad) return bad;
-  }
+  for (const step of docSteps(expected, docs)) if (step) return step;
   return null;
 }
 
