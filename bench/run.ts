@@ -16,7 +16,9 @@ let failed = false;
 for (const name of wanted) {
   const file = join(here, `${name}.ts`);
   if (!existsSync(file)) {
-    console.error(`bench: no benchmark named ${name} (known: ${[...all, ...scale].join(', ')}, scale)`);
+    console.error(
+      `bench: no benchmark named ${name} (known: ${[...all, ...scale, 'verify'].join(', ')}, scale)`,
+    );
     failed = true;
     continue;
   }
