@@ -148,7 +148,7 @@ const EVENTS = {
 } satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.
-function applyWith(w: Writer, e: EventEnvelope): void {
+export function applyWith(w: Writer, e: EventEnvelope): void {
   if (e.type === 'CommonsCreated') throw new Error('CommonsCreated on an existing commons');
   if (!Object.hasOwn(EVENTS, e.type)) throw new Error(`unknown event type ${(e as { type: string }).type}`);
   (EVENTS[e.type] as (w: Writer, e: EventEnvelope) => void)(w, e);
