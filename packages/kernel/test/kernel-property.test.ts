@@ -339,6 +339,9 @@ function runSequence(seed: number, steps: number, template: TemplateId) {
     expect(JSON.stringify(published)).toBe(before);
     published = draft.commit();
     expect(published).toEqual(expected);
+    // the count of members kept by the events is the count of members
+    const members = Object.values(must(published, 'state').core.members);
+    expect(published?.core.memberCount).toBe(members.filter((m) => m.status === 'member').length);
   }
   const decided = c.log.filter((e) => e.type === 'ProposalDecided').map((e) => e.data.proposalId);
   expect(new Set(decided).size).toBe(decided.length);
