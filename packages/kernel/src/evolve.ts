@@ -140,18 +140,23 @@ export class Draft implements Writer {
 }
 
 /** Every event after the founding one, with the module that applies it (a missing one is a type error). */
-const EVENTS = {
-  ...membershipEvents,
-  ...proposalEvents,
-  ...roleEvents,
-  ...charterEvents,
-} satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
+const everyEvent = () =>
+  ({
+    ...membershipEvents,
+    ...proposalEvents,
+    ...roleEvents,
+    ...charterEvents,
+  }) satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
+// Built on first use, not at load: the modules import this one (through OverlayDraft), so at load some of them may
+// not be initialised yet.
+let EVENTS: ReturnType<typeof everyEvent> | null = null;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.
-function applyWith(w: Writer, e: EventEnvelope): void {
+export function applyWith(w: Writer, e: EventEnvelope): void {
   if (e.type === 'CommonsCreated') throw new Error('CommonsCreated on an existing commons');
-  if (!Object.hasOwn(EVENTS, e.type)) throw new Error(`unknown event type ${(e as { type: string }).type}`);
-  (EVENTS[e.type] as (w: Writer, e: EventEnvelope) => void)(w, e);
+  const events = (EVENTS ??= everyEvent());
+  if (!Object.hasOwn(events, e.type)) throw new Error(`unknown event type ${(e as { type: string }).type}`);
+  (events[e.type] as (w: Writer, e: EventEnvelope) => void)(w, e);
 }
 
 /**

@@ -19,9 +19,10 @@ export const READ_MODEL_KINDS = [
  * comparison: they are derived data, and the log is what proves them. Version 2: electorates by reference, counts
  * on proposals, admission numbers on members. Version 3: one document per member (kind `member`, id the account),
  * the commons document without its members, so that a membership event writes one member, not all of them.
- * Version 4: a summary document per commons (the directory reads it instead of loading the commons).
+ * Version 4: a summary document per commons (the directory reads it instead of loading the commons). Version 5:
+ * the count of members in the commons document (`memberCount`), so that opening a proposal counts nobody.
  */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 
 /** The document that says which version of the read models a commons' documents are. */
 export const READ_MODEL_META: ReadModelDoc = {
@@ -87,7 +88,7 @@ function commonsDoc(core: CommonsState['core']): ReadModelDoc {
 const CHANGES_COMMONS = {
   CommonsCreated: true,
   MembershipApplied: false,
-  // The count of admissions.
+  // The counts of admissions and members.
   MemberAdmitted: true,
   ApplicationDeclined: false,
   // Roles the member held.

@@ -202,6 +202,8 @@ export interface CommonsCore {
   members: Record<string, Member>;
   /** How many admissions there have been (the founder's is the first): the number the latest one got. */
   admissions: number;
+  /** How many are members now (status `member`), kept by the membership events so that nothing counts them. */
+  memberCount: number;
   roles: Record<string, Role>;
   constitution: Constitution;
   /** Earlier versions of the constitution, oldest first. */

@@ -5,7 +5,9 @@ import {
   decide,
   DomainError,
   Draft,
+  OverlayDraft,
   readModelChanges,
+  replay,
   stateFromDocs,
   type CommonsState,
   type EventEnvelope,
@@ -172,6 +174,56 @@ describe('ids that name properties of Object.prototype', () => {
     expect(Object.hasOwn(must(rebuilt.positions.p2, 'positions on p2'), id)).toBe(true);
     expect(prototypeKeys()).toEqual(before);
   });
+});
+
+describe('an overlay draft over a published state (the write path)', () => {
+  const before = prototypeKeys();
+  it.each(HOSTILE)(
+    'given an open proposal, when %s takes a position and comments in an overlay draft, then nothing shows before commit and all of it after',
+    (id) => {
+      const c = Scenario.given({ members: ['bob', id] });
+      c.run(
+        {
+          type: 'SubmitProposal',
+          proposalId: id,
+          title: 't',
+          body: '',
+          action: { kind: 'resolution', text: 'x' },
+        },
+        'ada',
+      );
+      const published: CommonsState = c.s;
+      const snapshot = JSON.stringify(published);
+      const draft = new OverlayDraft(published);
+      const envs: EventEnvelope[] = [
+        {
+          type: 'PositionTaken',
+          data: { proposalId: id, accountId: id, stance: 'agree', reason: 'r' },
+          actor: id,
+          at: at(1),
+        },
+        {
+          type: 'CommentPosted',
+          data: { id, proposalId: id, accountId: id, text: 'hi', replyTo: null },
+          actor: id,
+          at: at(1),
+        },
+        { type: 'MemberLeft', data: { accountId: 'bob' }, actor: 'bob', at: at(1) },
+      ];
+      for (const e of envs) draft.apply(e);
+      // The draft reads its own writes; the published state is as it was.
+      expect(draft.state.positions[id]?.[id]?.stance).toBe('agree');
+      expect(Object.keys(must(draft.state.positions[id], 'positions'))).toEqual([id]);
+      expect(draft.state.core.members.bob?.status).toBe('left');
+      expect(JSON.stringify(published)).toBe(snapshot);
+      const committed = must(draft.commit(), 'committed');
+      expect(committed).toEqual(replay(structuredClone([...c.log, ...envs])));
+      expect(Object.hasOwn(must(committed.positions[id], 'positions'), id)).toBe(true);
+      expect(Object.getPrototypeOf(committed.core.members)).toBeNull();
+      expect(() => draft.apply(must(envs[0], 'event'))).toThrow(/after commit/);
+      expect(prototypeKeys()).toEqual(before);
+    },
+  );
 });
 
 describe('a draft over a published state', () => {

@@ -7,6 +7,7 @@ import {
   decidersFor,
   inElectorate,
   DomainError,
+  OverlayDraft,
   replay,
   validateProcedure,
   type Action,
@@ -325,6 +326,23 @@ function runSequence(seed: number, steps: number, template: TemplateId) {
   }
   // folding the whole log again gives the same state; no proposal decided twice; every passed one carried out once
   expect(replay(c.log)).toEqual(c.s);
+  // the write path's draft, batch by batch: the published state unchanged until commit, then the fold's state
+  let published: CommonsState | null = null;
+  for (let i = 0; i < c.log.length;) {
+    const batch = c.log.slice(i, (i += 1 + r.int(8)));
+    const before = JSON.stringify(published);
+    const draft: OverlayDraft = new OverlayDraft(published);
+    for (const e of batch) draft.apply(e);
+    // (a copy: folding in place keeps the events' objects, such as a created role, and changes them later)
+    const expected = replay(structuredClone(c.log.slice(0, i)));
+    expect(JSON.stringify(draft.state)).toBe(JSON.stringify(expected));
+    expect(JSON.stringify(published)).toBe(before);
+    published = draft.commit();
+    expect(published).toEqual(expected);
+    // the count of members kept by the events is the count of members
+    const members = Object.values(must(published, 'state').core.members);
+    expect(published?.core.memberCount).toBe(members.filter((m) => m.status === 'member').length);
+  }
   const decided = c.log.filter((e) => e.type === 'ProposalDecided').map((e) => e.data.proposalId);
   expect(new Set(decided).size).toBe(decided.length);
   for (const p of Object.values(c.s.proposals)) {

@@ -1,7 +1,7 @@
 import {
   decide,
   foldRecords,
-  Draft,
+  OverlayDraft,
   readModelChanges,
   READ_MODEL_VERSION,
   storedReadModelVersion,
@@ -114,6 +114,8 @@ const MAX_BATCH = 256;
 
 /** What one batch would append: its records and documents, each command's outcome, and the state after it. */
 interface Plan {
+  /** The batch's draft: its state is read before the append, and committed (written in place) only after it. */
+  draft: OverlayDraft;
   state: CommonsState | null;
   records: StoredRecord[];
   envelopes: EventEnvelope[];
@@ -334,8 +336,11 @@ export class CommonsService {
         commonsId,
         appended.catch(() => undefined),
       );
+      let state: CommonsState;
       try {
         await appended;
+        // Committed: the draft's overlays go into the published state's collections now, not before.
+        state = plan.draft.commit()!;
       } catch (error) {
         // Nothing was published: the cached state is still the committed one.
         if (error instanceof StoreConflictError && error.code === 'log_conflict' && attempt < 8) continue;
@@ -344,10 +349,10 @@ export class CommonsService {
         this.appending.delete(commonsId);
       }
       // Each record adds at most about one member, proposal, position or comment.
-      const weight = entry ? entry.weight + plan.records.length : stateWeight(plan.state!);
-      this.remember(commonsId, { state: plan.state!, head, integrity: { ok: true }, weight });
+      const weight = entry ? entry.weight + plan.records.length : stateWeight(state);
+      this.remember(commonsId, { state, head, integrity: { ok: true }, weight });
       this.live?.committed(commonsId, head.size, plan.envelopes);
-      settleBatch(batch, plan.outcomes, plan.state);
+      settleBatch(batch, plan.outcomes, state);
       return;
     }
   }
@@ -574,7 +579,7 @@ function headDifference(mine: LogHead, stored: LogHead): string | null {
 function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now: string): Plan {
   const excluded = new Map<number, unknown>();
   for (;;) {
-    const draft = new Draft(entry?.state ?? null);
+    const draft = new OverlayDraft(entry?.state ?? null);
     const start = entry ? positionOf(entry.head) : EMPTY_POSITION;
     const tree = CompactMerkleTree.fromState(start.merkle);
     let hash = start.hash;
@@ -622,6 +627,7 @@ function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now
     }
     if (restart) continue;
     return {
+      draft,
       state: draft.peek(),
       records,
       envelopes,

@@ -4,6 +4,7 @@
 // sorts (a position changed is taken again: it moves to the end).
 import {
   own,
+  revisionOf,
   type Comment,
   type CommonsState,
   type Member,
@@ -69,10 +70,16 @@ export function parseLimit(raw: string | undefined): number {
   return n;
 }
 
-// Sorted lists, built once per version of the record they list: a published state is never changed in place (a
-// write copies what it changes, see the kernel's Draft), so a record's identity names its content.
-const memberIndexes = new WeakMap<object, MemberIndex>();
-const positionIndexes = new WeakMap<object, PositionIndex>();
+// Sorted lists, built once per version of the record they list: the record's identity and its revision (a commit
+// writes into the published records in place and counts it, see the kernel's OverlayDraft) name its content.
+const memberIndexes = new WeakMap<object, { revision: number; index: MemberIndex }>();
+const positionIndexes = new WeakMap<object, { revision: number; index: PositionIndex }>();
+
+/** The index cached for this version of a record, or undefined. */
+function indexed<T>(cache: WeakMap<object, { revision: number; index: T }>, record: object): T | undefined {
+  const hit = cache.get(record);
+  return hit && hit.revision === revisionOf(record) ? hit.index : undefined;
+}
 
 interface MemberIndex {
   readonly entries: Entry<Member>[];
@@ -89,7 +96,7 @@ const memberKey = (m: Member): Key => [m.displayName.toLowerCase(), m.accountId]
 const positionKey = (p: Position): Key => [p.at, p.accountId];
 
 function memberIndex(members: Readonly<Record<string, Member>>): MemberIndex {
-  let index = memberIndexes.get(members);
+  let index = indexed(memberIndexes, members);
   if (!index) {
     const byStatus: Record<MemberStatus, number> = {
       applicant: 0,
@@ -116,13 +123,13 @@ function memberIndex(members: Readonly<Record<string, Member>>): MemberIndex {
         return sorted;
       },
     };
-    memberIndexes.set(members, index);
+    memberIndexes.set(members, { revision: revisionOf(members), index });
   }
   return index;
 }
 
 function positionIndex(positions: Readonly<Record<string, Position>>): PositionIndex {
-  let index = positionIndexes.get(positions);
+  let index = indexed(positionIndexes, positions);
   if (!index) {
     const byStance: Record<Stance, number> = { agree: 0, abstain: 0, disagree: 0, block: 0 };
     const entries: Entry<Position>[] = [];
@@ -132,7 +139,7 @@ function positionIndex(positions: Readonly<Record<string, Position>>): PositionI
     }
     entries.sort((a, b) => compare(a.key, b.key));
     index = { entries, byStance };
-    positionIndexes.set(positions, index);
+    positionIndexes.set(positions, { revision: revisionOf(positions), index });
   }
   return index;
 }
@@ -266,15 +273,15 @@ export function firstPositions(
   limit = FIRST_PAGE,
 ): Page<PositionViewShape> {
   const record = own(state.positions, pid) ?? EMPTY;
-  const indexed = positionIndexes.get(record);
-  if (indexed)
+  const index = indexed(positionIndexes, record);
+  if (index)
     return take(
-      indexed.entries,
+      index.entries,
       0,
       limit,
       () => true,
       (p) => positionView(state, p),
-      indexed.entries.length,
+      index.entries.length,
     );
   // Sorted ascending, at most limit + 1 long.
   const best: Entry<Position>[] = [];

@@ -94,6 +94,7 @@ export function createdState(e: Extract<EventEnvelope, { type: 'CommonsCreated' 
       classes: d.classes,
       members: dictOf([[d.founder.accountId, { ...d.founder, admission: 1 }]]),
       admissions: 1,
+      memberCount: 1,
       roles: dictOf(d.roles.map((r) => [r.id, r] as const)),
       constitution: d.constitution,
       history: [],

@@ -1,12 +1,13 @@
 // Membership: applying to join (which opens an admission proposal), leaving, and the events that admit, decline,
 // remove and record a departure.
 import { checkClasses } from '../actions/definition';
-import { dictOf, own } from '../dict';
+import { own } from '../dict';
 import { DomainError } from '../errors';
 import type { DomainEvent, EventEnvelope } from '../events';
 import type { Writer } from '../evolve';
 import { text } from '../input';
 import { checkDisplayName } from '../names';
+import { OverlayDraft } from '../overlay-draft';
 import { authorise } from '../policy';
 import type { CommonsState } from '../types';
 import { roleIn, type Deciders, type Evolvers } from './module';
@@ -28,7 +29,7 @@ export const membershipCommands = {
       type: 'MembershipApplied',
       data: { accountId: ctx.actor, displayName, classes, statement },
     };
-    const after = evolveCoreOnly(state, applied, ctx.now);
+    const after = withApplicant(state, applied, ctx.actor, ctx.now);
     return [
       applied,
       ...openProposal(after, ctx, {
@@ -42,8 +43,7 @@ export const membershipCommands = {
   LeaveCommons(state, command, ctx) {
     const core = state.core;
     authorise(state, ctx.actor, { type: 'leave' }, ctx.now);
-    const remaining = Object.values(core.members).filter((m) => m.status === 'member').length;
-    if (remaining <= 1) {
+    if (core.memberCount <= 1) {
       throw new DomainError(
         'last_member',
         'The last member cannot leave: a commons needs at least one member.',
@@ -61,12 +61,16 @@ function joined(
   const d = e.data;
   // Each admission gets the next number (electorates are "admitted up to n"); an applicant keeps the number of an
   // earlier admission, if any, and is not a member until admitted again.
-  let admission = w.member(d.accountId)?.admission ?? 0;
+  const before = w.member(d.accountId);
+  let admission = before?.admission ?? 0;
   if (e.type === 'MemberAdmitted') {
     const core = w.core();
     core.admissions += 1;
     admission = core.admissions;
   }
+  const wasMember = before?.status === 'member';
+  const isMember = e.type === 'MemberAdmitted';
+  if (wasMember !== isMember) w.core().memberCount += isMember ? 1 : -1;
   w.members()[d.accountId] = {
     accountId: d.accountId,
     displayName: d.displayName,
@@ -81,6 +85,7 @@ function joined(
 function departed(w: Writer, e: Extract<EventEnvelope, { type: 'MemberRemoved' | 'MemberLeft' }>): void {
   const id = e.data.accountId;
   const m = w.member(id);
+  if (m?.status === 'member') w.core().memberCount -= 1;
   if (m) m.status = e.type === 'MemberRemoved' ? 'removed' : 'left';
   for (const roleId of Object.keys(w.state.core.roles)) {
     if (!own(w.state.core.roles, roleId)?.holders.some((h) => h.accountId === id)) continue;
@@ -94,6 +99,7 @@ export const membershipEvents = {
   MemberAdmitted: joined,
   ApplicationDeclined(w, e) {
     const m = w.member(e.data.accountId);
+    if (m?.status === 'member') w.core().memberCount -= 1;
     if (m) m.status = 'declined';
   },
   MemberRemoved: departed,
@@ -102,28 +108,13 @@ export const membershipEvents = {
   'MembershipApplied' | 'MemberAdmitted' | 'ApplicationDeclined' | 'MemberRemoved' | 'MemberLeft'
 >;
 
-// Applying a membership event before opening the applicant's proposal (decide needs the updated members).
-function evolveCoreOnly(state: CommonsState, event: DomainEvent, at: string): CommonsState {
-  if (event.type !== 'MembershipApplied') return state;
-  const d = event.data;
-  return {
-    ...state,
-    core: {
-      ...state.core,
-      members: dictOf([
-        ...Object.entries(state.core.members),
-        [
-          d.accountId,
-          {
-            accountId: d.accountId,
-            displayName: d.displayName,
-            classes: d.classes,
-            status: 'applicant',
-            since: at,
-            admission: own(state.core.members, d.accountId)?.admission ?? 0,
-          },
-        ],
-      ]),
-    },
-  };
+// The state with an application applied, to open the applicant's proposal against (decide needs the applicant
+// among the members). Through an overlay draft that is never committed: nothing is copied, nothing published changes.
+function withApplicant(
+  state: CommonsState,
+  applied: Extract<DomainEvent, { type: 'MembershipApplied' }>,
+  actor: string,
+  at: string,
+): CommonsState {
+  return new OverlayDraft(state).apply({ ...applied, actor, at });
 }

@@ -169,9 +169,7 @@ export function openProposal(
     closesAt = new Date(t).toISOString();
   }
   // The members now: everyone admitted so far who is still a member (a rule and a number, never a list).
-  let size = 0;
-  for (const m of Object.values(core.members)) if (m.status === 'member') size += 1;
-  const electorate = { admittedUpTo: core.admissions, size };
+  const electorate = { admittedUpTo: core.admissions, size: core.memberCount };
   const opened: DomainEvent = {
     type: 'ProposalOpened',
     data: {
