@@ -394,6 +394,12 @@ export const VerificationSchema = Type.Union([
         proof: Type.Array(Text),
       }),
     ),
+    docsNotCompared: Type.Optional(
+      Type.String({
+        description:
+          'Set when the log kept growing while the read-model documents were read: the records were verified, the documents (of a newer state) not compared, and why',
+      }),
+    ),
   }),
   Type.Object({
     ok: Type.Literal(false),
