@@ -29,10 +29,12 @@ import {
 import {
   chainRecords,
   CompactMerkleTree,
+  completedNodes,
   EMPTY_POSITION,
   recordLeafHash,
   signCheckpoint,
 } from '@peergov/kernel/log';
+import { deadlineChanges } from '../packages/server/src/deadlines';
 import { loadSigningKeys, type SigningKeys } from '../packages/server/src/keys';
 import { openStore, type Store, type StoredRecord } from '@peergov/store';
 import pg from 'pg';
@@ -124,6 +126,8 @@ export async function seedCommons(
   let hash = EMPTY_POSITION.hash;
   let appendedSize = 0;
   let appendedHash = EMPTY_POSITION.hash;
+  let appendedMerkle = EMPTY_POSITION.merkle;
+  let leaves: Uint8Array[] = [];
   let records: StoredRecord[] = [];
   let envelopes: EventEnvelope[] = [];
   let bytes = 0;
@@ -148,9 +152,14 @@ export async function seedCommons(
         checkpoint: { ...signed.checkpoint, signature: signed.signature, keyId: signed.keyId },
       },
       docs: readModelChanges(state, envelopes),
+      // As the server appends: the deadlines of open proposals and the Merkle nodes the records complete, so that
+      // the server starts on an indexed store (no backfill) and proofs read O(log n) nodes.
+      deadlines: deadlineChanges(state, envelopes),
+      nodes: completedNodes(appendedMerkle, leaves),
     });
     appendedSize = size;
     appendedHash = hash;
+    appendedMerkle = tree.state();
     if (performance.now() - reported > 10_000) {
       reported = performance.now();
       console.error(
@@ -159,6 +168,7 @@ export async function seedCommons(
     }
     records = [];
     envelopes = [];
+    leaves = [];
     bytes = 0;
   };
 
@@ -175,7 +185,9 @@ export async function seedCommons(
         hash: c.hash,
         body: c.body,
       });
-      tree.append(recordLeafHash(c.body));
+      const leaf = recordLeafHash(c.body);
+      tree.append(leaf);
+      leaves.push(leaf);
       hash = c.hash;
       size++;
       bytes += c.body.length;
