@@ -45,14 +45,14 @@ class InPlace implements Writer {
 }
 
 /**
- * A draft over a published state: events apply to copies of the parts they touch (copy on first write, shared
- * otherwise), so the published state stays exactly as it was until the draft's state replaces it. A write path
- * decides a batch against a draft and publishes it only after the append commits; if the append fails the draft
- * is dropped and nothing anyone can read has changed.
+ * What both drafts share: events apply to the draft's own copies of the small parts they touch (the core, a member,
+ * a role, a proposal: copied on first write, shared otherwise) and to a writable form of each collection, which
+ * each kind of draft makes its own way (`writable`): a copy (`Draft`) or an overlay (`OverlayDraft`).
  */
-export class Draft implements Writer {
-  private readonly mine = new WeakSet<object>();
-  private current: CommonsState | null;
+export abstract class DraftBase implements Writer {
+  /** Objects this draft made (its copies and new records): written directly. */
+  protected readonly mine = new WeakSet<object>();
+  protected current: CommonsState | null;
 
   constructor(base: CommonsState | null) {
     this.current = base ? this.own({ ...base }) : null;
@@ -71,11 +71,11 @@ export class Draft implements Writer {
   /** Applies one event to the draft. */
   apply(e: EventEnvelope): CommonsState {
     if (e.type === 'CommonsCreated') {
-      this.current = this.own(createdState(e));
+      const s = this.own(createdState(e));
       // Everything in a fresh state belongs to this draft.
-      const s = this.current;
       for (const o of [s.core, s.core.members, s.core.roles, s.proposals, s.positions, s.comments])
         this.own(o);
+      this.current = s;
       return s;
     }
     if (!this.current) throw new Error(`event ${e.type} before CommonsCreated`);
@@ -83,10 +83,13 @@ export class Draft implements Writer {
     return this.current;
   }
 
-  private own<T extends object>(o: T): T {
+  protected own<T extends object>(o: T): T {
     this.mine.add(o);
     return o;
   }
+
+  /** A collection this draft may write to: the record itself if the draft's own, else its writable form. */
+  protected abstract writable<T>(record: Record<string, T>): Record<string, T>;
 
   core(): CommonsCore {
     const s = this.current!;
@@ -95,8 +98,7 @@ export class Draft implements Writer {
   }
   members(): Record<string, Member> {
     const core = this.core();
-    if (!this.mine.has(core.members)) core.members = this.own(dictOf(core.members));
-    return core.members;
+    return (core.members = this.writable(core.members));
   }
   member(id: string): Member | undefined {
     const m = own(this.current!.core.members, id);
@@ -105,8 +107,7 @@ export class Draft implements Writer {
   }
   roles(): Record<string, Role> {
     const core = this.core();
-    if (!this.mine.has(core.roles)) core.roles = this.own(dictOf(core.roles));
-    return core.roles;
+    return (core.roles = this.writable(core.roles));
   }
   role(id: string): Role | undefined {
     const r = own(this.current!.core.roles, id);
@@ -115,8 +116,7 @@ export class Draft implements Writer {
   }
   proposals(): Record<string, Proposal> {
     const s = this.current!;
-    if (!this.mine.has(s.proposals)) s.proposals = this.own(dictOf(s.proposals));
-    return s.proposals;
+    return (s.proposals = this.writable(s.proposals));
   }
   proposal(id: string): Proposal | undefined {
     const p = own(this.current!.proposals, id);
@@ -125,38 +125,43 @@ export class Draft implements Writer {
   }
   positions(pid: string): Record<string, Position> {
     const s = this.current!;
-    if (!this.mine.has(s.positions)) s.positions = this.own(dictOf(s.positions));
-    const p = own(s.positions, pid);
-    if (p && this.mine.has(p)) return p;
-    return (s.positions[pid] = this.own(p ? dictOf(p) : dict()));
+    const all = (s.positions = this.writable(s.positions));
+    const p = own(all, pid);
+    return (all[pid] = p ? this.writable(p) : this.own(dict<Position>()));
   }
   comments(pid: string): Comment[] {
     const s = this.current!;
-    if (!this.mine.has(s.comments)) s.comments = this.own(dictOf(s.comments));
-    const c = own(s.comments, pid);
+    const all = (s.comments = this.writable(s.comments));
+    const c = own(all, pid);
     if (c && this.mine.has(c)) return c;
-    return (s.comments[pid] = this.own(c ? [...c] : []));
+    return (all[pid] = this.own(c ? [...c] : []));
+  }
+}
+
+/**
+ * A draft over a published state that copies what it writes (copy on first write, shared otherwise), so the
+ * published state stays exactly as it was until the draft's state replaces it; if it is dropped, nothing anyone
+ * can read has changed. A collection written is copied whole: the write path uses `OverlayDraft` instead.
+ */
+export class Draft extends DraftBase {
+  protected writable<T>(record: Record<string, T>): Record<string, T> {
+    return this.mine.has(record) ? record : this.own(dictOf(record));
   }
 }
 
 /** Every event after the founding one, with the module that applies it (a missing one is a type error). */
-const everyEvent = () =>
-  ({
-    ...membershipEvents,
-    ...proposalEvents,
-    ...roleEvents,
-    ...charterEvents,
-  }) satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
-// Built on first use, not at load: the modules import this one (through OverlayDraft), so at load some of them may
-// not be initialised yet.
-let EVENTS: ReturnType<typeof everyEvent> | null = null;
+const EVENTS = {
+  ...membershipEvents,
+  ...proposalEvents,
+  ...roleEvents,
+  ...charterEvents,
+} satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.
-export function applyWith(w: Writer, e: EventEnvelope): void {
+function applyWith(w: Writer, e: EventEnvelope): void {
   if (e.type === 'CommonsCreated') throw new Error('CommonsCreated on an existing commons');
-  const events = (EVENTS ??= everyEvent());
-  if (!Object.hasOwn(events, e.type)) throw new Error(`unknown event type ${(e as { type: string }).type}`);
-  (events[e.type] as (w: Writer, e: EventEnvelope) => void)(w, e);
+  if (!Object.hasOwn(EVENTS, e.type)) throw new Error(`unknown event type ${(e as { type: string }).type}`);
+  (EVENTS[e.type] as (w: Writer, e: EventEnvelope) => void)(w, e);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { DomainEvent, EventEnvelope } from '../events';
 import type { Writer } from '../evolve';
 import { text } from '../input';
 import { checkDisplayName } from '../names';
-import { OverlayDraft } from '../overlay-draft';
+import { overlayRecord } from '../overlay';
 import { authorise } from '../policy';
 import type { CommonsState } from '../types';
 import { roleIn, type Deciders, type Evolvers } from './module';
@@ -29,7 +29,7 @@ export const membershipCommands = {
       type: 'MembershipApplied',
       data: { accountId: ctx.actor, displayName, classes, statement },
     };
-    const after = withApplicant(state, applied, ctx.actor, ctx.now);
+    const after = withApplicant(state, applied, ctx.now);
     return [
       applied,
       ...openProposal(after, ctx, {
@@ -109,12 +109,21 @@ export const membershipEvents = {
 >;
 
 // The state with an application applied, to open the applicant's proposal against (decide needs the applicant
-// among the members). Through an overlay draft that is never committed: nothing is copied, nothing published changes.
+// among the members): the members through an overlay, so that nothing is copied and nothing published changes.
 function withApplicant(
   state: CommonsState,
   applied: Extract<DomainEvent, { type: 'MembershipApplied' }>,
-  actor: string,
   at: string,
 ): CommonsState {
-  return new OverlayDraft(state).apply({ ...applied, actor, at });
+  const d = applied.data;
+  const members = overlayRecord(state.core.members);
+  members[d.accountId] = {
+    accountId: d.accountId,
+    displayName: d.displayName,
+    classes: d.classes,
+    status: 'applicant',
+    since: at,
+    admission: own(state.core.members, d.accountId)?.admission ?? 0,
+  };
+  return { ...state, core: { ...state.core, members } };
 }
