@@ -537,15 +537,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async listCommonsDocs(kind, id, limit, after) {
       settleAll();
       checkLimit('listCommonsDocs', limit);
-      // Heads in creation order (rowid), each joined to its one document by primary key.
+      // Heads in creation order (rowid), each joined to its one document by primary key. CROSS JOIN keeps heads
+      // the outer loop, so a page reads its rows and stops; a plain JOIN let SQLite read every commons' document by
+      // kind and sort them all for each page (100 ms a page at 10,000 commons).
       const rows = (
         after === undefined
           ? sql(
-              `SELECT d.* FROM heads h JOIN docs d ON d.commons_id = h.commons_id AND d.kind = ? AND d.id = ?
+              `SELECT d.* FROM heads h CROSS JOIN docs d ON d.commons_id = h.commons_id AND d.kind = ? AND d.id = ?
                ORDER BY h.rowid LIMIT ?`,
             ).all(kind, id, limit)
           : sql(
-              `SELECT d.* FROM heads h JOIN docs d ON d.commons_id = h.commons_id AND d.kind = ? AND d.id = ?
+              `SELECT d.* FROM heads h CROSS JOIN docs d ON d.commons_id = h.commons_id AND d.kind = ? AND d.id = ?
                WHERE h.rowid > (SELECT rowid FROM heads WHERE commons_id = ?) ORDER BY h.rowid LIMIT ?`,
             ).all(kind, id, after, limit)
       ) as DocRow[];
