@@ -8,7 +8,7 @@ export { decide, validateAction } from './decide';
 export { LIMITS, TEXT_PATTERN, IdSchema, ClassesSchema, textSchema, objectSchema } from './input';
 export * from './actions';
 export { applyEvent, Draft, evolve, replay, initialState } from './evolve';
-export { OverlayDraft, revisionOf } from './overlay-draft';
+export { lastChangeOf, OverlayDraft, revisionOf, type RecordChange } from './overlay-draft';
 export { dict, dictOf, own } from './dict';
 export * from './read-model';
 export { envelopesOf, envelopesOfRecord, foldRecords, stateFromRecords } from './replay';

@@ -14,7 +14,7 @@ import { DraftBase } from './evolve';
 import { DELETED, overlayRecord, overlays, settle, type Overlay } from './overlay';
 import type { CommonsState, Position } from './types';
 
-export { revisionOf } from './overlay';
+export { lastChangeOf, revisionOf, type RecordChange } from './overlay';
 
 /**
  * A draft over a published state that copies no collection (see the file's comment). Apply events, read `state`,

@@ -78,15 +78,44 @@ export function revisionOf(record: object): number {
   return revisions.get(record) ?? 0;
 }
 
+/** What the latest commit into a record changed: the keys written or deleted, and how many keys it added net. */
+export interface RecordChange {
+  /** The revision this commit made (see revisionOf). */
+  revision: number;
+  keys: readonly string[];
+  added: number;
+}
+const lastChanges = new WeakMap<object, RecordChange>();
+
+/**
+ * The keys the latest commit into this record changed, so that a cache of the revision before can be brought up to
+ * date without reading the whole record (undefined if no commit wrote into it).
+ */
+export function lastChangeOf(record: object): RecordChange | undefined {
+  return lastChanges.get(record);
+}
+
 /** Writes an overlay record's changes into its base in place and returns the base (a plain record: as is). */
 export function settle<T>(record: Record<string, T>): Record<string, T> {
   const overlay = overlays.get(record) as Overlay<T> | undefined;
   if (!overlay) return record;
-  if (overlay.changes.size > 0) revisions.set(overlay.base, revisionOf(overlay.base) + 1);
-  for (const [key, c] of overlay.changes) {
-    if (c === DELETED) delete overlay.base[key];
-    else overlay.base[key] = c;
+  const base = overlay.base;
+  if (overlay.changes.size > 0) {
+    let added = 0;
+    for (const [key, c] of overlay.changes) {
+      const had = Object.prototype.hasOwnProperty.call(base, key);
+      if (c === DELETED) {
+        if (had) added -= 1;
+        delete base[key];
+      } else {
+        if (!had) added += 1;
+        base[key] = c;
+      }
+    }
+    const revision = revisionOf(base) + 1;
+    revisions.set(base, revision);
+    lastChanges.set(base, { revision, keys: [...overlay.changes.keys()], added });
   }
   overlay.changes.clear();
-  return overlay.base;
+  return base;
 }

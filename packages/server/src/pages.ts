@@ -3,6 +3,7 @@
 // a cursor is the same whether items were added or changed meanwhile; a changed item moves to where its new key
 // sorts (a position changed is taken again: it moves to the end).
 import {
+  lastChangeOf,
   own,
   revisionOf,
   type Comment,
@@ -263,9 +264,58 @@ const EMPTY: Readonly<Record<string, Position>> = Object.freeze(
   Object.create(null) as Record<string, Position>,
 );
 
+/** The smallest `limit + 1` positions of a record (by key, ascending) and how many it holds, at a revision. */
+interface FirstPositions {
+  revision: number;
+  limit: number;
+  best: Entry<Position>[];
+  total: number;
+}
+const firstPages = new WeakMap<object, FirstPositions>();
+
+/** The smallest keys in one pass over the record. */
+function scanFirst(record: Readonly<Record<string, Position>>, limit: number): FirstPositions {
+  const best: Entry<Position>[] = [];
+  let total = 0;
+  for (const p of Object.values(record)) {
+    total += 1;
+    const key = positionKey(p);
+    if (best.length > limit && compare(key, best[best.length - 1]!.key) >= 0) continue;
+    best.splice(firstAfter(best, key), 0, { key, item: p });
+    if (best.length > limit + 1) best.pop();
+  }
+  return { revision: revisionOf(record), limit, best, total };
+}
+
+/**
+ * The smallest keys after one commit, from those before it and the keys it changed (a position taken or changed
+ * gets the latest time, so it seldom enters them), or undefined when one of them changed: then only a scan knows
+ * which position comes next.
+ */
+function advanceFirst(
+  before: FirstPositions,
+  record: Readonly<Record<string, Position>>,
+): FirstPositions | undefined {
+  const change = lastChangeOf(record);
+  if (!change || change.revision !== before.revision + 1) return undefined;
+  const changed = new Set(change.keys);
+  if (before.best.some((e) => changed.has(e.item.accountId))) return undefined;
+  const best = before.best.slice();
+  for (const id of change.keys) {
+    const p = own(record, id);
+    if (!p) continue;
+    const key = positionKey(p);
+    if (best.length > before.limit && compare(key, best[best.length - 1]!.key) >= 0) continue;
+    best.splice(firstAfter(best, key), 0, { key, item: p });
+    if (best.length > before.limit + 1) best.pop();
+  }
+  return { revision: change.revision, limit: before.limit, best, total: before.total + change.added };
+}
+
 /**
  * The first page of a proposal's positions, as positionsPage gives it, without sorting them all: the smallest keys
- * in one pass (this is in every write's answer, and a proposal may hold many thousands of positions).
+ * in one pass, kept per record and brought up to date from the keys each commit changed (this is in every write's
+ * answer, and a proposal may hold many thousands of positions).
  */
 export function firstPositions(
   state: CommonsState,
@@ -283,16 +333,14 @@ export function firstPositions(
       (p) => positionView(state, p),
       index.entries.length,
     );
-  // Sorted ascending, at most limit + 1 long.
-  const best: Entry<Position>[] = [];
-  let total = 0;
-  for (const p of Object.values(record)) {
-    total += 1;
-    const key = positionKey(p);
-    if (best.length > limit && compare(key, best[best.length - 1]!.key) >= 0) continue;
-    best.splice(firstAfter(best, key), 0, { key, item: p });
-    if (best.length > limit + 1) best.pop();
-  }
+  const revision = revisionOf(record);
+  let first = firstPages.get(record);
+  if (first && (first.limit !== limit || first.revision !== revision))
+    first = first.limit === limit ? advanceFirst(first, record) : undefined;
+  // A cache of an earlier revision is brought up to date from the last commit's keys, or made again.
+  if (!first || first.revision !== revision) first = scanFirst(record, limit);
+  if (record !== EMPTY) firstPages.set(record, first);
+  const { best, total } = first;
   const shown = best.slice(0, limit);
   const last = shown[shown.length - 1];
   return {
