@@ -176,22 +176,22 @@ describe('ids that name properties of Object.prototype', () => {
   });
 });
 
+/** A commons of Ada and `members` with a resolution `proposalId` open. */
+function withOpenProposal(members: string[], proposalId: string): Scenario {
+  const c = Scenario.given({ members });
+  c.run(
+    { type: 'SubmitProposal', proposalId, title: 't', body: '', action: { kind: 'resolution', text: 'x' } },
+    'ada',
+  );
+  return c;
+}
+
 describe('an overlay draft over a published state (the write path)', () => {
   const before = prototypeKeys();
   it.each(HOSTILE)(
     'given an open proposal, when %s takes a position and comments in an overlay draft, then nothing shows before commit and all of it after',
     (id) => {
-      const c = Scenario.given({ members: ['bob', id] });
-      c.run(
-        {
-          type: 'SubmitProposal',
-          proposalId: id,
-          title: 't',
-          body: '',
-          action: { kind: 'resolution', text: 'x' },
-        },
-        'ada',
-      );
+      const c = withOpenProposal(['bob', id], id);
       const published: CommonsState = c.s;
       const snapshot = JSON.stringify(published);
       const draft = new OverlayDraft(published);
@@ -228,17 +228,7 @@ describe('an overlay draft over a published state (the write path)', () => {
 
 describe('a draft over a published state', () => {
   it('given a commons with an open proposal, when events apply to a draft, then the published state is untouched', () => {
-    const c = Scenario.given({ members: ['bob', 'cy'] });
-    c.run(
-      {
-        type: 'SubmitProposal',
-        proposalId: 'p1',
-        title: 't',
-        body: '',
-        action: { kind: 'resolution', text: 'x' },
-      },
-      'ada',
-    );
+    const c = withOpenProposal(['bob', 'cy'], 'p1');
     const published: CommonsState = c.s;
     const snapshot = JSON.stringify(published);
     const draft = new Draft(published);
@@ -281,17 +271,7 @@ describe('a draft over a published state', () => {
   });
 
   it('a second write in the same draft changes its own copy in place', () => {
-    const c = Scenario.given({ members: ['bob', 'cy'] });
-    c.run(
-      {
-        type: 'SubmitProposal',
-        proposalId: 'p1',
-        title: 't',
-        body: '',
-        action: { kind: 'resolution', text: 'x' },
-      },
-      'ada',
-    );
+    const c = withOpenProposal(['bob', 'cy'], 'p1');
     const draft = new Draft(c.s);
     draft.apply({
       type: 'PositionTaken',
