@@ -14,8 +14,6 @@ import { DraftBase } from './evolve';
 import { DELETED, overlayRecord, overlays, settle, type Overlay } from './overlay';
 import type { CommonsState, Position } from './types';
 
-export { lastChangeOf, revisionOf, type RecordChange } from './overlay';
-
 /**
  * A draft over a published state that copies no collection (see the file's comment). Apply events, read `state`,
  * and after the store committed what they record call `commit()` once: it returns the committed state, plain

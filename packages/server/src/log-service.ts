@@ -685,13 +685,7 @@ export function verifyStored(
       type: r.type,
       at: r.at,
     })),
-    {
-      commons: commonsId,
-      checkpoint: head.checkpoint ? signedCheckpointOf(head.checkpoint) : null,
-      publicKey,
-      head: { commons: head.commonsId, size: head.size, hash: head.hash, merkle: head.merkle },
-      saved: options.saved,
-    },
+    { commons: commonsId, publicKey, ...headChecks(head), saved: options.saved },
   );
   if (!result.ok) return { ok: false, where: result.where, seq: result.seq, reason: result.reason };
   if (options.docs !== false) {
@@ -701,11 +695,5 @@ export function verifyStored(
     );
     if (bad) return bad;
   }
-  return {
-    ok: true,
-    size: result.size,
-    root: result.root,
-    checkpoint: head.checkpoint,
-    ...(result.consistency ? { consistency: result.consistency } : {}),
-  };
+  return verified(result, head);
 }
