@@ -17,6 +17,7 @@ import {
   collapseDeadlines,
   collapseDocChanges,
   collapseNewDocs,
+  checkSnapshot,
   emailKey,
   sessionFromRow,
   tokenFromRow,
@@ -122,6 +123,16 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (commons_id, id)
   );
   CREATE INDEX deadlines_by_at ON {schema}.deadlines (at, commons_id, id);
+  `,
+  // One snapshot of each commons' state at a log position (written by the server, opaque here), so that a load
+  // reads it and the records after it rather than the whole log.
+  `
+  CREATE TABLE {schema}.snapshots (
+    commons_id text COLLATE "C" PRIMARY KEY REFERENCES {schema}.heads (commons_id),
+    size bigint NOT NULL,
+    header text NOT NULL,
+    body bytea NOT NULL
+  );
   `,
 ];
 
@@ -662,6 +673,32 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
           named(`UPDATE ${S}.heads SET deadlines_indexed = true WHERE commons_id = $1`, [commonsId]),
         );
       });
+    },
+
+    async saveSnapshot(commonsId, snapshot) {
+      checkSnapshot(commonsId, snapshot);
+      // One statement: written only if the log already holds the records the snapshot is of (a log only grows).
+      const { rowCount } = await query(
+        `INSERT INTO ${S}.snapshots (commons_id, size, header, body)
+         SELECT $1, $2, $3, $4 FROM ${S}.heads WHERE commons_id = $1 AND size >= $2
+         ON CONFLICT (commons_id) DO UPDATE SET size = excluded.size, header = excluded.header, body = excluded.body`,
+        [commonsId, snapshot.size, snapshot.header, Buffer.from(snapshot.body)],
+      );
+      if (rowCount === 0) {
+        throw new StoreConflictError(
+          'log_conflict',
+          `log of commons ${commonsId} has fewer records than the snapshot's ${snapshot.size}`,
+        );
+      }
+    },
+
+    async readSnapshot(commonsId) {
+      const { rows } = await query<{ size: string; header: string; body: Buffer }>(
+        `SELECT size, header, body FROM ${S}.snapshots WHERE commons_id = $1`,
+        [commonsId],
+      );
+      const [row] = rows;
+      return row ? { size: Number(row.size), header: row.header, body: new Uint8Array(row.body) } : null;
     },
 
     async getDoc(commonsId, kind, id) {

@@ -11,6 +11,7 @@ import type {
   NewDoc,
   Session,
   StoredMerkleNode,
+  StoredSnapshot,
 } from './types';
 
 /** Throws a plain Error if the append input is malformed (a caller bug, not a race): nothing is written then. */
@@ -61,6 +62,15 @@ export function checkDeadlines(
     if (typeof d.at !== 'string' || d.at === '')
       throw new Error(`${where}: deadline ${JSON.stringify(d.id)} needs a time${mayDrop ? ' or null' : ''}`);
   }
+}
+
+/** Throws a plain Error unless a snapshot has a whole, non-negative size, a string header and a byte body. */
+export function checkSnapshot(commonsId: string, snapshot: StoredSnapshot): void {
+  const where = `saveSnapshot of commons ${JSON.stringify(commonsId)}`;
+  if (!Number.isSafeInteger(snapshot?.size) || snapshot.size < 0)
+    throw new Error(`${where}: size must be a whole number >= 0`);
+  if (typeof snapshot.header !== 'string') throw new Error(`${where}: header must be a string`);
+  if (!(snapshot.body instanceof Uint8Array)) throw new Error(`${where}: body must be bytes`);
 }
 
 /** Deadline changes collapsed to the last per id, in first-seen order, split into those to set and to drop. */

@@ -15,6 +15,7 @@ import {
   checkDeadlines,
   checkLimit,
   checkMerkleKeys,
+  checkSnapshot,
   collapseDeadlines,
   collapseDocChanges,
   collapseNewDocs,
@@ -35,6 +36,7 @@ import {
   type StoredLog,
   type StoredMerkleNode,
   type StoredRecord,
+  type StoredSnapshot,
 } from './types';
 
 export interface SqliteStoreOptions {
@@ -118,6 +120,16 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (commons_id, id)
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX deadlines_by_at ON deadlines (at, commons_id, id);
+  `,
+  // One snapshot of each commons' state at a log position (written by the server, opaque here), so that a load
+  // reads it and the records after it rather than the whole log.
+  `
+  CREATE TABLE snapshots (
+    commons_id TEXT PRIMARY KEY REFERENCES heads (commons_id),
+    size INTEGER NOT NULL,
+    header TEXT NOT NULL,
+    body BLOB NOT NULL
+  ) STRICT;
   `,
 ];
 
@@ -306,6 +318,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     const ids = new Set(commonsIds);
     flushIf((p) => ids.has(p.input.commonsId));
   };
+
+  const saveSnapshotTx = db.transaction((commonsId: string, snapshot: StoredSnapshot) => {
+    checkSnapshot(commonsId, snapshot);
+    const current = sql('SELECT size FROM heads WHERE commons_id = ?').get(commonsId) as
+      { size: number } | undefined;
+    if (!current || current.size < snapshot.size) {
+      throw new StoreConflictError(
+        'log_conflict',
+        `log of commons ${commonsId} has ${current?.size ?? 0} records, fewer than the snapshot's ${snapshot.size}`,
+      );
+    }
+    sql(
+      `INSERT INTO snapshots (commons_id, size, header, body) VALUES (?, ?, ?, ?)
+       ON CONFLICT (commons_id) DO UPDATE SET size = excluded.size, header = excluded.header, body = excluded.body`,
+    ).run(commonsId, snapshot.size, snapshot.header, Buffer.from(snapshot.body));
+  });
 
   const replaceDeadlinesTx = db.transaction(
     (commonsId: string, expectedSize: number, deadlines: readonly { id: string; at: string }[]) => {
@@ -507,6 +535,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       settle(commonsId);
       checkDeadlines(`replaceDeadlines of commons ${JSON.stringify(commonsId)}`, deadlines, false);
       replaceDeadlinesTx.immediate(commonsId, expectedSize, deadlines);
+    },
+
+    async saveSnapshot(commonsId, snapshot) {
+      settle(commonsId);
+      saveSnapshotTx.immediate(commonsId, snapshot);
+    },
+
+    async readSnapshot(commonsId) {
+      settle(commonsId);
+      const row = sql('SELECT size, header, body FROM snapshots WHERE commons_id = ?').get(commonsId) as
+        { size: number; header: string; body: Buffer } | undefined;
+      return row ? { size: row.size, header: row.header, body: new Uint8Array(row.body) } : null;
     },
 
     async getDoc(commonsId, kind, id) {

@@ -140,6 +140,18 @@ export interface StoredLog {
   docs: Doc[];
 }
 
+/**
+ * A snapshot of a commons' state at a log position, written by the server so that a later load reads it and the
+ * records after it instead of the whole log. Opaque to the store: `header` says what it is (and carries the server's
+ * signature), `body` holds the encoded state. One per commons: a save replaces the one before.
+ */
+export interface StoredSnapshot {
+  /** The log size the snapshot is of (the records it folds: seq < size). */
+  size: number;
+  header: string;
+  body: Uint8Array;
+}
+
 /** A read-model document to write with replaceDocs. */
 export interface NewDoc {
   kind: string;
@@ -209,6 +221,13 @@ export interface Store {
     expectedSize: number,
     deadlines: readonly { id: string; at: string }[],
   ): Promise<void>;
+  /**
+   * Stores the snapshot of a commons (replacing its previous one), if the commons has a log of at least
+   * `snapshot.size` records (else StoreConflictError `log_conflict`, and nothing is written).
+   */
+  saveSnapshot(commonsId: string, snapshot: StoredSnapshot): Promise<void>;
+  /** The commons' snapshot, or null. */
+  readSnapshot(commonsId: string): Promise<StoredSnapshot | null>;
   /** One read-model document, or null. */
   getDoc(commonsId: string, kind: string, id: string): Promise<unknown | null>;
   /** Every document of a kind in a commons, ordered by id. */

@@ -738,6 +738,83 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('snapshots', () => {
+      const grow = async (c: string, n: number): Promise<LogHead> => {
+        const previous = await store.head(c);
+        const expectedSize = previous?.size ?? 0;
+        const bodies = Array.from({ length: n }, (_, i) => `{"n":${expectedSize + i}}`);
+        const records = makeRecords(c, expectedSize, bodies);
+        const head = headAfter(c, previous, records);
+        await store.append({ commonsId: c, expectedSize, records, head, docs: [] });
+        return head;
+      };
+      // Every byte value, and a body large enough to cross any page or packet size.
+      const bytes = (n: number, seed: number) =>
+        Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) % 256);
+
+      it('none until one is saved; then the last one saved, byte for byte', async () => {
+        const c = fresh('snap');
+        expect(await store.readSnapshot(c)).toBeNull();
+        await grow(c, 3);
+        expect(await store.readSnapshot(c)).toBeNull();
+        await store.saveSnapshot(c, { size: 2, header: '{"a":"\u00e9"}', body: bytes(300_000, 1) });
+        const saved = await store.readSnapshot(c);
+        expect(saved && { ...saved, body: null }).toEqual({ size: 2, header: '{"a":"\u00e9"}', body: null });
+        // Compared as a Buffer: a deep equality of 300,000 elements takes seconds.
+        expect(saved?.body).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(saved!.body).equals(bytes(300_000, 1))).toBe(true);
+        // A later save replaces it, even one of a smaller size (the server decides which is worth keeping).
+        await store.saveSnapshot(c, { size: 3, header: 'h3', body: bytes(10, 2) });
+        await store.saveSnapshot(c, { size: 1, header: 'h1', body: new Uint8Array(0) });
+        expect(await store.readSnapshot(c)).toEqual({ size: 1, header: 'h1', body: new Uint8Array(0) });
+      });
+
+      it('refuses one beyond the log, or of a commons without a log, and keeps the one before', async () => {
+        const c = fresh('snap-beyond');
+        await expect(
+          store.saveSnapshot(c, { size: 0, header: 'h', body: bytes(4, 0) }),
+        ).rejects.toMatchObject({
+          code: 'log_conflict',
+        });
+        await grow(c, 2);
+        await store.saveSnapshot(c, { size: 2, header: 'kept', body: bytes(4, 0) });
+        await expect(
+          store.saveSnapshot(c, { size: 3, header: 'h', body: bytes(4, 0) }),
+        ).rejects.toMatchObject({
+          code: 'log_conflict',
+        });
+        expect((await store.readSnapshot(c))?.header).toBe('kept');
+      });
+
+      it('refuses a malformed one with a plain error and writes nothing', async () => {
+        const c = fresh('snap-bad');
+        await grow(c, 1);
+        const bad: unknown[] = [
+          { size: -1, header: 'h', body: bytes(1, 0) },
+          { size: 0.5, header: 'h', body: bytes(1, 0) },
+          { size: 0, header: 7, body: bytes(1, 0) },
+          { size: 0, header: 'h', body: 'not bytes' },
+          null,
+        ];
+        for (const snapshot of bad) {
+          await expect(store.saveSnapshot(c, snapshot as never)).rejects.toThrow(/saveSnapshot/);
+        }
+        expect(await store.readSnapshot(c)).toBeNull();
+      });
+
+      it('is kept per commons, including ids shaped like inherited names', async () => {
+        const a = `__proto__-${fresh('snap')}`;
+        const b = `constructor-${fresh('snap')}`;
+        await grow(a, 1);
+        await grow(b, 1);
+        await store.saveSnapshot(a, { size: 1, header: 'a', body: bytes(3, 5) });
+        expect(await store.readSnapshot(b)).toBeNull();
+        await store.saveSnapshot(b, { size: 0, header: 'b', body: bytes(3, 6) });
+        expect((await store.readSnapshot(a))?.header).toBe('a');
+        expect((await store.readSnapshot(b))?.header).toBe('b');
+      });
+    });
+
     describe('deadlines', () => {
       /** Appends one record with these deadline changes (or none) on top of the head, returning the new head. */
       const appendDeadlines = async (c: string, deadlines?: DeadlineChange[]): Promise<LogHead> => {

@@ -51,6 +51,7 @@ if (available) {
           'records',
           'schema_migrations',
           'sessions',
+          'snapshots',
         ]);
       } finally {
         for (const s of stores) await s.close();
@@ -67,6 +68,7 @@ if (available) {
         const head = { commonsId: 'c', size: 1, hash: 'h', merkle: [], checkpoint: null };
         await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
         await withClient(async (client) => {
+          await client.query(`DROP TABLE "${own}".snapshots`);
           await client.query(`DROP TABLE "${own}".deadlines`);
           await client.query(`ALTER TABLE "${own}".heads DROP COLUMN deadlines_indexed`);
           await client.query(`DROP TABLE "${own}".merkle_nodes`);
@@ -97,6 +99,7 @@ if (available) {
         await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [], deadlines: [] });
         expect(await store.unindexedCommons(10)).toEqual([]);
         await withClient(async (client) => {
+          await client.query(`DROP TABLE "${own}".snapshots`);
           await client.query(`DROP TABLE "${own}".deadlines`);
           await client.query(`ALTER TABLE "${own}".heads DROP COLUMN deadlines_indexed`);
           await client.query(`DELETE FROM "${own}".schema_migrations WHERE version > 2`);

@@ -62,7 +62,7 @@ describe('SQLite store migrations', () => {
     await store.close();
     const db = new Database(path);
     db.exec(
-      'DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed; ' +
+      'DROP TABLE snapshots; DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed; ' +
         'DROP TABLE merkle_nodes; ALTER TABLE heads DROP COLUMN nodes_size',
     );
     db.pragma('user_version = 1');
@@ -90,7 +90,7 @@ describe('SQLite store migrations', () => {
     await store.close();
     const db = new Database(path);
     db.exec(
-      'DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed',
+      'DROP TABLE snapshots; DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed',
     );
     db.pragma('user_version = 2');
     db.close();
