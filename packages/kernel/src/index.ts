@@ -12,7 +12,8 @@ export { OverlayDraft } from './overlay-draft';
 export { lastChangeOf, revisionOf, type RecordChange } from './overlay';
 export { dict, dictOf, own } from './dict';
 export * from './read-model';
-export { envelopesOf, envelopesOfRecord, foldRecords, stateFromRecords } from './replay';
+export { envelopesOf, envelopesOfRecord, foldRecords, foldRecordsInPlace, stateFromRecords } from './replay';
+export { decodeState, encodeState, STATE_VERSION } from './state-snapshot';
 export {
   upcast,
   UPCAST_STEPS,

@@ -35,6 +35,20 @@ export function foldRecords(
   return draft.state;
 }
 
+/**
+ * Folds decoded records onto a state the caller owns (one just decoded from a snapshot, say), in place: cheaper than
+ * foldRecords' Draft, and only for a state nobody else reads yet. Trusts the records, as foldRecords does.
+ */
+export function foldRecordsInPlace(
+  state: CommonsState,
+  records: readonly LogRecord[],
+  upcasters: Upcasters = UPCASTERS,
+): CommonsState {
+  let s = state;
+  for (const r of records) for (const e of envelopesOf(r, upcasters)) s = applyEvent(s, e);
+  return s;
+}
+
 /** Folds stored records (canonical bodies, in seq order) into a fresh state. Trusts them, as foldRecords does. */
 export function stateFromRecords(
   bodies: Iterable<string>,

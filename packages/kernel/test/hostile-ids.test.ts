@@ -2,8 +2,11 @@
 // and a state others may be reading must never change under them.
 import { describe, expect, it } from 'vitest';
 import {
+  applyEvent,
   decide,
+  decodeState,
   DomainError,
+  encodeState,
   Draft,
   OverlayDraft,
   readModelChanges,
@@ -221,6 +224,34 @@ describe('an overlay draft over a published state (the write path)', () => {
       expect(Object.hasOwn(must(committed.positions[id], 'positions'), id)).toBe(true);
       expect(Object.getPrototypeOf(committed.core.members)).toBeNull();
       expect(() => draft.apply(must(envs[0], 'event'))).toThrow(/after commit/);
+      expect(prototypeKeys()).toEqual(before);
+    },
+  );
+});
+
+describe('a snapshot of the state (encoded, decoded)', () => {
+  const before = prototypeKeys();
+  it.each(HOSTILE)(
+    'given %s as a member, a proposal, a position and a comment, when the state is encoded and decoded, then each is an own key and the fold goes on',
+    (id) => {
+      const c = withOpenProposal(['bob', id], id);
+      c.run({ type: 'TakePosition', proposalId: id, stance: 'agree', reason: 'r' }, id);
+      c.run({ type: 'PostComment', proposalId: id, commentId: id, text: 'hi', replyTo: null }, id);
+      const decoded = decodeState(encodeState(c.s));
+      expect(decoded).toEqual(c.s);
+      expect(Object.hasOwn(decoded.core.members, id)).toBe(true);
+      expect(Object.hasOwn(decoded.proposals, id)).toBe(true);
+      expect(Object.hasOwn(must(decoded.positions[id], 'positions'), id)).toBe(true);
+      expect(decoded.comments[id]?.[0]?.id).toBe(id);
+      expect(Object.getPrototypeOf(decoded.positions[id])).toBeNull();
+      // What another position does to the decoded state is what it does to the original.
+      const next: EventEnvelope = {
+        type: 'PositionTaken',
+        data: { proposalId: id, accountId: 'bob', stance: 'disagree', reason: '' },
+        actor: 'bob',
+        at: at(2),
+      };
+      expect(applyEvent(decoded, next)).toEqual(applyEvent(c.s, next));
       expect(prototypeKeys()).toEqual(before);
     },
   );

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACTION_KINDS,
+  applyEvent,
   decide,
+  decodeState,
+  encodeState,
   decidersFor,
   inElectorate,
   DomainError,
@@ -342,6 +345,24 @@ function runSequence(seed: number, steps: number, template: TemplateId) {
     // the count of members kept by the events is the count of members
     const members = Object.values(must(published, 'state').core.members);
     expect(published?.core.memberCount).toBe(members.filter((m) => m.status === 'member').length);
+  }
+  // a snapshot of the state at any point, decoded and folded on in place, gives the fold's state
+  for (const cut of [1, 1 + r.int(c.log.length - 1), c.log.length - 1, c.log.length]) {
+    const at = replay(structuredClone(c.log.slice(0, cut)));
+    const decoded = decodeState(encodeState(must(at, 'state')));
+    expect(decoded).toEqual(at);
+    for (const record of [
+      decoded.core.members,
+      decoded.core.roles,
+      decoded.proposals,
+      decoded.positions,
+      decoded.comments,
+      ...Object.values(decoded.positions),
+    ])
+      expect(Object.getPrototypeOf(record)).toBeNull();
+    let s = decoded;
+    for (const e of structuredClone(c.log.slice(cut))) s = applyEvent(s, e);
+    expect(s).toEqual(c.s);
   }
   const decided = c.log.filter((e) => e.type === 'ProposalDecided').map((e) => e.data.proposalId);
   expect(new Set(decided).size).toBe(decided.length);

@@ -1,0 +1,50 @@
+// A commons' state as text, and back: what a snapshot of the state at a log position holds, so that a load decodes it
+// and folds only the records after it instead of the whole log. The server signs what it writes (who wrote it, of
+// which log position) and checks that before it decodes; here is only the encoding.
+
+import { dictOf } from './dict';
+import type { Constitution, CommonsState } from './types';
+
+/**
+ * The version of the state's shape and of how events fold into it. A snapshot of another version is not decoded (the
+ * log is folded again instead): raise it with any change to `CommonsState` or to an evolver, since a state folded by
+ * older code is not what this code would fold.
+ */
+export const STATE_VERSION = 1;
+
+/** The state as JSON text. Records keyed by ids become plain objects (an id such as `__proto__` is an own key). */
+export function encodeState(state: CommonsState): string {
+  return JSON.stringify(state);
+}
+
+/**
+ * The state encoded by `encodeState`, with every record keyed by ids prototype-free again (as the evolvers make
+ * them), so that a decoded state folds on exactly as the original would. Throws on text that is not such a state.
+ */
+export function decodeState(text: string): CommonsState {
+  const raw = JSON.parse(text) as CommonsState;
+  if (typeof raw !== 'object' || raw === null || typeof raw.core !== 'object' || raw.core === null)
+    throw new Error('not an encoded commons state');
+  const records = [raw.core.members, raw.core.roles, raw.proposals, raw.positions, raw.comments];
+  if (records.some((r) => typeof r !== 'object' || r === null || Array.isArray(r)))
+    throw new Error('not an encoded commons state: a record keyed by ids is missing');
+  const positions = dictOf(raw.positions);
+  for (const [pid, byAccount] of Object.entries(positions)) positions[pid] = dictOf(byAccount);
+  const rules = (c: Constitution): Constitution => ({
+    ...c,
+    rules: dictOf(c.rules) as Constitution['rules'],
+  });
+  return {
+    ...raw,
+    core: {
+      ...raw.core,
+      members: dictOf(raw.core.members),
+      roles: dictOf(raw.core.roles),
+      constitution: rules(raw.core.constitution),
+      history: raw.core.history.map(rules),
+    },
+    proposals: dictOf(raw.proposals),
+    positions,
+    comments: dictOf(raw.comments),
+  };
+}
