@@ -1,7 +1,9 @@
 import {
   decide,
   foldRecords,
+  foldRecordsInPlace,
   OverlayDraft,
+  READ_MODEL_META,
   readModelChanges,
   READ_MODEL_VERSION,
   storedReadModelVersion,
@@ -34,6 +36,7 @@ import type { SigningKeys } from './keys';
 import type { LiveUpdates } from './live';
 import { compareDocs, readModelOf, signedCheckpointOf } from './log-service';
 import { ApiError } from './problems';
+import { openSnapshot, sealSnapshot } from './snapshots';
 
 /** Whether what this process serves of a commons is what its log proves. */
 export type Integrity =
@@ -70,6 +73,18 @@ export interface CacheBudget {
  */
 export const DEFAULT_CACHE_BUDGET: CacheBudget = { entries: 2000, weight: 250_000 };
 
+/**
+ * When the server writes a snapshot of a commons' state (see snapshots.ts): once its log has at least `minRecords`
+ * records beyond the last snapshot, and more than `ratio` times the state's weight, so that encoding a state costs
+ * about a fixed share of folding the records since (a state of weight w is written again after ratio * w records).
+ */
+export interface SnapshotPolicy {
+  minRecords: number;
+  ratio: number;
+}
+
+export const DEFAULT_SNAPSHOTS: SnapshotPolicy = { minRecords: 2000, ratio: 0.25 };
+
 /** Heads of evicted commons remembered (to refuse a log rolled back behind the process's back): about 150 B each. */
 const REMEMBERED_HEADS = 100_000;
 
@@ -90,6 +105,8 @@ interface Entry {
   integrity: Integrity;
   /** The state's weight in the cache budget (computed at load, then grown by one per appended record). */
   weight: number;
+  /** The log size of the latest snapshot this process knows of (0 for none). */
+  snapshotAt: number;
 }
 
 /** What a write returns: the events it appended and the (committed, immutable) state after them. */
@@ -166,6 +183,8 @@ export class CommonsService {
   private readonly draining = new Set<string>();
   /** Appends in flight: a read waits for them, so that what a writer was told is committed shows at once. */
   private readonly appending = new Map<string, Promise<unknown>>();
+  /** Snapshots being written (one at a time per commons). */
+  private readonly sealing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -173,6 +192,7 @@ export class CommonsService {
     private readonly clock: () => Date = () => new Date(),
     private readonly live?: LiveUpdates,
     private readonly budget: CacheBudget = DEFAULT_CACHE_BUDGET,
+    private readonly snapshots: SnapshotPolicy = DEFAULT_SNAPSHOTS,
   ) {}
 
   /** The current state of a commons, or null. Catches up if another process moved the log on. */
@@ -350,8 +370,10 @@ export class CommonsService {
       }
       // Each record adds at most about one member, proposal, position or comment.
       const weight = entry ? entry.weight + plan.records.length : stateWeight(state);
-      this.remember(commonsId, { state, head, integrity: { ok: true }, weight });
+      const snapshotAt = entry?.snapshotAt ?? 0;
+      this.remember(commonsId, { state, head, integrity: { ok: true }, weight, snapshotAt });
       this.live?.committed(commonsId, head.size, plan.envelopes);
+      this.maybeSnapshot(commonsId);
       settleBatch(batch, plan.outcomes, state);
       return;
     }
@@ -377,10 +399,14 @@ export class CommonsService {
 
   private async refresh(commonsId: string): Promise<Entry | null> {
     const cached = this.cache.get(commonsId);
-    // A first load reads head, records and documents in one snapshot, so that an append by another process in
-    // between cannot look like documents ahead of the log.
-    const snapshot = cached ? null : await this.store.readLog(commonsId);
-    const head = snapshot ? snapshot.head : await this.store.head(commonsId);
+    // A first load starts from the commons' snapshot when it checks (signed here, of a log position this process
+    // can extend), else from nothing: then it reads head, records and documents in one read of the store, so that an
+    // append by another process in between cannot look like documents ahead of the log.
+    const base = cached
+      ? { state: cached.state, position: positionOf(cached.head), owned: false }
+      : await this.openSnapshot(commonsId);
+    const whole = base ? null : await this.store.readLog(commonsId);
+    const head = whole ? whole.head : await this.store.head(commonsId);
     if (!head) {
       if (!cached) return null;
       return this.fail(cached, {
@@ -400,16 +426,24 @@ export class CommonsService {
       const differs = headDifference(cached.head, head);
       return differs ? this.fail(cached, { where: 'head', seq: null, reason: differs }) : cached;
     }
-    if (cached && head.size < cached.head.size) {
-      return this.fail(cached, {
+    const from = base ? base.position : EMPTY_POSITION;
+    const baseEntry = (): Entry =>
+      cached ?? {
+        state: base!.state,
+        head: { commonsId, size: from.size, hash: from.hash, merkle: from.merkle.hashes, checkpoint: null },
+        integrity: this.failed.get(commonsId) ?? { ok: true },
+        weight: stateWeight(base!.state),
+        snapshotAt: from.size,
+      };
+    if (base && head.size < from.size) {
+      return this.fail(baseEntry(), {
         where: 'record',
         seq: head.size,
-        reason: `the log holds ${head.size} records, but this server verified ${cached.head.size}: records were removed`,
+        reason: `the log holds ${head.size} records, but this server verified ${from.size}: records were removed`,
       });
     }
-    const from = cached ? positionOf(cached.head) : EMPTY_POSITION;
-    const stored = snapshot
-      ? snapshot.records
+    const stored = whole
+      ? whole.records
       : await this.store.readRecords(commonsId, from.size, head.size - from.size);
     const check = checkExtension(commonsId, from, stored);
     let problem: Failure | null = null;
@@ -421,16 +455,18 @@ export class CommonsService {
         reason: `the head says ${head.size} records but the log holds ${from.size + stored.length}`,
       };
     } else problem = this.checkHead(commonsId, check.position, head);
-    // A reload after eviction must extend the head verified before it, as a log still in the cache must.
+    // A reload after eviction must extend the head verified before it, as a log still in the cache must (the
+    // snapshot it starts from is at or before that head: see openSnapshot).
     const before = cached ? undefined : this.evictedHeads.get(commonsId);
     if (problem === null && before) {
+      const last = before.size === from.size ? from.hash : stored[before.size - 1 - from.size]?.hash;
       if (head.size < before.size) {
         problem = {
           where: 'record',
           seq: head.size,
           reason: `the log holds ${head.size} records, but this server verified ${before.size}: records were removed`,
         };
-      } else if (stored[before.size - 1]?.hash !== before.hash) {
+      } else if (last !== before.hash) {
         problem = {
           where: 'record',
           seq: before.size - 1,
@@ -439,30 +475,33 @@ export class CommonsService {
       }
     }
     // What is served is what is proven: on a fault in a record (or a tail the checkpoint does not sign), the records
-    // before it; on a fault in the head or checkpoint, nothing beyond what this process verified before (or, on a
-    // first load, the records that verified, under the warning).
+    // before it; on a fault in the head or checkpoint, nothing beyond what this process verified before (a cached
+    // state or a snapshot it signed), or, on a first load from nothing, the records that verified, under the warning.
     const upTo =
       problem === null
         ? check.records.length
         : problem.seq !== null
           ? problem.seq - from.size
-          : cached
+          : base
             ? 0
             : check.records.length;
-    const state = foldRecords(cached?.state ?? null, check.records.slice(0, Math.max(0, upTo)));
+    const tail = check.records.slice(0, Math.max(0, upTo));
+    const state = base?.owned ? foldRecordsInPlace(base.state, tail) : foldRecords(base?.state ?? null, tail);
     if (!state) return null;
     const entry: Entry = {
       state,
       head: problem === null ? { ...head, merkle: check.position.merkle.hashes } : (cached?.head ?? head),
       integrity: this.failed.get(commonsId) ?? { ok: true },
       weight: cached ? cached.weight + check.records.length : stateWeight(state),
+      snapshotAt: cached ? cached.snapshotAt : from.size,
     };
     if (problem) return this.fail(entry, problem);
-    // On first load the stored documents must be what the log gives: they are what other readers of the store see.
-    if (snapshot) {
+    // On a first load from nothing the stored documents must be what the log gives: they are what other readers of
+    // the store see. (From a snapshot they are not read: a full verify compares them.)
+    if (whole) {
       const expected = readModelOf(state);
-      const doc = compareDocs(expected, snapshot.docs);
-      if (doc && storedReadModelVersion(snapshot.docs) < READ_MODEL_VERSION) {
+      const doc = compareDocs(expected, whole.docs);
+      if (doc && storedReadModelVersion(whole.docs) < READ_MODEL_VERSION) {
         // Documents written by an older version: rebuilt from the log just verified (derived data, which only this
         // log proves), if the log is still the size verified; else the next load tries again.
         try {
@@ -474,7 +513,56 @@ export class CommonsService {
       } else if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc.reason });
     }
     this.remember(commonsId, entry);
+    if (!cached) this.maybeSnapshot(commonsId);
     return entry;
+  }
+
+  /**
+   * The commons' stored snapshot as a base to fold on, or null to fold the log from nothing: when there is none,
+   * when it does not check (written by other code, or edited: see snapshots.ts), when its documents are of an older
+   * read-model version (a load from nothing rebuilds them), or when it is of a position beyond the head this process
+   * verified before evicting the commons (it could not tell that such a snapshot extends that head).
+   */
+  private async openSnapshot(
+    commonsId: string,
+  ): Promise<{ state: CommonsState; position: LogPosition; owned: true } | null> {
+    const stored = await this.store.readSnapshot(commonsId);
+    if (!stored) return null;
+    const before = this.evictedHeads.get(commonsId);
+    if (before && stored.size > before.size) return null;
+    const meta = await this.store.getDoc(commonsId, READ_MODEL_META.kind, READ_MODEL_META.id);
+    if (
+      storedReadModelVersion(meta === null ? [] : [{ ...READ_MODEL_META, body: meta }]) < READ_MODEL_VERSION
+    )
+      return null;
+    const opened = await openSnapshot(commonsId, stored, this.keys.publicKey, this.keys.keyId);
+    return 'unusable' in opened ? null : { ...opened, owned: true };
+  }
+
+  /**
+   * Writes a snapshot of a cached commons in the background when its log has grown enough beyond the last one (see
+   * SnapshotPolicy). Best effort: a snapshot only saves a later load work, and one that fails is tried again later.
+   */
+  private maybeSnapshot(commonsId: string): void {
+    const entry = this.cache.get(commonsId);
+    if (!entry || !entry.integrity.ok || this.sealing.has(commonsId)) return;
+    const { minRecords, ratio } = this.snapshots;
+    const since = entry.head.size - entry.snapshotAt;
+    if (since < minRecords || since < ratio * entry.weight) return;
+    const sealing = sealSnapshot(commonsId, entry.state, entry.head, this.keys)
+      .then(async (snapshot) => {
+        await this.store.saveSnapshot(commonsId, snapshot);
+        const now = this.cache.get(commonsId);
+        if (now && now.snapshotAt < snapshot.size) now.snapshotAt = snapshot.size;
+      })
+      .catch(() => undefined)
+      .finally(() => this.sealing.delete(commonsId));
+    this.sealing.set(commonsId, sealing);
+  }
+
+  /** Resolves once the snapshots being written are written (for tests and shutdown). */
+  async snapshotsWritten(): Promise<void> {
+    while (this.sealing.size > 0) await Promise.all(this.sealing.values());
   }
 
   // What is wrong with a stored head and its checkpoint over records verified up to `position`, or null.

@@ -1,6 +1,6 @@
 import { openStore, type Store } from '@peergov/store';
 import { AuthService } from './auth';
-import { CommonsService, DEFAULT_CACHE_BUDGET } from './commons-service';
+import { CommonsService, DEFAULT_CACHE_BUDGET, DEFAULT_SNAPSHOTS } from './commons-service';
 import { loadSigningKeys, type SigningKeys } from './keys';
 import { LiveUpdates } from './live';
 
@@ -46,6 +46,11 @@ export interface ServerConfig {
    * (default 250,000, which keeps the process under 512 MB resident).
    */
   cacheWeight?: number;
+  /**
+   * Records a commons' log must grow by before the server writes a snapshot of its state again (and at least a
+   * quarter of the state's weight; default 2,000): a load then reads the snapshot and the records after it.
+   */
+  snapshotRecords?: number;
 }
 
 /** The composition root: picks the store from configuration and builds the services on it. */
@@ -71,9 +76,19 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
   // Other processes' appends on a shared database (PostgreSQL); the listener stops when the store closes.
   // Several processes on one SQLite file do not hear each other: SQLite has no notifications.
   await store.listen?.((commonsId, size) => live.heard(commonsId, size));
-  const commons = new CommonsService(store, keys, undefined, live, {
-    entries: config.cacheCommons ?? DEFAULT_CACHE_BUDGET.entries,
-    weight: config.cacheWeight ?? DEFAULT_CACHE_BUDGET.weight,
-  });
+  const commons = new CommonsService(
+    store,
+    keys,
+    undefined,
+    live,
+    {
+      entries: config.cacheCommons ?? DEFAULT_CACHE_BUDGET.entries,
+      weight: config.cacheWeight ?? DEFAULT_CACHE_BUDGET.weight,
+    },
+    {
+      ...DEFAULT_SNAPSHOTS,
+      minRecords: config.snapshotRecords ?? DEFAULT_SNAPSHOTS.minRecords,
+    },
+  );
   return { config, store, keys, auth: new AuthService(store), commons, live };
 }

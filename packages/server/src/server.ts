@@ -69,6 +69,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       } finally {
         clearTimeout(force);
       }
+      // A snapshot being written is finished rather than cut off (it is only ever a whole row or none).
+      await ctx.commons.snapshotsWritten();
       await ctx.store.close();
     },
   };
@@ -99,7 +101,8 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
 /**
  * Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL,
  * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy), PEERGOV_CACHE_COMMONS
- * and PEERGOV_CACHE_WEIGHT (the cache budget, see ServerConfig).
+ * and PEERGOV_CACHE_WEIGHT (the cache budget, see ServerConfig), PEERGOV_SNAPSHOT_RECORDS (how often a state is
+ * snapshotted).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
@@ -115,6 +118,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     trustProxy: parseTrustProxy(env.PEERGOV_TRUST_PROXY),
     cacheCommons: parseCount('PEERGOV_CACHE_COMMONS', env.PEERGOV_CACHE_COMMONS),
     cacheWeight: parseCount('PEERGOV_CACHE_WEIGHT', env.PEERGOV_CACHE_WEIGHT),
+    snapshotRecords: parseCount('PEERGOV_SNAPSHOT_RECORDS', env.PEERGOV_SNAPSHOT_RECORDS),
   };
 }
 

@@ -18,6 +18,8 @@ export async function serve(o: ServeOptions): Promise<void> {
   if (o.trustProxy !== undefined) config.trustProxy = parseTrustProxy(o.trustProxy);
   if (o.cacheCommons !== undefined) config.cacheCommons = parseCount('--cache-commons', o.cacheCommons);
   if (o.cacheWeight !== undefined) config.cacheWeight = parseCount('--cache-weight', o.cacheWeight);
+  if (o.snapshotRecords !== undefined)
+    config.snapshotRecords = parseCount('--snapshot-records', o.snapshotRecords);
   config.demo = o.demo ?? false;
   const server = await startServer(config);
   const shown = server.url.replace('127.0.0.1', 'localhost');

@@ -8,6 +8,7 @@ export interface ServeOptions extends StoreOptions {
   trustProxy?: string;
   cacheCommons?: string;
   cacheWeight?: string;
+  snapshotRecords?: string;
 }
 
 /** `peergov serve`: runs the platform. Only the options here: the server loads when the command runs. */
@@ -29,6 +30,10 @@ export function registerServe(program: Command): void {
       .option(
         '--cache-weight <weight>',
         'members, proposals, positions and comments kept in memory at most, summed (default $PEERGOV_CACHE_WEIGHT or 250000)',
+      )
+      .option(
+        '--snapshot-records <count>',
+        'records a log grows by before its state is snapshotted again, for faster loads (default $PEERGOV_SNAPSHOT_RECORDS or 2000)',
       )
       .option(
         '--demo',
