@@ -6,7 +6,8 @@
 // `peergov serve` cannot name a schema), resident memory after start, idle CPU over 10 s (the closer of due
 // proposals runs at its default interval), p50/p99 of the commons list, an overview and a proposal page (the big
 // commons' and small ones'), resident memory after touching every commons and proposal, idle CPU again, one
-// inclusion proof of the big commons; after the server stops, `peergov verify` of the big commons (PostgreSQL: the
+// inclusion proof of the big commons; a second start and the big commons' first load then (from the snapshot the
+// first server wrote); after the server stops, `peergov verify` of the big commons (PostgreSQL: the
 // same check, verifyStored, in its own process). In quick mode `peergov verify` checks the whole seeded database:
 // it must verify, which is how the seeder's logs are checked. Every non-2xx answer or failed check fails the run.
 // BENCH_PAGE_REQUESTS (default 100), BENCH_TOUCH_S (default 120), BENCH_STORES, BENCH_QUICK=1, BENCH_TIMEOUT_S.
@@ -114,27 +115,65 @@ async function idleCpu(server: Server): Promise<string> {
   return `${((((await cpuMs(pid)) - before) / 10_000) * 100).toFixed(1)}% of a core`;
 }
 
+/** A real server process on the target (see the header). */
+function startFor(kind: Target['kind'], target: Target): Promise<Server> {
+  return kind === 'sqlite'
+    ? startServer(
+        [process.execPath, bin, 'serve', '--data-dir', target.dataDir, '--port', '0', '--host', '127.0.0.1'],
+        { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+      )
+    : startPeergov(target);
+}
+
+/**
+ * A second start, after the first server loaded the big commons (and wrote its snapshot in the background): how
+ * long the big commons' first load takes now, from its snapshot and the records after it.
+ */
+async function restarted(kind: Target['kind'], target: Target): Promise<void> {
+  let server: Server;
+  try {
+    server = await startFor(kind, target);
+  } catch (e) {
+    return fail(kind, `restart: ${String(e)}`);
+  }
+  try {
+    put(kind, 'restart: start-up (spawn to listening)', `${ms(server.startMs)} ms`, '< 2,000 ms');
+    const first = await timeGets(server.url, () => `/api/v1/commons/${big}`, 1, 120_000);
+    put(
+      kind,
+      'restart: first load of the big commons (its overview, from the snapshot)',
+      `${ms(first.max)} ms`,
+    );
+    const page = await timeGets(
+      server.url,
+      () => `/api/v1/commons/${big}/proposals/p0`,
+      pageRequests,
+      60_000,
+    );
+    put(
+      kind,
+      'restart: proposal page of the big commons (p0): p50 / p99 / max',
+      `${ms(page.p50)} / ${ms(page.p99)} / ${ms(page.max)} ms`,
+      'p99 < 50 ms',
+    );
+    put(
+      kind,
+      'restart: resident memory after the big commons',
+      `${await rssMiB(server.child.pid!)} MiB`,
+      '< 512 MiB',
+    );
+  } catch (e) {
+    fail(kind, `restart: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function measure(kind: Target['kind'], target: Target, bigSize: number): Promise<void> {
   const s = kind;
   let server: Server;
   try {
-    server =
-      kind === 'sqlite'
-        ? await startServer(
-            [
-              process.execPath,
-              bin,
-              'serve',
-              '--data-dir',
-              target.dataDir,
-              '--port',
-              '0',
-              '--host',
-              '127.0.0.1',
-            ],
-            { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-          )
-        : await startPeergov(target);
+    server = await startFor(kind, target);
   } catch (e) {
     return fail(s, `start: ${String(e)}`);
   }
@@ -283,6 +322,7 @@ for (const kind of stores) {
     );
     put(kind, 'size on disk', mib(await storeBytes(target)));
     await measure(kind, target, bigSize);
+    if (remainingMs() > 0) await restarted(kind, target);
     if (remainingMs() > 0) await verify(kind, target);
   } finally {
     await dropTarget(target);
