@@ -42,8 +42,8 @@ export interface ServerConfig {
   /** Commons states kept in memory at most (least recently used evicted beyond; default 2,000). */
   cacheCommons?: number;
   /**
-   * Weight of the states kept in memory at most: their members, proposals, positions and comments, summed
-   * (default 250,000, which keeps the process under 512 MB resident).
+   * Weight of the states kept in memory at most, in about KiB of heap (see stateWeight; default 160,000, which keeps
+   * the process under 512 MB resident).
    */
   cacheWeight?: number;
   /**

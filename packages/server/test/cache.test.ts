@@ -83,13 +83,14 @@ describe('a bounded commons cache', () => {
     await service.execute('light', create('light', 'Light'), founder);
     await service.execute('heavy', create('heavy', 'Heavy'), founder);
     await service.execute('heavy', propose('p1'), founder);
+    // A comment weighs about half a unit (see stateWeight): four per unit of the budget outweigh it twice.
+    const comments = 4 * budget.weight;
     await Promise.all(
-      Array.from({ length: budget.weight + 5 }, (_, i) =>
-        service.execute('heavy', comment('p1', `k${i}`), founder),
-      ),
+      Array.from({ length: comments }, (_, i) => service.execute('heavy', comment('p1', `k${i}`), founder)),
     );
     const heavy = must(await service.get('heavy'), 'heavy');
-    expect(heavy.comments.p1).toHaveLength(budget.weight + 5);
+    expect(heavy.comments.p1).toHaveLength(comments);
+    expect(stateWeight(heavy)).toBeGreaterThan(budget.weight);
     expect(service.peek('light')).toBeNull();
     expect(service.cacheUse().entries).toBe(1);
     expect(must(await service.get('light'), 'light').core.name).toBe('Light');

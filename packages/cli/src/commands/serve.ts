@@ -29,7 +29,7 @@ export function registerServe(program: Command): void {
       )
       .option(
         '--cache-weight <weight>',
-        'members, proposals, positions and comments kept in memory at most, summed (default $PEERGOV_CACHE_WEIGHT or 250000)',
+        'commons states kept in memory at most, in about KiB of heap (default $PEERGOV_CACHE_WEIGHT or 160000)',
       )
       .option(
         '--snapshot-records <count>',
