@@ -3,6 +3,7 @@ import {
   foldRecords,
   foldRecordsInPlace,
   OverlayDraft,
+  READ_MODEL_KINDS,
   READ_MODEL_META,
   readModelChanges,
   READ_MODEL_VERSION,
@@ -22,6 +23,7 @@ import {
   signCheckpoint,
   checkLogHead,
   type LogPosition,
+  type LogRecord,
   type VerifyWhere,
 } from '@peergov/kernel/log';
 import {
@@ -142,6 +144,9 @@ interface Pending {
 }
 
 type Outcome = { ok: true; events: DomainEvent[] } | { ok: false; error: unknown };
+
+/** Records read, verified and folded at a time when a commons loads. */
+const LOAD_CHUNK = 10_000;
 
 /** At most this many commands share one append (one transaction, one signed checkpoint). */
 const MAX_BATCH = 256;
@@ -417,13 +422,11 @@ export class CommonsService {
   private async refresh(commonsId: string): Promise<Entry | null> {
     const cached = this.cache.get(commonsId);
     // A first load starts from the commons' snapshot when it checks (signed here, of a log position this process
-    // can extend), else from nothing: then it reads head, records and documents in one read of the store, so that an
-    // append by another process in between cannot look like documents ahead of the log.
+    // can extend), else from nothing.
     const base = cached
       ? { state: cached.state, position: positionOf(cached.head), owned: false }
       : await this.openSnapshot(commonsId);
-    const whole = base ? null : await this.store.readLog(commonsId);
-    const head = whole ? whole.head : await this.store.head(commonsId);
+    const head = await this.store.head(commonsId);
     if (!head) {
       if (!cached) return null;
       return this.fail(cached, {
@@ -459,24 +462,39 @@ export class CommonsService {
         reason: `the log holds ${head.size} records, but this server verified ${from.size}: records were removed`,
       });
     }
-    const stored = whole
-      ? whole.records
-      : await this.store.readRecords(commonsId, from.size, head.size - from.size);
-    const check = checkExtension(commonsId, from, stored);
+    // The records after the base, read and verified a chunk at a time (the head was read first: records only ever
+    // follow it, so none read here is of a later append). From nothing they are folded as they verify, so that a
+    // long log is never all in memory; after a base they are kept until the head checks, since a fault in the head
+    // serves nothing beyond the base.
+    const before = cached ? undefined : this.evictedHeads.get(commonsId);
+    const folded: { state: CommonsState | null } = { state: null };
+    const tail: LogRecord[] = [];
+    const read = await this.verifyRecords(
+      commonsId,
+      from,
+      head.size - from.size,
+      before ? before.size - 1 : -1,
+      (records) => {
+        if (base) for (const r of records) tail.push(r);
+        else
+          folded.state = folded.state
+            ? foldRecordsInPlace(folded.state, records)
+            : foldRecords(null, records);
+      },
+    );
     let problem: Failure | null = null;
-    if (!check.ok) problem = { where: 'record', seq: check.seq, reason: check.reason };
-    else if (stored.length !== head.size - from.size) {
+    if (read.fault) problem = { where: 'record', ...read.fault };
+    else if (read.count !== head.size - from.size) {
       problem = {
         where: 'record',
-        seq: from.size + stored.length,
-        reason: `the head says ${head.size} records but the log holds ${from.size + stored.length}`,
+        seq: from.size + read.count,
+        reason: `the head says ${head.size} records but the log holds ${from.size + read.count}`,
       };
-    } else problem = this.checkHead(commonsId, check.position, head);
+    } else problem = this.checkHead(commonsId, read.position, head);
     // A reload after eviction must extend the head verified before it, as a log still in the cache must (the
     // snapshot it starts from is at or before that head: see openSnapshot).
-    const before = cached ? undefined : this.evictedHeads.get(commonsId);
     if (problem === null && before) {
-      const last = before.size === from.size ? from.hash : stored[before.size - 1 - from.size]?.hash;
+      const last = before.size === from.size ? from.hash : read.hashAt;
       if (head.size < before.size) {
         problem = {
           where: 'record',
@@ -494,44 +512,136 @@ export class CommonsService {
     // What is served is what is proven: on a fault in a record (or a tail the checkpoint does not sign), the records
     // before it; on a fault in the head or checkpoint, nothing beyond what this process verified before (a cached
     // state or a snapshot it signed), or, on a first load from nothing, the records that verified, under the warning.
-    const upTo =
-      problem === null
-        ? check.records.length
-        : problem.seq !== null
-          ? problem.seq - from.size
-          : base
-            ? 0
-            : check.records.length;
-    const tail = check.records.slice(0, Math.max(0, upTo));
-    const state = base?.owned ? foldRecordsInPlace(base.state, tail) : foldRecords(base?.state ?? null, tail);
+    const verified = read.records;
+    const upTo = Math.max(
+      0,
+      problem === null ? verified : problem.seq !== null ? problem.seq - from.size : base ? 0 : verified,
+    );
+    if (base) {
+      const served = tail.slice(0, upTo);
+      folded.state = base.owned ? foldRecordsInPlace(base.state, served) : foldRecords(base.state, served);
+    } else if (upTo < verified) {
+      // A fault found after folding (a record this server verified before, now another): fold again only up to it.
+      folded.state = null;
+      await this.verifyRecords(commonsId, EMPTY_POSITION, upTo, -1, (records) => {
+        folded.state = folded.state ? foldRecordsInPlace(folded.state, records) : foldRecords(null, records);
+      });
+    }
+    const state = folded.state;
     if (!state) return null;
     const entry: Entry = {
       state,
-      head: problem === null ? { ...head, merkle: check.position.merkle.hashes } : (cached?.head ?? head),
+      head: problem === null ? { ...head, merkle: read.position.merkle.hashes } : (cached?.head ?? head),
       integrity: this.failed.get(commonsId) ?? { ok: true },
-      weight: cached ? cached.weight + recordsWeight(stored) : stateWeight(state),
+      weight: cached ? cached.weight + read.weight : stateWeight(state),
       snapshotAt: cached ? cached.snapshotAt : from.size,
     };
     if (problem) return this.fail(entry, problem);
     // On a first load from nothing the stored documents must be what the log gives: they are what other readers of
     // the store see. (From a snapshot they are not read: a full verify compares them.)
-    if (whole) {
-      const expected = readModelOf(state);
-      const doc = compareDocs(expected, whole.docs);
-      if (doc && storedReadModelVersion(whole.docs) < READ_MODEL_VERSION) {
-        // Documents written by an older version: rebuilt from the log just verified (derived data, which only this
-        // log proves), if the log is still the size verified; else the next load tries again.
-        try {
-          await this.store.replaceDocs(commonsId, head.size, expected);
-        } catch (error) {
-          if (error instanceof StoreConflictError) return entry;
-          throw error;
-        }
-      } else if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc.reason });
+    if (!base) {
+      const doc = await this.checkDocs(commonsId, state, head.size);
+      if (doc === 'moved') return entry;
+      if (doc) return this.fail(entry, { where: 'document', seq: null, reason: doc });
     }
     this.remember(commonsId, entry);
     if (!cached) this.maybeSnapshot(commonsId);
     return entry;
+  }
+
+  /**
+   * Reads `count` records after `from` in chunks, verifying each chunk from where the last ended and handing its
+   * verified records to `take`; stops at the first fault. Returns the fault (or null), the position reached, how
+   * many records were read and how many verified, their weight, and the stored hash of record `hashOf` if read.
+   */
+  private async verifyRecords(
+    commonsId: string,
+    from: LogPosition,
+    count: number,
+    hashOf: number,
+    take: (records: LogRecord[]) => void,
+  ): Promise<{
+    fault: { seq: number; reason: string } | null;
+    position: LogPosition;
+    count: number;
+    records: number;
+    weight: number;
+    hashAt: string | undefined;
+  }> {
+    let position = from;
+    let read = 0;
+    let verified = 0;
+    let weight = 0;
+    let hashAt: string | undefined;
+    while (read < count) {
+      const chunk = await this.store.readRecords(
+        commonsId,
+        from.size + read,
+        Math.min(LOAD_CHUNK, count - read),
+      );
+      read += chunk.length;
+      weight += recordsWeight(chunk);
+      const first = chunk[0]?.seq;
+      if (first !== undefined && hashOf >= first && hashOf < first + chunk.length)
+        hashAt = chunk[hashOf - first]?.hash;
+      const check = checkExtension(commonsId, position, chunk);
+      position = check.position;
+      verified += check.records.length;
+      if (check.records.length > 0) take(check.records);
+      if (!check.ok)
+        return {
+          fault: { seq: check.seq, reason: check.reason },
+          position,
+          count: read,
+          records: verified,
+          weight,
+          hashAt,
+        };
+      if (chunk.length < Math.min(LOAD_CHUNK, count - (read - chunk.length))) break;
+    }
+    return { fault: null, position, count: read, records: verified, weight, hashAt };
+  }
+
+  /**
+   * Whether the stored documents of a commons are those its state (verified at log size `size`) gives, one kind at
+   * a time: null if they are, or rebuilt (documents of an older read-model version, if the log is still that size);
+   * 'moved' if they differ but the log has grown since (another process: documents ahead of the records read, so
+   * nothing is concluded, and a later load checks again); else what differs.
+   */
+  private async checkDocs(
+    commonsId: string,
+    state: CommonsState,
+    size: number,
+  ): Promise<string | null | 'moved'> {
+    const expected = readModelOf(state);
+    let difference: string | null = null;
+    for (const kind of READ_MODEL_KINDS) {
+      const docs = await this.store.listDocs(commonsId, kind);
+      const doc = compareDocs(
+        expected.filter((d) => d.kind === kind),
+        docs,
+      );
+      if (doc) {
+        difference = doc.reason;
+        break;
+      }
+    }
+    if (difference === null) return null;
+    if ((await this.store.head(commonsId))?.size !== size) return 'moved';
+    const meta = await this.store.getDoc(commonsId, READ_MODEL_META.kind, READ_MODEL_META.id);
+    if (
+      storedReadModelVersion(meta === null ? [] : [{ ...READ_MODEL_META, body: meta }]) >= READ_MODEL_VERSION
+    )
+      return difference;
+    // Documents written by an older version: rebuilt from the log just verified (derived data, which only this log
+    // proves), if the log is still the size verified; else the next load tries again.
+    try {
+      await this.store.replaceDocs(commonsId, size, expected);
+    } catch (error) {
+      if (error instanceof StoreConflictError) return 'moved';
+      throw error;
+    }
+    return null;
   }
 
   /**
