@@ -386,6 +386,7 @@ export const en = {
   'constitution.part.propose': 'Open proposals: {who}.',
   'constitution.part.comment': 'Comment on proposals: {who}.',
   'constitution.part.withdraw': 'Withdraw a proposal: {who}.',
+  'constitution.part.invite': 'Invite people to apply for membership: {who}.',
   'constitution.part.see': 'See this commons, its proposals and its log: {who}.',
   'constitution.part.vote':
     'Take a position: the members at the time a proposal opens, or the holders of the role that decides it.',

@@ -392,6 +392,7 @@ export const fr: Messages = {
   'constitution.part.propose': 'Ouvrir des propositions : {who}.',
   'constitution.part.comment': 'Commenter les propositions : {who}.',
   'constitution.part.withdraw': 'Retirer une proposition : {who}.',
+  'constitution.part.invite': 'Inviter des personnes à demander l’adhésion : {who}.',
   'constitution.part.see': 'Voir ce commun, ses propositions et son journal : {who}.',
   'constitution.part.vote':
     'Prendre position : les membres au moment où une proposition s’ouvre, ou les titulaires du rôle qui la décide.',
