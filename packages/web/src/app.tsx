@@ -1,11 +1,20 @@
 // The shell: skip link, header with navigation and language picker, the routed page, footer.
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
 import { Link, match, navigate, useLocation } from './router';
 import { useSession } from './session';
 import { FormError, Loading, PageTitle } from './components/ui';
 import { HomePage } from './pages/home';
 import { SignInPage, SignUpPage } from './pages/auth';
+import {
+  ConfirmEmailPage,
+  ForgotPasswordPage,
+  OutboxPage,
+  ResetPasswordPage,
+  SettingsPage,
+  UnsubscribePage,
+} from './pages/account';
+import { InvitationPage } from './pages/invitation';
 import { NewCommonsPage } from './pages/new-commons';
 import { CommonsShell } from './pages/commons-shell';
 import { CommonsOverview } from './pages/commons-overview';
@@ -22,6 +31,13 @@ function Routes(): ReactNode {
   if (path === '/signup') return <SignUpPage />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/commons/new') return <NewCommonsPage />;
+  if (path === '/forgot-password') return <ForgotPasswordPage />;
+  if (path === '/reset-password') return <ResetPasswordPage />;
+  if (path === '/confirm-email') return <ConfirmEmailPage />;
+  if (path === '/unsubscribe') return <UnsubscribePage />;
+  if (path === '/settings') return <SettingsPage />;
+  if (path === '/invitation') return <InvitationPage />;
+  if (path === '/admin/outbox') return <OutboxPage />;
   const overview = match('/c/:id', path);
   if (overview)
     return (
@@ -99,8 +115,13 @@ function LanguagePicker() {
 }
 
 export function App() {
-  const { t } = useI18n();
+  const { t, setLocale } = useI18n();
   const session = useSession();
+  // The language a person chose in their settings follows them to every browser they sign in from.
+  const chosen = session.account?.locale;
+  useEffect(() => {
+    if (chosen && chosen in LOCALES) setLocale(chosen as Locale);
+  }, [chosen, setLocale]);
   const [signOutError, setSignOutError] = useState<unknown>(null);
   const signOut = async () => {
     try {
@@ -130,8 +151,10 @@ export function App() {
               {session.account ? (
                 <>
                   <li className="nav-me">
-                    <span className="visually-hidden">{t('nav.signedInAs')} </span>
-                    <span className="me-name">{session.account.displayName}</span>
+                    <Link to="/settings" className="me-link">
+                      <span className="visually-hidden">{t('nav.signedInAs')} </span>
+                      <span className="me-name">{session.account.displayName}</span>
+                    </Link>
                   </li>
                   <li>
                     <button type="button" className="link-button" onClick={asyncHandler(signOut)}>
