@@ -1,6 +1,7 @@
 // The shell: skip link, header with navigation and language picker, the routed page, footer.
 import { useEffect, useState, type ReactNode } from 'react';
-import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
+import { hasSavedLocale, LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
+import { api } from './api/client';
 import { Link, match, navigate, useLocation } from './router';
 import { useSession } from './session';
 import { FormError, Loading, PageTitle } from './components/ui';
@@ -100,10 +101,16 @@ function NotFound() {
 
 function LanguagePicker() {
   const { t, locale, setLocale } = useI18n();
+  const session = useSession();
+  const choose = (l: Locale) => {
+    setLocale(l);
+    // Signed in, the choice is the account's too: its mails are written in it. A failure changes only the mails.
+    if (session.account) api.patch('/api/v1/account', { locale: l }).then(session.updated, () => undefined);
+  };
   return (
     <div className="language">
       <label htmlFor="language-picker">{t('nav.language')}</label>
-      <select id="language-picker" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+      <select id="language-picker" value={locale} onChange={(e) => choose(e.target.value as Locale)}>
         {(Object.keys(LOCALES) as Locale[]).map((l) => (
           <option key={l} value={l} lang={l}>
             {LOCALE_NAMES[l]}
@@ -117,10 +124,10 @@ function LanguagePicker() {
 export function App() {
   const { t, setLocale } = useI18n();
   const session = useSession();
-  // The language a person chose in their settings follows them to every browser they sign in from.
+  // The language a person chose follows them to a browser where they chose none yet.
   const chosen = session.account?.locale;
   useEffect(() => {
-    if (chosen && chosen in LOCALES) setLocale(chosen as Locale);
+    if (chosen && chosen in LOCALES && !hasSavedLocale()) setLocale(chosen as Locale);
   }, [chosen, setLocale]);
   const [signOutError, setSignOutError] = useState<unknown>(null);
   const signOut = async () => {
