@@ -6,7 +6,7 @@
 import { can, type CommonsState } from '@peergov/kernel';
 import type { Invitation, Store } from '@peergov/store';
 import { checkEmail, sha256 } from './auth';
-import type { CommonsService } from './commons-service';
+import { integrityError, type CommonsService } from './commons-service';
 import { newId, newSecret } from './ids';
 import type { Mailer, UnsubscribeTokens } from './mail';
 import { invitationMail, type MailLocale } from './mail-templates';
@@ -59,6 +59,9 @@ export class InvitationService {
   ): Promise<NewInvitation> {
     const state = await this.load(commonsId);
     this.requireMayInvite(state, inviter.id);
+    // A read-only commons (its log fails verification) takes no one in: the views offer no invitation then either.
+    const integrity = this.commons.integrityOf(commonsId);
+    if (!integrity.ok) throw integrityError(integrity);
     const email = input.email === undefined ? null : checkEmail(input.email);
     const known = new Set(state.core.classes.map((c) => c.id));
     const classes = [...new Set(input.classes ?? [])];

@@ -477,3 +477,44 @@ describe('without an SMTP server: the outbox', () => {
     expectProblem(await admin.call('GET', '/api/v1/admin/outbox?limit=abc'), 400, 'invalid_request');
   });
 });
+
+describe('limits on invitations', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp('sqlite', { invitationsPerHour: 2 });
+  });
+  afterAll(async () => t?.close());
+
+  it('counts the invitations that mail someone, per inviter; links are not counted', async () => {
+    const ada = await new Person(t.app, 'ada-limit@example.org', 'Ada').signUp();
+    const id = (
+      await ada.call('POST', '/api/v1/commons', { name: 'Limits', template: 'single-class' })
+    ).json().id as string;
+    for (const n of [1, 2])
+      expect(
+        (await ada.call('POST', `/api/v1/commons/${id}/invitations`, { email: `f${n}@example.org` }))
+          .statusCode,
+      ).toBe(201);
+    expectProblem(
+      await ada.call('POST', `/api/v1/commons/${id}/invitations`, { email: 'f3@example.org' }),
+      429,
+      'rate_limited',
+    );
+    expect((await ada.call('POST', `/api/v1/commons/${id}/invitations`, {})).statusCode).toBe(201);
+    // Someone who may not invite learns that, not the state of a limit.
+    const bob = await new Person(t.app, 'bob-limit@example.org', 'Bob').signUp();
+    expectProblem(
+      await bob.call('POST', `/api/v1/commons/${id}/invitations`, { email: 'f4@example.org' }),
+      403,
+      'not_a_member',
+    );
+    await t.ctx.mailer.idle();
+    const kept = await t.ctx.store.listOutbox(10);
+    expect(
+      kept
+        .filter((m) => m.kind === 'invitation')
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(['f1@example.org', 'f2@example.org']);
+  });
+});
