@@ -5,7 +5,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../../server/test/smtp';
-import { browserAvailable, startAll, type Running } from './harness';
+import { axeViolations, browserAvailable, startAll, type Running } from './harness';
 
 const run = browserAvailable();
 const PASSWORD = 'correct horse battery';
@@ -22,6 +22,10 @@ describe.skipIf(!run)('mail flows in the browser', () => {
   let smtp: TestSmtp;
   const contexts: BrowserContext[] = [];
   const pages: Page[] = [];
+  /** Bea's browser after she reset her password (signed in). */
+  let beaAfterReset: Page;
+  const expectNoSeriousAxe = async (page: Page, what: string) =>
+    expect(await axeViolations(page), `axe on ${what}`).toEqual([]);
 
   const newPage = async (viewport = { width: 1280, height: 900 }) => {
     const context = await env.browser.newContext({ baseURL: env.url, locale: 'en-GB', viewport });
@@ -73,6 +77,7 @@ describe.skipIf(!run)('mail flows in the browser', () => {
 
     await ada.goto(`/c/${commonsId}`);
     await ada.getByRole('heading', { name: 'Invite by e-mail or link' }).waitFor();
+    await expectNoSeriousAxe(ada, 'a commons page with the invitation form');
     await ada.getByLabel('Their e-mail address').fill('nia@example.org');
     await ada.getByRole('button', { name: 'Send the invitation' }).click();
     await ada.getByText('Invitation sent to nia@example.org.').waitFor();
@@ -90,6 +95,7 @@ describe.skipIf(!run)('mail flows in the browser', () => {
     // The secret leaves the address bar once read.
     expect(nia.url()).toBe(`${env.url}/invitation`);
     expect(await nia.getByLabel('Email').inputValue()).toBe('nia@example.org');
+    await expectNoSeriousAxe(nia, 'the invitation page on a phone');
     await nia.getByLabel('Your name').fill('Nia Okafor');
     await nia.getByLabel('Password').fill(PASSWORD);
     await nia.getByRole('button', { name: 'Sign up and apply' }).click();
@@ -111,6 +117,7 @@ describe.skipIf(!run)('mail flows in the browser', () => {
     await fresh.goto('/signin');
     await fresh.getByRole('link', { name: 'Forgot your password?' }).click();
     await fresh.getByRole('heading', { level: 1, name: 'Forgot your password' }).waitFor();
+    await expectNoSeriousAxe(fresh, 'the forgotten password page');
     await fresh.getByLabel('Email').fill('bea@example.org');
     await fresh.getByRole('button', { name: 'Send the link' }).click();
     await fresh
@@ -121,6 +128,7 @@ describe.skipIf(!run)('mail flows in the browser', () => {
     expect(mail.subject).toBe('Reset your peergov password');
     await fresh.goto(linkIn(mail, 'reset-password'));
     await fresh.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    await expectNoSeriousAxe(fresh, 'the reset page');
     await fresh.getByLabel('New password').fill('a whole new secret');
     await fresh.getByRole('button', { name: 'Save and sign in' }).click();
     await fresh.waitForURL(`${env.url}/`);
@@ -139,6 +147,46 @@ describe.skipIf(!run)('mail flows in the browser', () => {
     await fresh.getByLabel('New password').fill('and yet another one');
     await fresh.getByRole('button', { name: 'Save and sign in' }).click();
     await fresh.getByRole('alert').getByText('This link is not valid', { exact: false }).waitFor();
+    beaAfterReset = fresh;
+  });
+
+  test('in her settings a person changes her address, confirmed through the link mailed to the new one', async () => {
+    const bea = beaAfterReset;
+    await bea.goto('/');
+    await bea.locator('.me-name', { hasText: 'Bea Grower' }).click();
+    await bea.getByRole('heading', { level: 1, name: 'Your settings' }).waitFor();
+    await expectNoSeriousAxe(bea, 'the settings page');
+    await bea.getByLabel('New address').fill('bea@garden.example');
+    await bea
+      .getByRole('form', { name: 'E-mail address' })
+      .getByLabel('Current password')
+      .fill('a whole new secret');
+    await bea.getByRole('button', { name: 'Send a confirmation link' }).click();
+    await bea.getByText('A link is on its way to bea@garden.example', { exact: false }).waitFor();
+
+    const mail = await smtp.waitFor('bea@garden.example', 'email_change');
+    await bea.goto(linkIn(mail, 'confirm-email'));
+    await bea.getByRole('button', { name: 'Confirm this address' }).click();
+    await bea.getByText('Your account now uses bea@garden.example.').waitFor();
+    const notice = await smtp.waitFor('bea@example.org', 'email_changed');
+    expect(notice.text).toContain('bea@garden.example');
+
+    // The name and language: the page, and her next mails, are French.
+    await bea.goto('/settings');
+    await bea.getByLabel('Your name').fill('Béa Grower');
+    await bea.getByLabel('Language of the app and of your mails').selectOption('fr');
+    await bea.getByRole('button', { name: 'Save the profile' }).click();
+    await bea.getByRole('heading', { level: 1, name: 'Vos réglages' }).waitFor();
+    await bea.locator('.me-name', { hasText: 'Béa Grower' }).waitFor();
+    // (Asked without a session: a signed-in session's writes need its CSRF token.)
+    const asked = await fetch(`${env.url}/api/v1/auth/password-reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bea@garden.example' }),
+    });
+    expect(asked.status).toBe(202);
+    const french = await smtp.waitFor('bea@garden.example', 'password_reset');
+    expect(french.subject).toBe('Réinitialiser votre mot de passe peergov');
   });
 
   test('the mails read on a phone: nothing wider than its screen', async () => {
