@@ -81,6 +81,7 @@ describe.skipIf(!run)('mail flows in the browser', () => {
     await ada.getByLabel('Their e-mail address').fill('nia@example.org');
     await ada.getByRole('button', { name: 'Send the invitation' }).click();
     await ada.getByText('Invitation sent to nia@example.org.').waitFor();
+    await ada.locator('.invitations li', { hasText: 'nia@example.org' }).waitFor();
 
     const mail = await smtp.waitFor('nia@example.org', 'invitation');
     expect(mail.subject).toBe('Ada Lovelace invites you to join Riverside Garden on peergov');

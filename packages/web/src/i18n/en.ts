@@ -627,6 +627,10 @@ export const en = {
   'error.email_unsubscribed':
     'This address asked to get no invitations from here; share a link with them instead.',
   'error.not_instance_admin': 'Only the administrator of this instance sees this.',
+  'invite.recent': 'Recent invitations',
+  'invite.aLink': 'A link',
+  'invite.accepted': 'joined through it on {date}',
+  'invite.until': 'open until {date}',
 } satisfies Record<string, Msg>;
 
 export type MessageKey = keyof typeof en;

@@ -637,4 +637,8 @@ export const fr: Messages = {
   'error.email_unsubscribed':
     'Cette adresse a demandé à ne plus recevoir d’invitations d’ici ; partagez-lui plutôt un lien.',
   'error.not_instance_admin': 'Seul l’administrateur de cette instance voit ceci.',
+  'invite.recent': 'Invitations récentes',
+  'invite.aLink': 'Un lien',
+  'invite.accepted': 'utilisée le {date}',
+  'invite.until': 'valable jusqu’au {date}',
 };

@@ -2,7 +2,7 @@
 // invitation's link opens, where a person without an account signs up and applies in one go.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import type { Commons, InvitationPreview } from '../api/types';
+import type { Commons, InvitationPreview, InvitationView } from '../api/types';
 import { asyncHandler } from '../components/async-handler';
 import { Field, FormError, LoadError, Loading, Notice, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -12,7 +12,20 @@ import { SignUpForm } from './auth';
 
 /** For those the constitution lets invite: by e-mail, or a link to pass on. */
 export function InviteForm({ commons }: { commons: Commons }) {
-  const { t, locale } = useI18n();
+  const { t, locale, day } = useI18n();
+  const [invitations, setInvitations] = useState<InvitationView[]>([]);
+  const [made, setMade] = useState(0);
+  useEffect(() => {
+    let cancelled = false;
+    // The list is a help, not the form's purpose: a failure to load it leaves it empty.
+    api.get(`/api/v1/commons/${commons.id}/invitations?limit=20`).then(
+      (list) => !cancelled && setInvitations(list),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [commons.id, made]);
   const [email, setEmail] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -30,6 +43,7 @@ export function InviteForm({ commons }: { commons: Commons }) {
         setSentTo(email.trim());
         setEmail('');
       } else setLink(made.url);
+      setMade((n) => n + 1);
     } catch (err) {
       setError(err);
     } finally {
@@ -82,6 +96,21 @@ export function InviteForm({ commons }: { commons: Commons }) {
           </Field>
         )}
       </form>
+      {invitations.length > 0 && (
+        <>
+          <h3>{t('invite.recent')}</h3>
+          <ul className="plain invitations">
+            {invitations.map((i) => (
+              <li key={i.id}>
+                {i.email ?? t('invite.aLink')} ·{' '}
+                {i.acceptedAt
+                  ? t('invite.accepted', { date: day(i.acceptedAt) })
+                  : t('invite.until', { date: day(i.expiresAt) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }
