@@ -102,15 +102,21 @@ export const DEFAULT_PARTICIPATION: Participation = Object.freeze({
   see: { who: 'anyone' },
 }) as Participation;
 
+/**
+ * Who invites where a constitution names no one: its members. Kept out of DEFAULT_PARTICIPATION, which founding
+ * copies into each new commons' log, so that commons founded before and after invitations existed read alike.
+ */
+const DEFAULT_INVITE: Required<Participation>['invite'] = Object.freeze({ who: 'members' });
+
 /** Who may take part in what under this constitution, each part defaulting to today's behaviour. */
-export function participationFor(constitution: Constitution): Participation {
+export function participationFor(constitution: Constitution): Required<Participation> {
   const p = constitution.participation;
-  if (!p) return DEFAULT_PARTICIPATION;
   return {
-    propose: p.propose ?? DEFAULT_PARTICIPATION.propose,
-    comment: p.comment ?? DEFAULT_PARTICIPATION.comment,
-    withdraw: p.withdraw ?? DEFAULT_PARTICIPATION.withdraw,
-    see: p.see ?? DEFAULT_PARTICIPATION.see,
+    propose: p?.propose ?? DEFAULT_PARTICIPATION.propose,
+    comment: p?.comment ?? DEFAULT_PARTICIPATION.comment,
+    withdraw: p?.withdraw ?? DEFAULT_PARTICIPATION.withdraw,
+    see: p?.see ?? DEFAULT_PARTICIPATION.see,
+    invite: p?.invite ?? DEFAULT_INVITE,
   };
 }
 

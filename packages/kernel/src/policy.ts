@@ -15,7 +15,9 @@ export type Intent =
   | { type: 'take_position'; proposalId: string }
   | { type: 'comment'; proposalId: string }
   | { type: 'withdraw'; proposalId: string }
-  | { type: 'leave' };
+  | { type: 'leave' }
+  /** Invite people (by e-mail or link) to apply for membership: the admission procedure still decides. */
+  | { type: 'invite' };
 
 /** The answer: allowed, or the stable code and sentence of the refusal decide would give. */
 export type Permission = { allowed: true } | { allowed: false; code: DomainErrorCode; reason: string };
@@ -47,7 +49,11 @@ export function requireProposal(state: CommonsState, id: string): Proposal {
   return p;
 }
 
-const DOING: Record<'propose' | 'comment', string> = { propose: 'open proposals', comment: 'comment' };
+const DOING: Record<'propose' | 'comment' | 'invite', string> = {
+  propose: 'open proposals',
+  comment: 'comment',
+  invite: 'invite people',
+};
 
 /** Throws not_in_audience unless the member `actor` is in the constitution's audience for `what`. */
 function requireAudience(
@@ -76,7 +82,7 @@ export function authorise(
   now: string,
 ): Proposal | null {
   const core = state.core;
-  const rules: Participation = participationFor(core.constitution);
+  const rules: Required<Participation> = participationFor(core.constitution);
   switch (intent.type) {
     case 'see':
       // Only `anyone` is a valid audience for seeing today; private commons arrive with read rules.
@@ -90,6 +96,10 @@ export function authorise(
     case 'propose':
       requireMember(core, actor);
       requireAudience(core, 'propose', rules.propose, actor!, now);
+      return null;
+    case 'invite':
+      requireMember(core, actor);
+      requireAudience(core, 'invite', rules.invite, actor!, now);
       return null;
     case 'comment': {
       requireMember(core, actor);

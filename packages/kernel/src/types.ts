@@ -55,6 +55,11 @@ export interface Participation {
   withdraw: { who: 'proposer' };
   /** Who may read the commons, its proposals and its log. Only `anyone` is served today (private commons come with read rules). */
   see: Extract<Audience, { who: 'anyone' }>;
+  /**
+   * Who may invite people (by e-mail or link) to apply for membership; an invitation admits nobody, the admission
+   * procedure still decides. Absent in constitutions from before invitations: members.
+   */
+  invite?: Extract<Audience, { who: 'members' | 'roles' }>;
 }
 
 export interface StakeholderClass {

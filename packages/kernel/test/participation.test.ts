@@ -9,7 +9,10 @@ describe('participation as constitutional data', () => {
   it('given a constitution stored before participation existed, then today’s behaviour applies', () => {
     const c = Scenario.given({ members: ['bob'] });
     expect(c.s.core.constitution.participation).toBeUndefined();
-    expect(participationFor(c.s.core.constitution)).toEqual(DEFAULT_PARTICIPATION);
+    expect(participationFor(c.s.core.constitution)).toEqual({
+      ...DEFAULT_PARTICIPATION,
+      invite: { who: 'members' },
+    });
     expect(c.resolve('r1', 'bob')).toEqual(['ProposalOpened']);
     expect(can(c.s, 'bob', { type: 'comment', proposalId: 'r1' }, T0)).toEqual({ allowed: true });
     expect(can(c.s, null, { type: 'see' }, T0)).toEqual({ allowed: true });
@@ -45,6 +48,22 @@ describe('participation as constitutional data', () => {
     expect(can(c.s, 'bob', { type: 'propose' }, at(10))).toMatchObject({ code: 'not_in_audience' });
     // A stranger is not a member at all: that refusal comes first.
     expect(can(c.s, 'stranger', { type: 'propose' }, T0)).toMatchObject({ code: 'not_a_member' });
+  });
+
+  it('given no rule for invitations, then members invite and nobody else; given stewards only, then only they', () => {
+    const c = Scenario.founded();
+    expect(can(c.s, 'ada', { type: 'invite' }, T0)).toEqual({ allowed: true });
+    expect(can(c.s, 'stranger', { type: 'invite' }, T0)).toMatchObject({ code: 'not_a_member' });
+    expect(can(c.s, null, { type: 'invite' }, T0)).toMatchObject({ code: 'not_a_member' });
+    const s = stewardsOnly();
+    const founding = s.s.core.constitution;
+    founding.participation = { ...founding.participation!, invite: { who: 'roles', roles: ['steward'] } };
+    expect(can(s.s, 'bob', { type: 'invite' }, at(1))).toEqual({ allowed: true });
+    expect(can(s.s, 'cy', { type: 'invite' }, at(1))).toMatchObject({
+      code: 'not_in_audience',
+      reason: "This commons' constitution lets only members holding the role Steward invite people.",
+    });
+    expect(can(s.s, 'bob', { type: 'invite' }, at(10))).toMatchObject({ code: 'not_in_audience' });
   });
 
   it('given only stewards may comment, when others comment, then not_in_audience, and the proposer may still withdraw', () => {

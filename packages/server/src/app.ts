@@ -9,11 +9,14 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { checkCsrf } from './auth';
 import type { AppContext } from './context';
 import { ApiError, rawProblemResponse, sendProblem } from './problems';
+import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { commonsRoutes } from './routes/commons';
 import { consistencyRoutes } from './routes/consistency';
+import { invitationRoutes } from './routes/invitations';
 import { liveRoutes } from './routes/live';
 import { logRoutes } from './routes/log';
+import { mailRoutes } from './routes/mail';
 import { pageRoutes } from './routes/pages';
 import { platformRoutes } from './routes/platform';
 import { ProblemSchema } from './schemas';
@@ -51,6 +54,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  ctx.mailer.logTo(app.log);
   // The API speaks JSON only: a text/plain body (which a cross-site form can send) is refused with a 415.
   app.removeContentTypeParser('text/plain');
   // JSON bodies must be valid UTF-8: the default parser silently turned bad bytes into U+FFFD, which was stored.
@@ -112,7 +116,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   platformRoutes(app, ctx);
   authRoutes(app, ctx);
+  accountRoutes(app, ctx);
+  await mailRoutes(app, ctx);
   commonsRoutes(app, ctx);
+  invitationRoutes(app, ctx);
   pageRoutes(app, ctx);
   logRoutes(app, ctx);
   consistencyRoutes(app, ctx);

@@ -36,8 +36,8 @@ interface CachedToken {
 /**
  * Accounts, sessions and tokens. Passwords are hashed with argon2id (RFC 9106 second recommended profile).
  * Valid API tokens are remembered with their account for a few seconds, so that a script's requests need no lookup
- * each; deleting a token through this service forgets it at once. Accounts never change or go away, so the cached
- * account cannot go stale.
+ * each; deleting a token through this service forgets it at once, and so does changing an account through
+ * AccountService (`forgetAccount`). A change made by another process is seen by its tokens within TOKEN_CACHE_MS.
  */
 export class AuthService {
   private readonly tokens = new Map<string, CachedToken>();
@@ -54,11 +54,8 @@ export class AuthService {
    * store refuses a taken email), so that the time taken does not tell; a taken email throws 409 `email_taken`,
    * which the HTTP route does not pass on (it would tell who has an account) but the operator's CLI does.
    */
-  async signUp(email: string, password: string, displayName: string): Promise<Account> {
-    const normalised = normaliseEmail(email);
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normalised)) {
-      throw new ApiError(400, 'invalid_email', 'That does not look like an email address.');
-    }
+  async signUp(email: string, password: string, displayName: string, locale?: string): Promise<Account> {
+    const normalised = checkEmail(email);
     const name = checkDisplayName(displayName);
     const account: Account = {
       id: newId('a'),
@@ -66,6 +63,7 @@ export class AuthService {
       displayName: name,
       passwordHash: await argon2.hash(password, HASH_OPTIONS),
       createdAt: new Date().toISOString(),
+      ...(locale ? { locale } : {}),
     };
     try {
       await this.store.createAccount(account);
@@ -75,6 +73,22 @@ export class AuthService {
       throw error;
     }
     return account;
+  }
+
+  /** The argon2id hash of a password. */
+  hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, HASH_OPTIONS);
+  }
+
+  /** Whether the password is the account's. */
+  verifyPassword(account: Account, password: string): Promise<boolean> {
+    return argon2.verify(account.passwordHash, password).catch(() => false);
+  }
+
+  /** Forgets the API tokens remembered for an account, so that a change to it shows at once in this process. */
+  forgetAccount(accountId: string): void {
+    this.deletions++;
+    for (const [hash, cached] of this.tokens) if (cached.account.id === accountId) this.tokens.delete(hash);
   }
 
   /** The account of this email and password, or 401 `invalid_credentials` (the same for an unknown email). */
@@ -170,6 +184,15 @@ export class AuthService {
     const account = await this.store.getAccount(session.accountId);
     return account ? { account, via: 'session', csrfToken: session.csrfToken, sessionHash: hash } : none;
   }
+}
+
+/** The normalised form of an email address, or 400 `invalid_email`. */
+export function checkEmail(email: string): string {
+  const normalised = normaliseEmail(email);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normalised)) {
+    throw new ApiError(400, 'invalid_email', 'That does not look like an email address.');
+  }
+  return normalised;
 }
 
 /** The signed-in account, or a 401. */

@@ -1,8 +1,11 @@
 import { openStore, type Store } from '@peergov/store';
+import { AccountService } from './accounts';
 import { AuthService } from './auth';
 import { CommonsService, DEFAULT_CACHE_BUDGET, DEFAULT_SNAPSHOTS } from './commons-service';
 import { loadSigningKeys, type SigningKeys } from './keys';
+import { InvitationService } from './invitations';
 import { LiveUpdates } from './live';
+import { Mailer, outboxTransport, smtpTransport, UnsubscribeTokens } from './mail';
 
 export interface ServerConfig {
   /** Where the SQLite file (unless databaseUrl is set) and the signing key live. */
@@ -51,6 +54,23 @@ export interface ServerConfig {
    * quarter of the state's weight; default 2,000): a load then reads the snapshot and the records after it.
    */
   snapshotRecords?: number;
+  /**
+   * smtp://user:password@host:port (or smtps://) of the server that sends the platform's mail. Without it, mail is
+   * kept in the outbox, which the instance administrator reads.
+   */
+  smtpUrl?: string;
+  /** The From of the platform's mail (default `peergov <noreply@HOST>`, HOST that of publicUrl). */
+  mailFrom?: string;
+  /**
+   * Where people reach the web app (e.g. https://governance.example.org): the links in mails start with it. Never
+   * taken from a request's Host header, which whoever sends the request chooses. Default http://localhost:PORT.
+   */
+  publicUrl?: string;
+  /** Password reset requests allowed per hour per address (default 10) and per email (default 5). */
+  resetsPerAddressPerHour?: number;
+  resetsPerEmailPerHour?: number;
+  /** Invitations one account may make per hour (default 50). */
+  invitationsPerHour?: number;
 }
 
 /** The composition root: picks the store from configuration and builds the services on it. */
@@ -62,6 +82,13 @@ export interface AppContext {
   commons: CommonsService;
   /** Committed appends, fanned out to this process's live clients (the SSE streams). */
   live: LiveUpdates;
+  /** Outgoing mail: SMTP when configured, else the outbox. */
+  mailer: Mailer;
+  unsubscribe: UnsubscribeTokens;
+  accounts: AccountService;
+  invitations: InvitationService;
+  /** The web app's address, without a trailing slash (see ServerConfig.publicUrl). */
+  publicUrl: string;
 }
 
 export async function createContext(config: ServerConfig): Promise<AppContext> {
@@ -90,5 +117,22 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
       minRecords: config.snapshotRecords ?? DEFAULT_SNAPSHOTS.minRecords,
     },
   );
-  return { config, store, keys, auth: new AuthService(store), commons, live };
+  const auth = new AuthService(store);
+  const publicUrl = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+  const from = config.mailFrom ?? `peergov <noreply@${new URL(publicUrl).hostname}>`;
+  const mailer = new Mailer(config.smtpUrl ? smtpTransport(config.smtpUrl, from) : outboxTransport(store));
+  const unsubscribe = new UnsubscribeTokens(keys.privateKey);
+  return {
+    config,
+    store,
+    keys,
+    auth,
+    commons,
+    live,
+    mailer,
+    unsubscribe,
+    accounts: new AccountService(store, auth, mailer, publicUrl),
+    invitations: new InvitationService(store, commons, mailer, unsubscribe, publicUrl),
+    publicUrl,
+  };
 }

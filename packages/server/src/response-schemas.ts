@@ -104,7 +104,14 @@ export const IntegritySchema = Type.Union([
   Type.Object({ ok: Type.Literal(false), where: Where, seq: nullable(Type.Integer()), reason: Text }),
 ]);
 
-export const AccountViewSchema = view({ id: Text, email: Text, displayName: Text, createdAt: Time });
+export const AccountViewSchema = view({
+  id: Text,
+  email: Text,
+  displayName: Text,
+  createdAt: Time,
+  locale: nullable(Text),
+  instanceAdmin: Type.Boolean(),
+});
 export const SessionViewSchema = view({ account: nullable(AccountViewSchema), csrfToken: nullable(Text) });
 export const SignedInSchema = view({ account: AccountViewSchema, csrfToken: Text });
 export const TokenViewSchema = view({ id: Text, name: Text, createdAt: Time });
@@ -210,9 +217,10 @@ export const ParticipationViewSchema = view({
   comment: MembersOrRoles,
   withdraw: Type.Object({ who: Type.Literal('proposer') }),
   see: Type.Object({ who: Type.Literal('anyone') }),
+  invite: Type.Optional(MembersOrRoles),
 });
 export const ParticipationTextSchema = view({
-  part: literals(['propose', 'comment', 'withdraw', 'see'] as const),
+  part: literals(['propose', 'comment', 'withdraw', 'see', 'invite'] as const),
   text: Text,
 });
 export const CommonsViewSchema = view({
@@ -246,7 +254,7 @@ export const CommonsViewSchema = view({
     }),
   ),
   can: view(
-    { propose: Type.Boolean(), leave: Type.Boolean() },
+    { propose: Type.Boolean(), leave: Type.Boolean(), invite: Type.Boolean() },
     { description: 'What the caller may do here, as the constitution answers it' },
   ),
   integrity: IntegritySchema,
@@ -442,6 +450,57 @@ export const SignUpAcceptedSchema = view(
       'fails with 401 invalid_credentials.',
   },
 );
+/** The answer to a request whose outcome must not tell whether an address has an account. */
+export const AcceptedSchema = view(
+  { status: Type.Literal('accepted'), detail: Text },
+  { description: 'The same answer whether or not the address has an account.' },
+);
+export const InvitationViewSchema = view({
+  id: Text,
+  email: nullable(Text),
+  classes: Type.Array(Text),
+  invitedBy: Text,
+  createdAt: Time,
+  expiresAt: Time,
+  acceptedAt: nullable(Time),
+});
+export const NewInvitationSchema = view(
+  {
+    invitation: InvitationViewSchema,
+    url: Text,
+    mailed: Type.Boolean(),
+  },
+  { description: 'The link carries the invitation’s secret and is shown only here, once.' },
+);
+export const InvitationPreviewSchema = view(
+  {
+    commons: view({ id: Text, name: Text, purpose: Text }),
+    inviter: Text,
+    email: nullable(Text),
+    classes: Type.Array(Text),
+    expiresAt: Time,
+    status: literals(['open', 'used', 'expired'] as const),
+  },
+  { description: 'What an invitation link offers, for the person who holds it.' },
+);
+export const InvitationAcceptedSchema = view({ commonsId: Text, proposalId: Text });
+export const OutboxMailSchema = view({
+  id: Text,
+  to: Text,
+  subject: Text,
+  text: Text,
+  html: Text,
+  kind: Text,
+  createdAt: Time,
+});
+export const OutboxSchema = view(
+  { via: literals(['smtp', 'outbox'] as const), items: Type.Array(OutboxMailSchema) },
+  {
+    description:
+      'Mail kept instead of sent (no SMTP server configured), newest first. With SMTP (`via: "smtp"`) it stays empty.',
+  },
+);
+
 /** No body (204): typed void so that `reply.send()` takes nothing. */
 export const NoContentSchema = Type.Unsafe<void>({ type: 'null', description: 'No content' });
 

@@ -29,11 +29,43 @@ const Classes = ClassesSchema;
 /** An action inside a proposal: one schema per kind in the kernel's action registry, discriminated by `kind`. */
 export const ActionInput = ActionInputSchema;
 
+/** A language of the web app and of mails. */
+export const Locale = Type.Union([Type.Literal('en'), Type.Literal('fr')]);
+/** A secret from a link in a mail (a reset, a new address, an invitation, an unsubscription). */
+export const Secret = Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' });
+const Password = str(200, { minLength: 8 });
+
 export const SignUpBody = obj({
   email: str(254, { format: 'email' }),
-  password: str(200, { minLength: 8 }),
+  password: Password,
   displayName: str(LIMITS.displayName, { minLength: 1 }),
+  locale: Type.Optional(Locale),
 });
+export const PasswordResetBody = obj({ email: str(254, { minLength: 1 }) });
+export const PasswordResetConfirmBody = obj({ token: Secret, password: Password });
+export const ProfileBody = obj(
+  {
+    displayName: Type.Optional(str(LIMITS.displayName, { minLength: 1 })),
+    locale: Type.Optional(Type.Union([Locale, Type.Null()])),
+  },
+  { minProperties: 1 },
+);
+export const PasswordChangeBody = obj({ currentPassword: str(200), newPassword: Password });
+export const EmailChangeBody = obj({ email: str(254, { format: 'email' }), password: str(200) });
+export const SecretBody = obj({ token: Secret });
+export const InvitationBody = obj({
+  email: Type.Optional(str(254, { format: 'email' })),
+  classes: Type.Optional(ClassesSchema),
+  locale: Type.Optional(Locale),
+});
+export const AcceptInvitationBody = obj({
+  token: Secret,
+  displayName: Type.Optional(str(LIMITS.displayName, { minLength: 1 })),
+  classes: Type.Optional(ClassesSchema),
+  statement: Type.Optional(str(LIMITS.statement)),
+});
+export const LimitQuery = obj({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) });
+export const UnsubscribeQuery = obj({ email: str(254, { minLength: 1 }), token: Secret });
 export const SignInBody = obj({ email: str(254), password: str(200) });
 export const TokenBody = obj({ name: str(80, { minLength: 1 }) });
 

@@ -85,6 +85,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       }
       // A snapshot being written is finished rather than cut off (it is only ever a whole row or none).
       await ctx.commons.snapshotsWritten();
+      await ctx.mailer.close();
       await ctx.store.close();
     },
   };
@@ -116,7 +117,7 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
  * Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL,
  * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy), PEERGOV_CACHE_COMMONS
  * and PEERGOV_CACHE_WEIGHT (the cache budget, see ServerConfig), PEERGOV_SNAPSHOT_RECORDS (how often a state is
- * snapshotted).
+ * snapshotted), PEERGOV_SMTP_URL, PEERGOV_MAIL_FROM and PEERGOV_PUBLIC_URL (mail, see ServerConfig).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
@@ -133,6 +134,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     cacheCommons: parseCount('PEERGOV_CACHE_COMMONS', env.PEERGOV_CACHE_COMMONS),
     cacheWeight: parseCount('PEERGOV_CACHE_WEIGHT', env.PEERGOV_CACHE_WEIGHT),
     snapshotRecords: parseCount('PEERGOV_SNAPSHOT_RECORDS', env.PEERGOV_SNAPSHOT_RECORDS),
+    smtpUrl: env.PEERGOV_SMTP_URL || undefined,
+    mailFrom: env.PEERGOV_MAIL_FROM || undefined,
+    publicUrl: parsePublicUrl(env.PEERGOV_PUBLIC_URL),
   };
 }
 
@@ -143,4 +147,18 @@ export function parseCount(what: string, value: string | undefined): number | un
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
     throw new Error(`${what} must be a positive whole number (got ${value})`);
   return n;
+}
+
+/** PEERGOV_PUBLIC_URL: an http(s) address without query or fragment, or undefined if unset. */
+export function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new Error(`PEERGOV_PUBLIC_URL must be an address like https://example.org (got ${value})`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash)
+    throw new Error(`PEERGOV_PUBLIC_URL must be an http or https address without ? or # (got ${value})`);
+  return url.href.replace(/\/+$/, '');
 }

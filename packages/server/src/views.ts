@@ -74,7 +74,11 @@ export function commonsView(
           roles: rolesOf(me.accountId),
         }
       : null,
-    can: { propose: may({ type: 'propose' }), leave: may({ type: 'leave' }) },
+    can: {
+      propose: may({ type: 'propose' }),
+      leave: may({ type: 'leave' }),
+      invite: may({ type: 'invite' }),
+    },
     integrity,
   };
 }
@@ -84,6 +88,7 @@ const PARTS = {
   comment: 'comment on proposals',
   withdraw: 'withdraw a proposal',
   see: 'see this commons and its log',
+  invite: 'invite people to apply for membership',
 } as const;
 
 /** Who may take part in what, one plain English sentence each (the web app renders its own translations). */

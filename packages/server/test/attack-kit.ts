@@ -133,13 +133,15 @@ export function codeOf(r: LightMyRequestResponse): string {
 export async function snapshot(t: TestApp, accountIds: string[] = []): Promise<string> {
   const setup = (await t.app.inject({ url: '/api/v1/setup' })).json();
   const sizes: Record<string, number> = {};
+  const invitations: Record<string, number> = {};
   for (const id of await t.ctx.store.listCommonsIds()) {
     const r = await t.app.inject({ url: `/api/v1/commons/${id}/log?limit=1` });
     sizes[id] = r.json().size;
+    invitations[id] = (await t.ctx.store.listInvitations(id, 1000)).length;
   }
   const tokens: number[] = [];
   for (const a of accountIds) tokens.push((await t.ctx.store.listApiTokens(a)).length);
-  return JSON.stringify({ accounts: setup.accounts, commons: setup.commons, sizes, tokens });
+  return JSON.stringify({ accounts: setup.accounts, commons: setup.commons, sizes, invitations, tokens });
 }
 
 /**

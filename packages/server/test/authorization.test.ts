@@ -16,6 +16,7 @@ import {
   snapshot,
   type Route,
 } from './attack-kit';
+import { sha256 } from '../src/auth';
 import { testApp, type Person, type TestApp } from './harness';
 
 const pgOk = await requirePostgres('the authorisation matrix on PostgreSQL');
@@ -24,7 +25,15 @@ type Actor = 'anonymous' | 'outsider' | 'applicant' | 'member' | 'holder' | 'for
 /** The six kinds of caller every write of a commons is tried with ('left' is an extra one). */
 const ACTORS: Actor[] = ['anonymous', 'outsider', 'applicant', 'member', 'holder', 'foreign'];
 /** What a row aims at: Bob's open resolution, Ada's, Fay's (she left since), Dan's application, Ada's token. */
-type Target = 'bob-proposal' | 'ada-proposal' | 'fay-proposal' | 'application' | 'ada-token' | '';
+type Target =
+  | 'bob-proposal'
+  | 'ada-proposal'
+  | 'fay-proposal'
+  | 'application'
+  | 'ada-token'
+  | 'invitation'
+  | 'fresh'
+  | '';
 
 const SIGNUP = 'POST /api/v1/auth/signup';
 const SIGNIN = 'POST /api/v1/auth/signin';
@@ -38,6 +47,17 @@ const PROPOSE = 'POST /api/v1/commons/{id}/proposals';
 const POSITION = 'PUT /api/v1/commons/{id}/proposals/{pid}/position';
 const COMMENT = 'POST /api/v1/commons/{id}/proposals/{pid}/comments';
 const WITHDRAW = 'POST /api/v1/commons/{id}/proposals/{pid}/withdraw';
+const RESET = 'POST /api/v1/auth/password-reset';
+const RESET_CONFIRM = 'POST /api/v1/auth/password-reset/confirm';
+const SIGNOUT_ALL = 'POST /api/v1/auth/signout-everywhere';
+const PROFILE = 'PATCH /api/v1/account';
+const PASSWORD_CHANGE = 'POST /api/v1/account/password';
+const EMAIL_CHANGE = 'POST /api/v1/account/email';
+const EMAIL_CONFIRM = 'POST /api/v1/account/email/confirm';
+const UNSUBSCRIBE = 'POST /api/v1/mail/unsubscribe';
+const INVITE = 'POST /api/v1/commons/{id}/invitations';
+const LOOKUP = 'POST /api/v1/invitations/lookup';
+const ACCEPT = 'POST /api/v1/invitations/accept';
 
 /** [operation, caller, target, expected status, expected code (refusals), why]: one row per case. */
 type Row = [string, Actor, Target, number, string, string];
@@ -110,11 +130,38 @@ const MATRIX: Row[] = [
   [WITHDRAW, 'holder',    'ada-proposal', 200, '',                 'Ada withdraws her own proposal'],
   [WITHDRAW, 'applicant', 'application',  200, '',                 'an applicant withdraws their own application'],
   [WITHDRAW, 'left',      'fay-proposal', 403, 'not_a_member',     'who left no longer acts for the commons'],
+  [RESET,    'anonymous', '',             202, '',                 'anyone may ask for a reset link (mailed to the address)'],
+  [RESET_CONFIRM, 'anonymous', '',        400, 'invalid_token',    'only the mailed link resets a password'],
+  [RESET_CONFIRM, 'outsider', 'fresh',    200, '',                 'the holder of the mailed link sets a new password'],
+  [SIGNOUT_ALL, 'anonymous', '',          401, 'unauthenticated',  'sessions belong to an account'],
+  [SIGNOUT_ALL, 'outsider', 'fresh',      204, '',                 'a person ends all their own sessions'],
+  [PROFILE,  'anonymous', '',             401, 'unauthenticated',  'a profile belongs to an account'],
+  [PROFILE,  'member',    '',             200, '',                 'a person changes their own profile'],
+  [PASSWORD_CHANGE, 'anonymous', '',      401, 'unauthenticated',  'a password belongs to an account'],
+  [PASSWORD_CHANGE, 'member', '',         403, 'wrong_password',   'the current password is needed'],
+  [PASSWORD_CHANGE, 'outsider', 'fresh',  204, '',                 'a person changes their own password'],
+  [EMAIL_CHANGE, 'anonymous', '',         401, 'unauthenticated',  'an address belongs to an account'],
+  [EMAIL_CHANGE, 'member', '',            202, '',                 'a person asks to move their own account (confirmed by mail)'],
+  [EMAIL_CONFIRM, 'anonymous', '',        400, 'invalid_token',    'only the link mailed to the new address moves it'],
+  [UNSUBSCRIBE, 'anonymous', '',          400, 'invalid_token',    'only the mailed link unsubscribes its address'],
+  [UNSUBSCRIBE, 'anonymous', 'fresh',     204, '',                 'whoever got the mail unsubscribes its address'],
+  [INVITE,   'anonymous', '',             401, 'unauthenticated',  'invitations are by people'],
+  [INVITE,   'outsider',  '',             403, 'not_a_member',     'members invite (the constitution names no one else)'],
+  [INVITE,   'applicant', '',             403, 'not_a_member',     'an applicant is not a member yet'],
+  [INVITE,   'member',    '',             201, '',                 'members invite'],
+  [INVITE,   'holder',    '',             201, '',                 'members invite'],
+  [INVITE,   'foreign',   '',             403, 'not_a_member',     'membership elsewhere does not count'],
+  [INVITE,   'left',      '',             403, 'not_a_member',     'who left is no longer a member'],
+  [LOOKUP,   'anonymous', '',             404, 'invitation_not_found', 'a link nobody made shows nothing'],
+  [LOOKUP,   'anonymous', 'invitation',   200, '',                 'whoever holds the link sees what it offers'],
+  [ACCEPT,   'anonymous', 'invitation',   401, 'unauthenticated',  'an application is by a person'],
+  [ACCEPT,   'outsider',  'invitation',   201, '',                 'whoever holds the link applies'],
+  [ACCEPT,   'member',    'invitation',   409, 'already_member',   'members do not apply'],
 ];
 
 interface Arena {
   commonsId: string;
-  ids: Record<Exclude<Target, ''>, string>;
+  ids: Record<Exclude<Target, '' | 'fresh'>, string>;
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
@@ -185,6 +232,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const fayProposal = ok(await resolution(fay), 'fay proposes').id;
       ok(await fay.call('POST', `${c}/leave`), 'fay leaves');
       const token = ok(await ada.call('POST', '/api/v1/tokens', { name: 'target' }), 'token').id;
+      const link: string = ok(await ada.call('POST', `${c}/invitations`, {}), 'invite').url;
       return {
         commonsId,
         ids: {
@@ -193,6 +241,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           'fay-proposal': fayProposal,
           application,
           'ada-token': token,
+          invitation: link.slice(link.indexOf('#token=') + 7),
         },
       };
     };
@@ -201,8 +250,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     const perform = async (op: string, actor: Actor, target: Target, a: Arena) => {
       const who = actor === 'anonymous' ? null : people[actor];
       const c = `/api/v1/commons/${a.commonsId}`;
-      const pid = target === '' ? '' : a.ids[target];
-      const as = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+      const pid = target === '' || target === 'fresh' ? '' : a.ids[target];
+      // Rows that would end or change the caller's own sessions act as a new person of that kind (an outsider).
+      const fresh = async () => {
+        n += 1;
+        return person(t.app, `fresh${n}@example.org`, `Fresh ${n}`);
+      };
+      const as = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
         who
           ? who.call(method, url, payload)
           : t.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -258,6 +312,60 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', `${c}/proposals/${pid}/comments`, { text: 'A thought' });
         case WITHDRAW:
           return as('POST', `${c}/proposals/${pid}/withdraw`);
+        case RESET:
+          return as('POST', '/api/v1/auth/password-reset', { email: people.member.email });
+        case RESET_CONFIRM: {
+          if (target !== 'fresh')
+            return as('POST', '/api/v1/auth/password-reset/confirm', {
+              token: 'x'.repeat(43),
+              password: 'long enough pw',
+            });
+          const p = await fresh();
+          const token = `reset${'r'.repeat(40)}${n}`;
+          await t.ctx.store.createAccountToken({
+            tokenHash: sha256(token),
+            accountId: p.id,
+            purpose: 'password_reset',
+            email: null,
+            createdAt: new Date().toISOString(),
+            expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+          });
+          return p.call('POST', '/api/v1/auth/password-reset/confirm', { token, password: 'long enough pw' });
+        }
+        case SIGNOUT_ALL:
+          return who
+            ? (await fresh()).call('POST', '/api/v1/auth/signout-everywhere')
+            : as('POST', SIGNOUT_ALL.slice(5));
+        case PROFILE:
+          return as('PATCH', '/api/v1/account', { locale: 'en' });
+        case PASSWORD_CHANGE:
+          return target === 'fresh'
+            ? (await fresh()).call('POST', '/api/v1/account/password', {
+                currentPassword: PASSWORD,
+                newPassword: 'long enough pw',
+              })
+            : as('POST', '/api/v1/account/password', {
+                currentPassword: 'not the one',
+                newPassword: 'long enough pw',
+              });
+        case EMAIL_CHANGE:
+          return as('POST', '/api/v1/account/email', {
+            email: `moved${++n}@example.org`,
+            password: PASSWORD,
+          });
+        case EMAIL_CONFIRM:
+          return as('POST', '/api/v1/account/email/confirm', { token: 'x'.repeat(43) });
+        case UNSUBSCRIBE: {
+          const email = `unsub${++n}@example.org`;
+          const token = target === 'fresh' ? t.ctx.unsubscribe.tokenFor(email) : 'w'.repeat(43);
+          return as('POST', `/api/v1/mail/unsubscribe?email=${encodeURIComponent(email)}&token=${token}`);
+        }
+        case INVITE:
+          return as('POST', `${c}/invitations`, {});
+        case LOOKUP:
+          return as('POST', '/api/v1/invitations/lookup', { token: pid || 'q'.repeat(43) });
+        case ACCEPT:
+          return as('POST', '/api/v1/invitations/accept', { token: pid });
         default:
           throw new Error(`no way to perform ${op}: add it to the matrix`);
       }

@@ -280,6 +280,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       },
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: w.cid },
+      'POST /api/v1/auth/password-reset': { email: w.cara.email },
+      'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },
+      'PATCH /api/v1/account': { displayName: 'Bob', locale: 'en' },
+      'POST /api/v1/account/password': { currentPassword: 'not the one', newPassword: 'long enough pw' },
+      'POST /api/v1/account/email': { email: 'elsewhere@example.org', password: 'not the one' },
+      'POST /api/v1/account/email/confirm': { token: 'x'.repeat(43) },
+      'POST /api/v1/commons/{id}/invitations': { classes: ['users'], locale: 'en' },
+      'POST /api/v1/invitations/lookup': { token: 'x'.repeat(43) },
+      'POST /api/v1/invitations/accept': { token: 'x'.repeat(43), statement: 'Hi' },
     });
 
     /** What a refused request must leave as it was, read straight from the store (it is read after every case). */
@@ -332,8 +341,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
               if (stream && params.id === w.commonsId) return;
               let url = fillPath(r.path, params);
               url += a.query !== undefined ? `?${a.query}` : requiredQuery(r);
-              // Sign-out would end the session the other cases use: it is sent without one.
-              const sender = r.key === 'POST /api/v1/auth/signout' ? null : who[a.as];
+              // Signing out would end the session the other cases use: it is sent without one.
+              const signsOut =
+                r.key === 'POST /api/v1/auth/signout' || r.key === 'POST /api/v1/auth/signout-everywhere';
+              const sender = signsOut ? null : who[a.as];
               const headers: Record<string, string> = sender
                 ? { cookie: sender.cookie, 'x-csrf-token': sender.csrf }
                 : {};

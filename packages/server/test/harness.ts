@@ -35,6 +35,7 @@ export async function testApp(
     signUpPerHour: 100_000,
     signInPerAddressPerHour: 100_000,
     accountLookupsPerHour: 100_000,
+    invitationsPerHour: 100_000,
     ...(kind === 'postgres' ? { databaseUrl: pgTestUrl, databaseSchema: schema } : {}),
     ...extra,
   });
@@ -46,6 +47,7 @@ export async function testApp(
     dataDir,
     async close() {
       await app.close();
+      await ctx.mailer.close();
       await ctx.store.close();
       if (kind === 'postgres') {
         const c = new pg.Client({ connectionString: pgTestUrl });
@@ -87,7 +89,7 @@ export class Person {
   }
 
   call(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
   ): Promise<LightMyRequestResponse> {

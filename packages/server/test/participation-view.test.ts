@@ -28,6 +28,7 @@ describe('participation in the views', () => {
       { part: 'comment', text: 'Members holding the role Steward may comment on proposals.' },
       { part: 'withdraw', text: 'The proposer may withdraw a proposal.' },
       { part: 'see', text: 'Anyone may see this commons and its log.' },
+      { part: 'invite', text: 'Members may invite people to apply for membership.' },
     ]);
   });
 });

@@ -103,6 +103,7 @@ describe('the views ask the kernel', () => {
       expect(commonsView(c.s, actor, { ok: true }, now).can).toEqual({
         propose: can(c.s, actor, { type: 'propose' }, now).allowed,
         leave: can(c.s, actor, { type: 'leave' }, now).allowed,
+        invite: can(c.s, actor, { type: 'invite' }, now).allowed,
       });
       for (const p of Object.values(c.s.proposals)) {
         const v = proposalView(c.s, p, actor, now);

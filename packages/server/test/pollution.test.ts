@@ -75,6 +75,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       },
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: null },
+      'POST /api/v1/auth/password-reset': { email: w.cara.email },
+      'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },
+      'PATCH /api/v1/account': { locale: 'en' },
+      'POST /api/v1/account/password': { currentPassword: 'not the one', newPassword: 'long enough pw' },
+      'POST /api/v1/account/email': { email: 'elsewhere@example.org', password: 'not the one' },
+      'POST /api/v1/account/email/confirm': { token: 'x'.repeat(43) },
+      'POST /api/v1/commons/{id}/invitations': { classes: ['users'] },
+      'POST /api/v1/invitations/lookup': { token: 'x'.repeat(43) },
+      'POST /api/v1/invitations/accept': { token: 'x'.repeat(43) },
     });
 
     /** Who sends a route's requests: Cara where a member could not (applying), else Ada. */

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { AppendBatcher, appendWeight, type Queued } from './batch';
 import {
+  accountChangeColumns,
   accountFromRow,
+  accountTokenFromRow,
   checkAddMerkleNodes,
   checkAppendInput,
   checkDeadlines,
@@ -19,9 +21,14 @@ import {
   collapseNewDocs,
   checkSnapshot,
   emailKey,
+  invitationFromRow,
+  outboxFromRow,
   sessionFromRow,
   tokenFromRow,
   type AccountRow,
+  type AccountTokenRow,
+  type InvitationRow,
+  type OutboxRow,
   type SessionRow,
   type TokenRow,
 } from './shared';
@@ -29,6 +36,7 @@ import {
   StoreConflictError,
   type AppendInput,
   type Doc,
+  type Invitation,
   type LogHead,
   type Store,
   type StoredMerkleNode,
@@ -132,6 +140,48 @@ const MIGRATIONS: string[] = [
     size bigint NOT NULL,
     header text NOT NULL,
     body bytea NOT NULL
+  `,
+  // E-mail and accounts: a chosen language per account; single-use tokens sent by e-mail (password reset, e-mail
+  // change; only their hashes); invitations to a commons by e-mail or link; the outbox of mails not sent (no SMTP
+  // server configured); addresses that unsubscribed.
+  `
+  ALTER TABLE {schema}.accounts ADD COLUMN locale text;
+  CREATE INDEX accounts_by_age ON {schema}.accounts (created_at COLLATE "C", id COLLATE "C");
+  CREATE TABLE {schema}.account_tokens (
+    token_hash text PRIMARY KEY,
+    account_id text NOT NULL REFERENCES {schema}.accounts (id) ON DELETE CASCADE,
+    purpose text NOT NULL,
+    email text,
+    created_at text NOT NULL,
+    expires_at text COLLATE "C" NOT NULL
+  );
+  CREATE INDEX account_tokens_by_account ON {schema}.account_tokens (account_id, purpose);
+  CREATE TABLE {schema}.invitations (
+    id text COLLATE "C" PRIMARY KEY,
+    commons_id text COLLATE "C" NOT NULL,
+    token_hash text NOT NULL UNIQUE,
+    email text,
+    classes jsonb NOT NULL,
+    invited_by text NOT NULL REFERENCES {schema}.accounts (id) ON DELETE CASCADE,
+    created_at text COLLATE "C" NOT NULL,
+    expires_at text COLLATE "C" NOT NULL,
+    accepted_by text,
+    accepted_at text
+  );
+  CREATE INDEX invitations_by_commons ON {schema}.invitations (commons_id, created_at, id);
+  CREATE TABLE {schema}.outbox (
+    id text COLLATE "C" PRIMARY KEY,
+    recipient text NOT NULL,
+    subject text NOT NULL,
+    text text NOT NULL,
+    html text NOT NULL,
+    kind text NOT NULL,
+    created_at text COLLATE "C" NOT NULL
+  );
+  CREATE INDEX outbox_by_time ON {schema}.outbox (created_at, id);
+  CREATE TABLE {schema}.mail_suppressions (
+    email_key text PRIMARY KEY,
+    created_at text NOT NULL
   );
   `,
 ];
@@ -751,7 +801,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     async createAccount(account) {
       try {
         await query(
-          `INSERT INTO ${S}.accounts (id, email, email_key, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          `INSERT INTO ${S}.accounts (id, email, email_key, display_name, password_hash, created_at, locale) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [
             account.id,
             account.email,
@@ -759,6 +809,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
             account.displayName,
             account.passwordHash,
             account.createdAt,
+            account.locale ?? null,
           ],
         );
       } catch (error) {
@@ -788,6 +839,157 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     async countAccounts() {
       const { rows } = await query<{ n: string }>(`SELECT count(*) AS n FROM ${S}.accounts`);
       return Number(onlyRow(rows, 'count(*)').n);
+    },
+
+    async updateAccount(id, changes) {
+      const columns = accountChangeColumns(changes);
+      try {
+        const set = columns.map(([c], i) => `${c} = $${i + 2}`).join(', ');
+        const { rows } = await query<AccountRow>(
+          columns.length > 0
+            ? `UPDATE ${S}.accounts SET ${set} WHERE id = $1 RETURNING *`
+            : `SELECT * FROM ${S}.accounts WHERE id = $1`,
+          [id, ...columns.map(([, v]) => v)],
+        );
+        const [row] = rows;
+        return row ? accountFromRow(row) : null;
+      } catch (error) {
+        if (
+          isUniqueViolation(error) &&
+          (error as { constraint?: string }).constraint === 'accounts_email_unique'
+        )
+          throw new StoreConflictError('email_taken', 'an account with this email already exists');
+        throw error;
+      }
+    },
+
+    async firstAccountId() {
+      const { rows } = await query<{ id: string }>(
+        `SELECT id FROM ${S}.accounts ORDER BY created_at COLLATE "C", id COLLATE "C" LIMIT 1`,
+      );
+      return rows[0]?.id ?? null;
+    },
+
+    async deleteSessions(accountId, keepTokenHash) {
+      const result = await query(
+        `DELETE FROM ${S}.sessions WHERE account_id = $1 AND token_hash IS DISTINCT FROM $2`,
+        [accountId, keepTokenHash ?? null],
+      );
+      return result.rowCount ?? 0;
+    },
+
+    async createAccountToken(token) {
+      try {
+        await query(
+          `INSERT INTO ${S}.account_tokens (token_hash, account_id, purpose, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [token.tokenHash, token.accountId, token.purpose, token.email, token.createdAt, token.expiresAt],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new StoreConflictError('duplicate', 'an account token with this hash already exists');
+        throw error;
+      }
+    },
+
+    async takeAccountToken(tokenHash, purpose, now) {
+      const { rows } = await query<AccountTokenRow>(
+        `DELETE FROM ${S}.account_tokens WHERE token_hash = $1 AND purpose = $2 RETURNING *`,
+        [tokenHash, purpose],
+      );
+      const [row] = rows;
+      return row && row.expires_at > now ? accountTokenFromRow(row) : null;
+    },
+
+    async deleteAccountTokens(accountId, purpose) {
+      await query(`DELETE FROM ${S}.account_tokens WHERE account_id = $1 AND purpose = $2`, [
+        accountId,
+        purpose,
+      ]);
+    },
+
+    async createInvitation(inv) {
+      try {
+        await query(
+          `INSERT INTO ${S}.invitations (id, commons_id, token_hash, email, classes, invited_by, created_at, expires_at, accepted_by, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            inv.id,
+            inv.commonsId,
+            inv.tokenHash,
+            inv.email,
+            JSON.stringify(inv.classes),
+            inv.invitedBy,
+            inv.createdAt,
+            inv.expiresAt,
+            inv.acceptedBy,
+            inv.acceptedAt,
+          ],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new StoreConflictError('duplicate', 'an invitation with this id or token already exists');
+        throw error;
+      }
+    },
+
+    async getInvitationByToken(tokenHash) {
+      const { rows } = await query<InvitationPgRow>(`SELECT * FROM ${S}.invitations WHERE token_hash = $1`, [
+        tokenHash,
+      ]);
+      const [row] = rows;
+      return row ? invitationFromPgRow(row) : null;
+    },
+
+    async listInvitations(commonsId, limit) {
+      checkLimit('listInvitations', limit);
+      const { rows } = await query<InvitationPgRow>(
+        `SELECT * FROM ${S}.invitations WHERE commons_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [commonsId, limit],
+      );
+      return rows.map(invitationFromPgRow);
+    },
+
+    async acceptInvitation(id, accountId, at) {
+      const result = await query(
+        `UPDATE ${S}.invitations SET accepted_by = $1, accepted_at = $2 WHERE id = $3 AND accepted_by IS NULL`,
+        [accountId, at, id],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
+
+    async addOutboxMail(mail) {
+      try {
+        await query(
+          `INSERT INTO ${S}.outbox (id, recipient, subject, text, html, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [mail.id, mail.to, mail.subject, mail.text, mail.html, mail.kind, mail.createdAt],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new StoreConflictError('duplicate', `outbox mail ${mail.id} already exists`);
+        throw error;
+      }
+    },
+
+    async listOutbox(limit) {
+      checkLimit('listOutbox', limit);
+      const { rows } = await query<OutboxRow>(
+        `SELECT * FROM ${S}.outbox ORDER BY created_at DESC, id DESC LIMIT $1`,
+        [limit],
+      );
+      return rows.map(outboxFromRow);
+    },
+
+    async suppressEmail(email, at) {
+      await query(
+        `INSERT INTO ${S}.mail_suppressions (email_key, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [emailKey(email), at],
+      );
+    },
+
+    async isEmailSuppressed(email) {
+      const { rows } = await query(`SELECT 1 FROM ${S}.mail_suppressions WHERE email_key = $1`, [
+        emailKey(email),
+      ]);
+      return rows.length > 0;
     },
 
     async createSession(session) {
@@ -954,6 +1156,13 @@ class Listener {
     this.client = null;
     await client?.end().catch(() => {});
   }
+}
+
+// PostgreSQL returns the jsonb column parsed.
+type InvitationPgRow = Omit<InvitationRow, 'classes'> & { classes: string[] };
+
+function invitationFromPgRow(row: InvitationPgRow): Invitation {
+  return invitationFromRow({ ...row, classes: JSON.stringify(row.classes) });
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -3,6 +3,10 @@
 
 import type {
   Account,
+  AccountChanges,
+  AccountToken,
+  Invitation,
+  OutboxMail,
   ApiToken,
   AppendInput,
   DeadlineChange,
@@ -221,6 +225,40 @@ export interface AccountRow {
   display_name: string;
   password_hash: string;
   created_at: string;
+  /** Added by a later migration (null: none chosen). */
+  locale?: string | null;
+}
+
+export interface AccountTokenRow {
+  token_hash: string;
+  account_id: string;
+  purpose: string;
+  email: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface InvitationRow {
+  id: string;
+  commons_id: string;
+  token_hash: string;
+  email: string | null;
+  classes: string;
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_by: string | null;
+  accepted_at: string | null;
+}
+
+export interface OutboxRow {
+  id: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  kind: string;
+  created_at: string;
 }
 
 export interface SessionRow {
@@ -247,7 +285,59 @@ export function accountFromRow(row: AccountRow): Account {
     displayName: row.display_name,
     passwordHash: row.password_hash,
     createdAt: row.created_at,
+    ...(row.locale ? { locale: row.locale } : {}),
   };
+}
+
+/** The stored row as the interface's type. */
+export function accountTokenFromRow(row: AccountTokenRow): AccountToken {
+  return {
+    tokenHash: row.token_hash,
+    accountId: row.account_id,
+    purpose: row.purpose as AccountToken['purpose'],
+    email: row.email,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** The stored row as the interface's type. */
+export function invitationFromRow(row: InvitationRow): Invitation {
+  return {
+    id: row.id,
+    commonsId: row.commons_id,
+    tokenHash: row.token_hash,
+    email: row.email,
+    classes: JSON.parse(row.classes) as string[],
+    invitedBy: row.invited_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    acceptedBy: row.accepted_by,
+    acceptedAt: row.accepted_at,
+  };
+}
+
+/** The stored row as the interface's type. */
+export function outboxFromRow(row: OutboxRow): OutboxMail {
+  return {
+    id: row.id,
+    to: row.recipient,
+    subject: row.subject,
+    text: row.text,
+    html: row.html,
+    kind: row.kind,
+    createdAt: row.created_at,
+  };
+}
+
+/** The columns an updateAccount sets, in order, with their values (email_key follows email). */
+export function accountChangeColumns(changes: AccountChanges): [string, string | null][] {
+  const out: [string, string | null][] = [];
+  if (changes.email !== undefined) out.push(['email', changes.email], ['email_key', emailKey(changes.email)]);
+  if (changes.displayName !== undefined) out.push(['display_name', changes.displayName]);
+  if (changes.passwordHash !== undefined) out.push(['password_hash', changes.passwordHash]);
+  if (changes.locale !== undefined) out.push(['locale', changes.locale]);
+  return out;
 }
 
 /** The stored row as the interface's type. */

@@ -9,7 +9,9 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppendBatcher, appendWeight, type BatchLimits, type Queued } from './batch';
 import {
+  accountChangeColumns,
   accountFromRow,
+  accountTokenFromRow,
   checkAddMerkleNodes,
   checkAppendInput,
   checkDeadlines,
@@ -20,9 +22,14 @@ import {
   collapseDocChanges,
   collapseNewDocs,
   emailKey,
+  invitationFromRow,
+  outboxFromRow,
   sessionFromRow,
   tokenFromRow,
   type AccountRow,
+  type AccountTokenRow,
+  type InvitationRow,
+  type OutboxRow,
   type SessionRow,
   type TokenRow,
 } from './shared';
@@ -130,6 +137,49 @@ const MIGRATIONS: string[] = [
     header TEXT NOT NULL,
     body BLOB NOT NULL
   ) STRICT;
+  `,
+  // E-mail and accounts: a chosen language per account; single-use tokens sent by e-mail (password reset, e-mail
+  // change; only their hashes); invitations to a commons by e-mail or link; the outbox of mails not sent (no SMTP
+  // server configured); addresses that unsubscribed.
+  `
+  ALTER TABLE accounts ADD COLUMN locale TEXT;
+  CREATE INDEX accounts_by_age ON accounts (created_at, id);
+  CREATE TABLE account_tokens (
+    token_hash TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL,
+    email TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX account_tokens_by_account ON account_tokens (account_id, purpose);
+  CREATE TABLE invitations (
+    id TEXT PRIMARY KEY,
+    commons_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    email TEXT,
+    classes TEXT NOT NULL,
+    invited_by TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    accepted_by TEXT,
+    accepted_at TEXT
+  ) STRICT;
+  CREATE INDEX invitations_by_commons ON invitations (commons_id, created_at, id);
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text TEXT NOT NULL,
+    html TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_by_time ON outbox (created_at, id);
+  CREATE TABLE mail_suppressions (
+    email_key TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
   `,
 ];
 
@@ -606,8 +656,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async createAccount(account) {
       try {
         sql(
-          `INSERT INTO accounts (id, email, email_key, display_name, password_hash, created_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO accounts (id, email, email_key, display_name, password_hash, created_at, locale)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           account.id,
           account.email,
@@ -615,6 +665,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           account.displayName,
           account.passwordHash,
           account.createdAt,
+          account.locale ?? null,
         );
       } catch (error) {
         if (
@@ -643,6 +694,145 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async countAccounts() {
       return (sql('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
+    },
+
+    async updateAccount(id, changes) {
+      const columns = accountChangeColumns(changes);
+      try {
+        if (columns.length > 0)
+          sql(`UPDATE accounts SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
+            ...columns.map(([, v]) => v),
+            id,
+          );
+      } catch (error) {
+        if (
+          isConstraint(error, 'SQLITE_CONSTRAINT_UNIQUE') &&
+          /accounts\.email_key/.test((error as Error).message)
+        )
+          throw new StoreConflictError('email_taken', 'an account with this email already exists');
+        throw error;
+      }
+      const row = sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+      return row ? accountFromRow(row) : null;
+    },
+
+    async firstAccountId() {
+      const row = sql('SELECT id FROM accounts ORDER BY created_at, id LIMIT 1').get() as
+        { id: string } | undefined;
+      return row?.id ?? null;
+    },
+
+    async deleteSessions(accountId, keepTokenHash) {
+      return sql('DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ?').run(
+        accountId,
+        keepTokenHash ?? null,
+      ).changes;
+    },
+
+    async createAccountToken(token) {
+      try {
+        sql(
+          `INSERT INTO account_tokens (token_hash, account_id, purpose, email, created_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(token.tokenHash, token.accountId, token.purpose, token.email, token.createdAt, token.expiresAt);
+      } catch (error) {
+        if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY'))
+          throw new StoreConflictError('duplicate', 'an account token with this hash already exists');
+        throw error;
+      }
+    },
+
+    async takeAccountToken(tokenHash, purpose, now) {
+      const row = sql('DELETE FROM account_tokens WHERE token_hash = ? AND purpose = ? RETURNING *').get(
+        tokenHash,
+        purpose,
+      ) as AccountTokenRow | undefined;
+      return row && row.expires_at > now ? accountTokenFromRow(row) : null;
+    },
+
+    async deleteAccountTokens(accountId, purpose) {
+      sql('DELETE FROM account_tokens WHERE account_id = ? AND purpose = ?').run(accountId, purpose);
+    },
+
+    async createInvitation(inv) {
+      try {
+        sql(
+          `INSERT INTO invitations (id, commons_id, token_hash, email, classes, invited_by, created_at, expires_at,
+             accepted_by, accepted_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          inv.id,
+          inv.commonsId,
+          inv.tokenHash,
+          inv.email,
+          JSON.stringify(inv.classes),
+          inv.invitedBy,
+          inv.createdAt,
+          inv.expiresAt,
+          inv.acceptedBy,
+          inv.acceptedAt,
+        );
+      } catch (error) {
+        if (
+          isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY') ||
+          isConstraint(error, 'SQLITE_CONSTRAINT_UNIQUE')
+        )
+          throw new StoreConflictError('duplicate', 'an invitation with this id or token already exists');
+        throw error;
+      }
+    },
+
+    async getInvitationByToken(tokenHash) {
+      const row = sql('SELECT * FROM invitations WHERE token_hash = ?').get(tokenHash) as
+        InvitationRow | undefined;
+      return row ? invitationFromRow(row) : null;
+    },
+
+    async listInvitations(commonsId, limit) {
+      checkLimit('listInvitations', limit);
+      const rows = sql(
+        'SELECT * FROM invitations WHERE commons_id = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+      ).all(commonsId, limit) as InvitationRow[];
+      return rows.map(invitationFromRow);
+    },
+
+    async acceptInvitation(id, accountId, at) {
+      return (
+        sql(
+          'UPDATE invitations SET accepted_by = ?, accepted_at = ? WHERE id = ? AND accepted_by IS NULL',
+        ).run(accountId, at, id).changes > 0
+      );
+    },
+
+    async addOutboxMail(mail) {
+      try {
+        sql(
+          'INSERT INTO outbox (id, recipient, subject, text, html, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(mail.id, mail.to, mail.subject, mail.text, mail.html, mail.kind, mail.createdAt);
+      } catch (error) {
+        if (isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY'))
+          throw new StoreConflictError('duplicate', `outbox mail ${mail.id} already exists`);
+        throw error;
+      }
+    },
+
+    async listOutbox(limit) {
+      checkLimit('listOutbox', limit);
+      const rows = sql('SELECT * FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?').all(
+        limit,
+      ) as OutboxRow[];
+      return rows.map(outboxFromRow);
+    },
+
+    async suppressEmail(email, at) {
+      sql('INSERT INTO mail_suppressions (email_key, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
+        emailKey(email),
+        at,
+      );
+    },
+
+    async isEmailSuppressed(email) {
+      return sql('SELECT 1 FROM mail_suppressions WHERE email_key = ?').get(emailKey(email)) !== undefined;
     },
 
     async createSession(session) {

@@ -108,6 +108,61 @@ export interface Account {
   displayName: string;
   passwordHash: string;
   createdAt: string;
+  /** The language the person chose for the app and their e-mails (a web app locale, e.g. `fr`); absent: none chosen. */
+  locale?: string;
+}
+
+/** What updateAccount may change; a field left out stays as it is. */
+export interface AccountChanges {
+  email?: string;
+  displayName?: string;
+  passwordHash?: string;
+  /** A locale, or null to forget the choice. */
+  locale?: string | null;
+}
+
+/**
+ * A single-use secret sent by e-mail to act on an account: `password_reset`, or `email_change` to the new address
+ * (`email`). Only its hash is stored.
+ */
+export interface AccountToken {
+  tokenHash: string;
+  accountId: string;
+  purpose: 'password_reset' | 'email_change';
+  /** The new address of an email_change; null otherwise. */
+  email: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/**
+ * An invitation to join a commons, by e-mail (`email`, single use: `acceptedBy` once someone joined through it) or
+ * by link (`email` null, any number of people until it expires). Only the hash of its secret is stored.
+ */
+export interface Invitation {
+  id: string;
+  commonsId: string;
+  tokenHash: string;
+  email: string | null;
+  /** The stakeholder classes the invitee is offered (their application may choose others). */
+  classes: string[];
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  acceptedBy: string | null;
+  acceptedAt: string | null;
+}
+
+/** An e-mail the platform would have sent, kept for the instance administrator when no SMTP server is configured. */
+export interface OutboxMail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** What it is (`password_reset`, `invitation`...), to tell mails apart in the list. */
+  kind: string;
+  createdAt: string;
 }
 
 export interface Session {
@@ -249,10 +304,52 @@ export interface Store {
   /** Case-insensitive lookup. */
   findAccountByEmail(email: string): Promise<Account | null>;
   countAccounts(): Promise<number>;
+  /**
+   * Changes an account and returns it as it is now, or null if there is none; a new email that another account has
+   * (case-insensitive) throws StoreConflictError `email_taken` and changes nothing.
+   */
+  updateAccount(id: string, changes: AccountChanges): Promise<Account | null>;
+  /** The oldest account (by createdAt, then id): the instance administrator. Null without accounts. */
+  firstAccountId(): Promise<string | null>;
 
   createSession(session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Deletes every session of the account (but the one of `keepTokenHash`, if given); returns how many. */
+  deleteSessions(accountId: string, keepTokenHash?: string): Promise<number>;
+
+  /** Stores a single-use account token; a hash that exists is StoreConflictError `duplicate`. */
+  createAccountToken(token: AccountToken): Promise<void>;
+  /**
+   * Uses up the token of this hash and purpose: deletes it and returns it if it had not expired at `now` (ISO, compared
+   * as text), else null (an expired one is deleted too). Atomic: of two concurrent takes, one gets it.
+   */
+  takeAccountToken(
+    tokenHash: string,
+    purpose: AccountToken['purpose'],
+    now: string,
+  ): Promise<AccountToken | null>;
+  /** Deletes every token of the account with this purpose (e.g. the other reset links once one was used). */
+  deleteAccountTokens(accountId: string, purpose: AccountToken['purpose']): Promise<void>;
+
+  /** Stores an invitation; a reused id or token hash is StoreConflictError `duplicate`. */
+  createInvitation(invitation: Invitation): Promise<void>;
+  getInvitationByToken(tokenHash: string): Promise<Invitation | null>;
+  /** A commons' invitations, newest first, at most `limit`. */
+  listInvitations(commonsId: string, limit: number): Promise<Invitation[]>;
+  /**
+   * Marks an e-mail invitation used by `accountId` at `at`, if nobody used it yet; returns whether this call did.
+   */
+  acceptInvitation(id: string, accountId: string, at: string): Promise<boolean>;
+
+  /** Keeps an e-mail that was not sent (no SMTP server configured); a reused id is StoreConflictError `duplicate`. */
+  addOutboxMail(mail: OutboxMail): Promise<void>;
+  /** The outbox, newest first, at most `limit`. */
+  listOutbox(limit: number): Promise<OutboxMail[]>;
+  /** Records that an address asked for no more e-mail of the platform's own accord (one-click unsubscribe). */
+  suppressEmail(email: string, at: string): Promise<void>;
+  /** Whether the address asked for no more e-mail (case-insensitive, as accounts' emails). */
+  isEmailSuppressed(email: string): Promise<boolean>;
 
   createApiToken(token: ApiToken): Promise<void>;
   getApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;

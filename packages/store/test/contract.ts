@@ -1366,6 +1366,169 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('account changes, e-mailed tokens, invitations and the outbox', () => {
+      const newAccount = async (createdAt = '2025-01-01T00:00:00Z') => {
+        const id = fresh('person');
+        const account = {
+          id,
+          email: `${id}@Example.org`,
+          displayName: id,
+          passwordHash: 'h',
+          createdAt,
+        };
+        await store.createAccount(account);
+        return account;
+      };
+
+      it('an account is changed field by field; a taken email is email_taken and changes nothing', async () => {
+        const a = await newAccount();
+        const b = await newAccount();
+        expect(await store.updateAccount(a.id, {})).toEqual(a);
+        const renamed = await store.updateAccount(a.id, { displayName: 'Ad\u00e9 \u{1F331}', locale: 'fr' });
+        expect(renamed).toEqual({ ...a, displayName: 'Ad\u00e9 \u{1F331}', locale: 'fr' });
+        expect(await store.getAccount(a.id)).toEqual(renamed);
+        const moved = await store.updateAccount(a.id, { email: `New-${a.email}`, passwordHash: 'h2' });
+        expect(moved).toEqual({ ...renamed, email: `New-${a.email}`, passwordHash: 'h2' });
+        expect(await store.findAccountByEmail(a.email)).toBeNull();
+        expect(await store.findAccountByEmail(`new-${a.email}`.toUpperCase())).toEqual(moved);
+        await expectConflict(
+          store.updateAccount(a.id, { email: b.email.toUpperCase(), displayName: 'x' }),
+          'email_taken',
+        );
+        expect(await store.getAccount(a.id)).toEqual(moved);
+        expect(await store.updateAccount(a.id, { locale: null })).toEqual({ ...moved, locale: undefined });
+        expect(await store.updateAccount(fresh('nobody'), { displayName: 'x' })).toBeNull();
+      });
+
+      it('the first account is the oldest one, by creation time then id', async () => {
+        const oldest = await newAccount('1970-01-01T00:00:00Z');
+        await newAccount('1970-01-01T00:00:01Z');
+        expect(await store.firstAccountId()).toBe(oldest.id);
+      });
+
+      it('sign out everywhere deletes every session of the account, or all but one', async () => {
+        const a = await newAccount();
+        const other = await newAccount();
+        const session = (accountId: string) => ({
+          tokenHash: sha256(fresh('s')),
+          accountId,
+          csrfToken: 'c',
+          createdAt: '2025-01-01T00:00:00Z',
+          expiresAt: '2099-01-01T00:00:00Z',
+        });
+        const [s1, s2, s3, theirs] = [session(a.id), session(a.id), session(a.id), session(other.id)];
+        for (const s of [s1, s2, s3, theirs]) await store.createSession(s);
+        expect(await store.deleteSessions(a.id, s2.tokenHash)).toBe(2);
+        expect(await store.getSession(s1.tokenHash)).toBeNull();
+        expect(await store.getSession(s2.tokenHash)).toEqual(s2);
+        expect(await store.getSession(theirs.tokenHash)).toEqual(theirs);
+        expect(await store.deleteSessions(a.id)).toBe(1);
+        expect(await store.getSession(s2.tokenHash)).toBeNull();
+        expect(await store.deleteSessions(a.id)).toBe(0);
+      });
+
+      it('an account token is taken once, only for its purpose and before it expires', async () => {
+        const a = await newAccount();
+        const token = (purpose: 'password_reset' | 'email_change', expiresAt: string) => ({
+          tokenHash: sha256(fresh('t')),
+          accountId: a.id,
+          purpose,
+          email: purpose === 'email_change' ? 'new@example.org' : null,
+          createdAt: '2025-01-01T00:00:00Z',
+          expiresAt,
+        });
+        const reset = token('password_reset', '2025-01-01T01:00:00Z');
+        const change = token('email_change', '2025-01-02T00:00:00Z');
+        const expired = token('password_reset', '2025-01-01T00:30:00Z');
+        for (const t of [reset, change, expired]) await store.createAccountToken(t);
+        await expectConflict(store.createAccountToken(reset), 'duplicate');
+        const now = '2025-01-01T00:45:00Z';
+        expect(await store.takeAccountToken(reset.tokenHash, 'email_change', now)).toBeNull();
+        expect(await store.takeAccountToken(expired.tokenHash, 'password_reset', now)).toBeNull();
+        expect(await store.takeAccountToken(expired.tokenHash, 'password_reset', '2000-01-01')).toBeNull();
+        const [first, second] = await Promise.all([
+          store.takeAccountToken(reset.tokenHash, 'password_reset', now),
+          store.takeAccountToken(reset.tokenHash, 'password_reset', now),
+        ]);
+        expect([first, second].filter((t) => t !== null)).toEqual([reset]);
+        expect(await store.takeAccountToken(sha256('nope'), 'password_reset', now)).toBeNull();
+        const again = token('email_change', '2099-01-01T00:00:00Z');
+        await store.createAccountToken(again);
+        await store.deleteAccountTokens(a.id, 'email_change');
+        expect(await store.takeAccountToken(change.tokenHash, 'email_change', now)).toBeNull();
+        expect(await store.takeAccountToken(again.tokenHash, 'email_change', now)).toBeNull();
+      });
+
+      it('invitations are found by their token, listed newest first and an e-mail one is accepted once', async () => {
+        const inviter = await newAccount();
+        const joiner = await newAccount();
+        const commonsId = fresh('commons');
+        const invitation = (createdAt: string, email: string | null) => ({
+          id: fresh('inv'),
+          commonsId,
+          tokenHash: sha256(fresh('it')),
+          email,
+          classes: ['workers', 'caf\u00e9'],
+          invitedBy: inviter.id,
+          createdAt,
+          expiresAt: '2099-01-01T00:00:00Z',
+          acceptedBy: null,
+          acceptedAt: null,
+        });
+        const byMail = invitation('2025-01-01T00:00:00Z', 'friend@example.org');
+        const byLink = invitation('2025-01-02T00:00:00Z', null);
+        await store.createInvitation(byMail);
+        await store.createInvitation(byLink);
+        await store.createInvitation({
+          ...invitation('2025-01-03T00:00:00Z', null),
+          commonsId: fresh('other'),
+        });
+        await expectConflict(store.createInvitation({ ...byLink, id: fresh('inv') }), 'duplicate');
+        await expectConflict(
+          store.createInvitation({ ...byLink, tokenHash: sha256(fresh('x')) }),
+          'duplicate',
+        );
+        expect(await store.getInvitationByToken(byMail.tokenHash)).toEqual(byMail);
+        expect(await store.getInvitationByToken(sha256('nope'))).toBeNull();
+        expect(await store.listInvitations(commonsId, 10)).toEqual([byLink, byMail]);
+        expect(await store.listInvitations(commonsId, 1)).toEqual([byLink]);
+        const at = '2025-01-05T00:00:00Z';
+        const results = await Promise.all([
+          store.acceptInvitation(byMail.id, joiner.id, at),
+          store.acceptInvitation(byMail.id, inviter.id, at),
+        ]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const accepted = await store.getInvitationByToken(byMail.tokenHash);
+        expect(accepted?.acceptedAt).toBe(at);
+        expect([joiner.id, inviter.id]).toContain(accepted?.acceptedBy);
+        expect(await store.acceptInvitation(fresh('nothing'), joiner.id, at)).toBe(false);
+      });
+
+      it('the outbox keeps mails newest first; suppressed addresses are found in any case', async () => {
+        const mail = (createdAt: string) => ({
+          id: fresh('mail'),
+          to: `${fresh('to')}@example.org`,
+          subject: 'R\u00e9initialiser \u{1F511}',
+          text: 'line 1\nline 2',
+          html: '<p>\u00e9</p>',
+          kind: 'password_reset',
+          createdAt,
+        });
+        const older = mail('2999-01-01T00:00:00Z');
+        const newer = mail('2999-01-01T00:00:01Z');
+        await store.addOutboxMail(older);
+        await store.addOutboxMail(newer);
+        await expectConflict(store.addOutboxMail(older), 'duplicate');
+        expect(await store.listOutbox(2)).toEqual([newer, older]);
+        const address = `${fresh('unsub')}@Example.org`;
+        expect(await store.isEmailSuppressed(address)).toBe(false);
+        await store.suppressEmail(address, '2025-01-01T00:00:00Z');
+        await store.suppressEmail(address.toUpperCase(), '2025-01-02T00:00:00Z');
+        expect(await store.isEmailSuppressed(address.toLowerCase())).toBe(true);
+        expect(await store.isEmailSuppressed(`x${address}`)).toBe(false);
+      });
+    });
+
     describe('persistence', () => {
       it('a store closed and opened again keeps everything; migrate is idempotent', async () => {
         const first = await openStore();

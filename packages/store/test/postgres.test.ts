@@ -42,12 +42,16 @@ if (available) {
           return rows.map((r) => r.table_name);
         });
         expect(tables).toEqual([
+          'account_tokens',
           'accounts',
           'api_tokens',
           'deadlines',
           'docs',
           'heads',
+          'invitations',
+          'mail_suppressions',
           'merkle_nodes',
+          'outbox',
           'records',
           'schema_migrations',
           'sessions',
@@ -69,6 +73,10 @@ if (available) {
         await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
         await withClient(async (client) => {
           await client.query(`DROP TABLE "${own}".snapshots`);
+          for (const table of ['mail_suppressions', 'outbox', 'invitations', 'account_tokens'])
+            await client.query(`DROP TABLE "${own}".${table}`);
+          await client.query(`DROP INDEX "${own}".accounts_by_age`);
+          await client.query(`ALTER TABLE "${own}".accounts DROP COLUMN locale`);
           await client.query(`DROP TABLE "${own}".deadlines`);
           await client.query(`ALTER TABLE "${own}".heads DROP COLUMN deadlines_indexed`);
           await client.query(`DROP TABLE "${own}".merkle_nodes`);
@@ -100,6 +108,10 @@ if (available) {
         expect(await store.unindexedCommons(10)).toEqual([]);
         await withClient(async (client) => {
           await client.query(`DROP TABLE "${own}".snapshots`);
+          for (const table of ['mail_suppressions', 'outbox', 'invitations', 'account_tokens'])
+            await client.query(`DROP TABLE "${own}".${table}`);
+          await client.query(`DROP INDEX "${own}".accounts_by_age`);
+          await client.query(`ALTER TABLE "${own}".accounts DROP COLUMN locale`);
           await client.query(`DROP TABLE "${own}".deadlines`);
           await client.query(`ALTER TABLE "${own}".heads DROP COLUMN deadlines_indexed`);
           await client.query(`DELETE FROM "${own}".schema_migrations WHERE version > 2`);

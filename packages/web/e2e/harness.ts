@@ -43,18 +43,36 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Starts the real server in-process (temp data dir, port 0) and a headless Chromium. */
-export async function startAll(options: { demo?: boolean } = {}): Promise<Running> {
+/** A port free on 127.0.0.1 now (for a server whose own address must be known before it starts). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts the real server in-process (temp data dir, port 0) and a headless Chromium. With `smtpUrl`, the server
+ * mails through it, on a port chosen first so that the links in its mails point to it.
+ */
+export async function startAll(options: { demo?: boolean; smtpUrl?: string } = {}): Promise<Running> {
   await ensureBuilt();
   const { startServer } = await import('@peergov/server');
   const dataDir = mkdtempSync(join(tmpdir(), 'peergov-e2e-'));
+  const port = options.smtpUrl ? await freePort() : 0;
   const server = await startServer({
     dataDir,
-    port: 0,
+    port,
     host: '127.0.0.1',
     logLevel: 'warn',
     webDist,
     demo: options.demo,
+    ...(options.smtpUrl ? { smtpUrl: options.smtpUrl, publicUrl: `http://127.0.0.1:${port}` } : {}),
   });
   const browser = await chromium.launch({
     executablePath: chromiumPath,

@@ -1,11 +1,21 @@
 // The shell: skip link, header with navigation and language picker, the routed page, footer.
-import { useState, type ReactNode } from 'react';
-import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
+import { useEffect, useState, type ReactNode } from 'react';
+import { hasSavedLocale, LOCALE_NAMES, LOCALES, useI18n, type Locale } from './i18n';
+import { api } from './api/client';
 import { Link, match, navigate, useLocation } from './router';
 import { useSession } from './session';
 import { FormError, Loading, PageTitle } from './components/ui';
 import { HomePage } from './pages/home';
 import { SignInPage, SignUpPage } from './pages/auth';
+import {
+  ConfirmEmailPage,
+  ForgotPasswordPage,
+  OutboxPage,
+  ResetPasswordPage,
+  SettingsPage,
+  UnsubscribePage,
+} from './pages/account';
+import { InvitationPage } from './pages/invitation';
 import { NewCommonsPage } from './pages/new-commons';
 import { CommonsShell } from './pages/commons-shell';
 import { CommonsOverview } from './pages/commons-overview';
@@ -22,6 +32,13 @@ function Routes(): ReactNode {
   if (path === '/signup') return <SignUpPage />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/commons/new') return <NewCommonsPage />;
+  if (path === '/forgot-password') return <ForgotPasswordPage />;
+  if (path === '/reset-password') return <ResetPasswordPage />;
+  if (path === '/confirm-email') return <ConfirmEmailPage />;
+  if (path === '/unsubscribe') return <UnsubscribePage />;
+  if (path === '/settings') return <SettingsPage />;
+  if (path === '/invitation') return <InvitationPage />;
+  if (path === '/admin/outbox') return <OutboxPage />;
   const overview = match('/c/:id', path);
   if (overview)
     return (
@@ -84,10 +101,16 @@ function NotFound() {
 
 function LanguagePicker() {
   const { t, locale, setLocale } = useI18n();
+  const session = useSession();
+  const choose = (l: Locale) => {
+    setLocale(l);
+    // Signed in, the choice is the account's too: its mails are written in it. A failure changes only the mails.
+    if (session.account) api.patch('/api/v1/account', { locale: l }).then(session.updated, () => undefined);
+  };
   return (
     <div className="language">
       <label htmlFor="language-picker">{t('nav.language')}</label>
-      <select id="language-picker" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+      <select id="language-picker" value={locale} onChange={(e) => choose(e.target.value as Locale)}>
         {(Object.keys(LOCALES) as Locale[]).map((l) => (
           <option key={l} value={l} lang={l}>
             {LOCALE_NAMES[l]}
@@ -99,8 +122,13 @@ function LanguagePicker() {
 }
 
 export function App() {
-  const { t } = useI18n();
+  const { t, setLocale } = useI18n();
   const session = useSession();
+  // The language a person chose follows them to a browser where they chose none yet.
+  const chosen = session.account?.locale;
+  useEffect(() => {
+    if (chosen && chosen in LOCALES && !hasSavedLocale()) setLocale(chosen as Locale);
+  }, [chosen, setLocale]);
   const [signOutError, setSignOutError] = useState<unknown>(null);
   const signOut = async () => {
     try {
@@ -130,8 +158,10 @@ export function App() {
               {session.account ? (
                 <>
                   <li className="nav-me">
-                    <span className="visually-hidden">{t('nav.signedInAs')} </span>
-                    <span className="me-name">{session.account.displayName}</span>
+                    <Link to="/settings" className="me-link">
+                      <span className="visually-hidden">{t('nav.signedInAs')} </span>
+                      <span className="me-name">{session.account.displayName}</span>
+                    </Link>
                   </li>
                   <li>
                     <button type="button" className="link-button" onClick={asyncHandler(signOut)}>

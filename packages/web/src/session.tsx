@@ -10,6 +10,10 @@ interface SessionState {
   /** Call after sign-up or sign-in with what the API returned. */
   signedIn(info: { account: Account; csrfToken: string }): void;
   signOut(): Promise<void>;
+  /** Ends every session of the account (this one too). */
+  signOutEverywhere(): Promise<void>;
+  /** Call after the account changed (its profile). */
+  updated(account: Account): void;
   refreshSetup(): Promise<void>;
 }
 
@@ -59,8 +63,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setAccount(null);
   }, []);
 
+  const signOutEverywhere = useCallback(async () => {
+    await api.post('/api/v1/auth/signout-everywhere');
+    setCsrfToken(null);
+    setAccount(null);
+  }, []);
+
   return (
-    <SessionContext.Provider value={{ loaded, account, setup, signedIn, signOut, refreshSetup }}>
+    <SessionContext.Provider
+      value={{
+        loaded,
+        account,
+        setup,
+        signedIn,
+        signOut,
+        signOutEverywhere,
+        updated: setAccount,
+        refreshSetup,
+      }}
+    >
       {children}
     </SessionContext.Provider>
   );

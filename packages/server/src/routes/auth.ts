@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
+  AcceptedSchema,
   NewTokenSchema,
   NoContentSchema,
   problems,
@@ -14,15 +15,15 @@ import {
   SignUpAcceptedSchema,
   TokenViewSchema,
 } from '../response-schemas';
-import { SignInBody, SignUpBody, TokenBody, TokenParams } from '../schemas';
+import {
+  PasswordResetBody,
+  PasswordResetConfirmBody,
+  SignInBody,
+  SignUpBody,
+  TokenBody,
+  TokenParams,
+} from '../schemas';
 import { Type } from '@fastify/type-provider-typebox';
-
-const publicAccount = (a: { id: string; email: string; displayName: string; createdAt: string }) => ({
-  id: a.id,
-  email: a.email,
-  displayName: a.displayName,
-  createdAt: a.createdAt,
-});
 
 /** The answer to every well-formed sign-up, whether or not the email already had an account. */
 const SIGNUP_ACCEPTED = {
@@ -66,7 +67,7 @@ export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const body = req.body;
       try {
-        await ctx.auth.signUp(body.email, body.password, body.displayName);
+        await ctx.auth.signUp(body.email, body.password, body.displayName, body.locale);
       } catch (error) {
         // A taken email is answered as a new one: the answer must not tell who has an account.
         if (!(error instanceof ApiError && error.code === 'email_taken')) throw error;
@@ -98,7 +99,88 @@ export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
       giveBack();
       const { token, csrfToken } = await ctx.auth.createSession(account.id);
       setSessionCookie(reply, token, secure(req));
-      return { account: publicAccount(account), csrfToken };
+      return { account: await ctx.accounts.view(account), csrfToken };
+    },
+  );
+
+  // Reset requests: per address and per email (each mails a link); confirmations per address (guessing a token).
+  const resetsPerAddress = limiterOf(ctx, 'reset:address', ctx.config.resetsPerAddressPerHour ?? 10, HOUR);
+  const resetsPerEmail = limiterOf(ctx, 'reset:email', ctx.config.resetsPerEmailPerHour ?? 5, HOUR);
+  const linksPerAddress = limiterOf(ctx, 'links:address', ctx.config.signInPerMinute ?? 10, 60_000);
+
+  app.post(
+    '/api/v1/auth/password-reset',
+    {
+      schema: {
+        tags,
+        summary: 'Mail a link to reset a forgotten password',
+        description:
+          'Answers 202 at once for any well-formed body, whether or not the email has an account; if it has, a ' +
+          'single-use link that expires in an hour is mailed to it.',
+        body: PasswordResetBody,
+        response: { 202: AcceptedSchema, ...writeProblems, ...problems(429) },
+      },
+    },
+    async (req, reply) => {
+      const email = normaliseEmail(req.body.email);
+      takeAll([
+        [resetsPerAddress, req.ip],
+        [resetsPerEmail, email],
+      ]);
+      // In the background: the answer takes the same time whether or not a mail goes out.
+      ctx.mailer.track(
+        ctx.accounts.requestPasswordReset(email, req.headers['accept-language']),
+        'password_reset',
+      );
+      return reply.status(202).send({
+        status: 'accepted',
+        detail: 'If this address has an account, a link to choose a new password is on its way to it.',
+      });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Choose a new password with the link of a reset mail (and sign in)',
+        description:
+          'Uses the link up, ends every session of the account and signs this one in. A used, expired or unknown ' +
+          'link is 400 invalid_token.',
+        body: PasswordResetConfirmBody,
+        response: { 200: SignedInSchema, ...writeProblems, ...problems(429) },
+      },
+    },
+    async (req, reply) => {
+      takeAll([[linksPerAddress, req.ip]]);
+      const account = await ctx.accounts.resetPassword(req.body.token, req.body.password);
+      const { token, csrfToken } = await ctx.auth.createSession(account.id);
+      setSessionCookie(reply, token, secure(req));
+      return { account: await ctx.accounts.view(account), csrfToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/signout-everywhere',
+    {
+      schema: {
+        tags,
+        summary: 'End every session of your account, this one too',
+        description: 'Personal API tokens stay valid: delete them one by one.',
+        response: { 204: NoContentSchema, ...writeProblems },
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      await ctx.store.deleteSessions(account.id);
+      void reply.clearCookie(SESSION_COOKIE, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secure(req),
+      });
+      return reply.status(204).send();
     },
   );
 
@@ -127,7 +209,7 @@ export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/api/v1/auth/session',
     { schema: { tags, summary: 'Who is signed in', response: { 200: SessionViewSchema, ...readProblems } } },
     async (req) => ({
-      account: req.caller.account ? publicAccount(req.caller.account) : null,
+      account: req.caller.account ? await ctx.accounts.view(req.caller.account) : null,
       csrfToken: req.caller.csrfToken,
     }),
   );

@@ -2,6 +2,13 @@
 // Each call's answer is typed by its route (the maps below, of the server's response schemas): the one place where
 // JSON becomes a typed value.
 import type {
+  Accepted,
+  Account,
+  InvitationAccepted,
+  InvitationPreview,
+  InvitationView,
+  NewInvitation,
+  Outbox,
   CheckpointAnswer,
   CommentPage,
   CommentView,
@@ -66,64 +73,88 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
           ? Template[]
           : P extends '/api/v1/auth/session'
             ? SessionInfo
-            : P extends '/api/v1/tokens'
-              ? TokenView[]
-              : P extends '/api/v1/commons'
-                ? CommonsDirectory
-                : P extends `${InCommons}/log/verify`
-                  ? Verification
-                  : P extends `${InCommons}/log/checkpoint`
-                    ? CheckpointAnswer
-                    : P extends `${InCommons}/log/consistency`
-                      ? ConsistencyAnswer
-                      : P extends `${InCommons}/log/proof/${string}`
-                        ? InclusionProof
-                        : P extends `${InCommons}/log`
-                          ? LogPage
-                          : P extends `${InProposal}/positions`
-                            ? PositionPage
-                            : P extends `${InProposal}/comments`
-                              ? CommentPage
-                              : P extends InProposal
-                                ? Proposal
-                                : P extends `${InCommons}/members/${string}`
-                                  ? Member
-                                  : P extends `${InCommons}/members`
-                                    ? MemberPage
-                                    : P extends `${InCommons}/proposals${string}`
-                                      ? ProposalSummary[]
-                                      : P extends InCommons
-                                        ? Commons
-                                        : never
+            : P extends '/api/v1/account'
+              ? Account
+              : P extends '/api/v1/admin/outbox'
+                ? Outbox
+                : P extends `${InCommons}/invitations`
+                  ? InvitationView[]
+                  : P extends '/api/v1/tokens'
+                    ? TokenView[]
+                    : P extends '/api/v1/commons'
+                      ? CommonsDirectory
+                      : P extends `${InCommons}/log/verify`
+                        ? Verification
+                        : P extends `${InCommons}/log/checkpoint`
+                          ? CheckpointAnswer
+                          : P extends `${InCommons}/log/consistency`
+                            ? ConsistencyAnswer
+                            : P extends `${InCommons}/log/proof/${string}`
+                              ? InclusionProof
+                              : P extends `${InCommons}/log`
+                                ? LogPage
+                                : P extends `${InProposal}/positions`
+                                  ? PositionPage
+                                  : P extends `${InProposal}/comments`
+                                    ? CommentPage
+                                    : P extends InProposal
+                                      ? Proposal
+                                      : P extends `${InCommons}/members/${string}`
+                                        ? Member
+                                        : P extends `${InCommons}/members`
+                                          ? MemberPage
+                                          : P extends `${InCommons}/proposals${string}`
+                                            ? ProposalSummary[]
+                                            : P extends InCommons
+                                              ? Commons
+                                              : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
         : P extends '/api/v1/auth/signin'
           ? SignedIn
-          : P extends '/api/v1/auth/signout'
+          : P extends '/api/v1/auth/signout' | '/api/v1/auth/signout-everywhere'
             ? void
-            : P extends '/api/v1/tokens'
-              ? NewToken
-              : P extends '/api/v1/commons'
-                ? Commons
-                : P extends `${InProposal}/comments`
-                  ? CommentView
-                  : P extends `${InProposal}/withdraw`
-                    ? Proposal
-                    : P extends `${InCommons}/applications` | `${InCommons}/proposals`
-                      ? Proposal
-                      : P extends `${InCommons}/leave`
-                        ? Commons
-                        : never
+            : P extends '/api/v1/auth/password-reset' | '/api/v1/account/email'
+              ? Accepted
+              : P extends '/api/v1/auth/password-reset/confirm'
+                ? SignedIn
+                : P extends '/api/v1/account/email/confirm'
+                  ? Account
+                  : P extends '/api/v1/account/password' | '/api/v1/mail/unsubscribe'
+                    ? void
+                    : P extends '/api/v1/invitations/lookup'
+                      ? InvitationPreview
+                      : P extends '/api/v1/invitations/accept'
+                        ? InvitationAccepted
+                        : P extends `${InCommons}/invitations`
+                          ? NewInvitation
+                          : P extends '/api/v1/tokens'
+                            ? NewToken
+                            : P extends '/api/v1/commons'
+                              ? Commons
+                              : P extends `${InProposal}/comments`
+                                ? CommentView
+                                : P extends `${InProposal}/withdraw`
+                                  ? Proposal
+                                  : P extends `${InCommons}/applications` | `${InCommons}/proposals`
+                                    ? Proposal
+                                    : P extends `${InCommons}/leave`
+                                      ? Commons
+                                      : never
       : M extends 'PUT'
         ? P extends `${InProposal}/position`
           ? Proposal
           : never
-        : M extends 'DELETE'
-          ? P extends `/api/v1/tokens/${string}`
-            ? void
+        : M extends 'PATCH'
+          ? P extends '/api/v1/account'
+            ? Account
             : never
-          : never;
+          : M extends 'DELETE'
+            ? P extends `/api/v1/tokens/${string}`
+              ? void
+              : never
+            : never;
 
 /** Calls the API and returns the parsed JSON body (undefined for 204), typed by its route. */
 export async function request<M extends Method, P extends string>(
@@ -160,5 +191,6 @@ export const api = {
   get: <P extends string>(path: P) => request('GET', path),
   post: <P extends string>(path: P, body?: unknown) => request('POST', path, body ?? {}),
   put: <P extends string>(path: P, body?: unknown) => request('PUT', path, body ?? {}),
+  patch: <P extends string>(path: P, body?: unknown) => request('PATCH', path, body ?? {}),
   del: <P extends string>(path: P) => request('DELETE', path),
 };

@@ -4,7 +4,13 @@
 
 import type { Static } from '@fastify/type-provider-typebox';
 import type {
+  AcceptedSchema,
   AccountViewSchema,
+  InvitationAcceptedSchema,
+  InvitationPreviewSchema,
+  InvitationViewSchema,
+  NewInvitationSchema,
+  OutboxSchema,
   CheckpointAnswerSchema,
   CommentViewSchema,
   CommonsDirectorySchema,
@@ -81,6 +87,14 @@ export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
 export const PROCEDURE_TYPES: ProcedureType[] = ['automatic', 'role', 'consent', 'consensus', 'vote'];
 
 export type Account = Static<typeof AccountViewSchema>;
+/** The same answer whether or not an address has an account (a reset, an e-mail change). */
+export type Accepted = Static<typeof AcceptedSchema>;
+export type InvitationView = Static<typeof InvitationViewSchema>;
+/** POST /api/v1/commons/:id/invitations: the invitation and its link, shown once. */
+export type NewInvitation = Static<typeof NewInvitationSchema>;
+export type InvitationPreview = Static<typeof InvitationPreviewSchema>;
+export type InvitationAccepted = Static<typeof InvitationAcceptedSchema>;
+export type Outbox = Static<typeof OutboxSchema>;
 export type SessionInfo = Static<typeof SessionViewSchema>;
 /** POST /api/v1/auth/signin. */
 export type SignedIn = Static<typeof SignedInSchema>;

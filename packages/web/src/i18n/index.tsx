@@ -13,6 +13,16 @@ export type Translate = (key: MessageKey, params?: Params) => string;
 
 const STORAGE_KEY = 'peergov.locale';
 
+/** Whether this browser remembers a language chosen in it (which then wins over the account's). */
+export function hasSavedLocale(): boolean {
+  try {
+    const saved = window.localStorage.getItem(STORAGE_KEY);
+    return !!saved && saved in LOCALES;
+  } catch {
+    return false;
+  }
+}
+
 function initialLocale(): Locale {
   try {
     const saved = window.localStorage.getItem(STORAGE_KEY);

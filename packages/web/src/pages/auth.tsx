@@ -15,11 +15,19 @@ function safeNext(next: string | null, fallback: string): string {
 }
 
 /** The sign-up form; `onDone` decides where to go next. */
-export function SignUpForm({ onDone, submitLabel }: { onDone: () => void; submitLabel?: string }) {
-  const { t } = useI18n();
+export function SignUpForm({
+  onDone,
+  submitLabel,
+  initialEmail = '',
+}: {
+  onDone: () => void;
+  submitLabel?: string;
+  initialEmail?: string;
+}) {
+  const { t, locale } = useI18n();
   const session = useSession();
   const [displayName, setDisplayName] = useState('');
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
@@ -44,6 +52,8 @@ export function SignUpForm({ onDone, submitLabel }: { onDone: () => void; submit
         displayName: displayName.trim(),
         email: email.trim(),
         password,
+        // Mails (a reset, an invitation's answer) are then written in the language the person signed up in.
+        locale,
       });
       let res: Result;
       try {
@@ -191,6 +201,9 @@ export function SignInPage() {
           </button>
         </div>
       </form>
+      <p className="muted">
+        <Link to="/forgot-password">{t('signin.forgot')}</Link>
+      </p>
       <p className="muted">
         {t('signin.noAccount')} <Link to="/signup">{t('nav.signUp')}</Link>
       </p>

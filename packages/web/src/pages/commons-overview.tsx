@@ -1,3 +1,4 @@
+import { InviteForm } from './invitation';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ProposalList } from '../components/proposal-list';
@@ -202,6 +203,8 @@ export function CommonsOverview({ commons, reload, live }: CommonsProps) {
               </>
             )}
           </section>
+
+          {session.account && commons.can.invite && <InviteForm commons={commons} />}
 
           <section className="card" aria-labelledby="members-heading">
             <h2 id="members-heading">

@@ -6,8 +6,8 @@ import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
 
-const PARTS = ['propose', 'comment', 'withdraw', 'see'] as const;
-type Audience = CommonsProps['commons']['constitution']['participation'][(typeof PARTS)[number]];
+const PARTS = ['propose', 'comment', 'withdraw', 'invite', 'see'] as const;
+type Audience = NonNullable<CommonsProps['commons']['constitution']['participation'][(typeof PARTS)[number]]>;
 
 export function ConstitutionPage({ commons }: CommonsProps) {
   const { t, day } = useI18n();
@@ -71,7 +71,11 @@ export function ConstitutionPage({ commons }: CommonsProps) {
         <h2 id="participation-heading">{t('constitution.participationHeading')}</h2>
         <ul className="plain participation">
           {PARTS.map((part) => (
-            <li key={part}>{t(`constitution.part.${part}`, { who: audienceText(c.participation[part]) })}</li>
+            <li key={part}>
+              {t(`constitution.part.${part}`, {
+                who: audienceText(c.participation[part] ?? { who: 'members' }),
+              })}
+            </li>
           ))}
           <li>{t('constitution.part.vote')}</li>
         </ul>
