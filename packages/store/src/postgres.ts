@@ -140,6 +140,7 @@ const MIGRATIONS: string[] = [
     size bigint NOT NULL,
     header text NOT NULL,
     body bytea NOT NULL
+  );
   `,
   // E-mail and accounts: a chosen language per account; single-use tokens sent by e-mail (password reset, e-mail
   // change; only their hashes); invitations to a commons by e-mail or link; the outbox of mails not sent (no SMTP
