@@ -17,7 +17,6 @@ import {
   chainRecords,
   checkExtension,
   CompactMerkleTree,
-  completedNodes,
   EMPTY_POSITION,
   recordLeafHash,
   signCheckpoint,
@@ -31,6 +30,7 @@ import {
   type Deadline,
   type LogHead,
   type Store,
+  type StoredMerkleNode,
   type StoredRecord,
 } from '@peergov/store';
 import { deadlineChanges, openDeadlines } from './deadlines';
@@ -160,6 +160,10 @@ interface Plan {
   envelopes: EventEnvelope[];
   outcomes: Outcome[];
   position: LogPosition;
+  /** The Merkle root after the records (hex). */
+  root: string;
+  /** The Merkle nodes the records complete (what completedNodes gives), found while appending them to the tree. */
+  nodes: StoredMerkleNode[];
 }
 
 const positionOf = (head: LogHead): LogPosition => ({
@@ -348,9 +352,8 @@ export class CommonsService {
         settleBatch(batch, plan.outcomes, plan.state);
         return;
       }
-      const tree = CompactMerkleTree.fromState(plan.position.merkle);
       const signed = signCheckpoint(
-        { commons: commonsId, size: plan.position.size, root: tree.rootHex(), time: now },
+        { commons: commonsId, size: plan.position.size, root: plan.root, time: now },
         this.keys.privateKey,
       );
       const head: LogHead = {
@@ -369,10 +372,7 @@ export class CommonsService {
         docs: readModelChanges(plan.state!, plan.envelopes),
         deadlines: deadlineChanges(plan.state!, plan.envelopes),
         // The Merkle nodes these records complete, so that proofs read O(log n) of them.
-        nodes: completedNodes(
-          entry ? positionOf(entry.head).merkle : EMPTY_POSITION.merkle,
-          plan.records.map((r) => recordLeafHash(r.body)),
-        ),
+        nodes: plan.nodes,
       });
       this.appending.set(
         commonsId,
@@ -799,6 +799,9 @@ function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now
     const tree = CompactMerkleTree.fromState(start.merkle);
     let hash = start.hash;
     const records: StoredRecord[] = [];
+    const nodes: StoredMerkleNode[] = [];
+    const onNode = (level: number, index: number, node: Uint8Array) =>
+      nodes.push({ level, index, hash: Buffer.from(node).toString('hex') });
     const envelopes: EventEnvelope[] = [];
     const outcomes: Outcome[] = [];
     let restart = false;
@@ -834,7 +837,7 @@ function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now
           hash: c.hash,
           body: c.body,
         });
-        tree.append(recordLeafHash(c.body));
+        tree.append(recordLeafHash(c.body), onNode);
         hash = c.hash;
       }
       envelopes.push(...envs);
@@ -848,6 +851,8 @@ function planBatch(commonsId: string, entry: Entry | null, batch: Pending[], now
       envelopes,
       outcomes,
       position: { size: start.size + records.length, hash, merkle: tree.state() },
+      root: tree.rootHex(),
+      nodes,
     };
   }
 }
