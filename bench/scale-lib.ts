@@ -235,7 +235,7 @@ export async function loadServer(
   server: Server,
   plan: Omit<LoadPlan, 'url'>,
   prime: string[] = [],
-): Promise<{ result: LoadResult; primeMs: number } | { failure: string }> {
+): Promise<{ result: LoadResult; primeMs: number; serverCpuMs?: number } | { failure: string }> {
   // The first load of each commons (verify and fold its log) is timed on its own, not inside the measured window.
   const primed = performance.now();
   for (const path of prime) {
@@ -253,6 +253,8 @@ export async function loadServer(
   }
   const primeMs = performance.now() - primed;
   const file = planFile({ ...plan, url: server.url });
+  const pid = server.child.pid;
+  const cpuBefore = pid === undefined ? NaN : await cpuMs(pid);
   const loading = run(tsx('scale-load.ts', file));
   const first = await Promise.race([
     loading.then((e) => ({ load: e })),
@@ -266,7 +268,13 @@ export async function loadServer(
   }
   const failure = failureOf('load', first.load);
   if (failure) return { failure };
-  return { result: JSON.parse(first.load.stdout.trim().split('\n').pop() ?? '{}') as LoadResult, primeMs };
+  // The server's CPU time (all its threads) over the load process's run, warm-up included.
+  const serverCpuMs = pid === undefined ? NaN : (await cpuMs(pid)) - cpuBefore;
+  return {
+    result: JSON.parse(first.load.stdout.trim().split('\n').pop() ?? '{}') as LoadResult,
+    primeMs,
+    serverCpuMs,
+  };
 }
 
 const sleepThen = (ms: number): Promise<Ended> =>
@@ -299,6 +307,8 @@ export interface Row {
   result?: LoadResult;
   /** How long the first GET of each commons took, before the measured window. */
   primeMs?: number;
+  /** The server process's CPU time over the load run (warm-up included), in ms. */
+  serverCpuMs?: number;
   failure?: string;
 }
 
@@ -332,6 +342,17 @@ export function printThroughput(title: string, rows: Row[], extra?: (r: LoadResu
       console.log(
         `${r.target}: first load of the commons (one GET each, before the run): ${r.primeMs.toFixed(0)} ms`,
       );
+  // CPU per request: less sensitive than requests/s to what else the machine runs (others share it).
+  for (const r of rows) {
+    if (r.result && r.serverCpuMs !== undefined && Number.isFinite(r.serverCpuMs) && r.result.perSecond > 0) {
+      const runSeconds = seconds;
+      const perRequest = r.serverCpuMs / (r.result.perSecond * runSeconds);
+      console.log(
+        `${r.target}: server CPU ${(r.serverCpuMs / 1000).toFixed(1)} s over the ${runSeconds} s run, about ` +
+          `${perRequest.toFixed(3)} ms per request (at the window's rate)`,
+      );
+    }
+  }
   for (const r of rows) {
     if (r.result?.firstError)
       console.error(`FAILED: ${r.target}: non-2xx answers, first: ${r.result.firstError}`);
