@@ -220,52 +220,59 @@ export const READ_MODEL_KINDS_SORTED: readonly ReadModelDoc['kind'][] = [...READ
 const byId = (a: ReadModelDoc, b: ReadModelDoc) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
+ * The read-model documents of one kind in a state, as `readModelChanges` writes them, one at a time in no order (a
+ * caller that compares them can let the event loop turn between them).
+ */
+export function* eachReadModelDocOfKind(
+  state: CommonsState,
+  kind: ReadModelDoc['kind'],
+): Generator<ReadModelDoc> {
+  switch (kind) {
+    case 'commons':
+      yield commonsDoc(state.core);
+      return;
+    case 'meta':
+      yield READ_MODEL_META;
+      return;
+    case 'summary':
+      yield summaryDoc(state);
+      return;
+    case 'member':
+      for (const m of Object.values(state.core.members)) yield { kind: 'member', id: m.accountId, body: m };
+      return;
+    case 'proposal':
+      for (const id of Object.keys(state.proposals))
+        yield { kind: 'proposal', id, body: state.proposals[id] };
+      return;
+    case 'position':
+      for (const id of Object.keys(state.proposals)) {
+        const positions = state.positions[id] ?? {};
+        for (const accountId of Object.keys(positions)) {
+          yield {
+            kind: 'position',
+            id: `${id}/${accountId}`,
+            body: { proposalId: id, ...positions[accountId] },
+          };
+        }
+      }
+      return;
+    case 'comment':
+      for (const id of Object.keys(state.proposals))
+        for (const c of state.comments[id] ?? []) yield { kind: 'comment', id: `${id}/${c.id}`, body: c };
+      return;
+  }
+}
+
+/**
  * The read-model documents of one kind in a state, as `readModelChanges` writes them, ordered by id (UTF-16 code
- * units; unordered with `sorted` false): one kind at a time, so that a caller comparing them page by page holds
- * one kind's documents.
+ * units; unordered with `sorted` false).
  */
 export function readModelDocsOfKind(
   state: CommonsState,
   kind: ReadModelDoc['kind'],
   sorted = true,
 ): ReadModelDoc[] {
-  const docs: ReadModelDoc[] = [];
-  switch (kind) {
-    case 'commons':
-      docs.push(commonsDoc(state.core));
-      break;
-    case 'meta':
-      docs.push(READ_MODEL_META);
-      break;
-    case 'summary':
-      docs.push(summaryDoc(state));
-      break;
-    case 'member':
-      for (const m of Object.values(state.core.members))
-        docs.push({ kind: 'member', id: m.accountId, body: m });
-      break;
-    case 'proposal':
-      for (const id of Object.keys(state.proposals))
-        docs.push({ kind: 'proposal', id, body: state.proposals[id] });
-      break;
-    case 'position':
-      for (const id of Object.keys(state.proposals)) {
-        const positions = state.positions[id] ?? {};
-        for (const accountId of Object.keys(positions)) {
-          docs.push({
-            kind: 'position',
-            id: `${id}/${accountId}`,
-            body: { proposalId: id, ...positions[accountId] },
-          });
-        }
-      }
-      break;
-    case 'comment':
-      for (const id of Object.keys(state.proposals))
-        for (const c of state.comments[id] ?? [])
-          docs.push({ kind: 'comment', id: `${id}/${c.id}`, body: c });
-      break;
-  }
+  const docs = [...eachReadModelDocOfKind(state, kind)];
   return sorted ? docs.sort(byId) : docs;
 }
 

@@ -725,7 +725,11 @@ class LocalChecks implements Checks {
   push = async (records: readonly CheckedRecord[]) => this.checks.push(records);
   result = async (at: Pick<VerifyLogOptions, 'checkpoint' | 'head'>) => this.checks.result(at);
   docsFailure = async () => this.checks.docsFailure();
-  docsBegin = async (kind: ReadModelDoc['kind']) => this.checks.docsBegin(kind);
+  /** Takes in the kind's expected documents a DOCS_CHUNK at a time, the event loop served between. */
+  docsBegin = async (kind: ReadModelDoc['kind']) => {
+    const steps = this.checks.docsBegin(kind, DOCS_CHUNK);
+    while (!steps.next().done) await nextTurn();
+  };
   docsPage = async (docs: readonly PagedDoc[]) => this.checks.docsPage(docs);
   docsEnd = async () => this.checks.docsEnd();
   close = async () => {};

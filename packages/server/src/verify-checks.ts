@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   applyEvent,
   envelopesOf,
-  readModelDocsOfKind,
+  eachReadModelDocOfKind,
   READ_MODEL_KINDS,
   type CommonsState,
   type ReadModelDoc,
@@ -110,8 +110,14 @@ class KindComparison {
   private readonly want = new Map<string, ReadModelDoc>();
   private first: { id: string; fault: DocFault } | null = null;
 
-  constructor(state: CommonsState | null, kind: ReadModelDoc['kind']) {
-    if (state) for (const d of readModelDocsOfKind(state, kind, false)) this.want.set(d.id, d);
+  /** Takes in the expected documents, yielding after each `step` of them (where a caller may let the loop turn). */
+  *fill(state: CommonsState | null, kind: ReadModelDoc['kind'], step: number): Generator<void> {
+    if (!state) return;
+    let n = 0;
+    for (const d of eachReadModelDocOfKind(state, kind)) {
+      this.want.set(d.id, d);
+      if (++n % step === 0) yield;
+    }
   }
 
   private note(id: string, fault: DocFault | null): void {
@@ -179,8 +185,13 @@ export class VerifyChecks {
     return this.failure === null ? null : replayFailure(this.failure);
   }
 
-  docsBegin(kind: ReadModelDoc['kind']): void {
-    this.kind = new KindComparison(this.state, kind);
+  /**
+   * Starts the comparison of a kind: its expected documents are taken in as the steps are run (`step` documents
+   * each; run them all before the first page).
+   */
+  docsBegin(kind: ReadModelDoc['kind'], step = 1000): Generator<void> {
+    this.kind = new KindComparison();
+    return this.kind.fill(this.state, kind, step);
   }
 
   docsPage(docs: readonly PagedDoc[]): void {

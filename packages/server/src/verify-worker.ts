@@ -59,7 +59,10 @@ if (port) {
           value = of(m.session).docsFailure();
           break;
         case 'docsBegin':
-          of(m.session).docsBegin(m.kind);
+          {
+            const steps = of(m.session).docsBegin(m.kind);
+            while (!steps.next().done);
+          }
           break;
         case 'docsPage':
           of(m.session).docsPage(m.docs);
