@@ -66,9 +66,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     const bothWays = async (options: VerifyOptions = {}): Promise<VerifyResult> => {
       const logs = new LogService(t.ctx.store, t.ctx.keys.publicKey);
       const inThread = await logs.verify(commonsId, { ...options, worker: false });
+      const sessions = verifyWorkers.sessions;
       expect(await logs.verify(commonsId, { ...options, worker: true }), 'checked in a worker').toEqual(
         inThread,
       );
+      // It did check in a worker, not fall back to this thread.
+      expect(verifyWorkers.sessions, 'a worker checked').toBe(sessions + 1);
       return inThread;
     };
     const verify = async (): Promise<VerifyResult> => {
