@@ -38,7 +38,12 @@ const storeTypesForLogService = {
 
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { peergov: join(here, 'src/bin.ts') },
+  // The verify worker (server/src/verify-worker.ts) is an entry of its own: LogService.verify starts it from
+  // `verify-worker.js` beside the chunk it is bundled into, which is this directory.
+  entryPoints: {
+    peergov: join(here, 'src/bin.ts'),
+    'verify-worker': join(here, '../server/src/verify-worker.ts'),
+  },
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -214,25 +214,72 @@ export function stateFromDocs(docs: {
   return state;
 }
 
+/** The kinds of read-model document in the order of their names (code units), which readModelDocs follows. */
+export const READ_MODEL_KINDS_SORTED: readonly ReadModelDoc['kind'][] = [...READ_MODEL_KINDS].sort();
+
+const byId = (a: ReadModelDoc, b: ReadModelDoc) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The read-model documents of one kind in a state, as `readModelChanges` writes them, one at a time in no order (a
+ * caller that compares them can let the event loop turn between them).
+ */
+export function* eachReadModelDocOfKind(
+  state: CommonsState,
+  kind: ReadModelDoc['kind'],
+): Generator<ReadModelDoc> {
+  switch (kind) {
+    case 'commons':
+      yield commonsDoc(state.core);
+      return;
+    case 'meta':
+      yield READ_MODEL_META;
+      return;
+    case 'summary':
+      yield summaryDoc(state);
+      return;
+    case 'member':
+      for (const m of Object.values(state.core.members)) yield { kind: 'member', id: m.accountId, body: m };
+      return;
+    case 'proposal':
+      for (const id of Object.keys(state.proposals))
+        yield { kind: 'proposal', id, body: state.proposals[id] };
+      return;
+    case 'position':
+      for (const id of Object.keys(state.proposals)) {
+        const positions = state.positions[id] ?? {};
+        for (const accountId of Object.keys(positions)) {
+          yield {
+            kind: 'position',
+            id: `${id}/${accountId}`,
+            body: { proposalId: id, ...positions[accountId] },
+          };
+        }
+      }
+      return;
+    case 'comment':
+      for (const id of Object.keys(state.proposals))
+        for (const c of state.comments[id] ?? []) yield { kind: 'comment', id: `${id}/${c.id}`, body: c };
+      return;
+  }
+}
+
+/**
+ * The read-model documents of one kind in a state, as `readModelChanges` writes them, ordered by id (UTF-16 code
+ * units; unordered with `sorted` false).
+ */
+export function readModelDocsOfKind(
+  state: CommonsState,
+  kind: ReadModelDoc['kind'],
+  sorted = true,
+): ReadModelDoc[] {
+  const docs = [...eachReadModelDocOfKind(state, kind)];
+  return sorted ? docs.sort(byId) : docs;
+}
+
 /**
  * Every read-model document of a state, as `readModelChanges` writes them, ordered by kind then id: what the
  * store must hold after the log that produced the state (verification and `peergov rebuild` compare against it).
  */
 export function readModelDocs(state: CommonsState): ReadModelDoc[] {
-  const docs: ReadModelDoc[] = [commonsDoc(state.core), READ_MODEL_META, summaryDoc(state)];
-  for (const m of Object.values(state.core.members)) docs.push({ kind: 'member', id: m.accountId, body: m });
-  for (const id of Object.keys(state.proposals)) {
-    docs.push({ kind: 'proposal', id, body: state.proposals[id] });
-    const positions = state.positions[id] ?? {};
-    for (const accountId of Object.keys(positions)) {
-      docs.push({
-        kind: 'position',
-        id: `${id}/${accountId}`,
-        body: { proposalId: id, ...positions[accountId] },
-      });
-    }
-    for (const c of state.comments[id] ?? []) docs.push({ kind: 'comment', id: `${id}/${c.id}`, body: c });
-  }
-  const order = (d: ReadModelDoc) => `${d.kind}\u0000${d.id}`;
-  return docs.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  return READ_MODEL_KINDS_SORTED.flatMap((kind) => readModelDocsOfKind(state, kind));
 }

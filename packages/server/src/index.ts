@@ -15,6 +15,7 @@ export {
   parseSavedCheckpoint,
   readModelFromLog,
   signedCheckpointOf,
+  type VerifyOptions,
   type VerifyResult,
 } from './log-service';
 export { seedDemo } from './demo';

@@ -1,15 +1,16 @@
 import type { KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
-  applyEvent,
-  envelopesOf,
   READ_MODEL_KINDS,
   readModelDocs,
   stateFromRecords,
   type CommonsState,
+  type ReadModelDoc,
 } from '@peergov/kernel';
 import { READ_MODEL_VERSION, storedReadModelVersion } from '@peergov/kernel';
 import {
-  canonicalJson,
   completedNodes,
   consistencyProofFromNodes,
   consistencyProofNodeKeys,
@@ -18,8 +19,8 @@ import {
   fromHex,
   inclusionProofFromNodes,
   inclusionProofNodeKeys,
-  LogVerifier,
   nodeSourceOf,
+  recordDigests,
   recordLeafHash,
   rootFromNodes,
   rootNodeKeys,
@@ -28,13 +29,25 @@ import {
   verifyInclusion,
   verifyLog,
   type ConsistencyEvidence,
-  type LogRecord,
   type LogVerification,
   type MerkleNodeKey,
   type MerkleNodeSource,
   type SignedCheckpoint,
+  type VerifyLogOptions,
   type VerifyWhere,
 } from '@peergov/kernel/log';
+import {
+  COMPARED_KINDS,
+  docFault,
+  replayFailure,
+  VerifyChecks,
+  type CheckedRecord,
+  type ChecksOptions,
+  type DocFault,
+  type PagedDoc,
+  type PushAnswer,
+} from './verify-checks';
+import type { WorkerAnswer, WorkerOp, WorkerRequest } from './verify-worker';
 import {
   StoreConflictError,
   type Doc,
@@ -78,12 +91,20 @@ export interface VerifyOptions {
   docs?: boolean;
   /** Told after each chunk of records: how many are verified, of how many the head (as last read) says. */
   onProgress?: (verified: number, size: number) => void;
+  /**
+   * Check in a worker thread (node:worker_threads) while this thread reads the store: true, false (in this thread,
+   * a chunk at a time), or by default when the log has VERIFY_WORKER_MIN records or more. If no worker can start
+   * (say, a bundle without its worker file), the checks run in this thread.
+   */
+  worker?: boolean;
 }
 
 /** Records read and verified per step of a verify, between which the event loop serves other requests. */
 export const VERIFY_CHUNK = 2000;
-/** Read-model documents compared per step of a verify. */
-const DOCS_CHUNK = 1000;
+/** Read-model documents read and compared per step of a verify. */
+export const DOCS_CHUNK = 1000;
+/** From this size on, a verify checks in a worker thread (starting one costs some 50 ms, 0.3 s from TypeScript). */
+export const VERIFY_WORKER_MIN = 10 * VERIFY_CHUNK;
 /** Reads of the documents a verify makes while the log grows under it (extending the records each time). */
 const DOCS_ROUNDS = 3;
 
@@ -291,47 +312,82 @@ export class LogService {
     const { store } = this;
     const first = await store.head(commonsId);
     if (!first) return { ok: false, where: 'head', seq: 0, reason: 'this commons has no log' };
-    let head: LogHead = first;
-    const verifier = new LogVerifier({ commons: commonsId, publicKey: this.publicKey, saved: options.saved });
-    const fold = options.docs === false ? null : new ChunkedFold();
+    const docs = options.docs !== false;
+    const useWorker = options.worker ?? first.size >= VERIFY_WORKER_MIN;
+    const checks = await openChecks(
+      { commons: commonsId, publicKey: this.publicKey, saved: options.saved, docs },
+      useWorker,
+    );
+    try {
+      return await this.verifyWith(checks, commonsId, first, docs, options);
+    } finally {
+      await checks.close();
+    }
+  }
 
-    /** Reads and verifies the records from where the verifier is; false on a bad record. */
+  private async verifyWith(
+    checks: Checks,
+    commonsId: string,
+    first: LogHead,
+    docs: boolean,
+    options: VerifyOptions,
+  ): Promise<VerifyResult> {
+    const { store } = this;
+    let head = first;
+    /** Records read and handed to the checks (those checked trail by at most one chunk). */
+    let sent = 0;
+    let fault: Extract<LogVerification, { ok: false }> | null = null;
+
+    /**
+     * Reads and verifies the records from where the checks are; false on a bad record. The next chunk is read while
+     * the checks (in the worker) take the one before.
+     */
     const extend = async (): Promise<boolean> => {
+      let pending: Promise<PushAnswer> | null = null;
       for (;;) {
-        const from = verifier.size;
+        const from = sent;
         const below = from < head.size;
         const chunk = await store.readRecords(
           commonsId,
           from,
           below ? Math.min(VERIFY_CHUNK, head.size - from) : VERIFY_CHUNK,
         );
-        if (chunk.length === 0) return true;
-        if (!below) {
+        if (chunk.length > 0 && !below) {
           const now = await store.head(commonsId);
           if (now && now.size > head.size) head = now;
         }
-        const records = verifier.push(chunk);
-        if (verifier.fault) return false;
-        fold?.add(records);
-        options.onProgress?.(verifier.size, head.size);
+        if (pending) {
+          const answer: PushAnswer = await pending;
+          pending = null;
+          if (answer.fault) {
+            fault = answer.fault;
+            return false;
+          }
+          options.onProgress?.(answer.size, head.size);
+        }
+        if (chunk.length === 0) return true;
+        pending = checks.push(chunk);
+        sent += chunk.length;
         await nextTurn();
       }
     };
 
     for (let round = 1; ; round++) {
       const clean = await extend();
-      const result = clean ? verifier.result(headChecks(head)) : verifier.fault!;
+      const result = clean ? await checks.result(headChecks(head)) : fault!;
       if (!result.ok) return { ok: false, where: result.where, seq: result.seq, reason: result.reason };
-      if (!fold) return verified(result, head);
-      const docs: Doc[] = [];
-      for (const kind of READ_MODEL_KINDS) {
-        for (const d of await store.listDocs(commonsId, kind)) docs.push(d);
-        await nextTurn();
-      }
+      if (!docs) return verified(result, head);
+      const replay = await checks.docsFailure();
+      if (replay) return replay;
+      const bad = await this.compareDocsPaged(checks, commonsId);
       const after = await store.head(commonsId);
       if (after && after.size === head.size && after.hash === head.hash) {
-        const bad = await fold.compare(docs);
-        return bad ?? verified(result, head);
+        if (!bad) return verified(result, head);
+        const meta = await store.getDoc(commonsId, 'meta', 'read-model');
+        return withVersionNote(
+          bad,
+          meta === null ? [] : [{ commonsId, kind: 'meta', id: 'read-model', body: meta }],
+        );
       }
       if (!after || round >= DOCS_ROUNDS) {
         return {
@@ -341,6 +397,31 @@ export class LogService {
       }
       head = after;
     }
+  }
+
+  /**
+   * The stored documents of every kind compared with those the folded state implies, a page of DOCS_CHUNK at a
+   * time (the next page read while the checks take the one before, the event loop served between pages): the
+   * first fault, in order of kind then id, or null.
+   */
+  private async compareDocsPaged(checks: Checks, commonsId: string): Promise<DocFault | null> {
+    for (const kind of COMPARED_KINDS) {
+      await checks.docsBegin(kind);
+      let pending: Promise<void> | null = null;
+      for (let after: string | undefined; ;) {
+        const page = await this.store.listDocsPage(commonsId, kind, DOCS_CHUNK, after);
+        if (pending) await pending;
+        pending =
+          page.length > 0 ? checks.docsPage(page.map(({ kind, id, body }) => ({ kind, id, body }))) : null;
+        await nextTurn();
+        if (page.length < DOCS_CHUNK) break;
+        after = page[page.length - 1]!.id;
+      }
+      if (pending) await pending;
+      const bad = await checks.docsEnd();
+      if (bad) return bad;
+    }
+    return null;
   }
 
   /**
@@ -445,35 +526,6 @@ function verified(
 }
 
 /**
- * The state folded from verified records a chunk at a time (only the state is kept, not the records), and the
- * comparison of the documents it implies with the stored ones, a step at a time.
- */
-class ChunkedFold {
-  private state: CommonsState | null = null;
-  private failure: string | null = null;
-
-  add(records: readonly LogRecord[]): void {
-    if (this.failure !== null) return;
-    try {
-      for (const r of records) for (const e of envelopesOf(r)) this.state = applyEvent(this.state, e);
-    } catch (e) {
-      this.failure = (e as Error).message;
-    }
-  }
-
-  async compare(docs: readonly Doc[]): Promise<Extract<VerifyResult, { ok: false }> | null> {
-    if (this.failure !== null) return replayFailure(this.failure);
-    const expected = this.state ? readModelDocs(this.state) : [];
-    await nextTurn();
-    for (const step of docSteps(expected, docs)) {
-      if (step) return withVersionNote(step, docs);
-      await nextTurn();
-    }
-    return null;
-  }
-}
-
-/**
  * A signed checkpoint saved earlier, in any form peergov hands one out: the answer of
  * GET /api/v1/commons/:id/log/checkpoint, the last line of `peergov export` (or the whole export), or a checkpoint
  * as the head stores it. Throws a clear error on anything else.
@@ -511,12 +563,6 @@ export function parseSavedCheckpoint(text: string): SignedCheckpoint {
   );
 }
 
-/** The JSON value a document body stands for, in canonical form (undefined fields dropped, as the store drops them). */
-function canonicalBody(body: unknown): string {
-  const json = JSON.stringify(body) as string | undefined;
-  return json === undefined ? 'undefined' : canonicalJson(JSON.parse(json));
-}
-
 /** Every read-model document the records imply, with JSON bodies as the store keeps them. Trusts the records. */
 export function readModelFromLog(bodies: readonly string[]): NewDoc[] {
   const state = stateFromRecords(bodies);
@@ -533,23 +579,6 @@ export function readModelOf(state: CommonsState): NewDoc[] {
 }
 
 const docKey = (kind: string, id: string) => `${kind}\u0000${id}`;
-
-/** Top-level fields of two JSON values that differ, for a reason a person can act on. */
-function differingFields(expected: unknown, stored: unknown): string[] {
-  if (typeof expected !== 'object' || typeof stored !== 'object' || !expected || !stored) return [];
-  if (Array.isArray(expected) || Array.isArray(stored)) return [];
-  const a = expected as Record<string, unknown>;
-  const b = stored as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys.filter((k) => !(k in a) || !(k in b) || canonicalBody(a[k]) !== canonicalBody(b[k]));
-}
-
-const replayFailure = (message: string): Extract<VerifyResult, { ok: false }> => ({
-  ok: false,
-  where: 'document',
-  seq: null,
-  reason: `the read models cannot be rebuilt: replaying the log failed (${message})`,
-});
 
 /** A document fault, with a note when the documents are of an older read-model version. */
 function withVersionNote(
@@ -614,27 +643,8 @@ function* docSteps(
   extras.sort();
   const wanted = (sorted ? want.keys() : [...want.keys()].sort().values())[Symbol.iterator]();
 
-  const check = (key: string): Extract<VerifyResult, { ok: false }> | null => {
-    const w = want.get(key);
-    const h = have.get(key);
-    const { kind, id } = (w ?? h)!;
-    const fail = (what: string): Extract<VerifyResult, { ok: false }> => ({
-      ok: false,
-      where: 'document',
-      seq: null,
-      reason: `document ${kind} ${JSON.stringify(id)} ${what}`,
-      doc: { kind, id },
-    });
-    if (!h) return fail('is missing: the log implies it');
-    if (!w) return fail('is extra: the log does not imply it');
-    if (canonicalBody(w.body) !== canonicalBody(h.body)) {
-      const fields = differingFields(JSON.parse(JSON.stringify(w.body)) as unknown, h.body);
-      return fail(
-        `differs from what the log gives${fields.length > 0 ? ` (in ${fields.slice(0, 5).join(', ')})` : ''}`,
-      );
-    }
-    return null;
-  };
+  const check = (key: string): Extract<VerifyResult, { ok: false }> | null =>
+    docFault(want.get(key), have.get(key));
   // Both lists in order, merged: the first fault is the first in order of the union, as one sorted list gives.
   let next = wanted.next();
   let e = 0;
@@ -696,4 +706,184 @@ export function verifyStored(
     if (bad) return bad;
   }
   return verified(result, head);
+}
+
+/** The checks of a verify, in this thread or in a worker: each call answers once its work is done. */
+interface Checks {
+  push(records: readonly CheckedRecord[]): Promise<PushAnswer>;
+  result(at: Pick<VerifyLogOptions, 'checkpoint' | 'head'>): Promise<LogVerification>;
+  docsFailure(): Promise<DocFault | null>;
+  docsBegin(kind: ReadModelDoc['kind']): Promise<void>;
+  docsPage(docs: readonly PagedDoc[]): Promise<void>;
+  docsEnd(): Promise<DocFault | null>;
+  close(): Promise<void>;
+}
+
+/** The checks in this thread (each call runs at once; the caller yields to the event loop between them). */
+class LocalChecks implements Checks {
+  constructor(private readonly checks: VerifyChecks) {}
+  push = async (records: readonly CheckedRecord[]) => this.checks.push(records);
+  result = async (at: Pick<VerifyLogOptions, 'checkpoint' | 'head'>) => this.checks.result(at);
+  docsFailure = async () => this.checks.docsFailure();
+  /** Takes in the kind's expected documents a DOCS_CHUNK at a time, the event loop served between. */
+  docsBegin = async (kind: ReadModelDoc['kind']) => {
+    const steps = this.checks.docsBegin(kind, DOCS_CHUNK);
+    while (!steps.next().done) await nextTurn();
+  };
+  docsPage = async (docs: readonly PagedDoc[]) => this.checks.docsPage(docs);
+  docsEnd = async () => this.checks.docsEnd();
+  close = async () => {};
+}
+
+/**
+ * The worker, started: from the bundle's JavaScript beside this module, or from TypeScript (development and tests)
+ * through tsx's loader, registered in the worker before it imports the module.
+ */
+function spawnWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./verify-worker.js', here));
+  const tsx = new URL(
+    './dist/esm/api/index.mjs',
+    pathToFileURL(createRequire(here).resolve('tsx/package.json')),
+  );
+  const module = new URL('./verify-worker.ts', here);
+  const boot = `import(${JSON.stringify(tsx.href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+/**
+ * How many verify workers started, how many could not (the checks then ran in the calling thread), and how many
+ * verifies checked in one.
+ */
+export const verifyWorkers = { started: 0, failed: 0, sessions: 0 };
+
+/**
+ * One worker thread, shared by the verifies of this process (started on the first, kept for the next, never keeping
+ * the process alive): requests posted in order, answered in order, each in a session of its verify.
+ */
+class WorkerHost {
+  private readonly waiting: { resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
+  private dead: Error | null = null;
+  private sessions = 0;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: WorkerAnswer) => {
+      const w = this.waiting.shift();
+      // Idle, it does not keep the process alive; while it owes answers, it does.
+      if (this.waiting.length === 0) worker.unref();
+      if (!w) return;
+      if (m.ok) w.resolve(m.value);
+      else w.reject(new Error(`verify worker: ${m.error}`));
+    });
+    const fail = (e: Error) => {
+      this.dead ??= e;
+      if (host && this === hostStarted) host = null;
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`verify worker exited (code ${code})`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
+  }
+
+  /** A worker that said it is ready, or null when none could start. */
+  static async start(): Promise<WorkerHost | null> {
+    let worker: Worker;
+    try {
+      worker = spawnWorker();
+    } catch {
+      verifyWorkers.failed++;
+      return null;
+    }
+    const started = new WorkerHost(worker);
+    try {
+      await started.call(null);
+      verifyWorkers.started++;
+      return started;
+    } catch {
+      verifyWorkers.failed++;
+      await worker.terminate();
+      return null;
+    }
+  }
+
+  /** Posts a request (null: waits for the ready message) and answers its answer. */
+  call<T>(request: WorkerRequest | null, transfer?: ArrayBuffer[]): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const answer = new Promise<T>((resolve, reject) =>
+      this.waiting.push({ resolve: resolve as (v: unknown) => void, reject }),
+    );
+    if (this.waiting.length === 1) this.worker.ref();
+    if (request) this.worker.postMessage(request, transfer);
+    return answer;
+  }
+
+  nextSession(): number {
+    return ++this.sessions;
+  }
+}
+
+let host: Promise<WorkerHost | null> | null = null;
+let hostStarted: WorkerHost | null = null;
+
+/** The shared worker, started if there is none (again after one died); null when none can start. */
+async function workerHost(): Promise<WorkerHost | null> {
+  host ??= WorkerHost.start().then((h) => {
+    hostStarted = h;
+    if (!h) host = null;
+    return h;
+  });
+  return host;
+}
+
+/** The checks of one verify in the shared worker. */
+class WorkerChecks implements Checks {
+  private closed = false;
+  constructor(
+    private readonly host: WorkerHost,
+    private readonly session: number,
+  ) {}
+
+  private call<T>(request: WorkerOp, transfer?: ArrayBuffer[]): Promise<T> {
+    return this.host.call<T>({ ...request, session: this.session } as WorkerRequest, transfer);
+  }
+
+  /**
+   * Hashes the bodies here (recordDigests: two of the three hashes a record costs, a few ms a chunk), the rest of
+   * the checks in the worker: the thread that reads is otherwise idle while the worker checks.
+   */
+  push = (records: readonly CheckedRecord[]) => {
+    const digests = recordDigests(records.map((r) => r.body));
+    return this.call<PushAnswer>({ op: 'push', records, digests }, [digests.leaves.buffer as ArrayBuffer]);
+  };
+  result = (at: Pick<VerifyLogOptions, 'checkpoint' | 'head'>) =>
+    this.call<LogVerification>({ op: 'result', at });
+  docsFailure = () => this.call<DocFault | null>({ op: 'docsFailure' });
+  docsBegin = (kind: ReadModelDoc['kind']) => this.call<void>({ op: 'docsBegin', kind });
+  docsPage = (docs: readonly PagedDoc[]) => this.call<void>({ op: 'docsPage', docs });
+  docsEnd = () => this.call<DocFault | null>({ op: 'docsEnd' });
+  close = async () => {
+    if (this.closed) return;
+    this.closed = true;
+    // Drops the session's state in the worker; a worker that died meanwhile has nothing to drop.
+    await this.call<void>({ op: 'close' }).catch(() => {});
+  };
+}
+
+/** The checks of one verify: in the shared worker when asked and one starts, else in this thread. */
+async function openChecks(options: ChecksOptions, worker: boolean): Promise<Checks> {
+  if (worker) {
+    const h = await workerHost();
+    if (h) {
+      const key = options.publicKey;
+      const publicKeyPem =
+        typeof key === 'string' ? key : (key.export({ type: 'spki', format: 'pem' }) as string);
+      const session = h.nextSession();
+      verifyWorkers.sessions++;
+      const { publicKey: _, ...rest } = options;
+      await h.call<void>({ op: 'open', session, init: { ...rest, publicKeyPem } });
+      return new WorkerChecks(h, session);
+    }
+  }
+  return new LocalChecks(new VerifyChecks(options));
 }

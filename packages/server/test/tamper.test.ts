@@ -11,7 +11,14 @@ import {
   recordLeafHash,
   signCheckpoint,
 } from '@peergov/kernel/log';
-import { LogService, parseSavedCheckpoint, readModelFromLog, type VerifyResult } from '../src/index';
+import {
+  LogService,
+  parseSavedCheckpoint,
+  readModelFromLog,
+  type VerifyOptions,
+  type VerifyResult,
+} from '../src/index';
+import { verifyWorkers } from '../src/log-service';
 import { requirePostgres } from '../../store/test/pg-available';
 import { must, Person, testApp, type TestApp } from './harness';
 import { openDb, type Db, type Row } from './raw-db';
@@ -55,15 +62,26 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let savedLatest: unknown;
 
     const T = (name: string) => db.table(name);
+    /** The same verify checked in a worker thread and in this one (the default for a small log): one answer. */
+    const bothWays = async (options: VerifyOptions = {}): Promise<VerifyResult> => {
+      const logs = new LogService(t.ctx.store, t.ctx.keys.publicKey);
+      const inThread = await logs.verify(commonsId, { ...options, worker: false });
+      const sessions = verifyWorkers.sessions;
+      expect(await logs.verify(commonsId, { ...options, worker: true }), 'checked in a worker').toEqual(
+        inThread,
+      );
+      // It did check in a worker, not fall back to this thread.
+      expect(verifyWorkers.sessions, 'a worker checked').toBe(sessions + 1);
+      return inThread;
+    };
     const verify = async (): Promise<VerifyResult> => {
       const r = await ada.call('GET', `/api/v1/commons/${commonsId}/log/verify`);
       expect(r.statusCode).toBe(200);
-      return r.json();
+      const answer = r.json() as VerifyResult;
+      expect(answer.ok).toBe((await bothWays()).ok);
+      return answer;
     };
-    const verifySaved = (saved: unknown) =>
-      new LogService(t.ctx.store, t.ctx.keys.publicKey).verify(commonsId, {
-        saved: parseSavedCheckpoint(JSON.stringify(saved)),
-      });
+    const verifySaved = (saved: unknown) => bothWays({ saved: parseSavedCheckpoint(JSON.stringify(saved)) });
     const checkpoint = async () =>
       (await ada.call('GET', `/api/v1/commons/${commonsId}/log/checkpoint`)).json() as unknown;
 
@@ -520,11 +538,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       })();
       const results: VerifyResult[] = [];
       while (writing || results.length < 5) {
-        const [v] = await Promise.all([
+        const [v, w] = await Promise.all([
           ada.call('GET', `/api/v1/commons/${id}/log/verify`),
+          new LogService(t.ctx.store, t.ctx.keys.publicKey).verify(id, { worker: true }),
           new Promise((r) => setImmediate(r)),
         ]);
-        results.push(v.json());
+        results.push(v.json(), w);
       }
       await writer;
       expect(results.filter((r) => !r.ok)).toEqual([]);

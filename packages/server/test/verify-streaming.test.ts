@@ -14,7 +14,7 @@ import {
   type Target,
 } from '../../../bench/seed';
 import { loadSigningKeys } from '../src/keys';
-import { LogService, VERIFY_CHUNK } from '../src/log-service';
+import { DOCS_CHUNK, LogService, VERIFY_CHUNK, VERIFY_WORKER_MIN, verifyWorkers } from '../src/log-service';
 import { requirePostgres } from '../../store/test/pg-available';
 import { Person, testApp, type TestApp } from './harness';
 
@@ -26,12 +26,15 @@ const MEMBERS = 25_000;
 interface Calls {
   readRecords: { from: number; limit: number | undefined; got: number }[];
   readLog: number;
+  /** Unpaged reads of documents (a verify makes none). */
   listDocs: string[];
+  /** Pages of documents: kind, limit, how many came. */
+  listDocsPage: { kind: string; limit: number; got: number }[];
 }
 
 /** The store with its reads counted; `before` runs before each call is passed on (to write meanwhile). */
 function counted(store: Store, before?: (method: string, args: unknown[]) => Promise<void>) {
-  const calls: Calls = { readRecords: [], readLog: 0, listDocs: [] };
+  const calls: Calls = { readRecords: [], readLog: 0, listDocs: [], listDocsPage: [] };
   const proxy = new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
@@ -50,6 +53,12 @@ function counted(store: Store, before?: (method: string, args: unknown[]) => Pro
           });
         if (prop === 'readLog') calls.readLog++;
         if (prop === 'listDocs') calls.listDocs.push(args[1] as string);
+        if (prop === 'listDocsPage')
+          calls.listDocsPage.push({
+            kind: args[1] as string,
+            limit: args[2] as number,
+            got: (result as unknown[]).length,
+          });
         return result;
       };
     },
@@ -84,40 +93,46 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       if (target) await dropTarget(target);
     });
 
-    it('keeps the event loop turning: the longest gap is a small part of the verify, over many chunks', async () => {
-      expect(seeded.records).toBeGreaterThanOrEqual(10 * VERIFY_CHUNK);
-      let chunks = 0;
-      let ticks = 0;
-      let last = performance.now();
-      let longest = 0;
-      const timer = setInterval(() => {
-        const now = performance.now();
-        longest = Math.max(longest, now - last);
-        last = now;
-        ticks++;
-      }, 1);
-      const started = performance.now();
-      last = started;
-      let result;
-      try {
-        result = await service().verify(seeded.id, { onProgress: () => chunks++ });
-      } finally {
-        clearInterval(timer);
-      }
-      const took = performance.now() - started;
-      longest = Math.max(longest, performance.now() - last);
-      expect(result).toMatchObject({ ok: true, size: seeded.records });
-      expect(result).not.toHaveProperty('docsNotCompared');
-      expect(chunks).toBeGreaterThanOrEqual(Math.floor(seeded.records / VERIFY_CHUNK));
-      // A blocking verify would show one gap as long as itself and a tick or two.
-      expect(ticks).toBeGreaterThanOrEqual(chunks);
-      expect(
-        longest,
-        `longest gap ${longest.toFixed(0)} ms of a ${took.toFixed(0)} ms verify, ${chunks} chunks`,
-      ).toBeLessThan(took / 5);
-    }, 120_000);
+    for (const worker of [undefined, false] as const)
+      it(`keeps the event loop turning${worker === false ? ', checking in this thread' : ' (a worker checks)'}: the longest gap is a small part of the verify, over many chunks`, async () => {
+        expect(seeded.records).toBeGreaterThanOrEqual(10 * VERIFY_CHUNK);
+        let chunks = 0;
+        let ticks = 0;
+        let last = performance.now();
+        let longest = 0;
+        const timer = setInterval(() => {
+          const now = performance.now();
+          longest = Math.max(longest, now - last);
+          last = now;
+          ticks++;
+        }, 1);
+        const workers = { ...verifyWorkers };
+        const started = performance.now();
+        last = started;
+        let result;
+        try {
+          result = await service().verify(seeded.id, { onProgress: () => chunks++, worker });
+        } finally {
+          clearInterval(timer);
+        }
+        const took = performance.now() - started;
+        // The default for a log this size is a worker, and it checked (no silent fallback to this thread).
+        expect(verifyWorkers.sessions - workers.sessions).toBe(worker === false ? 0 : 1);
+        expect(verifyWorkers.failed).toBe(workers.failed);
+        longest = Math.max(longest, performance.now() - last);
+        expect(result).toMatchObject({ ok: true, size: seeded.records });
+        expect(result).not.toHaveProperty('docsNotCompared');
+        expect(chunks).toBeGreaterThanOrEqual(Math.floor(seeded.records / VERIFY_CHUNK));
+        // A blocking verify would show one gap as long as itself and a tick or two.
+        expect(ticks).toBeGreaterThanOrEqual(chunks);
+        expect(
+          longest,
+          `longest gap ${longest.toFixed(0)} ms of a ${took.toFixed(0)} ms verify, ${chunks} chunks`,
+        ).toBeLessThan(took / 5);
+      }, 120_000);
 
-    it('reads the records in chunks of at most VERIFY_CHUNK, each once, and never the whole log', async () => {
+    it('reads the records in chunks of at most VERIFY_CHUNK, each once, and never the whole log; the documents in pages', async () => {
+      expect(seeded.records).toBeGreaterThanOrEqual(VERIFY_WORKER_MIN);
       const { store: proxy, calls } = counted(store);
       const keys = loadSigningKeys(target.dataDir);
       const result = await new LogService(proxy, keys.publicKey).verify(seeded.id);
@@ -134,6 +149,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(calls.readRecords.map((c) => c.from)).toEqual(
         calls.readRecords.map((_, i) => Math.min(i * VERIFY_CHUNK, seeded.records)),
       );
+      // The documents a page at a time, never a whole kind at once.
+      expect(calls.listDocs).toEqual([]);
+      for (const c of calls.listDocsPage) {
+        expect(c.limit).toBe(DOCS_CHUNK);
+        expect(c.got).toBeLessThanOrEqual(DOCS_CHUNK);
+      }
+      expect(calls.listDocsPage.filter((c) => c.kind === 'member').length).toBeGreaterThanOrEqual(
+        Math.floor(MEMBERS / DOCS_CHUNK),
+      );
     }, 120_000);
 
     it('without documents reads none', async () => {
@@ -142,6 +166,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const result = await new LogService(proxy, keys.publicKey).verify(seeded.id, { docs: false });
       expect(result).toMatchObject({ ok: true, size: seeded.records });
       expect(calls.listDocs).toEqual([]);
+      expect(calls.listDocsPage).toEqual([]);
       expect(calls.readLog).toBe(0);
     }, 120_000);
   });
@@ -200,14 +225,14 @@ describe('streaming verify of a log that grows meanwhile', () => {
 
   it('an append while the documents are read: the new records verified, the documents read again and compared', async () => {
     const before = await size();
-    const r = await verifyWhile(first(1, 'listDocs', 'member'));
+    const r = await verifyWhile(first(1, 'listDocsPage', 'member'));
     expect(r).toMatchObject({ ok: true, size: before + 1 });
     expect(r).not.toHaveProperty('docsNotCompared');
   });
 
   it('an append during every read of the documents: ok for the records, and it says the documents were not compared', async () => {
     const before = await size();
-    const r = await verifyWhile(first(Infinity, 'listDocs', 'member'));
+    const r = await verifyWhile(first(Infinity, 'listDocsPage', 'member'));
     // Three rounds, an append before each read of the documents: the records verified are those of the head read
     // before the third, the third append came after it.
     expect(r).toMatchObject({ ok: true, size: before + 2 });

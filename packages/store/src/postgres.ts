@@ -769,6 +769,16 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       return rows.map(docFromRow);
     },
 
+    async listDocsPage(commonsId, kind, limit, after) {
+      checkLimit('listDocsPage', limit);
+      const { rows } = await query<DocRow>(
+        `SELECT * FROM ${S}.docs WHERE commons_id = $1 AND kind = $2 AND ($4::text IS NULL OR id > $4)
+         ORDER BY id LIMIT $3`,
+        [commonsId, kind, limit, after ?? null],
+      );
+      return rows.map(docFromRow);
+    },
+
     async listDocsOfKind(kind) {
       const { rows } = await query<DocRow>(
         `SELECT * FROM ${S}.docs WHERE kind = $1 ORDER BY commons_id, id`,

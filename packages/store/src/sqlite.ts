@@ -618,6 +618,26 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return rows.map(docFromRow);
     },
 
+    async listDocsPage(commonsId, kind, limit, after) {
+      settle(commonsId);
+      checkLimit('listDocsPage', limit);
+      const rows = (
+        after === undefined
+          ? sql('SELECT * FROM docs WHERE commons_id = ? AND kind = ? ORDER BY id LIMIT ?').all(
+              commonsId,
+              kind,
+              limit,
+            )
+          : sql('SELECT * FROM docs WHERE commons_id = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?').all(
+              commonsId,
+              kind,
+              after,
+              limit,
+            )
+      ) as DocRow[];
+      return rows.map(docFromRow);
+    },
+
     async listDocsOfKind(kind) {
       settleAll();
       const rows = sql('SELECT * FROM docs WHERE kind = ? ORDER BY commons_id, id').all(kind) as DocRow[];

@@ -287,6 +287,12 @@ export interface Store {
   getDoc(commonsId: string, kind: string, id: string): Promise<unknown | null>;
   /** Every document of a kind in a commons, ordered by id. */
   listDocs(commonsId: string, kind: string): Promise<Doc[]>;
+  /**
+   * A page of the documents of a kind in a commons, ordered by id (code-point order, as listDocs): at most `limit`,
+   * those whose id comes after `after` (the previous page's last id; from the first when it is not given). A reader
+   * that walks every page holds one page at a time (verify compares the documents this way).
+   */
+  listDocsPage(commonsId: string, kind: string, limit: number, after?: string): Promise<Doc[]>;
   /** Every document of a kind across all commons (e.g. the directory of commons), ordered by commons then id. */
   listDocsOfKind(kind: string): Promise<Doc[]>;
   /**

@@ -1067,6 +1067,46 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.listDocs(c, 'nothing')).toEqual([]);
       });
 
+      it('listDocsPage pages the documents of a kind in a commons by id, in code-point order, after a given id', async () => {
+        const c = fresh('page');
+        const other = fresh('page-other');
+        const ids = ['b', 'B', 'a', 'a-1', '10', '9', '_', '\u00e9', 'Z', 'a~'];
+        await appendBodies(
+          store,
+          c,
+          ['{}'],
+          [...ids.map((id) => ({ kind: 'item', id, body: { id } })), { kind: 'not-item', id: 'a', body: {} }],
+        );
+        await appendBodies(store, other, ['{}'], [{ kind: 'item', id: 'a', body: { other: true } }]);
+        const sorted = [...ids].sort();
+        for (const limit of [1, 3, 4, 100]) {
+          const seen: string[] = [];
+          let after: string | undefined;
+          for (;;) {
+            const page = await store.listDocsPage(c, 'item', limit, after);
+            expect(page.length).toBeLessThanOrEqual(limit);
+            for (const doc of page)
+              expect(doc).toEqual({ commonsId: c, kind: 'item', id: doc.id, body: { id: doc.id } });
+            seen.push(...page.map((d) => d.id));
+            if (page.length < limit) break;
+            after = page[page.length - 1]!.id;
+          }
+          expect(seen).toEqual(sorted);
+        }
+        expect(await store.listDocsPage(c, 'item', 100)).toEqual(await store.listDocs(c, 'item'));
+        expect((await store.listDocsPage(c, 'item', 2, 'a')).map((d) => d.id)).toEqual(
+          sorted.filter((id) => id > 'a').slice(0, 2),
+        );
+        // `after` need not be an id that exists.
+        expect((await store.listDocsPage(c, 'item', 100, 'a0')).map((d) => d.id)).toEqual(
+          sorted.filter((id) => id > 'a0'),
+        );
+        expect(await store.listDocsPage(c, 'item', 5, '\u00e9')).toEqual([]);
+        expect(await store.listDocsPage(c, 'nothing', 5)).toEqual([]);
+        expect(await store.listDocsPage(fresh('no-such-commons'), 'item', 5)).toEqual([]);
+        await expectPlainError(store.listDocsPage(c, 'item', 0), /limit/);
+      });
+
       it('listDocsOfKind spans every commons, ordered by commons then id', async () => {
         const kind = fresh('directory');
         const [c1, c2] = [fresh('B-dir'), fresh('A-dir')];

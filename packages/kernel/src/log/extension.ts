@@ -75,7 +75,7 @@ function isCanonicalEncoding(record: LogRecord, body: string): boolean {
  * Checks one stored record as record `seq` of the log of `commons`, after the record whose hash is `prev`: its stored
  * seq, commons, hash, type and time against its body, the body canonical and of a version in `versions`, and chained
  * to `prev`. The decoded record, or the reason it is not that record (a string). `storedCommons` is the commons the
- * store files it under, when it says.
+ * store files it under, when it says; `bodyHash`, recordHash of this body when the caller has it already.
  */
 export function checkStoredRecord(
   commons: string,
@@ -84,12 +84,14 @@ export function checkStoredRecord(
   s: Omit<StoredColumns, 'commonsId'>,
   storedCommons: string | undefined,
   versions: readonly number[] = RECORD_VERSIONS,
+  bodyHash?: string,
 ): LogRecord | string {
   if (s.seq !== seq) return `record ${seq} is stored with seq ${String(s.seq)}`;
   if (storedCommons !== undefined && storedCommons !== commons)
     return `record is stored under commons ${JSON.stringify(storedCommons)}`;
   if (typeof s.body !== 'string') return 'stored body is not a string';
-  const actual = recordHash(s.body);
+  // The body's hash, computed here unless the caller did (recordDigests, from this very body).
+  const actual = bodyHash ?? recordHash(s.body);
   if (s.hash !== actual) return `stored hash ${String(s.hash)} does not match the body's hash ${actual}`;
   let record: LogRecord;
   try {

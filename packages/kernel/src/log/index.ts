@@ -9,12 +9,14 @@ export {
   encodeRecord,
   isIsoTime,
   recordHash,
+  recordDigests,
   recordLeafHash,
   recordVersionProblem,
   validateRecord,
   type ChainedRecord,
   type LogEventInput,
   type LogRecord,
+  type RecordDigests,
   type RecordVersion,
 } from './record';
 export {

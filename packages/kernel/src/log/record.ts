@@ -140,6 +140,28 @@ export function recordLeafHash(encoded: string): Uint8Array {
   return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
 }
 
+/** Per record of a chunk, what the checks would hash from its body: its hash (hex) and its Merkle leaf hash. */
+export interface RecordDigests {
+  /** recordHash of each body. */
+  hashes: string[];
+  /** recordLeafHash of each body, 32 bytes each, one after the other (one buffer, which a worker can be sent). */
+  leaves: Uint8Array;
+}
+
+/**
+ * The digests of the bodies (recordHash and recordLeafHash of each): computed where the bodies are read and handed
+ * with them to the checks elsewhere (LogVerifier.push), so that the hashing and the other checks share the work.
+ */
+export function recordDigests(bodies: readonly string[]): RecordDigests {
+  const hashes: string[] = [];
+  const leaves = new Uint8Array(32 * bodies.length);
+  bodies.forEach((body, i) => {
+    hashes.push(recordHash(body));
+    leaves.set(recordLeafHash(body), 32 * i);
+  });
+  return { hashes, leaves };
+}
+
 /**
  * Chains events after the head (its hash, or GENESIS_PREV, and the next seq), written at RECORD_VERSION: the
  * records, bodies and hashes to append.

@@ -16,7 +16,7 @@ import {
   toHex,
   verifyConsistency,
 } from './merkle';
-import { GENESIS_PREV, RECORD_VERSIONS, recordLeafHash, type LogRecord } from './record';
+import { GENESIS_PREV, RECORD_VERSIONS, recordLeafHash, type LogRecord, type RecordDigests } from './record';
 import {
   checkLogHead,
   type ConsistencyEvidence,
@@ -90,20 +90,38 @@ export class LogVerifier {
   /**
    * Checks the next records, in seq order: each re-hashed from its body, in canonical form, in this commons, at its
    * seq, chained to the one before, and its stored columns (seq, commons, type, time) what the body says. Answers
-   * the decoded records that verified (all of them unless one is at fault, see `fault`).
+   * the decoded records that verified (all of them unless one is at fault, see `fault`). `digests`, when given, are
+   * recordDigests of these records' bodies, computed by the caller (say, in the thread that read them) instead of
+   * here.
    */
-  push(records: readonly (StoredRecord | StoredColumns)[]): LogRecord[] {
+  push(records: readonly (StoredRecord | StoredColumns)[], digests?: RecordDigests): LogRecord[] {
     const out: LogRecord[] = [];
     if (this.failed) return out;
-    for (const r of records) {
+    if (
+      digests &&
+      (digests.hashes.length !== records.length || digests.leaves.length !== 32 * records.length)
+    )
+      throw new Error('LogVerifier: the digests are not of these records');
+    for (const [i, r] of records.entries()) {
       const seq = this.tree.size;
       const storedCommons = (r as StoredRecord).commons ?? (r as StoredColumns).commonsId;
-      const record = checkStoredRecord(this.commons, seq, this.prev, r, storedCommons, this.versions);
+      const record = checkStoredRecord(
+        this.commons,
+        seq,
+        this.prev,
+        r,
+        storedCommons,
+        this.versions,
+        digests?.hashes[i],
+      );
       if (typeof record === 'string') {
         this.failed = fault('record', seq, record);
         return out;
       }
-      this.tree.append(recordLeafHash(r.body), this.keep);
+      this.tree.append(
+        digests ? digests.leaves.subarray(32 * i, 32 * i + 32) : recordLeafHash(r.body),
+        this.keep,
+      );
       this.prev = r.hash;
       if (this.tree.size === this.savedSize) this.rootAtSaved = this.tree.rootHex();
       out.push(record);
