@@ -2,36 +2,11 @@
 // right after eviction (a reload verifies the log as a first load does), writes in flight are not lost, a commons
 // found read-only stays read-only after it is evicted and reloaded, and a log rolled back behind the process while
 // its commons was evicted is refused, as it would be while cached.
-import type { Command } from '@peergov/kernel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommonsService, stateWeight } from '../src/commons-service';
+import { comment, create, propose } from './commands';
 import { must, testApp, type TestApp } from './harness';
 import { openDb, type Db, type Row } from './raw-db';
-
-const create = (commonsId: string, name: string): Command => ({
-  type: 'CreateCommons',
-  commonsId,
-  name,
-  purpose: '',
-  charter: '',
-  template: 'do-ocracy',
-  displayName: 'Fran',
-  classes: [],
-});
-const propose = (proposalId: string): Command => ({
-  type: 'SubmitProposal',
-  proposalId,
-  title: `Proposal ${proposalId}`,
-  body: '',
-  action: { kind: 'resolution', text: 'Water the beans' },
-});
-const comment = (proposalId: string, id: string): Command => ({
-  type: 'PostComment',
-  proposalId,
-  commentId: id,
-  text: `comment ${id}`,
-  replyTo: null,
-});
 
 describe('a bounded commons cache', () => {
   let t: TestApp;

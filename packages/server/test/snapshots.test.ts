@@ -3,7 +3,6 @@
 // does not check (edited, of another commons, re-signed by another key) is ignored and the log folded again; records
 // after it are verified as always; a log cut back below it is refused. Run on both stores.
 import { generateKeyPairSync } from 'node:crypto';
-import type { Command } from '@peergov/kernel';
 import { replay, envelopesOfRecord, type CommonsState } from '@peergov/kernel';
 import type { Store, StoredSnapshot } from '@peergov/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,35 +10,11 @@ import { CommonsService } from '../src/commons-service';
 import { LogService } from '../src/log-service';
 import { openSnapshot, sealSnapshot } from '../src/snapshots';
 import { requirePostgres } from '../../store/test/pg-available';
+import { comment, create, propose } from './commands';
 import { must, testApp, type TestApp } from './harness';
 import { openDb, type Db } from './raw-db';
 
 const pgOk = await requirePostgres('the snapshot tests on PostgreSQL');
-
-const create = (commonsId: string): Command => ({
-  type: 'CreateCommons',
-  commonsId,
-  name: `Garden ${commonsId}`,
-  purpose: '',
-  charter: '',
-  template: 'do-ocracy',
-  displayName: 'Fran',
-  classes: [],
-});
-const propose = (proposalId: string): Command => ({
-  type: 'SubmitProposal',
-  proposalId,
-  title: `Proposal ${proposalId}`,
-  body: '',
-  action: { kind: 'resolution', text: 'Water the beans' },
-});
-const comment = (proposalId: string, id: string): Command => ({
-  type: 'PostComment',
-  proposalId,
-  commentId: id,
-  text: `comment ${id}`,
-  replyTo: null,
-});
 
 /** The store, counting the reads a load makes. */
 function counted(store: Store) {
@@ -77,7 +52,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     const grow = async (id: string, comments: number, from = 0) => {
       const service = t.ctx.commons;
       if (from === 0) {
-        await service.execute(id, create(id), founder);
+        await service.execute(id, create(id, `Garden ${id}`), founder);
         await service.execute(id, propose('p1'), founder);
       }
       for (let i = from; i < from + comments; i++) await service.execute(id, comment('p1', `k${i}`), founder);
