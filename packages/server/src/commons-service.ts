@@ -3,7 +3,6 @@ import {
   foldRecords,
   foldRecordsInPlace,
   OverlayDraft,
-  READ_MODEL_KINDS,
   READ_MODEL_META,
   readModelChanges,
   READ_MODEL_VERSION,
@@ -36,7 +35,8 @@ import {
 import { deadlineChanges, openDeadlines } from './deadlines';
 import type { SigningKeys } from './keys';
 import type { LiveUpdates } from './live';
-import { compareDocs, readModelOf, signedCheckpointOf } from './log-service';
+import { readModelOf, signedCheckpointOf } from './log-service';
+import { COMPARED_KINDS, KindComparison } from './verify-checks';
 import { ApiError } from './problems';
 import { openSnapshot, sealSnapshot } from './snapshots';
 
@@ -147,6 +147,9 @@ type Outcome = { ok: true; events: DomainEvent[] } | { ok: false; error: unknown
 
 /** Records read, verified and folded at a time when a commons loads. */
 const LOAD_CHUNK = 10_000;
+/** Documents compared a page at a time on a first load from nothing (expected and stored alike). */
+const DOCS_PAGE = 1000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** At most this many commands share one append (one transaction, one signed checkpoint). */
 const MAX_BATCH = 256;
@@ -613,16 +616,22 @@ export class CommonsService {
     state: CommonsState,
     size: number,
   ): Promise<string | null | 'moved'> {
-    const expected = readModelOf(state);
+    // A kind at a time: its expected documents (taken from the state in steps, the loop served between them), then
+    // the stored ones a page at a time, so that neither side of a large commons is ever all in memory at once.
     let difference: string | null = null;
-    for (const kind of READ_MODEL_KINDS) {
-      const docs = await this.store.listDocs(commonsId, kind);
-      const doc = compareDocs(
-        expected.filter((d) => d.kind === kind),
-        docs,
-      );
-      if (doc) {
-        difference = doc.reason;
+    for (const kind of COMPARED_KINDS) {
+      const comparison = new KindComparison();
+      const steps = comparison.fill(state, kind, DOCS_PAGE);
+      for (let n = 1; !steps.next().done; n++) if (n % 10 === 0) await nextTurn();
+      for (let after: string | undefined; ;) {
+        const page = await this.store.listDocsPage(commonsId, kind, DOCS_PAGE, after);
+        comparison.page(page);
+        if (page.length < DOCS_PAGE) break;
+        after = page[page.length - 1]!.id;
+      }
+      const fault = comparison.end();
+      if (fault) {
+        difference = fault.reason;
         break;
       }
     }
@@ -636,7 +645,7 @@ export class CommonsService {
     // Documents written by an older version: rebuilt from the log just verified (derived data, which only this log
     // proves), if the log is still the size verified; else the next load tries again.
     try {
-      await this.store.replaceDocs(commonsId, size, expected);
+      await this.store.replaceDocs(commonsId, size, readModelOf(state));
     } catch (error) {
       if (error instanceof StoreConflictError) return 'moved';
       throw error;

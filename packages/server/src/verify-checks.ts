@@ -106,7 +106,7 @@ export const replayFailure = (message: string): DocFault => ({
  * implies: only that kind's expected documents are held (by id), and the page. `end` answers the first fault in id
  * order (UTF-16 code units, as readModelDocs orders them) among the documents that differ, are extra or are missing.
  */
-class KindComparison {
+export class KindComparison {
   private readonly want = new Map<string, ReadModelDoc>();
   private first: { id: string; fault: DocFault } | null = null;
 

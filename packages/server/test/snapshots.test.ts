@@ -16,13 +16,17 @@ import { openDb, type Db } from './raw-db';
 
 const pgOk = await requirePostgres('the snapshot tests on PostgreSQL');
 
-/** The store, counting the reads a load makes. */
+/** The store, counting the reads a load makes (`listDocs`: reads of documents, whole kinds or pages). */
 function counted(store: Store) {
   const reads = { listDocs: 0, readRecordsFrom: [] as number[] };
   const wrapped: Store = Object.create(store) as Store;
   wrapped.listDocs = (id, kind) => {
     reads.listDocs++;
     return store.listDocs(id, kind);
+  };
+  wrapped.listDocsPage = (id, kind, limit, after) => {
+    reads.listDocs++;
+    return store.listDocsPage(id, kind, limit, after);
   };
   wrapped.readRecords = (id, from, limit) => {
     reads.readRecordsFrom.push(from ?? 0);
