@@ -26,6 +26,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: ctx.config.logLevel ?? 'info' },
     bodyLimit: 1024 * 1024,
+    serializerOpts: { ajv: { code: { optimize: false } } },
     // Behind a reverse proxy, the client's address (for the limits) and protocol (for Secure cookies) come from the
     // X-Forwarded-* headers of the proxies trusted here, and from no one by default.
     trustProxy: trustProxyOption(ctx.config.trustProxy),
