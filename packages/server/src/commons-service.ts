@@ -222,6 +222,8 @@ export class CommonsService {
     private readonly live?: LiveUpdates,
     private readonly budget: CacheBudget = DEFAULT_CACHE_BUDGET,
     private readonly snapshots: SnapshotPolicy = DEFAULT_SNAPSHOTS,
+    /** Records read, verified and folded at a time on a load (LOAD_CHUNK; smaller in tests of its boundaries). */
+    private readonly loadChunk: number = LOAD_CHUNK,
   ) {}
 
   /** The current state of a commons, or null. Catches up if another process moved the log on. */
@@ -580,7 +582,7 @@ export class CommonsService {
       const chunk = await this.store.readRecords(
         commonsId,
         from.size + read,
-        Math.min(LOAD_CHUNK, count - read),
+        Math.min(this.loadChunk, count - read),
       );
       read += chunk.length;
       weight += recordsWeight(chunk);
@@ -600,7 +602,7 @@ export class CommonsService {
           weight,
           hashAt,
         };
-      if (chunk.length < Math.min(LOAD_CHUNK, count - (read - chunk.length))) break;
+      if (chunk.length < Math.min(this.loadChunk, count - (read - chunk.length))) break;
     }
     return { fault: null, position, count: read, records: verified, weight, hashAt };
   }

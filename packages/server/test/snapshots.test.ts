@@ -204,6 +204,74 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
     });
 
+    describe('a first load from nothing, read a chunk at a time', () => {
+      const chunk = 10;
+      // A record changed on either side of a chunk's end is found where it is, and what is served is the records
+      // before it (the chunks before are folded as they verify; the one that fails is cut at the bad record).
+      for (const seq of [chunk - 1, chunk, 2 * chunk - 1, 2 * chunk, 2 * chunk + 1]) {
+        it(`record ${seq} changed (chunks of ${chunk}): read-only from record ${seq}, the records before it served`, async () => {
+          await grow('g', 30);
+          await db.run(`DELETE FROM ${db.table('snapshots')} WHERE commons_id = ?`, ['g']);
+          const expected = must(
+            replay((await t.ctx.store.readRecords('g', 0, seq)).flatMap((r) => envelopesOfRecord(r.body))),
+            'the records before it',
+          );
+          const records = db.table('records');
+          const row = await db.one(`SELECT body FROM ${records} WHERE commons_id = ? AND seq = ?`, [
+            'g',
+            seq,
+          ]);
+          await db.run(`UPDATE ${records} SET body = ? WHERE commons_id = ? AND seq = ?`, [
+            String(row.body).replace('"v":', '"v" :'),
+            'g',
+            seq,
+          ]);
+          const { store, reads } = counted(t.ctx.store);
+          const service = new CommonsService(
+            store,
+            t.ctx.keys,
+            undefined,
+            undefined,
+            undefined,
+            snapshots,
+            chunk,
+          );
+          started.push(service);
+          const loaded = must(await service.current('g'), 'loaded');
+          expect(loaded.integrity).toMatchObject({ ok: false, where: 'record', seq });
+          expect(loaded.state).toEqual(expected);
+          // Read a chunk at a time from the start, up to the chunk that holds the bad record.
+          expect(reads.readRecordsFrom.slice(0, Math.floor(seq / chunk) + 1)).toEqual(
+            Array.from({ length: Math.floor(seq / chunk) + 1 }, (_, i) => i * chunk),
+          );
+        });
+      }
+
+      it('an untouched log of several chunks loads whole, with its documents compared a page at a time', async () => {
+        await grow('g', 30);
+        await db.run(`DELETE FROM ${db.table('snapshots')} WHERE commons_id = ?`, ['g']);
+        const { store, reads } = counted(t.ctx.store);
+        const service = new CommonsService(
+          store,
+          t.ctx.keys,
+          undefined,
+          undefined,
+          undefined,
+          snapshots,
+          chunk,
+        );
+        started.push(service);
+        const loaded = must(await service.current('g'), 'loaded');
+        expect(loaded.integrity).toEqual({ ok: true });
+        expect(loaded.state).toEqual(await folded('g'));
+        const size = must(await t.ctx.store.head('g'), 'head').size;
+        expect(reads.readRecordsFrom.slice(0, Math.ceil(size / chunk))).toEqual(
+          Array.from({ length: Math.ceil(size / chunk) }, (_, i) => i * chunk),
+        );
+        expect(reads.listDocs).toBeGreaterThan(0);
+      });
+    });
+
     describe('an operator who edits the log of a snapshotted commons', () => {
       it('a record after the snapshot changed: read-only, from that record', async () => {
         await grow('g', 30);
