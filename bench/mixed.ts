@@ -1,8 +1,10 @@
 // `npm run bench -- mixed` (issue 10): 64 connections sending 90% reads (proposal pages and commons overviews: GET
 // /api/v1/commons/:id/proposals/:pid and GET /api/v1/commons/:id) and 10% writes (PUT position, stances in turn),
 // while BENCH_STREAMS live-update streams (default 200, GET /api/v1/commons/:id/events) behave as the web app does on
-// each event: a proposal page loads the commons, the proposal and the log check (consistency from the size it saw)
-// again; an overview loads the commons, its open proposals and the log check. The bytes they download are counted.
+// each event (the predicates of packages/web/src/components/use-live-updates.ts, as each page uses them): a proposal
+// page loads the proposal again when the event touched it and the commons view when that changed; an overview its
+// open proposals when any proposal changed and its member lists when the membership did; both run the log check
+// (consistency from the size they saw) on every event. The bytes they download are counted.
 // Against bare node:http (the same requests; its streams never send an event) in the same run, on SQLite and
 // PostgreSQL, closer on. Sizes: BENCH_COMMONS commons (default 10) of BENCH_MEMBERS members (default 1,000) with
 // BENCH_PROPOSALS open proposals each (default 10), the first with BENCH_POSITIONS positions (default 100).
@@ -75,9 +77,22 @@ function plan(commons: SeededCommons[]) {
   const followers: Follower[] = Array.from({ length: streams }, (_, j) => {
     const c = commons[j % commons.length]!;
     const base = `/api/v1/commons/${c.id}`;
+    const pid = c.proposalIds[j % c.proposalIds.length]!;
+    const commonsView = { path: base, when: 'commons' as const };
     return j % 2 === 0
-      ? { commonsId: c.id, refetch: [base, `${base}/proposals?status=open`] }
-      : { commonsId: c.id, refetch: [base, `${base}/proposals/${c.proposalIds[j % c.proposalIds.length]}`] };
+      ? {
+          commonsId: c.id,
+          refetch: [
+            commonsView,
+            { path: `${base}/proposals?status=open`, when: 'proposals' as const },
+            { path: `${base}/members?status=member`, when: 'members' as const },
+            { path: `${base}/members?status=applicant`, when: 'members' as const },
+          ],
+        }
+      : {
+          commonsId: c.id,
+          refetch: [commonsView, { path: `${base}/proposals/${pid}`, when: { proposal: pid } }],
+        };
   });
   return { seconds, connections: conns, followers };
 }

@@ -13,10 +13,53 @@ export interface Op {
 }
 
 /** A live-update stream (`GET /api/v1/commons/:id/events`) and what its page fetches again on each event. */
+/**
+ * When a page's resource loads again, as the web app's pages decide from a live event (use-live-updates.ts):
+ * `commons` when the commons view changed, `proposals` when any proposal did (lists show counts), `members` when the
+ * membership changed, `{ proposal }` when that proposal did. An event with `complete: false`, or one that does not
+ * parse, loads everything again.
+ */
+export type RefetchWhen = 'commons' | 'proposals' | 'members' | { proposal: string };
+
 export interface Follower {
   commonsId: string;
-  /** Paths fetched on each event (the page's resources); the log check is added with the size last checked. */
-  refetch: string[];
+  /**
+   * The page's resources, all loaded when it opens and each again when an event touches what it shows; the log check
+   * (consistency from the size last checked) runs on every event, as the web app's does.
+   */
+  refetch: { path: string; when: RefetchWhen }[];
+}
+
+interface Touched {
+  proposals: string[];
+  accounts: string[];
+  commons: boolean;
+  complete: boolean;
+}
+
+/** Whether an event (its data, parsed) makes the page load a resource again: the web app's predicates. */
+function matters(e: Touched | null, when: RefetchWhen): boolean {
+  if (e === null || !e.complete) return true;
+  if (when === 'commons') return e.commons;
+  if (when === 'proposals') return e.proposals.length > 0;
+  if (when === 'members') return e.commons && e.accounts.length > 0;
+  return e.proposals.includes(when.proposal);
+}
+
+function touchedOf(data: string): Touched | null {
+  try {
+    const v = JSON.parse(data) as Partial<Touched>;
+    if (!Array.isArray(v.proposals) || !Array.isArray(v.accounts) || typeof v.commons !== 'boolean')
+      return null;
+    return {
+      proposals: v.proposals,
+      accounts: v.accounts,
+      commons: v.commons,
+      complete: v.complete === true,
+    };
+  } catch {
+    return null;
+  }
 }
 
 export interface LoadPlan {
@@ -136,13 +179,15 @@ function follow(f: Follower): Promise<void> {
       if (performance.now() < deadline) failed(`GET ${path}: ${String(e)}`);
     }
   };
-  // What the page loads: its resources and the log check (consistency from the size this browser saw last).
-  const load = () => {
+  // What the page loads: the resources the event touched (all of them when it opens) and the log check
+  // (consistency from the size this browser saw last).
+  const load = (event: Touched | null) => {
     const consistency = `/api/v1/commons/${f.commonsId}/log/consistency?from=${seen}`;
-    return Promise.all([...f.refetch, consistency].map((p) => fetchOne(p).then(() => followed.refetches++)));
+    const paths = f.refetch.filter((r) => matters(event, r.when)).map((r) => r.path);
+    return Promise.all([...paths, consistency].map((p) => fetchOne(p).then(() => followed.refetches++)));
   };
   return new Promise((resolve) => {
-    void load().then(() => {
+    void load(null).then(() => {
       const req = http.request(
         {
           host: target.hostname,
@@ -166,9 +211,13 @@ function follow(f: Follower): Promise<void> {
             while ((end = buffered.indexOf('\n\n')) >= 0) {
               const event = buffered.slice(0, end);
               buffered = buffered.slice(end + 2);
-              if (!event.split('\n').some((l) => l.startsWith('data:'))) continue;
+              const data = event
+                .split('\n')
+                .filter((l) => l.startsWith('data:'))
+                .map((l) => l.slice(5).trimStart());
+              if (data.length === 0) continue;
               followed.events++;
-              if (performance.now() < deadline) void load();
+              if (performance.now() < deadline) void load(touchedOf(data.join('\n')));
             }
           });
           res.on('error', () => {});
