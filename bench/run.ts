@@ -17,7 +17,7 @@ for (const name of wanted) {
   const file = join(here, `${name}.ts`);
   if (!existsSync(file)) {
     console.error(
-      `bench: no benchmark named ${name} (known: ${[...all, ...scale, 'verify'].join(', ')}, scale)`,
+      `bench: no benchmark named ${name} (known: ${[...all, ...scale, 'verify', 'heap'].join(', ')}, scale)`,
     );
     failed = true;
     continue;
