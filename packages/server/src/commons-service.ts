@@ -698,6 +698,29 @@ export class CommonsService {
     this.sealing.set(commonsId, sealing);
   }
 
+  /**
+   * Loads the commons with the largest snapshots (at most `count`) into the cache, one after the other, so that the
+   * first visitor of a big commons after a start does not wait for its load: stops when the cache holds half its
+   * weight budget (the rest is for the commons people visit), at the first load that fails, or when `signal` aborts.
+   * For a start's background; a request for a commons being loaded waits for that load, as it would for its own.
+   * Returns the commons loaded.
+   */
+  async prewarm(count: number, signal?: AbortSignal): Promise<string[]> {
+    const loaded: string[] = [];
+    if (count < 1) return loaded;
+    for (const { commonsId } of await this.store.largestSnapshots(count)) {
+      if (signal?.aborted || this.weight >= this.budget.weight / 2) break;
+      if (this.cache.has(commonsId)) continue;
+      try {
+        if (!(await this.current(commonsId))) break;
+      } catch {
+        break;
+      }
+      loaded.push(commonsId);
+    }
+    return loaded;
+  }
+
   /** Resolves once the snapshots being written are written (for tests and shutdown). */
   async snapshotsWritten(): Promise<void> {
     while (this.sealing.size > 0) await Promise.all(this.sealing.values());

@@ -55,6 +55,11 @@ export interface ServerConfig {
    */
   snapshotRecords?: number;
   /**
+   * Commons loaded in the background after a start, those with the largest snapshots first, until the cache holds
+   * half its weight budget (default 20; 0: none): the big commons are ready before their first visitor.
+   */
+  prewarmCommons?: number;
+  /**
    * smtp://user:password@host:port (or smtps://) of the server that sends the platform's mail. Without it, mail is
    * kept in the outbox, which the instance administrator reads.
    */

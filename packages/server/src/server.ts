@@ -32,6 +32,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Commons loaded ahead of their first visit after a start (see ServerConfig.prewarmCommons). */
+export const DEFAULT_PREWARM_COMMONS = 20;
+
 /** How far V8's heap may grow beyond what is live after a full collection, in percent (see boundHeapGrowth). */
 export const DEFAULT_HEAP_GROWING_PERCENT = 50;
 
@@ -80,12 +83,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }, interval);
     timer.unref();
   }
+  // The big commons loaded ahead of their first visit, in the background (a close stops it between two commons).
+  const prewarming = new AbortController();
+  const prewarmCount = config.prewarmCommons ?? DEFAULT_PREWARM_COMMONS;
+  const started = performance.now();
+  const prewarmed = ctx.commons
+    .prewarm(prewarmCount, prewarming.signal)
+    .then((ids) => {
+      if (ids.length > 0)
+        app.log.info(
+          `loaded ${ids.length} commons ahead of their first visit in ${Math.round(performance.now() - started)} ms`,
+        );
+    })
+    .catch((error: unknown) =>
+      app.log.warn({ err: error }, 'loading commons ahead of their first visit failed'),
+    );
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   return {
     url,
     context: ctx,
     async close() {
       if (timer) clearInterval(timer);
+      prewarming.abort();
       // Requests in flight get a moment to finish; then every connection is cut, so that a keep-alive connection
       // that went idle after the server stopped listening cannot hold the close open for the keep-alive timeout.
       const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
@@ -95,6 +114,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       } finally {
         clearTimeout(force);
       }
+      // A commons being loaded ahead of its visit is finished (the store stays open for it), then no other starts.
+      await prewarmed;
       // A snapshot being written is finished rather than cut off (it is only ever a whole row or none).
       await ctx.commons.snapshotsWritten();
       await ctx.mailer.close();
@@ -129,7 +150,7 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
  * Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL,
  * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy), PEERGOV_CACHE_COMMONS
  * and PEERGOV_CACHE_WEIGHT (the cache budget, see ServerConfig), PEERGOV_SNAPSHOT_RECORDS (how often a state is
- * snapshotted), PEERGOV_SMTP_URL, PEERGOV_MAIL_FROM and PEERGOV_PUBLIC_URL (mail, see ServerConfig).
+ * snapshotted), PEERGOV_PREWARM_COMMONS (commons loaded ahead of their first visit), PEERGOV_SMTP_URL, PEERGOV_MAIL_FROM and PEERGOV_PUBLIC_URL (mail, see ServerConfig).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
@@ -146,18 +167,24 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     cacheCommons: parseCount('PEERGOV_CACHE_COMMONS', env.PEERGOV_CACHE_COMMONS),
     cacheWeight: parseCount('PEERGOV_CACHE_WEIGHT', env.PEERGOV_CACHE_WEIGHT),
     snapshotRecords: parseCount('PEERGOV_SNAPSHOT_RECORDS', env.PEERGOV_SNAPSHOT_RECORDS),
+    prewarmCommons: parseCount('PEERGOV_PREWARM_COMMONS', env.PEERGOV_PREWARM_COMMONS, 0),
     smtpUrl: env.PEERGOV_SMTP_URL || undefined,
     mailFrom: env.PEERGOV_MAIL_FROM || undefined,
     publicUrl: parsePublicUrl(env.PEERGOV_PUBLIC_URL),
   };
 }
 
-/** A positive whole number from the environment or an option (`what` names it in the error), or undefined if unset. */
-export function parseCount(what: string, value: string | undefined): number | undefined {
+/**
+ * A whole number of at least `min` (default 1) from the environment or an option (`what` names it in the error), or
+ * undefined if unset.
+ */
+export function parseCount(what: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new Error(`${what} must be a positive whole number (got ${value})`);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min)
+    throw new Error(
+      `${what} must be a ${min === 0 ? 'whole number (0 or more)' : 'positive whole number'} (got ${value})`,
+    );
   return n;
 }
 

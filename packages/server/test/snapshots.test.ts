@@ -204,6 +204,58 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
     });
 
+    describe('loading the big commons ahead of their first visit', () => {
+      /** g and h snapshotted (h the larger log), and the ids in order of their snapshots' sizes, largest first. */
+      const two = async () => {
+        await grow('g', 15);
+        await grow('h', 90);
+        const size = async (id: string) => must(await t.ctx.store.readSnapshot(id), id).size;
+        const [g, h] = [await size('g'), await size('h')];
+        expect(h).toBeGreaterThan(g);
+        return ['h', 'g'];
+      };
+
+      it('loads the commons with the largest snapshots, the largest first; their first request then reads nothing', async () => {
+        const order = await two();
+        await grow('small', 2);
+        const { store, reads } = counted(t.ctx.store);
+        const service = fresh(store);
+        expect(await service.prewarm(20)).toEqual(order);
+        const before = reads.readRecordsFrom.length;
+        expect(must(await service.get('h'), 'h')).toEqual(await folded('h'));
+        expect(must(await service.get('g'), 'g')).toEqual(await folded('g'));
+        expect(reads.readRecordsFrom.length).toBe(before);
+        // Again: what is cached already is not loaded twice.
+        expect(await service.prewarm(20)).toEqual([]);
+      });
+
+      it('stops at half the cache budget, at the count asked, and when told to stop', async () => {
+        const [largest] = await two();
+        const tight = new CommonsService(
+          t.ctx.store,
+          t.ctx.keys,
+          undefined,
+          undefined,
+          { entries: 100, weight: 2 },
+          snapshots,
+        );
+        started.push(tight);
+        expect(await tight.prewarm(20)).toEqual([largest]);
+        expect(await fresh().prewarm(1)).toEqual([largest]);
+        expect(await fresh().prewarm(0)).toEqual([]);
+        const stop = new AbortController();
+        stop.abort();
+        expect(await fresh().prewarm(20, stop.signal)).toEqual([]);
+      });
+
+      it('stops, without throwing, at a commons whose load fails', async () => {
+        await two();
+        const failing: Store = Object.create(t.ctx.store) as Store;
+        failing.readRecords = () => Promise.reject(new Error('the disk is gone'));
+        expect(await fresh(failing).prewarm(20)).toEqual([]);
+      });
+    });
+
     describe('a first load from nothing, read a chunk at a time', () => {
       const chunk = 10;
       // A record changed on either side of a chunk's end is found where it is, and what is served is the records

@@ -743,6 +743,15 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       }
     },
 
+    async largestSnapshots(limit) {
+      checkLimit('largestSnapshots', limit);
+      const { rows } = await query<{ commons_id: string; size: string }>(
+        `SELECT commons_id, size FROM ${S}.snapshots ORDER BY size DESC, commons_id COLLATE "C" LIMIT $1`,
+        [limit],
+      );
+      return rows.map((r) => ({ commonsId: r.commons_id, size: Number(r.size) }));
+    },
+
     async readSnapshot(commonsId) {
       const { rows } = await query<{ size: string; header: string; body: Buffer }>(
         `SELECT size, header, body FROM ${S}.snapshots WHERE commons_id = $1`,

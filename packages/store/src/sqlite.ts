@@ -592,6 +592,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       saveSnapshotTx.immediate(commonsId, snapshot);
     },
 
+    async largestSnapshots(limit) {
+      checkLimit('largestSnapshots', limit);
+      const rows = sql(
+        'SELECT commons_id AS commonsId, size FROM snapshots ORDER BY size DESC, commons_id LIMIT ?',
+      ).all(limit) as { commonsId: string; size: number }[];
+      return rows.map((r) => ({ commonsId: r.commonsId, size: Number(r.size) }));
+    },
+
     async readSnapshot(commonsId) {
       settle(commonsId);
       const row = sql('SELECT size, header, body FROM snapshots WHERE commons_id = ?').get(commonsId) as

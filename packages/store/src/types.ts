@@ -283,6 +283,11 @@ export interface Store {
   saveSnapshot(commonsId: string, snapshot: StoredSnapshot): Promise<void>;
   /** The commons' snapshot, or null. */
   readSnapshot(commonsId: string): Promise<StoredSnapshot | null>;
+  /**
+   * The commons that have a snapshot, the largest snapshot (by its log size) first, ties in commons id order, at most
+   * `limit`: the commons a server loads ahead of their first visit after a start.
+   */
+  largestSnapshots(limit: number): Promise<{ commonsId: string; size: number }[]>;
   /** One read-model document, or null. */
   getDoc(commonsId: string, kind: string, id: string): Promise<unknown | null>;
   /** Every document of a kind in a commons, ordered by id. */

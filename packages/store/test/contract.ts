@@ -769,6 +769,34 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.readSnapshot(c)).toEqual({ size: 1, header: 'h1', body: new Uint8Array(0) });
       });
 
+      it('lists the commons with a snapshot, the largest first, ties by id, at most the limit asked', async () => {
+        const [a, b, c, d] = ['snap-big-a', 'snap-big-b', 'snap-big-c', 'snap-big-d'].map(fresh);
+        for (const [id, n] of [
+          [a, 5],
+          [b, 3],
+          [c, 5],
+          [d, 2],
+        ] as const) {
+          await grow(id!, n);
+          await store.saveSnapshot(id!, { size: n, header: 'h', body: bytes(4, n) });
+        }
+        // Another test's commons may hold a snapshot in this store too: look at these four.
+        const mine = new Set([a, b, c, d]);
+        const listed = (await store.largestSnapshots(10_000)).filter((x) => mine.has(x.commonsId));
+        expect(listed).toEqual(
+          [
+            { commonsId: a!, size: 5 },
+            { commonsId: c!, size: 5 },
+            { commonsId: b!, size: 3 },
+            { commonsId: d!, size: 2 },
+          ].sort((x, y) => y.size - x.size || (x.commonsId < y.commonsId ? -1 : 1)),
+        );
+        const all = await store.largestSnapshots(10_000);
+        expect(await store.largestSnapshots(2)).toEqual(all.slice(0, 2));
+        for (let i = 1; i < all.length; i++) expect(all[i - 1]!.size).toBeGreaterThanOrEqual(all[i]!.size);
+        await expect(store.largestSnapshots(0)).rejects.toThrow(/limit must be a positive integer/);
+      });
+
       it('refuses one beyond the log, or of a commons without a log, and keeps the one before', async () => {
         const c = fresh('snap-beyond');
         await expect(

@@ -20,6 +20,8 @@ export async function serve(o: ServeOptions): Promise<void> {
   if (o.cacheWeight !== undefined) config.cacheWeight = parseCount('--cache-weight', o.cacheWeight);
   if (o.snapshotRecords !== undefined)
     config.snapshotRecords = parseCount('--snapshot-records', o.snapshotRecords);
+  if (o.prewarmCommons !== undefined)
+    config.prewarmCommons = parseCount('--prewarm-commons', o.prewarmCommons, 0);
   config.demo = o.demo ?? false;
   const server = await startServer(config);
   const shown = server.url.replace('127.0.0.1', 'localhost');

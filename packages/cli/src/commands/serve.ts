@@ -9,6 +9,7 @@ export interface ServeOptions extends StoreOptions {
   cacheCommons?: string;
   cacheWeight?: string;
   snapshotRecords?: string;
+  prewarmCommons?: string;
 }
 
 /** `peergov serve`: runs the platform. Only the options here: the server loads when the command runs. */
@@ -34,6 +35,10 @@ export function registerServe(program: Command): void {
       .option(
         '--snapshot-records <count>',
         'records a log grows by before its state is snapshotted again, for faster loads (default $PEERGOV_SNAPSHOT_RECORDS or 2000)',
+      )
+      .option(
+        '--prewarm-commons <count>',
+        'commons loaded in the background after the start, the largest first, until half the cache is used; 0 for none (default $PEERGOV_PREWARM_COMMONS or 20)',
       )
       .option(
         '--demo',
