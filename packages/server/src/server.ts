@@ -150,7 +150,8 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
  * Server configuration from the environment: PORT, HOST, PEERGOV_DATA_DIR, DATABASE_URL, LOG_LEVEL,
  * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy), PEERGOV_CACHE_COMMONS
  * and PEERGOV_CACHE_WEIGHT (the cache budget, see ServerConfig), PEERGOV_SNAPSHOT_RECORDS (how often a state is
- * snapshotted), PEERGOV_PREWARM_COMMONS (commons loaded ahead of their first visit), PEERGOV_SMTP_URL, PEERGOV_MAIL_FROM and PEERGOV_PUBLIC_URL (mail, see ServerConfig).
+ * snapshotted), PEERGOV_PREWARM_COMMONS (commons loaded ahead of their first visit), PEERGOV_SMTP_URL,
+ * PEERGOV_MAIL_FROM and PEERGOV_PUBLIC_URL (mail, see ServerConfig).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
