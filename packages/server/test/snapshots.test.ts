@@ -69,9 +69,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     /** The state folding every stored record gives. */
     const folded = async (id: string): Promise<CommonsState> =>
       must(replay((await t.ctx.store.readRecords(id)).flatMap((r) => envelopesOfRecord(r.body))), id);
-    /** A service as a newly started process has it: nothing cached. */
-    const fresh = (store: Store = t.ctx.store) => {
-      const service = new CommonsService(store, t.ctx.keys, undefined, undefined, undefined, snapshots);
+    /** A service as a newly started process has it: nothing cached (optionally loading `loadChunk` records at a time). */
+    const fresh = (store: Store = t.ctx.store, loadChunk?: number) => {
+      const service = new CommonsService(
+        store,
+        t.ctx.keys,
+        undefined,
+        undefined,
+        undefined,
+        snapshots,
+        loadChunk,
+      );
       started.push(service);
       return service;
     };
@@ -279,16 +287,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             seq,
           ]);
           const { store, reads } = counted(t.ctx.store);
-          const service = new CommonsService(
-            store,
-            t.ctx.keys,
-            undefined,
-            undefined,
-            undefined,
-            snapshots,
-            chunk,
-          );
-          started.push(service);
+          const service = fresh(store, chunk);
           const loaded = must(await service.current('g'), 'loaded');
           expect(loaded.integrity).toMatchObject({ ok: false, where: 'record', seq });
           expect(loaded.state).toEqual(expected);
@@ -303,16 +302,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         await grow('g', 30);
         await db.run(`DELETE FROM ${db.table('snapshots')} WHERE commons_id = ?`, ['g']);
         const { store, reads } = counted(t.ctx.store);
-        const service = new CommonsService(
-          store,
-          t.ctx.keys,
-          undefined,
-          undefined,
-          undefined,
-          snapshots,
-          chunk,
-        );
-        started.push(service);
+        const service = fresh(store, chunk);
         const loaded = must(await service.current('g'), 'loaded');
         expect(loaded.integrity).toEqual({ ok: true });
         expect(loaded.state).toEqual(await folded('g'));
