@@ -61,6 +61,15 @@ export function describeProcedure(t: Translate, p: Procedure): string {
         abstentions: t(abst),
       });
     }
+    case 'poll':
+      return t('proc.poll', {
+        time: duration(t, p.hours),
+        method: t(`poll.rule.${p.method}` as MessageKey, {
+          min: p.min ?? 0,
+          max: p.max ?? 0,
+          count: p.points ?? p.credits ?? 0,
+        }),
+      });
   }
 }
 
