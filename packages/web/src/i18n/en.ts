@@ -697,6 +697,7 @@ export const en = {
   'poll.threshold': 'Votes needed to win: {count}',
   'poll.transfer': '{votes} from {from} to {to}',
   'poll.transferExhausted': '{votes} from {from} exhausted',
+  'poll.votes': 'Votes',
   'poll.pairwise': 'Head to head: ballots ranking the row’s option above the column’s',
   'poll.explanation': 'How the count went',
   'newProposal.options': 'Options',

@@ -712,6 +712,7 @@ export const fr: Messages = {
   'poll.threshold': 'Voix nécessaires pour l’emporter : {count}',
   'poll.transfer': '{votes} de {from} vers {to}',
   'poll.transferExhausted': '{votes} de {from} épuisé(s)',
+  'poll.votes': 'Voix',
   'poll.pairwise': 'En duel : bulletins classant l’option de la ligne devant celle de la colonne',
   'poll.explanation': 'Le déroulé du décompte',
   'newProposal.options': 'Options',
