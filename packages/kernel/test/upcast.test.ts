@@ -365,6 +365,6 @@ describe('upcasting stored events', () => {
     expect(verifyLog(stored(mixed), { commons: 'c1' })).toMatchObject({ ok: true, size: s.log.length });
     const folded = stateFromRecords(mixed.map((c) => c.body));
     expect(folded).toEqual(s.s);
-    expect(readModelDocs(folded)).toEqual(readModelDocs(s.s));
+    expect(readModelDocs(folded!)).toEqual(readModelDocs(s.s));
   });
 });

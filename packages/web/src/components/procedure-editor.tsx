@@ -165,10 +165,13 @@ export function ProcedureEditor({
   value,
   onChange,
   legend,
+  kind,
 }: {
   value: Procedure;
   onChange: (p: Procedure) => void;
   legend: string;
+  /** The kind of action the rule decides: a poll is offered for resolutions only (the kernel allows no other). */
+  kind?: string;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -189,7 +192,9 @@ export function ProcedureEditor({
           value={value.type}
           onChange={(e) => onChange(defaultProcedure(e.target.value as ProcedureType))}
         >
-          {PROCEDURE_TYPES.map((p) => (
+          {PROCEDURE_TYPES.filter(
+            (p) => p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll',
+          ).map((p) => (
             <option key={p} value={p}>
               {procedureName(t, p)}
             </option>

@@ -542,6 +542,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
                 </div>
                 <ProcedureEditor
                   legend={t('amend.newRule', { kind: actionLabel(t, c.kind) })}
+                  kind={c.kind}
                   value={c.procedure}
                   onChange={(p) => setChanges(changes.map((x, j) => (j === i ? { ...x, procedure: p } : x)))}
                 />
