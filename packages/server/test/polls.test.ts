@@ -2,6 +2,7 @@
 // proposal with options, ballots cast, replaced and refused (problem+json, nothing written), the result read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePostgres } from '../../store/test/pg-available';
+import { closeAsIfLater } from './attack-kit';
 import { Person, testApp, type TestApp } from './harness';
 
 const pgOk = await requirePostgres('the poll API on PostgreSQL');
@@ -19,6 +20,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let ada: Person;
     let bob: Person;
     let c = '';
+    let commonsId = '';
     let pid = '';
 
     const logSize = async () => (await ada.call('GET', `${c}/log?limit=1`)).json().size as number;
@@ -28,7 +30,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ada = await new Person(t.app, 'ada@example.org', 'Ada').signUp();
       bob = await new Person(t.app, 'bob@example.org', 'Bob').signUp();
       const commons = await ada.call('POST', '/api/v1/commons', { name: 'Garden', template: 'single-class' });
-      c = `/api/v1/commons/${commons.json().id}`;
+      commonsId = commons.json().id;
+      c = `/api/v1/commons/${commonsId}`;
       // Bob applies; Ada, the only member, consents, which settles it.
       const application = await bob.call('POST', `${c}/applications`, {});
       expect(application.statusCode, application.body).toBe(201);
@@ -187,13 +190,63 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(closed.json().code).toBe('proposal_closed');
     });
 
+    it('decides at its closing time with the ballots cast; the status quo winning passes nothing', async () => {
+      const r = await ada.call('POST', `${c}/proposals`, {
+        title: 'Another corner',
+        action: { kind: 'resolution', text: 'The other corner' },
+        question: { options: OPTIONS },
+      });
+      const other = r.json().id;
+      const cast = await bob.call('PUT', `${c}/proposals/${other}/ballot`, {
+        ballot: { ranking: ['none', 'oak'] },
+      });
+      expect(cast.json().status).toBe('open');
+      expect(await closeAsIfLater(t, 3, commonsId)).toBe(1);
+      const p = (await ada.call('GET', `${c}/proposals/${other}`)).json();
+      expect(p).toMatchObject({
+        status: 'rejected',
+        outcome: {
+          passed: false,
+          participants: [bob.id],
+          reasons: [{ code: 'poll_status_quo', params: { option: 'none' } }],
+        },
+        execution: null,
+      });
+      expect(p.outcome.poll.winners).toEqual(['none']);
+    });
+
+    it('lets only the electorate vote: not anonymous, not an outsider, not a member admitted after the opening', async () => {
+      const r = await ada.call('POST', `${c}/proposals`, {
+        title: 'A third corner',
+        action: { kind: 'resolution', text: 'The third corner' },
+        question: { options: OPTIONS },
+      });
+      const url = `${c}/proposals/${r.json().id}/ballot`;
+      const before = await logSize();
+      const anonymous = await t.app.inject({ method: 'PUT', url, payload: { ballot: { ranking: ['oak'] } } });
+      expect(anonymous.statusCode).toBe(401);
+      const cara = await new Person(t.app, 'cara@example.org', 'Cara').signUp();
+      const outsider = await cara.call('PUT', url, { ballot: { ranking: ['oak'] } });
+      expect(outsider.statusCode).toBe(403);
+      expect(outsider.json().code).toBe('not_a_member');
+      expect(await logSize()).toBe(before);
+      const application = await cara.call('POST', `${c}/applications`, {});
+      for (const who of [ada, bob])
+        await who.call('PUT', `${c}/proposals/${application.json().id}/position`, { stance: 'agree' });
+      expect((await cara.call('GET', c)).json().me.status).toBe('member');
+      const late = await cara.call('PUT', url, { ballot: { ranking: ['oak'] } });
+      expect(late.statusCode).toBe(403);
+      expect(late.json().code).toBe('not_in_electorate');
+      expect((await cara.call('GET', `${c}/proposals/${r.json().id}`)).json().canTakePosition).toBe(false);
+    });
+
     it('verifies: the log folds to the same poll, ballots and documents', async () => {
       const verify = await ada.call('GET', `${c}/log/verify`);
       expect(verify.statusCode, verify.body).toBe(200);
       expect(verify.json()).toMatchObject({ ok: true });
       const log = (await ada.call('GET', `${c}/log?limit=100`)).json();
       const types = log.records.map((r: { type: string }) => r.type);
-      expect(types.filter((x: string) => x === 'BallotCast')).toHaveLength(3);
+      expect(types.filter((x: string) => x === 'BallotCast')).toHaveLength(4);
       expect(log.records.find((r: { type: string }) => r.type === 'BallotCast').v).toBe(3);
     });
 
