@@ -139,6 +139,8 @@ describe.skipIf(!run)('a poll decided by ranked choice', () => {
     await b.getByRole('button', { name: 'Cast my ballot' }).click();
     await b.getByRole('heading', { name: 'Decision: passed' }).waitFor();
     await b.getByText('Chosen: Plant an oak').waitFor();
+    // The reason in the reader's language, naming the option by its label (the server's params name its id).
+    await b.locator('.reasons').getByText('“Plant an oak” won.').waitFor();
 
     // The rounds: none of these, then the shed, go out at 0; oak and pond tie and RCTab's candidate order picks oak.
     await a.goto(pollPath);

@@ -26,7 +26,7 @@ import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
-import { ballotSummary, BallotForm, PollOptions, PollResults } from '../components/poll';
+import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -142,7 +142,11 @@ function Decision({ proposal }: { proposal: Proposal; commons: Commons }) {
       <h3>{t('decision.why')}</h3>
       <ul className="reasons">
         {o.reasons.map((r, i) => (
-          <li key={i}>{describeReason(t, r, people)}</li>
+          <li key={i}>
+            {describeReason(t, r, people, (id) =>
+              proposal.question ? optionLabel(proposal.question, id) : id,
+            )}
+          </li>
         ))}
       </ul>
       {o.poll ? <PollResults proposal={proposal} /> : <Counts proposal={proposal} />}
