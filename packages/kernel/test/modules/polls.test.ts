@@ -65,7 +65,6 @@ describe('SubmitProposal under a poll', () => {
       },
     });
     expect(state.proposals.p1?.question?.options).toHaveLength(4);
-    expect(Object.getPrototypeOf(Object.prototype)).toBeNull();
   });
 
   it('refuses a poll without a question, with one option, twice the same id, two status quos, a reserved id', () => {
@@ -271,6 +270,28 @@ describe('the decision of a poll', () => {
     );
     expect(tie).toMatchObject({ passed: false, reasons: [{ code: 'poll_tied' }] });
     expect(tie.poll?.winners).toEqual(['oak', '__proto__']);
+  });
+
+  it('an option called __proto__ is counted like any other, and nothing reaches Object.prototype', () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const o = decision(
+      decideWith(poll('score', { min: 0, max: 5 }), [
+        [
+          'ada',
+          {
+            values: [
+              { option: '__proto__', value: 5 },
+              { option: 'oak', value: 1 },
+            ],
+          },
+        ],
+        ['bob', { values: [{ option: '__proto__', value: 4 }] }],
+      ]),
+    );
+    expect(o.poll?.winners).toEqual(['__proto__']);
+    expect(o.poll?.totals[0]).toEqual({ option: '__proto__', total: '9' });
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+    expect(({} as Record<string, unknown>).oak).toBeUndefined();
   });
 
   it('dots and quadratic: totals of points and net votes', () => {
