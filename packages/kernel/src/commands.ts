@@ -1,6 +1,11 @@
 import type { TemplateId } from './templates';
 import type { Action, Stance } from './types';
 
+/** A poll's question as a command gives it (options checked and normalised by the kernel: `checkQuestion`). */
+export interface QuestionInput {
+  options: { id: string; label: string; statusQuo?: boolean }[];
+}
+
 /** What a person (or the platform's clock) asks for. Ids and time come in as data: the kernel makes none. */
 export type Command =
   | {
@@ -27,8 +32,12 @@ export type Command =
       body: string;
       action: Action;
       closesAt?: string;
+      /** Required when the rule for the action's kind is a poll, refused otherwise. */
+      question?: QuestionInput;
     }
   | { type: 'TakePosition'; proposalId: string; stance: Stance; reason: string }
+  /** A ballot on a poll; a second one replaces the first until the poll closes. Checked by `checkBallot`. */
+  | { type: 'CastBallot'; proposalId: string; ballot: unknown; reason: string }
   | { type: 'PostComment'; proposalId: string; commentId: string; text: string; replyTo: string | null }
   | { type: 'WithdrawProposal'; proposalId: string }
   | { type: 'CloseProposal'; proposalId: string }

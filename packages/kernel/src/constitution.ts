@@ -22,6 +22,9 @@ export function validateProcedure(kind: string, p: Procedure): void {
   if (!definition) bad(`unknown procedure type "${String((p as { type: unknown }).type)}"`);
   const problem = definition!.problem(p);
   if (problem) bad(problem);
+  const kinds = definition!.kinds;
+  if (kinds && !(kinds as readonly string[]).includes(kind))
+    bad(`a ${p.type} can decide only ${kinds.map((k) => `"${k}"`).join(', ')}, not "${kind}"`);
 }
 
 /** Checks an amendment: known action kinds and valid procedures. */

@@ -33,4 +33,8 @@ export type DomainErrorCode =
   | 'invalid_action'
   | 'invalid_procedure'
   | 'invalid_input'
+  | 'invalid_question'
+  | 'invalid_ballot'
+  | 'not_a_poll'
+  | 'poll_needs_ballot'
   | 'last_member';

@@ -6,7 +6,9 @@ import type {
   Electorate,
   Member,
   Outcome,
+  PollBallot,
   Procedure,
+  Question,
   Role,
   StakeholderClass,
   Stance,
@@ -40,6 +42,8 @@ export type DomainEvent =
         title: string;
         body: string;
         action: Action;
+        /** A poll's question (record version 3 on; absent for a yes/no proposal). */
+        question?: Question;
         proposer: string;
         closesAt: string;
         ruleVersion: number;
@@ -48,6 +52,11 @@ export type DomainEvent =
       };
     }
   | { type: 'PositionTaken'; data: { proposalId: string; accountId: string; stance: Stance; reason: string } }
+  /** A ballot on a poll, cast or replaced (record version 3 on). */
+  | {
+      type: 'BallotCast';
+      data: { proposalId: string; accountId: string; ballot: PollBallot; reason: string };
+    }
   | { type: 'CommentPosted'; data: Omit<Comment, 'at'> }
   | { type: 'ProposalWithdrawn'; data: { proposalId: string } }
   | { type: 'ProposalDecided'; data: { proposalId: string; outcome: Outcome } }

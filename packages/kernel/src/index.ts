@@ -27,3 +27,11 @@ export {
 export { checkDisplayName, normaliseEmail } from './names';
 export * from './procedures';
 export { can, inElectorate, type Intent, type Permission } from './policy';
+export {
+  BallotSchema,
+  blankBallot,
+  checkBallot,
+  checkQuestion,
+  QuestionSchema,
+  QUESTION_LIMITS,
+} from './poll';

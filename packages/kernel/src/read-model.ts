@@ -64,6 +64,7 @@ const CHANGES_MEMBER = {
   ConstitutionAmended: null,
   ProposalOpened: null,
   PositionTaken: null,
+  BallotCast: null,
   CommentPosted: null,
   ProposalWithdrawn: null,
   ProposalDecided: null,
@@ -102,6 +103,7 @@ const CHANGES_COMMONS = {
   ConstitutionAmended: true,
   ProposalOpened: false,
   PositionTaken: false,
+  BallotCast: false,
   CommentPosted: false,
   ProposalWithdrawn: false,
   ProposalDecided: false,
@@ -152,7 +154,7 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
     const proposalId = e.type === 'ProposalOpened' ? data.id : data.proposalId;
     const proposal = proposalId ? own(state.proposals, proposalId) : undefined;
     if (proposal) put({ kind: 'proposal', id: proposal.id, body: proposal });
-    if (e.type === 'PositionTaken') {
+    if (e.type === 'PositionTaken' || e.type === 'BallotCast') {
       put({
         kind: 'position',
         id: `${e.data.proposalId}/${e.data.accountId}`,

@@ -1,9 +1,44 @@
 // The domain's data: commons, members, stakeholder classes, roles, the constitution, proposals.
 // Everything here is plain JSON so that it can be stored, hashed and sent as it is.
 
-import type { AbstentionRule, Counts, Procedure, Ratio, Reason, Stance } from '@peergov/methods/decision';
+import type {
+  AbstentionRule,
+  Counts,
+  PollBallot,
+  PollMethod,
+  PollRound,
+  PollTally,
+  Procedure,
+  Ratio,
+  Reason,
+  Stance,
+} from '@peergov/methods/decision';
 
-export type { AbstentionRule, Counts, Procedure, Ratio, Reason, Stance };
+export type {
+  AbstentionRule,
+  Counts,
+  PollBallot,
+  PollMethod,
+  PollRound,
+  PollTally,
+  Procedure,
+  Ratio,
+  Reason,
+  Stance,
+};
+
+/** One alternative of a poll's question. */
+export interface PollOption {
+  id: string;
+  label: string;
+  /** "None of these" / keep things as they are: if it wins, nothing is carried out. */
+  statusQuo: boolean;
+}
+
+/** The question a poll proposal asks: its alternatives, in the order ballots show them (IRV's tie-break order). */
+export interface Question {
+  options: PollOption[];
+}
 
 /** The kinds of action a constitution governs. Later issues add kinds; each needs a rule. */
 export const ACTION_KINDS = [
@@ -136,6 +171,8 @@ export interface Position {
   at: string;
   /** Whether it is in the proposal's counts: its author was in the electorate (a holder outside it decides only). */
   counted: boolean;
+  /** On a poll: the ballot (its stance is `agree`, or `abstain` for a blank ballot). */
+  ballot?: PollBallot;
 }
 
 export interface Comment {
@@ -158,6 +195,8 @@ export interface Outcome {
   decidedAt: string;
   /** Who decided, for role decisions. */
   decidedBy: string | null;
+  /** A poll's count: the winning option(s) and the method's explanation (absent for other procedures). */
+  poll?: PollTally;
 }
 
 export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';
@@ -167,6 +206,8 @@ export interface Proposal {
   title: string;
   body: string;
   action: Action;
+  /** A poll's question (absent for a yes/no proposal). */
+  question?: Question;
   proposer: string;
   openedAt: string;
   closesAt: string;

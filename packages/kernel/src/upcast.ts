@@ -45,7 +45,7 @@ export interface Upcasters {
 
 /**
  * The steps of this code, keyed by the version they upcast from (`1: { SomeEvent: (data) => ... }` for 1 -> 2). A
- * missing step, an extra one or one from RECORD_VERSION is a type error. Version 1 is the only one so far.
+ * missing step, an extra one or one from RECORD_VERSION is a type error.
  */
 export const UPCAST_STEPS = {
   // 1 -> 2: ProposalOpened carried its whole electorate as a list of account ids; version 2 carries the rule
@@ -58,6 +58,8 @@ export const UPCAST_STEPS = {
       return { type: 'ProposalOpened', data: { ...d, electorate: { accounts, size: accounts.length } } };
     },
   },
+  // 2 -> 3: polls added events and optional fields; no version-2 event changed its shape.
+  2: {},
 } satisfies UpcastSteps<RecordVersion, typeof RECORD_VERSION>;
 
 /** The registry this code reads its logs with. */

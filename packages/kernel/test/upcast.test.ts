@@ -329,4 +329,42 @@ describe('upcasting stored events', () => {
     // A record written now is already in the current shape.
     expect(upcast(c!.record)).toEqual([{ type: 'MemberLeft', data: { accountId: 'bob' } }]);
   });
+
+  it('version 3 (polls): a log of version-2 records then version-3 poll records verifies and folds, and version 2 reads unchanged', () => {
+    const s = Scenario.given({
+      members: ['bob'],
+      rules: { resolution: { type: 'poll', hours: 24, method: 'approval' } },
+    });
+    s.run(
+      {
+        type: 'SubmitProposal',
+        proposalId: 'p1',
+        title: 'Corner',
+        body: '',
+        action: { kind: 'resolution', text: 'The corner' },
+        question: {
+          options: [
+            { id: 'oak', label: 'Oak' },
+            { id: 'none', label: 'None', statusQuo: true },
+          ],
+        },
+      },
+      'ada',
+      at(1),
+    );
+    s.run({ type: 'CastBallot', proposalId: 'p1', ballot: { approve: ['oak'] }, reason: '' }, 'bob', at(2));
+    s.run({ type: 'CastBallot', proposalId: 'p1', ballot: { approve: ['oak'] }, reason: '' }, 'ada', at(3));
+    expect(s.proposal('p1')).toMatchObject({ status: 'passed', outcome: { poll: { winners: ['oak'] } } });
+    const founding = s.log.filter((e) => e.type === 'CommonsCreated' || e.type === 'MemberAdmitted').length;
+    // The founding events as an older server wrote them (version 2: their shapes did not change), the poll at 3.
+    const mixed = chain(
+      [...atVersion(2, s.log.slice(0, founding)), ...atVersion(3, s.log.slice(founding))],
+      RECORD_VERSIONS,
+    );
+    expect(mixed.map((c) => c.record.v)).toEqual([...s.log.map((_, i) => (i < founding ? 2 : 3))]);
+    expect(verifyLog(stored(mixed), { commons: 'c1' })).toMatchObject({ ok: true, size: s.log.length });
+    const folded = stateFromRecords(mixed.map((c) => c.body));
+    expect(folded).toEqual(s.s);
+    expect(readModelDocs(folded!)).toEqual(readModelDocs(s.s));
+  });
 });

@@ -40,6 +40,7 @@ const TOUCHES = {
   MembershipApplied: (d) => ({ account: d.accountId, commons: true }),
   ProposalOpened: (d) => ({ proposal: d.id, commons: false }),
   PositionTaken: (d) => ({ proposal: d.proposalId, position: d.accountId, commons: false }),
+  BallotCast: (d) => ({ proposal: d.proposalId, position: d.accountId, commons: false }),
   CommentPosted: (d) => ({ proposal: d.proposalId, comment: d.id, commons: false }),
   ProposalWithdrawn: (d) => ({ proposal: d.proposalId, commons: false }),
   ProposalDecided: (d) => ({ proposal: d.proposalId, commons: false }),

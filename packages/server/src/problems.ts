@@ -39,6 +39,10 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_action: 422,
   invalid_procedure: 422,
   invalid_input: 400,
+  invalid_question: 422,
+  invalid_ballot: 422,
+  not_a_poll: 409,
+  poll_needs_ballot: 409,
   last_member: 409,
 };
 

@@ -7,12 +7,16 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@fastify/type-provider-typebox';
 import {
   ACTION_KINDS,
+  POLL_METHODS,
   type Action,
   type ActionKind,
   type Counts,
   type MemberStatus as KernelMemberStatus,
   type Participation,
+  type PollBallot,
+  type PollTally,
   type Procedure,
+  type Question,
   type ProposalStatus,
   type Reason,
   type Stance,
@@ -66,7 +70,58 @@ export const ProcedureViewSchema = Type.Union([
     quorum: RatioViewSchema,
     abstentions: literals(['quorum_only', 'ignored', 'against'] as const),
   }),
+  Type.Object({
+    type: Type.Literal('poll'),
+    hours: Type.Integer(),
+    method: literals(POLL_METHODS),
+    min: Type.Optional(Type.Integer()),
+    max: Type.Optional(Type.Integer()),
+    points: Type.Optional(Type.Integer()),
+    credits: Type.Optional(Type.Integer()),
+  }),
 ]);
+
+/** A poll's question: its options in the order ballots show them. */
+export const QuestionViewSchema = view({
+  options: Type.Array(view({ id: Text, label: Text, statusQuo: Type.Boolean() })),
+});
+const OptionValue = view({ option: Text, value: Type.Integer() });
+/** A ballot on a poll, as the kernel keeps it (one of three shapes, by method). */
+export const BallotViewSchema = Type.Union([
+  Type.Object({ ranking: Type.Array(Text) }, { description: 'schulze, irv: most preferred first' }),
+  Type.Object({ approve: Type.Array(Text) }, { description: 'approval' }),
+  Type.Object({ values: Type.Array(OptionValue) }, { description: 'score, dots, quadratic' }),
+]);
+const Decimal = Type.String({ description: 'A decimal number, as RCTab reports it' });
+/** A poll's count: the winners and the method's explanation. */
+export const PollTallyViewSchema = view({
+  method: literals(POLL_METHODS),
+  ballots: Type.Integer(),
+  winners: Type.Array(Text, { description: 'Option ids; several when tied, none when no ballot counted' }),
+  totals: Type.Array(view({ option: Text, total: Text }), {
+    description:
+      'approval, score, dots: totals; quadratic: net votes; schulze: head-to-head wins; irv: first-round votes',
+  }),
+  ranking: Type.Array(Type.Array(Text), { description: 'Options best first; a group is tied' }),
+  rounds: Type.Array(
+    view({
+      round: Type.Integer(),
+      tally: Type.Array(view({ option: Text, votes: Decimal })),
+      threshold: Decimal,
+      elected: Type.Array(Text),
+      eliminated: Type.Array(Text),
+      transfers: Type.Array(
+        view({ from: Text, to: nullable(Text), votes: Decimal }, { description: 'to null: exhausted' }),
+      ),
+      exhausted: Decimal,
+    }),
+    { description: 'irv: every round of the instant-runoff count (empty for other methods)' },
+  ),
+  pairwise: Type.Array(Type.Array(Type.Integer()), {
+    description: "schulze: [i][j] ballots ranking option i above option j, in the question's order",
+  }),
+  explanation: Type.Array(Text),
+});
 
 /** Every kind of action, each with its procedure: a constitution's rules. */
 // Typed by string (as the commons view builds it); every kind is there, as the schema says.
@@ -315,6 +370,7 @@ export const OutcomeSchema = view({
   reasons: Type.Array(ReasonSchema),
   decidedAt: Time,
   decidedBy: nullable(Text),
+  poll: Type.Optional(PollTallyViewSchema),
 });
 export const PositionViewSchema = view({
   accountId: Text,
@@ -325,6 +381,7 @@ export const PositionViewSchema = view({
     description:
       'Whether it is in the counts: its author is in the electorate (a holder outside it only decides)',
   }),
+  ballot: Type.Optional(BallotViewSchema),
   displayName: Text,
 });
 export const CommentViewSchema = view({
@@ -346,6 +403,7 @@ export const ProposalViewSchema = view({
   title: Text,
   body: Text,
   action: ActionViewSchema,
+  question: Type.Optional(QuestionViewSchema),
   proposer: PersonRefSchema,
   openedAt: Time,
   closesAt: Time,
@@ -365,7 +423,15 @@ export const ProposalViewSchema = view({
   }),
   positions: PositionPageSchema,
   comments: CommentPageSchema,
-  myPosition: nullable(view({ stance: StanceSchema, reason: Text, at: Time, counted: Type.Boolean() })),
+  myPosition: nullable(
+    view({
+      stance: StanceSchema,
+      reason: Text,
+      at: Time,
+      counted: Type.Boolean(),
+      ballot: Type.Optional(BallotViewSchema),
+    }),
+  ),
   canTakePosition: Type.Boolean(),
   canComment: Type.Boolean(),
   canWithdraw: Type.Boolean(),
@@ -540,6 +606,9 @@ agree<Same<Static<typeof ProposalStatusSchema>, ProposalStatus>>();
 agree<Same<Static<typeof MemberStatusSchema>, KernelMemberStatus>>();
 agree<Same<Static<typeof CountsSchema>, Counts>>();
 agree<Same<Static<typeof ReasonSchema>, Reason>>();
+agree<Same<Static<typeof QuestionViewSchema>, Question>>();
+agree<Same<Static<typeof BallotViewSchema>, PollBallot>>();
+agree<Same<Static<typeof PollTallyViewSchema>, PollTally>>();
 
 /** GET /api/v1/commons: one page of the directory. */
 export const CommonsDirectorySchema = view(

@@ -3,11 +3,13 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
   ActionInputSchema,
+  BallotSchema,
   ClassesSchema,
   IdSchema,
   LIMITS,
   objectSchema,
   ProcedureSchema,
+  QuestionSchema,
   RatioSchema,
   TEXT_PATTERN,
   textSchema,
@@ -90,7 +92,11 @@ export const ProposalBody = obj({
   body: Type.Optional(str(LIMITS.body)),
   action: ActionInput,
   closesAt: Type.Optional(Iso),
+  /** Required when the rule for the action's kind is a poll: its options. */
+  question: Type.Optional(QuestionSchema),
 });
+/** A ballot on a poll (cast or replaced until it closes), with an optional reason. */
+export const BallotBody = obj({ ballot: BallotSchema, reason: Type.Optional(str(LIMITS.reason)) });
 export const Stance = Type.Union([
   Type.Literal('agree'),
   Type.Literal('abstain'),
@@ -140,4 +146,5 @@ export type CreateCommonsBody = Static<typeof CreateCommonsBody>;
 export type ApplyBody = Static<typeof ApplyBody>;
 export type ProposalBody = Static<typeof ProposalBody>;
 export type PositionBody = Static<typeof PositionBody>;
+export type BallotBody = Static<typeof BallotBody>;
 export type CommentBody = Static<typeof CommentBody>;

@@ -184,7 +184,13 @@ function proposalForCaller(
   const may = (intent: Intent) => integrity.ok && can(state, accountId, intent, now).allowed;
   return {
     myPosition: mine
-      ? { stance: mine.stance, reason: mine.reason, at: mine.at, counted: mine.counted }
+      ? {
+          stance: mine.stance,
+          reason: mine.reason,
+          at: mine.at,
+          counted: mine.counted,
+          ...(mine.ballot ? { ballot: mine.ballot } : {}),
+        }
       : null,
     // Nothing can be written to a commons whose log does not prove itself (read-only: 409 log_integrity).
     // The kernel's own answer (the same check decide makes), never a rule recomputed here.

@@ -45,6 +45,7 @@ const APPLY = 'POST /api/v1/commons/{id}/applications';
 const LEAVE = 'POST /api/v1/commons/{id}/leave';
 const PROPOSE = 'POST /api/v1/commons/{id}/proposals';
 const POSITION = 'PUT /api/v1/commons/{id}/proposals/{pid}/position';
+const BALLOT = 'PUT /api/v1/commons/{id}/proposals/{pid}/ballot';
 const COMMENT = 'POST /api/v1/commons/{id}/proposals/{pid}/comments';
 const WITHDRAW = 'POST /api/v1/commons/{id}/proposals/{pid}/withdraw';
 const RESET = 'POST /api/v1/auth/password-reset';
@@ -113,6 +114,14 @@ const MATRIX: Row[] = [
   [POSITION, 'applicant', 'application',  403, 'not_a_member',     'an applicant does not decide their own admission'],
   [POSITION, 'member',    'application',  200, '',                 'a member may object to an admission'],
   [POSITION, 'holder',    'application',  200, '',                 'the membership secretary decides admissions'],
+  // Bob's resolution is a yes or no: who may vote is asked before what the vote is (a poll's own ballots: polls.test.ts).
+  [BALLOT,   'anonymous', 'bob-proposal', 401, 'unauthenticated',  'ballots are by people'],
+  [BALLOT,   'outsider',  'bob-proposal', 403, 'not_a_member',     'only members vote'],
+  [BALLOT,   'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [BALLOT,   'member',    'bob-proposal', 409, 'not_a_poll',       'a yes or no takes a position, not a ballot'],
+  [BALLOT,   'holder',    'bob-proposal', 409, 'not_a_poll',       'a yes or no takes a position, not a ballot'],
+  [BALLOT,   'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [BALLOT,   'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
   [COMMENT,  'anonymous', 'bob-proposal', 401, 'unauthenticated',  'comments are by people'],
   [COMMENT,  'outsider',  'bob-proposal', 403, 'not_a_member',     'only members comment'],
   [COMMENT,  'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
@@ -308,6 +317,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', `${c}/proposals`, { title: 'Mine', action: { kind: 'resolution', text: 'Yes' } });
         case POSITION:
           return as('PUT', `${c}/proposals/${pid}/position`, { stance: 'agree', reason: 'Fine' });
+        case BALLOT:
+          return as('PUT', `${c}/proposals/${pid}/ballot`, { ballot: { ranking: [] } });
         case COMMENT:
           return as('POST', `${c}/proposals/${pid}/comments`, { text: 'A thought' });
         case WITHDRAW:

@@ -74,6 +74,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         action: VOTE_ON_RESOLUTIONS,
       },
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
+      'PUT /api/v1/commons/{id}/proposals/{pid}/ballot': { ballot: { ranking: [] } },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: null },
       'POST /api/v1/auth/password-reset': { email: w.cara.email },
       'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },

@@ -199,6 +199,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         },
       ],
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': [{ stance: 'agree', reason: 'Fine' }],
+      'PUT /api/v1/commons/{id}/proposals/{pid}/ballot': [
+        { ballot: { ranking: ['a', 'b'] }, reason: 'Fine' },
+        { ballot: { approve: ['a'] } },
+        { ballot: { values: [{ option: 'a', value: 3 }] } },
+      ],
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': [{ text: 'Hello', replyTo: null }],
       'POST /api/v1/auth/password-reset': [{ email: 'someone@example.org' }],
       'POST /api/v1/auth/password-reset/confirm': [{ token: 'x'.repeat(43), password: 'long enough pw' }],

@@ -61,6 +61,15 @@ export function describeProcedure(t: Translate, p: Procedure): string {
         abstentions: t(abst),
       });
     }
+    case 'poll':
+      return t('proc.poll', {
+        time: duration(t, p.hours),
+        method: t(`poll.rule.${p.method}` as MessageKey, {
+          min: p.min ?? 0,
+          max: p.max ?? 0,
+          count: p.points ?? p.credits ?? 0,
+        }),
+      });
   }
 }
 
@@ -83,7 +92,12 @@ export function stanceLabel(t: Translate, stance: Stance, procedure?: Procedure)
 }
 
 /** A reason of a decision in the reader's language, from its stable code and parameters. */
-export function describeReason(t: Translate, r: Reason, people: (id: string) => string): string {
+export function describeReason(
+  t: Translate,
+  r: Reason,
+  people: (id: string) => string,
+  option: (id: string) => string = (id) => id,
+): string {
   const p = r.params;
   const n = (k: string) => Number(p[k] ?? 0);
   switch (r.code) {
@@ -132,6 +146,14 @@ export function describeReason(t: Translate, r: Reason, people: (id: string) => 
       });
     case 'role_approved':
       return t('reason.role_approved', { name: people(String(p.by)) });
+    case 'poll_won':
+      return t('reason.poll_won', { option: option(String(p.option)) });
+    case 'poll_status_quo':
+      return t('reason.poll_status_quo', { option: option(String(p.option)) });
+    case 'poll_tied':
+      return t('reason.poll_tied', { options: String(p.options).split(', ').map(option).join(', ') });
+    case 'poll_no_ballots':
+      return t('reason.poll_no_ballots');
     default:
       // A code this version of the app does not know yet: the server's own sentence.
       return r.text;

@@ -94,7 +94,8 @@ function present(result: DecisionResult, title?: string): TallyOutput {
     }
     case 'plurality':
     case 'approval':
-    case 'score': {
+    case 'score':
+    case 'cumulative': {
       const key = result.seats === 1 ? 'winners' : 'elected';
       const totals = result.ranking.map((r) => `${r.candidate} ${r.total}`).join(', ');
       return {

@@ -12,13 +12,16 @@ export const GENESIS_PREV = '0'.repeat(64);
  * The version of the event catalogue new records are written under (their `v`). A change to the shape of an event
  * bumps it, with the step that upcasts the old shape (`../upcast.ts`); stored records are never rewritten.
  */
-export const RECORD_VERSION = 2;
+export const RECORD_VERSION = 3;
 
 /**
  * The record versions this code reads, oldest first; the compiler keeps RECORD_VERSION last. Version 2: a
- * proposal's electorate is a rule and a number (`ProposalOpened.electorate`), no longer a list of accounts.
+ * proposal's electorate is a rule and a number (`ProposalOpened.electorate`), no longer a list of accounts. Version
+ * 3: polls (the `poll` procedure, a question on `ProposalOpened`, `BallotCast`, a poll's count on `ProposalDecided`);
+ * no version-2 event changed its shape, and the version tells an older server it cannot read these records, instead
+ * of letting it meet event types it does not know.
  */
-export const RECORD_VERSIONS = [1, 2] as const satisfies readonly [...number[], typeof RECORD_VERSION];
+export const RECORD_VERSIONS = [1, 2, 3] as const satisfies readonly [...number[], typeof RECORD_VERSION];
 
 /** A record version this code reads. */
 export type RecordVersion = (typeof RECORD_VERSIONS)[number];

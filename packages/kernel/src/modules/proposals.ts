@@ -1,6 +1,6 @@
 // Proposals: opening one under the rule in force, positions, discussion, withdrawal, closing, and the decision with
 // the events that carry its action out.
-import { tallyCounts } from '@peergov/methods/decision';
+import { tallyCounts, tallyPoll } from '@peergov/methods/decision';
 import { actionDefinition, checkAction, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
@@ -8,8 +8,21 @@ import { dict, dictOf, own } from '../dict';
 import { DomainError } from '../errors';
 import type { DomainEvent } from '../events';
 import { addHours, text } from '../input';
+import { blankBallot, checkBallot, checkQuestion } from '../poll';
 import { authorise, inElectorate, requireProposal } from '../policy';
-import type { Action, ActionKind, CommonsState, Counts, Position, Proposal, Stance } from '../types';
+import type {
+  Action,
+  ActionKind,
+  CommonsState,
+  Counts,
+  PollBallot,
+  Position,
+  Procedure,
+  Proposal,
+  Reason,
+  Stance,
+} from '../types';
+import type { Writer } from '../evolve';
 import { proposalIn, type Deciders, type Evolvers } from './module';
 
 /** The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided). */
@@ -66,6 +79,7 @@ function settle(
   final: boolean,
   now: string,
 ): DomainEvent[] {
+  if (proposal.procedure.type === 'poll') return settlePoll(state, proposal, null, final, now);
   const stored = own(state.positions, proposal.id) ?? dict<Position>();
   const counts: Counts = { ...proposal.counts };
   const replaced = new Map<string, Position>();
@@ -136,10 +150,124 @@ function settle(
   return events;
 }
 
+type Poll = Extract<Procedure, { type: 'poll' }>;
+
+/** A ballot as the position it becomes: `agree` if it expresses a preference, `abstain` if blank. */
+function ballotPosition(
+  state: CommonsState,
+  proposal: Proposal,
+  accountId: string,
+  ballot: PollBallot,
+  reason: string,
+  at: string,
+): Position {
+  return {
+    accountId,
+    stance: blankBallot(ballot) ? 'abstain' : 'agree',
+    reason,
+    at,
+    counted: inElectorate(state.core, proposal, accountId),
+    ballot,
+  };
+}
+
+/**
+ * Tallies a poll (with one more ballot `extra`, not yet in state) once it is settled: at its closing time, or when
+ * the whole electorate has voted. The method's count (packages/methods, `tallyPoll`) names the winner; a tie or the
+ * status quo winning passes nothing. Ballots are counted in account order, so the count is the same however the
+ * state was loaded.
+ */
+function settlePoll(
+  state: CommonsState,
+  proposal: Proposal,
+  extra: Position | null,
+  final: boolean,
+  now: string,
+): DomainEvent[] {
+  const procedure = proposal.procedure as Poll;
+  const question = proposal.question;
+  if (!question) throw new Error(`poll ${proposal.id} has no question`);
+  const stored = own(state.positions, proposal.id) ?? dict<Position>();
+  const counts: Counts = { ...proposal.counts };
+  if (extra) recount(counts, own(stored, extra.accountId), extra);
+  if (!final && counts.participants < counts.electorate) return [];
+  const counted = new Map<string, PollBallot>();
+  for (const accountId of Object.keys(stored)) {
+    const p = stored[accountId];
+    if (p?.counted && p.ballot) counted.set(accountId, p.ballot);
+  }
+  if (extra) {
+    counted.delete(extra.accountId);
+    if (extra.counted && extra.ballot) counted.set(extra.accountId, extra.ballot);
+  }
+  const participants = [...counted.keys()].sort();
+  const tally = tallyPoll(
+    procedure,
+    question.options.map((o) => o.id),
+    participants.map((id) => counted.get(id)!),
+  );
+  const label = (id: string) => question.options.find((o) => o.id === id)?.label ?? id;
+  const statusQuo = question.options.find((o) => o.statusQuo)?.id;
+  const winner = tally.winners.length === 1 ? tally.winners[0]! : null;
+  const reason: Reason =
+    tally.winners.length === 0
+      ? {
+          code: 'poll_no_ballots',
+          params: { ballots: tally.ballots },
+          text: 'No ballot expressed a preference, so no option won.',
+        }
+      : winner === null
+        ? {
+            code: 'poll_tied',
+            params: { options: tally.winners.join(', ') },
+            text: `${tally.winners.map(label).join(', ')} tied for first place, so nothing was chosen.`,
+          }
+        : winner === statusQuo
+          ? {
+              code: 'poll_status_quo',
+              params: { option: winner },
+              text: `The status quo ("${label(winner)}") won, so nothing changes.`,
+            }
+          : {
+              code: 'poll_won',
+              params: { option: winner, ballots: tally.ballots },
+              text: `"${label(winner)}" won (${tally.ballots} ballot(s), ${procedure.method}).`,
+            };
+  const passed = reason.code === 'poll_won';
+  const events: DomainEvent[] = [
+    {
+      type: 'ProposalDecided',
+      data: {
+        proposalId: proposal.id,
+        outcome: {
+          passed,
+          ruleVersion: proposal.ruleVersion,
+          procedure: proposal.procedure,
+          participants,
+          counts,
+          reasons: [reason],
+          decidedAt: now,
+          decidedBy: null,
+          poll: tally,
+        },
+      },
+    },
+  ];
+  if (passed) events.push(...carryOut(state, proposal, now));
+  return events;
+}
+
 export function openProposal(
   state: CommonsState,
   ctx: CommandContext,
-  input: { proposalId: string; title: string; body: string; action: Action; closesAt?: string },
+  input: {
+    proposalId: string;
+    title: string;
+    body: string;
+    action: Action;
+    closesAt?: string;
+    question?: unknown;
+  },
 ): DomainEvent[] {
   const core = state.core;
   const id = text('id', input.proposalId);
@@ -151,6 +279,15 @@ export function openProposal(
   const action = checkAction(core, input.action, ctx.now);
   const procedure = ruleFor(core.constitution, action.kind);
   validateProcedure(action.kind, procedure);
+  // A poll asks its question; any other procedure answers yes or no to the action.
+  if (procedure.type !== 'poll' && input.question !== undefined) {
+    throw new DomainError(
+      'invalid_question',
+      `Under the constitution "${action.kind}" is decided by ${procedure.type}, a yes or no: only a poll has options.`,
+      { kind: action.kind },
+    );
+  }
+  const question = procedure.type === 'poll' ? checkQuestion(input.question) : undefined;
   const earliest = addHours(ctx.now, openHours(procedure));
   let closesAt = earliest;
   if (input.closesAt !== undefined) {
@@ -177,6 +314,7 @@ export function openProposal(
       title: text('title', input.title),
       body: text('body', input.body ?? '', false),
       action,
+      ...(question ? { question } : {}),
       proposer: ctx.actor ?? '',
       closesAt,
       ruleVersion: core.constitution.version,
@@ -212,6 +350,7 @@ export function proposalFromOpened(
     title: d.title,
     body: d.body,
     action: d.action,
+    ...(d.question ? { question: d.question } : {}),
     proposer: d.proposer,
     openedAt: at,
     closesAt: d.closesAt,
@@ -246,6 +385,12 @@ export const proposalCommands = {
       { type: 'take_position', proposalId: command.proposalId },
       ctx.now,
     )!;
+    if (p.procedure.type === 'poll') {
+      throw new DomainError(
+        'poll_needs_ballot',
+        'This proposal is a poll: cast a ballot on its options instead.',
+      );
+    }
     if (!['agree', 'abstain', 'disagree', 'block'].includes(command.stance)) {
       throw new DomainError('invalid_input', 'A position is agree, abstain, disagree or block.');
     }
@@ -255,6 +400,25 @@ export const proposalCommands = {
       data: { proposalId: p.id, accountId: ctx.actor!, stance: command.stance, reason },
     };
     return [taken, ...settle(state, p, [{ accountId: ctx.actor!, stance: command.stance }], false, ctx.now)];
+  },
+  CastBallot(state, command, ctx) {
+    const p = authorise(
+      state,
+      ctx.actor,
+      { type: 'take_position', proposalId: command.proposalId },
+      ctx.now,
+    )!;
+    if (p.procedure.type !== 'poll' || !p.question) {
+      throw new DomainError('not_a_poll', 'This proposal is a yes or no question: take a position instead.');
+    }
+    const ballot = checkBallot(p.procedure, p.question, command.ballot);
+    const reason = text('reason', command.reason ?? '', false);
+    const cast: DomainEvent = {
+      type: 'BallotCast',
+      data: { proposalId: p.id, accountId: ctx.actor!, ballot, reason },
+    };
+    const next = ballotPosition(state, p, ctx.actor!, ballot, reason, ctx.now);
+    return [cast, ...settlePoll(state, p, next, false, ctx.now)];
   },
   PostComment(state, command, ctx) {
     const p = authorise(state, ctx.actor, { type: 'comment', proposalId: command.proposalId }, ctx.now)!;
@@ -313,8 +477,20 @@ export const proposalCommands = {
     return settle(state, p, [], true, ctx.now);
   },
 } satisfies Deciders<
-  'SubmitProposal' | 'TakePosition' | 'PostComment' | 'WithdrawProposal' | 'CloseProposal'
+  'SubmitProposal' | 'TakePosition' | 'CastBallot' | 'PostComment' | 'WithdrawProposal' | 'CloseProposal'
 >;
+
+/** Writes a position (or ballot), replacing the account's earlier one, and moves it in the counts. */
+function putPosition(w: Writer, p: Proposal, next: Position): void {
+  const positions = w.positions(p.id);
+  const prev = own(positions, next.accountId);
+  if (!prev) p.positionCount += 1;
+  // A fresh counts object: the proposal is this draft's copy, but its counts may still be the published state's.
+  const counts = { ...p.counts };
+  recount(counts, prev, next);
+  p.counts = counts;
+  positions[next.accountId] = next;
+}
 
 export const proposalEvents = {
   ProposalOpened(w, e) {
@@ -326,21 +502,18 @@ export const proposalEvents = {
   PositionTaken(w, e) {
     const d = e.data;
     const p = proposalIn(w, e, d.proposalId);
-    const positions = w.positions(d.proposalId);
-    const prev = own(positions, d.accountId);
-    if (!prev) p.positionCount += 1;
-    const next: Position = {
+    putPosition(w, p, {
       accountId: d.accountId,
       stance: d.stance,
       reason: d.reason,
       at: e.at,
       counted: inElectorate(w.state.core, p, d.accountId),
-    };
-    // A fresh counts object: the proposal is this draft's copy, but its counts may still be the published state's.
-    const counts = { ...p.counts };
-    recount(counts, prev, next);
-    p.counts = counts;
-    positions[d.accountId] = next;
+    });
+  },
+  BallotCast(w, e) {
+    const d = e.data;
+    const p = proposalIn(w, e, d.proposalId);
+    putPosition(w, p, ballotPosition(w.state, p, d.accountId, d.ballot, d.reason, e.at));
   },
   CommentPosted(w, e) {
     proposalIn(w, e, e.data.proposalId).commentCount += 1;
@@ -363,6 +536,7 @@ export const proposalEvents = {
 } satisfies Evolvers<
   | 'ProposalOpened'
   | 'PositionTaken'
+  | 'BallotCast'
   | 'CommentPosted'
   | 'ProposalWithdrawn'
   | 'ProposalDecided'

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import type { Procedure, Ratio } from '../types';
+import type { ActionKind, Procedure, Ratio } from '../types';
 
 /** The procedure of one type, as `Procedure` narrows it. */
 export type ProcedureOf<T extends Procedure['type']> = Extract<Procedure, { type: T }>;
@@ -10,6 +10,8 @@ export type ProcedureOf<T extends Procedure['type']> = Extract<Procedure, { type
  */
 export interface ProcedureDefinition<T extends Procedure['type']> {
   type: T;
+  /** The kinds of action it can decide, when not every kind (a poll chooses between alternatives of a resolution). */
+  kinds?: readonly ActionKind[];
   /** The procedure as a constitution stores it and the API takes it (JSON Schema through TypeBox). */
   schema: TSchema;
   /** What is wrong with a procedure of this type, or null. */

@@ -6,11 +6,13 @@ import { automatic } from './automatic';
 import { consensus } from './consensus';
 import { consent } from './consent';
 import type { ProcedureDefinition, ProcedureOf } from './definition';
+import { poll } from './poll';
 import { role } from './role';
 import { vote } from './vote';
 
 export type { ProcedureDefinition, ProcedureOf } from './definition';
 export { MAX_HOURS, RATIO_MAX, RatioSchema } from './definition';
+export { POLL_LIMITS, POLL_METHODS } from './poll';
 
 export const PROCEDURES = {
   automatic,
@@ -18,6 +20,7 @@ export const PROCEDURES = {
   consent,
   consensus,
   vote,
+  poll,
 } satisfies { [T in Procedure['type']]: ProcedureDefinition<T> };
 
 /** A procedure, discriminated by `type` so that errors name the fields of the chosen type. */

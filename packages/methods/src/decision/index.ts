@@ -8,3 +8,4 @@ export * from './choice';
 export * from './quadratic';
 export * from './chambers';
 export * from './format';
+export * from './poll';

@@ -13,6 +13,12 @@ export type Stance = 'agree' | 'abstain' | 'disagree' | 'block';
 /** How abstentions count in a vote: toward quorum only, not at all, or as votes against. */
 export type AbstentionRule = 'quorum_only' | 'ignored' | 'against';
 
+/**
+ * How a poll's ballots are counted: approval, score (range), dots (cumulative points), ranked choice by Schulze or
+ * by instant-runoff under RCTab's rules, or quadratic voting with voice credits (`tallyPoll`, ./poll.ts).
+ */
+export type PollMethod = 'approval' | 'score' | 'dots' | 'schulze' | 'irv' | 'quadratic';
+
 /** How one kind of action is decided. */
 export type Procedure =
   | { type: 'automatic' }
@@ -27,6 +33,19 @@ export type Procedure =
       strict: boolean;
       quorum: Ratio;
       abstentions: AbstentionRule;
+    }
+  | {
+      /** A question with alternatives, decided by the method at the closing time (or once everyone has voted). */
+      type: 'poll';
+      hours: number;
+      method: PollMethod;
+      /** score: the lowest and highest score a ballot may give. */
+      min?: number;
+      max?: number;
+      /** dots: the points each ballot may spread over the options. */
+      points?: number;
+      /** quadratic: each ballot's voice credits (n votes on one option cost n²). */
+      credits?: number;
     };
 
 export interface Reason {
@@ -242,6 +261,10 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
       );
       return result(settled, quorumMet && thresholdMet, reasons);
     }
+
+    case 'poll':
+      // A poll's outcome depends on its ballots, which counts by stance do not hold.
+      throw new Error('a poll is tallied from its ballots by tallyPoll, not from counts');
 
     case 'role': {
       const deciders = new Set(input.deciders ?? []);

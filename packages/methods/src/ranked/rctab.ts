@@ -704,12 +704,13 @@ class RctabTabulator {
     const targetName = (t: number) => (t === -1 ? 'exhausted' : t === -2 ? 'residual surplus' : this.name(t));
     const rounds: RcvRound[] = [];
     for (let r = 1; r <= this.round; r++) {
-      const tally: Record<string, string> = {};
+      // Records keyed by candidate names have no prototype: a candidate called `__proto__` is counted like any other.
+      const tally: Record<string, string> = Object.create(null);
       for (const [c, v] of at(this.tallies, r, 'tally')) tally[this.name(c)] = fmt(v);
       const tallyResults: RcvRound['tallyResults'] = [];
       const byName = (a: number, b: number) => compareJava(this.name(a), this.name(b));
       const action = (kind: 'elected' | 'eliminated', c: number) => {
-        const transfers: Record<string, string> = {};
+        const transfers: Record<string, string> = Object.create(null);
         const row = this.transfers[r + 1]?.get(c);
         if (row) for (const [t, v] of row) transfers[targetName(t)] = fmt(v);
         tallyResults.push({ [kind]: this.name(c), transfers });

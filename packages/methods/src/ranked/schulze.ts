@@ -137,11 +137,13 @@ export function schulze(
     for (const x of place) remaining.delete(x);
     ranking.push(place.map((x) => names[x]!));
   }
-  const pairwise: SchulzeResult['pairwise'] = {};
-  const strongestPaths: SchulzeResult['strongestPaths'] = {};
+  // Keyed by candidate names, which may come from outside: records without a prototype, so that a candidate called
+  // `__proto__` is a row like any other.
+  const pairwise: SchulzeResult['pairwise'] = Object.create(null);
+  const strongestPaths: SchulzeResult['strongestPaths'] = Object.create(null);
   for (const [x, nx] of names.entries()) {
-    const pairs: Record<string, number> = (pairwise[nx] = {});
-    const paths: Record<string, number | string> = (strongestPaths[nx] = {});
+    const pairs: Record<string, number> = (pairwise[nx] = Object.create(null));
+    const paths: Record<string, number | string> = (strongestPaths[nx] = Object.create(null));
     for (const [y, ny] of names.entries()) {
       if (x === y) continue;
       pairs[ny] = d[x * n + y]!;

@@ -26,6 +26,7 @@ import {
 } from '../response-schemas';
 import {
   ApplyBody,
+  BallotBody,
   CommentBody,
   CommonsParams,
   CreateCommonsBody,
@@ -302,6 +303,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
           body: body.body ?? '',
           action,
           closesAt: body.closesAt,
+          ...(body.question ? { question: body.question } : {}),
         },
         account.id,
       );
@@ -351,6 +353,33 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       const result = await ctx.commons.execute(
         id,
         { type: 'TakePosition', proposalId: pid, stance: body.stance, reason: body.reason ?? '' },
+        account.id,
+      );
+      return sendProposal(reply, result, pid, account.id);
+    },
+  );
+
+  app.put(
+    '/api/v1/commons/:id/proposals/:pid/ballot',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Cast or replace your ballot on a poll',
+        description:
+          "The ballot's shape follows the poll's method: `ranking` (schulze, irv), `approve` (approval) or `values` (score, dots, quadratic). The poll's result is the proposal's `outcome.poll` once it is decided.",
+        params: ProposalParams,
+        body: BallotBody,
+        response: { 200: ProposalViewSchema, ...writeProblems },
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const { id, pid } = req.params;
+      await proposalExists(id, pid);
+      const body = req.body;
+      const result = await ctx.commons.execute(
+        id,
+        { type: 'CastBallot', proposalId: pid, ballot: body.ballot, reason: body.reason ?? '' },
         account.id,
       );
       return sendProposal(reply, result, pid, account.id);

@@ -143,7 +143,7 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                       ? Commons
                                       : never
       : M extends 'PUT'
-        ? P extends `${InProposal}/position`
+        ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
           : never
         : M extends 'PATCH'

@@ -52,9 +52,13 @@ import type {
   ActionInput,
   ActionKind,
   Counts,
+  PollBallot,
+  PollMethod,
+  PollTally,
   Procedure,
   ProcedureType,
   ProposalStatus,
+  Question,
   Ratio,
   Reason,
   Stance,
@@ -64,6 +68,10 @@ export type {
   AbstentionRule,
   ActionKind,
   Counts,
+  PollBallot,
+  PollMethod,
+  PollTally,
+  Question,
   Procedure,
   ProcedureType,
   ProposalStatus,
@@ -84,7 +92,16 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'resolution',
 ];
 export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
-export const PROCEDURE_TYPES: ProcedureType[] = ['automatic', 'role', 'consent', 'consensus', 'vote'];
+export const PROCEDURE_TYPES: ProcedureType[] = ['automatic', 'role', 'consent', 'consensus', 'vote', 'poll'];
+/** How a poll can be counted, in the order the procedure editor offers them. */
+export const POLL_METHODS: readonly PollMethod[] = [
+  'irv',
+  'schulze',
+  'approval',
+  'score',
+  'dots',
+  'quadratic',
+];
 
 export type Account = Static<typeof AccountViewSchema>;
 /** The same answer whether or not an address has an account (a reset, an e-mail change). */

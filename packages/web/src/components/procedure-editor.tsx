@@ -1,8 +1,10 @@
 // Edits one procedure: its type and that type's parameters, with the resulting rule read back in plain words.
 import { useId } from 'react';
 import {
+  POLL_METHODS,
   PROCEDURE_TYPES,
   type AbstentionRule,
+  type PollMethod,
   type Procedure,
   type ProcedureType,
   type Ratio,
@@ -31,7 +33,56 @@ export function defaultProcedure(type: ProcedureType): Procedure {
         quorum: { num: 1, den: 3 },
         abstentions: 'quorum_only',
       };
+    case 'poll':
+      return { type, hours: 168, method: 'irv' };
   }
+}
+
+/** A poll with the parameters its method needs (and no others), keeping the hours. */
+export function pollWithMethod(hours: number, method: PollMethod): Procedure {
+  switch (method) {
+    case 'score':
+      return { type: 'poll', hours, method, min: 0, max: 5 };
+    case 'dots':
+      return { type: 'poll', hours, method, points: 10 };
+    case 'quadratic':
+      return { type: 'poll', hours, method, credits: 100 };
+    default:
+      return { type: 'poll', hours, method };
+  }
+}
+
+/** A whole-number field of a procedure (a score bound, points, credits). */
+function IntField({
+  id,
+  label,
+  value,
+  min,
+  max,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: number | undefined;
+  min: number;
+  max: number;
+  onChange: (n: number) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        max={max}
+        step={1}
+        value={value === undefined || Number.isNaN(value) ? '' : value}
+        onChange={(e) => onChange(e.target.value === '' ? NaN : Number(e.target.value))}
+      />
+    </div>
+  );
 }
 
 const MAX_HOURS = 24 * 365;
@@ -46,6 +97,19 @@ export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'thresho
   }
   if (p.type === 'vote' && p.strict && p.threshold.num === p.threshold.den)
     out.threshold = 'proc.edit.strictAll';
+  if (p.type === 'poll') {
+    const whole = (n: number | undefined, lo: number, hi: number) =>
+      n !== undefined && Number.isInteger(n) && n >= lo && n <= hi;
+    const ok =
+      p.method === 'score'
+        ? whole(p.min, -100, 100) && whole(p.max, -100, 100) && p.min! < p.max!
+        : p.method === 'dots'
+          ? whole(p.points, 1, 1000)
+          : p.method === 'quadratic'
+            ? whole(p.credits, 1, 10000)
+            : true;
+    if (!ok) out.threshold = 'proc.edit.pollParams';
+  }
   return out;
 }
 
@@ -101,10 +165,13 @@ export function ProcedureEditor({
   value,
   onChange,
   legend,
+  kind,
 }: {
   value: Procedure;
   onChange: (p: Procedure) => void;
   legend: string;
+  /** The kind of action the rule decides: a poll is offered for resolutions only (the kernel allows no other). */
+  kind?: string;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -125,7 +192,9 @@ export function ProcedureEditor({
           value={value.type}
           onChange={(e) => onChange(defaultProcedure(e.target.value as ProcedureType))}
         >
-          {PROCEDURE_TYPES.map((p) => (
+          {PROCEDURE_TYPES.filter(
+            (p) => p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll',
+          ).map((p) => (
             <option key={p} value={p}>
               {procedureName(t, p)}
             </option>
@@ -222,6 +291,65 @@ export function ProcedureEditor({
               ))}
             </select>
           </div>
+        </>
+      )}
+      {value.type === 'poll' && (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-method`}>{t('proc.edit.method')}</label>
+            <select
+              id={`${id}-method`}
+              value={value.method}
+              onChange={(e) => onChange(pollWithMethod(value.hours, e.target.value as PollMethod))}
+            >
+              {POLL_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`poll.method.${m}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+          {value.method === 'score' && (
+            <>
+              <IntField
+                id={`${id}-min`}
+                label={t('proc.edit.scoreMin')}
+                value={value.min}
+                min={-100}
+                max={100}
+                onChange={(n) => onChange({ ...value, min: n })}
+              />
+              <IntField
+                id={`${id}-max`}
+                label={t('proc.edit.scoreMax')}
+                value={value.max}
+                min={-100}
+                max={100}
+                onChange={(n) => onChange({ ...value, max: n })}
+              />
+            </>
+          )}
+          {value.method === 'dots' && (
+            <IntField
+              id={`${id}-points`}
+              label={t('proc.edit.points')}
+              value={value.points}
+              min={1}
+              max={1000}
+              onChange={(n) => onChange({ ...value, points: n })}
+            />
+          )}
+          {value.method === 'quadratic' && (
+            <IntField
+              id={`${id}-credits`}
+              label={t('proc.edit.credits')}
+              value={value.credits}
+              min={1}
+              max={10000}
+              onChange={(n) => onChange({ ...value, credits: n })}
+            />
+          )}
+          {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
         </>
       )}
       <p className="preview" aria-live="polite">

@@ -64,6 +64,12 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [purpose, setPurpose] = useState(commons.purpose);
   const [charter, setCharter] = useState(commons.charter);
   const [text, setText] = useState('');
+  // A poll's options (when the rule for resolutions is a poll); ids are made here, labels typed.
+  const [options, setOptions] = useState<{ label: string; statusQuo: boolean }[]>([
+    { label: '', statusQuo: false },
+    { label: '', statusQuo: false },
+  ]);
+  const isPoll = kind === 'resolution' && commons.constitution.rules.resolution?.type === 'poll';
   const [changes, setChanges] = useState<RuleChange[]>(() => {
     const k =
       initialRule && (ACTION_KINDS as readonly string[]).includes(initialRule) ? initialRule : 'admit_member';
@@ -162,6 +168,11 @@ export function NewProposalPage({ commons }: CommonsProps) {
         return { errs, action: { kind, purpose: purpose.trim(), charter: charter.trim() } };
       case 'resolution':
         if (!text.trim()) errs.text = t('form.resolutionRequired');
+        if (isPoll) {
+          const labels = options.map((o) => o.label.trim());
+          if (labels.filter(Boolean).length < 2 || labels.some((l) => !l))
+            errs.options = t('newProposal.pollHint');
+        }
         return { errs, action: { kind, text: text.trim() } };
       case 'amend_constitution': {
         const rules: Partial<Record<ActionKind, Procedure>> = {};
@@ -212,6 +223,17 @@ export function NewProposalPage({ commons }: CommonsProps) {
         title: (title.trim() || suggestedTitle || actionLabel(t, kind)).slice(0, 200),
         body: body.trim(),
         action,
+        ...(isPoll
+          ? {
+              question: {
+                options: options.map((o, i) => ({
+                  id: `o${i + 1}`,
+                  label: o.label.trim(),
+                  ...(o.statusQuo ? { statusQuo: true } : {}),
+                })),
+              },
+            }
+          : {}),
       });
       navigate(`${base}/proposals/${p.id}`);
     } catch (err) {
@@ -430,6 +452,64 @@ export function NewProposalPage({ commons }: CommonsProps) {
             {(p) => <textarea {...p} rows={4} value={text} onChange={(e) => setText(e.target.value)} />}
           </Field>
         )}
+        {isPoll && (
+          <fieldset className="stack poll-options">
+            <legend>{t('newProposal.options')}</legend>
+            <p className="hint">{t('newProposal.pollHint')}</p>
+            {errors.options && (
+              <p className="field-error" role="alert">
+                {errors.options}
+              </p>
+            )}
+            {options.map((o, i) => (
+              <div key={i} className="poll-option-row">
+                <Field label={t('newProposal.optionLabel', { count: i + 1 })}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      value={o.label}
+                      maxLength={200}
+                      onChange={(e) =>
+                        setOptions(options.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))
+                      }
+                    />
+                  )}
+                </Field>
+                <div className="check">
+                  <input
+                    id={`option-sq-${i}`}
+                    type="checkbox"
+                    checked={o.statusQuo}
+                    onChange={(e) =>
+                      setOptions(
+                        options.map((x, j) => ({ ...x, statusQuo: j === i ? e.target.checked : false })),
+                      )
+                    }
+                  />
+                  <label htmlFor={`option-sq-${i}`}>{t('newProposal.statusQuo', { count: i + 1 })}</label>
+                </div>
+                {options.length > 2 && (
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => setOptions(options.filter((_, j) => j !== i))}
+                  >
+                    {t('newProposal.removeOption', { count: i + 1 })}
+                  </button>
+                )}
+              </div>
+            ))}
+            {options.length < 20 && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => setOptions([...options, { label: '', statusQuo: false }])}
+              >
+                {t('newProposal.addOption')}
+              </button>
+            )}
+          </fieldset>
+        )}
         {kind === 'amend_constitution' && (
           <div className="stack">
             <p className="hint">{t('amend.intro', { version: commons.constitution.version })}</p>
@@ -462,6 +542,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
                 </div>
                 <ProcedureEditor
                   legend={t('amend.newRule', { kind: actionLabel(t, c.kind) })}
+                  kind={c.kind}
                   value={c.procedure}
                   onChange={(p) => setChanges(changes.map((x, j) => (j === i ? { ...x, procedure: p } : x)))}
                 />

@@ -26,6 +26,7 @@ import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
+import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -50,7 +51,12 @@ function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Com
         </dl>
       );
     case 'resolution':
-      return <blockquote className="prose">{a.text}</blockquote>;
+      return (
+        <>
+          <blockquote className="prose">{a.text}</blockquote>
+          {proposal.question && <PollOptions question={proposal.question} />}
+        </>
+      );
     case 'adopt_charter':
       return (
         <div className="prose">
@@ -136,10 +142,14 @@ function Decision({ proposal }: { proposal: Proposal; commons: Commons }) {
       <h3>{t('decision.why')}</h3>
       <ul className="reasons">
         {o.reasons.map((r, i) => (
-          <li key={i}>{describeReason(t, r, people)}</li>
+          <li key={i}>
+            {describeReason(t, r, people, (id) =>
+              proposal.question ? optionLabel(proposal.question, id) : id,
+            )}
+          </li>
         ))}
       </ul>
-      <Counts proposal={proposal} />
+      {o.poll ? <PollResults proposal={proposal} /> : <Counts proposal={proposal} />}
       <p>
         {t('decision.rule', { version: o.ruleVersion })} {describeProcedure(t, o.procedure)}
       </p>
@@ -435,9 +445,12 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
 
           <Decision proposal={p} commons={commons} />
 
-          {p.canTakePosition && (
-            <PositionForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
-          )}
+          {p.canTakePosition &&
+            (p.question ? (
+              <BallotForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
+            ) : (
+              <PositionForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
+            ))}
 
           <section aria-labelledby="positions-heading">
             <h2 id="positions-heading">{t('positions.heading', { count: p.positions.total })}</h2>
@@ -447,9 +460,13 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                 <li key={x.accountId} className={`position position-${x.stance}`}>
                   <p>
                     <strong>{x.displayName}</strong>{' '}
-                    <span className={`stance-tag stance-tag-${x.stance}`}>
-                      {stanceLabel(t, x.stance, p.procedure)}
-                    </span>
+                    {x.ballot && p.question ? (
+                      <span className="ballot-summary">{ballotSummary(p.question, x.ballot)}</span>
+                    ) : (
+                      <span className={`stance-tag stance-tag-${x.stance}`}>
+                        {stanceLabel(t, x.stance, p.procedure)}
+                      </span>
+                    )}
                   </p>
                   {x.reason ? (
                     <p className="reason">{x.reason}</p>
@@ -488,7 +505,16 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                   </p>
                 )}
                 <h3>{t('proposal.soFar')}</h3>
-                <Counts proposal={p} />
+                {p.question ? (
+                  <p className="meta">
+                    {t('decision.participation', {
+                      count: p.counts.electorate,
+                      participants: p.counts.participants,
+                    })}
+                  </p>
+                ) : (
+                  <Counts proposal={p} />
+                )}
               </>
             )}
             {p.status === 'withdrawn' && <p>{t('proposal.withdrawn')}</p>}
