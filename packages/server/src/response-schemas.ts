@@ -18,6 +18,8 @@ import {
   type Stance,
 } from '@peergov/kernel';
 import { DELIVERIES, NOTIFICATION_KINDS } from './notification-kinds';
+
+export { DELIVERIES, NOTIFICATION_KINDS };
 import type { Problem } from './problems';
 
 const view = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>

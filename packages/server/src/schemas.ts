@@ -74,7 +74,8 @@ export const NotificationUnsubscribeQuery = obj({
 });
 export const NotificationPageQuery = obj({
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
-  before: Type.Optional(Id),
+  // A notification's id (newId('n')): another name is refused, not looked up.
+  before: Type.Optional(Type.String({ pattern: '^n[0-9a-z]{18}$' })),
 });
 export const NotificationParams = obj({ nid: Id });
 export const NotificationSettingsBody = obj(
