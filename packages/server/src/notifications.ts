@@ -298,6 +298,8 @@ export class NotificationService {
     events: readonly EventEnvelope[],
     given?: CommonsState,
   ): Promise<void> {
+    // After the write's answer: nothing here delays it (the state is the published one, as current when this runs).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const state = given ?? (await this.commons.get(commonsId));
     if (!state) return;
     const all: Pending[] = [];

@@ -347,6 +347,29 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
     });
 
+    it('mails each person in their language', async () => {
+      const ada = await person('Ada').signUp();
+      const bea = await person('Bea').signUp();
+      expect((await bea.call('PATCH', '/api/v1/account', { locale: 'fr' })).statusCode).toBe(200);
+      const commons = await commonsOf(ada, bea);
+      await bea.call('PATCH', '/api/v1/account/notifications', {
+        settings: { position_on_your_proposal: 'email' },
+      });
+      const p = await propose(bea, commons, 'Réparer la clôture');
+      await ada.call('PUT', `/api/v1/commons/${commons}/proposals/${p.id}/position`, {
+        stance: 'agree',
+        reason: '',
+      });
+      await settle();
+      const mail = await smtp.waitFor(bea.email, 'notification');
+      expect(mail.subject).toBe(
+        `Ada a pris position sur votre proposition « Réparer la clôture » dans ${await nameOf(commons)}.`,
+      );
+      expect(mail.text).toContain('Bonjour Bea,');
+      expect(mail.html).toContain('<html lang="fr">');
+      expect(mail.text).toContain('Ne plus recevoir ce genre d’avis par e-mail');
+    });
+
     it('reminds, once, the electorate who have not taken a position before a proposal closes', async () => {
       const ada = await person('Ada').signUp();
       const bob = await person('Bob').signUp();
