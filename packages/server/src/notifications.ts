@@ -75,7 +75,7 @@ export const REMINDER_FRACTION = 0.25;
 const CHUNK = 1000;
 /** Reminders and digest accounts taken per round of the job. */
 const PAGE = 200;
-/** Notifications in one digest mail at most (the rest wait for the next one). */
+/** Notifications in one digest mail at most (more go in another mail, the next round). */
 const DIGEST_MAX = 100;
 
 /** When a proposal open from `openedAt` to `closesAt` reminds those who have not taken a position. */

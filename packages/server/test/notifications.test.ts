@@ -9,6 +9,7 @@ import type { CommonsState } from '@peergov/kernel';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastDigestTime, reminderTime } from '../src/notifications';
+import { configFromEnv } from '../src/server';
 import { requirePostgres } from '../../store/test/pg-available';
 import { must, Person, testApp, type TestApp } from './harness';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './smtp';
@@ -39,6 +40,14 @@ it('the reminder falls 24 h before closing, or a quarter of the open time before
   );
   expect(lastDigestTime(new Date('2030-01-02T06:59:00Z'), 7).toISOString()).toBe('2030-01-01T07:00:00.000Z');
   expect(lastDigestTime(new Date('2030-01-02T07:00:00Z'), 7).toISOString()).toBe('2030-01-02T07:00:00.000Z');
+});
+
+it('PEERGOV_DIGEST_HOUR is a whole hour from 0 to 23', () => {
+  expect(configFromEnv({ PEERGOV_DIGEST_HOUR: '18' }).digestHour).toBe(18);
+  expect(configFromEnv({ PEERGOV_DIGEST_HOUR: '0' }).digestHour).toBe(0);
+  expect(configFromEnv({}).digestHour).toBeUndefined();
+  for (const bad of ['24', '-1', '7.5', 'seven'])
+    expect(() => configFromEnv({ PEERGOV_DIGEST_HOUR: bad })).toThrow(/PEERGOV_DIGEST_HOUR/);
 });
 
 for (const kind of ['sqlite', 'postgres'] as const) {

@@ -51,8 +51,11 @@ if (available) {
           'invitations',
           'mail_suppressions',
           'merkle_nodes',
+          'notification_settings',
+          'notifications',
           'outbox',
           'records',
+          'reminders',
           'schema_migrations',
           'sessions',
           'snapshots',
@@ -73,7 +76,15 @@ if (available) {
         await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
         await withClient(async (client) => {
           await client.query(`DROP TABLE "${own}".snapshots`);
-          for (const table of ['mail_suppressions', 'outbox', 'invitations', 'account_tokens'])
+          for (const table of [
+            'reminders',
+            'notification_settings',
+            'notifications',
+            'mail_suppressions',
+            'outbox',
+            'invitations',
+            'account_tokens',
+          ])
             await client.query(`DROP TABLE "${own}".${table}`);
           await client.query(`DROP INDEX "${own}".accounts_by_age`);
           await client.query(`ALTER TABLE "${own}".accounts DROP COLUMN locale`);
@@ -108,7 +119,15 @@ if (available) {
         expect(await store.unindexedCommons(10)).toEqual([]);
         await withClient(async (client) => {
           await client.query(`DROP TABLE "${own}".snapshots`);
-          for (const table of ['mail_suppressions', 'outbox', 'invitations', 'account_tokens'])
+          for (const table of [
+            'reminders',
+            'notification_settings',
+            'notifications',
+            'mail_suppressions',
+            'outbox',
+            'invitations',
+            'account_tokens',
+          ])
             await client.query(`DROP TABLE "${own}".${table}`);
           await client.query(`DROP INDEX "${own}".accounts_by_age`);
           await client.query(`ALTER TABLE "${own}".accounts DROP COLUMN locale`);

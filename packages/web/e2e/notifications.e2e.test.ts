@@ -98,6 +98,8 @@ describe.skipIf(!run)('notifications in the browser', () => {
     // Ada's bell counts it without a reload.
     await ada.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
     expect(await ada.getByTestId('bell-count').textContent()).toBe('1');
+    // Screen readers are told of it too.
+    await ada.getByRole('status').filter({ hasText: 'Notifications, 1 unread' }).waitFor();
     await ada.getByRole('link', { name: 'Notifications, 1 unread' }).click();
     await ada.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     const item = ada.getByRole('link', {

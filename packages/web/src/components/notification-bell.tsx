@@ -1,7 +1,7 @@
 // The bell in the header: a link to the notifications with the unread count, kept live by the person's stream
 // (`/api/v1/notifications/events`, Server-Sent Events). The count is shared (useUnread), so the notifications page
 // loads again when it changes.
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 
@@ -47,20 +47,33 @@ function useUnreadStream(): void {
 export function NotificationBell() {
   const { t } = useI18n();
   useUnreadStream();
-  const count = useUnread() ?? 0;
+  const live = useUnread();
+  const count = live ?? 0;
+  // Told to screen readers when it changes while the page is open (not on the first count).
+  const [previous, setPrevious] = useState<number | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  if (live !== previous) {
+    if (previous !== null && live !== null) setAnnouncement(t('notifications.bell', { count: live }));
+    setPrevious(live);
+  }
   return (
-    <Link to="/notifications" className="bell" aria-label={t('notifications.bell', { count })}>
-      <svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="22" height="22">
-        <path
-          fill="currentColor"
-          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
-        />
-      </svg>
-      {count > 0 && (
-        <span className="bell-count" aria-hidden="true" data-testid="bell-count">
-          {count > 99 ? '99+' : count}
-        </span>
-      )}
-    </Link>
+    <>
+      <span className="visually-hidden" role="status">
+        {announcement}
+      </span>
+      <Link to="/notifications" className="bell" aria-label={t('notifications.bell', { count })}>
+        <svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="22" height="22">
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+          />
+        </svg>
+        {count > 0 && (
+          <span className="bell-count" aria-hidden="true" data-testid="bell-count">
+            {count > 99 ? '99+' : count}
+          </span>
+        )}
+      </Link>
+    </>
   );
 }
