@@ -136,6 +136,8 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
     config.digestHour ?? 7,
   );
   live.observe((id, size, events, state) => notifications.committed(id, size, events, state));
+  // Other processes' changes to a person's notifications (PostgreSQL), for the unread counts this one streams.
+  await store.listenNotifications?.((accountId) => notifications.heard(accountId));
   return {
     config,
     store,

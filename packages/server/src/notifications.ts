@@ -270,6 +270,13 @@ export class NotificationService {
     for (const l of [...set]) l(unread);
   }
 
+  /** Another process changed the account's notifications (heard through the store): its streams are told. */
+  heard(accountId: string): void {
+    this.changed(accountId).catch((err: unknown) =>
+      this.log?.error({ err }, 'an unread count could not be read'),
+    );
+  }
+
   /**
    * An append committed: the log has `size` records, the last ones these events (one record each). Never throws and
    * returns at once: the work runs in the background, its failure logged.

@@ -10,6 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastDigestTime, reminderTime } from '../src/notifications';
 import { configFromEnv } from '../src/server';
+import { buildApp, createContext } from '../src/index';
 import { requirePostgres } from '../../store/test/pg-available';
 import { must, Person, testApp, type TestApp } from './harness';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './smtp';
@@ -552,6 +553,79 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it.skipIf(kind !== 'postgres')(
+      'a bell served by another process on the same PostgreSQL counts live too',
+      async () => {
+        const ada = await person('Ada').signUp();
+        const bob = await person('Bob').signUp();
+        const commons = await commonsOf(ada, bob);
+        const p = await propose(bob, commons);
+        await settle();
+        // A second server process on the same database (and data directory: the same instance key).
+        const ctx = await createContext({ ...t.ctx.config });
+        const other = await buildApp(ctx);
+        try {
+          await other.listen({ port: 0, host: '127.0.0.1' });
+          const { port } = other.server.address() as AddressInfo;
+          const counts = await streamCounts(port, bob.cookie);
+          try {
+            await counts.until((c) => c.length >= 1);
+            const start = counts.seen[0]!;
+            await ada.call('POST', `/api/v1/commons/${commons}/proposals/${p.id}/comments`, {
+              text: 'Elsewhere?',
+            });
+            await counts.until((c) => c.includes(start + 1));
+            await bob.call('POST', '/api/v1/notifications/read-all');
+            await counts.until((c) => c.at(-1) === 0);
+          } finally {
+            counts.close();
+          }
+        } finally {
+          await other.close();
+          await ctx.mailer.close();
+          await ctx.store.close();
+        }
+      },
+    );
+
     const nameOf = async (commons: string) => must(await t.ctx.commons.get(commons), 'the commons').core.name;
   });
+}
+
+/** The unread counts of a person's notification stream on a listening server, as they come. */
+async function streamCounts(port: number, cookie: string) {
+  const seen: number[] = [];
+  let wake = () => {};
+  const req = http.get(
+    `http://127.0.0.1:${port}/api/v1/notifications/events`,
+    { headers: { cookie, accept: 'text/event-stream' } },
+    (res) => {
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const data = /^data: (.*)$/m.exec(buffer.slice(0, end))?.[1];
+          buffer = buffer.slice(end + 2);
+          if (data) seen.push((JSON.parse(data) as { unread: number }).unread);
+        }
+        wake();
+      });
+    },
+  );
+  return {
+    seen,
+    async until(ok: (c: number[]) => boolean) {
+      const deadline = Date.now() + 10_000;
+      while (!ok(seen)) {
+        if (Date.now() > deadline) throw new Error(`no such count; heard ${JSON.stringify(seen)}`);
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 100);
+        });
+      }
+    },
+    close: () => req.destroy(),
+  };
 }

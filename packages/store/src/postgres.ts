@@ -235,6 +235,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   }
   const S = `"${schema}"`;
   const channel = notifyChannel(schema);
+  const noteChannel = notifyChannel(schema, 'peergov_note');
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -327,6 +328,34 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 
   let closed = false;
   const listeners = new Set<Listener>();
+  /**
+   * Tells other processes that these accounts' notifications changed (after the change committed: each statement
+   * here is its own transaction). Best effort: a failure is not the change's.
+   */
+  const tellAccounts = async (accountIds: readonly string[]): Promise<void> => {
+    const ids = [...new Set(accountIds)];
+    if (ids.length === 0) return;
+    await query(`SELECT count(pg_notify($1, a)) FROM unnest($2::text[]) a`, [noteChannel, ids]).catch(
+      () => {},
+    );
+  };
+  /** Listens on a channel through a dedicated connection until the returned function (or close) stops it. */
+  const listenOn = async (on: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> => {
+    if (closed) throw new Error('PostgreSQL store: listen() after close()');
+    const listener = new Listener(options.url, on, onPayload);
+    listeners.add(listener);
+    try {
+      await listener.start();
+    } catch (error) {
+      listeners.delete(listener);
+      await listener.stop();
+      throw error;
+    }
+    return async () => {
+      listeners.delete(listener);
+      await listener.stop();
+    };
+  };
 
   /**
    * Runs `work` in a transaction on one pooled client: COMMIT after it, ROLLBACK when it throws. A client whose
@@ -1043,10 +1072,10 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       checkNotifications(items);
       if (items.length === 0) return [];
       // One statement whatever the number (arrays unnested), so that its prepared form is one.
-      const { rows } = await query<{ id: string }>(
+      const { rows } = await query<{ id: string; account_id: string }>(
         `INSERT INTO ${S}.notifications (id, account_id, kind, commons_id, proposal_id, dedupe_key, data, created_at, read_at, digest) ` +
           `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::boolean[]) ` +
-          `ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING id`,
+          `ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING id, account_id`,
         [
           items.map((n) => n.id),
           items.map((n) => n.accountId),
@@ -1061,6 +1090,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         ],
       );
       const added = new Set(rows.map((r) => r.id));
+      await tellAccounts(rows.map((r) => r.account_id));
       return items.filter((n) => added.has(n.id)).map((n) => n.id);
     },
 
@@ -1094,6 +1124,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         `UPDATE ${S}.notifications SET read_at = coalesce(read_at, $1) WHERE id = $2 AND account_id = $3 RETURNING *`,
         [at, id, accountId],
       );
+      if (rows[0]) await tellAccounts([accountId]);
       return rows[0] ? notificationFromRow(rows[0]) : null;
     },
 
@@ -1102,6 +1133,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         `UPDATE ${S}.notifications SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL`,
         [at, accountId],
       );
+      if ((result.rowCount ?? 0) > 0) await tellAccounts([accountId]);
       return result.rowCount ?? 0;
     },
 
@@ -1230,20 +1262,15 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async listen(onAppend) {
-      if (closed) throw new Error('PostgreSQL store: listen() after close()');
-      const listener = new Listener(options.url, channel, onAppend);
-      listeners.add(listener);
-      try {
-        await listener.start();
-      } catch (error) {
-        listeners.delete(listener);
-        await listener.stop();
-        throw error;
-      }
-      return async () => {
-        listeners.delete(listener);
-        await listener.stop();
-      };
+      return listenOn(channel, (payload) => {
+        const at = payload.lastIndexOf(':');
+        const size = Number(payload.slice(at + 1));
+        if (at > 0 && Number.isSafeInteger(size)) onAppend(payload.slice(0, at), size);
+      });
+    },
+
+    async listenNotifications(onChange) {
+      return listenOn(noteChannel, onChange);
     },
 
     async close() {
@@ -1259,19 +1286,20 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 }
 
 /**
- * The NOTIFY channel of a schema's appends: `peergov_log` for `public`, else one per schema (a channel is
- * database-wide), within PostgreSQL's 63-byte identifier limit.
+ * The NOTIFY channel of a schema's appends (`peergov_log` for `public`, else one per schema: a channel is
+ * database-wide), or of another kind of change (`prefix`: `peergov_note` for notifications), within PostgreSQL's
+ * 63-byte identifier limit.
  */
-function notifyChannel(schema: string): string {
-  if (schema === 'public') return 'peergov_log';
-  const named = `peergov_log_${schema}`;
+function notifyChannel(schema: string, prefix = 'peergov_log'): string {
+  if (schema === 'public') return prefix;
+  const named = `${prefix}_${schema}`;
   return named.length <= 63
     ? named
-    : `peergov_log_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
+    : `${prefix}_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
 }
 
 /**
- * One dedicated connection that LISTENs on the channel and reports `<commonsId>:<size>` payloads. If the connection
+ * One dedicated connection that LISTENs on the channel and reports its payloads. If the connection
  * is lost it reconnects after a second (appends committed in between are not heard) until stopped.
  */
 class Listener {
@@ -1282,7 +1310,7 @@ class Listener {
   constructor(
     private readonly url: string,
     private readonly channel: string,
-    private readonly onAppend: (commonsId: string, size: number) => void,
+    private readonly onPayload: (payload: string) => void,
   ) {}
 
   async start(): Promise<void> {
@@ -1290,9 +1318,7 @@ class Listener {
     this.client = client;
     client.on('notification', (message) => {
       if (message.channel !== this.channel || !message.payload) return;
-      const at = message.payload.lastIndexOf(':');
-      const size = Number(message.payload.slice(at + 1));
-      if (at > 0 && Number.isSafeInteger(size)) this.onAppend(message.payload.slice(0, at), size);
+      this.onPayload(message.payload);
     });
     const lost = () => {
       if (this.client !== client) return;

@@ -438,6 +438,12 @@ export interface Store {
    * listening connection is being re-established are not heard. close() stops every listener.
    */
   listen?(onAppend: (commonsId: string, size: number) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onChange` after a committed change to an account's notifications (added, read) by any store instance on
+   * this database; resolves, once listening, with a function that stops. Optional, best effort, as `listen`: the
+   * live unread count of a person whose stream another process serves.
+   */
+  listenNotifications?(onChange: (accountId: string) => void): Promise<() => Promise<void>>;
 
   close(): Promise<void>;
 }

@@ -132,9 +132,14 @@ export async function notificationRoutes(server: FastifyInstance, ctx: AppContex
         if (stream.writableLength + stream.readableLength > MAX_BUFFERED) stream.destroy();
         else stream.write(text);
       };
-      const unsubscribe = ctx.notifications.subscribe(account.id, (unread) =>
-        send(`data: ${JSON.stringify({ unread })}\n\n`),
-      );
+      // A change is heard once here and once back through the store (PostgreSQL): each count is sent once.
+      let last = -1;
+      const sendCount = (unread: number) => {
+        if (unread === last) return;
+        last = unread;
+        send(`data: ${JSON.stringify({ unread })}\n\n`);
+      };
+      const unsubscribe = ctx.notifications.subscribe(account.id, sendCount);
       const heartbeat = setInterval(() => send(': heartbeat\n\n'), ctx.config.liveHeartbeatMs ?? 25_000);
       heartbeat.unref();
       streams.set(stream, reply.raw);
@@ -144,7 +149,7 @@ export async function notificationRoutes(server: FastifyInstance, ctx: AppContex
         streams.delete(stream);
       });
       send(`retry: ${RETRY_MS}\n\n`);
-      send(`data: ${JSON.stringify({ unread: await ctx.store.countUnreadNotifications(account.id) })}\n\n`);
+      sendCount(await ctx.store.countUnreadNotifications(account.id));
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-store')
