@@ -17,6 +17,7 @@ import { invitationRoutes } from './routes/invitations';
 import { liveRoutes } from './routes/live';
 import { logRoutes } from './routes/log';
 import { mailRoutes } from './routes/mail';
+import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
 import { platformRoutes } from './routes/platform';
 import { ProblemSchema } from './schemas';
@@ -56,6 +57,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   ctx.mailer.logTo(app.log);
+  ctx.notifications.logTo(app.log);
   // The API speaks JSON only: a text/plain body (which a cross-site form can send) is refused with a 415.
   app.removeContentTypeParser('text/plain');
   // JSON bodies must be valid UTF-8: the default parser silently turned bad bytes into U+FFFD, which was stored.
@@ -119,6 +121,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   authRoutes(app, ctx);
   accountRoutes(app, ctx);
   await mailRoutes(app, ctx);
+  await notificationRoutes(app, ctx);
   commonsRoutes(app, ctx);
   invitationRoutes(app, ctx);
   pageRoutes(app, ctx);

@@ -399,7 +399,7 @@ export class CommonsService {
       const weight = entry ? entry.weight + recordsWeight(plan.records) : stateWeight(state);
       const snapshotAt = entry?.snapshotAt ?? 0;
       this.remember(commonsId, { state, head, integrity: { ok: true }, weight, snapshotAt });
-      this.live?.committed(commonsId, head.size, plan.envelopes);
+      this.live?.committed(commonsId, head.size, plan.envelopes, state);
       this.maybeSnapshot(commonsId);
       settleBatch(batch, plan.outcomes, state);
       return;

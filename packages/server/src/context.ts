@@ -6,6 +6,7 @@ import { loadSigningKeys, type SigningKeys } from './keys';
 import { InvitationService } from './invitations';
 import { LiveUpdates } from './live';
 import { Mailer, outboxTransport, smtpTransport, UnsubscribeTokens } from './mail';
+import { NotificationService } from './notifications';
 
 export interface ServerConfig {
   /** Where the SQLite file (unless databaseUrl is set) and the signing key live. */
@@ -76,6 +77,8 @@ export interface ServerConfig {
   resetsPerEmailPerHour?: number;
   /** Invitations one account may make per hour (default 50). */
   invitationsPerHour?: number;
+  /** The hour (0-23, UTC) at which daily digests of notifications are mailed (default 7). */
+  digestHour?: number;
 }
 
 /** The composition root: picks the store from configuration and builds the services on it. */
@@ -92,6 +95,8 @@ export interface AppContext {
   unsubscribe: UnsubscribeTokens;
   accounts: AccountService;
   invitations: InvitationService;
+  /** Notifications derived from committed appends, their mails, digests and reminders. */
+  notifications: NotificationService;
   /** The web app's address, without a trailing slash (see ServerConfig.publicUrl). */
   publicUrl: string;
 }
@@ -127,6 +132,17 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
   const from = config.mailFrom ?? `peergov <noreply@${new URL(publicUrl).hostname}>`;
   const mailer = new Mailer(config.smtpUrl ? smtpTransport(config.smtpUrl, from) : outboxTransport(store));
   const unsubscribe = new UnsubscribeTokens(keys.privateKey);
+  const notifications = new NotificationService(
+    store,
+    commons,
+    mailer,
+    unsubscribe,
+    publicUrl,
+    config.digestHour ?? 7,
+  );
+  live.observe((id, size, events, state) => notifications.committed(id, size, events, state));
+  // Other processes' changes to a person's notifications (PostgreSQL), for the unread counts this one streams.
+  await store.listenNotifications?.((accountId) => notifications.heard(accountId));
   return {
     config,
     store,
@@ -138,6 +154,7 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
     unsubscribe,
     accounts: new AccountService(store, auth, mailer, publicUrl),
     invitations: new InvitationService(store, commons, mailer, unsubscribe, publicUrl),
+    notifications,
     publicUrl,
   };
 }

@@ -1,4 +1,10 @@
-import { envelopesOfRecord, type DomainEvent, type EventEnvelope, type EventType } from '@peergov/kernel';
+import {
+  envelopesOfRecord,
+  type CommonsState,
+  type DomainEvent,
+  type EventEnvelope,
+  type EventType,
+} from '@peergov/kernel';
 import type { Store, StoredRecord } from '@peergov/store';
 
 /**
@@ -114,6 +120,17 @@ export function liveEventOfRecords(
 
 export type LiveListener = (event: LiveEvent) => void;
 
+/**
+ * Hears every committed append of this process, with its events and the state after it (the notifications). Called
+ * after the commit; it must return at once and never throw (its work goes to the background).
+ */
+export type CommitObserver = (
+  commonsId: string,
+  size: number,
+  events: readonly EventEnvelope[],
+  state?: CommonsState,
+) => void;
+
 /** At most this many records are read back for an append heard from another process. */
 const MAX_TYPES = 1000;
 
@@ -129,8 +146,14 @@ export class LiveUpdates {
   /** The largest size announced (or seen on subscribing) per commons with listeners. */
   private readonly known = new Map<string, number>();
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly observers: CommitObserver[] = [];
 
   constructor(private readonly store: Pick<Store, 'readRecords'>) {}
+
+  /** Adds an observer of this process's committed appends (see CommitObserver). */
+  observe(observer: CommitObserver): void {
+    this.observers.push(observer);
+  }
 
   /** Adds a listener for a commons whose log has `size` records now; returns its removal. */
   subscribe(commonsId: string, size: number, listener: LiveListener): () => void {
@@ -154,9 +177,16 @@ export class LiveUpdates {
 
   /**
    * An append of this process has committed: the log now has `size` records, the last ones these events (one
-   * record each).
+   * record each), `state` the commons after them.
    */
-  committed(commonsId: string, size: number, events: readonly EventEnvelope[]): void {
+  committed(commonsId: string, size: number, events: readonly EventEnvelope[], state?: CommonsState): void {
+    for (const observe of this.observers) {
+      try {
+        observe(commonsId, size, events, state);
+      } catch {
+        // An observer's failure is its own: the live streams are still told.
+      }
+    }
     this.announce(commonsId, size, async (from) =>
       // After an append of another process not yet announced, this names only its own events: not complete.
       liveEventOf(size, events, from === size - events.length),

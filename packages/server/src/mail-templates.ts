@@ -185,3 +185,174 @@ export function invitationMail(
     },
   };
 }
+
+/** What a notification mail needs of one notification (the API's view of it). */
+export interface NotificationItem {
+  kind: string;
+  createdAt: string;
+  data: {
+    commonsName: string;
+    proposalTitle?: string;
+    actorName?: string;
+    outcome?: 'passed' | 'rejected' | 'withdrawn';
+    roleName?: string;
+    closesAt?: string;
+  };
+}
+
+/** One notification in one sentence (the web app's list says the same, from its own translations). */
+export function describeNotification(locale: MailLocale, n: NotificationItem): string {
+  const fr = locale === 'fr';
+  const d = n.data;
+  const who = d.actorName ?? (fr ? 'Quelqu’un' : 'Someone');
+  const title = `“${d.proposalTitle ?? ''}”`;
+  const titleFr = `« ${d.proposalTitle ?? ''} »`;
+  const where = fr ? `dans ${d.commonsName}` : `in ${d.commonsName}`;
+  switch (n.kind) {
+    case 'proposal_opened':
+      return fr
+        ? `${who} a ouvert la proposition ${titleFr} ${where}.`
+        : `${who} opened the proposal ${title} ${where}.`;
+    case 'position_on_your_proposal':
+      return fr
+        ? `${who} a pris position sur votre proposition ${titleFr} ${where}.`
+        : `${who} took a position on your proposal ${title} ${where}.`;
+    case 'comment_on_your_proposal':
+      return fr
+        ? `${who} a commenté votre proposition ${titleFr} ${where}.`
+        : `${who} commented on your proposal ${title} ${where}.`;
+    case 'reply_to_your_comment':
+      return fr
+        ? `${who} a répondu à votre commentaire sur ${titleFr} ${where}.`
+        : `${who} replied to your comment on ${title} ${where}.`;
+    case 'decision': {
+      const outcome =
+        d.outcome === 'passed'
+          ? fr
+            ? 'a été adoptée'
+            : 'passed'
+          : d.outcome === 'withdrawn'
+            ? fr
+              ? 'a été retirée'
+              : 'was withdrawn'
+            : fr
+              ? 'a été rejetée'
+              : 'was rejected';
+      return fr
+        ? `La proposition ${titleFr} ${where} ${outcome}.`
+        : `The proposal ${title} ${where} ${outcome}.`;
+    }
+    case 'role_assigned':
+      return fr
+        ? `Vous avez reçu le rôle « ${d.roleName ?? ''} » ${where}.`
+        : `You were given the role “${d.roleName ?? ''}” ${where}.`;
+    case 'reminder': {
+      const closes = d.closesAt ? formatTime(locale, d.closesAt) : '';
+      return fr
+        ? `La proposition ${titleFr} ${where} ferme le ${closes} et vous n’avez pas encore pris position.`
+        : `The proposal ${title} ${where} closes on ${closes} and you have not taken a position yet.`;
+    }
+    default:
+      return fr ? `Du nouveau ${where}.` : `Something new ${where}.`;
+  }
+}
+
+const formatTime = (locale: MailLocale, iso: string): string =>
+  new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  }).format(new Date(iso)) + ' UTC';
+
+const unsubscribeHeaders = (oneClick: string) => ({
+  'List-Unsubscribe': `<${oneClick}>`,
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
+
+/** One notification, mailed at once (or a reminder), with one-click unsubscription from its kind. */
+export function notificationMail(
+  locale: MailLocale,
+  to: string,
+  a: {
+    name: string;
+    item: NotificationItem;
+    url: string;
+    settingsUrl: string;
+    unsubscribe: { page: string; oneClick: string };
+  },
+): MailMessage {
+  const fr = locale === 'fr';
+  const sentence = describeNotification(locale, a.item);
+  const reminder = a.item.kind === 'reminder';
+  const message = render(locale, to, reminder ? 'reminder' : 'notification', {
+    subject: reminder
+      ? fr
+        ? `Rappel : ${a.item.data.proposalTitle ?? ''} attend votre position`
+        : `Reminder: ${a.item.data.proposalTitle ?? ''} awaits your position`
+      : sentence,
+    lines: [fr ? `Bonjour ${a.name},` : `Hello ${a.name},`, sentence],
+    action: {
+      label: reminder
+        ? fr
+          ? 'Prendre position'
+          : 'Take a position'
+        : fr
+          ? 'Voir la proposition'
+          : 'See the proposal',
+      url: a.url,
+    },
+    after: [
+      fr
+        ? `Vous choisissez quels avis vous recevez et comment : ${a.settingsUrl}`
+        : `You choose which notifications you get and how: ${a.settingsUrl}`,
+    ],
+    unsubscribe: {
+      label: fr
+        ? 'Ne plus recevoir ce genre d’avis par e-mail (ils restent dans l’application)'
+        : 'Get no more of these by e-mail (they stay in the app)',
+      url: a.unsubscribe.page,
+    },
+  });
+  return { ...message, headers: unsubscribeHeaders(a.unsubscribe.oneClick) };
+}
+
+/** The daily digest: every notification waiting for it, one line each with its link. */
+export function digestMail(
+  locale: MailLocale,
+  to: string,
+  a: {
+    name: string;
+    items: { item: NotificationItem; url: string }[];
+    url: string;
+    settingsUrl: string;
+    unsubscribe: { page: string; oneClick: string };
+  },
+): MailMessage {
+  const fr = locale === 'fr';
+  const count = a.items.length;
+  const message = render(locale, to, 'digest', {
+    subject: fr
+      ? `peergov : ${count} nouvel${count > 1 ? 's' : ''} avis`
+      : `peergov: ${count} new notification${count > 1 ? 's' : ''}`,
+    lines: [
+      fr ? `Bonjour ${a.name},` : `Hello ${a.name},`,
+      fr
+        ? 'Voici ce qui s’est passé depuis le dernier résumé :'
+        : 'Here is what happened since the last digest:',
+      ...a.items.map(({ item, url }) => `• ${describeNotification(locale, item)} ${url}`),
+    ],
+    action: { label: fr ? 'Voir tous les avis' : 'See every notification', url: a.url },
+    after: [
+      fr
+        ? `Vous choisissez quels avis vous recevez et comment : ${a.settingsUrl}`
+        : `You choose which notifications you get and how: ${a.settingsUrl}`,
+    ],
+    unsubscribe: {
+      label: fr
+        ? 'Ne plus recevoir de résumé quotidien (les avis restent dans l’application)'
+        : 'Get no more daily digests (the notifications stay in the app)',
+      url: a.unsubscribe.page,
+    },
+  });
+  return { ...message, headers: unsubscribeHeaders(a.unsubscribe.oneClick) };
+}

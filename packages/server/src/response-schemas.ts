@@ -21,6 +21,9 @@ import {
   type Reason,
   type Stance,
 } from '@peergov/kernel';
+import { DELIVERIES, NOTIFICATION_KINDS } from './notification-kinds';
+
+export { DELIVERIES, NOTIFICATION_KINDS };
 import type { Problem } from './problems';
 
 const view = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>
@@ -579,6 +582,54 @@ export const OutboxSchema = view(
   {
     description:
       'Mail kept instead of sent (no SMTP server configured), newest first. With SMTP (`via: "smtp"`) it stays empty.',
+  },
+);
+
+export const NotificationKindSchema = literals(NOTIFICATION_KINDS);
+export const DeliverySchema = literals(DELIVERIES);
+export const NotificationViewSchema = view({
+  id: Text,
+  kind: NotificationKindSchema,
+  commonsId: Text,
+  proposalId: nullable(Text),
+  createdAt: Time,
+  readAt: nullable(Time),
+  data: view(
+    {
+      commonsName: Text,
+      proposalTitle: Type.Optional(Text),
+      actorName: Type.Optional(Text),
+      outcome: Type.Optional(literals(['passed', 'rejected', 'withdrawn'] as const)),
+      roleName: Type.Optional(Text),
+      closesAt: Type.Optional(Time),
+      commentId: Type.Optional(Text),
+    },
+    { description: 'What it shows, copied when it was made (names and titles as they were then).' },
+  ),
+});
+export const NotificationPageSchema = view(
+  {
+    items: Type.Array(NotificationViewSchema),
+    unread: Type.Integer({
+      description: 'How many of your notifications are unread (all of them, not this page).',
+    }),
+    next: nullable(Text),
+  },
+  { description: 'Your notifications, newest first; `next` is the `before` of the next page, or null.' },
+);
+export const UnreadSchema = view({ unread: Type.Integer() });
+export const NotificationSettingsSchema = view(
+  {
+    settings: view(
+      Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, DeliverySchema])) as Record<
+        (typeof NOTIFICATION_KINDS)[number],
+        typeof DeliverySchema
+      >,
+    ),
+  },
+  {
+    description:
+      'For each kind: `off`, `in_app`, `email` (in the app and mailed at once) or `digest` (daily).',
   },
 );
 

@@ -14,6 +14,7 @@ import {
   TEXT_PATTERN,
   textSchema,
 } from '@peergov/kernel';
+import { DELIVERIES, NOTIFICATION_KINDS } from './notification-kinds';
 
 // Text, ids, procedures and actions come from the kernel (packages/kernel/src/input.ts and its registries), so the
 // kernel, the API's validation and the OpenAPI document share one schema of each.
@@ -68,6 +69,28 @@ export const AcceptInvitationBody = obj({
 });
 export const LimitQuery = obj({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) });
 export const UnsubscribeQuery = obj({ email: str(254, { minLength: 1 }), token: Secret });
+export const NotificationUnsubscribeQuery = obj({
+  account: Id,
+  kind: Type.Union([...NOTIFICATION_KINDS.map((k) => Type.Literal(k)), Type.Literal('digest')]),
+  token: Secret,
+});
+export const NotificationPageQuery = obj({
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+  // A notification's id (newId('n')): another name is refused, not looked up.
+  before: Type.Optional(Type.String({ pattern: '^n[0-9a-z]{18}$' })),
+});
+export const NotificationParams = obj({ nid: Id });
+export const NotificationSettingsBody = obj(
+  {
+    settings: obj(
+      Object.fromEntries(
+        NOTIFICATION_KINDS.map((k) => [k, Type.Optional(Type.Union(DELIVERIES.map((d) => Type.Literal(d))))]),
+      ),
+      { minProperties: 1 },
+    ),
+  },
+  { description: 'The kinds to change (those left out stay as they are).' },
+);
 export const SignInBody = obj({ email: str(254), password: str(200) });
 export const TokenBody = obj({ name: str(80, { minLength: 1 }) });
 

@@ -59,7 +59,10 @@ export function boundHeapGrowth(env: NodeJS.ProcessEnv = process.env): number | 
   return percent;
 }
 
-/** Opens the store, builds the app, starts listening and the closer of due proposals. */
+/**
+ * Opens the store, builds the app, starts listening and the round of jobs: the closer of due proposals, the reminders
+ * due, the daily digests.
+ */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   boundHeapGrowth();
   const ctx = await createContext({ webDist: defaultWebDist, ...config });
@@ -78,8 +81,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     timer = setInterval(() => {
       if (running) return;
       running = true;
-      // closeDueProposals never rejects: it logs each failure and the next round tries again.
-      void closeDueProposals(ctx.commons, new Date(), app.log).finally(() => (running = false));
+      // None of these rejects: each logs its failures and the next round tries again.
+      const now = new Date();
+      void closeDueProposals(ctx.commons, now, app.log)
+        .then(() => ctx.notifications.sendReminders(now))
+        .then(() => ctx.notifications.sendDigests(now))
+        .finally(() => (running = false));
     }, interval);
     timer.unref();
   }
@@ -118,6 +125,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await prewarmed;
       // A snapshot being written is finished rather than cut off (it is only ever a whole row or none).
       await ctx.commons.snapshotsWritten();
+      await ctx.notifications.idle();
       await ctx.mailer.close();
       await ctx.store.close();
     },
@@ -151,7 +159,8 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
  * PEERGOV_SECURE_COOKIES=1 (always Secure cookies), PEERGOV_TRUST_PROXY (see parseTrustProxy), PEERGOV_CACHE_COMMONS
  * and PEERGOV_CACHE_WEIGHT (the cache budget, see ServerConfig), PEERGOV_SNAPSHOT_RECORDS (how often a state is
  * snapshotted), PEERGOV_PREWARM_COMMONS (commons loaded ahead of their first visit), PEERGOV_SMTP_URL,
- * PEERGOV_MAIL_FROM and PEERGOV_PUBLIC_URL (mail, see ServerConfig).
+ * PEERGOV_MAIL_FROM and PEERGOV_PUBLIC_URL (mail, see ServerConfig), PEERGOV_DIGEST_HOUR (the UTC hour of the daily
+ * digest).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8080 : Number(env.PORT);
@@ -172,7 +181,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     smtpUrl: env.PEERGOV_SMTP_URL || undefined,
     mailFrom: env.PEERGOV_MAIL_FROM || undefined,
     publicUrl: parsePublicUrl(env.PEERGOV_PUBLIC_URL),
+    digestHour: parseHour(env.PEERGOV_DIGEST_HOUR),
   };
+}
+
+/** PEERGOV_DIGEST_HOUR: a whole hour 0-23 (UTC), or undefined if unset. */
+export function parseHour(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!/^\s*\d{1,2}\s*$/.test(value) || n > 23)
+    throw new Error(`PEERGOV_DIGEST_HOUR must be a whole hour from 0 to 23 (got ${value})`);
+  return n;
 }
 
 /**

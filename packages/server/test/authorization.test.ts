@@ -17,7 +17,7 @@ import {
   type Route,
 } from './attack-kit';
 import { sha256 } from '../src/auth';
-import { testApp, type Person, type TestApp } from './harness';
+import { must, testApp, type Person, type TestApp } from './harness';
 
 const pgOk = await requirePostgres('the authorisation matrix on PostgreSQL');
 
@@ -31,6 +31,7 @@ type Target =
   | 'fay-proposal'
   | 'application'
   | 'ada-token'
+  | 'ada-notification'
   | 'invitation'
   | 'fresh'
   | '';
@@ -56,6 +57,10 @@ const PASSWORD_CHANGE = 'POST /api/v1/account/password';
 const EMAIL_CHANGE = 'POST /api/v1/account/email';
 const EMAIL_CONFIRM = 'POST /api/v1/account/email/confirm';
 const UNSUBSCRIBE = 'POST /api/v1/mail/unsubscribe';
+const NOTIFICATION_SETTINGS = 'PATCH /api/v1/account/notifications';
+const NOTIFICATION_READ = 'POST /api/v1/notifications/{nid}/read';
+const NOTIFICATIONS_READ = 'POST /api/v1/notifications/read-all';
+const NOTIFICATION_UNSUBSCRIBE = 'POST /api/v1/notifications/unsubscribe';
 const INVITE = 'POST /api/v1/commons/{id}/invitations';
 const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
@@ -154,6 +159,16 @@ const MATRIX: Row[] = [
   [EMAIL_CONFIRM, 'anonymous', '',        400, 'invalid_token',    'only the link mailed to the new address moves it'],
   [UNSUBSCRIBE, 'anonymous', '',          400, 'invalid_token',    'only the mailed link unsubscribes its address'],
   [UNSUBSCRIBE, 'anonymous', 'fresh',     204, '',                 'whoever got the mail unsubscribes its address'],
+  [NOTIFICATION_SETTINGS, 'anonymous', '', 401, 'unauthenticated', 'settings belong to an account'],
+  [NOTIFICATION_SETTINGS, 'member', '',   200, '',                 'a person changes their own settings'],
+  [NOTIFICATION_READ, 'anonymous', 'ada-notification', 401, 'unauthenticated', 'notifications belong to an account'],
+  [NOTIFICATION_READ, 'member', 'ada-notification', 404, 'notification_not_found', "nobody reads another's notifications"],
+  [NOTIFICATION_READ, 'outsider', 'ada-notification', 404, 'notification_not_found', "nobody reads another's notifications"],
+  [NOTIFICATION_READ, 'holder', 'ada-notification', 200, '',  'Ada marks her own notification read'],
+  [NOTIFICATIONS_READ, 'anonymous', '',   401, 'unauthenticated',  'notifications belong to an account'],
+  [NOTIFICATIONS_READ, 'member', '',      200, '',                 'a person marks their own notifications read'],
+  [NOTIFICATION_UNSUBSCRIBE, 'anonymous', '', 400, 'invalid_token', 'only the mailed link unsubscribes its account'],
+  [NOTIFICATION_UNSUBSCRIBE, 'anonymous', 'fresh', 204, '',       'whoever got the mail unsubscribes its account'],
   [INVITE,   'anonymous', '',             401, 'unauthenticated',  'invitations are by people'],
   [INVITE,   'outsider',  '',             403, 'not_a_member',     'members invite (the constitution names no one else)'],
   [INVITE,   'applicant', '',             403, 'not_a_member',     'an applicant is not a member yet'],
@@ -242,6 +257,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ok(await fay.call('POST', `${c}/leave`), 'fay leaves');
       const token = ok(await ada.call('POST', '/api/v1/tokens', { name: 'target' }), 'token').id;
       const link: string = ok(await ada.call('POST', `${c}/invitations`, {}), 'invite').url;
+      await t.ctx.notifications.idle();
+      const notification: string = must(
+        ok(await ada.call('GET', '/api/v1/notifications'), 'notifications').items[0],
+        'a notification of Ada',
+      ).id;
       return {
         commonsId,
         ids: {
@@ -250,6 +270,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           'fay-proposal': fayProposal,
           application,
           'ada-token': token,
+          'ada-notification': notification,
           invitation: link.slice(link.indexOf('#token=') + 7),
         },
       };
@@ -370,6 +391,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           const email = `unsub${++n}@example.org`;
           const token = target === 'fresh' ? t.ctx.unsubscribe.tokenFor(email) : 'w'.repeat(43);
           return as('POST', `/api/v1/mail/unsubscribe?email=${encodeURIComponent(email)}&token=${token}`);
+        }
+        case NOTIFICATION_SETTINGS:
+          return as('PATCH', '/api/v1/account/notifications', { settings: { decision: 'digest' } });
+        case NOTIFICATION_READ:
+          return as('POST', `/api/v1/notifications/${pid}/read`);
+        case NOTIFICATIONS_READ:
+          return as('POST', '/api/v1/notifications/read-all');
+        case NOTIFICATION_UNSUBSCRIBE: {
+          const account = people.outsider.id;
+          const token =
+            target === 'fresh'
+              ? new URL(t.ctx.notifications.unsubscribeLinks(account, 'decision').oneClick).searchParams.get(
+                  'token',
+                )
+              : 'w'.repeat(43);
+          return as(
+            'POST',
+            `/api/v1/notifications/unsubscribe?account=${account}&kind=decision&token=${token}`,
+          );
         }
         case INVITE:
           return as('POST', `${c}/invitations`, {});

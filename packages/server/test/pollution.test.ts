@@ -79,6 +79,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/auth/password-reset': { email: w.cara.email },
       'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },
       'PATCH /api/v1/account': { locale: 'en' },
+      'PATCH /api/v1/account/notifications': { settings: { decision: 'digest' } },
       'POST /api/v1/account/password': { currentPassword: 'not the one', newPassword: 'long enough pw' },
       'POST /api/v1/account/email': { email: 'elsewhere@example.org', password: 'not the one' },
       'POST /api/v1/account/email/confirm': { token: 'x'.repeat(43) },

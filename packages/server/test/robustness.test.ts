@@ -36,6 +36,7 @@ const PUBLIC_WRITES = new Set([
   'POST /api/v1/auth/password-reset/confirm',
   'POST /api/v1/account/email/confirm',
   'POST /api/v1/mail/unsubscribe',
+  'POST /api/v1/notifications/unsubscribe',
   'POST /api/v1/invitations/lookup',
 ]);
 /** Reads that need a signed-in caller. */
@@ -44,6 +45,9 @@ const PRIVATE_READS = new Set([
   'GET /api/v1/account',
   'GET /api/v1/admin/outbox',
   'GET /api/v1/commons/{id}/invitations',
+  'GET /api/v1/notifications',
+  'GET /api/v1/notifications/events',
+  'GET /api/v1/account/notifications',
 ]);
 
 /** A problem's shape and headers, or a list of what is wrong with it. */
@@ -208,6 +212,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/auth/password-reset': [{ email: 'someone@example.org' }],
       'POST /api/v1/auth/password-reset/confirm': [{ token: 'x'.repeat(43), password: 'long enough pw' }],
       'PATCH /api/v1/account': [{ displayName: 'Ada', locale: 'en' }],
+      'PATCH /api/v1/account/notifications': [{ settings: { decision: 'digest', reminder: 'off' } }],
       'POST /api/v1/account/password': [{ currentPassword: 'not the one', newPassword: 'long enough pw' }],
       'POST /api/v1/account/email': [{ email: 'elsewhere@example.org', password: 'not the one' }],
       'POST /api/v1/account/email/confirm': [{ token: 'x'.repeat(43) }],
@@ -217,7 +222,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
     // Routes whose query is required: a valid one, so that what is tested is what comes after it.
     const queryFor = (r: Route) =>
-      r.path === '/api/v1/mail/unsubscribe' ? `?email=x%40example.org&token=${'w'.repeat(43)}` : '';
+      r.path === '/api/v1/mail/unsubscribe'
+        ? `?email=x%40example.org&token=${'w'.repeat(43)}`
+        : r.path === '/api/v1/notifications/unsubscribe'
+          ? `?account=a1&kind=decision&token=${'w'.repeat(43)}`
+          : '';
     const bodyFor = (r: Route) => (r.hasBody ? validBodies()[`${r.method} ${r.path}`]?.[0] : undefined);
 
     const fill = (path: string, values: Record<string, string> = {}) =>
@@ -487,7 +496,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           ['application/jsonx', valid],
         ] as const) {
           // Mail programs unsubscribe with a form (RFC 8058): the one route that reads one (and ignores it).
-          if (ct === 'application/x-www-form-urlencoded' && key === 'POST /api/v1/mail/unsubscribe') continue;
+          if (
+            ct === 'application/x-www-form-urlencoded' &&
+            (key === 'POST /api/v1/mail/unsubscribe' || key === 'POST /api/v1/notifications/unsubscribe')
+          )
+            continue;
           faults.push(
             ...(await refused(
               `${key} as ${ct}`,

@@ -15,6 +15,10 @@ import {
   checkAppendInput,
   checkDeadlines,
   checkLimit,
+  checkNotifications,
+  byDueTime,
+  notificationFromRow,
+  oldestFirst,
   checkMerkleKeys,
   collapseDeadlines,
   collapseDocChanges,
@@ -28,6 +32,7 @@ import {
   type AccountRow,
   type AccountTokenRow,
   type InvitationRow,
+  type NotificationRow,
   type OutboxRow,
   type SessionRow,
   type TokenRow,
@@ -185,6 +190,37 @@ const MIGRATIONS: string[] = [
     created_at text NOT NULL
   );
   `,
+  // Notifications per account (read or not, waiting for a digest or not; unique per account and dedupe key), each
+  // person's notification settings, and reminders of proposals indexed by the time they fall due.
+  `
+  CREATE TABLE {schema}.notifications (
+    id text COLLATE "C" PRIMARY KEY,
+    account_id text COLLATE "C" NOT NULL REFERENCES {schema}.accounts (id) ON DELETE CASCADE,
+    kind text NOT NULL,
+    commons_id text COLLATE "C" NOT NULL,
+    proposal_id text COLLATE "C",
+    dedupe_key text COLLATE "C" NOT NULL,
+    data text NOT NULL,
+    created_at text COLLATE "C" NOT NULL,
+    read_at text,
+    digest boolean NOT NULL,
+    UNIQUE (account_id, dedupe_key)
+  );
+  CREATE INDEX notifications_by_account ON {schema}.notifications (account_id, created_at, id);
+  CREATE INDEX notifications_unread ON {schema}.notifications (account_id) WHERE read_at IS NULL;
+  CREATE INDEX notifications_digest ON {schema}.notifications (account_id, created_at) WHERE digest;
+  CREATE TABLE {schema}.notification_settings (
+    account_id text PRIMARY KEY REFERENCES {schema}.accounts (id) ON DELETE CASCADE,
+    settings text NOT NULL
+  );
+  CREATE TABLE {schema}.reminders (
+    commons_id text COLLATE "C" NOT NULL,
+    proposal_id text COLLATE "C" NOT NULL,
+    at text COLLATE "C" NOT NULL,
+    PRIMARY KEY (commons_id, proposal_id)
+  );
+  CREATE INDEX reminders_by_at ON {schema}.reminders (at, commons_id, proposal_id);
+  `,
 ];
 
 // At most 64 appends in one transaction: each savepoint that writes is a subtransaction with its own xid, and beyond
@@ -199,6 +235,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   }
   const S = `"${schema}"`;
   const channel = notifyChannel(schema);
+  const noteChannel = notifyChannel(schema, 'peergov_note');
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -291,6 +328,34 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 
   let closed = false;
   const listeners = new Set<Listener>();
+  /**
+   * Tells other processes that these accounts' notifications changed (after the change committed: each statement
+   * here is its own transaction). Best effort: a failure is not the change's.
+   */
+  const tellAccounts = async (accountIds: readonly string[]): Promise<void> => {
+    const ids = [...new Set(accountIds)];
+    if (ids.length === 0) return;
+    await query(`SELECT count(pg_notify($1, a)) FROM unnest($2::text[]) a`, [noteChannel, ids]).catch(
+      () => {},
+    );
+  };
+  /** Listens on a channel through a dedicated connection until the returned function (or close) stops it. */
+  const listenOn = async (on: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> => {
+    if (closed) throw new Error('PostgreSQL store: listen() after close()');
+    const listener = new Listener(options.url, on, onPayload);
+    listeners.add(listener);
+    try {
+      await listener.start();
+    } catch (error) {
+      listeners.delete(listener);
+      await listener.stop();
+      throw error;
+    }
+    return async () => {
+      listeners.delete(listener);
+      await listener.stop();
+    };
+  };
 
   /**
    * Runs `work` in a transaction on one pooled client: COMMIT after it, ROLLBACK when it throws. A client whose
@@ -1012,6 +1077,137 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       return rows.length > 0;
     },
 
+    async addNotifications(items) {
+      checkNotifications(items);
+      if (items.length === 0) return [];
+      // One statement whatever the number (arrays unnested), so that its prepared form is one.
+      const { rows } = await query<{ id: string; account_id: string }>(
+        `INSERT INTO ${S}.notifications (id, account_id, kind, commons_id, proposal_id, dedupe_key, data, created_at, read_at, digest) ` +
+          `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::boolean[]) ` +
+          `ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING id, account_id`,
+        [
+          items.map((n) => n.id),
+          items.map((n) => n.accountId),
+          items.map((n) => n.kind),
+          items.map((n) => n.commonsId),
+          items.map((n) => n.proposalId),
+          items.map((n) => n.dedupeKey),
+          items.map((n) => JSON.stringify(n.data ?? null)),
+          items.map((n) => n.createdAt),
+          items.map((n) => n.readAt),
+          items.map((n) => n.digest),
+        ],
+      );
+      const added = new Set(rows.map((r) => r.id));
+      await tellAccounts(rows.map((r) => r.account_id));
+      return items.filter((n) => added.has(n.id)).map((n) => n.id);
+    },
+
+    async listNotifications(accountId, limit, before) {
+      checkLimit('listNotifications', limit);
+      const { rows } =
+        before === undefined
+          ? await query<NotificationRow>(
+              `SELECT * FROM ${S}.notifications WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+              [accountId, limit],
+            )
+          : await query<NotificationRow>(
+              `SELECT * FROM ${S}.notifications WHERE account_id = $1 AND (created_at, id) < ` +
+                `(SELECT created_at, id FROM ${S}.notifications WHERE id = $2 AND account_id = $1) ` +
+                `ORDER BY created_at DESC, id DESC LIMIT $3`,
+              [accountId, before, limit],
+            );
+      return rows.map(notificationFromRow);
+    },
+
+    async countUnreadNotifications(accountId) {
+      const { rows } = await query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${S}.notifications WHERE account_id = $1 AND read_at IS NULL`,
+        [accountId],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async markNotificationRead(accountId, id, at) {
+      const { rows } = await query<NotificationRow>(
+        `UPDATE ${S}.notifications SET read_at = coalesce(read_at, $1) WHERE id = $2 AND account_id = $3 RETURNING *`,
+        [at, id, accountId],
+      );
+      if (rows[0]) await tellAccounts([accountId]);
+      return rows[0] ? notificationFromRow(rows[0]) : null;
+    },
+
+    async markAllNotificationsRead(accountId, at) {
+      const result = await query(
+        `UPDATE ${S}.notifications SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL`,
+        [at, accountId],
+      );
+      if ((result.rowCount ?? 0) > 0) await tellAccounts([accountId]);
+      return result.rowCount ?? 0;
+    },
+
+    async digestAccounts(upTo, limit, after) {
+      checkLimit('digestAccounts', limit);
+      const { rows } = await query<{ account_id: string }>(
+        `SELECT DISTINCT account_id FROM ${S}.notifications WHERE digest AND created_at <= $1 AND account_id > $2 ` +
+          `ORDER BY account_id LIMIT $3`,
+        [upTo, after ?? '', limit],
+      );
+      return rows.map((r) => r.account_id);
+    },
+
+    async takeDigestNotifications(accountId, upTo, limit) {
+      checkLimit('takeDigestNotifications', limit);
+      // SKIP LOCKED: a concurrent take gets the others, never the same ones.
+      const { rows } = await query<NotificationRow>(
+        `UPDATE ${S}.notifications SET digest = false WHERE id IN (SELECT id FROM ${S}.notifications WHERE ` +
+          `account_id = $1 AND digest AND created_at <= $2 ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) ` +
+          `AND digest RETURNING *`,
+        [accountId, upTo, limit],
+      );
+      return rows.map(notificationFromRow).sort(oldestFirst);
+    },
+
+    async notificationSettings(accountIds) {
+      const out = new Map<string, unknown>();
+      if (accountIds.length === 0) return out;
+      const { rows } = await query<{ account_id: string; settings: string }>(
+        `SELECT account_id, settings FROM ${S}.notification_settings WHERE account_id = ANY($1::text[])`,
+        [[...new Set(accountIds)]],
+      );
+      for (const r of rows) out.set(r.account_id, JSON.parse(r.settings) as unknown);
+      return out;
+    },
+
+    async setNotificationSettings(accountId, settings) {
+      await query(
+        `INSERT INTO ${S}.notification_settings (account_id, settings) VALUES ($1, $2) ` +
+          `ON CONFLICT (account_id) DO UPDATE SET settings = excluded.settings`,
+        [accountId, JSON.stringify(settings)],
+      );
+    },
+
+    async setReminder(r) {
+      await query(
+        `INSERT INTO ${S}.reminders (commons_id, proposal_id, at) VALUES ($1, $2, $3) ` +
+          `ON CONFLICT (commons_id, proposal_id) DO UPDATE SET at = excluded.at`,
+        [r.commonsId, r.proposalId, r.at],
+      );
+    },
+
+    async takeDueReminders(upTo, limit) {
+      checkLimit('takeDueReminders', limit);
+      const { rows } = await query<{ commons_id: string; proposal_id: string; at: string }>(
+        `DELETE FROM ${S}.reminders WHERE (commons_id, proposal_id) IN (SELECT commons_id, proposal_id FROM ` +
+          `${S}.reminders WHERE at <= $1 ORDER BY at, commons_id, proposal_id LIMIT $2 FOR UPDATE SKIP LOCKED) ` +
+          `RETURNING commons_id, proposal_id, at`,
+        [upTo, limit],
+      );
+      return rows
+        .map((r) => ({ commonsId: r.commons_id, proposalId: r.proposal_id, at: r.at }))
+        .sort(byDueTime);
+    },
+
     async createSession(session) {
       try {
         await query(
@@ -1075,20 +1271,15 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async listen(onAppend) {
-      if (closed) throw new Error('PostgreSQL store: listen() after close()');
-      const listener = new Listener(options.url, channel, onAppend);
-      listeners.add(listener);
-      try {
-        await listener.start();
-      } catch (error) {
-        listeners.delete(listener);
-        await listener.stop();
-        throw error;
-      }
-      return async () => {
-        listeners.delete(listener);
-        await listener.stop();
-      };
+      return listenOn(channel, (payload) => {
+        const at = payload.lastIndexOf(':');
+        const size = Number(payload.slice(at + 1));
+        if (at > 0 && Number.isSafeInteger(size)) onAppend(payload.slice(0, at), size);
+      });
+    },
+
+    async listenNotifications(onChange) {
+      return listenOn(noteChannel, onChange);
     },
 
     async close() {
@@ -1104,19 +1295,20 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 }
 
 /**
- * The NOTIFY channel of a schema's appends: `peergov_log` for `public`, else one per schema (a channel is
- * database-wide), within PostgreSQL's 63-byte identifier limit.
+ * The NOTIFY channel of a schema's appends (`peergov_log` for `public`, else one per schema: a channel is
+ * database-wide), or of another kind of change (`prefix`: `peergov_note` for notifications), within PostgreSQL's
+ * 63-byte identifier limit.
  */
-function notifyChannel(schema: string): string {
-  if (schema === 'public') return 'peergov_log';
-  const named = `peergov_log_${schema}`;
+function notifyChannel(schema: string, prefix = 'peergov_log'): string {
+  if (schema === 'public') return prefix;
+  const named = `${prefix}_${schema}`;
   return named.length <= 63
     ? named
-    : `peergov_log_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
+    : `${prefix}_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
 }
 
 /**
- * One dedicated connection that LISTENs on the channel and reports `<commonsId>:<size>` payloads. If the connection
+ * One dedicated connection that LISTENs on the channel and reports its payloads. If the connection
  * is lost it reconnects after a second (appends committed in between are not heard) until stopped.
  */
 class Listener {
@@ -1127,7 +1319,7 @@ class Listener {
   constructor(
     private readonly url: string,
     private readonly channel: string,
-    private readonly onAppend: (commonsId: string, size: number) => void,
+    private readonly onPayload: (payload: string) => void,
   ) {}
 
   async start(): Promise<void> {
@@ -1135,9 +1327,7 @@ class Listener {
     this.client = client;
     client.on('notification', (message) => {
       if (message.channel !== this.channel || !message.payload) return;
-      const at = message.payload.lastIndexOf(':');
-      const size = Number(message.payload.slice(at + 1));
-      if (at > 0 && Number.isSafeInteger(size)) this.onAppend(message.payload.slice(0, at), size);
+      this.onPayload(message.payload);
     });
     const lost = () => {
       if (this.client !== client) return;

@@ -15,6 +15,8 @@ import type {
   NewDoc,
   Session,
   StoredMerkleNode,
+  StoredNotification,
+  StoredReminder,
   StoredSnapshot,
 } from './types';
 
@@ -361,3 +363,56 @@ export function tokenFromRow(row: TokenRow): ApiToken {
     createdAt: row.created_at,
   };
 }
+
+export interface NotificationRow {
+  id: string;
+  account_id: string;
+  kind: string;
+  commons_id: string;
+  proposal_id: string | null;
+  dedupe_key: string;
+  data: string;
+  created_at: string;
+  read_at: string | null;
+  digest: number | boolean;
+}
+
+/** The stored row as the interface's type. */
+export function notificationFromRow(row: NotificationRow): StoredNotification {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    kind: row.kind,
+    commonsId: row.commons_id,
+    proposalId: row.proposal_id,
+    dedupeKey: row.dedupe_key,
+    data: JSON.parse(row.data) as unknown,
+    createdAt: row.created_at,
+    readAt: row.read_at,
+    digest: row.digest === true || row.digest === 1,
+  };
+}
+
+/** Throws a plain Error (a caller bug) unless every notification is well formed: nothing is written then. */
+export function checkNotifications(items: readonly StoredNotification[]): void {
+  for (const n of items) {
+    for (const key of ['id', 'accountId', 'kind', 'commonsId', 'dedupeKey', 'createdAt'] as const) {
+      if (typeof n[key] !== 'string' || n[key] === '')
+        throw new Error(`addNotifications: ${key} must be a non-empty string`);
+    }
+    if (n.proposalId !== null && typeof n.proposalId !== 'string')
+      throw new Error('addNotifications: proposalId must be a string or null');
+  }
+}
+
+/** Oldest first: by createdAt, then id (what UPDATE ... RETURNING does not promise). */
+export const oldestFirst = (a: StoredNotification, b: StoredNotification): number =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** Earliest first: by at, then commons and proposal (what DELETE ... RETURNING does not promise). */
+export const byDueTime = (a: StoredReminder, b: StoredReminder): number => {
+  const ka = [a.at, a.commonsId, a.proposalId];
+  const kb = [b.at, b.commonsId, b.proposalId];
+  for (let i = 0; i < 3; i++) if (ka[i]! !== kb[i]!) return ka[i]! < kb[i]! ? -1 : 1;
+  return 0;
+};

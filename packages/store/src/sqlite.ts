@@ -16,6 +16,10 @@ import {
   checkAppendInput,
   checkDeadlines,
   checkLimit,
+  checkNotifications,
+  byDueTime,
+  notificationFromRow,
+  oldestFirst,
   checkMerkleKeys,
   checkSnapshot,
   collapseDeadlines,
@@ -29,6 +33,7 @@ import {
   type AccountRow,
   type AccountTokenRow,
   type InvitationRow,
+  type NotificationRow,
   type OutboxRow,
   type SessionRow,
   type TokenRow,
@@ -180,6 +185,37 @@ const MIGRATIONS: string[] = [
     email_key TEXT PRIMARY KEY,
     created_at TEXT NOT NULL
   ) STRICT, WITHOUT ROWID;
+  `,
+  // Notifications per account (read or not, waiting for a digest or not; unique per account and dedupe key), each
+  // person's notification settings, and reminders of proposals indexed by the time they fall due.
+  `
+  CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    commons_id TEXT NOT NULL,
+    proposal_id TEXT,
+    dedupe_key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    read_at TEXT,
+    digest INTEGER NOT NULL,
+    UNIQUE (account_id, dedupe_key)
+  ) STRICT;
+  CREATE INDEX notifications_by_account ON notifications (account_id, created_at, id);
+  CREATE INDEX notifications_unread ON notifications (account_id) WHERE read_at IS NULL;
+  CREATE INDEX notifications_digest ON notifications (account_id, created_at) WHERE digest = 1;
+  CREATE TABLE notification_settings (
+    account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+    settings TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE reminders (
+    commons_id TEXT NOT NULL,
+    proposal_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (commons_id, proposal_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX reminders_by_at ON reminders (at, commons_id, proposal_id);
   `,
 ];
 
@@ -861,6 +897,123 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async isEmailSuppressed(email) {
       return sql('SELECT 1 FROM mail_suppressions WHERE email_key = ?').get(emailKey(email)) !== undefined;
+    },
+
+    async addNotifications(items) {
+      checkNotifications(items);
+      const insert = sql(
+        'INSERT INTO notifications (id, account_id, kind, commons_id, proposal_id, dedupe_key, data, created_at, read_at, digest) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, dedupe_key) DO NOTHING',
+      );
+      const added: string[] = [];
+      db.transaction(() => {
+        for (const n of items) {
+          const r = insert.run(
+            n.id,
+            n.accountId,
+            n.kind,
+            n.commonsId,
+            n.proposalId,
+            n.dedupeKey,
+            JSON.stringify(n.data ?? null),
+            n.createdAt,
+            n.readAt,
+            n.digest ? 1 : 0,
+          );
+          if (r.changes > 0) added.push(n.id);
+        }
+      })();
+      return added;
+    },
+
+    async listNotifications(accountId, limit, before) {
+      checkLimit('listNotifications', limit);
+      const rows = (
+        before === undefined
+          ? sql(
+              'SELECT * FROM notifications WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+            ).all(accountId, limit)
+          : sql(
+              'SELECT * FROM notifications WHERE account_id = ? AND (created_at, id) < ' +
+                '(SELECT created_at, id FROM notifications WHERE id = ? AND account_id = ?) ' +
+                'ORDER BY created_at DESC, id DESC LIMIT ?',
+            ).all(accountId, before, accountId, limit)
+      ) as NotificationRow[];
+      return rows.map(notificationFromRow);
+    },
+
+    async countUnreadNotifications(accountId) {
+      const row = sql('SELECT count(*) AS n FROM notifications WHERE account_id = ? AND read_at IS NULL').get(
+        accountId,
+      ) as { n: number };
+      return row.n;
+    },
+
+    async markNotificationRead(accountId, id, at) {
+      const row = sql(
+        'UPDATE notifications SET read_at = coalesce(read_at, ?) WHERE id = ? AND account_id = ? RETURNING *',
+      ).get(at, id, accountId) as NotificationRow | undefined;
+      return row ? notificationFromRow(row) : null;
+    },
+
+    async markAllNotificationsRead(accountId, at) {
+      return sql('UPDATE notifications SET read_at = ? WHERE account_id = ? AND read_at IS NULL').run(
+        at,
+        accountId,
+      ).changes;
+    },
+
+    async digestAccounts(upTo, limit, after) {
+      checkLimit('digestAccounts', limit);
+      const rows = sql(
+        'SELECT DISTINCT account_id FROM notifications WHERE digest = 1 AND created_at <= ? AND account_id > ? ' +
+          'ORDER BY account_id LIMIT ?',
+      ).all(upTo, after ?? '', limit) as { account_id: string }[];
+      return rows.map((r) => r.account_id);
+    },
+
+    async takeDigestNotifications(accountId, upTo, limit) {
+      checkLimit('takeDigestNotifications', limit);
+      const rows = sql(
+        'UPDATE notifications SET digest = 0 WHERE id IN (SELECT id FROM notifications WHERE account_id = ? AND ' +
+          'digest = 1 AND created_at <= ? ORDER BY created_at, id LIMIT ?) RETURNING *',
+      ).all(accountId, upTo, limit) as NotificationRow[];
+      return rows.map(notificationFromRow).sort(oldestFirst);
+    },
+
+    async notificationSettings(accountIds) {
+      const out = new Map<string, unknown>();
+      const select = sql('SELECT settings FROM notification_settings WHERE account_id = ?');
+      for (const id of new Set(accountIds)) {
+        const row = select.get(id) as { settings: string } | undefined;
+        if (row) out.set(id, JSON.parse(row.settings) as unknown);
+      }
+      return out;
+    },
+
+    async setNotificationSettings(accountId, settings) {
+      sql(
+        'INSERT INTO notification_settings (account_id, settings) VALUES (?, ?) ' +
+          'ON CONFLICT (account_id) DO UPDATE SET settings = excluded.settings',
+      ).run(accountId, JSON.stringify(settings));
+    },
+
+    async setReminder(r) {
+      sql(
+        'INSERT INTO reminders (commons_id, proposal_id, at) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (commons_id, proposal_id) DO UPDATE SET at = excluded.at',
+      ).run(r.commonsId, r.proposalId, r.at);
+    },
+
+    async takeDueReminders(upTo, limit) {
+      checkLimit('takeDueReminders', limit);
+      const rows = sql(
+        'DELETE FROM reminders WHERE (commons_id, proposal_id) IN (SELECT commons_id, proposal_id FROM reminders ' +
+          'WHERE at <= ? ORDER BY at, commons_id, proposal_id LIMIT ?) RETURNING commons_id, proposal_id, at',
+      ).all(upTo, limit) as { commons_id: string; proposal_id: string; at: string }[];
+      return rows
+        .map((r) => ({ commonsId: r.commons_id, proposalId: r.proposal_id, at: r.at }))
+        .sort(byDueTime);
     },
 
     async createSession(session) {

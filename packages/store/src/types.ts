@@ -165,6 +165,33 @@ export interface OutboxMail {
   createdAt: string;
 }
 
+/**
+ * A notification for one account, derived by the server from committed events (or a reminder): what it is (`kind`,
+ * opaque here), where (`commonsId`, `proposalId`), and what the server shows of it (`data`, JSON, opaque here).
+ * `dedupeKey` is unique per account: adding it again adds nothing (a reminder once per proposal and person).
+ */
+export interface StoredNotification {
+  id: string;
+  accountId: string;
+  kind: string;
+  commonsId: string;
+  proposalId: string | null;
+  dedupeKey: string;
+  data: unknown;
+  createdAt: string;
+  /** When the person marked it read, or null. */
+  readAt: string | null;
+  /** Whether it waits for the person's next daily digest. */
+  digest: boolean;
+}
+
+/** A reminder due at `at` (ISO 8601 UTC, compared as text) for a proposal of a commons. */
+export interface StoredReminder {
+  commonsId: string;
+  proposalId: string;
+  at: string;
+}
+
 export interface Session {
   tokenHash: string;
   accountId: string;
@@ -362,6 +389,47 @@ export interface Store {
   /** Whether the address asked for no more e-mail (case-insensitive, as accounts' emails). */
   isEmailSuppressed(email: string): Promise<boolean>;
 
+  /**
+   * Adds notifications; one whose (accountId, dedupeKey) exists is left out. Returns the ids of those added (and
+   * only those: a caller mails only what this call added).
+   */
+  addNotifications(items: readonly StoredNotification[]): Promise<string[]>;
+  /**
+   * An account's notifications, newest first (createdAt, then id), at most `limit`, after the notification `before`
+   * (the previous page's last; a `before` that is not this account's gives an empty page).
+   */
+  listNotifications(accountId: string, limit: number, before?: string): Promise<StoredNotification[]>;
+  /** How many of an account's notifications are unread. */
+  countUnreadNotifications(accountId: string): Promise<number>;
+  /**
+   * Marks the account's notification `id` read at `at` (if it was unread) and returns it, or null when the account
+   * has no notification of that id (another account's is null too).
+   */
+  markNotificationRead(accountId: string, id: string, at: string): Promise<StoredNotification | null>;
+  /** Marks every unread notification of the account read at `at`; returns how many. */
+  markAllNotificationsRead(accountId: string, at: string): Promise<number>;
+  /**
+   * Accounts with notifications waiting for a digest created at or before `upTo`, ordered by id, at most `limit`,
+   * after the account id `after`. Read from an index of the waiting ones only.
+   */
+  digestAccounts(upTo: string, limit: number, after?: string): Promise<string[]>;
+  /**
+   * Takes the account's notifications waiting for a digest created at or before `upTo` (oldest first, at most
+   * `limit`): they wait no more. Atomic: of two concurrent takes, each notification goes to one.
+   */
+  takeDigestNotifications(accountId: string, upTo: string, limit: number): Promise<StoredNotification[]>;
+  /** The notification settings of each of these accounts that has some (JSON, opaque here), in one read. */
+  notificationSettings(accountIds: readonly string[]): Promise<Map<string, unknown>>;
+  /** Replaces an account's notification settings. */
+  setNotificationSettings(accountId: string, settings: unknown): Promise<void>;
+  /** Sets the reminder of a proposal (replacing one at another time). */
+  setReminder(reminder: StoredReminder): Promise<void>;
+  /**
+   * Takes the reminders due by `upTo` (at <= upTo), earliest first, at most `limit`: they are deleted as they are
+   * returned. Atomic: of two concurrent takes, each reminder goes to one. Read from an index on the time.
+   */
+  takeDueReminders(upTo: string, limit: number): Promise<StoredReminder[]>;
+
   createApiToken(token: ApiToken): Promise<void>;
   getApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
   listApiTokens(accountId: string): Promise<ApiToken[]>;
@@ -375,6 +443,12 @@ export interface Store {
    * listening connection is being re-established are not heard. close() stops every listener.
    */
   listen?(onAppend: (commonsId: string, size: number) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onChange` after a committed change to an account's notifications (added, read) by any store instance on
+   * this database; resolves, once listening, with a function that stops. Optional, best effort, as `listen`: the
+   * live unread count of a person whose stream another process serves.
+   */
+  listenNotifications?(onChange: (accountId: string) => void): Promise<() => Promise<void>>;
 
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import {
   type MerkleNodeKey,
   type Store,
   type StoredMerkleNode,
+  type StoredNotification,
   type StoredRecord,
 } from '../src/index';
 
@@ -1594,6 +1595,151 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.suppressEmail(address.toUpperCase(), '2025-01-02T00:00:00Z');
         expect(await store.isEmailSuppressed(address.toLowerCase())).toBe(true);
         expect(await store.isEmailSuppressed(`x${address}`)).toBe(false);
+      });
+    });
+
+    describe('notifications, their settings and reminders', () => {
+      const newAccount = async () => {
+        const id = fresh('reader');
+        await store.createAccount({
+          id,
+          email: `${id}@example.org`,
+          displayName: id,
+          passwordHash: 'h',
+          createdAt: '2025-01-01T00:00:00Z',
+        });
+        return id;
+      };
+      const note = (accountId: string, createdAt: string, extra: Partial<StoredNotification> = {}) => ({
+        id: fresh('n'),
+        accountId,
+        kind: 'comment_on_your_proposal',
+        commonsId: fresh('c'),
+        proposalId: fresh('p'),
+        dedupeKey: fresh('k'),
+        data: { title: 'Gr\u00fcn \u{1F331}', nested: { list: [1, null] } },
+        createdAt,
+        readAt: null,
+        digest: false,
+        ...extra,
+      });
+
+      it('adds each (account, dedupe key) once and says which it added; pages newest first', async () => {
+        const a = await newAccount();
+        const b = await newAccount();
+        const n1 = note(a, '2025-01-01T00:00:01Z');
+        const n2 = note(a, '2025-01-01T00:00:02Z', { proposalId: null });
+        const n3 = note(a, '2025-01-01T00:00:03Z');
+        const again = { ...note(a, '2025-01-01T00:00:04Z'), dedupeKey: n1.dedupeKey };
+        const sameKeyOther = { ...note(b, '2025-01-01T00:00:04Z'), dedupeKey: n1.dedupeKey };
+        expect(await store.addNotifications([])).toEqual([]);
+        expect(await store.addNotifications([n1, n2])).toEqual([n1.id, n2.id]);
+        expect(await store.addNotifications([again, n3, sameKeyOther])).toEqual([n3.id, sameKeyOther.id]);
+        expect(await store.listNotifications(a, 10)).toEqual([n3, n2, n1]);
+        expect(await store.listNotifications(a, 2)).toEqual([n3, n2]);
+        expect(await store.listNotifications(a, 2, n2.id)).toEqual([n1]);
+        expect(await store.listNotifications(a, 2, n1.id)).toEqual([]);
+        // Another account's id as the cursor reads nothing of it.
+        expect(await store.listNotifications(a, 10, sameKeyOther.id)).toEqual([]);
+        expect(await store.listNotifications(b, 10)).toEqual([sameKeyOther]);
+        expect(await store.countUnreadNotifications(a)).toBe(3);
+        await expect(
+          store.addNotifications([{ ...note(a, '2025-01-01T00:00:05Z'), id: '' }]),
+        ).rejects.toThrow(/id must be a non-empty string/);
+        expect(await store.countUnreadNotifications(a)).toBe(3);
+      });
+
+      it('marks one read (only the owner’s), then all; counts unread', async () => {
+        const a = await newAccount();
+        const b = await newAccount();
+        const n1 = note(a, '2025-01-02T00:00:01Z');
+        const n2 = note(a, '2025-01-02T00:00:02Z');
+        const other = note(b, '2025-01-02T00:00:03Z');
+        await store.addNotifications([n1, n2, other]);
+        expect(await store.markNotificationRead(a, other.id, '2025-01-03T00:00:00Z')).toBeNull();
+        expect(await store.markNotificationRead(a, '__proto__', '2025-01-03T00:00:00Z')).toBeNull();
+        expect(await store.countUnreadNotifications(b)).toBe(1);
+        expect(await store.markNotificationRead(a, n1.id, '2025-01-03T00:00:00Z')).toEqual({
+          ...n1,
+          readAt: '2025-01-03T00:00:00Z',
+        });
+        // Read once: marking again keeps the first time.
+        expect((await store.markNotificationRead(a, n1.id, '2025-01-04T00:00:00Z'))?.readAt).toBe(
+          '2025-01-03T00:00:00Z',
+        );
+        expect(await store.countUnreadNotifications(a)).toBe(1);
+        expect(await store.markAllNotificationsRead(a, '2025-01-05T00:00:00Z')).toBe(1);
+        expect(await store.markAllNotificationsRead(a, '2025-01-05T00:00:00Z')).toBe(0);
+        expect(await store.countUnreadNotifications(a)).toBe(0);
+        expect(await store.countUnreadNotifications(b)).toBe(1);
+        expect((await store.listNotifications(a, 10)).map((n) => n.readAt)).toEqual([
+          '2025-01-05T00:00:00Z',
+          '2025-01-03T00:00:00Z',
+        ]);
+      });
+
+      it('digests: accounts waiting, paged by id; a take takes each once, up to a time', async () => {
+        const [a, b] = [await newAccount(), await newAccount()].sort();
+        const early = note(a!, '1001-01-01T00:00:01Z', { digest: true });
+        const late = note(a!, '1001-01-01T00:00:05Z', { digest: true });
+        const notDigest = note(a!, '1001-01-01T00:00:02Z');
+        const ofB = note(b!, '1001-01-01T00:00:03Z', { digest: true });
+        await store.addNotifications([late, early, notDigest, ofB]);
+        const waiting = await store.digestAccounts('1001-01-01T00:00:04Z', 1000);
+        expect(waiting).toContain(a);
+        expect(waiting).toContain(b);
+        const afterA = await store.digestAccounts('1001-01-01T00:00:04Z', 1000, a);
+        expect(afterA).not.toContain(a);
+        expect(afterA).toContain(b);
+        const [first, second] = await Promise.all([
+          store.takeDigestNotifications(a!, '1001-01-01T00:00:04Z', 10),
+          store.takeDigestNotifications(a!, '1001-01-01T00:00:04Z', 10),
+        ]);
+        expect([...first!, ...second!]).toEqual([{ ...early, digest: false }]);
+        expect(await store.takeDigestNotifications(a!, '1001-01-01T00:00:09Z', 10)).toEqual([
+          { ...late, digest: false },
+        ]);
+        expect(await store.digestAccounts('1001-01-01T00:00:09Z', 1000)).not.toContain(a);
+        expect((await store.listNotifications(a!, 10)).every((n) => !n.digest)).toBe(true);
+      });
+
+      it('settings: one per account, replaced, read many at once', async () => {
+        const a = await newAccount();
+        const b = await newAccount();
+        expect(await store.notificationSettings([a, b])).toEqual(new Map());
+        await store.setNotificationSettings(a, { reminder: 'email', __proto__x: 'off' });
+        await store.setNotificationSettings(a, { reminder: 'digest' });
+        await store.setNotificationSettings(b, {});
+        expect(await store.notificationSettings([a, b, a, fresh('nobody')])).toEqual(
+          new Map<string, unknown>([
+            [a, { reminder: 'digest' }],
+            [b, {}],
+          ]),
+        );
+        expect(await store.notificationSettings([])).toEqual(new Map());
+      });
+
+      it('reminders: set (replaced), taken once when due, earliest first', async () => {
+        const c = fresh('c');
+        await store.setReminder({ commonsId: c, proposalId: 'p2', at: '1000-01-01T00:00:02Z' });
+        await store.setReminder({ commonsId: c, proposalId: 'p1', at: '1000-01-01T00:00:09Z' });
+        await store.setReminder({ commonsId: c, proposalId: 'p1', at: '1000-01-01T00:00:01Z' });
+        await store.setReminder({ commonsId: c, proposalId: 'p3', at: '1000-01-01T00:00:30Z' });
+        const [x, y] = await Promise.all([
+          store.takeDueReminders('1000-01-01T00:00:10Z', 100),
+          store.takeDueReminders('1000-01-01T00:00:10Z', 100),
+        ]);
+        const taken = [...x!, ...y!].filter((r) => r.commonsId === c);
+        expect(taken.sort((p, q) => (p.at < q.at ? -1 : 1))).toEqual([
+          { commonsId: c, proposalId: 'p1', at: '1000-01-01T00:00:01Z' },
+          { commonsId: c, proposalId: 'p2', at: '1000-01-01T00:00:02Z' },
+        ]);
+        expect(
+          (await store.takeDueReminders('1000-01-01T00:00:10Z', 100)).filter((r) => r.commonsId === c),
+        ).toEqual([]);
+        expect(
+          (await store.takeDueReminders('1000-01-01T00:01:00Z', 100)).filter((r) => r.commonsId === c),
+        ).toEqual([{ commonsId: c, proposalId: 'p3', at: '1000-01-01T00:00:30Z' }]);
       });
     });
 

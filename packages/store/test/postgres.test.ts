@@ -51,8 +51,11 @@ if (available) {
           'invitations',
           'mail_suppressions',
           'merkle_nodes',
+          'notification_settings',
+          'notifications',
           'outbox',
           'records',
+          'reminders',
           'schema_migrations',
           'sessions',
           'snapshots',
@@ -73,7 +76,15 @@ if (available) {
         await store.append({ commonsId: 'c', expectedSize: 0, records, head, docs: [] });
         await withClient(async (client) => {
           await client.query(`DROP TABLE "${own}".snapshots`);
-          for (const table of ['mail_suppressions', 'outbox', 'invitations', 'account_tokens'])
+          for (const table of [
+            'reminders',
+            'notification_settings',
+            'notifications',
+            'mail_suppressions',
+            'outbox',
+            'invitations',
+            'account_tokens',
+          ])
             await client.query(`DROP TABLE "${own}".${table}`);
           await client.query(`DROP INDEX "${own}".accounts_by_age`);
           await client.query(`ALTER TABLE "${own}".accounts DROP COLUMN locale`);
@@ -108,7 +119,15 @@ if (available) {
         expect(await store.unindexedCommons(10)).toEqual([]);
         await withClient(async (client) => {
           await client.query(`DROP TABLE "${own}".snapshots`);
-          for (const table of ['mail_suppressions', 'outbox', 'invitations', 'account_tokens'])
+          for (const table of [
+            'reminders',
+            'notification_settings',
+            'notifications',
+            'mail_suppressions',
+            'outbox',
+            'invitations',
+            'account_tokens',
+          ])
             await client.query(`DROP TABLE "${own}".${table}`);
           await client.query(`DROP INDEX "${own}".accounts_by_age`);
           await client.query(`ALTER TABLE "${own}".accounts DROP COLUMN locale`);
@@ -190,6 +209,50 @@ if (available) {
       } finally {
         await Promise.all([writer.close(), reader.close(), elsewhere.close()]);
         await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}_l" CASCADE`));
+      }
+    });
+
+    it("another store instance hears which accounts' notifications were added or read, and only those", async () => {
+      const writer = openPostgresStore({ url: pgTestUrl, schema, poolSize: 2 });
+      const reader = openPostgresStore({ url: pgTestUrl, schema, poolSize: 1 });
+      const heard: string[] = [];
+      try {
+        await Promise.all([writer.migrate(), reader.migrate()]);
+        const stop = await reader.listenNotifications!((accountId) => heard.push(accountId));
+        const account = `note-${randomBytes(4).toString('hex')}`;
+        await writer.createAccount({
+          id: account,
+          email: `${account}@example.org`,
+          displayName: account,
+          passwordHash: 'h',
+          createdAt: '2025-01-01T00:00:00Z',
+        });
+        const n = {
+          id: `n-${account}`,
+          accountId: account,
+          kind: 'decision',
+          commonsId: 'c',
+          proposalId: null,
+          dedupeKey: 'k',
+          data: {},
+          createdAt: '2025-01-01T00:00:00Z',
+          readAt: null,
+          digest: false,
+        };
+        await writer.addNotifications([n]);
+        await expect.poll(() => heard).toEqual([account]);
+        // Nothing added (the same key again), nothing read: nothing heard.
+        await writer.addNotifications([{ ...n, id: `n2-${account}` }]);
+        await writer.markAllNotificationsRead(`${account}-other`, '2025-01-02T00:00:00Z');
+        await writer.markNotificationRead(account, n.id, '2025-01-02T00:00:00Z');
+        await expect.poll(() => heard).toEqual([account, account]);
+        await writer.markAllNotificationsRead(account, '2025-01-03T00:00:00Z');
+        await stop();
+        await writer.addNotifications([{ ...n, id: `n3-${account}`, dedupeKey: 'k3' }]);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(heard).toEqual([account, account]);
+      } finally {
+        await Promise.all([writer.close(), reader.close()]);
       }
     });
 

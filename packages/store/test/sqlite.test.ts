@@ -62,7 +62,8 @@ describe('SQLite store migrations', () => {
     await store.close();
     const db = new Database(path);
     db.exec(
-      'DROP TABLE snapshots; DROP TABLE mail_suppressions; DROP TABLE outbox; DROP TABLE invitations; DROP TABLE account_tokens; ' +
+      'DROP TABLE reminders; DROP TABLE notification_settings; DROP TABLE notifications; ' +
+        'DROP TABLE snapshots; DROP TABLE mail_suppressions; DROP TABLE outbox; DROP TABLE invitations; DROP TABLE account_tokens; ' +
         'DROP INDEX accounts_by_age; ALTER TABLE accounts DROP COLUMN locale; ' +
         'DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed; ' +
         'DROP TABLE merkle_nodes; ALTER TABLE heads DROP COLUMN nodes_size',
@@ -92,7 +93,8 @@ describe('SQLite store migrations', () => {
     await store.close();
     const db = new Database(path);
     db.exec(
-      'DROP TABLE snapshots; DROP TABLE mail_suppressions; DROP TABLE outbox; DROP TABLE invitations; DROP TABLE account_tokens; ' +
+      'DROP TABLE reminders; DROP TABLE notification_settings; DROP TABLE notifications; ' +
+        'DROP TABLE snapshots; DROP TABLE mail_suppressions; DROP TABLE outbox; DROP TABLE invitations; DROP TABLE account_tokens; ' +
         'DROP INDEX accounts_by_age; ALTER TABLE accounts DROP COLUMN locale; ' +
         'DROP TABLE deadlines; DROP INDEX heads_unindexed; ALTER TABLE heads DROP COLUMN deadlines_indexed',
     );

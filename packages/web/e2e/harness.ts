@@ -40,6 +40,8 @@ export interface Running {
   /** The server's data directory (the SQLite file is peergov.sqlite in it). */
   dataDir: string;
   browser: Browser;
+  /** The server's services (jobs run by hand with a chosen clock: reminders, digests). */
+  context: Awaited<ReturnType<typeof import('@peergov/server').startServer>>['context'];
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startAll(options: { demo?: boolean; smtpUrl?: string } = {
     url: server.url,
     dataDir,
     browser,
+    context: server.context,
     async close() {
       await browser.close().catch(() => undefined);
       await server.close();

@@ -25,6 +25,8 @@ import { ProposalPage } from './pages/proposal';
 import { ConstitutionPage } from './pages/constitution';
 import { LogPage } from './pages/log';
 import { asyncHandler } from './components/async-handler';
+import { NotificationBell } from './components/notification-bell';
+import { NotificationsPage } from './pages/notifications';
 
 function Routes(): ReactNode {
   const { path } = useLocation();
@@ -37,6 +39,7 @@ function Routes(): ReactNode {
   if (path === '/confirm-email') return <ConfirmEmailPage />;
   if (path === '/unsubscribe') return <UnsubscribePage />;
   if (path === '/settings') return <SettingsPage />;
+  if (path === '/notifications') return <NotificationsPage />;
   if (path === '/invitation') return <InvitationPage />;
   if (path === '/admin/outbox') return <OutboxPage />;
   const overview = match('/c/:id', path);
@@ -157,6 +160,9 @@ export function App() {
               </li>
               {session.account ? (
                 <>
+                  <li>
+                    <NotificationBell />
+                  </li>
                   <li className="nav-me">
                     <Link to="/settings" className="me-link">
                       <span className="visually-hidden">{t('nav.signedInAs')} </span>

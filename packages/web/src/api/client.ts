@@ -31,6 +31,10 @@ import type {
   Template,
   TokenView,
   Verification,
+  NotificationPage,
+  NotificationSettingsView,
+  NotificationView,
+  Unread,
 } from './types';
 
 /** An error the API reported (application/problem+json), or a network failure (status 0). */
@@ -75,39 +79,43 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
             ? SessionInfo
             : P extends '/api/v1/account'
               ? Account
-              : P extends '/api/v1/admin/outbox'
-                ? Outbox
-                : P extends `${InCommons}/invitations`
-                  ? InvitationView[]
-                  : P extends '/api/v1/tokens'
-                    ? TokenView[]
-                    : P extends '/api/v1/commons'
-                      ? CommonsDirectory
-                      : P extends `${InCommons}/log/verify`
-                        ? Verification
-                        : P extends `${InCommons}/log/checkpoint`
-                          ? CheckpointAnswer
-                          : P extends `${InCommons}/log/consistency`
-                            ? ConsistencyAnswer
-                            : P extends `${InCommons}/log/proof/${string}`
-                              ? InclusionProof
-                              : P extends `${InCommons}/log`
-                                ? LogPage
-                                : P extends `${InProposal}/positions`
-                                  ? PositionPage
-                                  : P extends `${InProposal}/comments`
-                                    ? CommentPage
-                                    : P extends InProposal
-                                      ? Proposal
-                                      : P extends `${InCommons}/members/${string}`
-                                        ? Member
-                                        : P extends `${InCommons}/members`
-                                          ? MemberPage
-                                          : P extends `${InCommons}/proposals${string}`
-                                            ? ProposalSummary[]
-                                            : P extends InCommons
-                                              ? Commons
-                                              : never
+              : P extends '/api/v1/account/notifications'
+                ? NotificationSettingsView
+                : P extends '/api/v1/notifications'
+                  ? NotificationPage
+                  : P extends '/api/v1/admin/outbox'
+                    ? Outbox
+                    : P extends `${InCommons}/invitations`
+                      ? InvitationView[]
+                      : P extends '/api/v1/tokens'
+                        ? TokenView[]
+                        : P extends '/api/v1/commons'
+                          ? CommonsDirectory
+                          : P extends `${InCommons}/log/verify`
+                            ? Verification
+                            : P extends `${InCommons}/log/checkpoint`
+                              ? CheckpointAnswer
+                              : P extends `${InCommons}/log/consistency`
+                                ? ConsistencyAnswer
+                                : P extends `${InCommons}/log/proof/${string}`
+                                  ? InclusionProof
+                                  : P extends `${InCommons}/log`
+                                    ? LogPage
+                                    : P extends `${InProposal}/positions`
+                                      ? PositionPage
+                                      : P extends `${InProposal}/comments`
+                                        ? CommentPage
+                                        : P extends InProposal
+                                          ? Proposal
+                                          : P extends `${InCommons}/members/${string}`
+                                            ? Member
+                                            : P extends `${InCommons}/members`
+                                              ? MemberPage
+                                              : P extends `${InCommons}/proposals${string}`
+                                                ? ProposalSummary[]
+                                                : P extends InCommons
+                                                  ? Commons
+                                                  : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -121,27 +129,34 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                 ? SignedIn
                 : P extends '/api/v1/account/email/confirm'
                   ? Account
-                  : P extends '/api/v1/account/password' | '/api/v1/mail/unsubscribe'
+                  : P extends
+                        | '/api/v1/account/password'
+                        | '/api/v1/mail/unsubscribe'
+                        | '/api/v1/notifications/unsubscribe'
                     ? void
-                    : P extends '/api/v1/invitations/lookup'
-                      ? InvitationPreview
-                      : P extends '/api/v1/invitations/accept'
-                        ? InvitationAccepted
-                        : P extends `${InCommons}/invitations`
-                          ? NewInvitation
-                          : P extends '/api/v1/tokens'
-                            ? NewToken
-                            : P extends '/api/v1/commons'
-                              ? Commons
-                              : P extends `${InProposal}/comments`
-                                ? CommentView
-                                : P extends `${InProposal}/withdraw`
-                                  ? Proposal
-                                  : P extends `${InCommons}/applications` | `${InCommons}/proposals`
-                                    ? Proposal
-                                    : P extends `${InCommons}/leave`
-                                      ? Commons
-                                      : never
+                    : P extends '/api/v1/notifications/read-all'
+                      ? Unread
+                      : P extends `/api/v1/notifications/${string}/read`
+                        ? NotificationView
+                        : P extends '/api/v1/invitations/lookup'
+                          ? InvitationPreview
+                          : P extends '/api/v1/invitations/accept'
+                            ? InvitationAccepted
+                            : P extends `${InCommons}/invitations`
+                              ? NewInvitation
+                              : P extends '/api/v1/tokens'
+                                ? NewToken
+                                : P extends '/api/v1/commons'
+                                  ? Commons
+                                  : P extends `${InProposal}/comments`
+                                    ? CommentView
+                                    : P extends `${InProposal}/withdraw`
+                                      ? Proposal
+                                      : P extends `${InCommons}/applications` | `${InCommons}/proposals`
+                                        ? Proposal
+                                        : P extends `${InCommons}/leave`
+                                          ? Commons
+                                          : never
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
@@ -149,7 +164,9 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
         : M extends 'PATCH'
           ? P extends '/api/v1/account'
             ? Account
-            : never
+            : P extends '/api/v1/account/notifications'
+              ? NotificationSettingsView
+              : never
           : M extends 'DELETE'
             ? P extends `/api/v1/tokens/${string}`
               ? void

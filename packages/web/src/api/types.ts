@@ -44,6 +44,10 @@ import type {
   TemplateSchema,
   TokenViewSchema,
   VerificationSchema,
+  NotificationPageSchema,
+  NotificationSettingsSchema,
+  NotificationViewSchema,
+  UnreadSchema,
 } from '@peergov/server/response-schemas';
 // Domain types the API sends as they are come from the kernel (the response schemas agree with them, checked where
 // they are defined).
@@ -162,3 +166,8 @@ export type LogRecord = Static<typeof LogRecordSchema>;
 /** GET /api/v1/commons/:id/log: a page of records and the log's size. */
 export type LogPage = Static<typeof LogPageSchema>;
 export type Verification = Static<typeof VerificationSchema>;
+/** One of your notifications; `data` is what it shows, copied when it was made. */
+export type NotificationView = Static<typeof NotificationViewSchema>;
+export type NotificationPage = Static<typeof NotificationPageSchema>;
+export type NotificationSettingsView = Static<typeof NotificationSettingsSchema>;
+export type Unread = Static<typeof UnreadSchema>;

@@ -9,6 +9,7 @@ import { Field, FormError, LoadError, Loading, Notice, PageTitle } from '../comp
 import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from '../i18n';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
+import { NotificationSettingsSection } from './notifications';
 
 /**
  * The parameters in the page's fragment (`#token=...`): links in mails carry their secrets there, so that they
@@ -169,12 +170,48 @@ export function UnsubscribePage() {
   const fragment = useFragment();
   const email = fragment.get('email') ?? '';
   const token = fragment.get('token') ?? '';
+  // A notification mail's link names an account and a kind (or `digest`) instead of an address.
+  const account = fragment.get('account') ?? '';
+  const kind = fragment.get('kind') ?? '';
   const [done, setDone] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
-    const q = `email=${encodeURIComponent(email)}&token=${encodeURIComponent(token)}`;
-    await api.post(`/api/v1/mail/unsubscribe?${q}`);
+    if (account) {
+      const q = `account=${encodeURIComponent(account)}&kind=${encodeURIComponent(kind)}&token=${encodeURIComponent(token)}`;
+      await api.post(`/api/v1/notifications/unsubscribe?${q}`);
+    } else {
+      const q = `email=${encodeURIComponent(email)}&token=${encodeURIComponent(token)}`;
+      await api.post(`/api/v1/mail/unsubscribe?${q}`);
+    }
     setDone(true);
   });
+  if (account)
+    return (
+      <section className="narrow card">
+        <PageTitle title={t('unsubscribe.notificationsTitle')}>
+          {t('unsubscribe.notificationsTitle')}
+        </PageTitle>
+        <FormError error={error} />
+        {done ? (
+          <Notice kind="success">
+            <p role="status">{t('unsubscribe.notificationsDone')}</p>
+          </Notice>
+        ) : (
+          <>
+            <p>{kind === 'digest' ? t('unsubscribe.digestIntro') : t('unsubscribe.notificationsIntro')}</p>
+            <div className="actions">
+              <button
+                type="button"
+                className="button primary"
+                disabled={busy || !kind || !token}
+                onClick={() => submit()}
+              >
+                {busy ? t('common.working') : t('unsubscribe.submit')}
+              </button>
+            </div>
+          </>
+        )}
+      </section>
+    );
   return (
     <section className="narrow card">
       <PageTitle title={t('unsubscribe.title')}>{t('unsubscribe.title')}</PageTitle>
@@ -371,6 +408,8 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+
+      <NotificationSettingsSection />
 
       <section className="card stack" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">{t('settings.sessions')}</h2>
