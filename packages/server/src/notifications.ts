@@ -166,7 +166,9 @@ export function notificationsOf(
           at: event.at,
         }));
     }
-    case 'PositionTaken': {
+    // A ballot in a poll is the voter's position on it.
+    case 'PositionTaken':
+    case 'BallotCast': {
       const p = proposal(event.data.proposalId);
       if (!p || p.proposer === event.data.accountId) return [];
       return one(p.proposer, 'position_on_your_proposal', p.id, {

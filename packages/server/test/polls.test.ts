@@ -158,6 +158,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(first.statusCode, first.body).toBe(200);
       expect(first.json().myPosition).toMatchObject({ stance: 'agree', ballot: { ranking: ['oak'] } });
       expect(first.json().status).toBe('open');
+      // A ballot is the voter's position: the proposer hears of it as of one.
+      await t.ctx.notifications.idle();
+      const heard = (await ada.call('GET', '/api/v1/notifications')).json();
+      expect(heard.items).toContainEqual(
+        expect.objectContaining({ kind: 'position_on_your_proposal', proposalId: pid }),
+      );
       const again = await bob.call('PUT', url, { ballot: { ranking: ['__proto__', 'pond'] } });
       expect(again.json().myPosition.ballot).toEqual({ ranking: ['__proto__', 'pond'] });
       expect(again.json().positionCount).toBe(1);
