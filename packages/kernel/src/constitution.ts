@@ -13,22 +13,22 @@ import {
 } from './types';
 
 /** Checks one procedure; throws invalid_procedure naming the action kind and what is wrong. */
-export function validateProcedure(kind: string, p: Procedure): void {
+export function validateProcedure(kind: string, p: Procedure, core?: CommonsCore): void {
   const bad = (what: string): never => {
     throw new DomainError('invalid_procedure', `The rule for "${kind}" is invalid: ${what}.`, { kind });
   };
   if (typeof p !== 'object' || p === null) bad('it must be an object');
   const definition = procedureDefinition(p.type);
   if (!definition) bad(`unknown procedure type "${String((p as { type: unknown }).type)}"`);
-  const problem = definition!.problem(p);
+  const problem = definition!.problem(p) ?? (core ? (definition!.problemIn?.(p, core) ?? null) : null);
   if (problem) bad(problem);
   const kinds = definition!.kinds;
   if (kinds && !(kinds as readonly string[]).includes(kind))
     bad(`a ${p.type} can decide only ${kinds.map((k) => `"${k}"`).join(', ')}, not "${kind}"`);
 }
 
-/** Checks an amendment: known action kinds and valid procedures. */
-export function validateRules(rules: Partial<Record<string, Procedure>>): void {
+/** Checks an amendment: known action kinds and valid procedures (in this commons, when `core` is given). */
+export function validateRules(rules: Partial<Record<string, Procedure>>, core?: CommonsCore): void {
   if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
     throw new DomainError(
       'invalid_action',
@@ -42,7 +42,7 @@ export function validateRules(rules: Partial<Record<string, Procedure>>): void {
     if (!(ACTION_KINDS as readonly string[]).includes(kind)) {
       throw new DomainError('invalid_procedure', `There is no kind of action called "${kind}".`, { kind });
     }
-    validateProcedure(kind, rules[kind] as Procedure);
+    validateProcedure(kind, rules[kind] as Procedure, core);
   }
 }
 

@@ -3,6 +3,10 @@
 
 import type {
   AbstentionRule,
+  ChamberOutcome,
+  ChamberRule,
+  ChambersTally,
+  ChamberSpec,
   Counts,
   PollBallot,
   PollMethod,
@@ -16,6 +20,10 @@ import type {
 
 export type {
   AbstentionRule,
+  ChamberOutcome,
+  ChamberRule,
+  ChambersTally,
+  ChamberSpec,
   Counts,
   PollBallot,
   PollMethod,
@@ -197,6 +205,8 @@ export interface Outcome {
   decidedBy: string | null;
   /** A poll's count: the winning option(s) and the method's explanation (absent for other procedures). */
   poll?: PollTally;
+  /** Under chambers: each chamber's count and why it passed or failed there (absent for other procedures). */
+  chambers?: ChambersTally;
 }
 
 export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';

@@ -10,6 +10,7 @@ import {
   POLL_METHODS,
   type Action,
   type ActionKind,
+  type ChambersTally,
   type Counts,
   type MemberStatus as KernelMemberStatus,
   type Participation,
@@ -81,6 +82,37 @@ export const ProcedureViewSchema = Type.Union([
     max: Type.Optional(Type.Integer()),
     points: Type.Optional(Type.Integer()),
     credits: Type.Optional(Type.Integer()),
+  }),
+  Type.Object({
+    type: Type.Literal('chambers'),
+    hours: Type.Integer(),
+    chambers: Type.Array(
+      Type.Object({
+        classId: Text,
+        rule: Type.Union([
+          Type.Object({
+            type: Type.Literal('vote'),
+            threshold: RatioViewSchema,
+            strict: Type.Boolean(),
+            quorum: RatioViewSchema,
+            abstentions: literals(['quorum_only', 'ignored', 'against'] as const),
+          }),
+          Type.Object({ type: Type.Literal('consent') }),
+          Type.Object({ type: Type.Literal('consensus'), minParticipation: RatioViewSchema }),
+        ]),
+        weight: Type.Optional(Type.Integer({ description: 'With weighted: the class weight' })),
+        veto: Type.Optional(
+          Type.Boolean({ description: 'A majority of its votes cast against (disagree, block) vetoes' }),
+        ),
+      }),
+      { description: 'One chamber per stakeholder class, each with its own rule' },
+    ),
+    weighted: Type.Optional(
+      Type.Object(
+        { threshold: RatioViewSchema, strict: Type.Boolean() },
+        { description: "The weighted share of agree the classes' weights must also reach" },
+      ),
+    ),
   }),
 ]);
 
@@ -364,6 +396,28 @@ export const ReasonSchema = view({
   }),
   text: Text,
 });
+/** Under chambers: each chamber's count and reasons, and the weighted share when the classes are weighted. */
+export const ChambersTallyViewSchema = view({
+  chambers: Type.Array(
+    view({
+      classId: Text,
+      weight: Type.Integer(),
+      veto: Type.Boolean(),
+      counts: CountsSchema,
+      passed: Type.Boolean(),
+      vetoed: Type.Boolean(),
+      reasons: Type.Array(ReasonSchema),
+    }),
+  ),
+  weighted: nullable(
+    view({
+      share: Type.String({ description: 'An exact fraction' }),
+      approx: Type.String({ description: 'A decimal approximation, for display' }),
+      threshold: Text,
+      met: Type.Boolean(),
+    }),
+  ),
+});
 export const OutcomeSchema = view({
   passed: Type.Boolean(),
   ruleVersion: Type.Integer(),
@@ -374,6 +428,7 @@ export const OutcomeSchema = view({
   decidedAt: Time,
   decidedBy: nullable(Text),
   poll: Type.Optional(PollTallyViewSchema),
+  chambers: Type.Optional(ChambersTallyViewSchema),
 });
 export const PositionViewSchema = view({
   accountId: Text,
@@ -660,6 +715,7 @@ agree<Same<Static<typeof ReasonSchema>, Reason>>();
 agree<Same<Static<typeof QuestionViewSchema>, Question>>();
 agree<Same<Static<typeof BallotViewSchema>, PollBallot>>();
 agree<Same<Static<typeof PollTallyViewSchema>, PollTally>>();
+agree<Same<Static<typeof ChambersTallyViewSchema>, ChambersTally>>();
 
 /** GET /api/v1/commons: one page of the directory. */
 export const CommonsDirectorySchema = view(

@@ -20,8 +20,8 @@ export const amendConstitution = {
       minProperties: 1,
     }),
   }),
-  check(_core, action) {
-    validateRules(action.rules as Record<string, never>);
+  check(core, action) {
+    validateRules(action.rules as Record<string, never>, core);
     const rules = dict<Procedure>() as Partial<Record<ActionKind, Procedure>>;
     for (const [kind, p] of Object.entries(action.rules))
       rules[kind as ActionKind] = definitionOf(p).normalise(p);

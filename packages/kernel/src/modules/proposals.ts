@@ -1,6 +1,6 @@
 // Proposals: opening one under the rule in force, positions, discussion, withdrawal, closing, and the decision with
 // the events that carry its action out.
-import { tallyCounts, tallyPoll } from '@peergov/methods/decision';
+import { tallyChambers, tallyCounts, tallyPoll, type ChambersTally } from '@peergov/methods/decision';
 import { actionDefinition, checkAction, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
@@ -101,13 +101,29 @@ function settle(
     .map(positionOf)
     .filter((p): p is Position => p !== undefined)
     .sort(byTime);
-  const tally = tallyCounts({
-    procedure: proposal.procedure,
-    counts,
-    deciders,
-    deciderPositions,
-    final,
-  });
+  let chambers: ChambersTally | undefined;
+  let tally: Omit<ReturnType<typeof tallyCounts>, 'counts'> & { counts: Counts };
+  if (proposal.procedure.type === 'chambers') {
+    // Chambers settle at the closing time or once everyone has voted; only then are the classes counted.
+    if (!final && counts.participants < counts.electorate) return [];
+    const result = tallyChambers({
+      procedure: proposal.procedure,
+      counts,
+      classCounts: classCounts(state, proposal, stored, replaced),
+      names: new Map(state.core.classes.map((c) => [c.id, c.name])),
+      final,
+    });
+    chambers = result.chambers;
+    tally = result;
+  } else {
+    tally = tallyCounts({
+      procedure: proposal.procedure,
+      counts,
+      deciders,
+      deciderPositions,
+      final,
+    });
+  }
   if (!tally.decided) return [];
   // The tally names who decided (a refusal wins over an earlier approval); an approval overruled by an objection
   // was still the holder's decision.
@@ -135,6 +151,7 @@ function settle(
           reasons: tally.reasons,
           decidedAt: now,
           decidedBy,
+          ...(chambers ? { chambers } : {}),
         },
       },
     },
@@ -148,6 +165,36 @@ function settle(
     }
   }
   return events;
+}
+
+/**
+ * Each stakeholder class's eligible members and their counted positions (`replaced` over `stored`): a member of
+ * several classes counts in each. Read once, at the decision, from the membership and the proposal's positions.
+ */
+function classCounts(
+  state: CommonsState,
+  proposal: Proposal,
+  stored: Record<string, Position>,
+  replaced: ReadonlyMap<string, Position>,
+): Map<string, Counts> {
+  const out = new Map<string, Counts>();
+  for (const c of state.core.classes)
+    out.set(c.id, { agree: 0, abstain: 0, disagree: 0, block: 0, electorate: 0, participants: 0 });
+  for (const accountId of Object.keys(state.core.members)) {
+    const member = state.core.members[accountId]!;
+    if (!inElectorate(state.core, proposal, accountId)) continue;
+    const position = replaced.get(accountId) ?? own(stored, accountId);
+    for (const classId of new Set(member.classes)) {
+      const c = out.get(classId);
+      if (!c) continue;
+      c.electorate += 1;
+      if (position?.counted) {
+        c[position.stance] += 1;
+        c.participants += 1;
+      }
+    }
+  }
+  return out;
 }
 
 type Poll = Extract<Procedure, { type: 'poll' }>;
@@ -278,7 +325,7 @@ export function openProposal(
   }
   const action = checkAction(core, input.action, ctx.now);
   const procedure = ruleFor(core.constitution, action.kind);
-  validateProcedure(action.kind, procedure);
+  validateProcedure(action.kind, procedure, core);
   // A poll asks its question; any other procedure answers yes or no to the action.
   if (procedure.type !== 'poll' && input.question !== undefined) {
     throw new DomainError(

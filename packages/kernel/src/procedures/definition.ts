@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import type { ActionKind, Procedure, Ratio } from '../types';
+import type { ActionKind, CommonsCore, Procedure, Ratio } from '../types';
 
 /** The procedure of one type, as `Procedure` narrows it. */
 export type ProcedureOf<T extends Procedure['type']> = Extract<Procedure, { type: T }>;
@@ -16,6 +16,8 @@ export interface ProcedureDefinition<T extends Procedure['type']> {
   schema: TSchema;
   /** What is wrong with a procedure of this type, or null. */
   problem(p: ProcedureOf<T>): string | null;
+  /** What is wrong with it in this commons (names its classes, say), or null; after `problem` found nothing. */
+  problemIn?(p: ProcedureOf<T>, core: CommonsCore): string | null;
   /** The procedure with only the fields of its type: anything else would be written into the constitution. */
   normalise(p: ProcedureOf<T>): ProcedureOf<T>;
   /** How long a proposal under it stays open, in hours (0: decided at once if it can be). */

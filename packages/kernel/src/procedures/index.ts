@@ -3,6 +3,7 @@
 import { Type } from 'typebox';
 import type { Procedure } from '../types';
 import { automatic } from './automatic';
+import { chambers } from './chambers';
 import { consensus } from './consensus';
 import { consent } from './consent';
 import type { ProcedureDefinition, ProcedureOf } from './definition';
@@ -13,6 +14,7 @@ import { vote } from './vote';
 export type { ProcedureDefinition, ProcedureOf } from './definition';
 export { MAX_HOURS, RATIO_MAX, RatioSchema } from './definition';
 export { POLL_LIMITS, POLL_METHODS } from './poll';
+export { CHAMBER_LIMITS, describeChamberRule } from './chambers';
 
 export const PROCEDURES = {
   automatic,
@@ -21,6 +23,7 @@ export const PROCEDURES = {
   consensus,
   vote,
   poll,
+  chambers,
 } satisfies { [T in Procedure['type']]: ProcedureDefinition<T> };
 
 /** A procedure, discriminated by `type` so that errors name the fields of the chosen type. */

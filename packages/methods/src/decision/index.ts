@@ -7,5 +7,6 @@ export * from './consensus';
 export * from './choice';
 export * from './quadratic';
 export * from './chambers';
+export * from './chambers-procedure';
 export * from './format';
 export * from './poll';

@@ -46,7 +46,32 @@ export type Procedure =
       points?: number;
       /** quadratic: each ballot's voice credits (n votes on one option cost n²). */
       credits?: number;
+    }
+  | {
+      /** Each stakeholder class votes as its own chamber by its own rule; the proposal must pass in every one. */
+      type: 'chambers';
+      hours: number;
+      chambers: ChamberSpec[];
+      /** With class weights: the weighted share of agree (each chamber's share × its weight) must also reach this. */
+      weighted?: { threshold: Ratio; strict: boolean };
     };
+
+/** A chamber's own rule, decided on its class's positions: a vote with a quorum of its members, consent or consensus. */
+export type ChamberRule =
+  | { type: 'vote'; threshold: Ratio; strict: boolean; quorum: Ratio; abstentions: AbstentionRule }
+  | { type: 'consent' }
+  | { type: 'consensus'; minParticipation: Ratio };
+
+/** One chamber of a `chambers` procedure: the members of one stakeholder class. */
+export interface ChamberSpec {
+  /** The stakeholder class whose members sit in this chamber. */
+  classId: string;
+  rule: ChamberRule;
+  /** With `weighted`: the class's weight, a positive whole number (default 1). */
+  weight?: number;
+  /** Whether this class can veto: a majority of its votes cast against (disagree or block) rejects the proposal. */
+  veto?: boolean;
+}
 
 export interface Reason {
   code: string;
@@ -265,6 +290,10 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
     case 'poll':
       // A poll's outcome depends on its ballots, which counts by stance do not hold.
       throw new Error('a poll is tallied from its ballots by tallyPoll, not from counts');
+
+    case 'chambers':
+      // Chambers need the counts of each class, which the counts of the whole electorate do not hold.
+      throw new Error('chambers are tallied from the counts of each class by tallyChambers');
 
     case 'role': {
       const deciders = new Set(input.deciders ?? []);
