@@ -34,8 +34,32 @@ export function duration(t: Translate, hours: number): string {
   return t('time.hours', { count: hours });
 }
 
-/** One sentence saying how a procedure decides. */
-export function describeProcedure(t: Translate, p: Procedure): string {
+type ChamberRule = Extract<Procedure, { type: 'chambers' }>['chambers'][number]['rule'];
+
+/** How one chamber decides, in words ("more than half of its votes agree, ..."). */
+export function describeChamberRule(t: Translate, r: ChamberRule): string {
+  switch (r.type) {
+    case 'vote':
+      return t(r.strict ? 'proc.chamber.voteStrict' : 'proc.chamber.vote', {
+        threshold: fraction(t, r.threshold),
+        quorum: fraction(t, r.quorum),
+      });
+    case 'consent':
+      return t('proc.chamber.consent');
+    case 'consensus':
+      return t('proc.chamber.consensus', { share: fraction(t, r.minParticipation) });
+  }
+}
+
+/**
+ * One sentence saying how a procedure decides; `className` names a stakeholder class (chambers), by its id where
+ * not given.
+ */
+export function describeProcedure(
+  t: Translate,
+  p: Procedure,
+  className: (id: string) => string = (id) => id,
+): string {
   switch (p.type) {
     case 'automatic':
       return t('proc.automatic');
@@ -70,6 +94,26 @@ export function describeProcedure(t: Translate, p: Procedure): string {
           count: p.points ?? p.credits ?? 0,
         }),
       });
+    case 'chambers': {
+      const chambers = p.chambers
+        .map((c) => {
+          const extra = [
+            ...(p.weighted ? [t('proc.chamber.weight', { count: c.weight ?? 1 })] : []),
+            ...(c.veto ? [t('proc.chamber.veto')] : []),
+          ];
+          const item = t('proc.chamber.item', {
+            class: className(c.classId),
+            rule: describeChamberRule(t, c.rule),
+          });
+          return extra.length > 0 ? `${item} (${extra.join('; ')})` : item;
+        })
+        .join('; ');
+      const main = t('proc.chambers', { time: duration(t, p.hours), chambers });
+      if (!p.weighted) return main;
+      return `${main} ${t(p.weighted.strict ? 'proc.chambers.weightedStrict' : 'proc.chambers.weighted', {
+        threshold: fraction(t, p.weighted.threshold),
+      })}`;
+    }
   }
 }
 
@@ -97,6 +141,7 @@ export function describeReason(
   r: Reason,
   people: (id: string) => string,
   option: (id: string) => string = (id) => id,
+  className: (id: string) => string = (id) => id,
 ): string {
   const p = r.params;
   const n = (k: string) => Number(p[k] ?? 0);
@@ -154,6 +199,26 @@ export function describeReason(
       return t('reason.poll_tied', { options: String(p.options).split(', ').map(option).join(', ') });
     case 'poll_no_ballots':
       return t('reason.poll_no_ballots');
+    case 'chambers_passed':
+      return t('reason.chambers_passed');
+    case 'chamber_failed':
+      return t('reason.chamber_failed', { class: className(String(p.chamber)) });
+    case 'chamber_empty':
+      return t('reason.chamber_empty', { class: className(String(p.chamber)) });
+    case 'vetoed':
+      return p.against === undefined
+        ? t('reason.vetoed', { class: className(String(p.chamber)) })
+        : t('reason.vetoedCount', {
+            class: className(String(p.chamber)),
+            count: n('against'),
+            cast: n('cast'),
+          });
+    case 'weighted_met':
+    case 'weighted_not_met':
+      return t(`reason.${r.code}`, {
+        share: String(p.share),
+        threshold: fraction(t, String(p.threshold)),
+      });
     default:
       // A code this version of the app does not know yet: the server's own sentence.
       return r.text;

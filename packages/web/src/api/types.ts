@@ -55,6 +55,7 @@ import type {
   AbstentionRule,
   ActionInput,
   ActionKind,
+  ChambersTally,
   Counts,
   PollBallot,
   PollMethod,
@@ -71,6 +72,7 @@ import type {
 export type {
   AbstentionRule,
   ActionKind,
+  ChambersTally,
   Counts,
   PollBallot,
   PollMethod,
@@ -96,7 +98,15 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'resolution',
 ];
 export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
-export const PROCEDURE_TYPES: ProcedureType[] = ['automatic', 'role', 'consent', 'consensus', 'vote', 'poll'];
+export const PROCEDURE_TYPES: ProcedureType[] = [
+  'automatic',
+  'role',
+  'consent',
+  'consensus',
+  'vote',
+  'poll',
+  'chambers',
+];
 /** How a poll can be counted, in the order the procedure editor offers them. */
 export const POLL_METHODS: readonly PollMethod[] = [
   'irv',

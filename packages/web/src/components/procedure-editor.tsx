@@ -9,12 +9,33 @@ import {
   type ProcedureType,
   type Ratio,
 } from '../api/types';
-import { describeProcedure, duration, fraction, procedureName } from '../describe';
+import { describeChamberRule, describeProcedure, duration, fraction, procedureName } from '../describe';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 
-/** A sensible starting point for each procedure type. */
-export function defaultProcedure(type: ProcedureType): Procedure {
+type Chambers = Extract<Procedure, { type: 'chambers' }>;
+type ChamberRule = Chambers['chambers'][number]['rule'];
+
+/** A chamber's rule of each type, with sensible parameters. */
+function defaultChamberRule(type: ChamberRule['type']): ChamberRule {
+  switch (type) {
+    case 'vote':
+      return {
+        type,
+        threshold: { num: 1, den: 2 },
+        strict: true,
+        quorum: { num: 1, den: 2 },
+        abstentions: 'quorum_only',
+      };
+    case 'consent':
+      return { type };
+    case 'consensus':
+      return { type, minParticipation: { num: 1, den: 2 } };
+  }
+}
+
+/** A sensible starting point for each procedure type (chambers: a majority vote in each of these classes). */
+export function defaultProcedure(type: ProcedureType, classes: readonly { id: string }[] = []): Procedure {
   switch (type) {
     case 'automatic':
       return { type };
@@ -35,6 +56,12 @@ export function defaultProcedure(type: ProcedureType): Procedure {
       };
     case 'poll':
       return { type, hours: 168, method: 'irv' };
+    case 'chambers':
+      return {
+        type,
+        hours: 168,
+        chambers: classes.map((c) => ({ classId: c.id, rule: defaultChamberRule('vote') })),
+      };
   }
 }
 
@@ -110,6 +137,21 @@ export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'thresho
             : true;
     if (!ok) out.threshold = 'proc.edit.pollParams';
   }
+  if (p.type === 'chambers') {
+    if (
+      p.chambers.some(
+        (c) => c.rule.type === 'vote' && c.rule.strict && c.rule.threshold.num === c.rule.threshold.den,
+      )
+    )
+      out.threshold = 'proc.edit.strictAll';
+    if (
+      p.weighted &&
+      p.chambers.some(
+        (c) => !Number.isInteger(c.weight ?? 1) || (c.weight ?? 1) < 1 || (c.weight ?? 1) > 1000,
+      )
+    )
+      out.threshold = 'proc.edit.weightRange';
+  }
   return out;
 }
 
@@ -160,22 +202,186 @@ function RatioSelect({
   );
 }
 
+/** Each chamber's rule, weight and veto, and whether the classes are weighed. */
+function ChambersFields({
+  id,
+  value,
+  onChange,
+  className,
+}: {
+  id: string;
+  value: Chambers;
+  onChange: (p: Procedure) => void;
+  className: (id: string) => string;
+}) {
+  const { t } = useI18n();
+  const setChamber = (i: number, change: Partial<Chambers['chambers'][number]>) =>
+    onChange({ ...value, chambers: value.chambers.map((c, j) => (j === i ? { ...c, ...change } : c)) });
+  const weighted = value.weighted;
+  return (
+    <>
+      {value.chambers.map((c, i) => {
+        const cid = `${id}-chamber-${i}`;
+        const rule = c.rule;
+        return (
+          <fieldset key={c.classId} className="chamber-editor">
+            <legend>{t('proc.edit.chamberLegend', { class: className(c.classId) })}</legend>
+            <div className="field">
+              <label htmlFor={`${cid}-rule`}>{t('proc.edit.chamberRule')}</label>
+              <select
+                id={`${cid}-rule`}
+                value={rule.type}
+                onChange={(e) =>
+                  setChamber(i, { rule: defaultChamberRule(e.target.value as ChamberRule['type']) })
+                }
+              >
+                {(['vote', 'consent', 'consensus'] as const).map((r) => (
+                  <option key={r} value={r}>
+                    {t(`proc.edit.chamberRule.${r}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {rule.type === 'vote' && (
+              <>
+                <div className="field">
+                  <label htmlFor={`${cid}-threshold`}>{t('proc.edit.threshold')}</label>
+                  <RatioSelect
+                    id={`${cid}-threshold`}
+                    value={rule.threshold}
+                    allowZero={false}
+                    onChange={(r) => setChamber(i, { rule: { ...rule, threshold: r } })}
+                  />
+                </div>
+                <div className="check">
+                  <input
+                    id={`${cid}-strict`}
+                    type="checkbox"
+                    checked={rule.strict}
+                    onChange={(e) => setChamber(i, { rule: { ...rule, strict: e.target.checked } })}
+                  />
+                  <label htmlFor={`${cid}-strict`}>{t('proc.edit.strict')}</label>
+                </div>
+                <div className="field">
+                  <label htmlFor={`${cid}-quorum`}>{t('proc.edit.chamberQuorum')}</label>
+                  <RatioSelect
+                    id={`${cid}-quorum`}
+                    value={rule.quorum}
+                    allowZero
+                    onChange={(r) => setChamber(i, { rule: { ...rule, quorum: r } })}
+                  />
+                </div>
+              </>
+            )}
+            {rule.type === 'consensus' && (
+              <div className="field">
+                <label htmlFor={`${cid}-minp`}>{t('proc.edit.minParticipation')}</label>
+                <RatioSelect
+                  id={`${cid}-minp`}
+                  value={rule.minParticipation}
+                  allowZero
+                  onChange={(r) => setChamber(i, { rule: { ...rule, minParticipation: r } })}
+                />
+              </div>
+            )}
+            {weighted && (
+              <IntField
+                id={`${cid}-weight`}
+                label={t('proc.edit.weight')}
+                value={c.weight ?? 1}
+                min={1}
+                max={1000}
+                onChange={(n) => setChamber(i, { weight: n })}
+              />
+            )}
+            <div className="check">
+              <input
+                id={`${cid}-veto`}
+                type="checkbox"
+                checked={c.veto === true}
+                onChange={(e) => {
+                  const { veto: _veto, ...rest } = c;
+                  onChange({
+                    ...value,
+                    chambers: value.chambers.map((x, j) =>
+                      j === i ? (e.target.checked ? { ...rest, veto: true } : rest) : x,
+                    ),
+                  });
+                }}
+              />
+              <label htmlFor={`${cid}-veto`}>{t('proc.edit.chamberVeto')}</label>
+            </div>
+            <p className="hint">
+              {t('proc.edit.chamberReads')} {describeChamberRule(t, rule)}
+            </p>
+          </fieldset>
+        );
+      })}
+      <div className="check">
+        <input
+          id={`${id}-weighted`}
+          type="checkbox"
+          checked={weighted !== undefined}
+          onChange={(e) => {
+            const { weighted: _w, ...rest } = value;
+            const chambers = value.chambers.map(({ weight: _weight, ...c }) =>
+              e.target.checked ? { ...c, weight: 1 } : c,
+            );
+            onChange(
+              e.target.checked
+                ? { ...rest, chambers, weighted: { threshold: { num: 1, den: 2 }, strict: true } }
+                : { ...rest, chambers },
+            );
+          }}
+        />
+        <label htmlFor={`${id}-weighted`}>{t('proc.edit.weighted')}</label>
+      </div>
+      {weighted && (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-wthreshold`}>{t('proc.edit.weightedThreshold')}</label>
+            <RatioSelect
+              id={`${id}-wthreshold`}
+              value={weighted.threshold}
+              allowZero={false}
+              onChange={(r) => onChange({ ...value, weighted: { ...weighted, threshold: r } })}
+            />
+          </div>
+          <div className="check">
+            <input
+              id={`${id}-wstrict`}
+              type="checkbox"
+              checked={weighted.strict}
+              onChange={(e) => onChange({ ...value, weighted: { ...weighted, strict: e.target.checked } })}
+            />
+            <label htmlFor={`${id}-wstrict`}>{t('proc.edit.weightedStrict')}</label>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
 /** The editor; `legend` names what the procedure decides. */
 export function ProcedureEditor({
   value,
   onChange,
   legend,
   kind,
+  classes = [],
 }: {
   value: Procedure;
   onChange: (p: Procedure) => void;
   legend: string;
   /** The kind of action the rule decides: a poll is offered for resolutions only (the kernel allows no other). */
   kind?: string;
+  /** The commons' stakeholder classes: chambers are offered when there are several. */
+  classes?: readonly { id: string; name: string }[];
 }) {
   const { t } = useI18n();
   const id = useId();
   const errors = procedureErrors(value);
+  const className = (classId: string) => classes.find((c) => c.id === classId)?.name ?? classId;
   const hours =
     value.type === 'role' ? value.objectionHours : value.type === 'automatic' ? null : value.hours;
   const setHours = (h: number) => {
@@ -190,10 +396,12 @@ export function ProcedureEditor({
         <select
           id={`${id}-type`}
           value={value.type}
-          onChange={(e) => onChange(defaultProcedure(e.target.value as ProcedureType))}
+          onChange={(e) => onChange(defaultProcedure(e.target.value as ProcedureType, classes))}
         >
           {PROCEDURE_TYPES.filter(
-            (p) => p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll',
+            (p) =>
+              (p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll') &&
+              (p !== 'chambers' || classes.length > 1 || value.type === 'chambers'),
           ).map((p) => (
             <option key={p} value={p}>
               {procedureName(t, p)}
@@ -352,9 +560,13 @@ export function ProcedureEditor({
           {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
         </>
       )}
+      {value.type === 'chambers' && (
+        <ChambersFields id={id} value={value} onChange={onChange} className={className} />
+      )}
+      {value.type === 'chambers' && errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
       <p className="preview" aria-live="polite">
         <span className="preview-label">{t('proc.edit.preview')}</span>{' '}
-        {Object.keys(errors).length === 0 ? describeProcedure(t, value) : '—'}
+        {Object.keys(errors).length === 0 ? describeProcedure(t, value, className) : '—'}
       </p>
     </fieldset>
   );

@@ -765,4 +765,59 @@ export const fr: Messages = {
   'newProposal.addOption': 'Ajouter une option',
   'newProposal.removeOption': 'Retirer l’option {count}',
   'newProposal.statusQuo': 'L’option {count} est le statu quo (« aucune de celles-ci »)',
+  'procType.chambers': 'Chambres des catégories de parties prenantes',
+  'procType.chambers.help':
+    'Chaque catégorie de parties prenantes décide comme sa propre chambre, selon sa propre règle ; la proposition n’est adoptée que si elle l’est dans chaque chambre.',
+  'proc.chambers':
+    'Chaque catégorie vote comme sa propre chambre pendant {time} ; la proposition n’est adoptée que si elle l’est dans chaque chambre : {chambers}.',
+  'proc.chambers.weighted':
+    'La part pondérée d’accord des catégories doit aussi atteindre au moins {threshold}.',
+  'proc.chambers.weightedStrict': 'La part pondérée d’accord des catégories doit aussi dépasser {threshold}.',
+  'proc.chamber.item': 'chez {class}, {rule}',
+  'proc.chamber.vote':
+    'au moins {threshold} de ses votes sont d’accord, avec au moins {quorum} de ses membres qui participent',
+  'proc.chamber.voteStrict':
+    'plus de {threshold} de ses votes sont d’accord, avec au moins {quorum} de ses membres qui participent',
+  'proc.chamber.consent': 'aucun de ses membres ne s’y oppose',
+  'proc.chamber.consensus': 'aucun de ses membres ne bloque et au moins {share} d’entre eux participent',
+  'proc.chamber.weight': 'poids {count}',
+  'proc.chamber.veto': 'ses membres peuvent y opposer leur veto par une majorité contre',
+  'proc.edit.chamberLegend': 'Chambre : {class}',
+  'proc.edit.chamberRule': 'Comment cette chambre décide',
+  'proc.edit.chamberRule.vote': 'Un vote avec un seuil et un quorum',
+  'proc.edit.chamberRule.consent': 'Consentement (aucune objection)',
+  'proc.edit.chamberRule.consensus': 'Consensus (aucun blocage, participation suffisante)',
+  'proc.edit.chamberQuorum': 'Quorum : membres de cette catégorie qui doivent participer',
+  'proc.edit.chamberVeto':
+    'Cette catégorie a un droit de veto : une majorité de ses votes contre rejette la proposition',
+  'proc.edit.weighted': 'Pondérer les catégories : une part pondérée d’accord doit aussi être atteinte',
+  'proc.edit.weightedThreshold': 'Part pondérée d’accord requise',
+  'proc.edit.weightedStrict': 'Strictement plus que cette part',
+  'proc.edit.weight': 'Poids de cette catégorie',
+  'proc.edit.weightRange': 'Chaque poids est un nombre entier de 1 à 1000.',
+  'proc.edit.chamberReads': 'Cette chambre :',
+  'reason.chambers_passed': 'Elle a été adoptée dans chaque chambre.',
+  'reason.chamber_failed': 'Elle n’a pas été adoptée dans la chambre : {class}.',
+  'reason.vetoed': '{class} y a opposé son veto.',
+  'reason.vetoedCount': {
+    one: '{class} a un droit de veto et {count} des {cast} votes exprimés y était contre : veto.',
+    other: '{class} a un droit de veto et {count} des {cast} votes exprimés y étaient contre : veto.',
+  },
+  'reason.weighted_met':
+    'La part pondérée d’accord des catégories était de {share} ; il fallait {threshold}.',
+  'reason.weighted_not_met':
+    'La part pondérée d’accord des catégories n’était que de {share} ; il fallait {threshold}.',
+  'reason.chamber_empty':
+    '{class} n’a aucun membre pouvant prendre position : cette chambre n’a pas voix au chapitre.',
+  'chambers.caption': 'Chambre par chambre',
+  'chambers.chamber': 'Chambre',
+  'chambers.eligible': 'Membres',
+  'chambers.participation': 'Ont participé',
+  'chambers.result': 'Résultat',
+  'chambers.why': 'Pourquoi',
+  'chambers.passed': 'Adoptée',
+  'chambers.failed': 'Non adoptée',
+  'chambers.vetoed': 'Veto',
+  'chambers.weight': 'Poids',
+  'chambers.weighted': 'Part pondérée d’accord : {share} (environ {approx}) ; il fallait {threshold}.',
 };

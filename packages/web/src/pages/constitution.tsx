@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
+import { classLabel } from '../components/chambers';
 
 const PARTS = ['propose', 'comment', 'withdraw', 'invite', 'see'] as const;
 type Audience = NonNullable<CommonsProps['commons']['constitution']['participation'][(typeof PARTS)[number]]>;
@@ -54,7 +55,7 @@ export function ConstitutionPage({ commons }: CommonsProps) {
                 <span className="proc-tag">{procedureName(t, ruleOf(c.rules, k).type)}</span>
               </dt>
               <dd>
-                <p>{describeProcedure(t, ruleOf(c.rules, k))}</p>
+                <p>{describeProcedure(t, ruleOf(c.rules, k), classLabel(t, commons))}</p>
                 {canPropose && (
                   <Link to={`${base}/proposals/new?kind=amend_constitution&rule=${k}`} className="small-link">
                     {t('constitution.changeRule')}

@@ -2,6 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ACTION_KINDS, type Action, type ActionKind, type Procedure } from '../api/types';
 import { defaultProcedure, ProcedureEditor, procedureErrors } from '../components/procedure-editor';
+import { classLabel } from '../components/chambers';
 import { Field, FormError, Notice, PageTitle } from '../components/ui';
 import { actionLabel, describeAction, describeProcedure, ruleOf } from '../describe';
 import { useI18n } from '../i18n';
@@ -371,7 +372,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
         </Field>
         <p className="rule-note">
           <strong>{t('newProposal.decidedBy')}</strong>{' '}
-          {describeProcedure(t, ruleOf(commons.constitution.rules, kind))}
+          {describeProcedure(t, ruleOf(commons.constitution.rules, kind), classLabel(t, commons))}
         </p>
 
         {kind === 'admit_member' && (
@@ -537,12 +538,14 @@ export function NewProposalPage({ commons }: CommonsProps) {
                     ))}
                   </select>
                   <p className="hint">
-                    {t('amend.now')} {describeProcedure(t, ruleOf(commons.constitution.rules, c.kind))}
+                    {t('amend.now')}{' '}
+                    {describeProcedure(t, ruleOf(commons.constitution.rules, c.kind), classLabel(t, commons))}
                   </p>
                 </div>
                 <ProcedureEditor
                   legend={t('amend.newRule', { kind: actionLabel(t, c.kind) })}
                   kind={c.kind}
+                  classes={commons.classes.map((x) => ({ id: x.id, name: classLabel(t, commons)(x.id) }))}
                   value={c.procedure}
                   onChange={(p) => setChanges(changes.map((x, j) => (j === i ? { ...x, procedure: p } : x)))}
                 />

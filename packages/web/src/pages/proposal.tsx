@@ -27,10 +27,12 @@ import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
 import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
+import { ChambersResults, classLabel } from '../components/chambers';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
   const a = proposal.action;
+  const classes = classLabel(t, commons);
   switch (a.kind) {
     case 'amend_constitution':
       return (
@@ -39,10 +41,10 @@ function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Com
             <div key={k}>
               <dt>{actionLabel(t, k)}</dt>
               <dd>
-                <span className="rule-new">{describeProcedure(t, a.rules[k]!)}</span>
+                <span className="rule-new">{describeProcedure(t, a.rules[k]!, classes)}</span>
                 {proposal.status === 'open' && (
                   <span className="rule-old">
-                    {t('amend.now')} {describeProcedure(t, ruleOf(commons.constitution.rules, k))}
+                    {t('amend.now')} {describeProcedure(t, ruleOf(commons.constitution.rules, k), classes)}
                   </span>
                 )}
               </dd>
@@ -124,10 +126,11 @@ function Counts({ proposal }: { proposal: Proposal }) {
   );
 }
 
-function Decision({ proposal }: { proposal: Proposal; commons: Commons }) {
+function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t, date } = useI18n();
   const o = proposal.outcome;
   if (!o) return null;
+  const classes = classLabel(t, commons);
   const people = (id: string) =>
     proposal.people.find((m) => m.accountId === id)?.displayName ??
     proposal.positions.items.find((p) => p.accountId === id)?.displayName ??
@@ -143,15 +146,22 @@ function Decision({ proposal }: { proposal: Proposal; commons: Commons }) {
       <ul className="reasons">
         {o.reasons.map((r, i) => (
           <li key={i}>
-            {describeReason(t, r, people, (id) =>
-              proposal.question ? optionLabel(proposal.question, id) : id,
+            {describeReason(
+              t,
+              r,
+              people,
+              (id) => (proposal.question ? optionLabel(proposal.question, id) : id),
+              classes,
             )}
           </li>
         ))}
       </ul>
       {o.poll ? <PollResults proposal={proposal} /> : <Counts proposal={proposal} />}
+      {o.chambers && (
+        <ChambersResults tally={o.chambers} procedure={o.procedure} commons={commons} people={people} />
+      )}
       <p>
-        {t('decision.rule', { version: o.ruleVersion })} {describeProcedure(t, o.procedure)}
+        {t('decision.rule', { version: o.ruleVersion })} {describeProcedure(t, o.procedure, classes)}
       </p>
       {o.decidedBy && <p>{t('decision.decidedBy', { name: people(o.decidedBy) })}</p>}
       {proposal.execution &&
@@ -493,7 +503,7 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
         <aside className="side-col" aria-label={t('proposal.howDecided')}>
           <section className="card" aria-labelledby="rule-heading">
             <h2 id="rule-heading">{t('proposal.howDecided')}</h2>
-            <p>{describeProcedure(t, p.procedure)}</p>
+            <p>{describeProcedure(t, p.procedure, classLabel(t, commons))}</p>
             <p className="meta">{t('proposal.ruleVersion', { version: p.ruleVersion })}</p>
             {p.status === 'open' && (
               <>
