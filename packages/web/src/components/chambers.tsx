@@ -28,52 +28,55 @@ export function ChambersResults({
   const weighted = tally.weighted;
   return (
     <div className="chambers-results">
-      <table>
-        <caption>{t('chambers.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('chambers.chamber')}</th>
-            <th scope="col">{t('chambers.eligible')}</th>
-            {(['agree', 'disagree', 'abstain', 'block'] as const).map((s) => (
-              <th key={s} scope="col">
-                {stanceLabel(t, s, procedure)}
-              </th>
-            ))}
-            <th scope="col">{t('chambers.participation')}</th>
-            {weighted && <th scope="col">{t('chambers.weight')}</th>}
-            <th scope="col">{t('chambers.result')}</th>
-            <th scope="col">{t('chambers.why')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tally.chambers.map((c) => (
-            <tr key={c.classId} className={c.passed && !c.vetoed ? 'chamber-passed' : 'chamber-failed'}>
-              <th scope="row">{name(c.classId)}</th>
-              <td>{c.counts.electorate}</td>
-              <td>{c.counts.agree}</td>
-              <td>{c.counts.disagree}</td>
-              <td>{c.counts.abstain}</td>
-              <td>{c.counts.block}</td>
-              <td>
-                {c.counts.electorate > 0
-                  ? `${c.counts.participants} / ${c.counts.electorate} (${Math.round((100 * c.counts.participants) / c.counts.electorate)} %)`
-                  : '—'}
-              </td>
-              {weighted && <td>{c.weight}</td>}
-              <td>
-                {c.vetoed ? t('chambers.vetoed') : c.passed ? t('chambers.passed') : t('chambers.failed')}
-              </td>
-              <td>
-                <ul className="chamber-reasons">
-                  {c.reasons.map((r, i) => (
-                    <li key={i}>{describeReason(t, r, people, undefined, name)}</li>
-                  ))}
-                </ul>
-              </td>
+      {/* The table scrolls sideways on a narrow screen: a focusable region, so the keyboard can scroll it too. */}
+      <div className="chambers-scroll" role="region" aria-label={t('chambers.caption')} tabIndex={0}>
+        <table>
+          <caption>{t('chambers.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('chambers.chamber')}</th>
+              <th scope="col">{t('chambers.eligible')}</th>
+              {(['agree', 'disagree', 'abstain', 'block'] as const).map((s) => (
+                <th key={s} scope="col">
+                  {stanceLabel(t, s, procedure)}
+                </th>
+              ))}
+              <th scope="col">{t('chambers.participation')}</th>
+              {weighted && <th scope="col">{t('chambers.weight')}</th>}
+              <th scope="col">{t('chambers.result')}</th>
+              <th scope="col">{t('chambers.why')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tally.chambers.map((c) => (
+              <tr key={c.classId} className={c.passed && !c.vetoed ? 'chamber-passed' : 'chamber-failed'}>
+                <th scope="row">{name(c.classId)}</th>
+                <td>{c.counts.electorate}</td>
+                <td>{c.counts.agree}</td>
+                <td>{c.counts.disagree}</td>
+                <td>{c.counts.abstain}</td>
+                <td>{c.counts.block}</td>
+                <td>
+                  {c.counts.electorate > 0
+                    ? `${c.counts.participants} / ${c.counts.electorate} (${Math.round((100 * c.counts.participants) / c.counts.electorate)} %)`
+                    : '—'}
+                </td>
+                {weighted && <td>{c.weight}</td>}
+                <td>
+                  {c.vetoed ? t('chambers.vetoed') : c.passed ? t('chambers.passed') : t('chambers.failed')}
+                </td>
+                <td>
+                  <ul className="chamber-reasons">
+                    {c.reasons.map((r, i) => (
+                      <li key={i}>{describeReason(t, r, people, undefined, name)}</li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {weighted && (
         <p className="meta">
           {t('chambers.weighted', {
