@@ -246,6 +246,20 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             true,
             propose({ kind: 'amend_constitution', rules: { resolution: { type: n } } }),
           ],
+          [
+            'chambers classId',
+            true,
+            propose({
+              kind: 'amend_constitution',
+              rules: {
+                resolution: {
+                  type: 'chambers',
+                  hours: 24,
+                  chambers: [{ classId: n, rule: { type: 'consent' } }],
+                },
+              },
+            }),
+          ],
           ['action kind', true, propose({ kind: n })],
           [
             'application classes',
