@@ -20,6 +20,9 @@ export const RECORD_VERSION = 3;
  * 3: polls (the `poll` procedure, a question on `ProposalOpened`, `BallotCast`, a poll's count on `ProposalDecided`);
  * no version-2 event changed its shape, and the version tells an older server it cannot read these records, instead
  * of letting it meet event types it does not know.
+ * Chambers came within version 3: a procedure type (in rules and ProposalOpened) and an optional field of
+ * ProposalDecided's outcome (`chambers`), no new event and no changed shape, so no new version: every version-3
+ * record reads as it did. (A server from before chambers would meet a procedure type it does not know.)
  */
 export const RECORD_VERSIONS = [1, 2, 3] as const satisfies readonly [...number[], typeof RECORD_VERSION];
 
