@@ -2,7 +2,10 @@
 // it passes in every chamber and no class with a veto turns it down; optional weights add a weighted share.
 import { describe, expect, it } from 'vitest';
 import {
+  decodeState,
   describeProcedure,
+  encodeState,
+  stateFromDocs,
   TEMPLATES,
   validateRules,
   type ChamberRule,
@@ -14,7 +17,7 @@ import {
   type Stance,
   type StakeholderClass,
 } from '../../src/index';
-import { at, T0 } from '../scenario';
+import { at, Scenario, T0 } from '../scenario';
 import { spec, stamped } from './spec';
 
 const majority: ChamberRule = {
@@ -421,6 +424,36 @@ describe('chambers of stakeholder classes', () => {
     expect(outcome.passed).toBe(false);
     expect(({} as Record<string, unknown>).agree).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('yes');
+  });
+});
+
+describe('a chambers outcome is kept', () => {
+  it('in a snapshot and in the read-model documents, as it was decided', () => {
+    const c = new Scenario(coop(chambers()));
+    c.run(submit, 'ada');
+    for (const who of ['ada', 'bob', 'dan', 'fay', 'eve', 'gil']) {
+      c.run({ type: 'TakePosition', proposalId: 'p1', stance: 'agree', reason: '' }, who, at(1));
+    }
+    c.run({ type: 'TakePosition', proposalId: 'p1', stance: 'disagree', reason: '' }, 'cy', at(1));
+    c.run({ type: 'TakePosition', proposalId: 'p1', stance: 'block', reason: '' }, 'hal', at(1));
+    const outcome = c.proposal('p1').outcome!;
+    // Users: fay and dan agree, cy disagrees; guardians: gil agrees, hal blocks (1 of 2, no veto, not a majority).
+    expect(outcome.chambers!.chambers.map((x) => [x.classId, x.passed, x.vetoed])).toEqual([
+      ['workers', true, false],
+      ['users', true, false],
+      ['community', true, false],
+      ['guardians', false, false],
+    ]);
+    expect(decodeState(encodeState(c.s)).proposals.p1!.outcome).toEqual(outcome);
+    const docs = [...c.docs.values()];
+    const rebuilt = stateFromDocs({
+      core: docs.find((d) => d.kind === 'commons')!.body,
+      members: docs.filter((d) => d.kind === 'member').map((d) => d.body),
+      proposals: docs.filter((d) => d.kind === 'proposal').map((d) => d.body),
+      positions: docs.filter((d) => d.kind === 'position').map((d) => d.body),
+      comments: docs.filter((d) => d.kind === 'comment').map((d) => d.body),
+    });
+    expect(rebuilt.proposals.p1!.outcome).toEqual(outcome);
   });
 });
 
