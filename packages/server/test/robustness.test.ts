@@ -195,6 +195,33 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         },
         { title: 'Charter', action: { kind: 'adopt_charter', purpose: 'Grow', charter: 'Be kind.' } },
         {
+          title: 'Chambers',
+          action: {
+            kind: 'amend_constitution',
+            rules: {
+              adopt_charter: {
+                type: 'chambers',
+                hours: 24,
+                chambers: [
+                  {
+                    classId: 'member',
+                    rule: {
+                      type: 'vote',
+                      threshold: { num: 1, den: 2 },
+                      strict: true,
+                      quorum: { num: 1, den: 2 },
+                      abstentions: 'quorum_only',
+                    },
+                    weight: 2,
+                    veto: true,
+                  },
+                ],
+                weighted: { threshold: { num: 1, den: 2 }, strict: true },
+              },
+            },
+          },
+        },
+        {
           title: 'Consensus',
           action: {
             kind: 'amend_constitution',
