@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { IdSchema } from '../input';
 import type { ChamberRule, ChamberSpec } from '../types';
 import {
   fraction,
@@ -36,7 +37,7 @@ const ChamberRuleSchema = Type.Union([
 
 const ChamberSchema = Type.Object(
   {
-    classId: Type.String({ minLength: 1, maxLength: 64 }),
+    classId: IdSchema,
     rule: ChamberRuleSchema,
     weight: Type.Optional(Type.Integer({ minimum: 1, maximum: CHAMBER_LIMITS.weight })),
     veto: Type.Optional(Type.Boolean()),
