@@ -157,6 +157,7 @@ describe.skipIf(!run)('chambers of stakeholder classes', () => {
     await a.getByRole('button', { name: 'Open the proposal' }).click();
     await a.waitForURL(PROPOSAL_PAGE);
     const path = new URL(a.url()).pathname;
+    await a.getByText('You sit in the chamber of Workers.').waitFor();
     await agreeWith(a, path);
     await agreeWith(g, path);
     await agreeWith(b, path, 'Disagree');

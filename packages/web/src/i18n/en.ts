@@ -791,6 +791,10 @@ export const en = {
   'reason.weighted_not_met': 'The classes’ weighted share of agree was only {share}; {threshold} was needed.',
   'reason.chamber_empty': '{class} has no members who could take a position, so this chamber has no say.',
   'chambers.caption': 'Chamber by chamber',
+  'chambers.yours': {
+    one: 'You sit in the chamber of {classes}.',
+    other: 'You sit in the chambers of {classes}: your position counts in each.',
+  },
   'chambers.chamber': 'Chamber',
   'chambers.eligible': 'Members',
   'chambers.participation': 'Took part',

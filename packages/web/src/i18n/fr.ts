@@ -810,6 +810,10 @@ export const fr: Messages = {
   'reason.chamber_empty':
     '{class} n’a aucun membre pouvant prendre position : cette chambre n’a pas voix au chapitre.',
   'chambers.caption': 'Chambre par chambre',
+  'chambers.yours': {
+    one: 'Vous siégez dans la chambre : {classes}.',
+    other: 'Vous siégez dans les chambres : {classes} ; votre position compte dans chacune.',
+  },
   'chambers.chamber': 'Chambre',
   'chambers.eligible': 'Membres',
   'chambers.participation': 'Ont participé',

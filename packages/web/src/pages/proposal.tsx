@@ -504,6 +504,16 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
           <section className="card" aria-labelledby="rule-heading">
             <h2 id="rule-heading">{t('proposal.howDecided')}</h2>
             <p>{describeProcedure(t, p.procedure, classLabel(t, commons))}</p>
+            {p.procedure.type === 'chambers' &&
+              commons.me?.status === 'member' &&
+              commons.me.classes.length > 0 && (
+                <p className="hint">
+                  {t('chambers.yours', {
+                    count: commons.me.classes.length,
+                    classes: commons.me.classes.map(classLabel(t, commons)).join(', '),
+                  })}
+                </p>
+              )}
             <p className="meta">{t('proposal.ruleVersion', { version: p.ruleVersion })}</p>
             {p.status === 'open' && (
               <>
