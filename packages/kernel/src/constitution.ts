@@ -64,9 +64,12 @@ export function decidersFor(core: CommonsCore, kind: ActionKind, now: string): s
   return [...out];
 }
 
-/** One plain-language English sentence for a procedure (the web app renders its own translations). */
-export function describeProcedure(p: Procedure): string {
-  return definitionOf(p).describe(p);
+/**
+ * One plain-language English sentence for a procedure (the web app renders its own translations); with `core`, the
+ * commons' stakeholder classes are named by their names.
+ */
+export function describeProcedure(p: Procedure, core?: CommonsCore): string {
+  return definitionOf(p).describe(p, core);
 }
 
 /** The whole constitution in plain language, one line per kind of action. */
@@ -74,7 +77,7 @@ export function describeConstitution(core: CommonsCore): { kind: ActionKind; lab
   return ACTION_KINDS.map((kind) => ({
     kind,
     label: ACTION_LABELS[kind],
-    text: describeProcedure(ruleFor(core.constitution, kind)),
+    text: describeProcedure(ruleFor(core.constitution, kind), core),
   }));
 }
 

@@ -165,7 +165,7 @@ function proposalShared(state: CommonsState, p: Proposal) {
     ...p,
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },
     electorate: p.electorate.size,
-    procedureText: describeProcedure(p.procedure),
+    procedureText: describeProcedure(p.procedure, state.core),
     people: [...named].map((id) => ({ accountId: id, displayName: name(id) })),
     positions: firstPositions(state, p.id, FIRST_PAGE),
     comments: commentsPage(state, p.id, undefined, FIRST_PAGE),

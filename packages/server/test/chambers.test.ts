@@ -157,7 +157,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(commons.constitution.rules.adopt_charter).toEqual(CHAMBERS);
       expect(
         commons.constitution.text.find((x: { kind: string }) => x.kind === 'adopt_charter').text,
-      ).toMatch(/in guardians, more than half of its votes agree.*can veto/);
+      ).toMatch(/in Guardians of the natural environment, more than half of its votes agree.*can veto/);
     });
 
     it('a charter change that fails in the users chamber shows why there', async () => {

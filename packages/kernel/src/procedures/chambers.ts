@@ -168,10 +168,11 @@ export const chambers: ProcedureDefinition<'chambers'> = {
       : {}),
   }),
   openHours: (p) => p.hours,
-  describe: (p) => {
+  describe: (p, core) => {
+    const name = (id: string) => core?.classes.find((c) => c.id === id)?.name ?? id;
     const parts = p.chambers.map(
       (c) =>
-        `in ${c.classId}, ${describeChamberRule(c.rule)}${p.weighted ? ` (weight ${c.weight ?? 1})` : ''}${c.veto ? '; its members can veto by a majority against' : ''}`,
+        `in ${name(c.classId)}, ${describeChamberRule(c.rule)}${p.weighted ? ` (weight ${c.weight ?? 1})` : ''}${c.veto ? '; its members can veto by a majority against' : ''}`,
     );
     const w = p.weighted
       ? ` and the classes' weighted share of agree must be ${p.weighted.strict ? 'more than' : 'at least'} ${fraction(p.weighted.threshold)}`

@@ -22,8 +22,8 @@ export interface ProcedureDefinition<T extends Procedure['type']> {
   normalise(p: ProcedureOf<T>): ProcedureOf<T>;
   /** How long a proposal under it stays open, in hours (0: decided at once if it can be). */
   openHours(p: ProcedureOf<T>): number;
-  /** One plain-language English sentence (the web app renders its own translations). */
-  describe(p: ProcedureOf<T>): string;
+  /** One plain-language English sentence (the web app renders its own translations); classes by name in `core`. */
+  describe(p: ProcedureOf<T>, core?: CommonsCore): string;
 }
 
 export const MAX_HOURS = 24 * 365;

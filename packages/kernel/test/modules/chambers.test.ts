@@ -564,4 +564,10 @@ describe('a chambers rule is checked against the commons', () => {
         'in guardians, more than half of its votes agree, with at least half of its members taking part; its members can veto by a majority against.',
     );
   });
+
+  it('names the classes by their names in the commons', () => {
+    expect(describeProcedure(chambers(), core())).toMatch(
+      /^Each stakeholder class .*: in Workers, .*; in Users, .*; in Local community, none of its members objects; in Guardians of the natural environment, .*veto by a majority against\.$/,
+    );
+  });
 });
