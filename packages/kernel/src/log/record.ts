@@ -22,7 +22,8 @@ export const RECORD_VERSION = 3;
  * of letting it meet event types it does not know.
  * Chambers came within version 3: a procedure type (in rules and ProposalOpened) and an optional field of
  * ProposalDecided's outcome (`chambers`), no new event and no changed shape, so no new version: every version-3
- * record reads as it did. (A server from before chambers would meet a procedure type it does not know.)
+ * record reads as it did. Polls and chambers were released together (no server ever wrote version 3 without
+ * chambers), so no server that reads version 3 lacks chambers; a later addition of this kind takes a new version.
  */
 export const RECORD_VERSIONS = [1, 2, 3] as const satisfies readonly [...number[], typeof RECORD_VERSION];
 
