@@ -15,26 +15,27 @@ import type { CommonsProps } from './commons-shell';
 import { Steps } from './home';
 import { className, SignInRequired } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 
 function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
   const { t } = useI18n();
   const [statement, setStatement] = useState('');
   const [classes, setClasses] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     try {
-      const p = await api.post(`/api/v1/commons/${commons.id}/applications`, {
-        statement: statement.trim(),
-        ...(classes.length ? { classes } : {}),
+      await run(async (idempotencyKey) => {
+        const p = await api.post(
+          `/api/v1/commons/${commons.id}/applications`,
+          { statement: statement.trim(), ...(classes.length ? { classes } : {}) },
+          { idempotencyKey },
+        );
+        navigate(`/c/${commons.id}/proposals/${p.id}`);
       });
-      navigate(`/c/${commons.id}/proposals/${p.id}`);
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
   return (

@@ -10,6 +10,7 @@ import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { Steps } from './home';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 
 /** A template's name or description in the reader's language, for the templates this app knows. */
 export function templateText(
@@ -59,7 +60,7 @@ export function NewCommonsPage() {
   const [classes, setClasses] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
 
   if (!session.account) {
     return (
@@ -78,21 +79,24 @@ export function NewCommonsPage() {
     if (!name.trim()) errs.name = t('newCommons.nameRequired');
     setErrors(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
     try {
-      const c = await api.post('/api/v1/commons', {
-        name: name.trim(),
-        purpose: purpose.trim(),
-        charter: charter.trim(),
-        template,
-        ...(classes.length ? { classes } : {}),
+      await run(async (idempotencyKey) => {
+        const c = await api.post(
+          '/api/v1/commons',
+          {
+            name: name.trim(),
+            purpose: purpose.trim(),
+            charter: charter.trim(),
+            template,
+            ...(classes.length ? { classes } : {}),
+          },
+          { idempotencyKey },
+        );
+        void session.refreshSetup();
+        navigate(`/c/${c.id}${first ? '?welcome=1' : ''}`);
       });
-      void session.refreshSetup();
-      navigate(`/c/${c.id}${first ? '?welcome=1' : ''}`);
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
 

@@ -9,6 +9,7 @@ import { Link, navigate, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 import { useResource } from '../components/use-resource';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
@@ -77,7 +78,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
 
   const base = `/c/${commons.id}`;
   const choices = useResource(
@@ -217,29 +218,32 @@ export function NewProposalPage({ commons }: CommonsProps) {
       setError(null);
       return;
     }
-    setBusy(true);
     try {
-      const p = await api.post(`/api/v1/commons/${commons.id}/proposals`, {
-        title: (title.trim() || suggestedTitle || actionLabel(t, kind)).slice(0, 200),
-        body: body.trim(),
-        action,
-        ...(isPoll
-          ? {
-              question: {
-                options: options.map((o, i) => ({
-                  id: `o${i + 1}`,
-                  label: o.label.trim(),
-                  ...(o.statusQuo ? { statusQuo: true } : {}),
-                })),
-              },
-            }
-          : {}),
+      await run(async (idempotencyKey) => {
+        const p = await api.post(
+          `/api/v1/commons/${commons.id}/proposals`,
+          {
+            title: (title.trim() || suggestedTitle || actionLabel(t, kind)).slice(0, 200),
+            body: body.trim(),
+            action,
+            ...(isPoll
+              ? {
+                  question: {
+                    options: options.map((o, i) => ({
+                      id: `o${i + 1}`,
+                      label: o.label.trim(),
+                      ...(o.statusQuo ? { statusQuo: true } : {}),
+                    })),
+                  },
+                }
+              : {}),
+          },
+          { idempotencyKey },
+        );
+        navigate(`${base}/proposals/${p.id}`);
       });
-      navigate(`${base}/proposals/${p.id}`);
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
 

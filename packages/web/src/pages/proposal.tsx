@@ -26,6 +26,7 @@ import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
@@ -277,26 +278,26 @@ function Discussion({
   const [text, setText] = useState('');
   const [replyTo, setReplyTo] = useState<CommentView | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
   // The server's answer to whether this person may comment (read-only commons included), never a rule kept here.
   const canPost = proposal.canComment;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
-    setBusy(true);
     try {
-      await api.post(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`, {
-        text: text.trim(),
-        replyTo: replyTo?.id ?? null,
+      await run(async (idempotencyKey) => {
+        await api.post(
+          `/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`,
+          { text: text.trim(), replyTo: replyTo?.id ?? null },
+          { idempotencyKey },
+        );
+        setText('');
+        setReplyTo(null);
+        setError(null);
+        onPosted();
       });
-      setText('');
-      setReplyTo(null);
-      setError(null);
-      onPosted();
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
   const pages = usePages(
