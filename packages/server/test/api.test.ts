@@ -263,6 +263,37 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(c.history).toHaveLength(1);
     });
 
+    it('names the decision, not the last voter, as the actor of what it carried out', async () => {
+      const log = (await ada.call('GET', `/api/v1/commons/${commonsId}/log?from=0&limit=1000`)).json();
+      type Row = {
+        seq: number;
+        type: string;
+        actor: string | null;
+        actorName: string | null;
+        decision: { proposalId: string; title: string | null } | null;
+        data: { proposalId?: string };
+      };
+      const records = log.records as Row[];
+      const amended = records.find((r) => r.type === 'ConstitutionAmended');
+      const decided = records.find(
+        (r) => r.type === 'ProposalDecided' && r.data.proposalId === amended?.data.proposalId,
+      );
+      for (const r of [amended, decided]) {
+        expect(r).toBeDefined();
+        expect(r!.decision).toEqual({ proposalId: amended!.data.proposalId, title: 'Open membership' });
+        expect(r!.actorName).toBeNull();
+        // The signed record still holds the account whose position settled it.
+        expect(r!.actor).toBe(bob.id);
+      }
+      // What a person did is still theirs.
+      const bobsPosition = records.find(
+        (r) =>
+          r.type === 'PositionTaken' && r.actor === bob.id && r.data.proposalId === amended!.data.proposalId,
+      );
+      expect(bobsPosition).toMatchObject({ actorName: 'Bob', decision: null });
+      expect(records[0]).toMatchObject({ type: 'CommonsCreated', actorName: 'Ada', decision: null });
+    });
+
     it('personal API tokens authenticate without CSRF; only their owner deletes them', async () => {
       const r = await ada.call('POST', '/api/v1/tokens', { name: 'script' });
       expect(r.statusCode).toBe(201);

@@ -505,6 +505,8 @@ export const en = {
   'log.who': 'By',
   'log.hash': 'Hash',
   'log.system': 'the platform',
+  'log.byDecision': 'the decision on “{title}”',
+  'log.byDecisionUntitled': 'a decision',
   'log.more': 'Show older records',
 
   'event.CommonsCreated': 'Commons created',

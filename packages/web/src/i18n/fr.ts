@@ -513,6 +513,8 @@ export const fr: Messages = {
   'log.who': 'Par',
   'log.hash': 'Empreinte',
   'log.system': 'la plateforme',
+  'log.byDecision': 'la décision sur « {title} »',
+  'log.byDecisionUntitled': 'une décision',
   'log.more': 'Afficher les enregistrements plus anciens',
 
   'event.CommonsCreated': 'Commun créé',
