@@ -108,7 +108,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           { title: 'x'.repeat(201), action: { kind: 'resolution', text: 'y' } },
           400,
           'invalid_request',
-          /title must have at most 200 characters/,
+          /^The title is too long: it may have at most 200 characters\./,
         ],
         [{ title: 'x', action: { kind: 'teleport' } }, 400, 'invalid_request', /kind/],
         [
@@ -153,6 +153,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().code).toBe('malformed_json');
+      // Over-long input names the field and its limit for a person and a form, and nothing is cut to fit.
+      const long = await ada.call('POST', url, {
+        title: 'x',
+        action: { kind: 'resolution', text: 'y'.repeat(20_001) },
+      });
+      expect(long.statusCode).toBe(400);
+      expect(long.json()).toMatchObject({
+        code: 'invalid_request',
+        field: 'action.text',
+        limit: 20_000,
+        detail:
+          'The text (action.text) is too long: it may have at most 20,000 characters. Shorten it and send it again.',
+      });
+      const longTitle = await ada.call('POST', url, {
+        title: 't'.repeat(201),
+        action: { kind: 'resolution', text: 'y' },
+      });
+      expect(longTitle.json()).toMatchObject({ field: 'title', limit: 200 });
       expect((await ada.call('GET', '/api/v1/commons/nope')).statusCode).toBe(404);
       expect((await ada.call('GET', `/api/v1/commons/${commonsId}/proposals/nope`)).json().code).toBe(
         'proposal_not_found',

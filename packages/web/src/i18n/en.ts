@@ -19,6 +19,9 @@ export const en = {
   'common.loading': 'Loading…',
   'common.retry': 'Try again',
   'common.working': 'Working…',
+  'field.count': '{count} of at most {max} characters',
+  'field.tooLong':
+    'Too long: at most {max} characters, this has {over} too many. Nothing is cut: please shorten it.',
   'common.cancel': 'Cancel',
   'common.more': 'Show more',
   'form.findMember': 'Find a member by name',

@@ -16,6 +16,9 @@ export const fr: Messages = {
   'common.loading': 'Chargement…',
   'common.retry': 'Réessayer',
   'common.working': 'En cours…',
+  'field.count': '{count} sur {max} caractères au plus',
+  'field.tooLong':
+    'Trop long : {max} caractères au plus, celui-ci en a {over} de trop. Rien n’est coupé : raccourcissez-le.',
   'common.cancel': 'Annuler',
   'common.more': 'Afficher plus',
   'form.findMember': 'Chercher un membre par son nom',

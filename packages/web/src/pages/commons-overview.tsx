@@ -2,7 +2,8 @@ import { InviteForm } from './invitation';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ProposalList } from '../components/proposal-list';
-import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
+import { LIMITS } from '@peergov/kernel/limits';
+import { Field, FormError, LoadError, Loading, PageTitle, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { usePages } from '../components/use-pages';
 import { touchesCommons, touchesProposals, useChanges } from '../components/use-live-updates';
@@ -25,6 +26,7 @@ function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
   const { busy, run } = useSubmission();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (tooLong(statement, LIMITS.statement)) return;
     try {
       await run(async (idempotencyKey) => {
         const p = await api.post(
@@ -41,7 +43,11 @@ function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
   return (
     <form onSubmit={asyncHandler(submit)} className="stack">
       <FormError error={error} />
-      <Field label={t('apply.statement')} hint={t('apply.statementHint')}>
+      <Field
+        label={t('apply.statement')}
+        hint={t('apply.statementHint')}
+        limit={{ value: statement, max: LIMITS.statement }}
+      >
         {(p) => <textarea {...p} rows={3} value={statement} onChange={(e) => setStatement(e.target.value)} />}
       </Field>
       {commons.classes.length > 1 && (

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ACTION_KINDS, type StakeholderClass, type Template } from '../api/types';
-import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
+import { LIMITS } from '@peergov/kernel/limits';
+import { Field, FormError, LoadError, Loading, PageTitle, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { actionLabel, describeProcedure, ruleOf } from '../describe';
 import { useI18n, type Translate } from '../i18n';
@@ -78,7 +79,10 @@ export function NewCommonsPage() {
     const errs: Record<string, string> = {};
     if (!name.trim()) errs.name = t('newCommons.nameRequired');
     setErrors(errs);
-    if (Object.keys(errs).length) return;
+    // An over-long field says so beside itself; nothing is sent, and nothing is cut to fit.
+    const over =
+      tooLong(name, LIMITS.name) || tooLong(purpose, LIMITS.purpose) || tooLong(charter, LIMITS.charter);
+    if (Object.keys(errs).length || over) return;
     try {
       await run(async (idempotencyKey) => {
         const c = await api.post(
@@ -111,29 +115,26 @@ export function NewCommonsPage() {
       )}
       <form onSubmit={asyncHandler(submit)} noValidate className="stack card">
         <FormError error={error} />
-        <Field label={t('newCommons.name')} hint={t('newCommons.nameHint')} error={errors.name}>
-          {(p) => (
-            <input
-              {...p}
-              type="text"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              maxLength={120}
-            />
-          )}
+        <Field
+          label={t('newCommons.name')}
+          hint={t('newCommons.nameHint')}
+          error={errors.name}
+          limit={{ value: name, max: LIMITS.name }}
+        >
+          {(p) => <input {...p} type="text" value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <Field label={t('newCommons.purpose')} hint={t('newCommons.purposeHint')}>
-          {(p) => (
-            <textarea
-              {...p}
-              rows={2}
-              value={purpose}
-              onChange={(e) => setPurpose(e.target.value)}
-              maxLength={2000}
-            />
-          )}
+        <Field
+          label={t('newCommons.purpose')}
+          hint={t('newCommons.purposeHint')}
+          limit={{ value: purpose, max: LIMITS.purpose }}
+        >
+          {(p) => <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />}
         </Field>
-        <Field label={t('newCommons.charter')} hint={t('newCommons.charterHint')}>
+        <Field
+          label={t('newCommons.charter')}
+          hint={t('newCommons.charterHint')}
+          limit={{ value: charter, max: LIMITS.charter }}
+        >
           {(p) => <textarea {...p} rows={4} value={charter} onChange={(e) => setCharter(e.target.value)} />}
         </Field>
         <fieldset className="choices">

@@ -8,7 +8,8 @@ import {
   type Proposal,
   type Stance,
 } from '../api/types';
-import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge } from '../components/ui';
+import { LIMITS } from '@peergov/kernel/limits';
+import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { usePages } from '../components/use-pages';
 import { touchesProposal, useChanges } from '../components/use-live-updates';
@@ -190,6 +191,7 @@ function PositionForm({
       return;
     }
     setMissing(false);
+    if (tooLong(reason, LIMITS.reason)) return;
     setBusy(true);
     setSaved(false);
     try {
@@ -253,7 +255,11 @@ function PositionForm({
           </p>
         )}
       </fieldset>
-      <Field label={t('position.reason')} hint={t('position.reasonHint')}>
+      <Field
+        label={t('position.reason')}
+        hint={t('position.reasonHint')}
+        limit={{ value: reason, max: LIMITS.reason }}
+      >
         {(p) => <textarea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
       <div className="actions">
@@ -283,7 +289,7 @@ function Discussion({
   const canPost = proposal.canComment;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!text.trim()) return;
+    if (!text.trim() || tooLong(text, LIMITS.comment)) return;
     try {
       await run(async (idempotencyKey) => {
         await api.post(
@@ -364,12 +370,15 @@ function Discussion({
               </button>
             </p>
           )}
-          <div className="field">
-            <label htmlFor="comment-text">{t('discussion.add')}</label>
-            <textarea id="comment-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
-          </div>
+          <Field id="comment-text" label={t('discussion.add')} limit={{ value: text, max: LIMITS.comment }}>
+            {(p) => <textarea {...p} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
+          </Field>
           <div className="actions">
-            <button type="submit" className="button secondary" disabled={busy || !text.trim()}>
+            <button
+              type="submit"
+              className="button secondary"
+              disabled={busy || !text.trim() || tooLong(text, LIMITS.comment)}
+            >
               {t('discussion.post')}
             </button>
           </div>
