@@ -97,8 +97,11 @@ export function describeReason(
   r: Reason,
   people: (id: string) => string,
   option: (id: string) => string = (id) => id,
+  procedure?: Procedure,
 ): string {
   const p = r.params;
+  // "More than" or "at least": from the reason if it says, else from the vote's rule that decided.
+  const strict = typeof p.strict === 'boolean' ? p.strict : procedure?.type === 'vote' && procedure.strict;
   const n = (k: string) => Number(p[k] ?? 0);
   switch (r.code) {
     case 'automatic':
@@ -124,13 +127,13 @@ export function describeReason(
         quorum: fraction(t, String(p.quorum)),
       });
     case 'threshold_met':
-      return t('reason.threshold_met', {
+      return t(strict ? 'reason.threshold_met_strict' : 'reason.threshold_met', {
         count: n('agree'),
         against: n('against'),
         threshold: fraction(t, String(p.threshold)),
       });
     case 'threshold_not_met':
-      return t('reason.threshold_not_met', {
+      return t(strict ? 'reason.threshold_not_met_strict' : 'reason.threshold_not_met', {
         count: n('agree'),
         against: n('against'),
         threshold: fraction(t, String(p.threshold)),

@@ -362,12 +362,20 @@ export const en = {
       'Too few took part: {turnout} of {count} members, and at least {quorum} of the members was needed.',
   },
   'reason.threshold_met': {
-    one: '{count} agreed and {against} did not: the required {threshold} agreed.',
-    other: '{count} agreed and {against} did not: the required {threshold} agreed.',
+    one: '{count} agreed and {against} did not: at least {threshold} had to agree, and did.',
+    other: '{count} agreed and {against} did not: at least {threshold} had to agree, and did.',
+  },
+  'reason.threshold_met_strict': {
+    one: '{count} agreed and {against} did not: more than {threshold} had to agree, and did.',
+    other: '{count} agreed and {against} did not: more than {threshold} had to agree, and did.',
   },
   'reason.threshold_not_met': {
-    one: '{count} agreed and {against} did not: {threshold} had to agree.',
-    other: '{count} agreed and {against} did not: {threshold} had to agree.',
+    one: '{count} agreed and {against} did not: at least {threshold} had to agree.',
+    other: '{count} agreed and {against} did not: at least {threshold} had to agree.',
+  },
+  'reason.threshold_not_met_strict': {
+    one: '{count} agreed and {against} did not: more than {threshold} had to agree.',
+    other: '{count} agreed and {against} did not: more than {threshold} had to agree.',
   },
   'reason.role_refused': '{name}, holding the mandate, decided against it.',
   'reason.role_no_holder': 'No one holds a role whose mandate covers this kind of action.',

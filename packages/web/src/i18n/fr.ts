@@ -368,12 +368,22 @@ export const fr: Messages = {
       'Trop peu de participation : {turnout} membres sur {count}, alors qu’il fallait au moins {quorum} des membres.',
   },
   'reason.threshold_met': {
-    one: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.',
-    other: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.',
+    one: '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour, et c’est le cas.',
+    other:
+      '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour, et c’est le cas.',
+  },
+  'reason.threshold_met_strict': {
+    one: '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour, et c’est le cas.',
+    other:
+      '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour, et c’est le cas.',
   },
   'reason.threshold_not_met': {
-    one: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.',
-    other: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.',
+    one: '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour.',
+    other: '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour.',
+  },
+  'reason.threshold_not_met_strict': {
+    one: '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour.',
+    other: '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour.',
   },
   'reason.role_refused': '{name}, titulaire du mandat, s’est prononcé·e contre.',
   'reason.role_no_holder': 'Personne ne tient un rôle dont le mandat couvre ce type d’action.',

@@ -74,7 +74,43 @@ describe('plain-language rules', () => {
         { code: 'threshold_not_met', params: { agree: 1, against: 2, threshold: '1/2' }, text: '' },
         name,
       ),
-    ).toBe('1 agreed and 2 did not: half had to agree.');
+    ).toBe('1 agreed and 2 did not: at least half had to agree.');
+    // "More than half" is said so, from the deciding rule, in every language.
+    const notMet = {
+      code: 'threshold_not_met',
+      params: { agree: 1, against: 1, threshold: '1/2' },
+      text: '',
+    };
+    const simpleMajority = {
+      type: 'vote',
+      hours: 24,
+      threshold: { num: 1, den: 2 },
+      strict: true,
+      quorum: { num: 0, den: 1 },
+      abstentions: 'ignored',
+    } as const;
+    expect(describeReason(t, notMet, name, undefined, simpleMajority)).toBe(
+      '1 agreed and 1 did not: more than half had to agree.',
+    );
+    expect(describeReason(tf, notMet, name, undefined, simpleMajority)).toBe(
+      '1 pour et 1 non : il fallait que plus de la moitié des voix soient pour.',
+    );
+    expect(
+      describeReason(
+        t,
+        { ...notMet, code: 'threshold_met', params: { agree: 2, against: 1, threshold: '1/2' } },
+        name,
+        undefined,
+        simpleMajority,
+      ),
+    ).toBe('2 agreed and 1 did not: more than half had to agree, and did.');
+    expect(
+      describeReason(
+        tf,
+        { ...notMet, code: 'threshold_met', params: { agree: 2, against: 1, threshold: '2/3' } },
+        name,
+      ),
+    ).toBe('2 pour et 1 non : il fallait qu’au moins deux tiers des voix soient pour, et c’est le cas.');
     expect(describeReason(t, { code: 'role_approved', params: { by: 'a1' }, text: '' }, name)).toBe(
       'Ada, holding the mandate, approved it.',
     );

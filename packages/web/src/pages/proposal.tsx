@@ -145,8 +145,12 @@ function Decision({ proposal }: { proposal: Proposal; commons: Commons }) {
       <ul className="reasons">
         {o.reasons.map((r, i) => (
           <li key={i}>
-            {describeReason(t, r, people, (id) =>
-              proposal.question ? optionLabel(proposal.question, id) : id,
+            {describeReason(
+              t,
+              r,
+              people,
+              (id) => (proposal.question ? optionLabel(proposal.question, id) : id),
+              o.procedure,
             )}
           </li>
         ))}
