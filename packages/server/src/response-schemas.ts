@@ -438,6 +438,11 @@ export const ProposalViewSchema = view({
   canTakePosition: Type.Boolean(),
   canComment: Type.Boolean(),
   canWithdraw: Type.Boolean(),
+  decidesAsRole: Type.Boolean({
+    description:
+      'Under a role procedure, whether the caller holds a role whose mandate decides this open proposal: their ' +
+      'position is the decision (agree approves it, disagree refuses it)',
+  }),
   integrity: IntegritySchema,
 });
 

@@ -172,6 +172,9 @@ function Decision({ proposal }: { proposal: Proposal; commons: Commons }) {
   );
 }
 
+// The two positions of a role holder deciding: agree approves, disagree refuses (the tally's own reading).
+const ROLE_CHOICES = ['agree', 'disagree'] as const satisfies readonly Stance[];
+
 function PositionForm({
   proposal,
   commons,
@@ -182,7 +185,11 @@ function PositionForm({
   onSaved: (p: Proposal) => void;
 }) {
   const { t } = useI18n();
-  const [stance, setStance] = useState<Stance | ''>(proposal.myPosition?.stance ?? '');
+  // A holder of the deciding role decides: approve or refuse, the role procedure's own two choices.
+  const asRole = proposal.decidesAsRole;
+  const choices: readonly Stance[] = asRole ? ROLE_CHOICES : STANCES;
+  const mine = proposal.myPosition?.stance;
+  const [stance, setStance] = useState<Stance | ''>(mine && choices.includes(mine) ? mine : '');
   const [reason, setReason] = useState(proposal.myPosition?.reason ?? '');
   const [error, setError] = useState<unknown>(null);
   const [missing, setMissing] = useState(false);
@@ -212,6 +219,7 @@ function PositionForm({
     }
   };
   const helpKey = (s: Stance): MessageKey => {
+    if (asRole) return `stance.help.role.${s}` as MessageKey;
     const type = proposal.procedure.type;
     if (s === 'block')
       return type === 'consent' || type === 'role'
@@ -235,8 +243,8 @@ function PositionForm({
         </p>
       )}
       <fieldset className="stances" aria-describedby={missing ? 'stance-error' : undefined}>
-        <legend>{t('position.stance')}</legend>
-        {STANCES.map((s) => (
+        <legend>{asRole ? t('position.decide') : t('position.stance')}</legend>
+        {choices.map((s) => (
           <div key={s} className={`stance stance-${s}${stance === s ? ' chosen' : ''}`}>
             <input
               type="radio"
@@ -247,7 +255,9 @@ function PositionForm({
               onChange={() => setStance(s)}
               aria-describedby={`stance-${s}-help`}
             />
-            <label htmlFor={`stance-${s}`}>{stanceLabel(t, s, proposal.procedure)}</label>
+            <label htmlFor={`stance-${s}`}>
+              {asRole ? t(`stance.role.${s}` as MessageKey) : stanceLabel(t, s, proposal.procedure)}
+            </label>
             <p className="hint" id={`stance-${s}-help`}>
               {t(helpKey(s))}
             </p>
