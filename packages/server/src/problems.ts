@@ -70,7 +70,7 @@ export interface Problem {
   detail: string;
   /** The input at fault (`title`, `action.text`), for a form to mark it. */
   field?: string;
-  /** The limit it passed, for a form to show it. */
+  /** The most characters the field may have, when it has more (for a form to show it). */
   limit?: number;
 }
 
@@ -155,9 +155,11 @@ export function toProblem(error: unknown): Problem {
     if (v.params && 'allowedValues' in v.params)
       detail += `: ${(v.params.allowedValues as unknown[]).join(', ')}`;
     const field = v.instancePath.slice(1).replace(/\//g, '.');
-    const limit = typeof v.params?.limit === 'number' ? v.params.limit : undefined;
+    // `limit` only for text too long: the one limit a form shows beside its field (its counter).
+    const limit =
+      v.keyword === 'maxLength' && typeof v.params?.limit === 'number' ? v.params.limit : undefined;
     // Too long: said for a person, naming the field and its limit (nothing is ever cut to fit).
-    if (v.keyword === 'maxLength' && field && limit !== undefined)
+    if (field && limit !== undefined)
       detail = `${fieldLabel(field)} is too long: it may have at most ${limit.toLocaleString('en')} characters. Shorten it and send it again.`;
     return {
       ...make(400, 'invalid_request', detail),

@@ -163,7 +163,9 @@ export const ProblemSchema = Type.Object(
       Type.String({ description: 'The input at fault, as a path (`action.text`), when one field is' }),
     ),
     limit: Type.Optional(
-      Type.Integer({ description: 'The limit the field passed (most characters, fewest, most items...)' }),
+      Type.Integer({
+        description: 'The most characters the field may have, when the problem is that it has more',
+      }),
     ),
   },
   { $id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable code' },

@@ -43,6 +43,9 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    /** The input at fault and the limit it passed, when the problem names them (an over-long field). */
+    readonly field?: string,
+    readonly limit?: number,
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -213,8 +216,20 @@ export async function request<M extends Method, P extends string>(
   const type = res.headers.get('content-type') ?? '';
   const payload: unknown = type.includes('json') ? await res.json().catch(() => null) : null;
   if (!res.ok) {
-    const p = (payload ?? {}) as { code?: string; detail?: string; title?: string };
-    throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText);
+    const p = (payload ?? {}) as {
+      code?: string;
+      detail?: string;
+      title?: string;
+      field?: unknown;
+      limit?: unknown;
+    };
+    throw new ApiError(
+      res.status,
+      p.code ?? `http_${res.status}`,
+      p.detail ?? p.title ?? res.statusText,
+      typeof p.field === 'string' ? p.field : undefined,
+      typeof p.limit === 'number' ? p.limit : undefined,
+    );
   }
   // The server serialises each answer with the response schema its type comes from.
   return payload as Answer<M, P>;

@@ -27,6 +27,9 @@ export function PageTitle({ children, title }: { children: ReactNode; title: str
 export function errorText(t: Translate, e: unknown): string {
   if (e instanceof ApiError) {
     if (e.code === 'network') return t('error.network');
+    // Said in the reader's language, not the server's English, when the problem names the field and its limit.
+    if (e.code === 'invalid_request' && e.field !== undefined && e.limit !== undefined)
+      return t('error.too_long', { field: e.field, limit: e.limit });
     const key = `error.${e.code}` as MessageKey;
     const s = t(key, { detail: e.detail });
     if (s !== key) return s;

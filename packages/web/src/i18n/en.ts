@@ -27,6 +27,8 @@ export const en = {
   'form.findMember': 'Find a member by name',
 
   'error.generic': 'Something went wrong. Please try again.',
+  'error.too_long':
+    'The field “{field}” is too long: it may have at most {limit} characters. Nothing was saved; shorten it and try again.',
   'error.network': 'The server could not be reached. Check your connection and try again.',
   'error.invalid_credentials': 'The email or password is not right.',
   'error.email_taken': 'An account with this email already exists. Sign in instead?',

@@ -24,6 +24,8 @@ export const fr: Messages = {
   'form.findMember': 'Chercher un membre par son nom',
 
   'error.generic': 'Une erreur est survenue. Veuillez réessayer.',
+  'error.too_long':
+    'Le champ « {field} » est trop long : {limit} caractères au plus. Rien n’a été enregistré ; raccourcissez-le et réessayez.',
   'error.network': 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   'error.invalid_credentials': 'L’adresse e-mail ou le mot de passe est incorrect.',
   'error.email_taken': 'Un compte existe déjà avec cette adresse. Voulez-vous plutôt vous connecter ?',

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { describeProcedure, describeReason, fraction } from '../describe';
+import { ApiError } from '../api/client';
+import { errorText } from '../components/ui';
+import { describeProcedure, describeReason, fraction, stanceLabel } from '../describe';
 import { match } from '../router';
 import { en, type MessageKey, type Msg } from './en';
 import { fr } from './fr';
@@ -125,5 +127,29 @@ describe('router', () => {
     expect(match('/c/:id/proposals/:pid', '/c/c_1/proposals/p%202')).toEqual({ id: 'c_1', pid: 'p 2' });
     expect(match('/c/:id', '/c/x/log')).toBeNull();
     expect(match('/c/:id/log', '/c/x/log/')).toEqual({ id: 'x' });
+  });
+});
+
+describe('labels in the reader language', () => {
+  const t = (key: MessageKey, params?: Record<string, string | number>) => format('en', en, key, params);
+  const tf = (key: MessageKey, params?: Record<string, string | number>) => format('fr', fr, key, params);
+  const consensus = { type: 'consensus', hours: 24, minParticipation: { num: 1, den: 2 } } as const;
+  const consent = { type: 'consent', hours: 24 } as const;
+
+  test('a block is a block under consensus and an objection under consent, in both languages', () => {
+    expect(stanceLabel(t, 'block', consensus)).toBe('Block');
+    expect(stanceLabel(t, 'block', consent)).toBe('Object');
+    expect(stanceLabel(tf, 'block', consensus)).toBe(fr['stance.block']);
+    expect(stanceLabel(tf, 'block', consent)).toBe(fr['stance.object']);
+    for (const s of ['agree', 'abstain', 'disagree', 'block'] as const)
+      expect(stanceLabel(tf, s, consensus)).not.toBe(stanceLabel(t, s, consensus));
+  });
+
+  test('an over-long field is told in French, not in the server English', () => {
+    const e = new ApiError(400, 'invalid_request', 'The title is too long: ...', 'title', 200);
+    expect(errorText(tf, e)).toBe(
+      'Le champ « title » est trop long : 200 caractères au plus. Rien n’a été enregistré ; raccourcissez-le et réessayez.',
+    );
+    expect(errorText(t, e)).toMatch(/^The field “title” is too long: it may have at most 200 characters/);
   });
 });
