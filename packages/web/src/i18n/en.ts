@@ -214,6 +214,8 @@ export const en = {
   'commons.roles': 'Roles',
   'commons.noRoles': 'No roles yet. Roles are created by proposal.',
   'commons.proposeRole': 'Propose a new role',
+  'commons.proposeRoleChange': 'Propose a change',
+  'commons.proposeRoleChangeOf': 'Propose a change to the role {name}',
 
   'apply.intro':
     'You are not a member of this commons. You can ask to join; the members decide under their rules.',

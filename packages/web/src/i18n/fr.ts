@@ -214,6 +214,8 @@ export const fr: Messages = {
   'commons.roles': 'Rôles',
   'commons.noRoles': 'Aucun rôle pour l’instant. Les rôles sont créés par proposition.',
   'commons.proposeRole': 'Proposer un nouveau rôle',
+  'commons.proposeRoleChange': 'Proposer une modification',
+  'commons.proposeRoleChangeOf': 'Proposer une modification du rôle {name}',
 
   'apply.intro':
     'Vous n’êtes pas membre de ce commun. Vous pouvez demander à le rejoindre ; les membres décident selon leurs règles.',

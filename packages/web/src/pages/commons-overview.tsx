@@ -289,6 +289,16 @@ export function CommonsOverview({ commons, reload, live }: CommonsProps) {
                       ? t('role.vacant')
                       : t('role.heldBy', { names: r.holders.map((h) => h.displayName).join(', ') })}
                   </p>
+                  {commons.can.propose && (
+                    <p className="meta">
+                      <Link
+                        to={`${base}/proposals/new?kind=change_role&role=${encodeURIComponent(r.id)}`}
+                        aria-label={t('commons.proposeRoleChangeOf', { name: r.name })}
+                      >
+                        {t('commons.proposeRoleChange')}
+                      </Link>
+                    </p>
+                  )}
                 </li>
               ))}
             </ul>

@@ -58,11 +58,16 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [accountId, setAccountId] = useState('');
   // Members to choose from: a page of them, narrowed by a search by name (a commons may have thousands).
   const [find, setFind] = useState('');
-  const [roleId, setRoleId] = useState(commons.roles[0]?.id ?? '');
-  const [roleName, setRoleName] = useState('');
-  const [roleDescription, setRoleDescription] = useState('');
-  const [mandate, setMandate] = useState<ActionKind[]>([]);
-  const [termDays, setTermDays] = useState<string>('');
+  // The role a link names (?role=), else the first; opened to change it, the form starts from the role as it is.
+  const initialRole = commons.roles.find((r) => r.id === search.get('role')) ?? commons.roles[0];
+  const editing = initialKind === 'change_role' ? initialRole : undefined;
+  const [roleId, setRoleId] = useState(initialRole?.id ?? '');
+  const [roleName, setRoleName] = useState(editing?.name ?? '');
+  const [roleDescription, setRoleDescription] = useState(editing?.description ?? '');
+  const [mandate, setMandate] = useState<ActionKind[]>(editing?.mandate ?? []);
+  const [termDays, setTermDays] = useState<string>(
+    editing?.termDays === null || editing?.termDays === undefined ? '' : String(editing.termDays),
+  );
   const [purpose, setPurpose] = useState(commons.purpose);
   const [charter, setCharter] = useState(commons.charter);
   const [text, setText] = useState('');
