@@ -5,6 +5,8 @@ import { ApiError } from './problems';
 /** How long a key is remembered, and how many keys at most (the oldest forgotten first). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
+// And at most this many bytes of kept answers (a proposal's view can be large): memory stays bounded whoever posts.
+export const MAX_BYTES = 32 * 1024 * 1024;
 // Visible ASCII, as Stripe's and the IETF draft's keys are (a UUID fits): no header tricks, no unbounded memory.
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -17,6 +19,8 @@ interface Answer {
 interface Entry {
   fingerprint: string;
   at: number;
+  /** The kept answer's size (0 until it is kept). */
+  bytes: number;
   /** Settled with the first answer, or with null when it failed on our side (then the key may be tried again). */
   answer: Promise<Answer | null>;
   settle: (answer: Answer | null) => void;
@@ -37,8 +41,12 @@ declare module 'fastify' {
  */
 export class IdempotencyKeys {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly maxBytes = MAX_BYTES,
+  ) {}
 
   /** Registers the hooks: after authentication and the CSRF check (preHandler), and when the answer is sent. */
   register(app: FastifyInstance): void {
@@ -87,15 +95,12 @@ export class IdempotencyKeys {
         return reply.code(answer.status).send(answer.body);
       }
       // The first attempt failed on our side and was forgotten: this one runs, under the same key, as if first.
-      if (this.entries.get(key) === found) this.entries.delete(key);
+      if (this.entries.get(key) === found) this.delete(key, found);
     }
     let settle: (answer: Answer | null) => void = () => {};
     const answer = new Promise<Answer | null>((resolve) => (settle = resolve));
-    const entry: Entry = { fingerprint, at: this.clock(), answer, settle };
-    if (this.entries.size >= MAX_ENTRIES) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    const entry: Entry = { fingerprint, at: this.clock(), bytes: 0, answer, settle };
+    if (this.entries.size >= MAX_ENTRIES) this.dropOldest();
     this.entries.set(key, entry);
     request.idempotency = { key, entry };
   }
@@ -111,6 +116,11 @@ export class IdempotencyKeys {
       return;
     }
     const contentType = reply.getHeader('content-type');
+    if (this.entries.get(held.key) === held.entry) {
+      held.entry.bytes = Buffer.byteLength(body);
+      this.bytes += held.entry.bytes;
+      while (this.bytes > this.maxBytes && this.entries.size > 0) this.dropOldest();
+    }
     held.entry.settle({
       status: reply.statusCode,
       contentType: typeof contentType === 'string' ? contentType : undefined,
@@ -119,7 +129,7 @@ export class IdempotencyKeys {
   }
 
   private forget(key: string, entry: Entry, answer: Answer | null): void {
-    if (this.entries.get(key) === entry) this.entries.delete(key);
+    if (this.entries.get(key) === entry) this.delete(key, entry);
     entry.settle(answer);
   }
 
@@ -128,7 +138,23 @@ export class IdempotencyKeys {
     // Insertion order is age order: stop at the first one still inside the window.
     for (const [key, entry] of this.entries) {
       if (entry.at >= limit) break;
-      this.entries.delete(key);
+      this.delete(key, entry);
     }
+  }
+
+  private delete(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+
+  // A request still running keeps its place: its waiting retries are answered when it ends, kept or not.
+  private dropOldest(): void {
+    const oldest = this.entries.entries().next().value;
+    if (oldest) this.delete(oldest[0], oldest[1]);
+  }
+
+  /** How many bytes of answers are kept (for tests). */
+  get keptBytes(): number {
+    return this.bytes;
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type FastifyRequest, type LightMyRequestResponse } from 'fastify';
+import { IDEMPOTENCY_WINDOW_MS, IdempotencyKeys } from '../src/idempotency';
 import { requirePostgres } from '../../store/test/pg-available';
 import { Person, testApp, type TestApp } from './harness';
 
@@ -131,3 +132,46 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('the keys kept', () => {
+  const appWith = async (keys: IdempotencyKeys) => {
+    const app = Fastify({ logger: false });
+    app.decorateRequest('caller', null as never);
+    app.addHook('onRequest', async (request) => {
+      request.caller = {
+        account: { id: String(request.headers['x-account']) },
+      } as unknown as FastifyRequest['caller'];
+    });
+    keys.register(app);
+    let writes = 0;
+    app.post('/api/v1/write', async () => ({ write: ++writes, pad: 'x'.repeat(60) }));
+    await app.ready();
+    const post = async (key: string, account = 'a') =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/write',
+          headers: { 'idempotency-key': key, 'x-account': account },
+          payload: {},
+        })
+      ).json().write as number;
+    return { app, post };
+  };
+
+  it('forgets the oldest answers beyond a bound on their bytes, and keys after the window', async () => {
+    let now = 0;
+    const keys = new IdempotencyKeys(() => now, 200);
+    const { app, post } = await appWith(keys);
+    expect(await post('k1')).toBe(1);
+    expect(await post('k1')).toBe(1);
+    expect(await post('k2')).toBe(2);
+    expect(await post('k3')).toBe(3);
+    expect(keys.keptBytes).toBeLessThanOrEqual(200);
+    // k1, the oldest, was forgotten to stay within the bound: sent again it writes again.
+    expect(await post('k1')).toBe(4);
+    expect(await post('k3')).toBe(3);
+    now += IDEMPOTENCY_WINDOW_MS + 1;
+    expect(await post('k3')).toBe(5);
+    await app.close();
+  });
+});
