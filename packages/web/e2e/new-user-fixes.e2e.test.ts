@@ -107,6 +107,33 @@ describe.skipIf(!run)('a new user on a phone', () => {
     expect(await a.getByLabel('Title', { exact: true }).inputValue()).toBe(`${LONG_WORD}xyz`);
   });
 
+  test("the role holder decides an admission with the role procedure's own choices, Approve and Refuse", async () => {
+    const bob = await env.browser.newContext({ baseURL: env.url, locale: 'en-GB', viewport: PHONE });
+    const b = await bob.newPage();
+    await b.goto('/signup');
+    await b.getByLabel('Your name').fill('Bob Okoro');
+    await b.getByLabel('Email').fill('bob@example.org');
+    await b.getByLabel('Password').fill('another good password');
+    await b.getByRole('button', { name: 'Create account' }).click();
+    await b.waitForURL((u) => u.pathname === '/');
+    await b.goto(commonsPath);
+    await b.getByRole('button', { name: 'Ask to join' }).click();
+    await b.waitForURL(PROPOSAL_PAGE);
+    const admission = new URL(b.url()).pathname;
+    await bob.close();
+
+    await a.goto(admission);
+    await a.getByText('Your decision, as a holder of the mandate').waitFor();
+    expect(await a.getByRole('radio').count()).toBe(2);
+    await a.getByLabel('Refuse', { exact: true }).waitFor();
+    for (const other of ['Agree', 'Abstain', 'Disagree', 'Object'])
+      expect(await a.getByLabel(other, { exact: true }).count(), other).toBe(0);
+    await a.getByLabel('Approve', { exact: true }).check();
+    await a.getByRole('button', { name: 'Save my position' }).click();
+    await a.getByText('Your position is saved.').waitFor();
+    await expectNoSideways('the admission');
+  });
+
   test('the change-role form opened from its link starts from the role and saves', async () => {
     await a.goto(commonsPath);
     await a.getByRole('link', { name: 'Propose a change to the role Membership secretary' }).click();
