@@ -2,20 +2,9 @@
 // the one shape of ids, and the JSON Schema parts the API's schemas are built from.
 import { Type, type TSchema } from 'typebox';
 import { DomainError } from './errors';
+import { LIMITS } from './limits';
 
-/** Limits on free text, in characters. The server's schemas use the same numbers. */
-export const LIMITS = {
-  name: 120,
-  title: 200,
-  purpose: 2_000,
-  charter: 50_000,
-  body: 20_000,
-  reason: 2_000,
-  comment: 10_000,
-  statement: 2_000,
-  displayName: 80,
-  id: 64,
-} as const;
+export { LIMITS };
 
 export const HOUR = 3_600_000;
 

@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { checkCsrf } from './auth';
 import type { AppContext } from './context';
+import { IdempotencyKeys } from './idempotency';
 import { ApiError, rawProblemResponse, sendProblem } from './problems';
 import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
@@ -109,6 +110,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     if (request.url.startsWith('/api/v1/')) request.caller = await ctx.auth.identify(request);
   });
   app.addHook('preHandler', async (request) => checkCsrf(request));
+  // After the CSRF check: a key replays an answer only to a request that could have made it.
+  new IdempotencyKeys().register(app);
   app.addHook('onSend', async (request, reply) => {
     securityHeaders(reply, request.url);
     // API answers carry session CSRF tokens, new API tokens and members' views: no cache may keep them.

@@ -68,6 +68,10 @@ export interface Problem {
   status: number;
   code: string;
   detail: string;
+  /** The input at fault (`title`, `action.text`), for a form to mark it. */
+  field?: string;
+  /** The most characters the field may have, when it has more (for a form to show it). */
+  limit?: number;
 }
 
 interface AjvError {
@@ -83,6 +87,8 @@ function friendly(v: AjvError): string | null {
       return p.limit === 1 ? 'must not be empty' : `must have at least ${String(p.limit)} characters`;
     case 'maxLength':
       return `must have at most ${String(p.limit)} characters`;
+    case 'maxItems':
+      return `must have at most ${String(p.limit)} items`;
     case 'required':
       return `is missing the field "${String(p.missingProperty)}"`;
     case 'format':
@@ -100,6 +106,14 @@ function friendly(v: AjvError): string | null {
     default:
       return null;
   }
+}
+
+/** A field's path in words: `displayName` is "The display name", `action.text` "The text (action.text)". */
+function fieldLabel(path: string): string {
+  const parts = path.split('.');
+  const last = parts.filter((x) => !/^\d+$/.test(x)).pop() ?? path;
+  const words = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `The ${words}${parts.length > 1 ? ` (${path})` : ''}`;
 }
 
 /** A problem document of this status and code. */
@@ -122,7 +136,12 @@ export function toProblem(error: unknown): Problem {
     return make(409, 'conflict', 'Someone else changed this at the same moment; please try again.');
   }
   const fe = error as FastifyError & {
-    validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[];
+    validation?: {
+      keyword?: string;
+      instancePath: string;
+      message?: string;
+      params?: Record<string, unknown>;
+    }[];
     validationContext?: string;
   };
   const v = fe && Array.isArray(fe.validation) ? fe.validation[0] : undefined;
@@ -135,7 +154,18 @@ export function toProblem(error: unknown): Problem {
       detail = `${where} contains a NUL character or a lone UTF-16 surrogate, which text cannot hold`;
     if (v.params && 'allowedValues' in v.params)
       detail += `: ${(v.params.allowedValues as unknown[]).join(', ')}`;
-    return make(400, 'invalid_request', detail);
+    const field = v.instancePath.slice(1).replace(/\//g, '.');
+    // `limit` only for text too long: the one limit a form shows beside its field (its counter).
+    const limit =
+      v.keyword === 'maxLength' && typeof v.params?.limit === 'number' ? v.params.limit : undefined;
+    // Too long: said for a person, naming the field and its limit (nothing is ever cut to fit).
+    if (field && limit !== undefined)
+      detail = `${fieldLabel(field)} is too long: it may have at most ${limit.toLocaleString('en')} characters. Shorten it and send it again.`;
+    return {
+      ...make(400, 'invalid_request', detail),
+      ...(field ? { field } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    };
   }
   if (fe?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe instanceof SyntaxError && fe.statusCode === 400)) {
     return make(400, 'malformed_json', `The request body is not valid JSON: ${fe.message}`);

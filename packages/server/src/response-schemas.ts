@@ -493,6 +493,11 @@ export const ProposalViewSchema = view({
   canTakePosition: Type.Boolean(),
   canComment: Type.Boolean(),
   canWithdraw: Type.Boolean(),
+  decidesAsRole: Type.Boolean({
+    description:
+      'Under a role procedure, whether the caller holds a role whose mandate decides this open proposal: their ' +
+      'position is the decision (agree approves it, disagree refuses it)',
+  }),
   integrity: IntegritySchema,
 });
 
@@ -523,7 +528,23 @@ export const LogRecordSchema = view({
   prev: Text,
   data: Type.Unknown({ description: "The event's data (null for a record that cannot be decoded)" }),
   error: Type.Optional(Text),
-  actorName: nullable(Text),
+  actorName: nullable(
+    Type.String({
+      description:
+        'The display name of the actor, when a person acted; null for the platform and for what a decision carried out',
+    }),
+  ),
+  decision: nullable(
+    Type.Object(
+      { proposalId: Text, title: nullable(Text) },
+      {
+        additionalProperties: false,
+        description:
+          'The decision (the proposal) that carried out this event, when a decision did: it is the actor, whoever ' +
+          'took the position that settled it (the record keeps that account as signed, in `actor`)',
+      },
+    ),
+  ),
 });
 export const LogPageSchema = view({ size: Type.Integer(), records: Type.Array(LogRecordSchema) });
 export const VerificationSchema = Type.Union([

@@ -159,6 +159,14 @@ export const ProblemSchema = Type.Object(
     status: Type.Integer(),
     code: Type.String(),
     detail: Type.String(),
+    field: Type.Optional(
+      Type.String({ description: 'The input at fault, as a path (`action.text`), when one field is' }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({
+        description: 'The most characters the field may have, when the problem is that it has more',
+      }),
+    ),
   },
   { $id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable code' },
 );

@@ -1,6 +1,7 @@
 import {
   ACTION_KINDS,
   can,
+  decidersFor,
   describeConstitution,
   describeProcedure,
   describeAudience,
@@ -197,6 +198,13 @@ function proposalForCaller(
     canTakePosition: may({ type: 'take_position', proposalId: p.id }),
     canComment: may({ type: 'comment', proposalId: p.id }),
     canWithdraw: may({ type: 'withdraw', proposalId: p.id }),
+    // Under a role procedure, whether the caller holds a role whose mandate decides it (the kernel's deciders): their
+    // position is then the decision, approve or refuse, not a member's stance.
+    decidesAsRole:
+      p.status === 'open' &&
+      p.procedure.type === 'role' &&
+      accountId !== null &&
+      decidersFor(state.core, p.action.kind, now).includes(accountId),
   };
 }
 

@@ -108,7 +108,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           { title: 'x'.repeat(201), action: { kind: 'resolution', text: 'y' } },
           400,
           'invalid_request',
-          /title must have at most 200 characters/,
+          /^The title is too long: it may have at most 200 characters\./,
         ],
         [{ title: 'x', action: { kind: 'teleport' } }, 400, 'invalid_request', /kind/],
         [
@@ -153,6 +153,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json().code).toBe('malformed_json');
+      // Over-long input names the field and its limit for a person and a form, and nothing is cut to fit.
+      const long = await ada.call('POST', url, {
+        title: 'x',
+        action: { kind: 'resolution', text: 'y'.repeat(20_001) },
+      });
+      expect(long.statusCode).toBe(400);
+      expect(long.json()).toMatchObject({
+        code: 'invalid_request',
+        field: 'action.text',
+        limit: 20_000,
+        detail:
+          'The text (action.text) is too long: it may have at most 20,000 characters. Shorten it and send it again.',
+      });
+      const longTitle = await ada.call('POST', url, {
+        title: 't'.repeat(201),
+        action: { kind: 'resolution', text: 'y' },
+      });
+      expect(longTitle.json()).toMatchObject({ field: 'title', limit: 200 });
       expect((await ada.call('GET', '/api/v1/commons/nope')).statusCode).toBe(404);
       expect((await ada.call('GET', `/api/v1/commons/${commonsId}/proposals/nope`)).json().code).toBe(
         'proposal_not_found',
@@ -261,6 +279,37 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(c.constitution.version).toBe(2);
       expect(c.constitution.rules.admit_member).toEqual({ type: 'automatic' });
       expect(c.history).toHaveLength(1);
+    });
+
+    it('names the decision, not the last voter, as the actor of what it carried out', async () => {
+      const log = (await ada.call('GET', `/api/v1/commons/${commonsId}/log?from=0&limit=1000`)).json();
+      type Row = {
+        seq: number;
+        type: string;
+        actor: string | null;
+        actorName: string | null;
+        decision: { proposalId: string; title: string | null } | null;
+        data: { proposalId?: string };
+      };
+      const records = log.records as Row[];
+      const amended = records.find((r) => r.type === 'ConstitutionAmended');
+      const decided = records.find(
+        (r) => r.type === 'ProposalDecided' && r.data.proposalId === amended?.data.proposalId,
+      );
+      for (const r of [amended, decided]) {
+        expect(r).toBeDefined();
+        expect(r!.decision).toEqual({ proposalId: amended!.data.proposalId, title: 'Open membership' });
+        expect(r!.actorName).toBeNull();
+        // The signed record still holds the account whose position settled it.
+        expect(r!.actor).toBe(bob.id);
+      }
+      // What a person did is still theirs.
+      const bobsPosition = records.find(
+        (r) =>
+          r.type === 'PositionTaken' && r.actor === bob.id && r.data.proposalId === amended!.data.proposalId,
+      );
+      expect(bobsPosition).toMatchObject({ actorName: 'Bob', decision: null });
+      expect(records[0]).toMatchObject({ type: 'CommonsCreated', actorName: 'Ada', decision: null });
     });
 
     it('personal API tokens authenticate without CSRF; only their owner deletes them', async () => {

@@ -57,6 +57,18 @@ describe('the views ask the kernel', () => {
     expect(proposalView(c.s, zedAdmission(c), 'bob', now).canTakePosition).toBe(true);
   });
 
+  it('tells the holder of the deciding role that their position is the decision, and no one else', () => {
+    const c = commons();
+    const now = at(2);
+    expect(proposalView(c.s, zedAdmission(c), 'ada', now).decidesAsRole).toBe(true);
+    for (const who of ['bob', 'cy', 'zed', 'stranger', null])
+      expect(proposalView(c.s, zedAdmission(c), who, now).decidesAsRole, String(who)).toBe(false);
+    // Once decided, there is nothing left to decide.
+    expect(proposalView(c.s, must(c.s.proposals['adm-cy'], "cy's admission"), 'ada', now).decidesAsRole).toBe(
+      false,
+    );
+  });
+
   it('for every actor and proposal, can() answers as decide does', () => {
     const c = commons();
     const now = at(2);

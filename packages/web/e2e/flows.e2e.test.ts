@@ -239,7 +239,7 @@ describe.skipIf(!run)('web app flows', () => {
     await b.getByLabel('Your reason').fill('Agreed, two days is enough.');
     await b.getByRole('button', { name: 'Save my position' }).click();
     await b.getByRole('heading', { name: 'Decision: passed' }).waitFor();
-    await b.getByText('2 agreed and 0 did not: the required two thirds agreed.').waitFor();
+    await b.getByText('2 agreed and 0 did not: at least two thirds had to agree, and did.').waitFor();
 
     await b.goto(`${commonsPath}/constitution`);
     await b.getByText('Version 2, in force since').waitFor();

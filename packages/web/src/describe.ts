@@ -142,8 +142,13 @@ export function describeReason(
   people: (id: string) => string,
   option: (id: string) => string = (id) => id,
   className: (id: string) => string = (id) => id,
+  /** The rule that decided (a procedure, or a chamber's rule): whether a vote's threshold is strict. */
+  procedure?: Pick<Procedure, 'type'> & { strict?: boolean },
 ): string {
   const p = r.params;
+  // "More than" or "at least": from the reason if it says, else from the vote's rule that decided.
+  const strict =
+    typeof p.strict === 'boolean' ? p.strict : procedure?.type === 'vote' && procedure.strict === true;
   const n = (k: string) => Number(p[k] ?? 0);
   switch (r.code) {
     case 'automatic':
@@ -169,13 +174,13 @@ export function describeReason(
         quorum: fraction(t, String(p.quorum)),
       });
     case 'threshold_met':
-      return t('reason.threshold_met', {
+      return t(strict ? 'reason.threshold_met_strict' : 'reason.threshold_met', {
         count: n('agree'),
         against: n('against'),
         threshold: fraction(t, String(p.threshold)),
       });
     case 'threshold_not_met':
-      return t('reason.threshold_not_met', {
+      return t(strict ? 'reason.threshold_not_met_strict' : 'reason.threshold_not_met', {
         count: n('agree'),
         against: n('against'),
         threshold: fraction(t, String(p.threshold)),

@@ -4,7 +4,7 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { decodeRecord, emptyRoot, hashChildren, hashLeaf } from '@peergov/kernel/log';
 import type { ExportOptions } from './export';
-import { dataDirOf, openFromOptions, type StoreOptions } from './store-options';
+import { dataDirOf, openExistingFromOptions, type StoreOptions } from './store-options';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -68,7 +68,7 @@ export async function exportLog(o: ExportOptions): Promise<void> {
     if (o.publicKeyOut) return;
     throw new Error('give --commons <id> (or only --public-key-out <file>)');
   }
-  const store = await openFromOptions(o);
+  const store = await openExistingFromOptions(o);
   try {
     // One snapshot: the checkpoint line is the head of exactly these records.
     const log = await store.readLog(o.commons);

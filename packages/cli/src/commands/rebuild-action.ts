@@ -3,7 +3,7 @@
 import { readModelFromLog, verifyStored } from '../../../server/src/log-service';
 import { StoreConflictError } from '../../../store/src/types';
 import type { RebuildOptions } from './rebuild';
-import { openFromOptions } from './store-options';
+import { openExistingFromOptions } from './store-options';
 import { describeFailure, loadPublicKey, loadSavedCheckpoint } from './verify-action';
 
 /** `peergov rebuild`: see registerRebuild. */
@@ -11,7 +11,7 @@ export async function rebuild(o: RebuildOptions): Promise<void> {
   const key = loadPublicKey(o, (line) => console.error(line));
   const saved = o.checkpoint === undefined ? undefined : loadSavedCheckpoint(o.checkpoint);
   const only = o.commons ?? saved?.checkpoint.commons;
-  const store = await openFromOptions(o);
+  const store = await openExistingFromOptions(o);
   let bad = 0;
   try {
     const ids = only ? [only] : await store.listCommonsIds();

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignedCheckpoint } from '@peergov/kernel/log';
 import { LogService, parseSavedCheckpoint, type VerifyResult } from '../../../server/src/log-service';
-import { dataDirOf, openFromOptions } from './store-options';
+import { dataDirOf, openExistingFromOptions } from './store-options';
 import type { KeyOptions, VerifyOptions } from './verify';
 
 /**
@@ -59,7 +59,7 @@ export async function verify(o: VerifyOptions): Promise<void> {
     throw new Error(`the saved checkpoint is for commons ${saved.checkpoint.commons}, not ${o.commons}`);
   }
   const only = o.commons ?? saved?.checkpoint.commons;
-  const store = await openFromOptions(o);
+  const store = await openExistingFromOptions(o);
   let bad = 0;
   let ids: string[] = [];
   try {

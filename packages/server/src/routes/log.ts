@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { EventType } from '@peergov/kernel';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { LogService, ProofIntegrityError } from '../log-service';
@@ -13,6 +14,35 @@ import {
 import { CommonsParams, LogQuery, ProofQuery, SeqParams } from '../schemas';
 
 const logProblems = problems(400, 401, 404, 500);
+
+// The events a decision carries out (and the decision itself): their record's actor is whoever's position settled it,
+// or null when it closed on time, but what acted is the decision, which the view names instead of that person.
+const BY_DECISION = new Set<EventType>([
+  'ProposalDecided',
+  'ActionFailed',
+  'MemberAdmitted',
+  'ApplicationDeclined',
+  'MemberRemoved',
+  'RoleCreated',
+  'RoleChanged',
+  'RoleAssigned',
+  'RoleUnassigned',
+  'CharterAdopted',
+  'ConstitutionAmended',
+  'ResolutionAdopted',
+]);
+
+/** The decision that carried out a record, if it is one of the events a decision carries out. */
+function decisionOf(
+  type: string,
+  data: unknown,
+  proposals: Readonly<Record<string, { title: string }>>,
+): { proposalId: string; title: string | null } | null {
+  if (!BY_DECISION.has(type as EventType) || typeof data !== 'object' || data === null) return null;
+  const proposalId = (data as { proposalId?: unknown }).proposalId;
+  if (typeof proposalId !== 'string') return null;
+  return { proposalId, title: Object.hasOwn(proposals, proposalId) ? proposals[proposalId]!.title : null };
+}
 
 /**
  * Runs the making of a proof; when the proof would not verify against the signed checkpoint, reports the fault to
@@ -70,13 +100,22 @@ export function logRoutes(server: FastifyInstance, ctx: AppContext): void {
       const limit = Math.min(Number(q.limit ?? 100), 1000);
       const records = await logs.read(id, Number(q.from ?? 0), limit);
       // Names of the people who acted, including those who have since left (members keep their entry).
-      const members = (await ctx.commons.get(id))?.core.members ?? {};
+      const state = await ctx.commons.get(id);
+      const members = state?.core.members ?? {};
+      const proposals = state?.proposals ?? {};
       return {
         size: head.size,
-        records: records.map((r) => ({
-          ...r,
-          actorName: r.actor ? (members[r.actor]?.displayName ?? null) : null,
-        })),
+        records: records.map((r) => {
+          const decision = decisionOf(r.type, r.data, proposals);
+          return {
+            ...r,
+            actorName:
+              decision || !r.actor || !Object.hasOwn(members, r.actor)
+                ? null
+                : (members[r.actor]?.displayName ?? null),
+            decision,
+          };
+        }),
       };
     },
   );

@@ -43,6 +43,9 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    /** The input at fault and the limit it passed, when the problem names them (an over-long field). */
+    readonly field?: string,
+    readonly limit?: number,
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -173,15 +176,31 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
               : never
             : never;
 
+/**
+ * A fresh Idempotency-Key: 128 random bits in hex. From getRandomValues, which (unlike randomUUID) also works on a
+ * page served over plain http from another host than localhost.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface RequestOptions {
+  /** Sent as `Idempotency-Key`: the server answers a repeat of this request with its first answer. */
+  idempotencyKey?: string;
+}
+
 /** Calls the API and returns the parsed JSON body (undefined for 204), typed by its route. */
 export async function request<M extends Method, P extends string>(
   method: M,
   path: P,
   body?: unknown,
+  options: RequestOptions = {},
 ): Promise<Answer<M, P>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -197,8 +216,20 @@ export async function request<M extends Method, P extends string>(
   const type = res.headers.get('content-type') ?? '';
   const payload: unknown = type.includes('json') ? await res.json().catch(() => null) : null;
   if (!res.ok) {
-    const p = (payload ?? {}) as { code?: string; detail?: string; title?: string };
-    throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText);
+    const p = (payload ?? {}) as {
+      code?: string;
+      detail?: string;
+      title?: string;
+      field?: unknown;
+      limit?: unknown;
+    };
+    throw new ApiError(
+      res.status,
+      p.code ?? `http_${res.status}`,
+      p.detail ?? p.title ?? res.statusText,
+      typeof p.field === 'string' ? p.field : undefined,
+      typeof p.limit === 'number' ? p.limit : undefined,
+    );
   }
   // The server serialises each answer with the response schema its type comes from.
   return payload as Answer<M, P>;
@@ -206,7 +237,8 @@ export async function request<M extends Method, P extends string>(
 
 export const api = {
   get: <P extends string>(path: P) => request('GET', path),
-  post: <P extends string>(path: P, body?: unknown) => request('POST', path, body ?? {}),
+  post: <P extends string>(path: P, body?: unknown, options?: RequestOptions) =>
+    request('POST', path, body ?? {}, options),
   put: <P extends string>(path: P, body?: unknown) => request('PUT', path, body ?? {}),
   patch: <P extends string>(path: P, body?: unknown) => request('PATCH', path, body ?? {}),
   del: <P extends string>(path: P) => request('DELETE', path),

@@ -25,6 +25,9 @@ export function ChambersResults({
 }) {
   const { t } = useI18n();
   const name = classLabel(t, commons);
+  // Each chamber's own rule, for its reasons' words ("more than" or "at least" a vote's threshold).
+  const ruleOf = (classId: string) =>
+    procedure.type === 'chambers' ? procedure.chambers.find((c) => c.classId === classId)?.rule : undefined;
   const weighted = tally.weighted;
   return (
     <div className="chambers-results">
@@ -68,7 +71,7 @@ export function ChambersResults({
                 <td>
                   <ul className="chamber-reasons">
                     {c.reasons.map((r, i) => (
-                      <li key={i}>{describeReason(t, r, people, undefined, name)}</li>
+                      <li key={i}>{describeReason(t, r, people, undefined, name, ruleOf(c.classId))}</li>
                     ))}
                   </ul>
                 </td>

@@ -27,6 +27,9 @@ export function PageTitle({ children, title }: { children: ReactNode; title: str
 export function errorText(t: Translate, e: unknown): string {
   if (e instanceof ApiError) {
     if (e.code === 'network') return t('error.network');
+    // Said in the reader's language, not the server's English, when the problem names the field and its limit.
+    if (e.code === 'invalid_request' && e.field !== undefined && e.limit !== undefined)
+      return t('error.too_long', { field: e.field, limit: e.limit });
     const key = `error.${e.code}` as MessageKey;
     const s = t(key, { detail: e.detail });
     if (s !== key) return s;
@@ -56,19 +59,35 @@ export function Notice({
   return <div className={`alert alert-${kind}`}>{children}</div>;
 }
 
+/** The length of text as the API counts it (code points, as JSON Schema's maxLength does). */
+export const textLength = (value: string): number => [...value].length;
+
+/** Whether text is over its limit: the form says so and sends nothing, rather than cut it. */
+export const tooLong = (value: string, max: number): boolean => value.length > max && textLength(value) > max;
+
 interface FieldProps {
   label: string;
   hint?: string;
   error?: string | null;
+  /** The control's id, when something else needs to find it (focus); a generated one otherwise. */
+  id?: string;
+  /** A text field's limit: a counter shows it, and the field is in error when the value is over it. */
+  limit?: { value: string; max: number };
   children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
 }
 
 /** A labelled form control with an optional hint and error, wired up with ids for assistive technology. */
-export function Field({ label, hint, error, children }: FieldProps) {
-  const id = useId();
+export function Field({ label, hint, error: given, limit, id: fixedId, children }: FieldProps) {
+  const { t } = useI18n();
+  const generatedId = useId();
+  const id = fixedId ?? generatedId;
+  const length = limit ? textLength(limit.value) : 0;
+  const over = limit ? length - limit.max : 0;
+  const error = given || (limit && over > 0 ? t('field.tooLong', { max: limit.max, over }) : null);
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const countId = limit ? `${id}-count` : undefined;
+  const describedBy = [hintId, countId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -78,6 +97,11 @@ export function Field({ label, hint, error, children }: FieldProps) {
         </p>
       )}
       {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
+      {limit && (
+        <p className={`char-count${over > 0 ? ' over' : ''}`} id={countId}>
+          {t('field.count', { count: length, max: limit.max })}
+        </p>
+      )}
       {error && (
         <p className="field-error" id={errorId}>
           {error}

@@ -19,11 +19,16 @@ export const en = {
   'common.loading': 'Loading…',
   'common.retry': 'Try again',
   'common.working': 'Working…',
+  'field.count': '{count} of at most {max} characters',
+  'field.tooLong':
+    'Too long: at most {max} characters, this has {over} too many. Nothing is cut: please shorten it.',
   'common.cancel': 'Cancel',
   'common.more': 'Show more',
   'form.findMember': 'Find a member by name',
 
   'error.generic': 'Something went wrong. Please try again.',
+  'error.too_long':
+    'The field “{field}” is too long: it may have at most {limit} characters. Nothing was saved; shorten it and try again.',
   'error.network': 'The server could not be reached. Check your connection and try again.',
   'error.invalid_credentials': 'The email or password is not right.',
   'error.email_taken': 'An account with this email already exists. Sign in instead?',
@@ -209,6 +214,8 @@ export const en = {
   'commons.roles': 'Roles',
   'commons.noRoles': 'No roles yet. Roles are created by proposal.',
   'commons.proposeRole': 'Propose a new role',
+  'commons.proposeRoleChange': 'Propose a change',
+  'commons.proposeRoleChangeOf': 'Propose a change to the role {name}',
 
   'apply.intro':
     'You are not a member of this commons. You can ask to join; the members decide under their rules.',
@@ -292,6 +299,11 @@ export const en = {
   'stance.disagree': 'Disagree',
   'stance.block': 'Block',
   'stance.object': 'Object',
+  'stance.role.agree': 'Approve',
+  'stance.role.disagree': 'Refuse',
+  'stance.help.role.agree': 'As a holder of the mandate, you approve it: this decides it.',
+  'stance.help.role.disagree': 'As a holder of the mandate, you refuse it: this decides it.',
+  'position.decide': 'Your decision, as a holder of the mandate',
   'stance.help.agree': 'You support it.',
   'stance.help.abstain': 'You take part but leave the decision to others.',
   'stance.help.disagree': 'You would rather not, but you will not stand in the way.',
@@ -359,12 +371,20 @@ export const en = {
       'Too few took part: {turnout} of {count} members, and at least {quorum} of the members was needed.',
   },
   'reason.threshold_met': {
-    one: '{count} agreed and {against} did not: the required {threshold} agreed.',
-    other: '{count} agreed and {against} did not: the required {threshold} agreed.',
+    one: '{count} agreed and {against} did not: at least {threshold} had to agree, and did.',
+    other: '{count} agreed and {against} did not: at least {threshold} had to agree, and did.',
+  },
+  'reason.threshold_met_strict': {
+    one: '{count} agreed and {against} did not: more than {threshold} had to agree, and did.',
+    other: '{count} agreed and {against} did not: more than {threshold} had to agree, and did.',
   },
   'reason.threshold_not_met': {
-    one: '{count} agreed and {against} did not: {threshold} had to agree.',
-    other: '{count} agreed and {against} did not: {threshold} had to agree.',
+    one: '{count} agreed and {against} did not: at least {threshold} had to agree.',
+    other: '{count} agreed and {against} did not: at least {threshold} had to agree.',
+  },
+  'reason.threshold_not_met_strict': {
+    one: '{count} agreed and {against} did not: more than {threshold} had to agree.',
+    other: '{count} agreed and {against} did not: more than {threshold} had to agree.',
   },
   'reason.role_refused': '{name}, holding the mandate, decided against it.',
   'reason.role_no_holder': 'No one holds a role whose mandate covers this kind of action.',
@@ -505,6 +525,8 @@ export const en = {
   'log.who': 'By',
   'log.hash': 'Hash',
   'log.system': 'the platform',
+  'log.byDecision': 'the decision on “{title}”',
+  'log.byDecisionUntitled': 'a decision',
   'log.more': 'Show older records',
 
   'event.CommonsCreated': 'Commons created',

@@ -16,11 +16,16 @@ export const fr: Messages = {
   'common.loading': 'Chargement…',
   'common.retry': 'Réessayer',
   'common.working': 'En cours…',
+  'field.count': '{count} sur {max} caractères au plus',
+  'field.tooLong':
+    'Trop long : {max} caractères au plus, celui-ci en a {over} de trop. Rien n’est coupé : raccourcissez-le.',
   'common.cancel': 'Annuler',
   'common.more': 'Afficher plus',
   'form.findMember': 'Chercher un membre par son nom',
 
   'error.generic': 'Une erreur est survenue. Veuillez réessayer.',
+  'error.too_long':
+    'Le champ « {field} » est trop long : {limit} caractères au plus. Rien n’a été enregistré ; raccourcissez-le et réessayez.',
   'error.network': 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   'error.invalid_credentials': 'L’adresse e-mail ou le mot de passe est incorrect.',
   'error.email_taken': 'Un compte existe déjà avec cette adresse. Voulez-vous plutôt vous connecter ?',
@@ -209,6 +214,8 @@ export const fr: Messages = {
   'commons.roles': 'Rôles',
   'commons.noRoles': 'Aucun rôle pour l’instant. Les rôles sont créés par proposition.',
   'commons.proposeRole': 'Proposer un nouveau rôle',
+  'commons.proposeRoleChange': 'Proposer une modification',
+  'commons.proposeRoleChangeOf': 'Proposer une modification du rôle {name}',
 
   'apply.intro':
     'Vous n’êtes pas membre de ce commun. Vous pouvez demander à le rejoindre ; les membres décident selon leurs règles.',
@@ -285,6 +292,11 @@ export const fr: Messages = {
   'position.take': 'Votre position',
   'position.change': 'Changer votre position',
   'position.stance': 'Quelle est votre position ?',
+  'stance.role.agree': 'Approuver',
+  'stance.role.disagree': 'Refuser',
+  'stance.help.role.agree': 'En tant que titulaire du mandat, vous l’approuvez : cela décide.',
+  'stance.help.role.disagree': 'En tant que titulaire du mandat, vous la refusez : cela décide.',
+  'position.decide': 'Votre décision, en tant que titulaire du mandat',
   'position.chooseStance': 'Veuillez choisir une des positions.',
   'position.reason': 'Votre raison',
   'position.reasonHint': 'Facultatif mais précieux : les autres la voient à côté de votre position.',
@@ -365,12 +377,22 @@ export const fr: Messages = {
       'Trop peu de participation : {turnout} membres sur {count}, alors qu’il fallait au moins {quorum} des membres.',
   },
   'reason.threshold_met': {
-    one: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.',
-    other: '{count} pour et {against} non : la part requise ({threshold}) était d’accord.',
+    one: '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour, et c’est le cas.',
+    other:
+      '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour, et c’est le cas.',
+  },
+  'reason.threshold_met_strict': {
+    one: '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour, et c’est le cas.',
+    other:
+      '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour, et c’est le cas.',
   },
   'reason.threshold_not_met': {
-    one: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.',
-    other: '{count} pour et {against} non : il fallait que {threshold} soient d’accord.',
+    one: '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour.',
+    other: '{count} pour et {against} non : il fallait qu’au moins {threshold} des voix soient pour.',
+  },
+  'reason.threshold_not_met_strict': {
+    one: '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour.',
+    other: '{count} pour et {against} non : il fallait que plus de {threshold} des voix soient pour.',
   },
   'reason.role_refused': '{name}, titulaire du mandat, s’est prononcé·e contre.',
   'reason.role_no_holder': 'Personne ne tient un rôle dont le mandat couvre ce type d’action.',
@@ -513,6 +535,8 @@ export const fr: Messages = {
   'log.who': 'Par',
   'log.hash': 'Empreinte',
   'log.system': 'la plateforme',
+  'log.byDecision': 'la décision sur « {title} »',
+  'log.byDecisionUntitled': 'une décision',
   'log.more': 'Afficher les enregistrements plus anciens',
 
   'event.CommonsCreated': 'Commun créé',

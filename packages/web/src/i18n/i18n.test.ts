@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { describeProcedure, describeReason, fraction } from '../describe';
+import { ApiError } from '../api/client';
+import { errorText } from '../components/ui';
+import { describeProcedure, describeReason, fraction, stanceLabel } from '../describe';
 import { match } from '../router';
 import { en, type MessageKey, type Msg } from './en';
 import { fr } from './fr';
@@ -74,7 +76,44 @@ describe('plain-language rules', () => {
         { code: 'threshold_not_met', params: { agree: 1, against: 2, threshold: '1/2' }, text: '' },
         name,
       ),
-    ).toBe('1 agreed and 2 did not: half had to agree.');
+    ).toBe('1 agreed and 2 did not: at least half had to agree.');
+    // "More than half" is said so, from the deciding rule, in every language.
+    const notMet = {
+      code: 'threshold_not_met',
+      params: { agree: 1, against: 1, threshold: '1/2' },
+      text: '',
+    };
+    const simpleMajority = {
+      type: 'vote',
+      hours: 24,
+      threshold: { num: 1, den: 2 },
+      strict: true,
+      quorum: { num: 0, den: 1 },
+      abstentions: 'ignored',
+    } as const;
+    expect(describeReason(t, notMet, name, undefined, undefined, simpleMajority)).toBe(
+      '1 agreed and 1 did not: more than half had to agree.',
+    );
+    expect(describeReason(tf, notMet, name, undefined, undefined, simpleMajority)).toBe(
+      '1 pour et 1 non : il fallait que plus de la moitié des voix soient pour.',
+    );
+    expect(
+      describeReason(
+        t,
+        { ...notMet, code: 'threshold_met', params: { agree: 2, against: 1, threshold: '1/2' } },
+        name,
+        undefined,
+        undefined,
+        simpleMajority,
+      ),
+    ).toBe('2 agreed and 1 did not: more than half had to agree, and did.');
+    expect(
+      describeReason(
+        tf,
+        { ...notMet, code: 'threshold_met', params: { agree: 2, against: 1, threshold: '2/3' } },
+        name,
+      ),
+    ).toBe('2 pour et 1 non : il fallait qu’au moins deux tiers des voix soient pour, et c’est le cas.');
     expect(describeReason(t, { code: 'role_approved', params: { by: 'a1' }, text: '' }, name)).toBe(
       'Ada, holding the mandate, approved it.',
     );
@@ -89,5 +128,29 @@ describe('router', () => {
     expect(match('/c/:id/proposals/:pid', '/c/c_1/proposals/p%202')).toEqual({ id: 'c_1', pid: 'p 2' });
     expect(match('/c/:id', '/c/x/log')).toBeNull();
     expect(match('/c/:id/log', '/c/x/log/')).toEqual({ id: 'x' });
+  });
+});
+
+describe('labels in the reader language', () => {
+  const t = (key: MessageKey, params?: Record<string, string | number>) => format('en', en, key, params);
+  const tf = (key: MessageKey, params?: Record<string, string | number>) => format('fr', fr, key, params);
+  const consensus = { type: 'consensus', hours: 24, minParticipation: { num: 1, den: 2 } } as const;
+  const consent = { type: 'consent', hours: 24 } as const;
+
+  test('a block is a block under consensus and an objection under consent, in both languages', () => {
+    expect(stanceLabel(t, 'block', consensus)).toBe('Block');
+    expect(stanceLabel(t, 'block', consent)).toBe('Object');
+    expect(stanceLabel(tf, 'block', consensus)).toBe(fr['stance.block']);
+    expect(stanceLabel(tf, 'block', consent)).toBe(fr['stance.object']);
+    for (const s of ['agree', 'abstain', 'disagree', 'block'] as const)
+      expect(stanceLabel(tf, s, consensus)).not.toBe(stanceLabel(t, s, consensus));
+  });
+
+  test('an over-long field is told in French, not in the server English', () => {
+    const e = new ApiError(400, 'invalid_request', 'The title is too long: ...', 'title', 200);
+    expect(errorText(tf, e)).toBe(
+      'Le champ « title » est trop long : 200 caractères au plus. Rien n’a été enregistré ; raccourcissez-le et réessayez.',
+    );
+    expect(errorText(t, e)).toMatch(/^The field “title” is too long: it may have at most 200 characters/);
   });
 });

@@ -5,7 +5,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Outbox } from '../api/types';
 import { asyncHandler } from '../components/async-handler';
-import { Field, FormError, LoadError, Loading, Notice, PageTitle } from '../components/ui';
+import { LIMITS } from '@peergov/kernel/limits';
+import { Field, FormError, LoadError, Loading, Notice, PageTitle, tooLong } from '../components/ui';
 import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from '../i18n';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
@@ -247,6 +248,8 @@ export function SettingsPage() {
   const [language, setLanguage] = useState<Locale>((account?.locale as Locale | null) ?? locale);
   const [profileSaved, setProfileSaved] = useState(false);
   const profile = useSubmit(async () => {
+    // Over its limit the field says so; nothing is sent, nothing cut.
+    if (tooLong(displayName, LIMITS.displayName)) return;
     const updated = await api.patch('/api/v1/account', { displayName: displayName.trim(), locale: language });
     session.updated(updated);
     setLocale(language);
@@ -298,14 +301,17 @@ export function SettingsPage() {
             <span role="status">{t('settings.saved')}</span>
           </Notice>
         )}
-        <Field label={t('signup.displayName')} hint={t('settings.nameHint')}>
+        <Field
+          label={t('signup.displayName')}
+          hint={t('settings.nameHint')}
+          limit={{ value: displayName, max: LIMITS.displayName }}
+        >
           {(p) => (
             <input
               {...p}
               type="text"
               autoComplete="name"
               required
-              maxLength={80}
               value={displayName}
               onChange={(e) => setDisplayName(e.target.value)}
             />

@@ -2,7 +2,8 @@ import { InviteForm } from './invitation';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ProposalList } from '../components/proposal-list';
-import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
+import { LIMITS } from '@peergov/kernel/limits';
+import { Field, FormError, LoadError, Loading, PageTitle, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { usePages } from '../components/use-pages';
 import { touchesCommons, touchesProposals, useChanges } from '../components/use-live-updates';
@@ -15,32 +16,38 @@ import type { CommonsProps } from './commons-shell';
 import { Steps } from './home';
 import { className, SignInRequired } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 
 function ApplyForm({ commons }: Pick<CommonsProps, 'commons' | 'reload'>) {
   const { t } = useI18n();
   const [statement, setStatement] = useState('');
   const [classes, setClasses] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
+    if (tooLong(statement, LIMITS.statement)) return;
     try {
-      const p = await api.post(`/api/v1/commons/${commons.id}/applications`, {
-        statement: statement.trim(),
-        ...(classes.length ? { classes } : {}),
+      await run(async (idempotencyKey) => {
+        const p = await api.post(
+          `/api/v1/commons/${commons.id}/applications`,
+          { statement: statement.trim(), ...(classes.length ? { classes } : {}) },
+          { idempotencyKey },
+        );
+        navigate(`/c/${commons.id}/proposals/${p.id}`);
       });
-      navigate(`/c/${commons.id}/proposals/${p.id}`);
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
   return (
     <form onSubmit={asyncHandler(submit)} className="stack">
       <FormError error={error} />
-      <Field label={t('apply.statement')} hint={t('apply.statementHint')}>
+      <Field
+        label={t('apply.statement')}
+        hint={t('apply.statementHint')}
+        limit={{ value: statement, max: LIMITS.statement }}
+      >
         {(p) => <textarea {...p} rows={3} value={statement} onChange={(e) => setStatement(e.target.value)} />}
       </Field>
       {commons.classes.length > 1 && (
@@ -282,6 +289,16 @@ export function CommonsOverview({ commons, reload, live }: CommonsProps) {
                       ? t('role.vacant')
                       : t('role.heldBy', { names: r.holders.map((h) => h.displayName).join(', ') })}
                   </p>
+                  {commons.can.propose && (
+                    <p className="meta">
+                      <Link
+                        to={`${base}/proposals/new?kind=change_role&role=${encodeURIComponent(r.id)}`}
+                        aria-label={t('commons.proposeRoleChangeOf', { name: r.name })}
+                      >
+                        {t('commons.proposeRoleChange')}
+                      </Link>
+                    </p>
+                  )}
                 </li>
               ))}
             </ul>

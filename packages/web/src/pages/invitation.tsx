@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Commons, InvitationPreview, InvitationView } from '../api/types';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 import { Field, FormError, LoadError, Loading, Notice, PageTitle } from '../components/ui';
 import { useI18n } from '../i18n';
 import { Link, navigate } from '../router';
@@ -27,27 +28,27 @@ export function InviteForm({ commons }: { commons: Commons }) {
     };
   }, [commons.id, made]);
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
   const [error, setError] = useState<unknown>(null);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
   const invite = async (byEmail: boolean) => {
-    setBusy(true);
     setError(null);
     try {
-      const made = await api.post(`/api/v1/commons/${commons.id}/invitations`, {
-        ...(byEmail ? { email: email.trim() } : {}),
-        locale,
+      await run(async (idempotencyKey) => {
+        const made = await api.post(
+          `/api/v1/commons/${commons.id}/invitations`,
+          { ...(byEmail ? { email: email.trim() } : {}), locale },
+          { idempotencyKey },
+        );
+        if (byEmail) {
+          setSentTo(email.trim());
+          setEmail('');
+        } else setLink(made.url);
+        setMade((n) => n + 1);
       });
-      if (byEmail) {
-        setSentTo(email.trim());
-        setEmail('');
-      } else setLink(made.url);
-      setMade((n) => n + 1);
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
   const submit = (e: FormEvent) => {

@@ -7,6 +7,7 @@ import { eventLabel } from '../describe';
 import { useI18n } from '../i18n';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
+import { Link } from '../router';
 
 const PAGE = 100;
 
@@ -56,7 +57,19 @@ export function LogPage({ commons, changes }: CommonsProps) {
   const [more, setMore] = useState<LogRecord[]>([]);
   const [moreError, setMoreError] = useState<unknown>(null);
   const records = [...(first.data?.records ?? []), ...more];
-  const name = (id: string | null, actorName: string | null) => (id ? (actorName ?? id) : t('log.system'));
+  // What a decision carried out was done by the decision, never by whoever took the position that settled it.
+  const by = (r: LogRecord) =>
+    r.decision ? (
+      <Link to={`/c/${commons.id}/proposals/${encodeURIComponent(r.decision.proposalId)}`}>
+        {r.decision.title === null
+          ? t('log.byDecisionUntitled')
+          : t('log.byDecision', { title: r.decision.title })}
+      </Link>
+    ) : r.actor ? (
+      (r.actorName ?? r.actor)
+    ) : (
+      t('log.system')
+    );
   const loadMore = async () => {
     try {
       const r = await api.get(`/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`);
@@ -99,7 +112,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
                         <pre>{JSON.stringify(r.data, null, 2)}</pre>
                       </details>
                     </td>
-                    <td>{name(r.actor, r.actorName)}</td>
+                    <td>{by(r)}</td>
                     <td>
                       <code className="hash" title={r.hash}>
                         {r.hash.slice(0, 12)}…

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ACTION_KINDS, type StakeholderClass, type Template } from '../api/types';
-import { Field, FormError, LoadError, Loading, PageTitle } from '../components/ui';
+import { LIMITS } from '@peergov/kernel/limits';
+import { Field, FormError, LoadError, Loading, PageTitle, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { actionLabel, describeProcedure, ruleOf } from '../describe';
 import { useI18n, type Translate } from '../i18n';
@@ -10,6 +11,7 @@ import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { Steps } from './home';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 
 /** A template's name or description in the reader's language, for the templates this app knows. */
 export function templateText(
@@ -59,7 +61,7 @@ export function NewCommonsPage() {
   const [classes, setClasses] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
 
   if (!session.account) {
     return (
@@ -77,22 +79,28 @@ export function NewCommonsPage() {
     const errs: Record<string, string> = {};
     if (!name.trim()) errs.name = t('newCommons.nameRequired');
     setErrors(errs);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
+    // An over-long field says so beside itself; nothing is sent, and nothing is cut to fit.
+    const over =
+      tooLong(name, LIMITS.name) || tooLong(purpose, LIMITS.purpose) || tooLong(charter, LIMITS.charter);
+    if (Object.keys(errs).length || over) return;
     try {
-      const c = await api.post('/api/v1/commons', {
-        name: name.trim(),
-        purpose: purpose.trim(),
-        charter: charter.trim(),
-        template,
-        ...(classes.length ? { classes } : {}),
+      await run(async (idempotencyKey) => {
+        const c = await api.post(
+          '/api/v1/commons',
+          {
+            name: name.trim(),
+            purpose: purpose.trim(),
+            charter: charter.trim(),
+            template,
+            ...(classes.length ? { classes } : {}),
+          },
+          { idempotencyKey },
+        );
+        void session.refreshSetup();
+        navigate(`/c/${c.id}${first ? '?welcome=1' : ''}`);
       });
-      void session.refreshSetup();
-      navigate(`/c/${c.id}${first ? '?welcome=1' : ''}`);
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -107,29 +115,26 @@ export function NewCommonsPage() {
       )}
       <form onSubmit={asyncHandler(submit)} noValidate className="stack card">
         <FormError error={error} />
-        <Field label={t('newCommons.name')} hint={t('newCommons.nameHint')} error={errors.name}>
-          {(p) => (
-            <input
-              {...p}
-              type="text"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              maxLength={120}
-            />
-          )}
+        <Field
+          label={t('newCommons.name')}
+          hint={t('newCommons.nameHint')}
+          error={errors.name}
+          limit={{ value: name, max: LIMITS.name }}
+        >
+          {(p) => <input {...p} type="text" value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <Field label={t('newCommons.purpose')} hint={t('newCommons.purposeHint')}>
-          {(p) => (
-            <textarea
-              {...p}
-              rows={2}
-              value={purpose}
-              onChange={(e) => setPurpose(e.target.value)}
-              maxLength={2000}
-            />
-          )}
+        <Field
+          label={t('newCommons.purpose')}
+          hint={t('newCommons.purposeHint')}
+          limit={{ value: purpose, max: LIMITS.purpose }}
+        >
+          {(p) => <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />}
         </Field>
-        <Field label={t('newCommons.charter')} hint={t('newCommons.charterHint')}>
+        <Field
+          label={t('newCommons.charter')}
+          hint={t('newCommons.charterHint')}
+          limit={{ value: charter, max: LIMITS.charter }}
+        >
           {(p) => <textarea {...p} rows={4} value={charter} onChange={(e) => setCharter(e.target.value)} />}
         </Field>
         <fieldset className="choices">

@@ -2,14 +2,16 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ACTION_KINDS, type Action, type ActionKind, type Procedure } from '../api/types';
 import { defaultProcedure, ProcedureEditor, procedureErrors } from '../components/procedure-editor';
+import { LIMITS } from '@peergov/kernel/limits';
 import { classLabel } from '../components/chambers';
-import { Field, FormError, Notice, PageTitle } from '../components/ui';
+import { Field, FormError, Notice, PageTitle, tooLong } from '../components/ui';
 import { actionLabel, describeAction, describeProcedure, ruleOf } from '../describe';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 import { useResource } from '../components/use-resource';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
@@ -57,11 +59,16 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [accountId, setAccountId] = useState('');
   // Members to choose from: a page of them, narrowed by a search by name (a commons may have thousands).
   const [find, setFind] = useState('');
-  const [roleId, setRoleId] = useState(commons.roles[0]?.id ?? '');
-  const [roleName, setRoleName] = useState('');
-  const [roleDescription, setRoleDescription] = useState('');
-  const [mandate, setMandate] = useState<ActionKind[]>([]);
-  const [termDays, setTermDays] = useState<string>('');
+  // The role a link names (?role=), else the first; opened to change it, the form starts from the role as it is.
+  const initialRole = commons.roles.find((r) => r.id === search.get('role')) ?? commons.roles[0];
+  const editing = initialKind === 'change_role' ? initialRole : undefined;
+  const [roleId, setRoleId] = useState(initialRole?.id ?? '');
+  const [roleName, setRoleName] = useState(editing?.name ?? '');
+  const [roleDescription, setRoleDescription] = useState(editing?.description ?? '');
+  const [mandate, setMandate] = useState<ActionKind[]>(editing?.mandate ?? []);
+  const [termDays, setTermDays] = useState<string>(
+    editing?.termDays === null || editing?.termDays === undefined ? '' : String(editing.termDays),
+  );
   const [purpose, setPurpose] = useState(commons.purpose);
   const [charter, setCharter] = useState(commons.charter);
   const [text, setText] = useState('');
@@ -78,7 +85,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
 
   const base = `/c/${commons.id}`;
   const choices = useResource(
@@ -214,33 +221,60 @@ export function NewProposalPage({ commons }: CommonsProps) {
     e.preventDefault();
     const { action, errs } = build();
     setErrors(errs);
-    if (Object.keys(errs).length > 0 || !action) {
+    // An over-long field says so beside itself (Field's limit); nothing is sent, and nothing is cut to fit.
+    const over = (
+      [
+        [title, LIMITS.title],
+        [body, LIMITS.body],
+        // Only the fields this kind of action shows (the others keep what was typed, unsent).
+        ...(kind === 'resolution' ? ([[text, LIMITS.body]] as const) : []),
+        ...(kind === 'adopt_charter'
+          ? ([
+              [purpose, LIMITS.purpose],
+              [charter, LIMITS.charter],
+            ] as const)
+          : []),
+        ...(kind === 'create_role' || kind === 'change_role'
+          ? ([
+              [roleName, LIMITS.name],
+              [roleDescription, LIMITS.purpose],
+            ] as const)
+          : []),
+        // A poll's option labels have the title's limit (QUESTION_LIMITS in the kernel's poll.ts).
+        ...(isPoll ? options.map((o) => [o.label, LIMITS.title] as const) : []),
+      ] as const
+    ).some(([value, max]) => tooLong(value, max));
+    if (Object.keys(errs).length > 0 || !action || over) {
       setError(null);
       return;
     }
-    setBusy(true);
     try {
-      const p = await api.post(`/api/v1/commons/${commons.id}/proposals`, {
-        title: (title.trim() || suggestedTitle || actionLabel(t, kind)).slice(0, 200),
-        body: body.trim(),
-        action,
-        ...(isPoll
-          ? {
-              question: {
-                options: options.map((o, i) => ({
-                  id: `o${i + 1}`,
-                  label: o.label.trim(),
-                  ...(o.statusQuo ? { statusQuo: true } : {}),
-                })),
-              },
-            }
-          : {}),
+      await run(async (idempotencyKey) => {
+        const p = await api.post(
+          `/api/v1/commons/${commons.id}/proposals`,
+          {
+            // The person's own title is sent as it is (its length is checked above); only a suggestion is shortened.
+            title: title.trim() || (suggestedTitle || actionLabel(t, kind)).slice(0, LIMITS.title),
+            body: body.trim(),
+            action,
+            ...(isPoll
+              ? {
+                  question: {
+                    options: options.map((o, i) => ({
+                      id: `o${i + 1}`,
+                      label: o.label.trim(),
+                      ...(o.statusQuo ? { statusQuo: true } : {}),
+                    })),
+                  },
+                }
+              : {}),
+          },
+          { idempotencyKey },
+        );
+        navigate(`${base}/proposals/${p.id}`);
       });
-      navigate(`${base}/proposals/${p.id}`);
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -309,18 +343,10 @@ export function NewProposalPage({ commons }: CommonsProps) {
   );
   const roleFields = (
     <>
-      <Field label={t('form.roleName')} error={errors.roleName}>
-        {(p) => (
-          <input
-            {...p}
-            type="text"
-            value={roleName}
-            onChange={(e) => setRoleName(e.target.value)}
-            maxLength={120}
-          />
-        )}
+      <Field label={t('form.roleName')} error={errors.roleName} limit={{ value: roleName, max: LIMITS.name }}>
+        {(p) => <input {...p} type="text" value={roleName} onChange={(e) => setRoleName(e.target.value)} />}
       </Field>
-      <Field label={t('form.roleDescription')}>
+      <Field label={t('form.roleDescription')} limit={{ value: roleDescription, max: LIMITS.purpose }}>
         {(p) => (
           <textarea
             {...p}
@@ -436,12 +462,16 @@ export function NewProposalPage({ commons }: CommonsProps) {
         )}
         {kind === 'adopt_charter' && (
           <>
-            <Field label={t('newCommons.purpose')}>
+            <Field label={t('newCommons.purpose')} limit={{ value: purpose, max: LIMITS.purpose }}>
               {(p) => (
                 <textarea {...p} rows={2} value={purpose} onChange={(e) => setPurpose(e.target.value)} />
               )}
             </Field>
-            <Field label={t('newCommons.charter')} hint={t('form.charterHint')}>
+            <Field
+              label={t('newCommons.charter')}
+              hint={t('form.charterHint')}
+              limit={{ value: charter, max: LIMITS.charter }}
+            >
               {(p) => (
                 <textarea {...p} rows={10} value={charter} onChange={(e) => setCharter(e.target.value)} />
               )}
@@ -449,7 +479,12 @@ export function NewProposalPage({ commons }: CommonsProps) {
           </>
         )}
         {kind === 'resolution' && (
-          <Field label={t('form.resolutionText')} hint={t('form.resolutionHint')} error={errors.text}>
+          <Field
+            label={t('form.resolutionText')}
+            hint={t('form.resolutionHint')}
+            error={errors.text}
+            limit={{ value: text, max: LIMITS.body }}
+          >
             {(p) => <textarea {...p} rows={4} value={text} onChange={(e) => setText(e.target.value)} />}
           </Field>
         )}
@@ -464,12 +499,14 @@ export function NewProposalPage({ commons }: CommonsProps) {
             )}
             {options.map((o, i) => (
               <div key={i} className="poll-option-row">
-                <Field label={t('newProposal.optionLabel', { count: i + 1 })}>
+                <Field
+                  label={t('newProposal.optionLabel', { count: i + 1 })}
+                  limit={{ value: o.label, max: LIMITS.title }}
+                >
                   {(p) => (
                     <input
                       {...p}
                       value={o.label}
-                      maxLength={200}
                       onChange={(e) =>
                         setOptions(options.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))
                       }
@@ -583,18 +620,15 @@ export function NewProposalPage({ commons }: CommonsProps) {
         <Field
           label={t('newProposal.titleLabel')}
           hint={suggestedTitle ? t('newProposal.titleHint', { title: suggestedTitle }) : undefined}
+          limit={{ value: title, max: LIMITS.title }}
         >
-          {(p) => (
-            <input
-              {...p}
-              type="text"
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-              maxLength={200}
-            />
-          )}
+          {(p) => <input {...p} type="text" value={title} onChange={(e) => setTitle(e.target.value)} />}
         </Field>
-        <Field label={t('newProposal.body')} hint={t('newProposal.bodyHint')}>
+        <Field
+          label={t('newProposal.body')}
+          hint={t('newProposal.bodyHint')}
+          limit={{ value: body, max: LIMITS.body }}
+        >
           {(p) => <textarea {...p} rows={5} value={body} onChange={(e) => setBody(e.target.value)} />}
         </Field>
         <div className="actions">

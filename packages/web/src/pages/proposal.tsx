@@ -8,7 +8,8 @@ import {
   type Proposal,
   type Stance,
 } from '../api/types';
-import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge } from '../components/ui';
+import { LIMITS } from '@peergov/kernel/limits';
+import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { usePages } from '../components/use-pages';
 import { touchesProposal, useChanges } from '../components/use-live-updates';
@@ -26,6 +27,7 @@ import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
+import { useSubmission } from '../components/submission';
 import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 import { ChambersResults, classLabel } from '../components/chambers';
 
@@ -152,6 +154,7 @@ function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons 
               people,
               (id) => (proposal.question ? optionLabel(proposal.question, id) : id),
               classes,
+              o.procedure,
             )}
           </li>
         ))}
@@ -176,6 +179,9 @@ function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons 
   );
 }
 
+// The two positions of a role holder deciding: agree approves, disagree refuses (the tally's own reading).
+const ROLE_CHOICES = ['agree', 'disagree'] as const satisfies readonly Stance[];
+
 function PositionForm({
   proposal,
   commons,
@@ -186,7 +192,11 @@ function PositionForm({
   onSaved: (p: Proposal) => void;
 }) {
   const { t } = useI18n();
-  const [stance, setStance] = useState<Stance | ''>(proposal.myPosition?.stance ?? '');
+  // A holder of the deciding role decides: approve or refuse, the role procedure's own two choices.
+  const asRole = proposal.decidesAsRole;
+  const choices: readonly Stance[] = asRole ? ROLE_CHOICES : STANCES;
+  const mine = proposal.myPosition?.stance;
+  const [stance, setStance] = useState<Stance | ''>(mine && choices.includes(mine) ? mine : '');
   const [reason, setReason] = useState(proposal.myPosition?.reason ?? '');
   const [error, setError] = useState<unknown>(null);
   const [missing, setMissing] = useState(false);
@@ -199,6 +209,7 @@ function PositionForm({
       return;
     }
     setMissing(false);
+    if (tooLong(reason, LIMITS.reason)) return;
     setBusy(true);
     setSaved(false);
     try {
@@ -215,6 +226,7 @@ function PositionForm({
     }
   };
   const helpKey = (s: Stance): MessageKey => {
+    if (asRole) return `stance.help.role.${s}` as MessageKey;
     const type = proposal.procedure.type;
     if (s === 'block')
       return type === 'consent' || type === 'role'
@@ -238,8 +250,8 @@ function PositionForm({
         </p>
       )}
       <fieldset className="stances" aria-describedby={missing ? 'stance-error' : undefined}>
-        <legend>{t('position.stance')}</legend>
-        {STANCES.map((s) => (
+        <legend>{asRole ? t('position.decide') : t('position.stance')}</legend>
+        {choices.map((s) => (
           <div key={s} className={`stance stance-${s}${stance === s ? ' chosen' : ''}`}>
             <input
               type="radio"
@@ -250,7 +262,9 @@ function PositionForm({
               onChange={() => setStance(s)}
               aria-describedby={`stance-${s}-help`}
             />
-            <label htmlFor={`stance-${s}`}>{stanceLabel(t, s, proposal.procedure)}</label>
+            <label htmlFor={`stance-${s}`}>
+              {asRole ? t(`stance.role.${s}` as MessageKey) : stanceLabel(t, s, proposal.procedure)}
+            </label>
             <p className="hint" id={`stance-${s}-help`}>
               {t(helpKey(s))}
             </p>
@@ -262,7 +276,11 @@ function PositionForm({
           </p>
         )}
       </fieldset>
-      <Field label={t('position.reason')} hint={t('position.reasonHint')}>
+      <Field
+        label={t('position.reason')}
+        hint={t('position.reasonHint')}
+        limit={{ value: reason, max: LIMITS.reason }}
+      >
         {(p) => <textarea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
       <div className="actions">
@@ -287,26 +305,26 @@ function Discussion({
   const [text, setText] = useState('');
   const [replyTo, setReplyTo] = useState<CommentView | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmission();
   // The server's answer to whether this person may comment (read-only commons included), never a rule kept here.
   const canPost = proposal.canComment;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!text.trim()) return;
-    setBusy(true);
+    if (!text.trim() || tooLong(text, LIMITS.comment)) return;
     try {
-      await api.post(`/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`, {
-        text: text.trim(),
-        replyTo: replyTo?.id ?? null,
+      await run(async (idempotencyKey) => {
+        await api.post(
+          `/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`,
+          { text: text.trim(), replyTo: replyTo?.id ?? null },
+          { idempotencyKey },
+        );
+        setText('');
+        setReplyTo(null);
+        setError(null);
+        onPosted();
       });
-      setText('');
-      setReplyTo(null);
-      setError(null);
-      onPosted();
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
   const pages = usePages(
@@ -373,12 +391,15 @@ function Discussion({
               </button>
             </p>
           )}
-          <div className="field">
-            <label htmlFor="comment-text">{t('discussion.add')}</label>
-            <textarea id="comment-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
-          </div>
+          <Field id="comment-text" label={t('discussion.add')} limit={{ value: text, max: LIMITS.comment }}>
+            {(p) => <textarea {...p} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
+          </Field>
           <div className="actions">
-            <button type="submit" className="button secondary" disabled={busy || !text.trim()}>
+            <button
+              type="submit"
+              className="button secondary"
+              disabled={busy || !text.trim() || tooLong(text, LIMITS.comment)}
+            >
               {t('discussion.post')}
             </button>
           </div>
