@@ -183,7 +183,7 @@ describe.skipIf(!run)('chambers of stakeholder classes', () => {
       '0',
       '1 / 1 (100 %)',
       'Did not pass',
-      '0 agreed and 1 did not: half had to agree.',
+      '0 agreed and 1 did not: more than half had to agree.',
     ]);
     await rows.nth(2).getByText('Local community has no members who could take a position').waitFor();
     await rows.nth(3).getByText('Passed').waitFor();
