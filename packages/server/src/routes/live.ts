@@ -1,15 +1,13 @@
-import type { ServerResponse } from 'node:http';
-import { PassThrough } from 'node:stream';
+import type { PassThrough } from 'node:stream';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { liveEventOfRecords, type LiveEvent } from '../live';
 import { ApiError } from '../problems';
 import { problems } from '../response-schemas';
+import { eventStreams, RETRY_MS, sendEventStream } from './event-stream';
 import { CommonsParams } from '../schemas';
 
-/** How long a browser waits before reconnecting a dropped stream, in ms (sent as the SSE `retry` field). */
-const RETRY_MS = 3000;
 /** A client that has not read this much of its stream is too slow to follow: its stream is dropped. */
 const MAX_BUFFERED = 1 << 20;
 /** Catching up after a reconnection reads back at most this many records (beyond, the event is not complete). */
@@ -24,21 +22,7 @@ const LastEventHeaders = Type.Object({
 /** Live updates: a Server-Sent Events stream per commons, one event after each committed append. */
 export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
-  const streams = new Map<PassThrough, ServerResponse>();
-  const heartbeatMs = ctx.config.liveHeartbeatMs ?? 25_000;
-  let closing = false;
-  // Open streams would keep the server from closing: each is ended, and its connection closed once the end is
-  // sent (clients reconnect by themselves). Ending alone is not enough: the keep-alive connection it leaves idle may
-  // come after the server closed its idle connections, and would hold the close open until the keep-alive timeout.
-  app.addHook('preClose', async () => {
-    closing = true;
-    for (const [stream, res] of streams) {
-      const cut = () => res.socket?.destroy();
-      res.once('finish', cut);
-      setTimeout(cut, 1000).unref();
-      stream.end();
-    }
-  });
+  const streams = eventStreams(app, ctx.config.liveHeartbeatMs ?? 25_000, MAX_BUFFERED);
 
   app.get(
     '/api/v1/commons/:id/events',
@@ -73,42 +57,23 @@ export function liveRoutes(server: FastifyInstance, ctx: AppContext): void {
       const head = await ctx.store.head(id);
       if (!head) throw new ApiError(404, 'commons_not_found', `There is no commons "${id}".`);
 
+      const { stream, send } = streams.open(reply);
       // The log size the client has heard of: nothing smaller (or equal) is sent again.
-      if (closing) throw new ApiError(503, 'closing', 'The server is shutting down; try again in a moment.');
       const last = parseLastEventId(req.headers['last-event-id']);
       let sent = last !== null && last < head.size ? last : head.size;
-      const stream = new PassThrough();
-      const send = (text: string) => {
-        if (stream.destroyed || stream.writableEnded) return;
-        if (stream.writableLength + stream.readableLength > MAX_BUFFERED) stream.destroy();
-        else stream.write(text);
-      };
       const sendEvent = (event: LiveEvent) => {
         if (event.size <= sent) return;
         sent = event.size;
         send(`id: ${event.size}\ndata: ${JSON.stringify(event)}\n\n`);
       };
-      const unsubscribe = ctx.live.subscribe(id, head.size, sendEvent);
-      const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs);
-      heartbeat.unref();
-      streams.set(stream, reply.raw);
-      // Fastify destroys the stream when the client goes away; one ended at server close closes once read.
-      stream.once('close', () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        streams.delete(stream);
-      });
+      stream.once('close', ctx.live.subscribe(id, head.size, sendEvent));
 
       send(`retry: ${RETRY_MS}\nid: ${sent}\n\n`);
       if (sent < head.size) {
         const records = await ctx.store.readRecords(id, sent, Math.min(head.size - sent, MAX_CATCH_UP));
         sendEvent(liveEventOfRecords(head.size, records, records.length === head.size - sent));
       }
-      return reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .header('x-accel-buffering', 'no')
-        .send(stream);
+      return sendEventStream(reply, stream);
     },
   );
 }

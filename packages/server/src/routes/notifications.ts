@@ -1,11 +1,11 @@
-import type { ServerResponse } from 'node:http';
-import { PassThrough } from 'node:stream';
+import type { PassThrough } from 'node:stream';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireAccount } from '../auth';
 import type { AppContext } from '../context';
 import { settingsOf, viewOf } from '../notifications';
 import { ApiError } from '../problems';
+import { eventStreams, RETRY_MS, sendEventStream } from './event-stream';
 import {
   NoContentSchema,
   NotificationPageSchema,
@@ -23,25 +23,14 @@ import {
 
 const readProblems = problems(400, 401, 403, 500);
 const writeProblems = problems(400, 401, 403, 404, 413, 415, 500);
-const RETRY_MS = 3000;
 const MAX_BUFFERED = 1 << 16;
 
 /** The signed-in person's notifications (paged, read/unread, live) and their settings; one-click unsubscription. */
 export async function notificationRoutes(server: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['notifications'];
-  const streams = new Map<PassThrough, ServerResponse>();
-  let closing = false;
-  // As the commons' live streams: each is ended and its connection closed when the server closes.
-  app.addHook('preClose', async () => {
-    closing = true;
-    for (const [stream, res] of streams) {
-      const cut = () => res.socket?.destroy();
-      res.once('finish', cut);
-      setTimeout(cut, 1000).unref();
-      stream.end();
-    }
-  });
+  // As the commons' live streams (each ended and its connection closed when the server closes).
+  const streams = eventStreams(app, ctx.config.liveHeartbeatMs ?? 25_000, MAX_BUFFERED);
 
   app.get(
     '/api/v1/notifications',
@@ -125,13 +114,7 @@ export async function notificationRoutes(server: FastifyInstance, ctx: AppContex
     },
     async (req, reply) => {
       const account = requireAccount(req);
-      if (closing) throw new ApiError(503, 'closing', 'The server is shutting down; try again in a moment.');
-      const stream = new PassThrough();
-      const send = (text: string) => {
-        if (stream.destroyed || stream.writableEnded) return;
-        if (stream.writableLength + stream.readableLength > MAX_BUFFERED) stream.destroy();
-        else stream.write(text);
-      };
+      const { stream, send } = streams.open(reply);
       // A change is heard once here and once back through the store (PostgreSQL): each count is sent once.
       let last = -1;
       const sendCount = (unread: number) => {
@@ -139,22 +122,10 @@ export async function notificationRoutes(server: FastifyInstance, ctx: AppContex
         last = unread;
         send(`data: ${JSON.stringify({ unread })}\n\n`);
       };
-      const unsubscribe = ctx.notifications.subscribe(account.id, sendCount);
-      const heartbeat = setInterval(() => send(': heartbeat\n\n'), ctx.config.liveHeartbeatMs ?? 25_000);
-      heartbeat.unref();
-      streams.set(stream, reply.raw);
-      stream.once('close', () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        streams.delete(stream);
-      });
+      stream.once('close', ctx.notifications.subscribe(account.id, sendCount));
       send(`retry: ${RETRY_MS}\n\n`);
       sendCount(await ctx.store.countUnreadNotifications(account.id));
-      return reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .header('x-accel-buffering', 'no')
-        .send(stream);
+      return sendEventStream(reply, stream);
     },
   );
 
