@@ -39,6 +39,10 @@ export type Command =
   /** A ballot on a poll; a second one replaces the first until the poll closes. Checked by `checkBallot`. */
   | { type: 'CastBallot'; proposalId: string; ballot: unknown; reason: string }
   | { type: 'PostComment'; proposalId: string; commentId: string; text: string; replyTo: string | null }
+  /** Its author replaces a comment's text; the earlier text stays in its history. */
+  | { type: 'EditComment'; proposalId: string; commentId: string; text: string }
+  /** Its author deletes a comment: a "deleted" mark stays where it was, replies to it stay. */
+  | { type: 'DeleteComment'; proposalId: string; commentId: string }
   | { type: 'WithdrawProposal'; proposalId: string }
   | { type: 'CloseProposal'; proposalId: string }
   | { type: 'LeaveCommons' };

@@ -30,6 +30,8 @@ export type DomainErrorCode =
   | 'not_proposer'
   | 'not_in_audience'
   | 'comment_not_found'
+  | 'not_author'
+  | 'comment_deleted'
   | 'invalid_action'
   | 'invalid_procedure'
   | 'invalid_input'

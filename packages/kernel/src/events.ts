@@ -57,7 +57,11 @@ export type DomainEvent =
       type: 'BallotCast';
       data: { proposalId: string; accountId: string; ballot: PollBallot; reason: string };
     }
-  | { type: 'CommentPosted'; data: Omit<Comment, 'at'> }
+  | { type: 'CommentPosted'; data: Omit<Comment, 'at' | 'edits' | 'deletedAt'> }
+  /** A comment's new text from its author (record version 4 on). */
+  | { type: 'CommentEdited'; data: { proposalId: string; commentId: string; text: string } }
+  /** A comment deleted by its author (record version 4 on). */
+  | { type: 'CommentDeleted'; data: { proposalId: string; commentId: string } }
   | { type: 'ProposalWithdrawn'; data: { proposalId: string } }
   | { type: 'ProposalDecided'; data: { proposalId: string; outcome: Outcome } }
   | { type: 'ActionFailed'; data: { proposalId: string; error: string } }

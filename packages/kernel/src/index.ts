@@ -25,6 +25,7 @@ export {
   type UpcastSteps,
 } from './upcast';
 export { checkDisplayName, normaliseEmail } from './names';
+export { findMentions, mentionedAccounts, mentionToken, type Mention } from './mentions';
 export * from './procedures';
 export { can, inElectorate, type Intent, type Permission } from './policy';
 export {

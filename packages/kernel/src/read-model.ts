@@ -66,6 +66,8 @@ const CHANGES_MEMBER = {
   PositionTaken: null,
   BallotCast: null,
   CommentPosted: null,
+  CommentEdited: null,
+  CommentDeleted: null,
   ProposalWithdrawn: null,
   ProposalDecided: null,
   ActionFailed: null,
@@ -105,6 +107,8 @@ const CHANGES_COMMONS = {
   PositionTaken: false,
   BallotCast: false,
   CommentPosted: false,
+  CommentEdited: false,
+  CommentDeleted: false,
   ProposalWithdrawn: false,
   ProposalDecided: false,
   ActionFailed: false,
@@ -164,9 +168,10 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
         },
       });
     }
-    if (e.type === 'CommentPosted') {
-      const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === e.data.id);
-      put({ kind: 'comment', id: `${e.data.proposalId}/${e.data.id}`, body: c });
+    if (e.type === 'CommentPosted' || e.type === 'CommentEdited' || e.type === 'CommentDeleted') {
+      const cid = e.type === 'CommentPosted' ? e.data.id : e.data.commentId;
+      const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === cid);
+      put({ kind: 'comment', id: `${e.data.proposalId}/${cid}`, body: c });
     }
   }
   if (events.some((e) => changesSummary(e.type))) put(summaryDoc(state));

@@ -190,6 +190,10 @@ export interface Comment {
   text: string;
   replyTo: string | null;
   at: string;
+  /** The texts it had before each edit, oldest first, with when each was replaced (record version 4 on). */
+  edits?: { text: string; until: string }[];
+  /** Set when its author deleted it: its text and edits are gone from the state; the log keeps the fact. */
+  deletedAt?: string;
 }
 
 /** A decision: the rule it was taken under, who took part, the counts and why it passed or failed. */

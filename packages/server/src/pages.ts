@@ -4,6 +4,7 @@
 // sorts (a position changed is taken again: it moves to the end).
 import {
   lastChangeOf,
+  mentionedAccounts,
   own,
   revisionOf,
   type Comment,
@@ -240,9 +241,34 @@ export function positionView(state: CommonsState, p: Position) {
   return { ...p, displayName: nameOf(state, p.accountId) };
 }
 
-/** A comment as the API shows it (with its author's display name). */
+/**
+ * A comment as the API shows it: with its author's display name, its edits counted (the texts are in
+ * `commentDetail`), and each member it mentions named by their display name in this commons.
+ */
 export function commentView(state: CommonsState, c: Comment) {
-  return { ...c, displayName: nameOf(state, c.accountId) };
+  const mentions: { accountId: string; displayName: string }[] = [];
+  for (const accountId of mentionedAccounts(c.text, 50)) {
+    const m = own(state.core.members, accountId);
+    if (m) mentions.push({ accountId, displayName: m.displayName });
+  }
+  return {
+    id: c.id,
+    proposalId: c.proposalId,
+    accountId: c.accountId,
+    text: c.text,
+    replyTo: c.replyTo,
+    at: c.at,
+    displayName: nameOf(state, c.accountId),
+    editedAt: c.edits?.at(-1)?.until ?? null,
+    editCount: c.edits?.length ?? 0,
+    deletedAt: c.deletedAt ?? null,
+    mentions,
+  };
+}
+
+/** A comment with the texts it had before each edit. */
+export function commentDetail(state: CommonsState, c: Comment) {
+  return { ...commentView(state, c), history: c.edits ?? [] };
 }
 
 /** A page of a proposal's positions, oldest first (by when each was last taken, then account id). */
@@ -352,7 +378,7 @@ export function firstPositions(
 
 type PositionViewShape = ReturnType<typeof positionView>;
 
-/** A page of a proposal's discussion, in the order it was posted (comments are never removed). */
+/** A page of a proposal's discussion, in the order it was posted (a deleted comment keeps its place, without its text). */
 export function commentsPage(state: CommonsState, pid: string, after: string | undefined, limit: number) {
   const comments = own(state.comments, pid) ?? [];
   let start = 0;

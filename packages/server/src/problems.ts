@@ -36,6 +36,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   not_proposer: 403,
   not_in_audience: 403,
   comment_not_found: 404,
+  not_author: 403,
+  comment_deleted: 409,
   invalid_action: 422,
   invalid_procedure: 422,
   invalid_input: 400,

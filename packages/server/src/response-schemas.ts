@@ -442,14 +442,30 @@ export const PositionViewSchema = view({
   ballot: Type.Optional(BallotViewSchema),
   displayName: Text,
 });
-export const CommentViewSchema = view({
+const CommentFields = {
   id: Text,
   proposalId: Text,
   accountId: Text,
-  text: Text,
+  text: Type.String({ description: 'Markdown; empty once deleted' }),
   replyTo: nullable(Text),
   at: Time,
   displayName: Text,
+  /** When its text last changed. */
+  editedAt: nullable(Time),
+  editCount: Type.Integer({ minimum: 0 }),
+  /** When its author deleted it. */
+  deletedAt: nullable(Time),
+  mentions: Type.Array(
+    Type.Object({ accountId: Text, displayName: Text }),
+    { description: 'The members its `@[label](accountId)` mentions name, with their display names here' },
+  ),
+};
+export const CommentViewSchema = view(CommentFields);
+export const CommentDetailSchema = view({
+  ...CommentFields,
+  history: Type.Array(Type.Object({ text: Text, until: Time }), {
+    description: 'Its earlier texts, oldest first, each with when it was replaced (empty once deleted)',
+  }),
 });
 export const PositionPageSchema = pageOf(
   PositionViewSchema,

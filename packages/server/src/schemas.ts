@@ -132,6 +132,8 @@ export const CommentBody = obj({
   replyTo: Type.Optional(Type.Union([Id, Type.Null()])),
 });
 
+export const CommentEditBody = obj({ text: str(LIMITS.comment, { minLength: 1 }) });
+
 export const CommonsParams = obj({ id: Id });
 export const ProposalParams = obj({ id: Id, pid: Id });
 export const TokenParams = obj({ tokenId: Id });
@@ -179,3 +181,4 @@ export type ProposalBody = Static<typeof ProposalBody>;
 export type PositionBody = Static<typeof PositionBody>;
 export type BallotBody = Static<typeof BallotBody>;
 export type CommentBody = Static<typeof CommentBody>;
+export type CommentEditBody = Static<typeof CommentEditBody>;

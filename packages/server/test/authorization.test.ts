@@ -33,6 +33,9 @@ type Target =
   | 'ada-token'
   | 'ada-notification'
   | 'invitation'
+  /** A comment of Bob's on his proposal; one of Fay's, written before she left. */
+  | 'bob-comment'
+  | 'fay-comment'
   | 'fresh'
   | '';
 
@@ -48,6 +51,8 @@ const PROPOSE = 'POST /api/v1/commons/{id}/proposals';
 const POSITION = 'PUT /api/v1/commons/{id}/proposals/{pid}/position';
 const BALLOT = 'PUT /api/v1/commons/{id}/proposals/{pid}/ballot';
 const COMMENT = 'POST /api/v1/commons/{id}/proposals/{pid}/comments';
+const EDIT_COMMENT = 'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}';
+const DELETE_COMMENT = 'DELETE /api/v1/commons/{id}/proposals/{pid}/comments/{cid}';
 const WITHDRAW = 'POST /api/v1/commons/{id}/proposals/{pid}/withdraw';
 const RESET = 'POST /api/v1/auth/password-reset';
 const RESET_CONFIRM = 'POST /api/v1/auth/password-reset/confirm';
@@ -134,6 +139,20 @@ const MATRIX: Row[] = [
   [COMMENT,  'holder',    'bob-proposal', 201, '',                 'members comment'],
   [COMMENT,  'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
   [COMMENT,  'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
+  [EDIT_COMMENT,   'anonymous', 'bob-comment', 401, 'unauthenticated', 'editing is by a person'],
+  [EDIT_COMMENT,   'outsider',  'bob-comment', 403, 'not_author',      'only its author edits a comment'],
+  [EDIT_COMMENT,   'applicant', 'bob-comment', 403, 'not_author',      'only its author edits a comment'],
+  [EDIT_COMMENT,   'member',    'bob-comment', 200, '',                'Bob edits his own comment'],
+  [EDIT_COMMENT,   'holder',    'bob-comment', 403, 'not_author',      'a role gives no power over what others wrote'],
+  [EDIT_COMMENT,   'foreign',   'bob-comment', 403, 'not_author',      'only its author edits a comment'],
+  [EDIT_COMMENT,   'left',      'fay-comment', 403, 'not_a_member',    'who left no longer speaks in the commons'],
+  [DELETE_COMMENT, 'anonymous', 'bob-comment', 401, 'unauthenticated', 'deleting is by a person'],
+  [DELETE_COMMENT, 'outsider',  'bob-comment', 403, 'not_author',      'only its author deletes a comment'],
+  [DELETE_COMMENT, 'applicant', 'bob-comment', 403, 'not_author',      'only its author deletes a comment'],
+  [DELETE_COMMENT, 'member',    'bob-comment', 200, '',                'Bob deletes his own comment'],
+  [DELETE_COMMENT, 'holder',    'bob-comment', 403, 'not_author',      'a role gives no power over what others wrote'],
+  [DELETE_COMMENT, 'foreign',   'bob-comment', 403, 'not_author',      'only its author deletes a comment'],
+  [DELETE_COMMENT, 'left',      'fay-comment', 200, '',                'what Fay wrote stays hers to withdraw'],
   [WITHDRAW, 'anonymous', 'bob-proposal', 401, 'unauthenticated',  'withdrawing is by a person'],
   [WITHDRAW, 'outsider',  'bob-proposal', 403, 'not_proposer',     'only the proposer withdraws'],
   [WITHDRAW, 'applicant', 'bob-proposal', 403, 'not_proposer',     'only the proposer withdraws'],
@@ -254,6 +273,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const bobProposal = ok(await resolution(bob), 'bob proposes').id;
       const adaProposal = ok(await resolution(ada), 'ada proposes').id;
       const fayProposal = ok(await resolution(fay), 'fay proposes').id;
+      const commentBy = async (who: Person) =>
+        `${bobProposal}/comments/${ok(await who.call('POST', `${c}/proposals/${bobProposal}/comments`, { text: `${who.name} thinks` }), 'comment').id as string}`;
+      const bobComment = await commentBy(bob);
+      const fayComment = await commentBy(fay);
       ok(await fay.call('POST', `${c}/leave`), 'fay leaves');
       const token = ok(await ada.call('POST', '/api/v1/tokens', { name: 'target' }), 'token').id;
       const link: string = ok(await ada.call('POST', `${c}/invitations`, {}), 'invite').url;
@@ -271,6 +294,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           application,
           'ada-token': token,
           'ada-notification': notification,
+          'bob-comment': bobComment,
+          'fay-comment': fayComment,
           invitation: link.slice(link.indexOf('#token=') + 7),
         },
       };
@@ -344,6 +369,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', `${c}/proposals/${pid}/comments`, { text: 'A thought' });
         case WITHDRAW:
           return as('POST', `${c}/proposals/${pid}/withdraw`);
+        case EDIT_COMMENT:
+          return as('PATCH', `${c}/proposals/${pid}`, { text: 'On second thought' });
+        case DELETE_COMMENT:
+          return as('DELETE', `${c}/proposals/${pid}`);
         case RESET:
           return as('POST', '/api/v1/auth/password-reset', { email: people.member.email });
         case RESET_CONFIRM: {

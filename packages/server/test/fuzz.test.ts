@@ -281,6 +281,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
       'PUT /api/v1/commons/{id}/proposals/{pid}/ballot': { ballot: { ranking: [] } },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: w.cid },
+      'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': { text: 'Hello again' },
       'POST /api/v1/auth/password-reset': { email: w.cara.email },
       'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },
       'PATCH /api/v1/account': { displayName: 'Bob', locale: 'en' },
@@ -335,7 +336,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           nobody: null,
         };
         const valid = r.hasBody ? validBodies(w)[r.key] : undefined;
-        const defaults = { id: w.commonsId, pid: w.pid, tokenId: w.tokenId, seq: '0' };
+        const defaults = { id: w.commonsId, pid: w.pid, cid: w.cid, tokenId: w.tokenId, seq: '0' };
         try {
           await fc.assert(
             fc.asyncProperty(attacks(r, valid), async (a) => {

@@ -76,6 +76,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
       'PUT /api/v1/commons/{id}/proposals/{pid}/ballot': { ballot: { ranking: [] } },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: null },
+      'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': { text: 'Hello again' },
       'POST /api/v1/auth/password-reset': { email: w.cara.email },
       'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },
       'PATCH /api/v1/account': { locale: 'en' },
@@ -154,6 +155,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
               fillPath(r.path, {
                 id: w.commonsId,
                 pid: w.pid,
+                cid: w.cid,
                 tokenId: w.tokenId,
                 seq: '0',
                 [param]: name,
@@ -181,7 +183,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         for (const q of r.query) {
           for (const name of PROTO_NAMES) {
             const rest = requiredQuery(r, q);
-            const url = `${fillPath(r.path, { id: w.commonsId, pid: w.pid, tokenId: w.tokenId, seq: '0' })}${rest || '?'}${rest ? '&' : ''}${q}=${encodeURIComponent(name)}`;
+            const url = `${fillPath(r.path, { id: w.commonsId, pid: w.pid, cid: w.cid, tokenId: w.tokenId, seq: '0' })}${rest || '?'}${rest ? '&' : ''}${q}=${encodeURIComponent(name)}`;
             if (FREE_TEXT_QUERY.has(`${r.key} ${q}`)) {
               // A search for the name: answered, and it finds no one (no inherited entry is ever listed).
               const res = await send(w.ada, r.method, url);
@@ -327,7 +329,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const bodies = validBodies();
       for (const r of routes.filter((x) => x.hasBody && x.key !== SIGNUP)) {
         const body = bodies[r.key];
-        const url = fillPath(r.path, { id: w.commonsId, pid: w.pid, tokenId: w.tokenId, seq: '0' });
+        const url = fillPath(r.path, { id: w.commonsId, pid: w.pid, cid: w.cid, tokenId: w.tokenId, seq: '0' });
         for (const path of objectPaths(body)) {
           for (const [key, value] of [
             ['__proto__', { description: 'polluted', polluted: true, isAdmin: true }],

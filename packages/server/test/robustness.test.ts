@@ -236,6 +236,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         { ballot: { values: [{ option: 'a', value: 3 }] } },
       ],
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': [{ text: 'Hello', replyTo: null }],
+      'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': [{ text: 'Hello again' }],
       'POST /api/v1/auth/password-reset': [{ email: 'someone@example.org' }],
       'POST /api/v1/auth/password-reset/confirm': [{ token: 'x'.repeat(43), password: 'long enough pw' }],
       'PATCH /api/v1/account': [{ displayName: 'Ada', locale: 'en' }],

@@ -6,13 +6,14 @@ import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
 import { dict, dictOf, own } from '../dict';
 import { DomainError } from '../errors';
-import type { DomainEvent } from '../events';
+import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { blankBallot, checkBallot, checkQuestion } from '../poll';
-import { authorise, inElectorate, requireProposal } from '../policy';
+import { authorise, inElectorate, requireComment, requireProposal } from '../policy';
 import type {
   Action,
   ActionKind,
+  Comment,
   CommonsState,
   Counts,
   PollBallot,
@@ -497,6 +498,27 @@ export const proposalCommands = {
       },
     ];
   },
+  EditComment(state, command, ctx) {
+    const intent = { type: 'edit_comment', proposalId: command.proposalId, commentId: command.commentId } as const;
+    const p = authorise(state, ctx.actor, intent, ctx.now)!;
+    const c = requireComment(state, p.id, command.commentId);
+    const next = text('comment', command.text);
+    // An edit that changes nothing would only lengthen the history.
+    if (next === c.text) return [];
+    if ((c.edits?.length ?? 0) >= MAX_COMMENT_EDITS) {
+      throw new DomainError(
+        'invalid_input',
+        `A comment can be edited at most ${MAX_COMMENT_EDITS} times; post a new one instead.`,
+        { field: 'text' },
+      );
+    }
+    return [{ type: 'CommentEdited', data: { proposalId: p.id, commentId: c.id, text: next } }];
+  },
+  DeleteComment(state, command, ctx) {
+    const intent = { type: 'delete_comment', proposalId: command.proposalId, commentId: command.commentId } as const;
+    const p = authorise(state, ctx.actor, intent, ctx.now)!;
+    return [{ type: 'CommentDeleted', data: { proposalId: p.id, commentId: command.commentId } }];
+  },
   WithdrawProposal(state, command, ctx) {
     const core = state.core;
     const p = authorise(state, ctx.actor, { type: 'withdraw', proposalId: command.proposalId }, ctx.now)!;
@@ -524,8 +546,31 @@ export const proposalCommands = {
     return settle(state, p, [], true, ctx.now);
   },
 } satisfies Deciders<
-  'SubmitProposal' | 'TakePosition' | 'CastBallot' | 'PostComment' | 'WithdrawProposal' | 'CloseProposal'
+  | 'SubmitProposal'
+  | 'TakePosition'
+  | 'CastBallot'
+  | 'PostComment'
+  | 'EditComment'
+  | 'DeleteComment'
+  | 'WithdrawProposal'
+  | 'CloseProposal'
 >;
+
+/** How many times one comment can be edited (its history is kept whole in the state). */
+export const MAX_COMMENT_EDITS = 50;
+
+/**
+ * The comment `id` of a proposal, replaced in the draft's list by a copy (the list and the comment may still be the
+ * published state's), for an evolver to change.
+ */
+function commentIn(w: Writer, e: EventEnvelope, proposalId: string, id: string): Comment {
+  const list = w.comments(proposalId);
+  const i = list.findIndex((c) => c.id === id);
+  if (i < 0) throw new Error(`event ${e.type} refers to comment "${id}" of proposal "${proposalId}", which does not exist`);
+  const copy = { ...list[i]! };
+  list[i] = copy;
+  return copy;
+}
 
 /** Writes a position (or ballot), replacing the account's earlier one, and moves it in the counts. */
 function putPosition(w: Writer, p: Proposal, next: Position): void {
@@ -566,6 +611,18 @@ export const proposalEvents = {
     proposalIn(w, e, e.data.proposalId).commentCount += 1;
     w.comments(e.data.proposalId).push({ ...e.data, at: e.at });
   },
+  CommentEdited(w, e) {
+    const c = commentIn(w, e, e.data.proposalId, e.data.commentId);
+    c.edits = [...(c.edits ?? []), { text: c.text, until: e.at }];
+    c.text = e.data.text;
+  },
+  CommentDeleted(w, e) {
+    const c = commentIn(w, e, e.data.proposalId, e.data.commentId);
+    // The state keeps the place in the discussion (replies to it stay) and drops what was said.
+    c.text = '';
+    delete c.edits;
+    c.deletedAt = e.at;
+  },
   ProposalWithdrawn(w, e) {
     proposalIn(w, e, e.data.proposalId).status = 'withdrawn';
   },
@@ -585,6 +642,8 @@ export const proposalEvents = {
   | 'PositionTaken'
   | 'BallotCast'
   | 'CommentPosted'
+  | 'CommentEdited'
+  | 'CommentDeleted'
   | 'ProposalWithdrawn'
   | 'ProposalDecided'
   | 'ActionFailed'

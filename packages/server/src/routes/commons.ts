@@ -35,6 +35,7 @@ import {
   ProposalParams,
   ProposalQuery,
 } from '../schemas';
+import { commentView } from '../pages';
 import { commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
 
 // What a read can fail with, and a write too (a body refused, too large, not JSON; or too many admissions).
@@ -410,9 +411,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       );
       const c = own(state.comments, pid)?.find((x) => x.id === commentId);
       if (!c) throw new Error(`the comment "${commentId}" is missing from the state after its write`);
-      return reply
-        .status(201)
-        .send({ ...c, displayName: state.core.members[c.accountId]?.displayName ?? c.accountId });
+      return reply.status(201).send(commentView(state, c));
     },
   );
 

@@ -45,6 +45,8 @@ export const en = {
   'error.not_in_electorate':
     'You were not a member when this proposal opened, so you cannot take a position on it.',
   'error.not_proposer': 'Only the person who proposed this can withdraw it.',
+  'error.not_author': 'Only the person who wrote this comment can change or delete it.',
+  'error.comment_deleted': 'This comment was deleted.',
   'error.not_in_audience': 'The constitution of this commons does not let you do that.',
   'error.commons_not_found': 'There is no such commons.',
   'error.proposal_not_found': 'There is no such proposal in this commons.',
@@ -534,6 +536,8 @@ export const en = {
   'event.ProposalOpened': 'Proposal opened',
   'event.PositionTaken': 'Position taken',
   'event.CommentPosted': 'Comment posted',
+  'event.CommentEdited': 'Comment edited',
+  'event.CommentDeleted': 'Comment deleted',
   'event.ProposalWithdrawn': 'Proposal withdrawn',
   'event.ProposalDecided': 'Proposal decided',
   'event.ActionFailed': 'Action could not be carried out',
@@ -602,6 +606,7 @@ export const en = {
   'notifications.kind.position_on_your_proposal':
     '{actor} took a position on your proposal “{title}” in {commons}.',
   'notifications.kind.comment_on_your_proposal': '{actor} commented on your proposal “{title}” in {commons}.',
+  'notifications.kind.mention': '{actor} mentioned you in the discussion of “{title}” in {commons}.',
   'notifications.kind.reply_to_your_comment': '{actor} replied to your comment on “{title}” in {commons}.',
   'notifications.kind.decision.passed': 'The proposal “{title}” in {commons} passed.',
   'notifications.kind.decision.rejected': 'The proposal “{title}” in {commons} was rejected.',
@@ -617,6 +622,7 @@ export const en = {
   'notifications.setting.position_on_your_proposal': 'A position on your proposal',
   'notifications.setting.comment_on_your_proposal': 'A comment on your proposal',
   'notifications.setting.reply_to_your_comment': 'A reply to your comment',
+  'notifications.setting.mention': 'Someone mentions you',
   'notifications.setting.decision': 'A decision on a proposal you took part in',
   'notifications.setting.role_assigned': 'A role you were given',
   'notifications.setting.reminder': 'A reminder before a proposal closes that waits for your position',

@@ -41,6 +41,8 @@ export const fr: Messages = {
   'error.proposal_closed': 'Cette proposition est close ; les positions ne peuvent plus changer.',
   'error.not_in_electorate':
     'Vous n’étiez pas membre à l’ouverture de cette proposition : vous ne pouvez pas y prendre position.',
+  'error.not_author': 'Seule la personne qui a écrit ce commentaire peut le modifier ou le supprimer.',
+  'error.comment_deleted': 'Ce commentaire a été supprimé.',
   'error.not_proposer': 'Seule la personne qui l’a proposée peut la retirer.',
   'error.not_in_audience': 'La constitution de ce commun ne vous permet pas de le faire.',
   'error.commons_not_found': 'Ce commun n’existe pas.',
@@ -544,6 +546,8 @@ export const fr: Messages = {
   'event.ProposalOpened': 'Proposition ouverte',
   'event.PositionTaken': 'Prise de position',
   'event.CommentPosted': 'Commentaire publié',
+  'event.CommentEdited': 'Commentaire modifié',
+  'event.CommentDeleted': 'Commentaire supprimé',
   'event.ProposalWithdrawn': 'Proposition retirée',
   'event.ProposalDecided': 'Proposition décidée',
   'event.ActionFailed': 'Action impossible à mettre en œuvre',
@@ -611,6 +615,7 @@ export const fr: Messages = {
     '{actor} a pris position sur votre proposition « {title} » dans {commons}.',
   'notifications.kind.comment_on_your_proposal':
     '{actor} a commenté votre proposition « {title} » dans {commons}.',
+  'notifications.kind.mention': '{actor} vous a mentionné·e dans la discussion de « {title} » dans {commons}.',
   'notifications.kind.reply_to_your_comment':
     '{actor} a répondu à votre commentaire sur « {title} » dans {commons}.',
   'notifications.kind.decision.passed': 'La proposition « {title} » dans {commons} a été adoptée.',
@@ -627,6 +632,7 @@ export const fr: Messages = {
   'notifications.setting.position_on_your_proposal': 'Une position sur votre proposition',
   'notifications.setting.comment_on_your_proposal': 'Un commentaire sur votre proposition',
   'notifications.setting.reply_to_your_comment': 'Une réponse à votre commentaire',
+  'notifications.setting.mention': 'Quelqu’un vous mentionne',
   'notifications.setting.decision': 'Une décision sur une proposition à laquelle vous avez pris part',
   'notifications.setting.role_assigned': 'Un rôle qui vous a été confié',
   'notifications.setting.reminder': 'Un rappel avant la clôture d’une proposition qui attend votre position',
