@@ -11,8 +11,12 @@ export interface Mention {
   accountId: string;
 }
 
-// An id as the API accepts ids (letters, digits, `_` and `-`, at most 64), a label without brackets or line breaks.
-const MENTION = /@\[([^\]\n]{1,80})\]\(([A-Za-z0-9_-]{1,64})\)/g;
+/**
+ * The grammar, as a regular expression's source: an id as the API accepts ids (letters, digits, `_` and `-`, at
+ * most 64), a label of at most 80 characters without a closing bracket or a line break.
+ */
+export const MENTION_PATTERN = String.raw`@\[([^\]\n]{1,80})\]\(([A-Za-z0-9_-]{1,64})\)`;
+const MENTION = new RegExp(MENTION_PATTERN, 'g');
 
 /** The mentions in `text`, in order. */
 export function findMentions(text: string): Mention[] {

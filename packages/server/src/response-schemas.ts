@@ -455,10 +455,9 @@ const CommentFields = {
   editCount: Type.Integer({ minimum: 0 }),
   /** When its author deleted it. */
   deletedAt: nullable(Time),
-  mentions: Type.Array(
-    Type.Object({ accountId: Text, displayName: Text }),
-    { description: 'The members its `@[label](accountId)` mentions name, with their display names here' },
-  ),
+  mentions: Type.Array(Type.Object({ accountId: Text, displayName: Text }), {
+    description: 'The members its `@[label](accountId)` mentions name, with their display names here',
+  }),
 };
 export const CommentViewSchema = view(CommentFields);
 export const CommentDetailSchema = view({

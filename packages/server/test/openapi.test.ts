@@ -206,7 +206,11 @@ describe('the OpenAPI document', () => {
     expect(posted.proposalId).toBe(pid);
     const one = `/api/v1/commons/${id}/proposals/${pid}/comments/${String(posted.id)}`;
     const ONE = '/api/v1/commons/{id}/proposals/{pid}/comments/{cid}';
-    const edited = checkAnswer('PATCH', ONE, await bob.call('PATCH', one, { text: `Why, @[Ada](${ada.id})?` }));
+    const edited = checkAnswer(
+      'PATCH',
+      ONE,
+      await bob.call('PATCH', one, { text: `Why, @[Ada](${ada.id})?` }),
+    );
     expect({ editCount: edited.editCount, mentions: edited.mentions }).toEqual({
       editCount: 1,
       mentions: [{ accountId: ada.id, displayName: 'Ada' }],

@@ -329,7 +329,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const bodies = validBodies();
       for (const r of routes.filter((x) => x.hasBody && x.key !== SIGNUP)) {
         const body = bodies[r.key];
-        const url = fillPath(r.path, { id: w.commonsId, pid: w.pid, cid: w.cid, tokenId: w.tokenId, seq: '0' });
+        const url = fillPath(r.path, {
+          id: w.commonsId,
+          pid: w.pid,
+          cid: w.cid,
+          tokenId: w.tokenId,
+          seq: '0',
+        });
         for (const path of objectPaths(body)) {
           for (const [key, value] of [
             ['__proto__', { description: 'polluted', polluted: true, isAdmin: true }],

@@ -499,7 +499,11 @@ export const proposalCommands = {
     ];
   },
   EditComment(state, command, ctx) {
-    const intent = { type: 'edit_comment', proposalId: command.proposalId, commentId: command.commentId } as const;
+    const intent = {
+      type: 'edit_comment',
+      proposalId: command.proposalId,
+      commentId: command.commentId,
+    } as const;
     const p = authorise(state, ctx.actor, intent, ctx.now)!;
     const c = requireComment(state, p.id, command.commentId);
     const next = text('comment', command.text);
@@ -515,7 +519,11 @@ export const proposalCommands = {
     return [{ type: 'CommentEdited', data: { proposalId: p.id, commentId: c.id, text: next } }];
   },
   DeleteComment(state, command, ctx) {
-    const intent = { type: 'delete_comment', proposalId: command.proposalId, commentId: command.commentId } as const;
+    const intent = {
+      type: 'delete_comment',
+      proposalId: command.proposalId,
+      commentId: command.commentId,
+    } as const;
     const p = authorise(state, ctx.actor, intent, ctx.now)!;
     return [{ type: 'CommentDeleted', data: { proposalId: p.id, commentId: command.commentId } }];
   },
@@ -566,7 +574,10 @@ export const MAX_COMMENT_EDITS = 50;
 function commentIn(w: Writer, e: EventEnvelope, proposalId: string, id: string): Comment {
   const list = w.comments(proposalId);
   const i = list.findIndex((c) => c.id === id);
-  if (i < 0) throw new Error(`event ${e.type} refers to comment "${id}" of proposal "${proposalId}", which does not exist`);
+  if (i < 0)
+    throw new Error(
+      `event ${e.type} refers to comment "${id}" of proposal "${proposalId}", which does not exist`,
+    );
   const copy = { ...list[i]! };
   list[i] = copy;
   return copy;

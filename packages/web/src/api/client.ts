@@ -10,6 +10,7 @@ import type {
   NewInvitation,
   Outbox,
   CheckpointAnswer,
+  CommentDetail,
   CommentPage,
   CommentView,
   Commons,
@@ -106,19 +107,21 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                     ? LogPage
                                     : P extends `${InProposal}/positions`
                                       ? PositionPage
-                                      : P extends `${InProposal}/comments`
-                                        ? CommentPage
-                                        : P extends InProposal
-                                          ? Proposal
-                                          : P extends `${InCommons}/members/${string}`
-                                            ? Member
-                                            : P extends `${InCommons}/members`
-                                              ? MemberPage
-                                              : P extends `${InCommons}/proposals${string}`
-                                                ? ProposalSummary[]
-                                                : P extends InCommons
-                                                  ? Commons
-                                                  : never
+                                      : P extends `${InProposal}/comments/${string}`
+                                        ? CommentDetail
+                                        : P extends `${InProposal}/comments`
+                                          ? CommentPage
+                                          : P extends InProposal
+                                            ? Proposal
+                                            : P extends `${InCommons}/members/${string}`
+                                              ? Member
+                                              : P extends `${InCommons}/members`
+                                                ? MemberPage
+                                                : P extends `${InCommons}/proposals${string}`
+                                                  ? ProposalSummary[]
+                                                  : P extends InCommons
+                                                    ? Commons
+                                                    : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -169,11 +172,15 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
             ? Account
             : P extends '/api/v1/account/notifications'
               ? NotificationSettingsView
-              : never
+              : P extends `${InProposal}/comments/${string}`
+                ? CommentView
+                : never
           : M extends 'DELETE'
             ? P extends `/api/v1/tokens/${string}`
               ? void
-              : never
+              : P extends `${InProposal}/comments/${string}`
+                ? CommentView
+                : never
             : never;
 
 /**

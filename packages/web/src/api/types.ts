@@ -12,6 +12,7 @@ import type {
   NewInvitationSchema,
   OutboxSchema,
   CheckpointAnswerSchema,
+  CommentDetailSchema,
   CommentViewSchema,
   CommonsDirectorySchema,
   CommonsSummarySchema,
@@ -165,6 +166,8 @@ export type PersonRef = Static<typeof PersonRefSchema>;
 export type ProposalSummary = Static<typeof ProposalSummarySchema>;
 export type PositionView = Static<typeof PositionViewSchema>;
 export type CommentView = Static<typeof CommentViewSchema>;
+/** GET .../comments/:cid: a comment with its earlier texts. */
+export type CommentDetail = Static<typeof CommentDetailSchema>;
 export type Proposal = Static<typeof ProposalViewSchema>;
 /** GET /api/v1/commons/:id/members: a page of members. */
 export type MemberPage = Static<typeof MemberPageSchema>;

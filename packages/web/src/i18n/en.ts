@@ -329,6 +329,21 @@ export const en = {
   'discussion.to': 'to {name}',
   'discussion.replyingTo': 'Replying to {name}.',
   'discussion.commentBy': 'Comment by {name}',
+  'discussion.markdownHint':
+    'Markdown works: **bold**, _italic_, lists, > quotes, `code`, links. Type @ and a name to mention a member.',
+  'discussion.edited': {
+    one: 'Edited {date} (once): see the earlier text',
+    other: 'Edited {date} ({count} times): see the earlier texts',
+  },
+  'discussion.versionUntil': 'Until {date}:',
+  'discussion.edit': 'Edit',
+  'discussion.editLabel': 'Your comment',
+  'discussion.save': 'Save',
+  'discussion.delete': 'Delete',
+  'discussion.confirmDelete':
+    'Delete this comment? Replies to it stay; the log keeps the fact that it was written and deleted.',
+  'discussion.deleted': 'This comment was deleted by its author.',
+  'mention.list': 'Members to mention',
 
   'decision.passed': 'Decision: passed',
   'decision.rejected': 'Decision: not passed',

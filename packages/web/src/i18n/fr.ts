@@ -333,6 +333,21 @@ export const fr: Messages = {
   'discussion.to': 'à {name}',
   'discussion.replyingTo': 'En réponse à {name}.',
   'discussion.commentBy': 'Commentaire de {name}',
+  'discussion.markdownHint':
+    'Le Markdown fonctionne : **gras**, _italique_, listes, > citations, `code`, liens. Tapez @ et un nom pour mentionner un membre.',
+  'discussion.edited': {
+    one: 'Modifié {date} (une fois) : voir le texte précédent',
+    other: 'Modifié {date} ({count} fois) : voir les textes précédents',
+  },
+  'discussion.versionUntil': 'Jusqu’au {date} :',
+  'discussion.edit': 'Modifier',
+  'discussion.editLabel': 'Votre commentaire',
+  'discussion.save': 'Enregistrer',
+  'discussion.delete': 'Supprimer',
+  'discussion.confirmDelete':
+    'Supprimer ce commentaire ? Les réponses restent ; le journal garde la trace qu’il a été écrit puis supprimé.',
+  'discussion.deleted': 'Ce commentaire a été supprimé par son auteur ou son autrice.',
+  'mention.list': 'Membres à mentionner',
 
   'decision.passed': 'Décision : adoptée',
   'decision.rejected': 'Décision : non adoptée',
@@ -615,7 +630,8 @@ export const fr: Messages = {
     '{actor} a pris position sur votre proposition « {title} » dans {commons}.',
   'notifications.kind.comment_on_your_proposal':
     '{actor} a commenté votre proposition « {title} » dans {commons}.',
-  'notifications.kind.mention': '{actor} vous a mentionné·e dans la discussion de « {title} » dans {commons}.',
+  'notifications.kind.mention':
+    '{actor} vous a mentionné·e dans la discussion de « {title} » dans {commons}.',
   'notifications.kind.reply_to_your_comment':
     '{actor} a répondu à votre commentaire sur « {title} » dans {commons}.',
   'notifications.kind.decision.passed': 'La proposition « {title} » dans {commons} a été adoptée.',

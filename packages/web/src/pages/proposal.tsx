@@ -1,13 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import {
-  ACTION_KINDS,
-  STANCES,
-  type Commons,
-  type CommentView,
-  type Proposal,
-  type Stance,
-} from '../api/types';
+import { ACTION_KINDS, STANCES, type Commons, type Proposal, type Stance } from '../api/types';
 import { LIMITS } from '@peergov/kernel/limits';
 import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
@@ -27,9 +20,10 @@ import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
-import { useSubmission } from '../components/submission';
 import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 import { ChambersResults, classLabel } from '../components/chambers';
+import { Discussion } from '../components/discussion';
+import { Markdown } from '../components/markdown';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -292,123 +286,6 @@ function PositionForm({
   );
 }
 
-function Discussion({
-  proposal,
-  commons,
-  onPosted,
-}: {
-  proposal: Proposal;
-  commons: Commons;
-  onPosted: () => void;
-}) {
-  const { t, date } = useI18n();
-  const [text, setText] = useState('');
-  const [replyTo, setReplyTo] = useState<CommentView | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const { busy, run } = useSubmission();
-  // The server's answer to whether this person may comment (read-only commons included), never a rule kept here.
-  const canPost = proposal.canComment;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!text.trim() || tooLong(text, LIMITS.comment)) return;
-    try {
-      await run(async (idempotencyKey) => {
-        await api.post(
-          `/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`,
-          { text: text.trim(), replyTo: replyTo?.id ?? null },
-          { idempotencyKey },
-        );
-        setText('');
-        setReplyTo(null);
-        setError(null);
-        onPosted();
-      });
-    } catch (err) {
-      setError(err);
-    }
-  };
-  const pages = usePages(
-    proposal.comments,
-    `/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`,
-    (c) => c.id,
-  );
-  const comments = pages.items;
-  const top = comments.filter((c) => !c.replyTo || !comments.some((x) => x.id === c.replyTo));
-  const replies = (id: string) => comments.filter((c) => c.replyTo === id);
-  const one = (c: CommentView) => (
-    <article className="comment" aria-label={t('discussion.commentBy', { name: c.displayName })}>
-      <p className="meta">
-        <strong>{c.displayName}</strong> · <time dateTime={c.at}>{date(c.at)}</time>
-      </p>
-      <p className="comment-text">{c.text}</p>
-      {canPost && (
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            setReplyTo(c);
-            document.getElementById('comment-text')?.focus();
-          }}
-        >
-          {t('discussion.reply')}
-          <span className="visually-hidden"> {t('discussion.to', { name: c.displayName })}</span>
-        </button>
-      )}
-    </article>
-  );
-  return (
-    <section aria-labelledby="discussion-heading">
-      <h2 id="discussion-heading">{t('discussion.heading', { count: proposal.comments.total })}</h2>
-      {proposal.comments.total === 0 && <p className="muted">{t('discussion.none')}</p>}
-      <ul className="comments">
-        {top.map((c) => (
-          <li key={c.id}>
-            {one(c)}
-            {replies(c.id).length > 0 && (
-              <ul className="replies">
-                {replies(c.id).map((r) => (
-                  <li key={r.id}>{one(r)}</li>
-                ))}
-              </ul>
-            )}
-          </li>
-        ))}
-      </ul>
-      <FormError error={pages.error} />
-      {pages.hasMore && (
-        <button type="button" className="link-button" onClick={asyncHandler(pages.loadMore)}>
-          {t('common.more')}
-        </button>
-      )}
-      {canPost && (
-        <form onSubmit={asyncHandler(submit)} className="stack">
-          <FormError error={error} />
-          {replyTo && (
-            <p className="replying">
-              {t('discussion.replyingTo', { name: replyTo.displayName })}{' '}
-              <button type="button" className="link-button" onClick={() => setReplyTo(null)}>
-                {t('common.cancel')}
-              </button>
-            </p>
-          )}
-          <Field id="comment-text" label={t('discussion.add')} limit={{ value: text, max: LIMITS.comment }}>
-            {(p) => <textarea {...p} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
-          </Field>
-          <div className="actions">
-            <button
-              type="submit"
-              className="button secondary"
-              disabled={busy || !text.trim() || tooLong(text, LIMITS.comment)}
-            >
-              {t('discussion.post')}
-            </button>
-          </div>
-        </form>
-      )}
-    </section>
-  );
-}
-
 export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pid: string }) {
   const { t, date } = useI18n();
   // Others take positions and comment: loaded again when an append touched this proposal (only then).
@@ -465,11 +342,7 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
             {p.body && (
               <>
                 <h3>{t('proposal.why')}</h3>
-                <div className="prose">
-                  {p.body.split(/\n{2,}/).map((x, i) => (
-                    <p key={i}>{x}</p>
-                  ))}
-                </div>
+                <Markdown className="prose" text={p.body} />
               </>
             )}
           </section>
@@ -500,7 +373,7 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                     )}
                   </p>
                   {x.reason ? (
-                    <p className="reason">{x.reason}</p>
+                    <Markdown className="reason" text={x.reason} />
                   ) : (
                     <p className="muted">{t('positions.noReason')}</p>
                   )}
