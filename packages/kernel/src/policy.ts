@@ -19,6 +19,8 @@ export type Intent =
   /** Delete one's own comment: its author, member or not (what they wrote is theirs to withdraw). */
   | { type: 'delete_comment'; proposalId: string; commentId: string }
   | { type: 'withdraw'; proposalId: string }
+  /** See who has not yet taken a position on a proposal: members only (it tells who is in the commons now). */
+  | { type: 'see_waiting'; proposalId: string }
   | { type: 'leave' }
   /** Invite people (by e-mail or link) to apply for membership: the admission procedure still decides. */
   | { type: 'invite' };
@@ -116,6 +118,9 @@ export function authorise(
       requireAudience(core, 'comment', rules.comment, actor!, now);
       return requireProposal(state, intent.proposalId);
     }
+    case 'see_waiting':
+      requireMember(core, actor);
+      return requireProposal(state, intent.proposalId);
     case 'edit_comment':
     case 'delete_comment': {
       const p = requireProposal(state, intent.proposalId);

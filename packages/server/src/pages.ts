@@ -3,6 +3,8 @@
 // a cursor is the same whether items were added or changed meanwhile; a changed item moves to where its new key
 // sorts (a position changed is taken again: it moves to the end).
 import {
+  decidersFor,
+  inElectorate,
   lastChangeOf,
   mentionedAccounts,
   own,
@@ -12,6 +14,7 @@ import {
   type Member,
   type MemberStatus,
   type Position,
+  type Proposal,
   type Stance,
 } from '@peergov/kernel';
 import { ApiError } from './problems';
@@ -229,6 +232,32 @@ export function membersPage(
     : status
       ? index.byStatus[status]
       : index.byStatus.member + index.byStatus.applicant;
+  const start = after === undefined ? 0 : firstAfter(index.entries, decodeCursor(after));
+  const roles = rolesOf(state);
+  return take(index.entries, start, limit, keep, (m) => memberView(state, m, roles), total);
+}
+
+/**
+ * A page of the members who may still take a position on an open proposal and have not (its electorate, or for a
+ * role's decision the role's holders), by display name. Counted over the members: O(members) per page.
+ */
+export function waitingPage(
+  state: CommonsState,
+  p: Proposal,
+  now: string,
+  after: string | undefined,
+  limit: number,
+) {
+  const index = memberIndex(state.core.members);
+  const positions = own(state.positions, p.id) ?? EMPTY;
+  const open = p.status === 'open' && now < p.closesAt;
+  const deciders = p.procedure.type === 'role' ? new Set(decidersFor(state.core, p.action.kind, now)) : null;
+  const keep = (m: Member) =>
+    open &&
+    m.status === 'member' &&
+    !Object.hasOwn(positions, m.accountId) &&
+    (deciders ? deciders.has(m.accountId) : inElectorate(state.core, p, m.accountId));
+  const total = index.entries.reduce((n, e) => (keep(e.item) ? n + 1 : n), 0);
   const start = after === undefined ? 0 : firstAfter(index.entries, decodeCursor(after));
   const roles = rolesOf(state);
   return take(index.entries, start, limit, keep, (m) => memberView(state, m, roles), total);

@@ -1,7 +1,7 @@
 // Issue 13's discussion in Chromium: a proposal's markdown is rendered safely (no script, no javascript: link,
 // links that open apart); a member types @ and a name, picks the member from the list with the keyboard, and the
 // one mentioned is told by the bell; replies at any depth show under what they answer; the author edits a comment
-// and reads its history, and deletes one, which leaves a mark.
+// and reads its history, and deletes one, which leaves a mark. A member sees who has not yet taken a position.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, browserAvailable, startAll, type Running } from './harness';
@@ -102,6 +102,11 @@ describe.skipIf(!run)('the discussion in the browser', () => {
     expect(await body.locator('a[href^="javascript"], script, img').count()).toBe(0);
     await body.getByText('<script>window.pwned = 2</script>', { exact: false }).waitFor();
     expect(await bob.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+
+    // A member sees who has not yet taken a position: both of them, so far.
+    const waiting = bob.getByRole('region', { name: 'Not yet taken a position (2)' });
+    await waiting.waitFor();
+    expect(await waiting.getByRole('listitem').allTextContents()).toEqual(['Ada Lovelace', 'Bob Builder']);
 
     // Bob types @Ad: the members offered; the keyboard picks Ada, and the mention is written for him.
     const box = bob.getByLabel('Add to the discussion');

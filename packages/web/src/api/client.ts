@@ -107,21 +107,23 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                     ? LogPage
                                     : P extends `${InProposal}/positions`
                                       ? PositionPage
-                                      : P extends `${InProposal}/comments/${string}`
-                                        ? CommentDetail
-                                        : P extends `${InProposal}/comments`
-                                          ? CommentPage
-                                          : P extends InProposal
-                                            ? Proposal
-                                            : P extends `${InCommons}/members/${string}`
-                                              ? Member
-                                              : P extends `${InCommons}/members`
-                                                ? MemberPage
-                                                : P extends `${InCommons}/proposals${string}`
-                                                  ? ProposalSummary[]
-                                                  : P extends InCommons
-                                                    ? Commons
-                                                    : never
+                                      : P extends `${InProposal}/waiting`
+                                        ? MemberPage
+                                        : P extends `${InProposal}/comments/${string}`
+                                          ? CommentDetail
+                                          : P extends `${InProposal}/comments`
+                                            ? CommentPage
+                                            : P extends InProposal
+                                              ? Proposal
+                                              : P extends `${InCommons}/members/${string}`
+                                                ? Member
+                                                : P extends `${InCommons}/members`
+                                                  ? MemberPage
+                                                  : P extends `${InCommons}/proposals${string}`
+                                                    ? ProposalSummary[]
+                                                    : P extends InCommons
+                                                      ? Commons
+                                                      : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted

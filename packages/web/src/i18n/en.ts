@@ -322,6 +322,13 @@ export const en = {
     one: 'Discussion ({count} comment)',
     other: 'Discussion ({count} comments)',
   },
+  'waiting.heading': {
+    zero: 'Everyone has taken a position',
+    one: 'Not yet taken a position ({count})',
+    other: 'Not yet taken a position ({count})',
+  },
+  'waiting.none': 'Everyone who can take a position on this proposal has done so.',
+  'waiting.hint': 'Members who can still take a position and have not yet. Only members see this list.',
   'discussion.none': 'No one has commented yet.',
   'discussion.add': 'Add to the discussion',
   'discussion.post': 'Post comment',

@@ -326,6 +326,14 @@ export const fr: Messages = {
     one: 'Discussion ({count} commentaire)',
     other: 'Discussion ({count} commentaires)',
   },
+  'waiting.heading': {
+    zero: 'Tout le monde a pris position',
+    one: 'Pas encore de position ({count})',
+    other: 'Pas encore de position ({count})',
+  },
+  'waiting.none': 'Toutes les personnes qui peuvent prendre position sur cette proposition l’ont fait.',
+  'waiting.hint':
+    'Les membres qui peuvent encore prendre position et ne l’ont pas fait. Seuls les membres voient cette liste.',
   'discussion.none': 'Personne n’a encore commenté.',
   'discussion.add': 'Contribuer à la discussion',
   'discussion.post': 'Publier le commentaire',

@@ -24,6 +24,7 @@ import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from
 import { ChambersResults, classLabel } from '../components/chambers';
 import { Discussion } from '../components/discussion';
 import { Markdown } from '../components/markdown';
+import { Waiting } from '../components/waiting';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -355,6 +356,8 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
             ) : (
               <PositionForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
             ))}
+
+          <Waiting proposal={p} commons={commons} />
 
           <section aria-labelledby="positions-heading">
             <h2 id="positions-heading">{t('positions.heading', { count: p.positions.total })}</h2>
