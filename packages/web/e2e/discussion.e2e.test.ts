@@ -173,4 +173,30 @@ describe.skipIf(!run)('the discussion in the browser', () => {
 
     expect(await axeViolations(bob), 'axe on the proposal page with a discussion').toEqual([]);
   });
+
+  test('a proposer chooses a later closing time; an earlier one than the rule allows is refused and said', async () => {
+    const ada = await newPage();
+    const asAda = await signUp(ada, 'ada2@example.org', 'Ada Two');
+    const created = await asAda.call('/api/v1/commons', { name: 'Quiet Garden', template: 'single-class' });
+    const commonsId = ((await created.json()) as { id: string }).id;
+    await ada.goto(`/c/${commonsId}/proposals/new?kind=resolution`);
+    await ada.getByLabel('What the commons resolves').fill('Plant beans along the fence.');
+    await ada.getByLabel('Title', { exact: true }).fill('Beans');
+    // In the reader's local time, as a datetime-local field takes it.
+    const local = (d: Date) =>
+      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    const closes = ada.getByLabel('Closing time (optional)');
+    await closes.fill(local(new Date(Date.now() + 60_000)));
+    await ada.getByRole('button', { name: 'Open the proposal' }).click();
+    await ada.getByText(/stays open until at least/).waitFor();
+    expect(new URL(ada.url()).pathname).toBe(`/c/${commonsId}/proposals/new`);
+    const later = new Date(Date.now() + 20 * 86_400_000);
+    later.setSeconds(0, 0);
+    await closes.fill(local(later));
+    await ada.getByRole('button', { name: 'Open the proposal' }).click();
+    await ada.waitForURL(new RegExp(`/c/${commonsId}/proposals/p`));
+    const pid = new URL(ada.url()).pathname.split('/').at(-1)!;
+    const view = await ada.context().request.get(`/api/v1/commons/${commonsId}/proposals/${pid}`);
+    expect(((await view.json()) as { closesAt: string }).closesAt).toBe(later.toISOString());
+  });
 });

@@ -277,6 +277,9 @@ export const en = {
   'newProposal.body': 'Explanation',
   'newProposal.bodyHint':
     'Optional: why you propose it, what you considered. Members read this before taking a position.',
+  'newProposal.closesAt': 'Closing time (optional)',
+  'newProposal.closesAtHint':
+    'Empty: it closes as early as the rule allows. You may choose a later time (up to a year), never an earlier one.',
   'newProposal.submit': 'Open the proposal',
 
   'amend.intro':

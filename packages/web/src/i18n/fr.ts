@@ -281,6 +281,9 @@ export const fr: Messages = {
   'newProposal.body': 'Explication',
   'newProposal.bodyHint':
     'Facultatif : pourquoi vous le proposez, ce que vous avez envisagé. Les membres le lisent avant de prendre position.',
+  'newProposal.closesAt': 'Heure de clôture (facultatif)',
+  'newProposal.closesAtHint':
+    'Vide : elle se clôt dès que la règle le permet. Vous pouvez choisir plus tard (jusqu’à un an), jamais plus tôt.',
   'newProposal.submit': 'Ouvrir la proposition',
 
   'amend.intro':

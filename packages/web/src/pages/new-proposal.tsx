@@ -53,6 +53,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [kind, setKind] = useState<ActionKind>(initialKind);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
+  // A later closing time than the rule's earliest, in the reader's local time (empty: as early as the rule allows).
+  const [closesAt, setClosesAt] = useState('');
   // Per-kind fields.
   const [email, setEmail] = useState('');
   const [classes, setClasses] = useState<string[]>([]);
@@ -257,6 +259,9 @@ export function NewProposalPage({ commons }: CommonsProps) {
             title: title.trim() || (suggestedTitle || actionLabel(t, kind)).slice(0, LIMITS.title),
             body: body.trim(),
             action,
+            ...(closesAt && !Number.isNaN(Date.parse(closesAt))
+              ? { closesAt: new Date(closesAt).toISOString() }
+              : {}),
             ...(isPoll
               ? {
                   question: {
@@ -630,6 +635,16 @@ export function NewProposalPage({ commons }: CommonsProps) {
           limit={{ value: body, max: LIMITS.body }}
         >
           {(p) => <textarea {...p} rows={5} value={body} onChange={(e) => setBody(e.target.value)} />}
+        </Field>
+        <Field label={t('newProposal.closesAt')} hint={t('newProposal.closesAtHint')}>
+          {(p) => (
+            <input
+              {...p}
+              type="datetime-local"
+              value={closesAt}
+              onChange={(e) => setClosesAt(e.target.value)}
+            />
+          )}
         </Field>
         <div className="actions">
           <button type="submit" className="button primary" disabled={busy}>
