@@ -28,6 +28,7 @@ import type {
   Position,
   Procedure,
   Proposal,
+  Question,
   Reason,
 } from '../types';
 
@@ -54,6 +55,8 @@ export interface ReplayDifference {
   decidedAt: string;
   /** The constitution version it was decided under. */
   ruleVersion: number;
+  /** A poll's question, for its options' labels. */
+  question?: Question;
   recorded: ReplayOutcome;
   draft: ReplayOutcome;
 }
@@ -294,6 +297,7 @@ export function replayUnderDraft(state: CommonsState, draft: unknown): ReplayRes
       kind,
       decidedAt: proposal.outcome!.decidedAt,
       ruleVersion: proposal.outcome!.ruleVersion,
+      ...(proposal.question ? { question: proposal.question } : {}),
       recorded,
       draft: result.outcome,
     });

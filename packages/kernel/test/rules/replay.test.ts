@@ -157,8 +157,16 @@ describe('replay under a draft', () => {
       'ada',
       at(1),
     );
-    c.types({ type: 'CastBallot', proposalId: 'q1', ballot: { approve: ['red', 'blue'] } }, 'ada', at(2));
-    c.types({ type: 'CastBallot', proposalId: 'q1', ballot: { approve: ['blue'] } }, 'bob', at(2));
+    c.types(
+      { type: 'CastBallot', proposalId: 'q1', ballot: { approve: ['red', 'blue'] }, reason: '' },
+      'ada',
+      at(2),
+    );
+    c.types(
+      { type: 'CastBallot', proposalId: 'q1', ballot: { approve: ['blue'] }, reason: '' },
+      'bob',
+      at(2),
+    );
     c.close('q1', at(30));
     expect(c.proposal('q1').outcome?.poll?.winners).toEqual(['blue']);
     expect(

@@ -23,6 +23,7 @@ import {
   problems,
   ProposalSummarySchema,
   ProposalViewSchema,
+  ReplaySchema,
 } from '../response-schemas';
 import {
   ApplyBody,
@@ -34,7 +35,10 @@ import {
   ProposalBody,
   ProposalParams,
   ProposalQuery,
+  ReplayBody,
+  ReplayQuery,
 } from '../schemas';
+import { REPLAY_PAGE, REPLAY_PAGE_MAX, replayPage } from '../replay';
 import { commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
 
 // What a read can fail with, and a write too (a body refused, too large, not JSON; or too many admissions).
@@ -331,6 +335,53 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
         now(),
         ctx.commons.integrityOf(id),
       );
+    },
+  );
+
+  // A replay reads and writes nothing: anyone who may see the commons may ask, with or without an account.
+  const page = (q: { offset?: string; limit?: string }) => ({
+    offset: Number(q.offset ?? 0),
+    limit: Math.max(1, Math.min(Number(q.limit ?? REPLAY_PAGE), REPLAY_PAGE_MAX)),
+  });
+  app.post(
+    '/api/v1/commons/:id/replay',
+    {
+      schema: {
+        tags: ['constitution'],
+        summary:
+          "Replay the commons' decided proposals under a draft constitution: which would have gone the other way",
+        params: CommonsParams,
+        querystring: ReplayQuery,
+        body: ReplayBody,
+        response: { 200: ReplaySchema, ...problems(400, 403, 404, 413, 415, 422, 500) },
+      },
+    },
+    async (req) => {
+      const state = await loadToSee(req.params.id, req.caller.account?.id ?? null);
+      const { offset, limit } = page(req.query);
+      return replayPage(state, req.body.rules, offset, limit);
+    },
+  );
+
+  app.get(
+    '/api/v1/commons/:id/proposals/:pid/replay',
+    {
+      schema: {
+        tags: ['constitution'],
+        summary: "An amendment's rules replayed against the commons' decided proposals",
+        params: ProposalParams,
+        querystring: ReplayQuery,
+        response: { 200: ReplaySchema, ...readProblems },
+      },
+    },
+    async (req) => {
+      const { id, pid } = req.params;
+      const state = await loadToSee(id, req.caller.account?.id ?? null);
+      const p = getProposal(state, pid);
+      if (p.action.kind !== 'amend_constitution')
+        throw new ApiError(409, 'not_an_amendment', 'Only an amendment of the constitution has a replay.');
+      const { offset, limit } = page(req.query);
+      return replayPage(state, p.action.rules, offset, limit);
     },
   );
 
