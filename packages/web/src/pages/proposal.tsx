@@ -30,6 +30,7 @@ import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
 import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 import { ChambersResults, classLabel } from '../components/chambers';
+import { AmendmentReplay } from '../components/replay';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -473,6 +474,8 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
               </>
             )}
           </section>
+
+          {p.replay && <AmendmentReplay key={p.replay} commons={commons} path={p.replay} />}
 
           <Decision proposal={p} commons={commons} />
 
