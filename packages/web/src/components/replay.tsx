@@ -80,7 +80,6 @@ export function ReplayResults({
         <strong>{t('replay.summary', { count: s.replayed })}</strong>{' '}
         {s.replayed > 0 && t('replay.differ', { count: s.differ })}
       </p>
-      {s.unchanged > 0 && <p className="meta">{t('replay.unchanged', { count: s.unchanged })}</p>}
       {replay.differences.length > 0 && (
         <ol className="plain replay-list">
           {replay.differences.map((d) => (
@@ -113,6 +112,7 @@ export function ReplayResults({
           </button>
         </p>
       )}
+      {s.unchanged > 0 && <p className="meta">{t('replay.unchanged', { count: s.unchanged })}</p>}
       {s.notReplayable > 0 && (
         <>
           <p>{t('replay.notReplayable', { count: s.notReplayable })}</p>
