@@ -11,7 +11,6 @@
 // later rules). Positions are those taken by the decision, counted as at the closing time: a draft procedure that
 // would have settled earlier, before the later positions came, is not modelled. Roles and stakeholder classes are
 // the commons' own as they are now, read at each decision's time where they keep one (a holder's term).
-import { canonicalJson } from '../log/canonical-json';
 import { checkAction } from '../actions';
 import { dict, own } from '../dict';
 import { DomainError } from '../errors';
@@ -23,6 +22,7 @@ import type {
   CommonsCore,
   CommonsState,
   Counts,
+  Member,
   PollBallot,
   PollTally,
   Position,
@@ -111,7 +111,17 @@ export function checkDraftRules(core: CommonsCore, rules: unknown): DraftRules {
   return (action as Extract<typeof action, { kind: 'amend_constitution' }>).rules;
 }
 
-const sameRule = (a: Procedure, b: Procedure) => a === b || canonicalJson(a) === canonicalJson(b);
+/** Whether two JSON values are equal (objects by their keys in any order): two rules, as stored and as drafted. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(y, k) && sameJson(x[k], y[k]));
+}
 
 /**
  * The electorate's standing on a decided proposal at its close: the counts it kept and its positions, by account.
@@ -149,22 +159,79 @@ function holdersAt(core: CommonsCore, kind: ActionKind, at: string): string[] {
   return [...out];
 }
 
+/** Whether `m` is a member now, admitted up to an electorate's number. */
+const admittedBy = (m: Member | undefined, upTo: number) =>
+  m !== undefined && m.status === 'member' && m.admission > 0 && m.admission <= upTo;
+
+/** The admission numbers of each stakeholder class's current members, ascending: a class's electorate by search. */
+type ClassIndex = Map<string, number[]>;
+
+function classIndex(core: CommonsCore): ClassIndex {
+  const out: ClassIndex = new Map(core.classes.map((c) => [c.id, []]));
+  for (const accountId of Object.keys(core.members)) {
+    const m = core.members[accountId]!;
+    if (m.status !== 'member' || m.admission <= 0) continue;
+    for (const classId of new Set(m.classes)) out.get(classId)?.push(m.admission);
+  }
+  for (const list of out.values()) list.sort((a, b) => a - b);
+  return out;
+}
+
+/** How many of the ascending `list` are at most `n`. */
+function atMost(list: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! <= n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * Whether `accountId` sat in the proposal's electorate, as the membership remembers it: its position was counted,
- * or it is a member admitted up to the electorate's number (a member who left since without taking a position is
- * not known to have been one then, and is left out of a chamber's count).
+ * Each stakeholder class's electorate and counted positions at the close, as the membership remembers it: the
+ * members of the class admitted up to the electorate's number, and whoever's position was counted (a member who
+ * left since without taking a position is not known to have been one then, and is left out of the class's count).
+ * The same counts the live path's `classCounts` reads from the membership at the decision, found from the
+ * proposal's positions and a search per class, so that a proposal costs its positions, not the membership.
  */
-function inElectorateThen(
+function classCountsAtClose(
+  index: ClassIndex,
   core: CommonsCore,
   proposal: Proposal,
-  accountId: string,
-  position?: Position,
-): boolean {
-  if (position?.counted) return true;
+  positions: Record<string, Position>,
+): Map<string, Counts> {
   const e = proposal.electorate;
-  if ('accounts' in e) return e.accounts.includes(accountId);
-  const m = own(core.members, accountId);
-  return m !== undefined && m.status === 'member' && m.admission > 0 && m.admission <= e.admittedUpTo;
+  const positionOf = (accountId: string) => own(positions, accountId);
+  // An electorate listed by account (before record version 2): from the membership, as the live path counted it.
+  if ('accounts' in e)
+    return classCounts(core, (id) => positionOf(id)?.counted === true || e.accounts.includes(id), positionOf);
+  const out = new Map<string, Counts>();
+  for (const c of core.classes)
+    out.set(c.id, {
+      agree: 0,
+      abstain: 0,
+      disagree: 0,
+      block: 0,
+      electorate: atMost(index.get(c.id) ?? [], e.admittedUpTo),
+      participants: 0,
+    });
+  for (const accountId of Object.keys(positions)) {
+    const position = positions[accountId]!;
+    if (!position.counted) continue;
+    const m = own(core.members, accountId);
+    if (!m) continue;
+    const counted = admittedBy(m, e.admittedUpTo);
+    for (const classId of new Set(m.classes)) {
+      const c = out.get(classId);
+      if (!c) continue;
+      if (!counted) c.electorate += 1;
+      c[position.stance] += 1;
+      c.participants += 1;
+    }
+  }
+  return out;
 }
 
 function recordedOf(proposal: Proposal): ReplayOutcome {
@@ -183,7 +250,12 @@ function recordedOf(proposal: Proposal): ReplayOutcome {
 type Replayed = { outcome: ReplayOutcome } | { code: NotReplayableCode; reason: string };
 
 /** One decided proposal counted under `procedure` (through the live path's tallies) from its standing at close. */
-function replayOne(state: CommonsState, proposal: Proposal, procedure: Procedure): Replayed {
+function replayOne(
+  state: CommonsState,
+  proposal: Proposal,
+  procedure: Procedure,
+  index: () => ClassIndex,
+): Replayed {
   const core = state.core;
   const { counts, positions } = standingAtClose(state, proposal);
   const positionOf = (accountId: string) => own(positions, accountId);
@@ -231,12 +303,8 @@ function replayOne(state: CommonsState, proposal: Proposal, procedure: Procedure
     counts,
     deciders,
     deciderPositions,
-    classCounts: () =>
-      classCounts(
-        core,
-        (accountId) => inElectorateThen(core, proposal, accountId, positionOf(accountId)),
-        positionOf,
-      ),
+    classCounts: () => classCountsAtClose(index(), core, proposal, positions),
+
     names: new Map(core.classes.map((c) => [c.id, c.name])),
     final: true,
   });
@@ -279,11 +347,14 @@ export function replayUnderDraft(state: CommonsState, draft: unknown): ReplayRes
   const differences: ReplayDifference[] = [];
   const notReplayable: NotReplayable[] = [];
   let replayed = 0;
+  // The classes' admission numbers, built once if a chamber is counted.
+  let classes: ClassIndex | undefined;
+  const index = () => (classes ??= classIndex(state.core));
   for (const proposal of decided) {
     const kind = proposal.action.kind;
     const procedure = own(rules, kind);
-    if (!procedure || sameRule(procedure, proposal.outcome!.procedure)) continue;
-    const result = replayOne(state, proposal, procedure);
+    if (!procedure || sameJson(procedure, proposal.outcome!.procedure)) continue;
+    const result = replayOne(state, proposal, procedure, index);
     if ('code' in result) {
       notReplayable.push({ proposalId: proposal.id, title: proposal.title, kind, ...result });
       continue;

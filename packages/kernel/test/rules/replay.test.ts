@@ -111,6 +111,45 @@ describe('replay under a draft', () => {
     expect(result.summary).toMatchObject({ replayed: 3, differ: 0 });
   });
 
+  it('given chambers in the draft, then each class counts its members admitted by then and every counted position', () => {
+    const c = Scenario.given({ members: ['bob', 'cy', 'dan', 'eve'], rules: { resolution: consent(72) } });
+    c.resolve('r1', 'ada', at(1));
+    c.position('r1', 'ada', 'agree', at(2));
+    c.position('r1', 'bob', 'agree', at(2));
+    c.position('r1', 'cy', 'block', at(2));
+    c.close('r1', at(100));
+    expect(c.proposal('r1').status).toBe('rejected');
+    const draft: DraftRules = {
+      resolution: {
+        type: 'chambers',
+        hours: 72,
+        chambers: [
+          {
+            classId: 'member',
+            rule: {
+              type: 'vote',
+              threshold: { num: 1, den: 2 },
+              strict: true,
+              quorum: { num: 1, den: 2 },
+              abstentions: 'quorum_only',
+            },
+          },
+        ],
+      },
+    };
+    const chamber = () => replayUnderDraft(c.s, draft).differences[0]?.draft.chambers?.chambers[0];
+    expect(chamber()).toMatchObject({
+      classId: 'member',
+      passed: true,
+      counts: { agree: 2, block: 1, electorate: 5, participants: 3 },
+    });
+    // Eve leaves without having taken a position: she is no longer known to have sat in it. Cy, who objected, leaves
+    // too: her counted position keeps her in it.
+    c.types({ type: 'LeaveCommons' }, 'eve', at(101));
+    c.types({ type: 'LeaveCommons' }, 'cy', at(102));
+    expect(chamber()).toMatchObject({ counts: { agree: 2, block: 1, electorate: 4, participants: 3 } });
+  });
+
   it('given a role draft, when its holder took a position, then the holder decides; when the holder never acted, it cannot be replayed', () => {
     const c = garden();
     const result = replayUnderDraft(c.s, { resolution: role(0) });
