@@ -223,7 +223,11 @@ function classCountsAtClose(
     const m = own(core.members, accountId);
     if (!m) continue;
     const counted = admittedBy(m, e.admittedUpTo);
-    for (const classId of new Set(m.classes)) {
+    const classes = m.classes;
+    for (let i = 0; i < classes.length; i++) {
+      const classId = classes[i]!;
+      // Each class once (a member's list is short: no Set per position).
+      if (classes.indexOf(classId) !== i) continue;
       const c = out.get(classId);
       if (!c) continue;
       if (!counted) c.electorate += 1;
