@@ -296,6 +296,9 @@ function replayOne(
         'It was a poll: its ballots chose between options and are not positions for or against the action.',
     };
   const deciders = procedure.type === 'role' ? holdersAt(core, proposal.action.kind, decidedAt) : [];
+  // A holder who decided it then was one, even if no longer listed (who left a role leaves its holders).
+  const by = proposal.outcome!.decidedBy;
+  if (procedure.type === 'role' && by !== null && !deciders.includes(by)) deciders.push(by);
   const deciderPositions = decidersInOrder(deciders, positionOf);
   if (procedure.type === 'role' && deciders.length > 0 && deciderPositions.length === 0)
     return {

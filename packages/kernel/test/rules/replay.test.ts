@@ -166,6 +166,38 @@ describe('replay under a draft', () => {
     expect(replayUnderDraft(c.s, { resolution: role(24) }).summary).toMatchObject({ replayed: 2, differ: 0 });
   });
 
+  it('given a decision by a holder who has since left, then the holder still decides it under another role rule', () => {
+    const c = Scenario.given({
+      members: ['bob', 'cy'],
+      rules: { resolution: role(24) },
+      roles: [
+        {
+          id: 'sec',
+          name: 'Secretary',
+          description: '',
+          mandate: ['resolution'],
+          termDays: null,
+          holders: [['cy', null]],
+        },
+      ],
+    });
+    c.resolve('r1', 'ada', at(1));
+    c.position('r1', 'cy', 'agree', at(2));
+    c.position('r1', 'bob', 'block', at(2));
+    c.close('r1', at(30));
+    expect(c.proposal('r1').outcome).toMatchObject({ passed: false, decidedBy: 'cy' });
+    c.types({ type: 'LeaveCommons' }, 'cy', at(31));
+    expect(c.s.core.roles.sec?.holders).toEqual([]);
+    // Without the objection window, cy's approval decides it: it would have passed.
+    const result = replayUnderDraft(c.s, { resolution: role(0) });
+    expect(result.differences).toEqual([
+      expect.objectContaining({
+        proposalId: 'r1',
+        draft: expect.objectContaining({ passed: true, decidedBy: 'cy' }),
+      }),
+    ]);
+  });
+
   it('given a poll draft for yes-or-no resolutions, then none can be replayed: they have no options', () => {
     const result = replayUnderDraft(garden().s, {
       resolution: { type: 'poll', hours: 24, method: 'approval' },
