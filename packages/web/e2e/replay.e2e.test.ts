@@ -173,4 +173,21 @@ describe.skipIf(!run)('replay of the history under a draft', () => {
     expect(Math.abs(d!.y - r!.y)).toBeLessThan(2);
     await noSeriousAxe(b, 'the amendment page with its replay');
   });
+
+  test('a visitor reading in French sees the same replay in French', async () => {
+    const path = new URL(a.url()).pathname;
+    const fr = await env.browser.newContext({
+      baseURL: env.url,
+      locale: 'fr-FR',
+      viewport: { width: 390, height: 844 },
+    });
+    contexts.push(fr);
+    const v = await fr.newPage();
+    await v.goto(path);
+    await v.getByRole('heading', { name: 'Cet amendement face à notre histoire' }).waitFor();
+    const hens = v.locator('.replay-difference', { hasText: 'Keep hens' });
+    await hens.getByText('Telle qu’enregistrée : non adoptée').waitFor();
+    await hens.getByText('Selon le projet : adoptée').waitFor();
+    await v.getByText('2 décisions passées recomptées selon le projet.').waitFor();
+  });
 });

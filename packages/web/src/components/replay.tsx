@@ -37,8 +37,10 @@ function Side({
       aria-label={t(which === 'recorded' ? 'replay.recorded' : 'replay.draft')}
     >
       <h4>
-        {t(which === 'recorded' ? 'replay.recorded' : 'replay.draft')}:{' '}
-        <strong className="replay-verdict">{t(outcome.passed ? 'replay.passed' : 'replay.rejected')}</strong>
+        {t('replay.side', {
+          side: t(which === 'recorded' ? 'replay.recorded' : 'replay.draft'),
+          verdict: t(outcome.passed ? 'replay.passed' : 'replay.rejected'),
+        })}
       </h4>
       <p className="meta">{describeProcedure(t, outcome.procedure, classes)}</p>
       <ul className="reasons">

@@ -307,6 +307,7 @@ export const en = {
   'replay.decided': 'decided {date} under version {version}',
   'replay.recorded': 'As recorded',
   'replay.draft': 'Under the draft',
+  'replay.side': '{side}: {verdict}',
   'replay.passed': 'passed',
   'replay.rejected': 'not passed',
   'replay.more': { one: 'Show {count} more', other: 'Show {count} more' },

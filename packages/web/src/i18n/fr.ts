@@ -311,6 +311,7 @@ export const fr: Messages = {
   'replay.decided': 'décidée le {date} selon la version {version}',
   'replay.recorded': 'Telle qu’enregistrée',
   'replay.draft': 'Selon le projet',
+  'replay.side': '{side} : {verdict}',
   'replay.passed': 'adoptée',
   'replay.rejected': 'non adoptée',
   'replay.more': { one: 'Afficher {count} de plus', other: 'Afficher {count} de plus' },
