@@ -24,17 +24,19 @@ const KEPT = 16;
 const kept = new Map<string, { core: CommonsCore; revision: number; result: ReplayResult }>();
 
 /** The replay of `rules` against this state, from the last few kept if the same draft was replayed on it. */
-function replayOf(state: CommonsState, rules: unknown): ReplayResult {
+function replayOf(state: CommonsState, rules: unknown, beforeCounting: () => void): ReplayResult {
   let key: string;
   try {
     key = `${state.core.id}\u0000${canonicalJson(rules)}`;
   } catch {
     // Not JSON the log could hold (the kernel's check will say what is wrong): not kept.
+    beforeCounting();
     return replayUnderDraft(state, rules);
   }
   const revision = revisionOf(state.proposals);
   const hit = kept.get(key);
   if (hit && hit.core === state.core && hit.revision === revision) return hit.result;
+  beforeCounting();
   const result = replayUnderDraft(state, rules);
   kept.delete(key);
   kept.set(key, { core: state.core, revision, result });
@@ -44,10 +46,17 @@ function replayOf(state: CommonsState, rules: unknown): ReplayResult {
 
 /**
  * One page of the replay of `rules` (an amendment's rules, checked as the kernel checks an amendment's: a bad
- * draft throws its DomainError) against the commons' history, with the people it names.
+ * draft throws its DomainError) against the commons' history, with the people it names. `beforeCounting` runs
+ * before a replay is counted (not for a page of one kept): a limit on them throws there.
  */
-export function replayPage(state: CommonsState, rules: unknown, offset: number, limit: number) {
-  const result = replayOf(state, rules);
+export function replayPage(
+  state: CommonsState,
+  rules: unknown,
+  offset: number,
+  limit: number,
+  beforeCounting: () => void = () => {},
+) {
+  const result = replayOf(state, rules, beforeCounting);
   const differences = result.differences.slice(offset, offset + limit);
   const named = new Set<string>();
   for (const d of differences) {

@@ -166,6 +166,33 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(await logSize()).toBe(before);
     });
 
+    it('counts replays per address, a draft once: its next pages are kept, another draft past the limit is 429', async () => {
+      const small = await testApp(kind, { replaysPerMinute: 2 });
+      try {
+        const founder = await new Person(small.app, 'fay@example.org', 'Fay').signUp();
+        const id = (
+          await founder.call('POST', '/api/v1/commons', { name: 'Orchard', template: 'single-class' })
+        ).json().id;
+        const ask = (rules: unknown, query = '') =>
+          small.app.inject({
+            method: 'POST',
+            url: `/api/v1/commons/${id}/replay${query}`,
+            payload: { rules } as object,
+          });
+        expect((await ask({ resolution: majority })).statusCode).toBe(200);
+        expect((await ask({ resolution: majority }, '?offset=0&limit=1')).statusCode).toBe(200);
+        expect((await ask({ resolution: { type: 'consent', hours: 1 } })).statusCode).toBe(200);
+        const refused = await ask({ resolution: { type: 'consent', hours: 2 } });
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().code).toBe('rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        // The first draft, kept, still pages.
+        expect((await ask({ resolution: majority }, '?offset=1')).statusCode).toBe(200);
+      } finally {
+        await small.close();
+      }
+    });
+
     it("carries an amendment's replay on its view: the same decisions would have gone the other way", async () => {
       const proposed = await ada.call('POST', `${c}/proposals`, {
         title: 'Resolutions by majority',

@@ -338,7 +338,9 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  // A replay reads and writes nothing: anyone who may see the commons may ask, with or without an account.
+  // A replay reads and writes nothing: anyone who may see the commons may ask, with or without an account, so often
+  // per minute per address (a draft counted once; its next pages are kept).
+  const replays = limiterOf(ctx, 'replay:address', ctx.config.replaysPerMinute ?? 30, 60_000);
   const page = (q: { offset?: string; limit?: string }) => ({
     offset: Number(q.offset ?? 0),
     limit: Math.max(1, Math.min(Number(q.limit ?? REPLAY_PAGE), REPLAY_PAGE_MAX)),
@@ -353,13 +355,13 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
         params: CommonsParams,
         querystring: ReplayQuery,
         body: ReplayBody,
-        response: { 200: ReplaySchema, ...problems(400, 403, 404, 413, 415, 422, 500) },
+        response: { 200: ReplaySchema, ...problems(400, 403, 404, 413, 415, 422, 429, 500) },
       },
     },
     async (req) => {
       const state = await loadToSee(req.params.id, req.caller.account?.id ?? null);
       const { offset, limit } = page(req.query);
-      return replayPage(state, req.body.rules, offset, limit);
+      return replayPage(state, req.body.rules, offset, limit, () => takeAll([[replays, req.ip]]));
     },
   );
 
@@ -371,7 +373,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
         summary: "An amendment's rules replayed against the commons' decided proposals",
         params: ProposalParams,
         querystring: ReplayQuery,
-        response: { 200: ReplaySchema, ...readProblems },
+        response: { 200: ReplaySchema, ...problems(400, 401, 403, 404, 409, 422, 429, 500) },
       },
     },
     async (req) => {
@@ -381,7 +383,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       if (p.action.kind !== 'amend_constitution')
         throw new ApiError(409, 'not_an_amendment', 'Only an amendment of the constitution has a replay.');
       const { offset, limit } = page(req.query);
-      return replayPage(state, p.action.rules, offset, limit);
+      return replayPage(state, p.action.rules, offset, limit, () => takeAll([[replays, req.ip]]));
     },
   );
 
