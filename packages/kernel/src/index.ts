@@ -13,6 +13,16 @@ export { lastChangeOf, revisionOf, type RecordChange } from './overlay';
 export { dict, dictOf, own } from './dict';
 export * from './read-model';
 export { envelopesOf, envelopesOfRecord, foldRecords, foldRecordsInPlace, stateFromRecords } from './replay';
+export {
+  checkDraftRules,
+  replayUnderDraft,
+  type DraftRules,
+  type NotReplayable,
+  type NotReplayableCode,
+  type ReplayDifference,
+  type ReplayOutcome,
+  type ReplayResult,
+} from './rules/replay';
 export { decodeState, encodeState, STATE_VERSION } from './state-snapshot';
 export {
   upcast,

@@ -20,6 +20,7 @@ import {
   type Question,
   type ProposalStatus,
   type Reason,
+  type ReplayOutcome,
   type Stance,
 } from '@peergov/kernel';
 import { DELIVERIES, NOTIFICATION_KINDS } from './notification-kinds';
@@ -430,6 +431,71 @@ export const OutcomeSchema = view({
   poll: Type.Optional(PollTallyViewSchema),
   chambers: Type.Optional(ChambersTallyViewSchema),
 });
+/** A decision as recorded or as a draft would have taken it (replay): the procedure, the counts and why. */
+export const ReplayOutcomeSchema = view({
+  passed: Type.Boolean(),
+  procedure: ProcedureViewSchema,
+  counts: CountsSchema,
+  reasons: Type.Array(ReasonSchema),
+  decidedBy: nullable(Text),
+  poll: Type.Optional(PollTallyViewSchema),
+  chambers: Type.Optional(ChambersTallyViewSchema),
+});
+const NOT_REPLAYABLE = [
+  'role_never_acted',
+  'no_question',
+  'ballots_not_positions',
+  'ballots_do_not_fit',
+] as const;
+/** POST /api/v1/commons/:id/replay and GET .../proposals/:pid/replay: the history replayed under a draft. */
+export const ReplaySchema = view(
+  {
+    rules: RulesChangeSchema,
+    summary: view({
+      decided: Type.Integer({ description: 'Decided proposals in the history (passed or rejected)' }),
+      unchanged: Type.Integer({ description: 'Of those, decided by the rule the draft gives their kind' }),
+      replayed: Type.Integer({ description: 'Counted again under the rule the draft gives their kind' }),
+      differ: Type.Integer({ description: 'Of those, how many would have gone the other way' }),
+      notReplayable: Type.Integer({ description: 'Decided proposals that could not be counted again' }),
+    }),
+    differences: Type.Array(
+      view({
+        proposalId: Text,
+        title: Text,
+        kind: ActionKindSchema,
+        decidedAt: Time,
+        ruleVersion: Type.Integer({ description: 'The constitution version it was decided under' }),
+        question: Type.Optional(QuestionViewSchema),
+        recorded: ReplayOutcomeSchema,
+        draft: ReplayOutcomeSchema,
+      }),
+      { description: 'The outcomes that would have differed, in the order they were decided: one page' },
+    ),
+    total: Type.Integer({ description: 'How many differ in all (summary.differ)' }),
+    offset: Type.Integer(),
+    next: nullable(Type.Integer({ description: 'The offset of the next page, or null on the last' })),
+    notReplayable: Type.Array(
+      view({
+        proposalId: Text,
+        title: Text,
+        kind: ActionKindSchema,
+        code: literals(NOT_REPLAYABLE),
+        reason: Text,
+      }),
+      {
+        description:
+          'The first of the proposals that could not be replayed (summary.notReplayable: all of them)',
+      },
+    ),
+    people: Type.Array(PersonRefSchema, {
+      description: 'The people the decisions name, with their display names',
+    }),
+  },
+  {
+    description:
+      "Each decided proposal of a kind the draft changes, counted again under the draft's rule from its positions and ballots at the close, as if that rule had always been in force; differences paged by `offset` and `limit`.",
+  },
+);
 export const PositionViewSchema = view({
   accountId: Text,
   stance: StanceSchema,
@@ -491,6 +557,12 @@ export const ProposalViewSchema = view({
   positionCount: Type.Integer(),
   commentCount: Type.Integer(),
   procedureText: Text,
+  replay: nullable(
+    Type.String({
+      description:
+        "An amendment's replay: the address of its rules replayed against the commons' history, null for other kinds",
+    }),
+  ),
   people: Type.Array(PersonRefSchema, {
     description: 'The people the action and the decision name (by account id), with their display names',
   }),
@@ -752,6 +824,7 @@ agree<Same<Static<typeof QuestionViewSchema>, Question>>();
 agree<Same<Static<typeof BallotViewSchema>, PollBallot>>();
 agree<Same<Static<typeof PollTallyViewSchema>, PollTally>>();
 agree<Same<Static<typeof ChambersTallyViewSchema>, ChambersTally>>();
+agree<Same<Static<typeof ReplayOutcomeSchema>, ReplayOutcome>>();
 
 /** GET /api/v1/commons: one page of the directory. */
 export const CommonsDirectorySchema = view(

@@ -2,6 +2,7 @@
 // handler runs, type it in the handler (the TypeBox type provider) and generate the OpenAPI 3.1 document.
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
+  ACTIONS,
   ActionInputSchema,
   BallotSchema,
   ClassesSchema,
@@ -133,6 +134,18 @@ export const CommentBody = obj({
 });
 
 export const CommentEditBody = obj({ text: str(LIMITS.comment, { minLength: 1 }) });
+
+/** A draft constitution to replay the history under: rules in the shape of an amendment's, validated as its are. */
+export const ReplayBody = obj({ rules: ACTIONS.amend_constitution.input.properties.rules });
+/** A page of a replay's differences. */
+export const ReplayQuery = obj({
+  offset: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,7}$', description: 'Differences to skip (0 by default)' }),
+  ),
+  limit: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,3}$', description: 'Differences per page: 50 by default, at most 200' }),
+  ),
+});
 
 export const CommonsParams = obj({ id: Id });
 export const ProposalParams = obj({ id: Id, pid: Id });

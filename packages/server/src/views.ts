@@ -167,6 +167,11 @@ function proposalShared(state: CommonsState, p: Proposal) {
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },
     electorate: p.electorate.size,
     procedureText: describeProcedure(p.procedure, state.core),
+    // An amendment carries its replay: its rules against the commons' history (`replay.ts`).
+    replay:
+      p.action.kind === 'amend_constitution'
+        ? `/api/v1/commons/${encodeURIComponent(state.core.id)}/proposals/${encodeURIComponent(p.id)}/replay`
+        : null,
     people: [...named].map((id) => ({ accountId: id, displayName: name(id) })),
     positions: firstPositions(state, p.id, FIRST_PAGE),
     comments: commentsPage(state, p.id, undefined, FIRST_PAGE),

@@ -69,6 +69,7 @@ const NOTIFICATION_UNSUBSCRIBE = 'POST /api/v1/notifications/unsubscribe';
 const INVITE = 'POST /api/v1/commons/{id}/invitations';
 const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
+const REPLAY = 'POST /api/v1/commons/{id}/replay';
 
 /** [operation, caller, target, expected status, expected code (refusals), why]: one row per case. */
 type Row = [string, Actor, Target, number, string, string];
@@ -200,6 +201,13 @@ const MATRIX: Row[] = [
   [ACCEPT,   'anonymous', 'invitation',   401, 'unauthenticated',  'an application is by a person'],
   [ACCEPT,   'outsider',  'invitation',   201, '',                 'whoever holds the link applies'],
   [ACCEPT,   'member',    'invitation',   409, 'already_member',   'members do not apply'],
+  [REPLAY,   'anonymous', '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'outsider',  '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'applicant', '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'member',    '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'holder',    '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'foreign',   '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'left',      '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
 ];
 
 interface Arena {
@@ -446,6 +454,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', '/api/v1/invitations/lookup', { token: pid || 'q'.repeat(43) });
         case ACCEPT:
           return as('POST', '/api/v1/invitations/accept', { token: pid });
+        case REPLAY:
+          return as('POST', `${c}/replay`, { rules: { resolution: { type: 'consent', hours: 1 } } });
         default:
           throw new Error(`no way to perform ${op}: add it to the matrix`);
       }

@@ -292,6 +292,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/invitations': { classes: ['users'], locale: 'en' },
       'POST /api/v1/invitations/lookup': { token: 'x'.repeat(43) },
       'POST /api/v1/invitations/accept': { token: 'x'.repeat(43), statement: 'Hi' },
+      'POST /api/v1/commons/{id}/replay': { rules: { resolution: { type: 'consent', hours: 1 } } },
     });
 
     /** What a refused request must leave as it was, read straight from the store (it is read after every case). */

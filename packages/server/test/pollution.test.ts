@@ -87,6 +87,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/invitations': { classes: ['users'] },
       'POST /api/v1/invitations/lookup': { token: 'x'.repeat(43) },
       'POST /api/v1/invitations/accept': { token: 'x'.repeat(43) },
+      'POST /api/v1/commons/{id}/replay': { rules: { resolution: { type: 'consent', hours: 1 } } },
     });
 
     /** Who sends a route's requests: Cara where a member could not (applying), else Ada. */

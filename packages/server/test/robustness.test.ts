@@ -247,6 +247,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/invitations': [{ classes: [], locale: 'fr' }],
       'POST /api/v1/invitations/lookup': [{ token: 'x'.repeat(43) }],
       'POST /api/v1/invitations/accept': [{ token: 'x'.repeat(43), statement: 'Hi' }],
+      'POST /api/v1/commons/{id}/replay': [{ rules: { resolution: { type: 'consent', hours: 1 } } }],
     });
     // Routes whose query is required: a valid one, so that what is tested is what comes after it.
     const queryFor = (r: Route) =>

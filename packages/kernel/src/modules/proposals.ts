@@ -18,8 +18,10 @@ import type {
   Counts,
   PollBallot,
   Position,
+  PollTally,
   Procedure,
   Proposal,
+  Question,
   Reason,
   Stance,
 } from '../types';
@@ -98,41 +100,19 @@ function settle(
   const positionOf = (accountId: string) => replaced.get(accountId) ?? own(stored, accountId);
   const kind = proposal.action.kind;
   const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
-  const deciderPositions = deciders
-    .map(positionOf)
-    .filter((p): p is Position => p !== undefined)
-    .sort(byTime);
-  let chambers: ChambersTally | undefined;
-  let tally: Omit<ReturnType<typeof tallyCounts>, 'counts'> & { counts: Counts };
-  if (proposal.procedure.type === 'chambers') {
-    // Chambers settle at the closing time or once everyone has voted; only then are the classes counted.
-    if (!final && counts.participants < counts.electorate) return [];
-    const result = tallyChambers({
-      procedure: proposal.procedure,
-      counts,
-      classCounts: classCounts(state, proposal, stored, replaced),
-      names: new Map(state.core.classes.map((c) => [c.id, c.name])),
-      final,
-    });
-    chambers = result.chambers;
-    tally = result;
-  } else {
-    tally = tallyCounts({
-      procedure: proposal.procedure,
-      counts,
-      deciders,
-      deciderPositions,
-      final,
-    });
-  }
+  const deciderPositions = decidersInOrder(deciders, positionOf);
+  const { chambers, ...tally } = tallyDecision({
+    procedure: proposal.procedure,
+    counts,
+    deciders,
+    deciderPositions,
+    classCounts: () =>
+      classCounts(state.core, (accountId) => inElectorate(state.core, proposal, accountId), positionOf),
+    names: new Map(state.core.classes.map((c) => [c.id, c.name])),
+    final,
+  });
   if (!tally.decided) return [];
-  // The tally names who decided (a refusal wins over an earlier approval); an approval overruled by an objection
-  // was still the holder's decision.
-  const by = tally.reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
-  const decidedBy =
-    proposal.procedure.type === 'role'
-      ? (by ?? deciderPositions.find((p) => p.stance === 'agree')?.accountId ?? null)
-      : null;
+  const decidedBy = decidedByOf(proposal.procedure, tally.reasons, deciderPositions);
   // Who took part: the counted positions, once, at the decision.
   const participants: string[] = [];
   for (const accountId of Object.keys(stored))
@@ -168,23 +148,84 @@ function settle(
   return events;
 }
 
+/** The positions of the deciding role's holders, in the order they were taken (a refusal wins over an earlier approval). */
+export function decidersInOrder(
+  deciders: readonly string[],
+  positionOf: (accountId: string) => Position | undefined,
+): Position[] {
+  return deciders
+    .map(positionOf)
+    .filter((p): p is Position => p !== undefined)
+    .sort(byTime);
+}
+
 /**
- * Each stakeholder class's eligible members and their counted positions (`replaced` over `stored`): a member of
- * several classes counts in each. Read once, at the decision, from the membership and the proposal's positions.
+ * Who decided under a role procedure: the holder the tally names (a refusal wins over an earlier approval), else
+ * the first who approved (an approval overruled by an objection was still the holder's decision); null otherwise.
  */
-function classCounts(
-  state: CommonsState,
-  proposal: Proposal,
-  stored: Record<string, Position>,
-  replaced: ReadonlyMap<string, Position>,
+export function decidedByOf(
+  procedure: Procedure,
+  reasons: readonly Reason[],
+  deciderPositions: readonly Position[],
+): string | null {
+  if (procedure.type !== 'role') return null;
+  const by = reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
+  return by ?? deciderPositions.find((p) => p.stance === 'agree')?.accountId ?? null;
+}
+
+/**
+ * How a yes-or-no proposal is counted under `procedure`: by chambers (`tallyChambers`, each class's counts read only
+ * when it settles) or by `tallyCounts`. The live path (`settle`) and the replay of history under a draft
+ * (`rules/replay.ts`) both count through here, so that a decision is counted one way only.
+ */
+export function tallyDecision(input: {
+  procedure: Exclude<Procedure, { type: 'poll' }>;
+  counts: Counts;
+  deciders: readonly string[];
+  deciderPositions: readonly Position[];
+  classCounts: () => Map<string, Counts>;
+  /** The commons' stakeholder classes by id, for a chamber's name. */
+  names?: ReadonlyMap<string, string>;
+  final: boolean;
+}): Omit<ReturnType<typeof tallyCounts>, 'counts'> & { counts: Counts; chambers?: ChambersTally } {
+  const { procedure, counts, final } = input;
+  if (procedure.type === 'chambers') {
+    // Chambers settle at the closing time or once everyone has voted; only then are the classes counted.
+    if (!final && counts.participants < counts.electorate)
+      return { decided: false, passed: false, counts, reasons: [] };
+    return tallyChambers({
+      procedure,
+      counts,
+      classCounts: input.classCounts(),
+      names: new Map(input.names ?? []),
+      final,
+    });
+  }
+  return tallyCounts({
+    procedure,
+    counts,
+    deciders: input.deciders,
+    deciderPositions: input.deciderPositions,
+    final,
+  });
+}
+
+/**
+ * Each stakeholder class's eligible members and their counted positions: a member of several classes counts in
+ * each. Read once, at the decision, from the membership and the proposal's positions.
+ */
+export function classCounts(
+  core: CommonsState['core'],
+  eligible: (accountId: string) => boolean,
+  positionOf: (accountId: string) => Position | undefined,
 ): Map<string, Counts> {
   const out = new Map<string, Counts>();
-  for (const c of state.core.classes)
+  for (const c of core.classes)
     out.set(c.id, { agree: 0, abstain: 0, disagree: 0, block: 0, electorate: 0, participants: 0 });
-  for (const accountId of Object.keys(state.core.members)) {
-    const member = state.core.members[accountId]!;
-    if (!inElectorate(state.core, proposal, accountId)) continue;
-    const position = replaced.get(accountId) ?? own(stored, accountId);
+  for (const accountId of Object.keys(core.members)) {
+    const member = core.members[accountId]!;
+    if (!eligible(accountId)) continue;
+    const position = positionOf(accountId);
     for (const classId of new Set(member.classes)) {
       const c = out.get(classId);
       if (!c) continue;
@@ -220,39 +261,19 @@ function ballotPosition(
 }
 
 /**
- * Tallies a poll (with one more ballot `extra`, not yet in state) once it is settled: at its closing time, or when
- * the whole electorate has voted. The method's count (packages/methods, `tallyPoll`) names the winner; a tie or the
- * status quo winning passes nothing. Ballots are counted in account order, so the count is the same however the
- * state was loaded.
+ * A poll's ballots counted by its method (`tallyPoll`) and the reason of the outcome: a single winner other than
+ * the status quo passes; a tie, the status quo or no preference passes nothing. The live path and the replay of
+ * history under a draft (`rules/replay.ts`) both count a poll through here.
  */
-function settlePoll(
-  state: CommonsState,
-  proposal: Proposal,
-  extra: Position | null,
-  final: boolean,
-  now: string,
-): DomainEvent[] {
-  const procedure = proposal.procedure as Poll;
-  const question = proposal.question;
-  if (!question) throw new Error(`poll ${proposal.id} has no question`);
-  const stored = own(state.positions, proposal.id) ?? dict<Position>();
-  const counts: Counts = { ...proposal.counts };
-  if (extra) recount(counts, own(stored, extra.accountId), extra);
-  if (!final && counts.participants < counts.electorate) return [];
-  const counted = new Map<string, PollBallot>();
-  for (const accountId of Object.keys(stored)) {
-    const p = stored[accountId];
-    if (p?.counted && p.ballot) counted.set(accountId, p.ballot);
-  }
-  if (extra) {
-    counted.delete(extra.accountId);
-    if (extra.counted && extra.ballot) counted.set(extra.accountId, extra.ballot);
-  }
-  const participants = [...counted.keys()].sort();
+export function pollDecision(
+  procedure: Poll,
+  question: Question,
+  ballots: readonly PollBallot[],
+): { passed: boolean; reason: Reason; tally: PollTally } {
   const tally = tallyPoll(
     procedure,
     question.options.map((o) => o.id),
-    participants.map((id) => counted.get(id)!),
+    ballots,
   );
   const label = (id: string) => question.options.find((o) => o.id === id)?.label ?? id;
   const statusQuo = question.options.find((o) => o.statusQuo)?.id;
@@ -282,6 +303,44 @@ function settlePoll(
               text: `"${label(winner)}" won (${tally.ballots} ballot(s), ${procedure.method}).`,
             };
   const passed = reason.code === 'poll_won';
+  return { passed, reason, tally };
+}
+
+/**
+ * Tallies a poll (with one more ballot `extra`, not yet in state) once it is settled: at its closing time, or when
+ * the whole electorate has voted. The method's count (packages/methods, `tallyPoll`) names the winner; a tie or the
+ * status quo winning passes nothing. Ballots are counted in account order, so the count is the same however the
+ * state was loaded.
+ */
+function settlePoll(
+  state: CommonsState,
+  proposal: Proposal,
+  extra: Position | null,
+  final: boolean,
+  now: string,
+): DomainEvent[] {
+  const procedure = proposal.procedure as Poll;
+  const question = proposal.question;
+  if (!question) throw new Error(`poll ${proposal.id} has no question`);
+  const stored = own(state.positions, proposal.id) ?? dict<Position>();
+  const counts: Counts = { ...proposal.counts };
+  if (extra) recount(counts, own(stored, extra.accountId), extra);
+  if (!final && counts.participants < counts.electorate) return [];
+  const counted = new Map<string, PollBallot>();
+  for (const accountId of Object.keys(stored)) {
+    const p = stored[accountId];
+    if (p?.counted && p.ballot) counted.set(accountId, p.ballot);
+  }
+  if (extra) {
+    counted.delete(extra.accountId);
+    if (extra.counted && extra.ballot) counted.set(extra.accountId, extra.ballot);
+  }
+  const participants = [...counted.keys()].sort();
+  const { passed, reason, tally } = pollDecision(
+    procedure,
+    question,
+    participants.map((id) => counted.get(id)!),
+  );
   const events: DomainEvent[] = [
     {
       type: 'ProposalDecided',

@@ -23,6 +23,7 @@ import {
   problems,
   ProposalSummarySchema,
   ProposalViewSchema,
+  ReplaySchema,
 } from '../response-schemas';
 import {
   ApplyBody,
@@ -34,8 +35,11 @@ import {
   ProposalBody,
   ProposalParams,
   ProposalQuery,
+  ReplayBody,
+  ReplayQuery,
 } from '../schemas';
 import { commentView } from '../pages';
+import { REPLAY_PAGE, REPLAY_PAGE_MAX, replayPage } from '../replay';
 import { commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
 
 // What a read can fail with, and a write too (a body refused, too large, not JSON; or too many admissions).
@@ -332,6 +336,55 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
         now(),
         ctx.commons.integrityOf(id),
       );
+    },
+  );
+
+  // A replay reads and writes nothing: anyone who may see the commons may ask, with or without an account, so often
+  // per minute per address (a draft counted once; its next pages are kept).
+  const replays = limiterOf(ctx, 'replay:address', ctx.config.replaysPerMinute ?? 30, 60_000);
+  const page = (q: { offset?: string; limit?: string }) => ({
+    offset: Number(q.offset ?? 0),
+    limit: Math.max(1, Math.min(Number(q.limit ?? REPLAY_PAGE), REPLAY_PAGE_MAX)),
+  });
+  app.post(
+    '/api/v1/commons/:id/replay',
+    {
+      schema: {
+        tags: ['constitution'],
+        summary:
+          "Replay the commons' decided proposals under a draft constitution: which would have gone the other way",
+        params: CommonsParams,
+        querystring: ReplayQuery,
+        body: ReplayBody,
+        response: { 200: ReplaySchema, ...problems(400, 403, 404, 413, 415, 422, 429, 500) },
+      },
+    },
+    async (req) => {
+      const state = await loadToSee(req.params.id, req.caller.account?.id ?? null);
+      const { offset, limit } = page(req.query);
+      return replayPage(state, req.body.rules, offset, limit, () => takeAll([[replays, req.ip]]));
+    },
+  );
+
+  app.get(
+    '/api/v1/commons/:id/proposals/:pid/replay',
+    {
+      schema: {
+        tags: ['constitution'],
+        summary: "An amendment's rules replayed against the commons' decided proposals",
+        params: ProposalParams,
+        querystring: ReplayQuery,
+        response: { 200: ReplaySchema, ...problems(400, 401, 403, 404, 409, 422, 429, 500) },
+      },
+    },
+    async (req) => {
+      const { id, pid } = req.params;
+      const state = await loadToSee(id, req.caller.account?.id ?? null);
+      const p = getProposal(state, pid);
+      if (p.action.kind !== 'amend_constitution')
+        throw new ApiError(409, 'not_an_amendment', 'Only an amendment of the constitution has a replay.');
+      const { offset, limit } = page(req.query);
+      return replayPage(state, p.action.rules, offset, limit, () => takeAll([[replays, req.ip]]));
     },
   );
 

@@ -24,6 +24,7 @@ import type {
   LogPage,
   NewToken,
   Proposal,
+  Replay,
   ProposalSummary,
   SessionInfo,
   Setup,
@@ -113,17 +114,19 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                           ? CommentDetail
                                           : P extends `${InProposal}/comments`
                                             ? CommentPage
-                                            : P extends InProposal
-                                              ? Proposal
-                                              : P extends `${InCommons}/members/${string}`
-                                                ? Member
-                                                : P extends `${InCommons}/members`
-                                                  ? MemberPage
-                                                  : P extends `${InCommons}/proposals${string}`
-                                                    ? ProposalSummary[]
-                                                    : P extends InCommons
-                                                      ? Commons
-                                                      : never
+                                            : P extends `${InProposal}/replay`
+                                              ? Replay
+                                              : P extends InProposal
+                                                ? Proposal
+                                                : P extends `${InCommons}/members/${string}`
+                                                  ? Member
+                                                  : P extends `${InCommons}/members`
+                                                    ? MemberPage
+                                                    : P extends `${InCommons}/proposals${string}`
+                                                      ? ProposalSummary[]
+                                                      : P extends InCommons
+                                                        ? Commons
+                                                        : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -164,7 +167,9 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                         ? Proposal
                                         : P extends `${InCommons}/leave`
                                           ? Commons
-                                          : never
+                                          : P extends `${InCommons}/replay`
+                                            ? Replay
+                                            : never
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal

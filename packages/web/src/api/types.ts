@@ -34,6 +34,7 @@ import type {
   PositionViewSchema,
   ProposalSummarySchema,
   ProposalViewSchema,
+  ReplaySchema,
   RoleHolderViewSchema,
   RoleViewSchema,
   RuleTextSchema,
@@ -169,6 +170,10 @@ export type CommentView = Static<typeof CommentViewSchema>;
 /** GET .../comments/:cid: a comment with its earlier texts. */
 export type CommentDetail = Static<typeof CommentDetailSchema>;
 export type Proposal = Static<typeof ProposalViewSchema>;
+/** POST /api/v1/commons/:id/replay, GET .../proposals/:pid/replay: the history replayed under a draft, a page of it. */
+export type Replay = Static<typeof ReplaySchema>;
+export type ReplayDifference = Replay['differences'][number];
+export type ReplayOutcome = ReplayDifference['recorded'];
 /** GET /api/v1/commons/:id/members: a page of members. */
 export type MemberPage = Static<typeof MemberPageSchema>;
 /** GET .../proposals/:pid/positions: a page of positions. */

@@ -290,6 +290,46 @@ export const en = {
   'amend.addChange': 'Change another rule in the same proposal',
   'amend.removeChange': 'Remove the change to "{kind}"',
 
+  'replay.heading': 'Replay against our history',
+  'replay.intro':
+    "See which of the commons' past decisions would have gone the other way had these rules always been in force. Each is counted again from the positions and ballots it had at its close; nothing is written.",
+  'replay.button': 'Replay against our history',
+  'replay.fixFirst': 'Fix the rules above first: only a valid draft can be replayed.',
+  'replay.summary': {
+    zero: 'No past decision was counted again: the draft changes no rule that decided one.',
+    one: '{count} past decision counted again under the draft.',
+    other: '{count} past decisions counted again under the draft.',
+  },
+  'replay.differ': {
+    zero: 'None would have gone the other way.',
+    one: '{count} would have gone the other way:',
+    other: '{count} would have gone the other way:',
+  },
+  'replay.unchanged': {
+    one: '{count} other decision was taken by a rule the draft keeps.',
+    other: '{count} other decisions were taken by rules the draft keeps.',
+  },
+  'replay.decided': 'decided {date} under version {version}',
+  'replay.recorded': 'As recorded',
+  'replay.draft': 'Under the draft',
+  'replay.side': '{side}: {verdict}',
+  'replay.passed': 'passed',
+  'replay.rejected': 'not passed',
+  'replay.more': { one: 'Show {count} more', other: 'Show {count} more' },
+  'replay.notReplayable': {
+    one: '{count} decision could not be replayed:',
+    other: '{count} decisions could not be replayed:',
+  },
+  'replay.code.role_never_acted':
+    'the draft gives it to a role, and no holder of that role took a position on it.',
+  'replay.code.no_question': 'it was asked as a yes or no; a poll needs options and ballots.',
+  'replay.code.ballots_not_positions':
+    'it was a poll: its ballots chose between options and are not positions for or against.',
+  'replay.code.ballots_do_not_fit': "its ballots do not fit the draft's poll (another method or range).",
+  'replay.amendmentHeading': 'This amendment against our history',
+  'replay.amendmentIntro':
+    'Had these rules always been in force, these past decisions would have gone the other way. Each is counted again from the positions and ballots it had at its close.',
+
   'position.take': 'Your position',
   'position.change': 'Change your position',
   'position.stance': 'Where do you stand?',

@@ -294,6 +294,48 @@ export const fr: Messages = {
   'amend.addChange': 'Modifier une autre règle dans la même proposition',
   'amend.removeChange': 'Retirer la modification de « {kind} »',
 
+  'replay.heading': 'Rejouer notre histoire',
+  'replay.intro':
+    'Voyez quelles décisions passées du commun auraient tourné autrement si ces règles avaient toujours été en vigueur. Chacune est recomptée avec les positions et bulletins qu’elle avait à sa clôture ; rien n’est enregistré.',
+  'replay.button': 'Rejouer notre histoire',
+  'replay.fixFirst': 'Corrigez d’abord les règles ci-dessus : seul un projet valide peut être rejoué.',
+  'replay.summary': {
+    zero: 'Aucune décision passée n’a été recomptée : le projet ne change aucune règle qui en a décidé une.',
+    one: '{count} décision passée recomptée selon le projet.',
+    other: '{count} décisions passées recomptées selon le projet.',
+  },
+  'replay.differ': {
+    zero: 'Aucune n’aurait tourné autrement.',
+    one: '{count} aurait tourné autrement :',
+    other: '{count} auraient tourné autrement :',
+  },
+  'replay.unchanged': {
+    one: '{count} autre décision a été prise selon une règle que le projet garde.',
+    other: '{count} autres décisions ont été prises selon des règles que le projet garde.',
+  },
+  'replay.decided': 'décidée le {date} selon la version {version}',
+  'replay.recorded': 'Telle qu’enregistrée',
+  'replay.draft': 'Selon le projet',
+  'replay.side': '{side} : {verdict}',
+  'replay.passed': 'adoptée',
+  'replay.rejected': 'non adoptée',
+  'replay.more': { one: 'Afficher {count} de plus', other: 'Afficher {count} de plus' },
+  'replay.notReplayable': {
+    one: '{count} décision n’a pas pu être rejouée :',
+    other: '{count} décisions n’ont pas pu être rejouées :',
+  },
+  'replay.code.role_never_acted':
+    'le projet la confie à un rôle, et aucun titulaire de ce rôle n’y a pris position.',
+  'replay.code.no_question':
+    'elle a été posée par oui ou non ; un scrutin demande des options et des bulletins.',
+  'replay.code.ballots_not_positions':
+    'c’était un scrutin : ses bulletins choisissaient entre des options et ne sont pas des positions pour ou contre.',
+  'replay.code.ballots_do_not_fit':
+    'ses bulletins ne conviennent pas au scrutin du projet (une autre méthode ou une autre échelle).',
+  'replay.amendmentHeading': 'Cet amendement face à notre histoire',
+  'replay.amendmentIntro':
+    'Si ces règles avaient toujours été en vigueur, ces décisions passées auraient tourné autrement. Chacune est recomptée avec les positions et bulletins qu’elle avait à sa clôture.',
+
   'position.take': 'Votre position',
   'position.change': 'Changer votre position',
   'position.stance': 'Quelle est votre position ?',

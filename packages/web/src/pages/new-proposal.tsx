@@ -13,6 +13,7 @@ import { className } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
 import { useResource } from '../components/use-resource';
+import { ReplayPanel } from '../components/replay';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
 export const KINDS: ActionKind[] = [
@@ -379,6 +380,12 @@ export function NewProposalPage({ commons }: CommonsProps) {
   );
 
   const taken = new Set(changes.map((c) => c.kind));
+  // The amendment's rules as the replay takes them, once the form finds nothing wrong with them.
+  const draft = kind === 'amend_constitution' ? build() : null;
+  const draftRules =
+    draft?.action?.kind === 'amend_constitution' && !draft.errs.rules && !draft.errs.termDays
+      ? draft.action.rules
+      : null;
 
   return (
     <>
@@ -619,6 +626,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
                 </button>
               </p>
             )}
+            <ReplayPanel commons={commons} rules={draftRules} />
           </div>
         )}
 

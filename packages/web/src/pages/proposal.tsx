@@ -25,6 +25,7 @@ import { ChambersResults, classLabel } from '../components/chambers';
 import { Discussion } from '../components/discussion';
 import { Markdown } from '../components/markdown';
 import { Waiting } from '../components/waiting';
+import { AmendmentReplay } from '../components/replay';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -347,6 +348,8 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
               </>
             )}
           </section>
+
+          {p.replay && <AmendmentReplay key={p.replay} commons={commons} path={p.replay} />}
 
           <Decision proposal={p} commons={commons} />
 
