@@ -41,7 +41,13 @@ export type Command =
   | { type: 'PostComment'; proposalId: string; commentId: string; text: string; replyTo: string | null }
   | { type: 'WithdrawProposal'; proposalId: string }
   | { type: 'CloseProposal'; proposalId: string }
-  | { type: 'LeaveCommons' };
+  | { type: 'LeaveCommons' }
+  // Elections: any member nominates a member (themselves too: accepted at once); the nominee accepts or declines;
+  // with no nomination period the proposer opens the ballot.
+  | { type: 'NominateCandidate'; proposalId: string; accountId: string }
+  | { type: 'AcceptNomination'; proposalId: string }
+  | { type: 'DeclineNomination'; proposalId: string }
+  | { type: 'OpenElectionBallot'; proposalId: string };
 
 /** Who asks and when. `actor` is an account id, or null for the platform itself (closing due proposals). */
 export interface CommandContext {

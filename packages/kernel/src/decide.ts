@@ -3,6 +3,7 @@ import { checkAction } from './actions';
 import type { Command, CommandContext } from './commands';
 import { DomainError } from './errors';
 import type { DomainEvent } from './events';
+import { electionCommands } from './modules/elections';
 import { foundCommons } from './modules/founding';
 import { membershipCommands } from './modules/membership';
 import type { Deciders } from './modules/module';
@@ -10,7 +11,7 @@ import { proposalCommands } from './modules/proposals';
 import type { Action, CommonsCore, CommonsState } from './types';
 
 /** Every command on an existing commons, with the module that decides it (a missing one is a type error). */
-const COMMANDS = { ...membershipCommands, ...proposalCommands } satisfies Deciders<
+const COMMANDS = { ...membershipCommands, ...proposalCommands, ...electionCommands } satisfies Deciders<
   Exclude<Command['type'], 'CreateCommons'>
 >;
 

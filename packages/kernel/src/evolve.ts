@@ -1,6 +1,7 @@
 import { dict, dictOf, own } from './dict';
 import type { DomainEvent, EventEnvelope } from './events';
 import { charterEvents } from './modules/charter';
+import { electionEvents } from './modules/elections';
 import { createdState } from './modules/founding';
 import { membershipEvents } from './modules/membership';
 import type { Evolvers } from './modules/module';
@@ -155,6 +156,7 @@ const EVENTS = {
   ...proposalEvents,
   ...roleEvents,
   ...charterEvents,
+  ...electionEvents,
 } satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.

@@ -70,6 +70,11 @@ const CHANGES_MEMBER = {
   ProposalDecided: null,
   ActionFailed: null,
   ResolutionAdopted: null,
+  CandidateNominated: null,
+  NominationAccepted: null,
+  NominationDeclined: null,
+  ElectionBallotOpened: null,
+  RoleHoldersElected: null,
 } satisfies {
   [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
 };
@@ -109,6 +114,12 @@ const CHANGES_COMMONS = {
   ProposalDecided: false,
   ActionFailed: false,
   ResolutionAdopted: false,
+  CandidateNominated: false,
+  NominationAccepted: false,
+  NominationDeclined: false,
+  ElectionBallotOpened: false,
+  // The role's holders.
+  RoleHoldersElected: true,
 } satisfies Record<DomainEvent['type'], boolean>;
 
 /** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */

@@ -8,6 +8,9 @@ import type {
   ChambersTally,
   ChamberSpec,
   Counts,
+  ElectionMethod,
+  ElectionRound,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollRound,
@@ -25,6 +28,9 @@ export type {
   ChambersTally,
   ChamberSpec,
   Counts,
+  ElectionMethod,
+  ElectionRound,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollRound,
@@ -59,6 +65,7 @@ export const ACTION_KINDS = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
+  'elect_role',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -170,7 +177,9 @@ export type Action =
   | { kind: 'unassign_role'; roleId: string; accountId: string }
   | { kind: 'adopt_charter'; purpose: string; charter: string }
   | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
-  | { kind: 'resolution'; text: string };
+  | { kind: 'resolution'; text: string }
+  /** Fill a role's seats by an election (its procedure: `election`); the elected become its holders. */
+  | { kind: 'elect_role'; roleId: string; seats: number };
 
 export interface Position {
   accountId: string;
@@ -207,6 +216,26 @@ export interface Outcome {
   poll?: PollTally;
   /** Under chambers: each chamber's count and why it passed or failed there (absent for other procedures). */
   chambers?: ChambersTally;
+  /** An election's count: the elected, the quota and every round (absent for other procedures). */
+  election?: ElectionTally;
+}
+
+/** A person nominated in an election; only accepted candidates stand. */
+export interface Candidate {
+  accountId: string;
+  nominatedBy: string;
+  accepted: boolean;
+  at: string;
+}
+
+/** An election's nominations (record version 4 on): who stands, and when nominations close. */
+export interface ElectionState {
+  /** When nominations close and the ballot opens; null: when the proposer opens the ballot (`nominationHours` 0). */
+  nominationsCloseAt: string | null;
+  /** Set when the proposer opened the ballot before any closing time. */
+  ballotOpenedAt: string | null;
+  /** In order of nomination (the order that breaks RCTab's ties). */
+  candidates: Candidate[];
 }
 
 export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';
@@ -218,6 +247,8 @@ export interface Proposal {
   action: Action;
   /** A poll's question (absent for a yes/no proposal). */
   question?: Question;
+  /** An election's nominations (absent for other procedures). */
+  election?: ElectionState;
   proposer: string;
   openedAt: string;
   closesAt: string;

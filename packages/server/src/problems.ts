@@ -43,6 +43,11 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_ballot: 422,
   not_a_poll: 409,
   poll_needs_ballot: 409,
+  not_an_election: 409,
+  nominations_closed: 409,
+  ballot_not_open: 409,
+  already_nominated: 409,
+  not_nominated: 409,
   last_member: 409,
 };
 

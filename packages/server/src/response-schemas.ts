@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@fastify/type-provider-typebox';
 import {
   ACTION_KINDS,
+  ELECTION_METHODS,
   POLL_METHODS,
   type Action,
   type ActionKind,
@@ -114,6 +115,14 @@ export const ProcedureViewSchema = Type.Union([
       ),
     ),
   }),
+  Type.Object({
+    type: Type.Literal('election'),
+    nominationHours: Type.Integer({
+      description: '0: nominations stay open until the proposer opens the ballot',
+    }),
+    hours: Type.Integer(),
+    method: literals(ELECTION_METHODS),
+  }),
 ]);
 
 /** A poll's question: its options in the order ballots show them. */
@@ -156,6 +165,47 @@ export const PollTallyViewSchema = view({
     description: "schulze: [i][j] ballots ranking option i above option j, in the question's order",
   }),
   explanation: Type.Array(Text),
+});
+
+/** An election's count: the elected in order, the quota and each round (votes, elected, excluded, transfers). */
+export const ElectionTallyViewSchema = view({
+  method: literals(ELECTION_METHODS),
+  seats: Type.Integer(),
+  ballots: Type.Integer(),
+  elected: Type.Array(Text, { description: 'Account ids, in the order they were elected' }),
+  tied: Type.Array(Text, {
+    description: 'Schulze: candidates it could not separate (then no one is elected)',
+  }),
+  quota: nullable(Decimal),
+  rounds: Type.Array(
+    view({
+      round: Type.Integer(),
+      tally: Type.Array(view({ candidate: Text, votes: Decimal })),
+      elected: Type.Array(Text),
+      excluded: Type.Array(Text),
+      transfers: Type.Array(
+        view(
+          { from: Text, to: nullable(Text), votes: Decimal },
+          { description: 'to null: non-transferable' },
+        ),
+        { description: 'Votes moved at the end of the round' },
+      ),
+      nonTransferable: Decimal,
+    }),
+    { description: 'irv, stv, scottish_stv: every round or stage of the count (empty for Schulze)' },
+  ),
+  pairwise: Type.Array(Type.Array(Type.Integer()), {
+    description: "schulze: [i][j] ballots ranking candidate i above candidate j, in the candidates' order",
+  }),
+  explanation: Type.Array(Text),
+});
+/** An election's nominations: who is nominated, by whom, and whether they accepted. */
+export const ElectionViewSchema = view({
+  nominationsCloseAt: nullable(Time),
+  ballotOpenedAt: nullable(Time),
+  candidates: Type.Array(view({ accountId: Text, nominatedBy: Text, accepted: Type.Boolean(), at: Time }), {
+    description: 'In order of nomination; only accepted candidates stand',
+  }),
 });
 
 /** Every kind of action, each with its procedure: a constitution's rules. */
@@ -201,6 +251,7 @@ export const ActionViewSchema = Type.Union([
     rules: RulesChangeSchema,
   }),
   Type.Object({ kind: Type.Literal('resolution'), text: Text }),
+  Type.Object({ kind: Type.Literal('elect_role'), roleId: Text, seats: Type.Integer() }),
 ]);
 
 /** Whether what the server shows of a commons is what its log proves; when not, the commons is read-only. */
@@ -429,6 +480,7 @@ export const OutcomeSchema = view({
   decidedBy: nullable(Text),
   poll: Type.Optional(PollTallyViewSchema),
   chambers: Type.Optional(ChambersTallyViewSchema),
+  election: Type.Optional(ElectionTallyViewSchema),
 });
 export const PositionViewSchema = view({
   accountId: Text,
@@ -462,6 +514,7 @@ export const ProposalViewSchema = view({
   body: Text,
   action: ActionViewSchema,
   question: Type.Optional(QuestionViewSchema),
+  election: Type.Optional(ElectionViewSchema),
   proposer: PersonRefSchema,
   openedAt: Time,
   closesAt: Time,

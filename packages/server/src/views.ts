@@ -162,6 +162,7 @@ function proposalShared(state: CommonsState, p: Proposal) {
   const named = new Set<string>();
   if ('accountId' in p.action) named.add(p.action.accountId);
   if (p.outcome?.decidedBy) named.add(p.outcome.decidedBy);
+  for (const c of p.election?.candidates ?? []) named.add(c.accountId).add(c.nominatedBy);
   return {
     ...p,
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },
