@@ -118,6 +118,8 @@ export const ProposalBody = obj({
   /** Required when the rule for the action's kind is a poll: its options. */
   question: Type.Optional(QuestionSchema),
 });
+/** A nomination in an election: the member nominated (the caller themselves to stand). */
+export const NominationBody = obj({ accountId: Id });
 /** A ballot on a poll (cast or replaced until it closes), with an optional reason. */
 export const BallotBody = obj({ ballot: BallotSchema, reason: Type.Optional(str(LIMITS.reason)) });
 export const Stance = Type.Union([
@@ -178,4 +180,5 @@ export type ApplyBody = Static<typeof ApplyBody>;
 export type ProposalBody = Static<typeof ProposalBody>;
 export type PositionBody = Static<typeof PositionBody>;
 export type BallotBody = Static<typeof BallotBody>;
+export type NominationBody = Static<typeof NominationBody>;
 export type CommentBody = Static<typeof CommentBody>;

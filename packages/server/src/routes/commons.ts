@@ -27,6 +27,7 @@ import {
 import {
   ApplyBody,
   BallotBody,
+  NominationBody,
   CommentBody,
   CommonsParams,
   CreateCommonsBody,
@@ -385,6 +386,61 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       return sendProposal(reply, result, pid, account.id);
     },
   );
+
+  // Elections: nominations, acceptance and the ballot opened by the proposer (the ballot itself is the PUT above).
+  app.post(
+    '/api/v1/commons/:id/proposals/:pid/nominations',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Nominate a member in an election (yourself to stand)',
+        description:
+          'Any member may nominate any member while nominations are open; a nominee stands once they accept (nominating yourself is accepting).',
+        params: ProposalParams,
+        body: NominationBody,
+        response: { 200: ProposalViewSchema, ...writeProblems },
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const { id, pid } = req.params;
+      await proposalExists(id, pid);
+      const result = await ctx.commons.execute(
+        id,
+        { type: 'NominateCandidate', proposalId: pid, accountId: req.body.accountId },
+        account.id,
+      );
+      return sendProposal(reply, result, pid, account.id);
+    },
+  );
+  for (const [path, type, summary] of [
+    ['accept', 'AcceptNomination', 'Accept your nomination: you stand in the election'],
+    ['decline', 'DeclineNomination', 'Decline your nomination (or stand down while nominations are open)'],
+    [
+      'open-ballot',
+      'OpenElectionBallot',
+      'Close nominations and open the ballot (the proposer, without a nomination period)',
+    ],
+  ] as const) {
+    app.post(
+      `/api/v1/commons/:id/proposals/:pid/nominations/${path}`,
+      {
+        schema: {
+          tags: ['proposals'],
+          summary,
+          params: ProposalParams,
+          response: { 200: ProposalViewSchema, ...writeProblems },
+        },
+      },
+      async (req, reply) => {
+        const account = requireAccount(req);
+        const { id, pid } = req.params;
+        await proposalExists(id, pid);
+        const result = await ctx.commons.execute(id, { type, proposalId: pid }, account.id);
+        return sendProposal(reply, result, pid, account.id);
+      },
+    );
+  }
 
   app.post(
     '/api/v1/commons/:id/proposals/:pid/comments',
