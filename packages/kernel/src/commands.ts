@@ -1,5 +1,5 @@
 import type { TemplateId } from './templates';
-import type { Action, Stance } from './types';
+import type { Action, DelegationScope, Stance } from './types';
 
 /** A poll's question as a command gives it (options checked and normalised by the kernel: `checkQuestion`). */
 export interface QuestionInput {
@@ -47,7 +47,11 @@ export type Command =
   | { type: 'NominateCandidate'; proposalId: string; accountId: string }
   | { type: 'AcceptNomination'; proposalId: string }
   | { type: 'DeclineNomination'; proposalId: string }
-  | { type: 'OpenElectionBallot'; proposalId: string };
+  | { type: 'OpenElectionBallot'; proposalId: string }
+  // Liquid delegation: give one's vote to another member for the commons, a kind of action or a proposal (replacing
+  // one's delegation in that scope), or take it back.
+  | { type: 'Delegate'; scope: DelegationScope; trustee: string }
+  | { type: 'RevokeDelegation'; scope: DelegationScope };
 
 /** Who asks and when. `actor` is an account id, or null for the platform itself (closing due proposals). */
 export interface CommandContext {

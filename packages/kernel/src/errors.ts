@@ -43,4 +43,7 @@ export type DomainErrorCode =
   | 'nominations_closed'
   | 'ballot_not_open'
   | 'already_nominated'
-  | 'not_nominated';
+  | 'not_nominated'
+  // Liquid delegation (record version 4).
+  | 'invalid_delegation'
+  | 'delegation_not_found';

@@ -3,6 +3,7 @@ import type {
   ActionKind,
   Comment,
   Constitution,
+  DelegationScope,
   Electorate,
   Member,
   Outcome,
@@ -93,6 +94,9 @@ export type DomainEvent =
   | { type: 'NominationAccepted'; data: { proposalId: string; accountId: string } }
   | { type: 'NominationDeclined'; data: { proposalId: string; accountId: string } }
   | { type: 'ElectionBallotOpened'; data: { proposalId: string } }
+  // Liquid delegation (record version 4): a member gives their vote within a scope, or takes it back.
+  | { type: 'DelegationSet'; data: { accountId: string; trustee: string; scope: DelegationScope } }
+  | { type: 'DelegationRevoked'; data: { accountId: string; scope: DelegationScope } }
   | {
       type: 'RoleHoldersElected';
       data: { proposalId: string; roleId: string; elected: string[]; until: string | null };

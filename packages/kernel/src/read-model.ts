@@ -75,6 +75,8 @@ const CHANGES_MEMBER = {
   NominationDeclined: null,
   ElectionBallotOpened: null,
   RoleHoldersElected: null,
+  DelegationSet: null,
+  DelegationRevoked: null,
 } satisfies {
   [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
 };
@@ -120,6 +122,9 @@ const CHANGES_COMMONS = {
   ElectionBallotOpened: false,
   // The role's holders.
   RoleHoldersElected: true,
+  // The commons' delegations.
+  DelegationSet: true,
+  DelegationRevoked: true,
 } satisfies Record<DomainEvent['type'], boolean>;
 
 /** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */

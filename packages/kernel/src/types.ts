@@ -218,6 +218,33 @@ export interface Outcome {
   chambers?: ChambersTally;
   /** An election's count: the elected, the quota and every round (absent for other procedures). */
   election?: ElectionTally;
+  /** Under a procedure with delegation: each direct voter's weight and each delegator's chain. */
+  delegation?: DelegationTally;
+}
+
+/**
+ * What a delegation covers (record version 4 on): the whole commons, one kind of action, or one proposal. For a
+ * proposal, the proposal's delegation beats the kind's, which beats the commons'.
+ */
+export type DelegationScope =
+  { type: 'commons' } | { type: 'kind'; kind: ActionKind } | { type: 'proposal'; proposalId: string };
+
+/** A member's vote given to another member, within a scope, until revoked. */
+export interface Delegation {
+  truster: string;
+  trustee: string;
+  scope: DelegationScope;
+  since: string;
+}
+
+/** Under a procedure with delegation: how the delegations counted at the close (LiquidFeedback's resolution). */
+export interface DelegationTally {
+  /** Each direct voter's weight: their own vote and every vote delegated to them. */
+  weights: { member: string; weight: number }[];
+  /** Each delegator whose vote counted: the chain from them to the direct voter, and the scope that applied. */
+  chains: { member: string; scope: DelegationScope['type']; chain: string[] }[];
+  /** Delegators whose vote counted for no one, and why (a cycle, a chain ending at a member who did not vote). */
+  notCounted: { member: string; reason: string }[];
 }
 
 /** A person nominated in an election; only accepted candidates stand. */
@@ -295,6 +322,8 @@ export interface CommonsCore {
   constitution: Constitution;
   /** Earlier versions of the constitution, oldest first. */
   history: Constitution[];
+  /** Members' delegations of their vote (absent before the first one: record version 4). */
+  delegations?: Delegation[];
 }
 
 /** Everything the kernel decides against. Positions and comments are per proposal. */

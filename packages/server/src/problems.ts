@@ -48,6 +48,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   ballot_not_open: 409,
   already_nominated: 409,
   not_nominated: 409,
+  invalid_delegation: 422,
+  delegation_not_found: 404,
   last_member: 409,
 };
 

@@ -52,6 +52,7 @@ const literals = <const T extends readonly string[]>(values: T) =>
 // Strings the API sends; not constrained like input, only described.
 const Text = Type.String();
 const Time = Type.String({ description: 'ISO 8601 date and time' });
+export const PersonRefSchema = view({ accountId: Text, displayName: Text });
 
 export const ActionKindSchema = literals(ACTION_KINDS);
 export const StanceSchema = literals(['agree', 'abstain', 'disagree', 'block'] as const);
@@ -74,6 +75,9 @@ export const ProcedureViewSchema = Type.Union([
     strict: Type.Boolean(),
     quorum: RatioViewSchema,
     abstentions: literals(['quorum_only', 'ignored', 'against'] as const),
+    delegation: Type.Optional(
+      Type.Boolean({ description: 'Members may delegate their vote (liquid delegation)' }),
+    ),
   }),
   Type.Object({
     type: Type.Literal('poll'),
@@ -198,6 +202,33 @@ export const ElectionTallyViewSchema = view({
     description: "schulze: [i][j] ballots ranking candidate i above candidate j, in the candidates' order",
   }),
   explanation: Type.Array(Text),
+});
+export const DelegationScopeViewSchema = Type.Union([
+  Type.Object({ type: Type.Literal('commons') }),
+  Type.Object({ type: Type.Literal('kind'), kind: ActionKindSchema }),
+  Type.Object({ type: Type.Literal('proposal'), proposalId: Text }),
+]);
+/** Under delegation: each direct voter's weight and each delegator's chain, as LiquidFeedback resolves them. */
+export const DelegationTallyViewSchema = view({
+  weights: Type.Array(view({ member: Text, weight: Type.Integer() }), {
+    description: 'Each direct voter: their own vote and every vote delegated to them',
+  }),
+  chains: Type.Array(
+    view({
+      member: Text,
+      scope: literals(['commons', 'kind', 'proposal'] as const),
+      chain: Type.Array(Text),
+    }),
+    { description: 'Each delegator whose vote counted: the chain of delegates to the direct voter' },
+  ),
+  notCounted: Type.Array(view({ member: Text, reason: Text }), {
+    description: 'Delegators whose vote counted for no one: cycle, chain_ends_at_non_voter, ...',
+  }),
+});
+/** A member's delegations: the ones they gave and the ones given to them. */
+export const DelegationsViewSchema = view({
+  mine: Type.Array(view({ trustee: PersonRefSchema, scope: DelegationScopeViewSchema, since: Time })),
+  toMe: Type.Array(view({ truster: PersonRefSchema, scope: DelegationScopeViewSchema, since: Time })),
 });
 /** An election's nominations: who is nominated, by whom, and whether they accepted. */
 export const ElectionViewSchema = view({
@@ -416,7 +447,6 @@ export const CommonsViewSchema = view({
   integrity: IntegritySchema,
 });
 
-export const PersonRefSchema = view({ accountId: Text, displayName: Text });
 export const ProposalSummarySchema = view({
   id: Text,
   title: Text,
@@ -481,6 +511,7 @@ export const OutcomeSchema = view({
   poll: Type.Optional(PollTallyViewSchema),
   chambers: Type.Optional(ChambersTallyViewSchema),
   election: Type.Optional(ElectionTallyViewSchema),
+  delegation: Type.Optional(DelegationTallyViewSchema),
 });
 export const PositionViewSchema = view({
   accountId: Text,

@@ -2,6 +2,7 @@
 // handler runs, type it in the handler (the TypeBox type provider) and generate the OpenAPI 3.1 document.
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
+  ACTION_KINDS,
   ActionInputSchema,
   BallotSchema,
   ClassesSchema,
@@ -118,6 +119,16 @@ export const ProposalBody = obj({
   /** Required when the rule for the action's kind is a poll: its options. */
   question: Type.Optional(QuestionSchema),
 });
+/** What a delegation covers: the whole commons, one kind of action, or one proposal. */
+export const DelegationScope = Type.Union([
+  obj({ type: Type.Literal('commons') }),
+  obj({ type: Type.Literal('kind'), kind: Type.Union(ACTION_KINDS.map((k) => Type.Literal(k))) }),
+  obj({ type: Type.Literal('proposal'), proposalId: Id }),
+]);
+/** Give your vote to a member within a scope (replacing your delegation there). */
+export const DelegateBody = obj({ scope: DelegationScope, trustee: Id });
+/** Take back your delegation within a scope. */
+export const RevokeDelegationBody = obj({ scope: DelegationScope });
 /** A nomination in an election: the member nominated (the caller themselves to stand). */
 export const NominationBody = obj({ accountId: Id });
 /** A ballot on a poll (cast or replaced until it closes), with an optional reason. */

@@ -21,6 +21,7 @@ import type {
   ActionKind,
   CommonsState,
   Counts,
+  DelegationTally,
   Outcome,
   PollBallot,
   Position,
@@ -30,6 +31,7 @@ import type {
   Stance,
 } from '../types';
 import type { Writer } from '../evolve';
+import { delegatedCounts } from './delegation';
 import { castElectionBallot, electionFromOpened, settleElection } from './elections';
 import { proposalIn, type Deciders, type Evolvers } from './module';
 
@@ -125,6 +127,7 @@ function settle(
     .filter((p): p is Position => p !== undefined)
     .sort(byTime);
   let chambers: ChambersTally | undefined;
+  let delegation: DelegationTally | undefined;
   let tally: Omit<ReturnType<typeof tallyCounts>, 'counts'> & { counts: Counts };
   if (proposal.procedure.type === 'chambers') {
     // Chambers settle at the closing time or once everyone has voted; only then are the classes counted.
@@ -138,6 +141,18 @@ function settle(
     });
     chambers = result.chambers;
     tally = result;
+  } else if (proposal.procedure.type === 'vote' && proposal.procedure.delegation) {
+    // With delegation, votes weigh what is delegated to them, which only the close knows.
+    if (!final) return [];
+    const weighted = delegatedCounts(state, proposal, positionOf);
+    delegation = weighted.tally;
+    tally = tallyCounts({
+      procedure: proposal.procedure,
+      counts: weighted.counts,
+      deciders,
+      deciderPositions,
+      final,
+    });
   } else {
     tally = tallyCounts({
       procedure: proposal.procedure,
@@ -175,6 +190,7 @@ function settle(
           decidedAt: now,
           decidedBy,
           ...(chambers ? { chambers } : {}),
+          ...(delegation ? { delegation } : {}),
         },
       },
     },

@@ -39,6 +39,8 @@ export type Procedure =
       strict: boolean;
       quorum: Ratio;
       abstentions: AbstentionRule;
+      /** Members may delegate their vote (liquid delegation, resolved at the close as LiquidFeedback does). */
+      delegation?: boolean;
     }
   | {
       /** A question with alternatives, decided by the method at the closing time (or once everyone has voted). */

@@ -20,6 +20,7 @@ import {
   CommentViewSchema,
   CommonsDirectorySchema,
   CommonsViewSchema,
+  DelegationsViewSchema,
   problems,
   ProposalSummarySchema,
   ProposalViewSchema,
@@ -27,7 +28,9 @@ import {
 import {
   ApplyBody,
   BallotBody,
+  DelegateBody,
   NominationBody,
+  RevokeDelegationBody,
   CommentBody,
   CommonsParams,
   CreateCommonsBody,
@@ -384,6 +387,84 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
         account.id,
       );
       return sendProposal(reply, result, pid, account.id);
+    },
+  );
+
+  // Liquid delegation: the caller's delegations (given and received), given or taken back.
+  const delegationsOf = (state: CommonsState, accountId: string) => {
+    const name = (id: string) => ({
+      accountId: id,
+      displayName: own(state.core.members, id)?.displayName ?? id,
+    });
+    const all = state.core.delegations ?? [];
+    return {
+      mine: all
+        .filter((d) => d.truster === accountId)
+        .map((d) => ({ trustee: name(d.trustee), scope: d.scope, since: d.since })),
+      toMe: all
+        .filter((d) => d.trustee === accountId)
+        .map((d) => ({ truster: name(d.truster), scope: d.scope, since: d.since })),
+    };
+  };
+  app.get(
+    '/api/v1/commons/:id/delegations',
+    {
+      schema: {
+        tags,
+        summary: 'Your delegations here: the votes you gave and the votes given to you',
+        params: CommonsParams,
+        response: { 200: DelegationsViewSchema, ...readProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      return delegationsOf(await loadToSee(req.params.id, account.id), account.id);
+    },
+  );
+  app.put(
+    '/api/v1/commons/:id/delegations',
+    {
+      schema: {
+        tags,
+        summary: 'Delegate your vote to a member, for the commons, a kind of action or one proposal',
+        description:
+          "Counted under procedures with delegation at each proposal's close: a proposal's delegation beats a kind's, which beats the commons'; your direct vote overrides; chains, cycles and delegations to people who do not vote resolve as LiquidFeedback resolves them.",
+        params: CommonsParams,
+        body: DelegateBody,
+        response: { 200: DelegationsViewSchema, ...writeProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      await commonsExists(req.params.id);
+      const { state } = await ctx.commons.execute(
+        req.params.id,
+        { type: 'Delegate', scope: req.body.scope, trustee: req.body.trustee },
+        account.id,
+      );
+      return delegationsOf(state, account.id);
+    },
+  );
+  app.post(
+    '/api/v1/commons/:id/delegations/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Take back your delegation within a scope',
+        params: CommonsParams,
+        body: RevokeDelegationBody,
+        response: { 200: DelegationsViewSchema, ...writeProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      await commonsExists(req.params.id);
+      const { state } = await ctx.commons.execute(
+        req.params.id,
+        { type: 'RevokeDelegation', scope: req.body.scope },
+        account.id,
+      );
+      return delegationsOf(state, account.id);
     },
   );
 
