@@ -12,6 +12,7 @@ import type {
   CheckpointAnswer,
   CommentPage,
   CommentView,
+  Delegations,
   Commons,
   Member,
   MemberPage,
@@ -108,17 +109,19 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                       ? PositionPage
                                       : P extends `${InProposal}/comments`
                                         ? CommentPage
-                                        : P extends InProposal
-                                          ? Proposal
-                                          : P extends `${InCommons}/members/${string}`
-                                            ? Member
-                                            : P extends `${InCommons}/members`
-                                              ? MemberPage
-                                              : P extends `${InCommons}/proposals${string}`
-                                                ? ProposalSummary[]
-                                                : P extends InCommons
-                                                  ? Commons
-                                                  : never
+                                        : P extends `${InCommons}/delegations`
+                                          ? Delegations
+                                          : P extends InProposal
+                                            ? Proposal
+                                            : P extends `${InCommons}/members/${string}`
+                                              ? Member
+                                              : P extends `${InCommons}/members`
+                                                ? MemberPage
+                                                : P extends `${InCommons}/proposals${string}`
+                                                  ? ProposalSummary[]
+                                                  : P extends InCommons
+                                                    ? Commons
+                                                    : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -153,17 +156,22 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                   ? Commons
                                   : P extends `${InProposal}/comments`
                                     ? CommentView
-                                    : P extends `${InProposal}/withdraw`
+                                    : P extends
+                                          `${InProposal}/withdraw` | `${InProposal}/nominations${string}`
                                       ? Proposal
-                                      : P extends `${InCommons}/applications` | `${InCommons}/proposals`
-                                        ? Proposal
-                                        : P extends `${InCommons}/leave`
-                                          ? Commons
-                                          : never
+                                      : P extends `${InCommons}/delegations/revoke`
+                                        ? Delegations
+                                        : P extends `${InCommons}/applications` | `${InCommons}/proposals`
+                                          ? Proposal
+                                          : P extends `${InCommons}/leave`
+                                            ? Commons
+                                            : never
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
-          : never
+          : P extends `${InCommons}/delegations`
+            ? Delegations
+            : never
         : M extends 'PATCH'
           ? P extends '/api/v1/account'
             ? Account
