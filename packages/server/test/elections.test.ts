@@ -3,10 +3,10 @@
 // matrix (a stranger nominating, a nominee who has not accepted, a ballot for a non-candidate, hostile ids), each
 // refusal a problem+json with nothing written. Then a Glasgow 2007 ward cast through the service on each store.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBlt, scottishStv } from '@peergov/methods/ranked';
 import type { Command } from '@peergov/kernel';
+import { fixture } from '../../methods/test/fixtures';
 import { requirePostgres } from '../../store/test/pg-available';
 import { CommonsService } from '../src/commons-service';
 import { create } from './commands';

@@ -2,7 +2,6 @@
 // ballot on the accepted candidates once nominations close, and the count whose elected become the role's holders
 // for its term; and a Glasgow 2007 ward cast through a commons, electing the councillors Droop's reference elects.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBlt, scottishStv } from '@peergov/methods/ranked';
 import {
@@ -16,6 +15,7 @@ import {
   type ElectionMethod,
   type Procedure,
 } from '../../src/index';
+import { fixture } from '../../../methods/test/fixtures';
 import { at, foundingEvents, Scenario } from '../scenario';
 import { spec } from './spec';
 
