@@ -280,8 +280,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'casts every paper of Springburn 2007, closes, and elects the councillors peergov tally elects',
       { timeout: 300_000 },
       async () => {
-        const fixtures = join(__dirname, '../../../../shared/fixtures/stv');
-        const file = join(fixtures, 'blt/scotland/Springburn-2007.blt');
+        const file = fixture('stv', 'blt', 'scotland', 'Springburn-2007.blt');
         const blt = parseBlt(readFileSync(file, 'utf8'), file);
         const direct = scottishStv(blt);
         const service = t.ctx.commons;

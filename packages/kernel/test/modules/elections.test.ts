@@ -275,13 +275,10 @@ describe('ballots and the count', () => {
 
 /** Glasgow 2007 ward Springburn (Scottish STV, 3 seats), one member per ballot paper. */
 describe('conformance through the commons: a Glasgow 2007 ward elected by Scottish STV', () => {
-  const file = join(__dirname, '../../../../../shared/fixtures/stv/blt/scotland/Springburn-2007.blt');
+  const file = fixture('stv', 'blt', 'scotland', 'Springburn-2007.blt');
   const ref = JSON.parse(
     readFileSync(
-      join(
-        __dirname,
-        '../../../../../shared/fixtures/stv/ref/json/scotland/Springburn-2007-scotland-fixed-p5-d5.txt',
-      ),
+      fixture('stv', 'ref', 'json', 'scotland', 'Springburn-2007-scotland-fixed-p5-d5.txt'),
       'utf8',
     ),
   ) as {
