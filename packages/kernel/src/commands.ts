@@ -1,5 +1,5 @@
 import type { TemplateId } from './templates';
-import type { Action, Stance } from './types';
+import type { Action, DelegationScope, Stance } from './types';
 
 /** A poll's question as a command gives it (options checked and normalised by the kernel: `checkQuestion`). */
 export interface QuestionInput {
@@ -45,7 +45,17 @@ export type Command =
   | { type: 'DeleteComment'; proposalId: string; commentId: string }
   | { type: 'WithdrawProposal'; proposalId: string }
   | { type: 'CloseProposal'; proposalId: string }
-  | { type: 'LeaveCommons' };
+  | { type: 'LeaveCommons' }
+  // Elections: any member nominates a member (themselves too: accepted at once); the nominee accepts or declines;
+  // with no nomination period the proposer opens the ballot.
+  | { type: 'NominateCandidate'; proposalId: string; accountId: string }
+  | { type: 'AcceptNomination'; proposalId: string }
+  | { type: 'DeclineNomination'; proposalId: string }
+  | { type: 'OpenElectionBallot'; proposalId: string }
+  // Liquid delegation: give one's vote to another member for the commons, a kind of action or a proposal (replacing
+  // one's delegation in that scope), or take it back.
+  | { type: 'Delegate'; scope: DelegationScope; trustee: string }
+  | { type: 'RevokeDelegation'; scope: DelegationScope };
 
 /** Who asks and when. `actor` is an account id, or null for the platform itself (closing due proposals). */
 export interface CommandContext {

@@ -39,4 +39,13 @@ export type DomainErrorCode =
   | 'invalid_ballot'
   | 'not_a_poll'
   | 'poll_needs_ballot'
-  | 'last_member';
+  | 'last_member'
+  // Elections (record version 4).
+  | 'not_an_election'
+  | 'nominations_closed'
+  | 'ballot_not_open'
+  | 'already_nominated'
+  | 'not_nominated'
+  // Liquid delegation (record version 4).
+  | 'invalid_delegation'
+  | 'delegation_not_found';

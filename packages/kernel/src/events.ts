@@ -3,6 +3,7 @@ import type {
   ActionKind,
   Comment,
   Constitution,
+  DelegationScope,
   Electorate,
   Member,
   Outcome,
@@ -91,7 +92,19 @@ export type DomainEvent =
   | { type: 'RoleUnassigned'; data: { proposalId: string; roleId: string; accountId: string } }
   | { type: 'CharterAdopted'; data: { proposalId: string; purpose: string; charter: string } }
   | { type: 'ConstitutionAmended'; data: { proposalId: string; constitution: Constitution } }
-  | { type: 'ResolutionAdopted'; data: { proposalId: string; text: string } };
+  | { type: 'ResolutionAdopted'; data: { proposalId: string; text: string } }
+  // Elections (record version 4): nominations, acceptances, the ballot opened early, the elected seated.
+  | { type: 'CandidateNominated'; data: { proposalId: string; accountId: string; by: string } }
+  | { type: 'NominationAccepted'; data: { proposalId: string; accountId: string } }
+  | { type: 'NominationDeclined'; data: { proposalId: string; accountId: string } }
+  | { type: 'ElectionBallotOpened'; data: { proposalId: string } }
+  // Liquid delegation (record version 4): a member gives their vote within a scope, or takes it back.
+  | { type: 'DelegationSet'; data: { accountId: string; trustee: string; scope: DelegationScope } }
+  | { type: 'DelegationRevoked'; data: { accountId: string; scope: DelegationScope } }
+  | {
+      type: 'RoleHoldersElected';
+      data: { proposalId: string; roleId: string; elected: string[]; until: string | null };
+    };
 
 export type EventType = DomainEvent['type'];
 

@@ -72,6 +72,13 @@ const CHANGES_MEMBER = {
   ProposalDecided: null,
   ActionFailed: null,
   ResolutionAdopted: null,
+  CandidateNominated: null,
+  NominationAccepted: null,
+  NominationDeclined: null,
+  ElectionBallotOpened: null,
+  RoleHoldersElected: null,
+  DelegationSet: null,
+  DelegationRevoked: null,
 } satisfies {
   [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
 };
@@ -113,6 +120,15 @@ const CHANGES_COMMONS = {
   ProposalDecided: false,
   ActionFailed: false,
   ResolutionAdopted: false,
+  CandidateNominated: false,
+  NominationAccepted: false,
+  NominationDeclined: false,
+  ElectionBallotOpened: false,
+  // The role's holders.
+  RoleHoldersElected: true,
+  // The commons' delegations.
+  DelegationSet: true,
+  DelegationRevoked: true,
 } satisfies Record<DomainEvent['type'], boolean>;
 
 /** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */

@@ -8,9 +8,10 @@ import type { Constitution, CommonsState } from './types';
  * The version of the state's shape and of how events fold into it. A snapshot of another version is not decoded (the
  * log is folded again instead): raise it with any change to `CommonsState` or to an evolver, since a state folded by
  * older code is not what this code would fold. Version 2: polls (a proposal's question, ballots on positions, a poll's
- * count on its outcome, the BallotCast evolver).
+ * count on its outcome, the BallotCast evolver). Version 3: elections (a proposal's nominations, an election's count on
+ * its outcome, their evolvers) and the commons' delegations.
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** The state as JSON text. Records keyed by ids become plain objects (an id such as `__proto__` is an own key). */
 export function encodeState(state: CommonsState): string {

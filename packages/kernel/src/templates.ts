@@ -54,6 +54,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: { type: 'consensus', hours: 168, minParticipation: { num: 1, den: 2 } },
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: consent(72),
+      elect_role: { type: 'election', nominationHours: 72, hours: 72, method: 'stv' },
     },
     roles: [],
   },
@@ -99,6 +100,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: vote(168, 2, 3, false, [1, 2]),
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: vote(120, 1, 2, true, [1, 3]),
+      elect_role: { type: 'election', nominationHours: 72, hours: 120, method: 'stv' },
     },
     roles: [
       {
@@ -126,6 +128,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: { type: 'consensus', hours: 168, minParticipation: { num: 1, den: 2 } },
       amend_constitution: { type: 'consensus', hours: 168, minParticipation: { num: 1, den: 2 } },
       resolution: consent(48),
+      elect_role: { type: 'election', nominationHours: 48, hours: 48, method: 'stv' },
     },
     roles: [],
   },

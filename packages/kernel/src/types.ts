@@ -8,6 +8,9 @@ import type {
   ChambersTally,
   ChamberSpec,
   Counts,
+  ElectionMethod,
+  ElectionRound,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollRound,
@@ -25,6 +28,9 @@ export type {
   ChambersTally,
   ChamberSpec,
   Counts,
+  ElectionMethod,
+  ElectionRound,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollRound,
@@ -59,6 +65,7 @@ export const ACTION_KINDS = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
+  'elect_role',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -170,7 +177,9 @@ export type Action =
   | { kind: 'unassign_role'; roleId: string; accountId: string }
   | { kind: 'adopt_charter'; purpose: string; charter: string }
   | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
-  | { kind: 'resolution'; text: string };
+  | { kind: 'resolution'; text: string }
+  /** Fill a role's seats by an election (its procedure: `election`); the elected become its holders. */
+  | { kind: 'elect_role'; roleId: string; seats: number };
 
 export interface Position {
   accountId: string;
@@ -211,6 +220,53 @@ export interface Outcome {
   poll?: PollTally;
   /** Under chambers: each chamber's count and why it passed or failed there (absent for other procedures). */
   chambers?: ChambersTally;
+  /** An election's count: the elected, the quota and every round (absent for other procedures). */
+  election?: ElectionTally;
+  /** Under a procedure with delegation: each direct voter's weight and each delegator's chain. */
+  delegation?: DelegationTally;
+}
+
+/**
+ * What a delegation covers (record version 4 on): the whole commons, one kind of action, or one proposal. For a
+ * proposal, the proposal's delegation beats the kind's, which beats the commons'.
+ */
+export type DelegationScope =
+  { type: 'commons' } | { type: 'kind'; kind: ActionKind } | { type: 'proposal'; proposalId: string };
+
+/** A member's vote given to another member, within a scope, until revoked. */
+export interface Delegation {
+  truster: string;
+  trustee: string;
+  scope: DelegationScope;
+  since: string;
+}
+
+/** Under a procedure with delegation: how the delegations counted at the close (LiquidFeedback's resolution). */
+export interface DelegationTally {
+  /** Each direct voter's weight: their own vote and every vote delegated to them. */
+  weights: { member: string; weight: number }[];
+  /** Each delegator whose vote counted: the chain from them to the direct voter, and the scope that applied. */
+  chains: { member: string; scope: DelegationScope['type']; chain: string[] }[];
+  /** Delegators whose vote counted for no one, and why (a cycle, a chain ending at a member who did not vote). */
+  notCounted: { member: string; reason: string }[];
+}
+
+/** A person nominated in an election; only accepted candidates stand. */
+export interface Candidate {
+  accountId: string;
+  nominatedBy: string;
+  accepted: boolean;
+  at: string;
+}
+
+/** An election's nominations (record version 4 on): who stands, and when nominations close. */
+export interface ElectionState {
+  /** When nominations close and the ballot opens; null: when the proposer opens the ballot (`nominationHours` 0). */
+  nominationsCloseAt: string | null;
+  /** Set when the proposer opened the ballot before any closing time. */
+  ballotOpenedAt: string | null;
+  /** In order of nomination (the order that breaks RCTab's ties). */
+  candidates: Candidate[];
 }
 
 export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';
@@ -222,6 +278,8 @@ export interface Proposal {
   action: Action;
   /** A poll's question (absent for a yes/no proposal). */
   question?: Question;
+  /** An election's nominations (absent for other procedures). */
+  election?: ElectionState;
   proposer: string;
   openedAt: string;
   closesAt: string;
@@ -268,6 +326,8 @@ export interface CommonsCore {
   constitution: Constitution;
   /** Earlier versions of the constitution, oldest first. */
   history: Constitution[];
+  /** Members' delegations of their vote (absent before the first one: record version 4). */
+  delegations?: Delegation[];
 }
 
 /** Everything the kernel decides against. Positions and comments are per proposal. */

@@ -60,7 +60,8 @@ export const UPCAST_STEPS = {
   },
   // 2 -> 3: polls added events and optional fields; no version-2 event changed its shape.
   2: {},
-  // 3 -> 4: new events only (comments edited and deleted); no version-3 event changed its shape.
+  // 3 -> 4: comments edited and deleted, elections and liquid delegation added events, a procedure type and optional
+  // fields (and so will the other additions released with version 4); no version-3 event changed its shape.
   3: {},
 } satisfies UpcastSteps<RecordVersion, typeof RECORD_VERSION>;
 

@@ -64,6 +64,13 @@ const TOUCHES = {
   CharterAdopted: (d) => ({ proposal: d.proposalId, commons: true }),
   ConstitutionAmended: (d) => ({ proposal: d.proposalId, commons: true }),
   ResolutionAdopted: (d) => ({ proposal: d.proposalId, commons: false }),
+  CandidateNominated: (d) => ({ proposal: d.proposalId, account: d.accountId, commons: false }),
+  NominationAccepted: (d) => ({ proposal: d.proposalId, account: d.accountId, commons: false }),
+  NominationDeclined: (d) => ({ proposal: d.proposalId, account: d.accountId, commons: false }),
+  ElectionBallotOpened: (d) => ({ proposal: d.proposalId, commons: false }),
+  RoleHoldersElected: (d) => ({ proposal: d.proposalId, commons: true }),
+  DelegationSet: (d) => ({ account: d.accountId, commons: true }),
+  DelegationRevoked: (d) => ({ account: d.accountId, commons: true }),
 } satisfies { [T in EventType]: (data: Extract<DomainEvent, { type: T }>['data']) => Touch };
 
 /** The live event of an append of these events (in log order), the log then holding `size` records. */

@@ -45,6 +45,13 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_ballot: 422,
   not_a_poll: 409,
   poll_needs_ballot: 409,
+  not_an_election: 409,
+  nominations_closed: 409,
+  ballot_not_open: 409,
+  already_nominated: 409,
+  not_nominated: 409,
+  invalid_delegation: 422,
+  delegation_not_found: 404,
   last_member: 409,
 };
 

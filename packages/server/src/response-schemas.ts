@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@fastify/type-provider-typebox';
 import {
   ACTION_KINDS,
+  ELECTION_METHODS,
   POLL_METHODS,
   type Action,
   type ActionKind,
@@ -52,6 +53,7 @@ const literals = <const T extends readonly string[]>(values: T) =>
 // Strings the API sends; not constrained like input, only described.
 const Text = Type.String();
 const Time = Type.String({ description: 'ISO 8601 date and time' });
+export const PersonRefSchema = view({ accountId: Text, displayName: Text });
 
 export const ActionKindSchema = literals(ACTION_KINDS);
 export const StanceSchema = literals(['agree', 'abstain', 'disagree', 'block'] as const);
@@ -74,6 +76,9 @@ export const ProcedureViewSchema = Type.Union([
     strict: Type.Boolean(),
     quorum: RatioViewSchema,
     abstentions: literals(['quorum_only', 'ignored', 'against'] as const),
+    delegation: Type.Optional(
+      Type.Boolean({ description: 'Members may delegate their vote (liquid delegation)' }),
+    ),
   }),
   Type.Object({
     type: Type.Literal('poll'),
@@ -114,6 +119,14 @@ export const ProcedureViewSchema = Type.Union([
         { description: "The weighted share of agree the classes' weights must also reach" },
       ),
     ),
+  }),
+  Type.Object({
+    type: Type.Literal('election'),
+    nominationHours: Type.Integer({
+      description: '0: nominations stay open until the proposer opens the ballot',
+    }),
+    hours: Type.Integer(),
+    method: literals(ELECTION_METHODS),
   }),
 ]);
 
@@ -159,6 +172,74 @@ export const PollTallyViewSchema = view({
   explanation: Type.Array(Text),
 });
 
+/** An election's count: the elected in order, the quota and each round (votes, elected, excluded, transfers). */
+export const ElectionTallyViewSchema = view({
+  method: literals(ELECTION_METHODS),
+  seats: Type.Integer(),
+  ballots: Type.Integer(),
+  elected: Type.Array(Text, { description: 'Account ids, in the order they were elected' }),
+  tied: Type.Array(Text, {
+    description: 'Schulze: candidates it could not separate (then no one is elected)',
+  }),
+  quota: nullable(Decimal),
+  rounds: Type.Array(
+    view({
+      round: Type.Integer(),
+      tally: Type.Array(view({ candidate: Text, votes: Decimal })),
+      elected: Type.Array(Text),
+      excluded: Type.Array(Text),
+      transfers: Type.Array(
+        view(
+          { from: Text, to: nullable(Text), votes: Decimal },
+          { description: 'to null: non-transferable' },
+        ),
+        { description: 'Votes moved at the end of the round' },
+      ),
+      nonTransferable: Decimal,
+    }),
+    { description: 'irv, stv, scottish_stv: every round or stage of the count (empty for Schulze)' },
+  ),
+  pairwise: Type.Array(Type.Array(Type.Integer()), {
+    description: "schulze: [i][j] ballots ranking candidate i above candidate j, in the candidates' order",
+  }),
+  explanation: Type.Array(Text),
+});
+export const DelegationScopeViewSchema = Type.Union([
+  Type.Object({ type: Type.Literal('commons') }),
+  Type.Object({ type: Type.Literal('kind'), kind: ActionKindSchema }),
+  Type.Object({ type: Type.Literal('proposal'), proposalId: Text }),
+]);
+/** Under delegation: each direct voter's weight and each delegator's chain, as LiquidFeedback resolves them. */
+export const DelegationTallyViewSchema = view({
+  weights: Type.Array(view({ member: Text, weight: Type.Integer() }), {
+    description: 'Each direct voter: their own vote and every vote delegated to them',
+  }),
+  chains: Type.Array(
+    view({
+      member: Text,
+      scope: literals(['commons', 'kind', 'proposal'] as const),
+      chain: Type.Array(Text),
+    }),
+    { description: 'Each delegator whose vote counted: the chain of delegates to the direct voter' },
+  ),
+  notCounted: Type.Array(view({ member: Text, reason: Text }), {
+    description: 'Delegators whose vote counted for no one: cycle, chain_ends_at_non_voter, ...',
+  }),
+});
+/** A member's delegations: the ones they gave and the ones given to them. */
+export const DelegationsViewSchema = view({
+  mine: Type.Array(view({ trustee: PersonRefSchema, scope: DelegationScopeViewSchema, since: Time })),
+  toMe: Type.Array(view({ truster: PersonRefSchema, scope: DelegationScopeViewSchema, since: Time })),
+});
+/** An election's nominations: who is nominated, by whom, and whether they accepted. */
+export const ElectionViewSchema = view({
+  nominationsCloseAt: nullable(Time),
+  ballotOpenedAt: nullable(Time),
+  candidates: Type.Array(view({ accountId: Text, nominatedBy: Text, accepted: Type.Boolean(), at: Time }), {
+    description: 'In order of nomination; only accepted candidates stand',
+  }),
+});
+
 /** Every kind of action, each with its procedure: a constitution's rules. */
 // Typed by string (as the commons view builds it); every kind is there, as the schema says.
 export const RulesViewSchema = Type.Unsafe<{ [kind: string]: Procedure }>(
@@ -202,6 +283,7 @@ export const ActionViewSchema = Type.Union([
     rules: RulesChangeSchema,
   }),
   Type.Object({ kind: Type.Literal('resolution'), text: Text }),
+  Type.Object({ kind: Type.Literal('elect_role'), roleId: Text, seats: Type.Integer() }),
 ]);
 
 /** Whether what the server shows of a commons is what its log proves; when not, the commons is read-only. */
@@ -366,7 +448,6 @@ export const CommonsViewSchema = view({
   integrity: IntegritySchema,
 });
 
-export const PersonRefSchema = view({ accountId: Text, displayName: Text });
 export const ProposalSummarySchema = view({
   id: Text,
   title: Text,
@@ -430,6 +511,8 @@ export const OutcomeSchema = view({
   decidedBy: nullable(Text),
   poll: Type.Optional(PollTallyViewSchema),
   chambers: Type.Optional(ChambersTallyViewSchema),
+  election: Type.Optional(ElectionTallyViewSchema),
+  delegation: Type.Optional(DelegationTallyViewSchema),
 });
 /** A decision as recorded or as a draft would have taken it (replay): the procedure, the counts and why. */
 export const ReplayOutcomeSchema = view({
@@ -543,6 +626,7 @@ export const ProposalViewSchema = view({
   body: Text,
   action: ActionViewSchema,
   question: Type.Optional(QuestionViewSchema),
+  election: Type.Optional(ElectionViewSchema),
   proposer: PersonRefSchema,
   openedAt: Time,
   closesAt: Time,

@@ -3,6 +3,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
   ACTIONS,
+  ACTION_KINDS,
   ActionInputSchema,
   BallotSchema,
   ClassesSchema,
@@ -119,6 +120,18 @@ export const ProposalBody = obj({
   /** Required when the rule for the action's kind is a poll: its options. */
   question: Type.Optional(QuestionSchema),
 });
+/** What a delegation covers: the whole commons, one kind of action, or one proposal. */
+export const DelegationScope = Type.Union([
+  obj({ type: Type.Literal('commons') }),
+  obj({ type: Type.Literal('kind'), kind: Type.Union(ACTION_KINDS.map((k) => Type.Literal(k))) }),
+  obj({ type: Type.Literal('proposal'), proposalId: Id }),
+]);
+/** Give your vote to a member within a scope (replacing your delegation there). */
+export const DelegateBody = obj({ scope: DelegationScope, trustee: Id });
+/** Take back your delegation within a scope. */
+export const RevokeDelegationBody = obj({ scope: DelegationScope });
+/** A nomination in an election: the member nominated (the caller themselves to stand). */
+export const NominationBody = obj({ accountId: Id });
 /** A ballot on a poll (cast or replaced until it closes), with an optional reason. */
 export const BallotBody = obj({ ballot: BallotSchema, reason: Type.Optional(str(LIMITS.reason)) });
 export const Stance = Type.Union([
@@ -193,5 +206,6 @@ export type ApplyBody = Static<typeof ApplyBody>;
 export type ProposalBody = Static<typeof ProposalBody>;
 export type PositionBody = Static<typeof PositionBody>;
 export type BallotBody = Static<typeof BallotBody>;
+export type NominationBody = Static<typeof NominationBody>;
 export type CommentBody = Static<typeof CommentBody>;
 export type CommentEditBody = Static<typeof CommentEditBody>;

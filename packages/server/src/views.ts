@@ -162,6 +162,15 @@ function proposalShared(state: CommonsState, p: Proposal) {
   const named = new Set<string>();
   if ('accountId' in p.action) named.add(p.action.accountId);
   if (p.outcome?.decidedBy) named.add(p.outcome.decidedBy);
+  for (const c of p.election?.candidates ?? []) named.add(c.accountId).add(c.nominatedBy);
+  for (const id of p.outcome?.election?.elected ?? []) named.add(id);
+  // The delegation's people by name, unless there are very many (the page then shows account ids).
+  const d = p.outcome?.delegation;
+  if (d && d.weights.length + d.chains.length + d.notCounted.length <= 1000) {
+    for (const w of d.weights) named.add(w.member);
+    for (const c of d.chains) for (const id of [c.member, ...c.chain]) named.add(id);
+    for (const n of d.notCounted) named.add(n.member);
+  }
   return {
     ...p,
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },

@@ -221,6 +221,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             },
           },
         },
+        { title: 'Elect', action: { kind: 'elect_role', roleId: 'gardener', seats: 2 } },
+        {
+          title: 'Elections and delegation',
+          action: {
+            kind: 'amend_constitution',
+            rules: {
+              elect_role: { type: 'election', nominationHours: 0, hours: 24, method: 'scottish_stv' },
+              resolution: {
+                type: 'vote',
+                hours: 24,
+                threshold: { num: 1, den: 2 },
+                strict: true,
+                quorum: { num: 0, den: 1 },
+                abstentions: 'ignored',
+                delegation: true,
+              },
+            },
+          },
+        },
         {
           title: 'Consensus',
           action: {
@@ -237,6 +256,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ],
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': [{ text: 'Hello', replyTo: null }],
       'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': [{ text: 'Hello again' }],
+      'POST /api/v1/commons/{id}/proposals/{pid}/nominations': [{ accountId: 'a1' }],
+      'PUT /api/v1/commons/{id}/delegations': [
+        { scope: { type: 'kind', kind: 'resolution' }, trustee: 'a1' },
+        { scope: { type: 'commons' }, trustee: 'a1' },
+        { scope: { type: 'proposal', proposalId: 'p1' }, trustee: 'a1' },
+      ],
+      'POST /api/v1/commons/{id}/delegations/revoke': [{ scope: { type: 'commons' } }],
       'POST /api/v1/auth/password-reset': [{ email: 'someone@example.org' }],
       'POST /api/v1/auth/password-reset/confirm': [{ token: 'x'.repeat(43), password: 'long enough pw' }],
       'PATCH /api/v1/account': [{ displayName: 'Ada', locale: 'en' }],

@@ -78,13 +78,25 @@ export function describeProcedure(
           : p.abstentions === 'ignored'
             ? 'proc.abst.ignored'
             : 'proc.abst.against';
-      return t(p.strict ? 'proc.voteStrict' : 'proc.vote', {
+      const main = t(p.strict ? 'proc.voteStrict' : 'proc.vote', {
         time: duration(t, p.hours),
         threshold: fraction(t, p.threshold),
         quorum: fraction(t, p.quorum),
         abstentions: t(abst),
       });
+      return p.delegation ? `${main} ${t('proc.voteDelegation')}` : main;
     }
+    case 'election':
+      return p.nominationHours > 0
+        ? t('proc.election', {
+            nominations: duration(t, p.nominationHours),
+            time: duration(t, p.hours),
+            method: t(`election.rule.${p.method}` as MessageKey),
+          })
+        : t('proc.electionByProposer', {
+            time: duration(t, p.hours),
+            method: t(`election.rule.${p.method}` as MessageKey),
+          });
     case 'poll':
       return t('proc.poll', {
         time: duration(t, p.hours),
@@ -204,6 +216,17 @@ export function describeReason(
       return t('reason.poll_tied', { options: String(p.options).split(', ').map(option).join(', ') });
     case 'poll_no_ballots':
       return t('reason.poll_no_ballots');
+    case 'election_won':
+      return t('reason.election_won', {
+        names: String(p.elected).split(', ').map(people).join(', '),
+        count: n('seats'),
+      });
+    case 'election_tied':
+      return t('reason.election_tied', { names: String(p.candidates).split(', ').map(people).join(', ') });
+    case 'election_no_candidates':
+      return t('reason.election_no_candidates');
+    case 'election_no_ballots':
+      return t('reason.election_no_ballots');
     case 'chambers_passed':
       return t('reason.chambers_passed');
     case 'chamber_failed':
@@ -270,6 +293,8 @@ export function describeAction(
     }
     case 'resolution':
       return t('action.resolution');
+    case 'elect_role':
+      return t('action.electRole', { role: role(action.roleId), count: action.seats });
   }
 }
 

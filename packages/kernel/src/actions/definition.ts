@@ -1,7 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 import { DomainError } from '../errors';
 import type { DomainEvent } from '../events';
-import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore } from '../types';
+import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore, type Outcome } from '../types';
 
 /** The action of one kind, as `Action` narrows it. */
 export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
@@ -22,8 +22,17 @@ export interface ActionDefinition<K extends ActionKind, S extends TSchema = TSch
    * (when known) lets a term that has ended count as ended.
    */
   check(core: CommonsCore, action: ActionOf<K>, now: string | null): ActionOf<K>;
-  /** The events that carry out the checked action of a passed proposal (emitted once, with ProposalDecided). */
-  carryOut(core: CommonsCore, action: ActionOf<K>, proposalId: string, now: string): DomainEvent[];
+  /**
+   * The events that carry out the checked action of a passed proposal (emitted once, with ProposalDecided); `outcome`
+   * is that decision (an election's count names who takes the seats).
+   */
+  carryOut(
+    core: CommonsCore,
+    action: ActionOf<K>,
+    proposalId: string,
+    now: string,
+    outcome?: Outcome,
+  ): DomainEvent[];
 }
 
 /** The kinds of action as a JSON Schema enum (mandates list them). */

@@ -24,8 +24,12 @@ export const RECORD_VERSION = 4;
  * ProposalDecided's outcome (`chambers`), no new event and no changed shape, so no new version: every version-3
  * record reads as it did. Polls and chambers were released together (no server ever wrote version 3 without
  * chambers), so no server that reads version 3 lacks chambers; a later addition of this kind takes a new version.
- * Version 4: comments edited and deleted by their authors (`CommentEdited`, `CommentDeleted`); no version-3 event
- * changed its shape.
+ * Version 4, released as one (no server wrote version 4 without all of these): comments edited and deleted by their
+ * authors (`CommentEdited`, `CommentDeleted`); elections to roles (the `election` procedure, the `elect_role` action, `CandidateNominated`,
+ * `NominationAccepted`, `NominationDeclined`, `ElectionBallotOpened`, `RoleHoldersElected`, an election's count on
+ * ProposalDecided's outcome) and liquid delegation (`DelegationSet`, `DelegationRevoked`, a procedure's `delegation`
+ * flag, the weights on an outcome); new events and optional fields only, no version-3 event changed its shape, and
+ * the version tells an older server it cannot read these records.
  */
 export const RECORD_VERSIONS = [1, 2, 3, 4] as const satisfies readonly [...number[], typeof RECORD_VERSION];
 

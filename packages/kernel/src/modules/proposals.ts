@@ -1,6 +1,12 @@
 // Proposals: opening one under the rule in force, positions, discussion, withdrawal, closing, and the decision with
 // the events that carry its action out.
-import { tallyChambers, tallyCounts, tallyPoll, type ChambersTally } from '@peergov/methods/decision';
+import {
+  electionFills,
+  tallyChambers,
+  tallyCounts,
+  tallyPoll,
+  type ChambersTally,
+} from '@peergov/methods/decision';
 import { actionDefinition, checkAction, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
@@ -16,6 +22,8 @@ import type {
   Comment,
   CommonsState,
   Counts,
+  DelegationTally,
+  Outcome,
   PollBallot,
   Position,
   PollTally,
@@ -26,10 +34,20 @@ import type {
   Stance,
 } from '../types';
 import type { Writer } from '../evolve';
+import { delegatedCounts } from './delegation';
+import { castElectionBallot, electionFromOpened, settleElection } from './elections';
 import { proposalIn, type Deciders, type Evolvers } from './module';
 
-/** The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided). */
-function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainEvent[] {
+/**
+ * The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided, the `outcome`
+ * given when the action reads it: an election's elected).
+ */
+export function carryOutPassed(
+  state: CommonsState,
+  proposal: Proposal,
+  now: string,
+  outcome?: Outcome,
+): DomainEvent[] {
   let action: Action;
   try {
     action = checkAction(state.core, proposal.action, now);
@@ -39,7 +57,13 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
     }
     throw e;
   }
-  return actionDefinition(action.kind).carryOut(state.core, action as ActionOf<ActionKind>, proposal.id, now);
+  return actionDefinition(action.kind).carryOut(
+    state.core,
+    action as ActionOf<ActionKind>,
+    proposal.id,
+    now,
+    outcome,
+  );
 }
 
 // An applicant stays an applicant while any proposal to admit them is still open (theirs, or a member's).
@@ -83,6 +107,7 @@ function settle(
   now: string,
 ): DomainEvent[] {
   if (proposal.procedure.type === 'poll') return settlePoll(state, proposal, null, final, now);
+  if (proposal.procedure.type === 'election') return settleElection(state, proposal, null, final, now);
   const stored = own(state.positions, proposal.id) ?? dict<Position>();
   const counts: Counts = { ...proposal.counts };
   const replaced = new Map<string, Position>();
@@ -101,9 +126,18 @@ function settle(
   const kind = proposal.action.kind;
   const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
   const deciderPositions = decidersInOrder(deciders, positionOf);
+  let delegation: DelegationTally | undefined;
+  let weighed = counts;
+  if (proposal.procedure.type === 'vote' && proposal.procedure.delegation) {
+    // With delegation, votes weigh what is delegated to them, which only the close knows.
+    if (!final) return [];
+    const weighted = delegatedCounts(state, proposal, positionOf);
+    delegation = weighted.tally;
+    weighed = weighted.counts;
+  }
   const { chambers, ...tally } = tallyDecision({
     procedure: proposal.procedure,
-    counts,
+    counts: weighed,
     deciders,
     deciderPositions,
     classCounts: () =>
@@ -133,12 +167,13 @@ function settle(
           decidedAt: now,
           decidedBy,
           ...(chambers ? { chambers } : {}),
+          ...(delegation ? { delegation } : {}),
         },
       },
     },
   ];
   if (tally.passed) {
-    events.push(...carryOut(state, proposal, now));
+    events.push(...carryOutPassed(state, proposal, now));
   } else if (proposal.action.kind === 'admit_member') {
     const m = own(state.core.members, proposal.action.accountId);
     if (m?.status === 'applicant' && !otherOpenAdmission(state, m.accountId, proposal.id)) {
@@ -360,7 +395,7 @@ function settlePoll(
       },
     },
   ];
-  if (passed) events.push(...carryOut(state, proposal, now));
+  if (passed) events.push(...carryOutPassed(state, proposal, now));
   return events;
 }
 
@@ -395,6 +430,21 @@ export function openProposal(
     );
   }
   const question = procedure.type === 'poll' ? checkQuestion(input.question) : undefined;
+  // An election fills a role's seats; nothing else can (validateProcedure keeps an election to elect_role).
+  if (action.kind === 'elect_role') {
+    if (procedure.type !== 'election')
+      throw new DomainError(
+        'invalid_procedure',
+        `Under the constitution "elect_role" is decided by ${procedure.type}: only an election can fill a role's seats; amend the rule first.`,
+        { kind: action.kind },
+      );
+    if (!electionFills(procedure.method, action.seats))
+      throw new DomainError(
+        'invalid_action',
+        `This commons elects by ${procedure.method}, which fills one seat; ${action.seats} seats need STV.`,
+        { field: 'seats' },
+      );
+  }
   const earliest = addHours(ctx.now, openHours(procedure));
   let closesAt = earliest;
   if (input.closesAt !== undefined) {
@@ -458,6 +508,7 @@ export function proposalFromOpened(
     body: d.body,
     action: d.action,
     ...(d.question ? { question: d.question } : {}),
+    ...(d.procedure.type === 'election' ? { election: electionFromOpened(d.procedure, at) } : {}),
     proposer: d.proposer,
     openedAt: at,
     closesAt: d.closesAt,
@@ -492,10 +543,12 @@ export const proposalCommands = {
       { type: 'take_position', proposalId: command.proposalId },
       ctx.now,
     )!;
-    if (p.procedure.type === 'poll') {
+    if (p.procedure.type === 'poll' || p.procedure.type === 'election') {
       throw new DomainError(
         'poll_needs_ballot',
-        'This proposal is a poll: cast a ballot on its options instead.',
+        p.procedure.type === 'poll'
+          ? 'This proposal is a poll: cast a ballot on its options instead.'
+          : 'This proposal is an election: cast a ranked ballot on its candidates instead.',
       );
     }
     if (!['agree', 'abstain', 'disagree', 'block'].includes(command.stance)) {
@@ -515,6 +568,8 @@ export const proposalCommands = {
       { type: 'take_position', proposalId: command.proposalId },
       ctx.now,
     )!;
+    if (p.procedure.type === 'election')
+      return castElectionBallot(state, p, command.ballot, text('reason', command.reason ?? '', false), ctx);
     if (p.procedure.type !== 'poll' || !p.question) {
       throw new DomainError('not_a_poll', 'This proposal is a yes or no question: take a position instead.');
     }

@@ -20,6 +20,7 @@ import {
   CommentViewSchema,
   CommonsDirectorySchema,
   CommonsViewSchema,
+  DelegationsViewSchema,
   problems,
   ProposalSummarySchema,
   ProposalViewSchema,
@@ -28,6 +29,9 @@ import {
 import {
   ApplyBody,
   BallotBody,
+  DelegateBody,
+  NominationBody,
+  RevokeDelegationBody,
   CommentBody,
   CommonsParams,
   CreateCommonsBody,
@@ -439,6 +443,139 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       return sendProposal(reply, result, pid, account.id);
     },
   );
+
+  // Liquid delegation: the caller's delegations (given and received), given or taken back.
+  const delegationsOf = (state: CommonsState, accountId: string) => {
+    const name = (id: string) => ({
+      accountId: id,
+      displayName: own(state.core.members, id)?.displayName ?? id,
+    });
+    const all = state.core.delegations ?? [];
+    return {
+      mine: all
+        .filter((d) => d.truster === accountId)
+        .map((d) => ({ trustee: name(d.trustee), scope: d.scope, since: d.since })),
+      toMe: all
+        .filter((d) => d.trustee === accountId)
+        .map((d) => ({ truster: name(d.truster), scope: d.scope, since: d.since })),
+    };
+  };
+  app.get(
+    '/api/v1/commons/:id/delegations',
+    {
+      schema: {
+        tags,
+        summary: 'Your delegations here: the votes you gave and the votes given to you',
+        params: CommonsParams,
+        response: { 200: DelegationsViewSchema, ...readProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      return delegationsOf(await loadToSee(req.params.id, account.id), account.id);
+    },
+  );
+  app.put(
+    '/api/v1/commons/:id/delegations',
+    {
+      schema: {
+        tags,
+        summary: 'Delegate your vote to a member, for the commons, a kind of action or one proposal',
+        description:
+          "Counted under procedures with delegation at each proposal's close: a proposal's delegation beats a kind's, which beats the commons'; your direct vote overrides; chains, cycles and delegations to people who do not vote resolve as LiquidFeedback resolves them.",
+        params: CommonsParams,
+        body: DelegateBody,
+        response: { 200: DelegationsViewSchema, ...writeProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      await commonsExists(req.params.id);
+      const { state } = await ctx.commons.execute(
+        req.params.id,
+        { type: 'Delegate', scope: req.body.scope, trustee: req.body.trustee },
+        account.id,
+      );
+      return delegationsOf(state, account.id);
+    },
+  );
+  app.post(
+    '/api/v1/commons/:id/delegations/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Take back your delegation within a scope',
+        params: CommonsParams,
+        body: RevokeDelegationBody,
+        response: { 200: DelegationsViewSchema, ...writeProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      await commonsExists(req.params.id);
+      const { state } = await ctx.commons.execute(
+        req.params.id,
+        { type: 'RevokeDelegation', scope: req.body.scope },
+        account.id,
+      );
+      return delegationsOf(state, account.id);
+    },
+  );
+
+  // Elections: nominations, acceptance and the ballot opened by the proposer (the ballot itself is the PUT above).
+  app.post(
+    '/api/v1/commons/:id/proposals/:pid/nominations',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Nominate a member in an election (yourself to stand)',
+        description:
+          'Any member may nominate any member while nominations are open; a nominee stands once they accept (nominating yourself is accepting).',
+        params: ProposalParams,
+        body: NominationBody,
+        response: { 200: ProposalViewSchema, ...writeProblems },
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const { id, pid } = req.params;
+      await proposalExists(id, pid);
+      const result = await ctx.commons.execute(
+        id,
+        { type: 'NominateCandidate', proposalId: pid, accountId: req.body.accountId },
+        account.id,
+      );
+      return sendProposal(reply, result, pid, account.id);
+    },
+  );
+  for (const [path, type, summary] of [
+    ['accept', 'AcceptNomination', 'Accept your nomination: you stand in the election'],
+    ['decline', 'DeclineNomination', 'Decline your nomination (or stand down while nominations are open)'],
+    [
+      'open-ballot',
+      'OpenElectionBallot',
+      'Close nominations and open the ballot (the proposer, without a nomination period)',
+    ],
+  ] as const) {
+    app.post(
+      `/api/v1/commons/:id/proposals/:pid/nominations/${path}`,
+      {
+        schema: {
+          tags: ['proposals'],
+          summary,
+          params: ProposalParams,
+          response: { 200: ProposalViewSchema, ...writeProblems },
+        },
+      },
+      async (req, reply) => {
+        const account = requireAccount(req);
+        const { id, pid } = req.params;
+        await proposalExists(id, pid);
+        const result = await ctx.commons.execute(id, { type, proposalId: pid }, account.id);
+        return sendProposal(reply, result, pid, account.id);
+      },
+    );
+  }
 
   app.post(
     '/api/v1/commons/:id/proposals/:pid/comments',

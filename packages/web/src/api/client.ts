@@ -13,6 +13,7 @@ import type {
   CommentDetail,
   CommentPage,
   CommentView,
+  Delegations,
   Commons,
   Member,
   MemberPage,
@@ -116,17 +117,19 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                             ? CommentPage
                                             : P extends `${InProposal}/replay`
                                               ? Replay
-                                              : P extends InProposal
-                                                ? Proposal
-                                                : P extends `${InCommons}/members/${string}`
-                                                  ? Member
-                                                  : P extends `${InCommons}/members`
-                                                    ? MemberPage
-                                                    : P extends `${InCommons}/proposals${string}`
-                                                      ? ProposalSummary[]
-                                                      : P extends InCommons
-                                                        ? Commons
-                                                        : never
+                                              : P extends `${InCommons}/delegations`
+                                                ? Delegations
+                                                : P extends InProposal
+                                                  ? Proposal
+                                                  : P extends `${InCommons}/members/${string}`
+                                                    ? Member
+                                                    : P extends `${InCommons}/members`
+                                                      ? MemberPage
+                                                      : P extends `${InCommons}/proposals${string}`
+                                                        ? ProposalSummary[]
+                                                        : P extends InCommons
+                                                          ? Commons
+                                                          : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -161,19 +164,24 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                   ? Commons
                                   : P extends `${InProposal}/comments`
                                     ? CommentView
-                                    : P extends `${InProposal}/withdraw`
+                                    : P extends
+                                          `${InProposal}/withdraw` | `${InProposal}/nominations${string}`
                                       ? Proposal
-                                      : P extends `${InCommons}/applications` | `${InCommons}/proposals`
-                                        ? Proposal
-                                        : P extends `${InCommons}/leave`
-                                          ? Commons
-                                          : P extends `${InCommons}/replay`
-                                            ? Replay
-                                            : never
+                                      : P extends `${InCommons}/delegations/revoke`
+                                        ? Delegations
+                                        : P extends `${InCommons}/applications` | `${InCommons}/proposals`
+                                          ? Proposal
+                                          : P extends `${InCommons}/leave`
+                                            ? Commons
+                                            : P extends `${InCommons}/replay`
+                                              ? Replay
+                                              : never
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
-          : never
+          : P extends `${InCommons}/delegations`
+            ? Delegations
+            : never
         : M extends 'PATCH'
           ? P extends '/api/v1/account'
             ? Account

@@ -18,6 +18,7 @@ import type {
   CommonsSummarySchema,
   CommonsViewSchema,
   ConsistencyAnswerSchema,
+  DelegationsViewSchema,
   HealthSchema,
   InclusionProofSchema,
   IntegritySchema,
@@ -59,6 +60,10 @@ import type {
   ActionKind,
   ChambersTally,
   Counts,
+  DelegationScope,
+  DelegationTally,
+  ElectionMethod,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollTally,
@@ -76,6 +81,10 @@ export type {
   ActionKind,
   ChambersTally,
   Counts,
+  DelegationScope,
+  DelegationTally,
+  ElectionMethod,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollTally,
@@ -98,6 +107,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
+  'elect_role',
 ];
 export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
 export const PROCEDURE_TYPES: ProcedureType[] = [
@@ -108,7 +118,10 @@ export const PROCEDURE_TYPES: ProcedureType[] = [
   'vote',
   'poll',
   'chambers',
+  'election',
 ];
+/** How an election can be counted, in the order the procedure editor offers them. */
+export const ELECTION_METHODS: readonly ElectionMethod[] = ['stv', 'scottish_stv', 'irv', 'schulze'];
 /** How a poll can be counted, in the order the procedure editor offers them. */
 export const POLL_METHODS: readonly PollMethod[] = [
   'irv',
@@ -189,3 +202,5 @@ export type NotificationView = Static<typeof NotificationViewSchema>;
 export type NotificationPage = Static<typeof NotificationPageSchema>;
 export type NotificationSettingsView = Static<typeof NotificationSettingsSchema>;
 export type Unread = Static<typeof UnreadSchema>;
+/** GET /api/v1/commons/:id/delegations: the caller's delegations, given and received. */
+export type Delegations = Static<typeof DelegationsViewSchema>;

@@ -1,9 +1,11 @@
 // Edits one procedure: its type and that type's parameters, with the resulting rule read back in plain words.
 import { useId } from 'react';
 import {
+  ELECTION_METHODS,
   POLL_METHODS,
   PROCEDURE_TYPES,
   type AbstentionRule,
+  type ElectionMethod,
   type PollMethod,
   type Procedure,
   type ProcedureType,
@@ -62,6 +64,8 @@ export function defaultProcedure(type: ProcedureType, classes: readonly { id: st
         hours: 168,
         chambers: classes.map((c) => ({ classId: c.id, rule: defaultChamberRule('vote') })),
       };
+    case 'election':
+      return { type, nominationHours: 72, hours: 72, method: 'stv' };
   }
 }
 
@@ -124,6 +128,11 @@ export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'thresho
   }
   if (p.type === 'vote' && p.strict && p.threshold.num === p.threshold.den)
     out.threshold = 'proc.edit.strictAll';
+  if (
+    p.type === 'election' &&
+    (!Number.isInteger(p.nominationHours) || p.nominationHours < 0 || p.nominationHours > MAX_HOURS)
+  )
+    out.threshold = 'proc.edit.nominationHoursRange';
   if (p.type === 'poll') {
     const whole = (n: number | undefined, lo: number, hi: number) =>
       n !== undefined && Number.isInteger(n) && n >= lo && n <= hi;
@@ -401,6 +410,10 @@ export function ProcedureEditor({
           {PROCEDURE_TYPES.filter(
             (p) =>
               (p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll') &&
+              (p !== 'election' ||
+                kind === undefined ||
+                kind === 'elect_role' ||
+                value.type === 'election') &&
               (p !== 'chambers' || classes.length > 1 || value.type === 'chambers'),
           ).map((p) => (
             <option key={p} value={p}>
@@ -485,6 +498,18 @@ export function ProcedureEditor({
               onChange={(r) => onChange({ ...value, quorum: r })}
             />
           </div>
+          <div className="check">
+            <input
+              id={`${id}-delegation`}
+              type="checkbox"
+              checked={value.delegation === true}
+              onChange={(e) => {
+                const { delegation: _d, ...rest } = value;
+                onChange(e.target.checked ? { ...rest, delegation: true } : rest);
+              }}
+            />
+            <label htmlFor={`${id}-delegation`}>{t('proc.edit.delegation')}</label>
+          </div>
           <div className="field">
             <label htmlFor={`${id}-abst`}>{t('proc.edit.abstentions')}</label>
             <select
@@ -557,6 +582,34 @@ export function ProcedureEditor({
               onChange={(n) => onChange({ ...value, credits: n })}
             />
           )}
+          {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
+        </>
+      )}
+      {value.type === 'election' && (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-emethod`}>{t('proc.edit.electionMethod')}</label>
+            <select
+              id={`${id}-emethod`}
+              value={value.method}
+              onChange={(e) => onChange({ ...value, method: e.target.value as ElectionMethod })}
+            >
+              {ELECTION_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`election.method.${m}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <IntField
+            id={`${id}-nominations`}
+            label={t('proc.edit.nominationHours')}
+            value={value.nominationHours}
+            min={0}
+            max={MAX_HOURS}
+            onChange={(n) => onChange({ ...value, nominationHours: n })}
+          />
+          <p className="hint">{t('proc.edit.nominationHoursHint')}</p>
           {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
         </>
       )}

@@ -20,6 +20,7 @@ export const KINDS: ActionKind[] = [
   'admit_member',
   'resolution',
   'create_role',
+  'elect_role',
   'assign_role',
   'unassign_role',
   'change_role',
@@ -69,6 +70,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [roleName, setRoleName] = useState(editing?.name ?? '');
   const [roleDescription, setRoleDescription] = useState(editing?.description ?? '');
   const [mandate, setMandate] = useState<ActionKind[]>(editing?.mandate ?? []);
+  const [seats, setSeats] = useState<string>('1');
   const [termDays, setTermDays] = useState<string>(
     editing?.termDays === null || editing?.termDays === undefined ? '' : String(editing.termDays),
   );
@@ -177,6 +179,12 @@ export function NewProposalPage({ commons }: CommonsProps) {
         return { errs, action: { kind, roleId, accountId } };
       case 'adopt_charter':
         return { errs, action: { kind, purpose: purpose.trim(), charter: charter.trim() } };
+      case 'elect_role': {
+        if (!roleId) errs.roleId = t('form.chooseRole');
+        const n = Number(seats);
+        if (!Number.isInteger(n) || n < 1 || n > 20) errs.seats = t('form.seatsRange');
+        return { errs, action: { kind, roleId, seats: n } };
+      }
       case 'resolution':
         if (!text.trim()) errs.text = t('form.resolutionRequired');
         if (isPoll) {
@@ -452,6 +460,23 @@ export function NewProposalPage({ commons }: CommonsProps) {
           <>
             {roleSelect}
             {role && roleFields}
+          </>
+        )}
+        {kind === 'elect_role' && (
+          <>
+            {roleSelect}
+            <Field label={t('form.seats')} hint={t('form.seatsHint')} error={errors.seats}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  min={1}
+                  max={20}
+                  value={seats}
+                  onChange={(e) => setSeats(e.target.value)}
+                />
+              )}
+            </Field>
           </>
         )}
         {kind === 'assign_role' && (

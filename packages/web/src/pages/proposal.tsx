@@ -26,6 +26,7 @@ import { Discussion } from '../components/discussion';
 import { Markdown } from '../components/markdown';
 import { Waiting } from '../components/waiting';
 import { AmendmentReplay } from '../components/replay';
+import { DelegationResults, ElectionPanel, ElectionResults } from '../components/election';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -155,7 +156,14 @@ function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons 
           </li>
         ))}
       </ul>
-      {o.poll ? <PollResults proposal={proposal} /> : <Counts proposal={proposal} />}
+      {o.poll ? (
+        <PollResults proposal={proposal} />
+      ) : o.election ? (
+        <ElectionResults proposal={proposal} tally={o.election} />
+      ) : (
+        <Counts proposal={proposal} />
+      )}
+      {o.delegation && <DelegationResults tally={o.delegation} name={people} />}
       {o.chambers && (
         <ChambersResults tally={o.chambers} procedure={o.procedure} commons={commons} people={people} />
       )}
@@ -353,7 +361,10 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
 
           <Decision proposal={p} commons={commons} />
 
+          {p.election && <ElectionPanel key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />}
+
           {p.canTakePosition &&
+            !p.election &&
             (p.question ? (
               <BallotForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
             ) : (
@@ -372,6 +383,15 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                     <strong>{x.displayName}</strong>{' '}
                     {x.ballot && p.question ? (
                       <span className="ballot-summary">{ballotSummary(p.question, x.ballot)}</span>
+                    ) : x.ballot && p.election && 'ranking' in x.ballot ? (
+                      <span className="ballot-summary">
+                        {x.ballot.ranking
+                          .map(
+                            (id, i) =>
+                              `${i + 1}. ${p.people.find((m) => m.accountId === id)?.displayName ?? id}`,
+                          )
+                          .join(', ') || '—'}
+                      </span>
                     ) : (
                       <span className={`stance-tag stance-tag-${x.stance}`}>
                         {stanceLabel(t, x.stance, p.procedure)}
@@ -425,7 +445,7 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                   </p>
                 )}
                 <h3>{t('proposal.soFar')}</h3>
-                {p.question ? (
+                {p.question || p.election ? (
                   <p className="meta">
                     {t('decision.participation', {
                       count: p.counts.electorate,
