@@ -37,4 +37,8 @@ export type DomainErrorCode =
   | 'invalid_ballot'
   | 'not_a_poll'
   | 'poll_needs_ballot'
-  | 'last_member';
+  | 'last_member'
+  | 'invalid_tiers'
+  | 'invalid_domains'
+  | 'entrenched'
+  | 'constitution_locked';

@@ -26,6 +26,7 @@ export {
 } from './upcast';
 export { checkDisplayName, normaliseEmail } from './names';
 export * from './procedures';
+export * from './rules';
 export { can, inElectorate, type Intent, type Permission } from './policy';
 export {
   BallotSchema,

@@ -2,6 +2,7 @@
 // handler runs, type it in the handler (the TypeBox type provider) and generate the OpenAPI 3.1 document.
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
+  ACTIONS,
   ActionInputSchema,
   BallotSchema,
   ClassesSchema,
@@ -118,6 +119,8 @@ export const ProposalBody = obj({
   /** Required when the rule for the action's kind is a poll: its options. */
   question: Type.Optional(QuestionSchema),
 });
+/** A draft amendment to preview: the action of an amendment proposal (`kind` amend_constitution). */
+export const AmendmentDraftBody = obj({ action: ACTIONS.amend_constitution.input });
 /** A ballot on a poll (cast or replaced until it closes), with an optional reason. */
 export const BallotBody = obj({ ballot: BallotSchema, reason: Type.Optional(str(LIMITS.reason)) });
 export const Stance = Type.Union([

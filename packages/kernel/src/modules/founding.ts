@@ -6,6 +6,7 @@ import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { checkDisplayName } from '../names';
 import { DEFAULT_PARTICIPATION } from '../constitution';
+import { requireNoLockIn } from '../rules/lock-in';
 import { TEMPLATES } from '../templates';
 import type { CommonsState, Member } from '../types';
 import type { CommandOf } from './module';
@@ -46,8 +47,7 @@ export function foundCommons(
     since: ctx.now,
     admission: 1,
   };
-  return [
-    {
+  const created: DomainEvent = {
       type: 'CommonsCreated',
       data: {
         id,
@@ -75,8 +75,11 @@ export function foundCommons(
           ],
         })),
       },
-    },
-  ];
+    };
+  // A commons is founded only on a constitution its founder can live under: no lock-in (`rules/lock-in.ts`).
+  const core = createdState({ ...created, at: ctx.now, actor: ctx.actor }).core;
+  requireNoLockIn(core, null, core.constitution, ctx.now);
+  return [created];
 }
 
 /** The state a founding event gives. */
