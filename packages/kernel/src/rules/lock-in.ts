@@ -162,6 +162,8 @@ export function lockInProblems(
   for (const kind of before ? ACTION_KINDS : []) {
     const tier = tierOf(after, kind);
     if (tier === null || !next.lockedTiers.has(tier) || tierOf(before!, kind) === tier) continue;
+    // A tier locked for everyone is told once (tier_locked); the entrenched tier that never changes is not.
+    if (next.problems.some((p) => p.code === 'tier_locked' && p.params.tier === tier)) continue;
     problems.push({
       code: 'moved_to_locked_tier',
       params: { kind, tier },
