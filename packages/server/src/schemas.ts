@@ -170,6 +170,19 @@ export const ProblemSchema = Type.Object(
         description: 'The most characters the field may have, when the problem is that it has more',
       }),
     ),
+    problems: Type.Optional(
+      Type.Array(
+        Type.Object({
+          code: Type.String(),
+          params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+          text: Type.String(),
+        }),
+        {
+          description:
+            "Each thing wrong, when there are several (an amendment that would lock the constitution in, or that its domains' modes forbid), each its own sentence",
+        },
+      ),
+    ),
   },
   { $id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable code' },
 );

@@ -8,7 +8,6 @@ import { definitionOf } from '../procedures';
 import {
   ACTION_KINDS,
   TIERS,
-  type Action,
   type ActionKind,
   type CommonsCore,
   type Constitution,
@@ -58,7 +57,6 @@ export function procedureToChange(tiers: Tiers, tier: Tier): Procedure | null {
   }
 }
 
-type Amendment = Extract<Action, { kind: 'amend_constitution' }>;
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
