@@ -83,7 +83,8 @@ export function diffConstitution(before: Constitution, after: Constitution, core
     if (!bt || !same(was, at.entrenchedBy))
       lines.push({
         code: 'entrenched_by',
-        params: {},
+        // `added`: the tiers are new, so there was no way before.
+        params: bt ? {} : { added: 'yes' },
         before: was,
         after: at.entrenchedBy,
         text: `The entrenched tier changes ${at.entrenchedBy ? `by ${say(at.entrenchedBy)}` : 'never'}${bt ? ` (was ${was ? `by ${say(was)}` : 'never'})` : ''}`,
