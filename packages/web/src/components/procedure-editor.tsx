@@ -119,7 +119,8 @@ export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'thresho
   const out: Partial<Record<'hours' | 'threshold', MessageKey>> = {};
   // Do-ocracy's objection window is optional (0: at once), as a role's is.
   const windowed = p.type === 'role' || p.type === 'automatic';
-  const hours = p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? (p.objectionHours ?? 0) : p.hours;
+  const hours =
+    p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? (p.objectionHours ?? 0) : p.hours;
   const min = windowed ? 0 : 1;
   if (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS) {
     out.hours = windowed ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';

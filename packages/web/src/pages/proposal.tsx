@@ -16,6 +16,7 @@ import { touchesProposal, useChanges } from '../components/use-live-updates';
 import {
   actionLabel,
   describeAction,
+  tierName,
   describeProcedure,
   describeReason,
   duration,
@@ -30,6 +31,7 @@ import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
 import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 import { ChambersResults, classLabel } from '../components/chambers';
+import { DiffList } from '../components/rules';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -462,6 +464,17 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
             <h2 id="what-heading">{p.status === 'open' ? t('proposal.what') : t('proposal.whatClosed')}</h2>
             <p className="action-summary">{describeAction(t, p.action, commons, p.people)}</p>
             <ActionDetails proposal={p} commons={commons} />
+            {p.amendment && (
+              <section className="amendment-diff" aria-labelledby="amendment-heading">
+                <h3 id="amendment-heading">{t('proposal.amendmentHeading')}</h3>
+                <DiffList lines={p.amendment.lines} commons={commons} />
+                {p.amendment.tier && (
+                  <p className="meta">
+                    {t('proposal.amendmentTier', { tier: tierName(t, p.amendment.tier) })}
+                  </p>
+                )}
+              </section>
+            )}
             {p.body && (
               <>
                 <h3>{t('proposal.why')}</h3>
