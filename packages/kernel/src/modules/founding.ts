@@ -48,34 +48,34 @@ export function foundCommons(
     admission: 1,
   };
   const created: DomainEvent = {
-      type: 'CommonsCreated',
-      data: {
-        id,
-        name: text('name', command.name),
-        purpose: text('purpose', command.purpose ?? '', false),
-        charter: text('charter', command.charter ?? '', false),
-        template: template.id,
-        classes: template.classes,
-        constitution: {
-          version: 1,
-          rules: template.rules,
-          adoptedAt: ctx.now,
-          adoptedBy: null,
-          participation: structuredClone(DEFAULT_PARTICIPATION),
-        },
-        founder,
-        roles: template.roles.map((r) => ({
-          ...r,
-          holders: [
-            {
-              accountId: founder.accountId,
-              since: ctx.now,
-              until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
-            },
-          ],
-        })),
+    type: 'CommonsCreated',
+    data: {
+      id,
+      name: text('name', command.name),
+      purpose: text('purpose', command.purpose ?? '', false),
+      charter: text('charter', command.charter ?? '', false),
+      template: template.id,
+      classes: template.classes,
+      constitution: {
+        version: 1,
+        rules: template.rules,
+        adoptedAt: ctx.now,
+        adoptedBy: null,
+        participation: structuredClone(DEFAULT_PARTICIPATION),
       },
-    };
+      founder,
+      roles: template.roles.map((r) => ({
+        ...r,
+        holders: [
+          {
+            accountId: founder.accountId,
+            since: ctx.now,
+            until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
+          },
+        ],
+      })),
+    },
+  };
   // A commons is founded only on a constitution its founder can live under: no lock-in (`rules/lock-in.ts`).
   const core = createdState({ ...created, at: ctx.now, actor: ctx.actor }).core;
   requireNoLockIn(core, null, core.constitution, ctx.now);

@@ -1,7 +1,7 @@
 // Tiers and entrenchment (src/rules/tiers.ts): an amendment is decided by the procedure of the tier above the
 // highest it touches; the entrenched tier changes only by the procedure it names for itself, here never.
 import { describe, expect, it } from 'vitest';
-import { TEMPLATES, tierOf, type Procedure } from '../../src/index';
+import { decodeState, encodeState, TEMPLATES, tierOf, type Procedure } from '../../src/index';
 import { consent, foundingEvents, role, vote } from '../scenario';
 import { spec, submit } from '../modules/spec';
 import { amend, foundedWith, TIERS_OF } from './given';
@@ -150,5 +150,17 @@ describe('an amendment under tiers', () => {
     )
       .when(submit('a', amend({ resolution: consent(12) })))
       .thenTypes(['ProposalOpened', 'PositionTaken', 'ProposalDecided', 'ConstitutionAmended']);
+  });
+});
+
+describe('a snapshot of a constitution with tiers', () => {
+  it('given tiers and domains, when the state is encoded and decoded, then it is the same, kinds without prototype', () => {
+    const { state } = spec(
+      foundedWith({ tiers: TIERS_OF, domains: [{ id: '__proto__', name: 'P', mode: 'peer', kinds: [] }] }),
+    );
+    const back = decodeState(encodeState(state!));
+    expect(back).toEqual(state);
+    expect(Object.getPrototypeOf(back.core.constitution.tiers!.kinds)).toBeNull();
+    expect(tierOf(back.core.constitution, 'remove_member')).toBe('policy');
   });
 });
