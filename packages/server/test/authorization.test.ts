@@ -103,7 +103,7 @@ const MATRIX: Row[] = [
   [LEAVE,    'holder',    '',             200, '',                 'a role holder may leave'],
   [LEAVE,    'foreign',   '',             403, 'not_a_member',     'membership elsewhere does not count'],
   [LEAVE,    'left',      '',             403, 'not_a_member',     'who left is no longer a member'],
-  [DIFF,     'anonymous', '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'anonymous', '',             401, 'unauthenticated',  'a preview is asked by a person'],
   [DIFF,     'outsider',  '',             200, '',                 'a preview writes nothing: who may see the commons may'],
   [DIFF,     'applicant', '',             200, '',                 'a preview writes nothing: who may see the commons may'],
   [DIFF,     'member',    '',             200, '',                 'a preview writes nothing: who may see the commons may'],

@@ -220,7 +220,9 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const state = await loadToSee(req.params.id, req.caller.account?.id ?? null);
+      // Signed in, as every POST is (a preview writes nothing, but costs a check of the whole constitution).
+      const account = requireAccount(req);
+      const state = await loadToSee(req.params.id, account.id);
       return previewAmendment(state.core, req.body.action, now());
     },
   );
