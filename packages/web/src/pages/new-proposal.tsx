@@ -432,7 +432,14 @@ export function NewProposalPage({ commons }: CommonsProps) {
         </Field>
         <p className="rule-note">
           <strong>{t('newProposal.decidedBy')}</strong>{' '}
-          {describeProcedure(t, ruleOf(commons.constitution.rules, kind), classLabel(t, commons))}
+          {describeProcedure(
+            t,
+            // An amendment under tiers is decided by the tier it touches: the preview says which.
+            kind === 'amend_constitution' && preview?.procedure
+              ? (preview.procedure as Procedure)
+              : ruleOf(commons.constitution.rules, kind),
+            classLabel(t, commons),
+          )}
         </p>
 
         {kind === 'admit_member' && (
