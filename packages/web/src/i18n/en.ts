@@ -903,7 +903,7 @@ export const en = {
   'amend.noTier': 'No tier of its own',
   'amend.kindDomain': 'Domain of “{kind}”',
   'amend.noDomain': 'No domain',
-  'amend.useTiers': 'Put the rules in tiers (changing a rule takes the procedure of the tier above it)',
+  'amend.useTiers': 'Put the rules in tiers (a rule changes only as the tier above it decides)',
   'amend.tierProcedure': 'Procedure that changes a rule of the {tier} tier',
   'amend.entrenchedNever': 'The entrenched tier can never be changed',
   'amend.kindTier': 'Tier of “{kind}”',
