@@ -2,6 +2,7 @@
 // kind of action must keep a procedure the current members can complete, or a way to make it completable (a role
 // with no holder can be assigned, if assigning can be decided); the constitution must stay amendable; and no rule
 // may move to a tier it could not be changed from. Each problem is a sentence of its own, and all are listed.
+// A chamber whose class has no members is no lock: it has no say (`tallyChambers`), in the weighted share neither.
 import { ACTION_LABELS } from '../actions';
 import { decidersFor, participationFor, ruleFor } from '../constitution';
 import { own } from '../dict';
