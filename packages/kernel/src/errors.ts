@@ -48,4 +48,9 @@ export type DomainErrorCode =
   | 'not_nominated'
   // Liquid delegation (record version 4).
   | 'invalid_delegation'
-  | 'delegation_not_found';
+  | 'delegation_not_found'
+  // Rules for rules (record version 4).
+  | 'invalid_tiers'
+  | 'invalid_domains'
+  | 'entrenched'
+  | 'constitution_locked';

@@ -37,6 +37,7 @@ export {
 export { checkDisplayName, normaliseEmail } from './names';
 export { findMentions, mentionedAccounts, mentionToken, type Mention } from './mentions';
 export * from './procedures';
+export * from './rules';
 export { can, inElectorate, type Intent, type Permission } from './policy';
 export {
   BallotSchema,

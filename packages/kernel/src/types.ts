@@ -85,6 +85,45 @@ export interface Constitution {
    * gives today's behaviour for a constitution stored before this field existed.
    */
   participation?: Participation;
+  /**
+   * Tiers and entrenchment: which procedure a change of a rule needs (`rules/tiers.ts`). Absent (every constitution
+   * stored before tiers): an amendment is decided by the rule of `amend_constitution`, as before.
+   */
+  tiers?: Tiers;
+  /** The kinds of action grouped into domains, each with its mode of coordination (`rules/domains.ts`). */
+  domains?: Domain[];
+}
+
+/** The tiers of rules, lowest first: a rule of a tier changes by the procedure of the tier above it. */
+export const TIERS = ['operational', 'policy', 'constitutional', 'entrenched'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Tiers and entrenchment: the procedure of each tier above the operational, and where each kind sits. */
+export interface Tiers {
+  /** The procedure of each tier above the operational: it decides a change to a rule of the tier below it. */
+  procedures: { policy: Procedure; constitutional: Procedure; entrenched: Procedure };
+  /** How a rule of the entrenched tier changes: the procedure it names for itself, or null: not at all. */
+  entrenchedBy: Procedure | null;
+  /** Kinds of action placed in a tier by name, over their domain's tier; a kind placed nowhere is operational. */
+  kinds?: Partial<Record<ActionKind, Tier>>;
+}
+
+/**
+ * Modes of coordination a domain can have: peer (a deliberative procedure), hierarchy (a role decides within its
+ * mandate), do-ocracy (whoever does it decides, with an objection window). The resources issue adds market and gift.
+ */
+export const MODES = ['peer', 'hierarchy', 'do_ocracy'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** A group of kinds of action (membership, finance, operations...) with its own mode and, optionally, a tier. */
+export interface Domain {
+  id: string;
+  name: string;
+  mode: Mode;
+  /** The tier of its kinds (a kind's own tier in `Tiers.kinds` comes first). */
+  tier?: Tier;
+  /** Each kind of action is in at most one domain. */
+  kinds: ActionKind[];
 }
 
 /** A set of people a participation rule names. */
@@ -176,7 +215,14 @@ export type Action =
   | { kind: 'assign_role'; roleId: string; accountId: string }
   | { kind: 'unassign_role'; roleId: string; accountId: string }
   | { kind: 'adopt_charter'; purpose: string; charter: string }
-  | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
+  | {
+      kind: 'amend_constitution';
+      rules: Partial<Record<ActionKind, Procedure>>;
+      /** New tiers, or null to drop them; absent: unchanged. */
+      tiers?: Tiers | null;
+      /** New domains, or null to drop them; absent: unchanged. */
+      domains?: Domain[] | null;
+    }
   | { kind: 'resolution'; text: string }
   /** Fill a role's seats by an election (its procedure: `election`); the elected become its holders. */
   | { kind: 'elect_role'; roleId: string; seats: number };

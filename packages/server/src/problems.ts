@@ -53,6 +53,10 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_delegation: 422,
   delegation_not_found: 404,
   last_member: 409,
+  invalid_tiers: 422,
+  invalid_domains: 422,
+  entrenched: 409,
+  constitution_locked: 422,
 };
 
 const TITLES: Record<number, string> = {
@@ -81,6 +85,11 @@ export interface Problem {
   field?: string;
   /** The most characters the field may have, when it has more (for a form to show it). */
   limit?: number;
+  /**
+   * Each thing wrong, when there are several (an amendment that would lock the constitution in, or break its
+   * domains' modes): a stable code, what it is about and an English sentence, for the web app to say in its language.
+   */
+  problems?: { code: string; params: Record<string, string | number>; text: string }[];
 }
 
 interface AjvError {
@@ -138,7 +147,11 @@ export const makeProblem = (status: number, code: string, detail: string): Probl
 export function toProblem(error: unknown): Problem {
   const make = makeProblem;
   if (error instanceof ApiError) return make(error.status, error.code, error.message);
-  if (error instanceof DomainError) return make(DOMAIN_STATUS[error.code] ?? 400, error.code, error.message);
+  if (error instanceof DomainError) {
+    const problem = make(DOMAIN_STATUS[error.code] ?? 400, error.code, error.message);
+    const list = error.details.problems;
+    return Array.isArray(list) ? { ...problem, problems: list as Problem['problems'] } : problem;
+  }
   if (error instanceof StoreConflictError) {
     if (error.code === 'email_taken')
       return make(409, 'email_taken', 'An account with this email already exists.');

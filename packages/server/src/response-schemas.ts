@@ -23,6 +23,9 @@ import {
   type Reason,
   type ReplayOutcome,
   type Stance,
+  type Tier,
+  MODES,
+  TIERS,
 } from '@peergov/kernel';
 import { DELIVERIES, NOTIFICATION_KINDS } from './notification-kinds';
 
@@ -65,7 +68,7 @@ export const RatioViewSchema = Type.Object({ num: Type.Integer(), den: Type.Inte
 
 /** A procedure as stored: one of the procedure types, told apart by `type`. */
 export const ProcedureViewSchema = Type.Union([
-  Type.Object({ type: Type.Literal('automatic') }),
+  Type.Object({ type: Type.Literal('automatic'), objectionHours: Type.Optional(Type.Integer()) }),
   Type.Object({ type: Type.Literal('role'), objectionHours: Type.Integer() }),
   Type.Object({ type: Type.Literal('consent'), hours: Type.Integer() }),
   Type.Object({ type: Type.Literal('consensus'), hours: Type.Integer(), minParticipation: RatioViewSchema }),
@@ -250,6 +253,51 @@ export const RulesChangeSchema = Type.Unsafe<Partial<Record<ActionKind, Procedur
   Type.Object(Object.fromEntries(ACTION_KINDS.map((k) => [k, Type.Optional(ProcedureViewSchema)]))),
 );
 
+const TierSchema = literals(TIERS);
+/** Tiers and entrenchment: the procedure of each tier above the operational, kinds placed by name. */
+export const TiersViewSchema = view({
+  procedures: view({
+    policy: ProcedureViewSchema,
+    constitutional: ProcedureViewSchema,
+    entrenched: ProcedureViewSchema,
+  }),
+  entrenchedBy: nullable(ProcedureViewSchema),
+  kinds: Type.Optional(
+    Type.Unsafe<Partial<Record<ActionKind, Tier>>>(
+      Type.Object(Object.fromEntries(ACTION_KINDS.map((k) => [k, Type.Optional(TierSchema)]))),
+    ),
+  ),
+});
+/** A domain: kinds of action with one mode of coordination and, optionally, a tier. */
+export const DomainViewSchema = view({
+  id: Text,
+  name: Text,
+  mode: literals(MODES),
+  tier: Type.Optional(TierSchema),
+  kinds: Type.Array(ActionKindSchema),
+});
+/** One line of an amendment's plain-language difference (the web app says it in its language from the data). */
+export const DiffLineSchema = view({
+  code: Text,
+  params: Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string' } }),
+  before: Type.Optional(nullable(ProcedureViewSchema)),
+  after: Type.Optional(nullable(ProcedureViewSchema)),
+  text: Text,
+});
+/** A reason something is refused, or the like: a stable code, what it is about, an English sentence. */
+export const ProblemLineSchema = view({
+  code: Text,
+  params: Type.Unsafe<Record<string, string | number>>({ type: 'object', additionalProperties: true }),
+  text: Text,
+});
+/** A draft amendment previewed: its difference, the procedure that would decide it, what would refuse it. */
+export const AmendmentPreviewSchema = view({
+  lines: Type.Array(DiffLineSchema),
+  procedure: nullable(ProcedureViewSchema),
+  tier: nullable(TierSchema),
+  problems: Type.Array(ProblemLineSchema),
+});
+
 /** An action as the kernel keeps it (an invitation by email names the account by then). */
 export const ActionViewSchema = Type.Union([
   Type.Object({
@@ -281,6 +329,8 @@ export const ActionViewSchema = Type.Union([
   Type.Object({
     kind: Type.Literal('amend_constitution'),
     rules: RulesChangeSchema,
+    tiers: Type.Optional(nullable(TiersViewSchema)),
+    domains: Type.Optional(nullable(Type.Array(DomainViewSchema))),
   }),
   Type.Object({ kind: Type.Literal('resolution'), text: Text }),
   Type.Object({ kind: Type.Literal('elect_role'), roleId: Text, seats: Type.Integer() }),
@@ -429,6 +479,12 @@ export const CommonsViewSchema = view({
     participationText: Type.Array(ParticipationTextSchema, {
       description: 'Who may take part in what, one plain English sentence each',
     }),
+    tiers: nullable(TiersViewSchema),
+    domains: Type.Array(DomainViewSchema),
+    placement: Type.Array(
+      view({ kind: ActionKindSchema, domain: nullable(Text), tier: nullable(TierSchema) }),
+      { description: "Each kind of action's domain (its id) and tier (null without tiers)" },
+    ),
   }),
   history: Type.Array(view(ConstitutionVersion)),
   me: nullable(
@@ -646,6 +702,15 @@ export const ProposalViewSchema = view({
       description:
         "An amendment's replay: the address of its rules replayed against the commons' history, null for other kinds",
     }),
+  ),
+  amendment: nullable(
+    view(
+      { lines: Type.Array(DiffLineSchema), tier: nullable(TierSchema) },
+      {
+        description:
+          'An amendment: the plain-language difference from the constitution it was proposed under, and the highest tier it touches',
+      },
+    ),
   ),
   people: Type.Array(PersonRefSchema, {
     description: 'The people the action and the decision name (by account id), with their display names',

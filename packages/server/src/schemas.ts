@@ -132,6 +132,8 @@ export const DelegateBody = obj({ scope: DelegationScope, trustee: Id });
 export const RevokeDelegationBody = obj({ scope: DelegationScope });
 /** A nomination in an election: the member nominated (the caller themselves to stand). */
 export const NominationBody = obj({ accountId: Id });
+/** A draft amendment to preview: the action of an amendment proposal (`kind` amend_constitution). */
+export const AmendmentDraftBody = obj({ action: ACTIONS.amend_constitution.input });
 /** A ballot on a poll (cast or replaced until it closes), with an optional reason. */
 export const BallotBody = obj({ ballot: BallotSchema, reason: Type.Optional(str(LIMITS.reason)) });
 export const Stance = Type.Union([
@@ -194,6 +196,19 @@ export const ProblemSchema = Type.Object(
       Type.Integer({
         description: 'The most characters the field may have, when the problem is that it has more',
       }),
+    ),
+    problems: Type.Optional(
+      Type.Array(
+        Type.Object({
+          code: Type.String(),
+          params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+          text: Type.String(),
+        }),
+        {
+          description:
+            "Each thing wrong, when there are several (an amendment that would lock the constitution in, or that its domains' modes forbid), each its own sentence",
+        },
+      ),
     ),
   },
   { $id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable code' },

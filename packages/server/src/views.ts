@@ -1,6 +1,9 @@
 import {
   ACTION_KINDS,
+  amendmentOf,
   can,
+  domainOf,
+  tierOf,
   decidersFor,
   describeConstitution,
   describeProcedure,
@@ -59,6 +62,13 @@ export function commonsView(
       text: describeConstitution(core),
       participation: participationFor(core.constitution),
       participationText: participationText(core),
+      tiers: core.constitution.tiers ?? null,
+      domains: core.constitution.domains ?? [],
+      placement: ACTION_KINDS.map((kind) => ({
+        kind,
+        domain: domainOf(core.constitution, kind)?.id ?? null,
+        tier: tierOf(core.constitution, kind),
+      })),
     },
     history: core.history.map((c) => ({
       version: c.version,
@@ -181,6 +191,7 @@ function proposalShared(state: CommonsState, p: Proposal) {
       p.action.kind === 'amend_constitution'
         ? `/api/v1/commons/${encodeURIComponent(state.core.id)}/proposals/${encodeURIComponent(p.id)}/replay`
         : null,
+    amendment: amendmentOf(state.core, p),
     people: [...named].map((id) => ({ accountId: id, displayName: name(id) })),
     positions: firstPositions(state, p.id, FIRST_PAGE),
     comments: commentsPage(state, p.id, undefined, FIRST_PAGE),

@@ -70,6 +70,7 @@ const INVITE = 'POST /api/v1/commons/{id}/invitations';
 const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
 const REPLAY = 'POST /api/v1/commons/{id}/replay';
+const DIFF = 'POST /api/v1/commons/{id}/constitution/diff';
 
 /** [operation, caller, target, expected status, expected code (refusals), why]: one row per case. */
 type Row = [string, Actor, Target, number, string, string];
@@ -108,6 +109,13 @@ const MATRIX: Row[] = [
   [LEAVE,    'holder',    '',             200, '',                 'a role holder may leave'],
   [LEAVE,    'foreign',   '',             403, 'not_a_member',     'membership elsewhere does not count'],
   [LEAVE,    'left',      '',             403, 'not_a_member',     'who left is no longer a member'],
+  [DIFF,     'anonymous', '',             401, 'unauthenticated',  'a preview is asked by a person'],
+  [DIFF,     'outsider',  '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'applicant', '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'member',    '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'holder',    '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'foreign',   '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'left',      '',             200, '',                 'a preview writes nothing: who may see the commons may'],
   [PROPOSE,  'anonymous', '',             401, 'unauthenticated',  'proposals are by people'],
   [PROPOSE,  'outsider',  '',             403, 'not_a_member',     'only members propose'],
   [PROPOSE,  'applicant', '',             403, 'not_a_member',     'an applicant is not a member yet'],
@@ -369,6 +377,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', `${c}/leave`);
         case PROPOSE:
           return as('POST', `${c}/proposals`, { title: 'Mine', action: { kind: 'resolution', text: 'Yes' } });
+        case DIFF:
+          return as('POST', `${c}/constitution/diff`, {
+            action: { kind: 'amend_constitution', rules: { resolution: { type: 'consent', hours: 1 } } },
+          });
         case POSITION:
           return as('PUT', `${c}/proposals/${pid}/position`, { stance: 'agree', reason: 'Fine' });
         case BALLOT:

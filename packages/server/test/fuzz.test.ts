@@ -273,6 +273,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         classes: [],
       },
       'POST /api/v1/commons/{id}/applications': { displayName: 'Cara', classes: ['users'], statement: 'Hi' },
+      'POST /api/v1/commons/{id}/constitution/diff': {
+        action: { kind: 'amend_constitution', rules: { resolution: { type: 'consent', hours: 24 } } },
+      },
       'POST /api/v1/commons/{id}/proposals': {
         title: 'Votes',
         body: 'b',

@@ -69,6 +69,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/tokens': { name: 'script' },
       'POST /api/v1/commons': { name: 'Field', template: 'multi-stakeholder-coop', classes: ['users'] },
       'POST /api/v1/commons/{id}/applications': { displayName: 'Cara', classes: ['users'] },
+      'POST /api/v1/commons/{id}/constitution/diff': {
+        action: { kind: 'amend_constitution', rules: { resolution: { type: 'consent', hours: 24 } } },
+      },
       'POST /api/v1/commons/{id}/proposals': {
         title: 'Votes',
         action: VOTE_ON_RESOLUTIONS,

@@ -166,6 +166,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/applications': [
         { displayName: 'Cara', classes: ['member'], statement: 'I dig.' },
       ],
+      'POST /api/v1/commons/{id}/constitution/diff': [
+        { action: { kind: 'amend_constitution', rules: { resolution: { type: 'consent', hours: 24 } } } },
+      ],
       'POST /api/v1/commons/{id}/proposals': [
         {
           title: 'Vote on resolutions',

@@ -28,7 +28,10 @@ export const RECORD_VERSION = 4;
  * authors (`CommentEdited`, `CommentDeleted`); elections to roles (the `election` procedure, the `elect_role` action, `CandidateNominated`,
  * `NominationAccepted`, `NominationDeclined`, `ElectionBallotOpened`, `RoleHoldersElected`, an election's count on
  * ProposalDecided's outcome) and liquid delegation (`DelegationSet`, `DelegationRevoked`, a procedure's `delegation`
- * flag, the weights on an outcome); new events and optional fields only, no version-3 event changed its shape, and
+ * flag, the weights on an outcome); rules for rules: a constitution's optional `tiers` and `domains` (in
+ * CommonsCreated and ConstitutionAmended) and an amendment's (ProposalOpened's action), and the automatic
+ * procedure's optional objection window (the version keeps a server that would ignore tiers, deciding an amendment
+ * by the wrong procedure, from reading these records); new events and optional fields only, no version-3 event changed its shape, and
  * the version tells an older server it cannot read these records.
  */
 export const RECORD_VERSIONS = [1, 2, 3, 4] as const satisfies readonly [...number[], typeof RECORD_VERSION];

@@ -7,7 +7,7 @@ import {
   tallyPoll,
   type ChambersTally,
 } from '@peergov/methods/decision';
-import { actionDefinition, checkAction, type ActionOf } from '../actions';
+import { actionDefinition, checkAction, type ActionDefinition, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
 import { dict, dictOf, own } from '../dict';
@@ -419,7 +419,10 @@ export function openProposal(
     throw new DomainError('invalid_action', 'A proposal needs an action.');
   }
   const action = checkAction(core, input.action, ctx.now);
-  const procedure = ruleFor(core.constitution, action.kind);
+  const definition = actionDefinition(action.kind) as ActionDefinition<ActionKind>;
+  definition.checkProposed?.(core, action as ActionOf<ActionKind>, ctx.now);
+  const procedure =
+    definition.procedure?.(core, action as ActionOf<ActionKind>) ?? ruleFor(core.constitution, action.kind);
   validateProcedure(action.kind, procedure, core);
   // A poll asks its question; any other procedure answers yes or no to the action.
   if (procedure.type !== 'poll' && input.question !== undefined) {
@@ -493,7 +496,9 @@ export function openProposal(
   const proposals = dictOf(state.proposals);
   proposals[id] = proposal;
   const withProposal: CommonsState = { ...state, proposals };
-  events.push(...settle(withProposal, proposal, extra, procedure.type === 'automatic', ctx.now));
+  // Automatic without an objection window is decided at once; with one, at the window's end.
+  const atOnce = procedure.type === 'automatic' && !procedure.objectionHours;
+  events.push(...settle(withProposal, proposal, extra, atOnce, ctx.now));
   return events;
 }
 

@@ -27,7 +27,14 @@ export type ElectionMethod = 'schulze' | 'irv' | 'stv' | 'scottish_stv';
 
 /** How one kind of action is decided. */
 export type Procedure =
-  | { type: 'automatic' }
+  | {
+      type: 'automatic';
+      /**
+       * Do-ocracy's objection window in hours: decided at its end unless a member's objection (block) stands.
+       * Absent or 0: carried out at once.
+       */
+      objectionHours?: number;
+    }
   | { type: 'role'; objectionHours: number }
   | { type: 'consent'; hours: number }
   | { type: 'consensus'; hours: number; minParticipation: Ratio }
@@ -220,6 +227,25 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
 
   switch (proc.type) {
     case 'automatic':
+      if (proc.objectionHours !== undefined && proc.objectionHours > 0) {
+        // Settled at the window's end, or once everyone has taken a position; an objection stands until then.
+        if (counts.block > 0) {
+          return result(settled, false, [
+            {
+              code: 'objection_stands',
+              params: { objections: counts.block },
+              text: `${counts.block} objection(s) stood at the end of the objection window, so it is not done.`,
+            },
+          ]);
+        }
+        return result(settled, true, [
+          {
+            code: 'no_objection_in_window',
+            params: { hours: proc.objectionHours },
+            text: `No member objected within ${proc.objectionHours} hours, so it is done.`,
+          },
+        ]);
+      }
       return result(true, true, [
         { code: 'automatic', params: {}, text: 'This kind of action is automatic under the constitution.' },
       ]);

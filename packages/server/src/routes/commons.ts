@@ -1,5 +1,6 @@
 import {
   can,
+  previewAmendment,
   normaliseEmail,
   own,
   SUMMARY_ID,
@@ -17,6 +18,7 @@ import { newId } from '../ids';
 import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
+  AmendmentPreviewSchema,
   CommentViewSchema,
   CommonsDirectorySchema,
   CommonsViewSchema,
@@ -27,6 +29,7 @@ import {
   ReplaySchema,
 } from '../response-schemas';
 import {
+  AmendmentDraftBody,
   ApplyBody,
   BallotBody,
   DelegateBody,
@@ -210,6 +213,26 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       const { id } = req.params;
       const state = await loadToSee(id, req.caller.account?.id ?? null);
       return commonsView(state, req.caller.account?.id ?? null, ctx.commons.integrityOf(id));
+    },
+  );
+
+  app.post(
+    '/api/v1/commons/:id/constitution/diff',
+    {
+      schema: {
+        tags,
+        summary:
+          'Preview a draft amendment: its plain-language difference, the procedure that would decide it, and what would refuse it (nothing is written)',
+        params: CommonsParams,
+        body: AmendmentDraftBody,
+        response: { 200: AmendmentPreviewSchema, ...readProblems },
+      },
+    },
+    async (req) => {
+      // Signed in, as every POST is (a preview writes nothing, but costs a check of the whole constitution).
+      const account = requireAccount(req);
+      const state = await loadToSee(req.params.id, account.id);
+      return previewAmendment(state.core, req.body.action, now());
     },
   );
 

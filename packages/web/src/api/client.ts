@@ -38,6 +38,8 @@ import type {
   NotificationSettingsView,
   NotificationView,
   Unread,
+  AmendmentPreview,
+  ProblemLine,
 } from './types';
 
 /** An error the API reported (application/problem+json), or a network failure (status 0). */
@@ -49,6 +51,8 @@ export class ApiError extends Error {
     /** The input at fault and the limit it passed, when the problem names them (an over-long field). */
     readonly field?: string,
     readonly limit?: number,
+    /** Each thing wrong, when the problem lists several (a refused amendment: lock-in, a domain's mode). */
+    readonly problems?: ProblemLine[],
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -175,7 +179,9 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                             ? Commons
                                             : P extends `${InCommons}/replay`
                                               ? Replay
-                                              : never
+                                              : P extends `${InCommons}/constitution/diff`
+                                                ? AmendmentPreview
+                                                : never
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
@@ -244,6 +250,7 @@ export async function request<M extends Method, P extends string>(
       title?: string;
       field?: unknown;
       limit?: unknown;
+      problems?: unknown;
     };
     throw new ApiError(
       res.status,
@@ -251,6 +258,7 @@ export async function request<M extends Method, P extends string>(
       p.detail ?? p.title ?? res.statusText,
       typeof p.field === 'string' ? p.field : undefined,
       typeof p.limit === 'number' ? p.limit : undefined,
+      Array.isArray(p.problems) ? (p.problems as ProblemLine[]) : undefined,
     );
   }
   // The server serialises each answer with the response schema its type comes from.

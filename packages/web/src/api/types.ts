@@ -51,6 +51,11 @@ import type {
   NotificationSettingsSchema,
   NotificationViewSchema,
   UnreadSchema,
+  AmendmentPreviewSchema,
+  DiffLineSchema,
+  DomainViewSchema,
+  ProblemLineSchema,
+  TiersViewSchema,
 } from '@peergov/server/response-schemas';
 // Domain types the API sends as they are come from the kernel (the response schemas agree with them, checked where
 // they are defined).
@@ -163,6 +168,17 @@ export type Member = Static<typeof MemberViewSchema>;
 export type RoleHolder = Static<typeof RoleHolderViewSchema>;
 export type Role = Static<typeof RoleViewSchema>;
 export type Commons = Static<typeof CommonsViewSchema>;
+/** POST .../constitution/diff: a draft amendment's difference, the procedure that would decide it, its problems. */
+export type AmendmentPreview = Static<typeof AmendmentPreviewSchema>;
+export type DiffLine = Static<typeof DiffLineSchema>;
+export type ProblemLine = Static<typeof ProblemLineSchema>;
+export type DomainView = Static<typeof DomainViewSchema>;
+export type TiersView = Static<typeof TiersViewSchema>;
+export const TIERS = ['operational', 'policy', 'constitutional', 'entrenched'] as const;
+export type Tier = (typeof TIERS)[number];
+/** The modes of coordination a domain can have, in the order the editor offers them. */
+export const MODES = ['peer', 'hierarchy', 'do_ocracy'] as const;
+export type Mode = (typeof MODES)[number];
 /** Whether the log and read models of a commons verified on the server (a failure makes it read-only). */
 export type Integrity = Static<typeof IntegritySchema>;
 /** GET /api/v1/commons/:id/log/consistency?from=M: the latest signed checkpoint and the proof it extends size M. */

@@ -121,10 +121,13 @@ const MAX_HOURS = 24 * 365;
 /** What is wrong with a procedure, as message keys per field (empty when it is valid). */
 export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'threshold', MessageKey>> {
   const out: Partial<Record<'hours' | 'threshold', MessageKey>> = {};
-  const hours = p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? null : p.hours;
-  const min = p.type === 'role' ? 0 : 1;
-  if (hours !== null && (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS)) {
-    out.hours = p.type === 'role' ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';
+  // Do-ocracy's objection window is optional (0: at once), as a role's is.
+  const windowed = p.type === 'role' || p.type === 'automatic';
+  const hours =
+    p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? (p.objectionHours ?? 0) : p.hours;
+  const min = windowed ? 0 : 1;
+  if (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS) {
+    out.hours = windowed ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';
   }
   if (p.type === 'vote' && p.strict && p.threshold.num === p.threshold.den)
     out.threshold = 'proc.edit.strictAll';
@@ -391,11 +394,15 @@ export function ProcedureEditor({
   const id = useId();
   const errors = procedureErrors(value);
   const className = (classId: string) => classes.find((c) => c.id === classId)?.name ?? classId;
-  const hours =
-    value.type === 'role' ? value.objectionHours : value.type === 'automatic' ? null : value.hours;
+  const hours: number | null =
+    value.type === 'role'
+      ? value.objectionHours
+      : value.type === 'automatic'
+        ? (value.objectionHours ?? 0)
+        : value.hours;
   const setHours = (h: number) => {
-    if (value.type === 'role') onChange({ ...value, objectionHours: h });
-    else if (value.type !== 'automatic') onChange({ ...value, hours: h });
+    if (value.type === 'role' || value.type === 'automatic') onChange({ ...value, objectionHours: h });
+    else onChange({ ...value, hours: h });
   };
   return (
     <fieldset className="procedure-editor">
@@ -426,7 +433,9 @@ export function ProcedureEditor({
       {hours !== null && (
         <div className={`field${errors.hours ? ' field-invalid' : ''}`}>
           <label htmlFor={`${id}-hours`}>
-            {value.type === 'role' ? t('proc.edit.objectionHours') : t('proc.edit.hours')}
+            {value.type === 'role' || value.type === 'automatic'
+              ? t('proc.edit.objectionHours')
+              : t('proc.edit.hours')}
           </label>
           <input
             id={`${id}-hours`}

@@ -1,11 +1,18 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
+import {
+  DiffList,
+  ProblemList,
+  StructureEditor,
+  useAmendmentPreview,
+  type Structure,
+} from '../components/rules';
 import { ACTION_KINDS, type Action, type ActionKind, type Procedure } from '../api/types';
 import { defaultProcedure, ProcedureEditor, procedureErrors } from '../components/procedure-editor';
 import { LIMITS } from '@peergov/kernel/limits';
 import { classLabel } from '../components/chambers';
-import { Field, FormError, Notice, PageTitle, tooLong } from '../components/ui';
-import { actionLabel, describeAction, describeProcedure, ruleOf } from '../describe';
+import { errorText, Field, FormError, Notice, PageTitle, tooLong } from '../components/ui';
+import { actionLabel, describeAction, describeProcedure, ruleOf, tierName } from '../describe';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
@@ -88,6 +95,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
       initialRule && (ACTION_KINDS as readonly string[]).includes(initialRule) ? initialRule : 'admit_member';
     return [{ kind: k, procedure: ruleOf(commons.constitution.rules, k) }];
   });
+  // An amendment's domains and tiers (undefined: unchanged).
+  const [structure, setStructure] = useState<Structure>({ domains: undefined, tiers: undefined });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const { busy, run } = useSubmission();
@@ -197,18 +206,34 @@ export function NewProposalPage({ commons }: CommonsProps) {
         const rules: Partial<Record<ActionKind, Procedure>> = {};
         changes.forEach((c) => {
           if (Object.keys(procedureErrors(c.procedure)).length) errs.rules = t('form.rulesInvalid');
-          rules[c.kind] = c.procedure;
+          // Only the rules it changes: a row left as the rule is now changes nothing.
+          if (JSON.stringify(c.procedure) !== JSON.stringify(commons.constitution.rules[c.kind]))
+            rules[c.kind] = c.procedure;
         });
-        const unchanged = changes.every(
-          (c) => JSON.stringify(c.procedure) === JSON.stringify(commons.constitution.rules[c.kind]),
-        );
-        if (unchanged) errs.rules = t('form.rulesUnchanged');
+        const more = {
+          ...(structure.domains !== undefined
+            ? { domains: structure.domains?.map((d) => ({ ...d, name: d.name.trim() })) ?? null }
+            : {}),
+          ...(structure.tiers !== undefined ? { tiers: structure.tiers } : {}),
+        };
+        if (Object.keys(rules).length === 0 && Object.keys(more).length === 0)
+          errs.rules = t('form.rulesUnchanged');
+        if (structure.domains?.some((d) => !d.name.trim())) errs.rules = t('form.rulesInvalid');
         if (new Set(changes.map((c) => c.kind)).size !== changes.length)
           errs.rules = t('form.rulesDuplicate');
-        return { errs, action: { kind, rules } };
+        return { errs, action: { kind, rules, ...more } as Action };
       }
     }
   };
+
+  // The amendment as it is edited, previewed by the API: its difference, what would decide it, what would refuse it.
+  const draft = useMemo(() => {
+    if (kind !== 'amend_constitution') return null;
+    const { action, errs } = build();
+    return action && Object.keys(errs).length === 0 ? action : null;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind, changes, structure]);
+  const preview = useAmendmentPreview(commons.id, draft);
 
   const suggestedTitle = useMemo(() => {
     const { action } = build();
@@ -389,17 +414,26 @@ export function NewProposalPage({ commons }: CommonsProps) {
 
   const taken = new Set(changes.map((c) => c.kind));
   // The amendment's rules as the replay takes them, once the form finds nothing wrong with them.
-  const draft = kind === 'amend_constitution' ? build() : null;
+  const built = kind === 'amend_constitution' ? build() : null;
   const draftRules =
-    draft?.action?.kind === 'amend_constitution' && !draft.errs.rules && !draft.errs.termDays
-      ? draft.action.rules
+    built?.action?.kind === 'amend_constitution' && !built.errs.rules && !built.errs.termDays
+      ? built.action.rules
       : null;
 
   return (
     <>
       <PageTitle title={`${t('newProposal.title')} · ${commons.name}`}>{t('newProposal.title')}</PageTitle>
       <form onSubmit={asyncHandler(submit)} noValidate className="stack card form-width">
-        <FormError error={error} />
+        {error instanceof ApiError && error.problems && error.problems.length > 0 ? (
+          <div className="alert alert-error" role="alert">
+            <p>
+              {errorText(t, error)} {t('amend.refused')}
+            </p>
+            <ProblemList problems={error.problems} />
+          </div>
+        ) : (
+          <FormError error={error} />
+        )}
         {Object.keys(errors).length > 0 && (
           <div className="alert alert-error" role="alert">
             {t('form.fixErrors', { count: Object.keys(errors).length })}
@@ -418,7 +452,14 @@ export function NewProposalPage({ commons }: CommonsProps) {
         </Field>
         <p className="rule-note">
           <strong>{t('newProposal.decidedBy')}</strong>{' '}
-          {describeProcedure(t, ruleOf(commons.constitution.rules, kind), classLabel(t, commons))}
+          {describeProcedure(
+            t,
+            // An amendment under tiers is decided by the tier it touches: the preview says which.
+            kind === 'amend_constitution' && preview?.procedure
+              ? (preview.procedure as Procedure)
+              : ruleOf(commons.constitution.rules, kind),
+            classLabel(t, commons),
+          )}
         </p>
 
         {kind === 'admit_member' && (
@@ -634,6 +675,31 @@ export function NewProposalPage({ commons }: CommonsProps) {
                 )}
               </div>
             ))}
+            <StructureEditor commons={commons} value={structure} onChange={setStructure} />
+            {preview && (
+              <section
+                className="card amendment-preview"
+                aria-labelledby="amend-preview-heading"
+                aria-live="polite"
+              >
+                <h2 id="amend-preview-heading">{t('amend.previewHeading')}</h2>
+                <DiffList lines={preview.lines} commons={commons} />
+                {preview.procedure && (
+                  <p className="rule-note">
+                    {t('amend.previewDecidedBy', {
+                      procedure: describeProcedure(t, preview.procedure as Procedure, classLabel(t, commons)),
+                    })}
+                    {preview.tier && <> {t('amend.previewTier', { tier: tierName(t, preview.tier) })}</>}
+                  </p>
+                )}
+                {preview.problems.length > 0 && (
+                  <div className="alert alert-warning">
+                    <p>{t('amend.previewProblems')}</p>
+                    <ProblemList problems={preview.problems} />
+                  </div>
+                )}
+              </section>
+            )}
             {changes.length < ACTION_KINDS.length && (
               <p>
                 <button

@@ -9,6 +9,7 @@ import { touchesProposal, useChanges } from '../components/use-live-updates';
 import {
   actionLabel,
   describeAction,
+  tierName,
   describeProcedure,
   describeReason,
   duration,
@@ -27,6 +28,7 @@ import { Markdown } from '../components/markdown';
 import { Waiting } from '../components/waiting';
 import { AmendmentReplay } from '../components/replay';
 import { DelegationResults, ElectionPanel, ElectionResults } from '../components/election';
+import { DiffList } from '../components/rules';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -349,6 +351,17 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
             <h2 id="what-heading">{p.status === 'open' ? t('proposal.what') : t('proposal.whatClosed')}</h2>
             <p className="action-summary">{describeAction(t, p.action, commons, p.people)}</p>
             <ActionDetails proposal={p} commons={commons} />
+            {p.amendment && (
+              <section className="amendment-diff" aria-labelledby="amendment-heading">
+                <h3 id="amendment-heading">{t('proposal.amendmentHeading')}</h3>
+                <DiffList lines={p.amendment.lines} commons={commons} />
+                {p.amendment.tier && (
+                  <p className="meta">
+                    {t('proposal.amendmentTier', { tier: tierName(t, p.amendment.tier) })}
+                  </p>
+                )}
+              </section>
+            )}
             {p.body && (
               <>
                 <h3>{t('proposal.why')}</h3>
