@@ -151,7 +151,13 @@ export const CommentBody = obj({
 export const CommentEditBody = obj({ text: str(LIMITS.comment, { minLength: 1 }) });
 
 /** A draft constitution to replay the history under: rules in the shape of an amendment's, validated as its are. */
-export const ReplayBody = obj({ rules: ACTIONS.amend_constitution.input.properties.rules });
+// An amendment may change only its tiers or domains; a replay needs at least one rule to count the history under.
+export const ReplayBody = obj({
+  rules: Type.Unsafe<Static<typeof ACTIONS.amend_constitution.input.properties.rules>>({
+    ...ACTIONS.amend_constitution.input.properties.rules,
+    minProperties: 1,
+  }),
+});
 /** A page of a replay's differences. */
 export const ReplayQuery = obj({
   offset: Type.Optional(
