@@ -38,6 +38,8 @@ const PUBLIC_WRITES = new Set([
   'POST /api/v1/mail/unsubscribe',
   'POST /api/v1/notifications/unsubscribe',
   'POST /api/v1/invitations/lookup',
+  // A replay of a draft against a public commons' history reads and writes nothing.
+  'POST /api/v1/commons/{id}/replay',
 ]);
 /** Reads that need a signed-in caller. */
 const PRIVATE_READS = new Set([

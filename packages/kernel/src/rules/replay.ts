@@ -10,7 +10,9 @@
 // failed still leaves its member in the later electorates; an amendment that would have failed still changed the
 // later rules). Positions are those taken by the decision, counted as at the closing time: a draft procedure that
 // would have settled earlier, before the later positions came, is not modelled. Roles and stakeholder classes are
-// the commons' own as they are now, read at each decision's time where they keep one (a holder's term).
+// the commons' own as they are now, read at each decision's time where they keep one (a holder's term); under a
+// draft that gives a kind to a role, a holder's recorded position is their decision (agree approves, disagree or
+// block refuses), as it is when a role decides live.
 import { checkAction } from '../actions';
 import { dict, own } from '../dict';
 import { DomainError } from '../errors';
@@ -164,17 +166,21 @@ const admittedBy = (m: Member | undefined, upTo: number) =>
   m !== undefined && m.status === 'member' && m.admission > 0 && m.admission <= upTo;
 
 /** The admission numbers of each stakeholder class's current members, ascending: a class's electorate by search. */
-type ClassIndex = Map<string, number[]>;
+interface ClassIndex {
+  admissions: Map<string, number[]>;
+  /** The classes' names by id, for a chamber's reasons. */
+  names: Map<string, string>;
+}
 
 function classIndex(core: CommonsCore): ClassIndex {
-  const out: ClassIndex = new Map(core.classes.map((c) => [c.id, []]));
+  const out = new Map<string, number[]>(core.classes.map((c) => [c.id, []]));
   for (const accountId of Object.keys(core.members)) {
     const m = core.members[accountId]!;
     if (m.status !== 'member' || m.admission <= 0) continue;
     for (const classId of new Set(m.classes)) out.get(classId)?.push(m.admission);
   }
   for (const list of out.values()) list.sort((a, b) => a - b);
-  return out;
+  return { admissions: out, names: new Map(core.classes.map((c) => [c.id, c.name])) };
 }
 
 /** How many of the ascending `list` are at most `n`. */
@@ -214,7 +220,7 @@ function classCountsAtClose(
       abstain: 0,
       disagree: 0,
       block: 0,
-      electorate: atMost(index.get(c.id) ?? [], e.admittedUpTo),
+      electorate: atMost(index.admissions.get(c.id) ?? [], e.admittedUpTo),
       participants: 0,
     });
   for (const accountId of Object.keys(positions)) {
@@ -311,8 +317,7 @@ function replayOne(
     deciders,
     deciderPositions,
     classCounts: () => classCountsAtClose(index(), core, proposal, positions),
-
-    names: new Map(core.classes.map((c) => [c.id, c.name])),
+    names: index().names,
     final: true,
   });
   return {
@@ -327,10 +332,10 @@ function replayOne(
   };
 }
 
-/** Whether the draft's outcome differs: passed or not, or for a poll the option chosen. */
+/** Whether the draft's outcome differs: passed or not, or for a poll that passed both ways the option chosen. */
 function differs(a: ReplayOutcome, b: ReplayOutcome): boolean {
   if (a.passed !== b.passed) return true;
-  if (a.poll && b.poll) return a.poll.winners.join('\u0000') !== b.poll.winners.join('\u0000');
+  if (a.passed && a.poll && b.poll) return a.poll.winners.join('\u0000') !== b.poll.winners.join('\u0000');
   return false;
 }
 
@@ -354,7 +359,7 @@ export function replayUnderDraft(state: CommonsState, draft: unknown): ReplayRes
   const differences: ReplayDifference[] = [];
   const notReplayable: NotReplayable[] = [];
   let replayed = 0;
-  // The classes' admission numbers, built once if a chamber is counted.
+  // The classes' admission numbers and names, built once if a chamber is counted.
   let classes: ClassIndex | undefined;
   const index = () => (classes ??= classIndex(state.core));
   for (const proposal of decided) {
