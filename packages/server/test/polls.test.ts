@@ -1,7 +1,7 @@
 // Polls through HTTP on both stores: a constitution whose resolutions are decided by a ranked-choice poll, a poll
 // proposal with options, ballots cast, replaced and refused (problem+json, nothing written), the result read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECORD_VERSION } from '@peergov/kernel';
+import { RECORD_VERSION } from '@peergov/kernel/log';
 import { requirePostgres } from '../../store/test/pg-available';
 import { closeAsIfLater } from './attack-kit';
 import { Person, testApp, type TestApp } from './harness';
