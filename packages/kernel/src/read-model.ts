@@ -83,9 +83,11 @@ const CHANGES_MEMBER = {
   [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
 };
 
-/** The commons document: the core without its members (each is its own document). */
+/** The commons document: the core without its members (each is its own document) and delegations. */
 function commonsDoc(core: CommonsState['core']): ReadModelDoc {
-  const { members: _members, ...rest } = core;
+  // Delegations are not in it: a commons of many delegations would rewrite them all with every change of its core
+  // (the delegations API reads them from the state folded from the log).
+  const { members: _members, delegations: _delegations, ...rest } = core;
   return { kind: 'commons', id: core.id, body: rest };
 }
 
@@ -126,9 +128,9 @@ const CHANGES_COMMONS = {
   ElectionBallotOpened: false,
   // The role's holders.
   RoleHoldersElected: true,
-  // The commons' delegations.
-  DelegationSet: true,
-  DelegationRevoked: true,
+  // Delegations are not in the commons document (see commonsDoc).
+  DelegationSet: false,
+  DelegationRevoked: false,
 } satisfies Record<DomainEvent['type'], boolean>;
 
 /** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */

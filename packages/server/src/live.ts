@@ -69,8 +69,8 @@ const TOUCHES = {
   NominationDeclined: (d) => ({ proposal: d.proposalId, account: d.accountId, commons: false }),
   ElectionBallotOpened: (d) => ({ proposal: d.proposalId, commons: false }),
   RoleHoldersElected: (d) => ({ proposal: d.proposalId, commons: true }),
-  DelegationSet: (d) => ({ account: d.accountId, commons: true }),
-  DelegationRevoked: (d) => ({ account: d.accountId, commons: true }),
+  DelegationSet: (d) => ({ account: d.accountId, commons: false }),
+  DelegationRevoked: (d) => ({ account: d.accountId, commons: false }),
 } satisfies { [T in EventType]: (data: Extract<DomainEvent, { type: T }>['data']) => Touch };
 
 /** The live event of an append of these events (in log order), the log then holding `size` records. */
