@@ -37,4 +37,14 @@ export type DomainErrorCode =
   | 'invalid_ballot'
   | 'not_a_poll'
   | 'poll_needs_ballot'
-  | 'last_member';
+  | 'last_member'
+  // Resources (issue 15)
+  | 'pool_not_found'
+  | 'pool_exists'
+  | 'invalid_amount'
+  | 'insufficient_funds'
+  | 'unit_mismatch'
+  | 'invalid_booking'
+  | 'booking_conflict'
+  | 'booking_not_found'
+  | 'not_allowed_to_book';

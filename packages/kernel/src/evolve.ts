@@ -5,6 +5,7 @@ import { createdState } from './modules/founding';
 import { membershipEvents } from './modules/membership';
 import type { Evolvers } from './modules/module';
 import { proposalEvents } from './modules/proposals';
+import { resourceEvents } from './modules/resources';
 import { roleEvents } from './modules/roles';
 import type { Comment, CommonsCore, CommonsState, Member, Position, Proposal, Role } from './types';
 
@@ -155,6 +156,7 @@ const EVENTS = {
   ...proposalEvents,
   ...roleEvents,
   ...charterEvents,
+  ...resourceEvents,
 } satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.

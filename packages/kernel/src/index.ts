@@ -35,3 +35,4 @@ export {
   QuestionSchema,
   QUESTION_LIMITS,
 } from './poll';
+export * from './resources';

@@ -8,9 +8,9 @@ import type { Constitution, CommonsState } from './types';
  * The version of the state's shape and of how events fold into it. A snapshot of another version is not decoded (the
  * log is folded again instead): raise it with any change to `CommonsState` or to an evolver, since a state folded by
  * older code is not what this code would fold. Version 2: polls (a proposal's question, ballots on positions, a poll's
- * count on its outcome, the BallotCast evolver).
+ * count on its outcome, the BallotCast evolver). Version 3: resources (`pools`, with balances, movements, bookings).
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** The state as JSON text. Records keyed by ids become plain objects (an id such as `__proto__` is an own key). */
 export function encodeState(state: CommonsState): string {
@@ -33,6 +33,15 @@ export function decodeState(text: string): CommonsState {
   const positions = bare(raw.positions);
   for (const byAccount of Object.values(positions)) bare(byAccount);
   const rules = (c: Constitution): Constitution => ({ ...c, rules: bare(c.rules) });
+  // Resources (issue 15): the pools and, in each, the records keyed by accounts and booking ids.
+  if (raw.pools !== undefined) {
+    if (typeof raw.pools !== 'object' || raw.pools === null)
+      throw new Error('not an encoded commons state: pools');
+    for (const pool of Object.values(bare(raw.pools))) {
+      bare(pool.balances);
+      bare(pool.bookings);
+    }
+  }
   return {
     ...raw,
     core: {

@@ -54,6 +54,13 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: { type: 'consensus', hours: 168, minParticipation: { num: 1, den: 2 } },
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: consent(72),
+      // Resources (issue 15): pools and spending by consent (a commons names stewards and limits by amending
+      // this: a `by_amount` rule); booking under the pool's own usage rules.
+      create_pool: consent(72),
+      record_income: consent(72),
+      spend: consent(72),
+      book: { type: 'automatic' },
+      cancel_booking: consent(48),
     },
     roles: [],
   },
@@ -99,6 +106,11 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: vote(168, 2, 3, false, [1, 2]),
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: vote(120, 1, 2, true, [1, 3]),
+      create_pool: vote(120, 1, 2, true, [1, 3]),
+      record_income: consent(72),
+      spend: vote(120, 1, 2, true, [1, 3]),
+      book: { type: 'automatic' },
+      cancel_booking: consent(48),
     },
     roles: [
       {
@@ -126,6 +138,11 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: { type: 'consensus', hours: 168, minParticipation: { num: 1, den: 2 } },
       amend_constitution: { type: 'consensus', hours: 168, minParticipation: { num: 1, den: 2 } },
       resolution: consent(48),
+      create_pool: consent(48),
+      record_income: consent(48),
+      spend: consent(48),
+      book: { type: 'automatic' },
+      cancel_booking: { type: 'automatic' },
     },
     roles: [],
   },

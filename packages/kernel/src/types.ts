@@ -17,6 +17,7 @@ import type {
   Reason,
   Stance,
 } from '@peergov/methods/decision';
+import type { Pool, ResourceAction } from './resources/types';
 
 export type {
   AbstentionRule,
@@ -59,6 +60,12 @@ export const ACTION_KINDS = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
+  // Resources (issue 15)
+  'create_pool',
+  'record_income',
+  'spend',
+  'book',
+  'cancel_booking',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -170,7 +177,9 @@ export type Action =
   | { kind: 'unassign_role'; roleId: string; accountId: string }
   | { kind: 'adopt_charter'; purpose: string; charter: string }
   | { kind: 'amend_constitution'; rules: Partial<Record<ActionKind, Procedure>> }
-  | { kind: 'resolution'; text: string };
+  | { kind: 'resolution'; text: string }
+  // Resources (issue 15): resources/types.ts
+  | ResourceAction;
 
 export interface Position {
   accountId: string;
@@ -272,4 +281,6 @@ export interface CommonsState {
   proposals: Record<string, Proposal>;
   positions: Record<string, Record<string, Position>>;
   comments: Record<string, Comment[]>;
+  /** Resources (issue 15): the pools by id; absent until the first is created (resources/types.ts). */
+  pools?: Record<string, Pool>;
 }

@@ -1,7 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 import { DomainError } from '../errors';
 import type { DomainEvent } from '../events';
-import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore } from '../types';
+import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore, type CommonsState } from '../types';
 
 /** The action of one kind, as `Action` narrows it. */
 export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
@@ -19,11 +19,18 @@ export interface ActionDefinition<K extends ActionKind, S extends TSchema = TSch
   /**
    * The action checked against the commons as it is, normalised (trimmed text, known classes, ...); a DomainError
    * otherwise. Run when a proposal opens and again when it passes: the commons may have changed in between. `now`
-   * (when known) lets a term that has ended count as ended.
+   * (when known) lets a term that has ended count as ended. `state` (when known) is the whole commons, for kinds that
+   * act on more than the core (a pool's ledger).
    */
-  check(core: CommonsCore, action: ActionOf<K>, now: string | null): ActionOf<K>;
+  check(core: CommonsCore, action: ActionOf<K>, now: string | null, state?: CommonsState): ActionOf<K>;
   /** The events that carry out the checked action of a passed proposal (emitted once, with ProposalDecided). */
-  carryOut(core: CommonsCore, action: ActionOf<K>, proposalId: string, now: string): DomainEvent[];
+  carryOut(
+    core: CommonsCore,
+    action: ActionOf<K>,
+    proposalId: string,
+    now: string,
+    state?: CommonsState,
+  ): DomainEvent[];
 }
 
 /** The kinds of action as a JSON Schema enum (mandates list them). */

@@ -4,6 +4,7 @@ import { tallyChambers, tallyCounts, tallyPoll, type ChambersTally } from '@peer
 import { actionDefinition, checkAction, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
+import { procedureForAction } from '../procedures';
 import { dict, dictOf, own } from '../dict';
 import { DomainError } from '../errors';
 import type { DomainEvent } from '../events';
@@ -29,14 +30,20 @@ import { proposalIn, type Deciders, type Evolvers } from './module';
 function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainEvent[] {
   let action: Action;
   try {
-    action = checkAction(state.core, proposal.action, now);
+    action = checkAction(state.core, proposal.action, now, state);
   } catch (e) {
     if (e instanceof DomainError) {
       return [{ type: 'ActionFailed', data: { proposalId: proposal.id, error: e.message } }];
     }
     throw e;
   }
-  return actionDefinition(action.kind).carryOut(state.core, action as ActionOf<ActionKind>, proposal.id, now);
+  return actionDefinition(action.kind).carryOut(
+    state.core,
+    action as ActionOf<ActionKind>,
+    proposal.id,
+    now,
+    state,
+  );
 }
 
 // An applicant stays an applicant while any proposal to admit them is still open (theirs, or a member's).
@@ -96,7 +103,18 @@ function settle(
   }
   const positionOf = (accountId: string) => replaced.get(accountId) ?? own(stored, accountId);
   const kind = proposal.action.kind;
-  const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
+  // Separation of duties: under a role that excludes the proposer, the proposer is not among the deciders.
+  const deciders =
+    proposal.procedure.type === 'role'
+      ? decidersFor(state.core, kind, now).filter(
+          (id) =>
+            !(
+              proposal.procedure.type === 'role' &&
+              proposal.procedure.excludeProposer &&
+              id === proposal.proposer
+            ),
+        )
+      : [];
   const deciderPositions = deciders
     .map(positionOf)
     .filter((p): p is Position => p !== undefined)
@@ -323,9 +341,11 @@ export function openProposal(
   if (!input.action || typeof input.action !== 'object') {
     throw new DomainError('invalid_action', 'A proposal needs an action.');
   }
-  const action = checkAction(core, input.action, ctx.now);
-  const procedure = ruleFor(core.constitution, action.kind);
-  validateProcedure(action.kind, procedure, core);
+  const action = checkAction(core, input.action, ctx.now, state);
+  const rule = ruleFor(core.constitution, action.kind);
+  validateProcedure(action.kind, rule, core);
+  // A rule by amount names the procedure of the band the action's amount falls in (resources, issue 15).
+  const procedure = procedureForAction(rule, action, state);
   // A poll asks its question; any other procedure answers yes or no to the action.
   if (procedure.type !== 'poll' && input.question !== undefined) {
     throw new DomainError(
@@ -373,7 +393,12 @@ export function openProposal(
   const proposal = proposalFromOpened(opened.data, ctx.now);
   const extra: { accountId: string; stance: 'agree' }[] = [];
   // A proposer who holds the mandate decides by proposing.
-  if (procedure.type === 'role' && ctx.actor && decidersFor(core, action.kind, ctx.now).includes(ctx.actor)) {
+  if (
+    procedure.type === 'role' &&
+    !procedure.excludeProposer &&
+    ctx.actor &&
+    decidersFor(core, action.kind, ctx.now).includes(ctx.actor)
+  ) {
     extra.push({ accountId: ctx.actor, stance: 'agree' });
     events.push({
       type: 'PositionTaken',

@@ -22,7 +22,12 @@ export type PollMethod = 'approval' | 'score' | 'dots' | 'schulze' | 'irv' | 'qu
 /** How one kind of action is decided. */
 export type Procedure =
   | { type: 'automatic' }
-  | { type: 'role'; objectionHours: number }
+  | {
+      type: 'role';
+      objectionHours: number;
+      /** Separation of duties: the proposer's own approval does not decide (another holder must). Absent: false. */
+      excludeProposer?: boolean;
+    }
   | { type: 'consent'; hours: number }
   | { type: 'consensus'; hours: number; minParticipation: Ratio }
   | {
@@ -54,6 +59,18 @@ export type Procedure =
       chambers: ChamberSpec[];
       /** With class weights: the weighted share of agree (each chamber's share × its weight) must also reach this. */
       weighted?: { threshold: Ratio; strict: boolean };
+    }
+  // Resources (issue 15): the procedure depends on the action's amount.
+  | {
+      /**
+       * Bands by amount, in ascending order of `upTo` (in minor units): the first band the amount is at most decides,
+       * else `otherwise`. Resolved to one of them when the proposal opens, so a tally never sees this type.
+       */
+      type: 'by_amount';
+      /** When given, the bands apply only to amounts in this unit (a pool of another goes to `otherwise`). */
+      unit?: { code: string; exponent: number };
+      bands: { upTo: number; procedure: Procedure }[];
+      otherwise: Procedure;
     };
 
 /** A chamber's own rule, decided on its class's positions: a vote with a quorum of its members, consent or consensus. */
@@ -290,6 +307,10 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
     case 'poll':
       // A poll's outcome depends on its ballots, which counts by stance do not hold.
       throw new Error('a poll is tallied from its ballots by tallyPoll, not from counts');
+
+    case 'by_amount':
+      // Resolved to one of its bands' procedures when the proposal opens (the kernel's `procedureForAction`).
+      throw new Error('by_amount is resolved to one of its procedures when a proposal opens');
 
     case 'chambers':
       // Chambers need the counts of each class, which the counts of the whole electorate do not hold.
