@@ -20,6 +20,7 @@ import { logRoutes } from './routes/log';
 import { mailRoutes } from './routes/mail';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
+import { poolRoutes } from './routes/pools';
 import { platformRoutes } from './routes/platform';
 import { ProblemSchema } from './schemas';
 
@@ -128,6 +129,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   commonsRoutes(app, ctx);
   invitationRoutes(app, ctx);
   pageRoutes(app, ctx);
+  poolRoutes(app, ctx);
   logRoutes(app, ctx);
   consistencyRoutes(app, ctx);
   liveRoutes(app, ctx);

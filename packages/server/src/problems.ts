@@ -44,6 +44,16 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   not_a_poll: 409,
   poll_needs_ballot: 409,
   last_member: 409,
+  // Resources (issue 15)
+  pool_not_found: 404,
+  pool_exists: 409,
+  invalid_amount: 422,
+  insufficient_funds: 409,
+  unit_mismatch: 422,
+  invalid_booking: 422,
+  booking_conflict: 409,
+  booking_not_found: 404,
+  not_allowed_to_book: 403,
 };
 
 const TITLES: Record<number, string> = {

@@ -42,16 +42,21 @@ export function parseAmount(
 /** A bigint as the decimal string events and state keep. */
 export const amountText = (n: bigint): string => n.toString();
 
+/** An amount in major units without grouping, as a CSV or a form takes it: 123456 with exponent 2 is "1234.56". */
+export function toMajor(amount: string | bigint, exponent: number): string {
+  const n = typeof amount === 'bigint' ? amount : BigInt(amount);
+  const digits = (n < 0n ? -n : n).toString();
+  const whole = exponent > 0 ? digits.slice(0, -exponent) || '0' : digits;
+  const frac = exponent > 0 ? `.${digits.slice(-exponent).padStart(exponent, '0')}` : '';
+  return `${n < 0n ? '-' : ''}${whole}${frac}`;
+}
+
 /** An amount in a unit's major units, for people: 123456 with exponent 2 is "1,234.56 EUR". */
 export function formatAmount(amount: string | bigint, unit: Unit | null): string {
-  const n = typeof amount === 'bigint' ? amount : BigInt(amount);
-  const neg = n < 0n;
-  const digits = (neg ? -n : n).toString();
-  const e = unit?.exponent ?? 0;
-  const whole = e > 0 ? digits.slice(0, -e) || '0' : digits;
-  const frac = e > 0 ? digits.slice(-e).padStart(e, '0') : '';
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${neg ? '-' : ''}${grouped}${frac ? `.${frac}` : ''}${unit ? ` ${unit.code}` : ''}`;
+  const major = toMajor(amount, unit?.exponent ?? 0);
+  const [whole, frac] = major.split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${grouped}${frac ? `.${frac}` : ''}${unit ? ` ${unit.code}` : ''}`;
 }
 
 /**
