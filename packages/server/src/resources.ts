@@ -85,16 +85,18 @@ function poolDelta(m: Movement): bigint {
   return m.entries.filter((e) => e.account === 'pool').reduce((sum, e) => sum + BigInt(e.amount), 0n);
 }
 
-/** The page cursor of a statement: the number of the last movement of the page before. */
-function parseAfter(after: string | undefined, size: number): number {
+const badCursor = () =>
+  new ApiError(
+    400,
+    'invalid_cursor',
+    'The cursor `after` is not one a page of this statement gave (its `next`).',
+  );
+
+/** The page cursor of a statement (the number of the last movement of the page before), checked for its shape. */
+export function parseAfter(after: string | undefined): number {
   if (after === undefined) return 0;
-  const n = /^[0-9]{1,15}$/.test(after) ? Number(after) : NaN;
-  if (!(n >= 1 && n <= size))
-    throw new ApiError(
-      400,
-      'invalid_cursor',
-      'The cursor `after` is not one a page of this statement gave (its `next`).',
-    );
+  const n = /^[1-9][0-9]{0,14}$/.test(after) ? Number(after) : NaN;
+  if (!Number.isSafeInteger(n)) throw badCursor();
   return n;
 }
 
@@ -114,9 +116,9 @@ function seriesOf(pool: Pool) {
 }
 
 /** A pool's statement: the pool, its balances, a page of movements (oldest first), the series, its bookings. */
-export function poolStatement(state: CommonsState, pool: Pool, after: string | undefined, limit: number) {
+export function poolStatement(state: CommonsState, pool: Pool, start: number, limit: number) {
   const size = pool.movements.size;
-  const start = parseAfter(after, size);
+  if (start > size) throw badCursor();
   const items = sliceOf(pool.movements, start, start + limit).map((m) => movementView(state, pool, m));
   const end = start + items.length;
   return {

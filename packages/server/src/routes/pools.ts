@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { parseLimit, MAX_LIMIT } from '../pages';
 import { ApiError } from '../problems';
-import { ledgerCsv, poolIn, poolList, poolStatement } from '../resources';
+import { ledgerCsv, parseAfter, poolIn, poolList, poolStatement } from '../resources';
 import { PoolListSchema, PoolStatementSchema, problems } from '../response-schemas';
 import { CommonsParams, Id } from '../schemas';
 
@@ -64,9 +64,11 @@ export function poolRoutes(server: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
+      // The query first: a bad one is a 400 whatever the pool.
+      const limit = parseLimit(req.query.limit);
+      const after = parseAfter(req.query.after);
       const state = await loadToSee(req.params.id, req.caller.account?.id ?? null);
-      const pool = poolIn(state, req.params.poolId);
-      return poolStatement(state, pool, req.query.after, parseLimit(req.query.limit));
+      return poolStatement(state, poolIn(state, req.params.poolId), after, limit);
     },
   );
 
