@@ -24,6 +24,7 @@ import { NewProposalPage } from './pages/new-proposal';
 import { ProposalPage } from './pages/proposal';
 import { ConstitutionPage } from './pages/constitution';
 import { LogPage } from './pages/log';
+import { PoolPage, PoolsPage } from './pages/pools';
 import { asyncHandler } from './components/async-handler';
 import { NotificationBell } from './components/notification-bell';
 import { NotificationsPage } from './pages/notifications';
@@ -79,6 +80,23 @@ function Routes(): ReactNode {
         {(c) => <ConstitutionPage {...c} />}
       </CommonsShell>
     );
+  // Resources (issue 15)
+  const pools = match('/c/:id/pools', path);
+  if (pools)
+    return (
+      <CommonsShell id={pools.id} tab="pools">
+        {(c) => <PoolsPage {...c} />}
+      </CommonsShell>
+    );
+  const pool = match('/c/:id/pools/:poolId', path);
+  if (pool) {
+    const poolId = pool.poolId;
+    return (
+      <CommonsShell id={pool.id} tab="pools">
+        {(c) => <PoolPage {...c} poolId={poolId} />}
+      </CommonsShell>
+    );
+  }
   const log = match('/c/:id/log', path);
   if (log)
     return (

@@ -73,12 +73,22 @@ export const createPool = {
       id: IdSchema,
       name: textSchema(LIMITS.name),
       description: Type.Optional(textSchema(LIMITS.purpose)),
-      kind: Type.Union(POOL_KINDS.map((k) => Type.Literal(k))),
+      kind: Type.Union([
+        Type.Literal('money'),
+        Type.Literal('time'),
+        Type.Literal('points'),
+        Type.Literal('thing'),
+        Type.Literal('space'),
+      ]),
+      // null as the kernel keeps them (a thing has no unit, money no usage rules), or absent.
       unit: Type.Optional(
-        objectSchema({ code: textSchema(12), exponent: Type.Integer({ minimum: 0, maximum: 4 }) }),
+        Type.Union([
+          objectSchema({ code: textSchema(12), exponent: Type.Integer({ minimum: 0, maximum: 4 }) }),
+          Type.Null(),
+        ]),
       ),
       floor: Type.Optional(AmountSchema),
-      usage: Type.Optional(UsageSchema),
+      usage: Type.Optional(Type.Union([UsageSchema, Type.Null()])),
     }),
   }),
   check(_core, action, _now, state) {

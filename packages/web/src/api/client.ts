@@ -35,6 +35,8 @@ import type {
   NotificationSettingsView,
   NotificationView,
   Unread,
+  PoolList,
+  PoolStatement,
 } from './types';
 
 /** An error the API reported (application/problem+json), or a network failure (status 0). */
@@ -108,17 +110,21 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                       ? PositionPage
                                       : P extends `${InProposal}/comments`
                                         ? CommentPage
-                                        : P extends InProposal
-                                          ? Proposal
-                                          : P extends `${InCommons}/members/${string}`
-                                            ? Member
-                                            : P extends `${InCommons}/members`
-                                              ? MemberPage
-                                              : P extends `${InCommons}/proposals${string}`
-                                                ? ProposalSummary[]
-                                                : P extends InCommons
-                                                  ? Commons
-                                                  : never
+                                        : P extends `${InCommons}/pools/${string}`
+                                          ? PoolStatement
+                                          : P extends `${InCommons}/pools`
+                                            ? PoolList
+                                            : P extends InProposal
+                                              ? Proposal
+                                              : P extends `${InCommons}/members/${string}`
+                                                ? Member
+                                                : P extends `${InCommons}/members`
+                                                  ? MemberPage
+                                                  : P extends `${InCommons}/proposals${string}`
+                                                    ? ProposalSummary[]
+                                                    : P extends InCommons
+                                                      ? Commons
+                                                      : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted

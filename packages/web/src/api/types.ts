@@ -48,6 +48,9 @@ import type {
   NotificationSettingsSchema,
   NotificationViewSchema,
   UnreadSchema,
+  PoolListSchema,
+  PoolStatementSchema,
+  PoolSummarySchema,
 } from '@peergov/server/response-schemas';
 // Domain types the API sends as they are come from the kernel (the response schemas agree with them, checked where
 // they are defined).
@@ -96,6 +99,12 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
+  // Resources (issue 15)
+  'create_pool',
+  'record_income',
+  'spend',
+  'book',
+  'cancel_booking',
 ];
 export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
 export const PROCEDURE_TYPES: ProcedureType[] = [
@@ -106,6 +115,7 @@ export const PROCEDURE_TYPES: ProcedureType[] = [
   'vote',
   'poll',
   'chambers',
+  'by_amount',
 ];
 /** How a poll can be counted, in the order the procedure editor offers them. */
 export const POLL_METHODS: readonly PollMethod[] = [
@@ -181,3 +191,11 @@ export type NotificationView = Static<typeof NotificationViewSchema>;
 export type NotificationPage = Static<typeof NotificationPageSchema>;
 export type NotificationSettingsView = Static<typeof NotificationSettingsSchema>;
 export type Unread = Static<typeof UnreadSchema>;
+
+// Resources (issue 15)
+/** A pool in the list of a commons' pools. */
+export type PoolSummary = Static<typeof PoolSummarySchema>;
+/** GET /api/v1/commons/:id/pools. */
+export type PoolList = Static<typeof PoolListSchema>;
+/** GET /api/v1/commons/:id/pools/:poolId: a pool's statement. */
+export type PoolStatement = Static<typeof PoolStatementSchema>;

@@ -11,6 +11,7 @@ import {
 } from '../api/types';
 import { describeChamberRule, describeProcedure, duration, fraction, procedureName } from '../describe';
 import { useI18n } from '../i18n';
+import { ByAmountFields } from './by-amount-editor';
 import type { MessageKey } from '../i18n/en';
 
 type Chambers = Extract<Procedure, { type: 'chambers' }>;
@@ -61,6 +62,17 @@ export function defaultProcedure(type: ProcedureType, classes: readonly { id: st
         type,
         hours: 168,
         chambers: classes.map((c) => ({ classId: c.id, rule: defaultChamberRule('vote') })),
+      };
+    // Resources (issue 15): a steward alone up to 200.00, consent up to 2,000.00, a vote above.
+    case 'by_amount':
+      return {
+        type,
+        unit: { code: 'EUR', exponent: 2 },
+        bands: [
+          { upTo: 20_000, procedure: { type: 'role', objectionHours: 0 } },
+          { upTo: 200_000, procedure: defaultProcedure('consent') },
+        ],
+        otherwise: defaultProcedure('vote'),
       };
   }
 }
@@ -117,6 +129,15 @@ const MAX_HOURS = 24 * 365;
 /** What is wrong with a procedure, as message keys per field (empty when it is valid). */
 export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'threshold', MessageKey>> {
   const out: Partial<Record<'hours' | 'threshold', MessageKey>> = {};
+  if (p.type === 'by_amount') {
+    // Bands going up, whole minor units, and every procedure in them valid.
+    const ups = p.bands.map((b) => b.upTo);
+    const ascending = ups.every((u, i) => Number.isSafeInteger(u) && u >= 0 && (i === 0 || u > ups[i - 1]!));
+    const inner = [...p.bands.map((b) => b.procedure), p.otherwise];
+    if (p.bands.length === 0 || !ascending || inner.some((q) => Object.keys(procedureErrors(q)).length > 0))
+      out.threshold = 'proc.edit.bandsInvalid';
+    return out;
+  }
   const hours = p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? null : p.hours;
   const min = p.type === 'role' ? 0 : 1;
   if (hours !== null && (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS)) {
@@ -369,6 +390,7 @@ export function ProcedureEditor({
   legend,
   kind,
   classes = [],
+  exclude = [],
 }: {
   value: Procedure;
   onChange: (p: Procedure) => void;
@@ -377,16 +399,22 @@ export function ProcedureEditor({
   kind?: string;
   /** The commons' stakeholder classes: chambers are offered when there are several. */
   classes?: readonly { id: string; name: string }[];
+  /** Types not to offer (a band of a rule by amount: no by_amount, no poll). */
+  exclude?: readonly ProcedureType[];
 }) {
   const { t } = useI18n();
   const id = useId();
   const errors = procedureErrors(value);
   const className = (classId: string) => classes.find((c) => c.id === classId)?.name ?? classId;
   const hours =
-    value.type === 'role' ? value.objectionHours : value.type === 'automatic' ? null : value.hours;
+    value.type === 'role'
+      ? value.objectionHours
+      : value.type === 'automatic' || value.type === 'by_amount'
+        ? null
+        : value.hours;
   const setHours = (h: number) => {
     if (value.type === 'role') onChange({ ...value, objectionHours: h });
-    else if (value.type !== 'automatic') onChange({ ...value, hours: h });
+    else if (value.type !== 'automatic' && value.type !== 'by_amount') onChange({ ...value, hours: h });
   };
   return (
     <fieldset className="procedure-editor">
@@ -401,7 +429,13 @@ export function ProcedureEditor({
           {PROCEDURE_TYPES.filter(
             (p) =>
               (p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll') &&
-              (p !== 'chambers' || classes.length > 1 || value.type === 'chambers'),
+              (p !== 'chambers' || classes.length > 1 || value.type === 'chambers') &&
+              // A rule by amount decides what moves an amount (resources, issue 15).
+              (p !== 'by_amount' ||
+                kind === 'spend' ||
+                kind === 'record_income' ||
+                value.type === 'by_amount') &&
+              !exclude.includes(p),
           ).map((p) => (
             <option key={p} value={p}>
               {procedureName(t, p)}
@@ -439,6 +473,27 @@ export function ProcedureEditor({
           )}
         </div>
       )}
+      {value.type === 'role' && (
+        <div className="check">
+          <input
+            id={`${id}-exclude`}
+            type="checkbox"
+            checked={value.excludeProposer === true}
+            onChange={(e) =>
+              onChange(
+                e.target.checked
+                  ? { ...value, excludeProposer: true }
+                  : { type: 'role', objectionHours: value.objectionHours },
+              )
+            }
+          />
+          <label htmlFor={`${id}-exclude`}>{t('proc.edit.excludeProposer')}</label>
+        </div>
+      )}
+      {value.type === 'by_amount' && (
+        <ByAmountFields id={id} value={value} onChange={onChange} classes={classes} />
+      )}
+      {value.type === 'by_amount' && errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
       {value.type === 'consensus' && (
         <div className="field">
           <label htmlFor={`${id}-minp`}>{t('proc.edit.minParticipation')}</label>
