@@ -43,7 +43,6 @@ export type DomainErrorCode =
   | 'pool_exists'
   | 'invalid_amount'
   | 'insufficient_funds'
-  | 'unit_mismatch'
   | 'invalid_booking'
   | 'booking_conflict'
   | 'booking_not_found'

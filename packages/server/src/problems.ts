@@ -49,7 +49,6 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   pool_exists: 409,
   invalid_amount: 422,
   insufficient_funds: 409,
-  unit_mismatch: 422,
   invalid_booking: 422,
   booking_conflict: 409,
   booking_not_found: 404,

@@ -864,7 +864,6 @@ export const en = {
   'error.pool_exists': 'There is already a pool with this name.',
   'error.invalid_amount': '{detail}',
   'error.insufficient_funds': 'Not enough in the account: {detail}',
-  'error.unit_mismatch': 'These amounts are in different units: {detail}',
   'error.invalid_booking': '{detail}',
   'error.booking_conflict': 'Already booked: {detail}',
   'error.booking_not_found': 'There is no such booking: it may have been cancelled already.',

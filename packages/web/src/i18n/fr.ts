@@ -886,7 +886,6 @@ export const fr: Messages = {
   'error.invalid_amount':
     'Ce montant n’est pas valable : un nombre entier de centimes (ou de l’unité la plus petite), au-dessus de zéro.',
   'error.insufficient_funds': 'Le compte ne contient pas assez pour cela.',
-  'error.unit_mismatch': 'Ces montants sont dans des unités différentes.',
   'error.invalid_booking': 'Cette réservation ne respecte pas les règles d’usage (durée, délai, dates).',
   'error.booking_conflict': 'Ce créneau est déjà réservé.',
   'error.booking_not_found': 'Cette réservation n’existe pas : elle a peut-être déjà été annulée.',
