@@ -234,6 +234,32 @@ describe('the ledger', () => {
     ).toThrow(expect.objectContaining({ code: 'member_not_found' }));
   });
 
+  it('given two spends of 80.00 open together on 100.00, when both pass at close, then the second fails and is not paid', () => {
+    const given = run(commons({ rules: { spend: consent } }), [
+      [{ kind: 'create_pool', pool: fund }, 'ada'],
+      [income(10_000), 'ada'],
+    ]);
+    let s = given;
+    const apply = (events: DomainEvent[], when: string) => {
+      for (const e of events) s = evolve(s, stamped(e, when, 'ada'));
+      return events;
+    };
+    apply(decide(s, submit('a', spendTo(8_000)), { actor: 'ada', now: T0 }), T0);
+    apply(decide(s, submit('b', spendTo(8_000)), { actor: 'bob', now: T0 }), T0);
+    expect(
+      apply(decide(s, { type: 'CloseProposal', proposalId: 'a' }, { actor: null, now: at(72) }), at(72)).map(
+        (e) => e.type,
+      ),
+    ).toEqual(['ProposalDecided', 'TransactionRecorded']);
+    const second = apply(
+      decide(s, { type: 'CloseProposal', proposalId: 'b' }, { actor: null, now: at(72) }),
+      at(72),
+    );
+    expect(second.map((e) => e.type)).toEqual(['ProposalDecided', 'ActionFailed']);
+    expect(second[1]).toMatchObject({ data: { error: expect.stringMatching(/holds 20\.00 EUR/) } });
+    expect(s.pools!.fund!.balances.pool).toBe('2000');
+  });
+
   it('given a log whose transaction does not sum to zero, when it is folded, then the fold refuses it', () => {
     const given = withFund();
     const forged: DomainEvent = {
