@@ -324,5 +324,33 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(far.json()).toMatchObject({ code: 'invalid_booking' });
       expect(far.json().detail).toMatch(/at most 7 days ahead/);
     });
+
+    it('keeps the steward who asks from approving, where the constitution separates duties', async () => {
+      await pass('Bob stewards too', { kind: 'assign_role', roleId: 'steward', accountId: bob.id });
+      await pass('Two to sign', {
+        kind: 'amend_constitution',
+        rules: {
+          spend: {
+            ...BY_AMOUNT,
+            bands: [{ upTo: 20_000, procedure: { type: 'role', objectionHours: 0, excludeProposer: true } }],
+          },
+        },
+      });
+      const asked = await ada.call('POST', `${c}/proposals`, {
+        title: 'Twine',
+        action: { kind: 'spend', poolId: 'fund', amount: 500, to: { outside: 'Shop' }, purpose: 'Twine' },
+      });
+      expect(asked.json()).toMatchObject({
+        status: 'open',
+        procedure: { type: 'role', excludeProposer: true },
+        procedureText: expect.stringMatching(/other than the one who asks/),
+      });
+      const own = await ada.call('PUT', `${c}/proposals/${asked.json().id}/position`, { stance: 'agree' });
+      expect(own.json().status).toBe('open');
+      const approved = await bob.call('PUT', `${c}/proposals/${asked.json().id}/position`, {
+        stance: 'agree',
+      });
+      expect(approved.json()).toMatchObject({ status: 'passed', outcome: { decidedBy: bob.id } });
+    });
   });
 }
