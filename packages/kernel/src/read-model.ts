@@ -73,10 +73,19 @@ const CHANGES_MEMBER = {
   PositionTaken: null,
   BallotCast: null,
   CommentPosted: null,
+  CommentEdited: null,
+  CommentDeleted: null,
   ProposalWithdrawn: null,
   ProposalDecided: null,
   ActionFailed: null,
   ResolutionAdopted: null,
+  CandidateNominated: null,
+  NominationAccepted: null,
+  NominationDeclined: null,
+  ElectionBallotOpened: null,
+  RoleHoldersElected: null,
+  DelegationSet: null,
+  DelegationRevoked: null,
   PoolCreated: null,
   TransactionRecorded: null,
   BookingMade: null,
@@ -116,10 +125,21 @@ const CHANGES_COMMONS = {
   PositionTaken: false,
   BallotCast: false,
   CommentPosted: false,
+  CommentEdited: false,
+  CommentDeleted: false,
   ProposalWithdrawn: false,
   ProposalDecided: false,
   ActionFailed: false,
   ResolutionAdopted: false,
+  CandidateNominated: false,
+  NominationAccepted: false,
+  NominationDeclined: false,
+  ElectionBallotOpened: false,
+  // The role's holders.
+  RoleHoldersElected: true,
+  // The commons' delegations.
+  DelegationSet: true,
+  DelegationRevoked: true,
   PoolCreated: false,
   TransactionRecorded: false,
   BookingMade: false,
@@ -179,9 +199,10 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
         },
       });
     }
-    if (e.type === 'CommentPosted') {
-      const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === e.data.id);
-      put({ kind: 'comment', id: `${e.data.proposalId}/${e.data.id}`, body: c });
+    if (e.type === 'CommentPosted' || e.type === 'CommentEdited' || e.type === 'CommentDeleted') {
+      const cid = e.type === 'CommentPosted' ? e.data.id : e.data.commentId;
+      const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === cid);
+      put({ kind: 'comment', id: `${e.data.proposalId}/${cid}`, body: c });
     }
     for (const d of resourceDocsOf(state, e)) put(d);
   }

@@ -21,6 +21,7 @@ import { mailRoutes } from './routes/mail';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
 import { poolRoutes } from './routes/pools';
+import { commentRoutes } from './routes/comments';
 import { platformRoutes } from './routes/platform';
 import { ProblemSchema } from './schemas';
 
@@ -130,6 +131,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   invitationRoutes(app, ctx);
   pageRoutes(app, ctx);
   poolRoutes(app, ctx);
+  commentRoutes(app, ctx);
   logRoutes(app, ctx);
   consistencyRoutes(app, ctx);
   liveRoutes(app, ctx);

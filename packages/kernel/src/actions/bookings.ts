@@ -122,7 +122,7 @@ export const book = {
     }
     return { kind: 'book', poolId: pool.id, bookingId, accountId: m.accountId, from, until };
   },
-  carryOut(_core, action, proposalId, _now, state) {
+  carryOut(_core, action, proposalId, _now, _outcome, state) {
     const pool = bookable(state, action.poolId);
     const minutes = (Date.parse(action.until) - Date.parse(action.from)) / MINUTE;
     const cost = pool.usage!.cost ? bookingCost(pool.usage!.cost.perHour, minutes) : 0n;
@@ -182,7 +182,7 @@ export const cancelBooking = {
       );
     return { kind: 'cancel_booking', poolId: pool.id, bookingId: b.id };
   },
-  carryOut(_core, action, proposalId, now, state) {
+  carryOut(_core, action, proposalId, now, _outcome, state) {
     const pool = bookable(state, action.poolId);
     const b = own(pool.bookings, action.bookingId)!;
     const events: DomainEvent[] = [

@@ -10,6 +10,7 @@ import { amendConstitution } from './amend-constitution';
 import { changeRole } from './change-role';
 import { createRole } from './create-role';
 import type { ActionDefinition, ActionOf } from './definition';
+import { electRole } from './elect-role';
 import { removeMember } from './remove-member';
 import { resolution } from './resolution';
 import { book, cancelBooking } from './bookings';
@@ -30,6 +31,7 @@ export const ACTIONS = {
   adopt_charter: adoptCharter,
   amend_constitution: amendConstitution,
   resolution,
+  elect_role: electRole,
   // Resources (issue 15)
   create_pool: createPool,
   record_income: recordIncome,

@@ -6,6 +6,7 @@ import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { checkDisplayName } from '../names';
 import { DEFAULT_PARTICIPATION } from '../constitution';
+import { requireNoLockIn } from '../rules/lock-in';
 import { TEMPLATES } from '../templates';
 import type { CommonsState, Member } from '../types';
 import type { CommandOf } from './module';
@@ -46,37 +47,39 @@ export function foundCommons(
     since: ctx.now,
     admission: 1,
   };
-  return [
-    {
-      type: 'CommonsCreated',
-      data: {
-        id,
-        name: text('name', command.name),
-        purpose: text('purpose', command.purpose ?? '', false),
-        charter: text('charter', command.charter ?? '', false),
-        template: template.id,
-        classes: template.classes,
-        constitution: {
-          version: 1,
-          rules: template.rules,
-          adoptedAt: ctx.now,
-          adoptedBy: null,
-          participation: structuredClone(DEFAULT_PARTICIPATION),
-        },
-        founder,
-        roles: template.roles.map((r) => ({
-          ...r,
-          holders: [
-            {
-              accountId: founder.accountId,
-              since: ctx.now,
-              until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
-            },
-          ],
-        })),
+  const created: DomainEvent = {
+    type: 'CommonsCreated',
+    data: {
+      id,
+      name: text('name', command.name),
+      purpose: text('purpose', command.purpose ?? '', false),
+      charter: text('charter', command.charter ?? '', false),
+      template: template.id,
+      classes: template.classes,
+      constitution: {
+        version: 1,
+        rules: template.rules,
+        adoptedAt: ctx.now,
+        adoptedBy: null,
+        participation: structuredClone(DEFAULT_PARTICIPATION),
       },
+      founder,
+      roles: template.roles.map((r) => ({
+        ...r,
+        holders: [
+          {
+            accountId: founder.accountId,
+            since: ctx.now,
+            until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
+          },
+        ],
+      })),
     },
-  ];
+  };
+  // A commons is founded only on a constitution its founder can live under: no lock-in (`rules/lock-in.ts`).
+  const core = createdState({ ...created, at: ctx.now, actor: ctx.actor }).core;
+  requireNoLockIn(core, null, core.constitution, ctx.now);
+  return [created];
 }
 
 /** The state a founding event gives. */

@@ -8,6 +8,7 @@ import { chambers } from './chambers';
 import { consensus } from './consensus';
 import { consent } from './consent';
 import type { ProcedureDefinition, ProcedureOf } from './definition';
+import { election } from './election';
 import { poll } from './poll';
 import { role } from './role';
 import { vote } from './vote';
@@ -16,6 +17,7 @@ export type { ProcedureDefinition, ProcedureOf } from './definition';
 export { MAX_HOURS, RATIO_MAX, RatioSchema } from './definition';
 export { POLL_LIMITS, POLL_METHODS } from './poll';
 export { CHAMBER_LIMITS, describeChamberRule } from './chambers';
+export { ELECTION_METHODS } from './election';
 export { BY_AMOUNT_LIMITS, amountOf, procedureForAction } from './by-amount';
 
 export const PROCEDURES = {
@@ -26,6 +28,7 @@ export const PROCEDURES = {
   vote,
   poll,
   chambers,
+  election,
   // Resources (issue 15)
   by_amount: byAmount,
 } satisfies { [T in Procedure['type']]: ProcedureDefinition<T> };

@@ -1,9 +1,11 @@
 // Edits one procedure: its type and that type's parameters, with the resulting rule read back in plain words.
 import { useId } from 'react';
 import {
+  ELECTION_METHODS,
   POLL_METHODS,
   PROCEDURE_TYPES,
   type AbstentionRule,
+  type ElectionMethod,
   type PollMethod,
   type Procedure,
   type ProcedureType,
@@ -63,6 +65,8 @@ export function defaultProcedure(type: ProcedureType, classes: readonly { id: st
         hours: 168,
         chambers: classes.map((c) => ({ classId: c.id, rule: defaultChamberRule('vote') })),
       };
+    case 'election':
+      return { type, nominationHours: 72, hours: 72, method: 'stv' };
     // Resources (issue 15): a steward alone up to 200.00, consent up to 2,000.00, a vote above.
     case 'by_amount':
       return {
@@ -138,13 +142,21 @@ export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'thresho
       out.threshold = 'proc.edit.bandsInvalid';
     return out;
   }
-  const hours = p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? null : p.hours;
-  const min = p.type === 'role' ? 0 : 1;
-  if (hours !== null && (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS)) {
-    out.hours = p.type === 'role' ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';
+  // Do-ocracy's objection window is optional (0: at once), as a role's is.
+  const windowed = p.type === 'role' || p.type === 'automatic';
+  const hours =
+    p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? (p.objectionHours ?? 0) : p.hours;
+  const min = windowed ? 0 : 1;
+  if (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS) {
+    out.hours = windowed ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';
   }
   if (p.type === 'vote' && p.strict && p.threshold.num === p.threshold.den)
     out.threshold = 'proc.edit.strictAll';
+  if (
+    p.type === 'election' &&
+    (!Number.isInteger(p.nominationHours) || p.nominationHours < 0 || p.nominationHours > MAX_HOURS)
+  )
+    out.threshold = 'proc.edit.nominationHoursRange';
   if (p.type === 'poll') {
     const whole = (n: number | undefined, lo: number, hi: number) =>
       n !== undefined && Number.isInteger(n) && n >= lo && n <= hi;
@@ -406,15 +418,17 @@ export function ProcedureEditor({
   const id = useId();
   const errors = procedureErrors(value);
   const className = (classId: string) => classes.find((c) => c.id === classId)?.name ?? classId;
-  const hours =
+  const hours: number | null =
     value.type === 'role'
       ? value.objectionHours
-      : value.type === 'automatic' || value.type === 'by_amount'
-        ? null
-        : value.hours;
+      : value.type === 'automatic'
+        ? (value.objectionHours ?? 0)
+        : value.type === 'by_amount'
+          ? null
+          : value.hours;
   const setHours = (h: number) => {
-    if (value.type === 'role') onChange({ ...value, objectionHours: h });
-    else if (value.type !== 'automatic' && value.type !== 'by_amount') onChange({ ...value, hours: h });
+    if (value.type === 'role' || value.type === 'automatic') onChange({ ...value, objectionHours: h });
+    else if (value.type !== 'by_amount') onChange({ ...value, hours: h });
   };
   return (
     <fieldset className="procedure-editor">
@@ -429,6 +443,10 @@ export function ProcedureEditor({
           {PROCEDURE_TYPES.filter(
             (p) =>
               (p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll') &&
+              (p !== 'election' ||
+                kind === undefined ||
+                kind === 'elect_role' ||
+                value.type === 'election') &&
               (p !== 'chambers' || classes.length > 1 || value.type === 'chambers') &&
               // A rule by amount decides what moves an amount (resources, issue 15).
               (p !== 'by_amount' ||
@@ -447,7 +465,9 @@ export function ProcedureEditor({
       {hours !== null && (
         <div className={`field${errors.hours ? ' field-invalid' : ''}`}>
           <label htmlFor={`${id}-hours`}>
-            {value.type === 'role' ? t('proc.edit.objectionHours') : t('proc.edit.hours')}
+            {value.type === 'role' || value.type === 'automatic'
+              ? t('proc.edit.objectionHours')
+              : t('proc.edit.hours')}
           </label>
           <input
             id={`${id}-hours`}
@@ -540,6 +560,18 @@ export function ProcedureEditor({
               onChange={(r) => onChange({ ...value, quorum: r })}
             />
           </div>
+          <div className="check">
+            <input
+              id={`${id}-delegation`}
+              type="checkbox"
+              checked={value.delegation === true}
+              onChange={(e) => {
+                const { delegation: _d, ...rest } = value;
+                onChange(e.target.checked ? { ...rest, delegation: true } : rest);
+              }}
+            />
+            <label htmlFor={`${id}-delegation`}>{t('proc.edit.delegation')}</label>
+          </div>
           <div className="field">
             <label htmlFor={`${id}-abst`}>{t('proc.edit.abstentions')}</label>
             <select
@@ -612,6 +644,34 @@ export function ProcedureEditor({
               onChange={(n) => onChange({ ...value, credits: n })}
             />
           )}
+          {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
+        </>
+      )}
+      {value.type === 'election' && (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-emethod`}>{t('proc.edit.electionMethod')}</label>
+            <select
+              id={`${id}-emethod`}
+              value={value.method}
+              onChange={(e) => onChange({ ...value, method: e.target.value as ElectionMethod })}
+            >
+              {ELECTION_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`election.method.${m}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <IntField
+            id={`${id}-nominations`}
+            label={t('proc.edit.nominationHours')}
+            value={value.nominationHours}
+            min={0}
+            max={MAX_HOURS}
+            onChange={(n) => onChange({ ...value, nominationHours: n })}
+          />
+          <p className="hint">{t('proc.edit.nominationHoursHint')}</p>
           {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
         </>
       )}
