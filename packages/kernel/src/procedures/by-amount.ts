@@ -14,8 +14,9 @@ type ByAmount = ProcedureOf<'by_amount'>;
 /** The most bands a rule can have. */
 export const BY_AMOUNT_LIMITS = { bands: 10 } as const;
 
-// A band decides a yes or no on an amount: neither another by_amount nor a poll (which chooses between options).
-const NESTED_EXCLUDED = new Set(['by_amount', 'poll']);
+// A band decides a yes or no on an amount: neither another by_amount nor a poll (which chooses between options) nor
+// an election (which fills a role's seats).
+const NESTED_EXCLUDED = new Set(['by_amount', 'poll', 'election']);
 
 /** The schema of a band's procedure: every registered type but these (read from the registry when first asked). */
 function nestedSchema() {

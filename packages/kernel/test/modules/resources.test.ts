@@ -10,6 +10,7 @@ import {
   DomainError,
   evolve,
   ledgerSum,
+  replayUnderDraft,
   sliceOf,
   validateRules,
   type Action,
@@ -417,11 +418,33 @@ describe('spending by amount', () => {
     [{ ...byAmount, bands: [{ upTo: 1.5, procedure: steward }] }, /whole number of minor units/],
     [{ ...byAmount, otherwise: byAmount }, /cannot be a by_amount/],
     [
+      { ...byAmount, otherwise: { type: 'election', nominationHours: 0, hours: 24, method: 'stv' } },
+      /cannot be a election/,
+    ],
+    [
       { ...byAmount, bands: [{ upTo: 5, procedure: { type: 'consent', hours: 0 } }] },
       /band 1's procedure: hours/,
     ],
   ])('given a bad rule %#, when it is proposed, then invalid_procedure in plain words', (rule, message) => {
     expect(() => validateRules({ spend: rule as Procedure })).toThrow(message);
+  });
+
+  it('given spends decided at once, when replayed under a draft by amount, then each is counted by its band', () => {
+    const state = run(commons(), [
+      [{ kind: 'create_pool', pool: fund }, 'ada'],
+      [income(1_000_000), 'ada'],
+      [spendTo(100), 'ada'],
+      [spendTo(300_000), 'ada'],
+    ]);
+    const draft: Procedure = { ...byAmount, bands: [{ upTo: 20_000, procedure: consent }] } as Procedure;
+    const result = replayUnderDraft(state, { spend: draft });
+    // The small spend passes by consent as it did; the large one, put to a vote nobody took part in, would not.
+    expect(result.summary).toMatchObject({ replayed: 2, differ: 1, notReplayable: 0 });
+    expect(result.differences[0]).toMatchObject({
+      kind: 'spend',
+      recorded: { passed: true },
+      draft: { passed: false, procedure: vote },
+    });
   });
 
   it('given a kind without an amount, when it is given a rule by amount, then invalid_procedure', () => {

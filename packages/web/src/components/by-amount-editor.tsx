@@ -7,7 +7,7 @@ import { parseMajor, toMajor } from '../money';
 import { defaultProcedure, ProcedureEditor } from './procedure-editor';
 
 type ByAmount = Extract<Procedure, { type: 'by_amount' }>;
-const NESTED_EXCLUDED = ['by_amount', 'poll'] as const;
+const NESTED_EXCLUDED = ['by_amount', 'poll', 'election'] as const;
 
 /** An amount typed in major units; shown as typed until it parses, then given as minor units. */
 function AmountInput({
