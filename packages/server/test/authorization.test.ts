@@ -71,6 +71,12 @@ const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
 const REPLAY = 'POST /api/v1/commons/{id}/replay';
 const DIFF = 'POST /api/v1/commons/{id}/constitution/diff';
+const NOMINATE = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations';
+const NOMINATION_ACCEPT = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations/accept';
+const NOMINATION_DECLINE = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations/decline';
+const OPEN_BALLOT = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations/open-ballot';
+const DELEGATE = 'PUT /api/v1/commons/{id}/delegations';
+const REVOKE = 'POST /api/v1/commons/{id}/delegations/revoke';
 
 /** [operation, caller, target, expected status, expected code (refusals), why]: one row per case. */
 type Row = [string, Actor, Target, number, string, string];
@@ -134,6 +140,49 @@ const MATRIX: Row[] = [
   [POSITION, 'member',    'application',  200, '',                 'a member may object to an admission'],
   [POSITION, 'holder',    'application',  200, '',                 'the membership secretary decides admissions'],
   // Bob's resolution is a yes or no: who may vote is asked before what the vote is (a poll's own ballots: polls.test.ts).
+  // Elections and delegation (issue 11): who may take part is asked before what the proposal is.
+  [NOMINATE, 'anonymous', 'bob-proposal', 401, 'unauthenticated', 'elections are by people'],
+  [NOMINATE, 'outsider', 'bob-proposal', 403, 'not_a_member', 'only members take part in elections'],
+  [NOMINATE, 'applicant', 'bob-proposal', 403, 'not_a_member', 'an applicant is not a member yet'],
+  [NOMINATE, 'foreign', 'bob-proposal', 403, 'not_a_member', 'membership elsewhere does not count'],
+  [NOMINATE, 'left', 'bob-proposal', 403, 'not_a_member', 'who left is no longer a member'],
+  [NOMINATE, 'member', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [NOMINATE, 'holder', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [NOMINATION_ACCEPT, 'anonymous', 'bob-proposal', 401, 'unauthenticated', 'elections are by people'],
+  [NOMINATION_ACCEPT, 'outsider', 'bob-proposal', 403, 'not_a_member', 'only members take part in elections'],
+  [NOMINATION_ACCEPT, 'applicant', 'bob-proposal', 403, 'not_a_member', 'an applicant is not a member yet'],
+  [NOMINATION_ACCEPT, 'foreign', 'bob-proposal', 403, 'not_a_member', 'membership elsewhere does not count'],
+  [NOMINATION_ACCEPT, 'left', 'bob-proposal', 403, 'not_a_member', 'who left is no longer a member'],
+  [NOMINATION_ACCEPT, 'member', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [NOMINATION_ACCEPT, 'holder', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [NOMINATION_DECLINE, 'anonymous', 'bob-proposal', 401, 'unauthenticated', 'elections are by people'],
+  [NOMINATION_DECLINE, 'outsider', 'bob-proposal', 403, 'not_a_member', 'only members take part in elections'],
+  [NOMINATION_DECLINE, 'applicant', 'bob-proposal', 403, 'not_a_member', 'an applicant is not a member yet'],
+  [NOMINATION_DECLINE, 'foreign', 'bob-proposal', 403, 'not_a_member', 'membership elsewhere does not count'],
+  [NOMINATION_DECLINE, 'left', 'bob-proposal', 403, 'not_a_member', 'who left is no longer a member'],
+  [NOMINATION_DECLINE, 'member', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [NOMINATION_DECLINE, 'holder', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [OPEN_BALLOT, 'anonymous', 'bob-proposal', 401, 'unauthenticated', 'elections are by people'],
+  [OPEN_BALLOT, 'outsider', 'bob-proposal', 403, 'not_a_member', 'only members take part in elections'],
+  [OPEN_BALLOT, 'applicant', 'bob-proposal', 403, 'not_a_member', 'an applicant is not a member yet'],
+  [OPEN_BALLOT, 'foreign', 'bob-proposal', 403, 'not_a_member', 'membership elsewhere does not count'],
+  [OPEN_BALLOT, 'left', 'bob-proposal', 403, 'not_a_member', 'who left is no longer a member'],
+  [OPEN_BALLOT, 'member', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [OPEN_BALLOT, 'holder', 'bob-proposal', 409, 'not_an_election', 'a yes or no has no candidates'],
+  [DELEGATE, 'anonymous', '', 401, 'unauthenticated', 'delegations are by people'],
+  [DELEGATE, 'outsider', '', 403, 'not_a_member', 'only members delegate'],
+  [DELEGATE, 'applicant', '', 403, 'not_a_member', 'an applicant is not a member yet'],
+  [DELEGATE, 'foreign', '', 403, 'not_a_member', 'membership elsewhere does not count'],
+  [DELEGATE, 'left', '', 403, 'not_a_member', 'who left is no longer a member'],
+  [DELEGATE, 'member', '', 200, '', 'members delegate their vote'],
+  [DELEGATE, 'holder', '', 200, '', 'members delegate their vote'],
+  [REVOKE, 'anonymous', '', 401, 'unauthenticated', 'delegations are by people'],
+  [REVOKE, 'outsider', '', 403, 'not_a_member', 'only members delegate'],
+  [REVOKE, 'applicant', '', 403, 'not_a_member', 'an applicant is not a member yet'],
+  [REVOKE, 'foreign', '', 403, 'not_a_member', 'membership elsewhere does not count'],
+  [REVOKE, 'left', '', 403, 'not_a_member', 'who left is no longer a member'],
+  [REVOKE, 'member', '', 404, 'delegation_not_found', 'there is no delegation to take back'],
+  [REVOKE, 'holder', '', 404, 'delegation_not_found', 'there is no delegation to take back'],
   [BALLOT,   'anonymous', 'bob-proposal', 401, 'unauthenticated',  'ballots are by people'],
   [BALLOT,   'outsider',  'bob-proposal', 403, 'not_a_member',     'only members vote'],
   [BALLOT,   'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
@@ -393,6 +442,21 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('PATCH', `${c}/proposals/${pid}`, { text: 'On second thought' });
         case DELETE_COMMENT:
           return as('DELETE', `${c}/proposals/${pid}`);
+        case NOMINATE:
+          return as('POST', `${c}/proposals/${pid}/nominations`, { accountId: people.member.id });
+        case NOMINATION_ACCEPT:
+          return as('POST', `${c}/proposals/${pid}/nominations/accept`);
+        case NOMINATION_DECLINE:
+          return as('POST', `${c}/proposals/${pid}/nominations/decline`);
+        case OPEN_BALLOT:
+          return as('POST', `${c}/proposals/${pid}/nominations/open-ballot`);
+        case DELEGATE:
+          return as('PUT', `${c}/delegations`, {
+            scope: { type: 'commons' },
+            trustee: who === people.holder ? people.member.id : people.holder.id,
+          });
+        case REVOKE:
+          return as('POST', `${c}/delegations/revoke`, { scope: { type: 'kind', kind: 'elect_role' } });
         case RESET:
           return as('POST', '/api/v1/auth/password-reset', { email: people.member.email });
         case RESET_CONFIRM: {

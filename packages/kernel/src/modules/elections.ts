@@ -257,10 +257,10 @@ export const electionCommands = {
     return [{ type: 'NominationDeclined', data: { proposalId: p.id, accountId: ctx.actor! } }];
   },
   OpenElectionBallot(state, command, ctx) {
+    requireMember(state.core, ctx.actor);
     const p = requireElection(state, command.proposalId, ctx.now);
     if (p.proposer !== ctx.actor)
       throw new DomainError('not_proposer', 'Only the proposer can open the ballot of this election.');
-    requireMember(state.core, ctx.actor);
     if (p.election!.nominationsCloseAt !== null)
       throw new DomainError(
         'nominations_closed',
