@@ -17,7 +17,7 @@ for (const name of wanted) {
   const file = join(here, `${name}.ts`);
   if (!existsSync(file)) {
     console.error(
-      `bench: no benchmark named ${name} (known: ${[...all, ...scale, 'verify', 'heap'].join(', ')}, scale)`,
+      `bench: no benchmark named ${name} (known: ${[...all, ...scale, 'verify', 'heap', 'ledger'].join(', ')}, scale)`,
     );
     failed = true;
     continue;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 export interface Op {
   kind: 'read' | 'write';
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'POST';
   path: string;
   body?: string;
 }

@@ -53,4 +53,13 @@ export type DomainErrorCode =
   | 'invalid_tiers'
   | 'invalid_domains'
   | 'entrenched'
-  | 'constitution_locked';
+  | 'constitution_locked'
+  // Resources (issue 15)
+  | 'pool_not_found'
+  | 'pool_exists'
+  | 'invalid_amount'
+  | 'insufficient_funds'
+  | 'invalid_booking'
+  | 'booking_conflict'
+  | 'booking_not_found'
+  | 'not_allowed_to_book';

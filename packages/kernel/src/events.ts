@@ -14,6 +14,7 @@ import type {
   StakeholderClass,
   Stance,
 } from './types';
+import type { Booking, Entry, PoolSpec, TransactionKind } from './resources/types';
 
 /** Everything that can happen in a commons, in the past tense. `data` is what evolve needs. */
 export type DomainEvent =
@@ -104,7 +105,28 @@ export type DomainEvent =
   | {
       type: 'RoleHoldersElected';
       data: { proposalId: string; roleId: string; elected: string[]; until: string | null };
-    };
+    }
+  // Resources (issue 15), record version 4 on: resources/types.ts
+  | { type: 'PoolCreated'; data: { proposalId: string; pool: PoolSpec } }
+  | {
+      /** A double-entry transaction in a pool's ledger: its entries sum to zero (checked again when applied). */
+      type: 'TransactionRecorded';
+      data: {
+        proposalId: string;
+        poolId: string;
+        kind: TransactionKind;
+        entries: Entry[];
+        purpose: string;
+        /** Where the money came from or went to: the source of income, the payee, the member. */
+        counterparty: string;
+        evidence: string;
+      };
+    }
+  | {
+      type: 'BookingMade';
+      data: { proposalId: string; poolId: string; booking: Omit<Booking, 'proposalId' | 'status'> };
+    }
+  | { type: 'BookingCancelled'; data: { proposalId: string; poolId: string; bookingId: string } };
 
 export type EventType = DomainEvent['type'];
 

@@ -7,6 +7,7 @@ import { createdState } from './modules/founding';
 import { membershipEvents } from './modules/membership';
 import type { Evolvers } from './modules/module';
 import { proposalEvents } from './modules/proposals';
+import { resourceEvents } from './modules/resources';
 import { roleEvents } from './modules/roles';
 import type { Comment, CommonsCore, CommonsState, Member, Position, Proposal, Role } from './types';
 
@@ -157,6 +158,7 @@ const EVENTS = {
   ...proposalEvents,
   ...roleEvents,
   ...charterEvents,
+  ...resourceEvents,
   ...electionEvents,
   ...delegationEvents,
 } satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;

@@ -47,3 +47,4 @@ export {
   QuestionSchema,
   QUESTION_LIMITS,
 } from './poll';
+export * from './resources';

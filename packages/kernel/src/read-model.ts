@@ -1,5 +1,7 @@
 import { dict, dictOf, own } from './dict';
 import type { DomainEvent, EventEnvelope } from './events';
+import { appended, emptyList, itemAt, sliceOf } from './resources/ledger';
+import type { Booking, Movement, Pool } from './resources/types';
 import type { CommonsState, Member } from './types';
 
 /** The kinds of read-model document the log implies (what verification and rebuilding compare). */
@@ -11,6 +13,10 @@ export const READ_MODEL_KINDS = [
   'comment',
   'meta',
   'summary',
+  // Resources (issue 15): a pool (without its movements and bookings), each movement, each booking.
+  'pool',
+  'movement',
+  'booking',
 ] as const;
 
 /**
@@ -21,8 +27,9 @@ export const READ_MODEL_KINDS = [
  * the commons document without its members, so that a membership event writes one member, not all of them.
  * Version 4: a summary document per commons (the directory reads it instead of loading the commons). Version 5:
  * the count of members in the commons document (`memberCount`), so that opening a proposal counts nobody.
+ * Version 6: resources (a document per pool, per movement in its ledger and per booking).
  */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 6;
 
 /** The document that says which version of the read models a commons' documents are. */
 export const READ_MODEL_META: ReadModelDoc = {
@@ -79,6 +86,10 @@ const CHANGES_MEMBER = {
   RoleHoldersElected: null,
   DelegationSet: null,
   DelegationRevoked: null,
+  PoolCreated: null,
+  TransactionRecorded: null,
+  BookingMade: null,
+  BookingCancelled: null,
 } satisfies {
   [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
 };
@@ -131,6 +142,10 @@ const CHANGES_COMMONS = {
   // Delegations are not in the commons document (see commonsDoc).
   DelegationSet: false,
   DelegationRevoked: false,
+  PoolCreated: false,
+  TransactionRecorded: false,
+  BookingMade: false,
+  BookingCancelled: false,
 } satisfies Record<DomainEvent['type'], boolean>;
 
 /** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */
@@ -191,9 +206,55 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
       const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === cid);
       put({ kind: 'comment', id: `${e.data.proposalId}/${cid}`, body: c });
     }
+    for (const d of resourceDocsOf(state, e)) put(d);
   }
   if (events.some((e) => changesSummary(e.type))) put(summaryDoc(state));
   return [...docs.values()];
+}
+
+// Resources (issue 15): a pool's document holds all but its movements and bookings, which are documents of their own
+// (so a movement writes one movement and the pool's balances, never the whole ledger).
+function poolDoc(pool: Pool): ReadModelDoc {
+  const { movements, bookings: _bookings, ...rest } = pool;
+  return { kind: 'pool', id: pool.id, body: { ...rest, movementCount: movements.size } };
+}
+const movementDoc = (poolId: string, m: Movement): ReadModelDoc => ({
+  kind: 'movement',
+  id: `${poolId}/${m.seq}`,
+  body: { poolId, ...m },
+});
+const bookingDoc = (poolId: string, b: Booking): ReadModelDoc => ({
+  kind: 'booking',
+  id: `${poolId}/${b.id}`,
+  body: { poolId, ...b },
+});
+
+/** The resource documents an event changed. */
+function resourceDocsOf(state: CommonsState, e: EventEnvelope): ReadModelDoc[] {
+  if (
+    e.type !== 'PoolCreated' &&
+    e.type !== 'TransactionRecorded' &&
+    e.type !== 'BookingMade' &&
+    e.type !== 'BookingCancelled'
+  )
+    return [];
+  const poolId = e.type === 'PoolCreated' ? e.data.pool.id : e.data.poolId;
+  const pool = own(state.pools, poolId);
+  if (!pool) return [];
+  if (e.type === 'PoolCreated') return [poolDoc(pool)];
+  if (e.type === 'TransactionRecorded') {
+    // The latest movement of this pool that this event recorded: found by its proposal from the end.
+    const out = [poolDoc(pool)];
+    for (let i = pool.movements.size - 1; i >= 0; i--) {
+      const m = itemAt(pool.movements, i)!;
+      if (m.proposalId === e.data.proposalId) out.push(movementDoc(pool.id, m));
+      else break;
+    }
+    return out;
+  }
+  const bookingId = e.type === 'BookingMade' ? e.data.booking.id : e.data.bookingId;
+  const b = own(pool.bookings, bookingId);
+  return b ? [bookingDoc(pool.id, b)] : [];
 }
 
 /** Rebuilds the in-memory state from stored read-model documents (no replay of history). */
@@ -203,6 +264,10 @@ export function stateFromDocs(docs: {
   proposals: unknown[];
   positions: unknown[];
   comments: unknown[];
+  /** Resources (issue 15): absent or empty for a commons without pools. */
+  pools?: unknown[];
+  movements?: unknown[];
+  bookings?: unknown[];
 }): CommonsState {
   // Parsed JSON has Object.prototype: every record keyed by ids is copied into one without.
   const core = docs.core as CommonsState['core'];
@@ -236,7 +301,32 @@ export function stateFromDocs(docs: {
     (own(state.comments, c.proposalId) ?? (state.comments[c.proposalId] = [])).push(c);
   for (const list of Object.values(state.comments))
     list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  if (docs.pools && docs.pools.length > 0) state.pools = poolsFromDocs(docs);
   return state;
+}
+
+function poolsFromDocs(docs: {
+  pools?: unknown[];
+  movements?: unknown[];
+  bookings?: unknown[];
+}): Record<string, Pool> {
+  const pools = dict<Pool>();
+  for (const doc of docs.pools as (Omit<Pool, 'movements' | 'bookings'> & { movementCount: number })[]) {
+    const { movementCount: _count, ...rest } = doc;
+    pools[doc.id] = { ...rest, balances: dictOf(doc.balances), movements: emptyList(), bookings: dict() };
+  }
+  const movements = [...((docs.movements ?? []) as (Movement & { poolId: string })[])].sort(
+    (a, b) => a.seq - b.seq,
+  );
+  for (const { poolId, ...m } of movements) {
+    const pool = own(pools, poolId);
+    if (pool) pool.movements = appended(pool.movements, m);
+  }
+  for (const { poolId, ...b } of (docs.bookings ?? []) as (Booking & { poolId: string })[]) {
+    const pool = own(pools, poolId);
+    if (pool) pool.bookings[b.id] = b;
+  }
+  return pools;
 }
 
 /** The kinds of read-model document in the order of their names (code units), which readModelDocs follows. */
@@ -284,6 +374,17 @@ export function* eachReadModelDocOfKind(
     case 'comment':
       for (const id of Object.keys(state.proposals))
         for (const c of state.comments[id] ?? []) yield { kind: 'comment', id: `${id}/${c.id}`, body: c };
+      return;
+    case 'pool':
+      for (const pool of Object.values(state.pools ?? {})) yield poolDoc(pool);
+      return;
+    case 'movement':
+      for (const pool of Object.values(state.pools ?? {}))
+        for (const m of sliceOf(pool.movements, 0, pool.movements.size)) yield movementDoc(pool.id, m);
+      return;
+    case 'booking':
+      for (const pool of Object.values(state.pools ?? {}))
+        for (const b of Object.values(pool.bookings)) yield bookingDoc(pool.id, b);
       return;
   }
 }

@@ -9,8 +9,8 @@ import type { Constitution, CommonsState } from './types';
  * log is folded again instead): raise it with any change to `CommonsState` or to an evolver, since a state folded by
  * older code is not what this code would fold. Version 2: polls (a proposal's question, ballots on positions, a poll's
  * count on its outcome, the BallotCast evolver). Version 3: elections (a proposal's nominations, an election's count on
- * its outcome, their evolvers), the commons' delegations, and rules for rules (a constitution's tiers, with its
- * kinds' tiers keyed by kind, and its domains).
+ * its outcome, their evolvers), the commons' delegations, rules for rules (a constitution's tiers, with its kinds'
+ * tiers keyed by kind, and its domains), and resources (`pools`, with balances, movements, bookings).
  */
 export const STATE_VERSION = 3;
 
@@ -39,6 +39,15 @@ export function decodeState(text: string): CommonsState {
     rules: bare(c.rules),
     ...(c.tiers ? { tiers: { ...c.tiers, ...(c.tiers.kinds ? { kinds: bare(c.tiers.kinds) } : {}) } } : {}),
   });
+  // Resources (issue 15): the pools and, in each, the records keyed by accounts and booking ids.
+  if (raw.pools !== undefined) {
+    if (typeof raw.pools !== 'object' || raw.pools === null)
+      throw new Error('not an encoded commons state: pools');
+    for (const pool of Object.values(bare(raw.pools))) {
+      bare(pool.balances);
+      bare(pool.bookings);
+    }
+  }
   return {
     ...raw,
     core: {

@@ -55,6 +55,13 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: consent(72),
       elect_role: { type: 'election', nominationHours: 72, hours: 72, method: 'stv' },
+      // Resources (issue 15): pools and spending by consent (a commons names stewards and limits by amending
+      // this: a `by_amount` rule); booking under the pool's own usage rules.
+      create_pool: consent(72),
+      record_income: consent(72),
+      spend: consent(72),
+      book: { type: 'automatic' },
+      cancel_booking: consent(48),
     },
     roles: [],
   },
@@ -101,6 +108,11 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: vote(120, 1, 2, true, [1, 3]),
       elect_role: { type: 'election', nominationHours: 72, hours: 120, method: 'stv' },
+      create_pool: vote(120, 1, 2, true, [1, 3]),
+      record_income: consent(72),
+      spend: vote(120, 1, 2, true, [1, 3]),
+      book: { type: 'automatic' },
+      cancel_booking: consent(48),
     },
     roles: [
       {
@@ -129,6 +141,11 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       amend_constitution: { type: 'consensus', hours: 168, minParticipation: { num: 1, den: 2 } },
       resolution: consent(48),
       elect_role: { type: 'election', nominationHours: 48, hours: 48, method: 'stv' },
+      create_pool: consent(48),
+      record_income: consent(48),
+      spend: consent(48),
+      book: { type: 'automatic' },
+      cancel_booking: { type: 'automatic' },
     },
     roles: [],
   },

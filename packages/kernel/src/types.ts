@@ -20,6 +20,7 @@ import type {
   Reason,
   Stance,
 } from '@peergov/methods/decision';
+import type { Pool, ResourceAction } from './resources/types';
 
 export type {
   AbstentionRule,
@@ -66,6 +67,12 @@ export const ACTION_KINDS = [
   'amend_constitution',
   'resolution',
   'elect_role',
+  // Resources (issue 15)
+  'create_pool',
+  'record_income',
+  'spend',
+  'book',
+  'cancel_booking',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -225,7 +232,9 @@ export type Action =
     }
   | { kind: 'resolution'; text: string }
   /** Fill a role's seats by an election (its procedure: `election`); the elected become its holders. */
-  | { kind: 'elect_role'; roleId: string; seats: number };
+  | { kind: 'elect_role'; roleId: string; seats: number }
+  // Resources (issue 15): resources/types.ts
+  | ResourceAction;
 
 export interface Position {
   accountId: string;
@@ -382,4 +391,6 @@ export interface CommonsState {
   proposals: Record<string, Proposal>;
   positions: Record<string, Record<string, Position>>;
   comments: Record<string, Comment[]>;
+  /** Resources (issue 15): the pools by id; absent until the first is created (resources/types.ts). */
+  pools?: Record<string, Pool>;
 }

@@ -89,12 +89,23 @@ const EFFECT: Record<ActionKind, DomainEvent['type']> = {
   amend_constitution: 'ConstitutionAmended',
   resolution: 'ResolutionAdopted',
   elect_role: 'RoleHoldersElected',
+  create_pool: 'PoolCreated',
+  record_income: 'TransactionRecorded',
+  spend: 'TransactionRecorded',
+  book: 'BookingMade',
+  cancel_booking: 'BookingCancelled',
 };
 
-function randomAction(r: Rng, s: CommonsState): Action {
+// The kinds of action before resources, drawn as they were (the same seeds give the same sequences); resource kinds
+// only in the sequences that ask for them (`withResources`).
+const RESOURCE_KINDS = ['create_pool', 'record_income', 'spend', 'book', 'cancel_booking'] as const;
+const OTHER_KINDS = ACTION_KINDS.filter((k) => !(RESOURCE_KINDS as readonly string[]).includes(k));
+let withResources = false;
+
+function randomAction(r: Rng, s: CommonsState, now: string): Action {
   const roleIds = Object.keys(s.core.roles);
   const someRole = () => (roleIds.length > 0 && r.chance(0.9) ? r.pick(roleIds) : r.pick(ROLE_IDS));
-  switch (r.pick(ACTION_KINDS)) {
+  switch (withResources && r.chance(0.5) ? r.pick(RESOURCE_KINDS) : r.pick(OTHER_KINDS)) {
     case 'admit_member': {
       const who = r.pick(PEOPLE);
       return { kind: 'admit_member', accountId: who, displayName: who.toUpperCase(), classes: [] };
@@ -107,12 +118,12 @@ function randomAction(r: Rng, s: CommonsState): Action {
         roleId: r.pick(ROLE_IDS),
         name: 'Role',
         description: '',
-        mandate: ACTION_KINDS.filter(() => r.chance(0.4)),
+        mandate: OTHER_KINDS.filter(() => r.chance(0.4)),
         termDays: r.pick([null, 1, 2, 30]),
       };
     case 'change_role':
       return r.chance(0.5)
-        ? { kind: 'change_role', roleId: someRole(), mandate: ACTION_KINDS.filter(() => r.chance(0.4)) }
+        ? { kind: 'change_role', roleId: someRole(), mandate: OTHER_KINDS.filter(() => r.chance(0.4)) }
         : { kind: 'change_role', roleId: someRole(), name: 'Renamed', termDays: r.pick([null, 1, 3]) };
     case 'assign_role':
       return { kind: 'assign_role', roleId: someRole(), accountId: r.pick(PEOPLE) };
@@ -130,7 +141,8 @@ function randomAction(r: Rng, s: CommonsState): Action {
       return { kind: 'adopt_charter', purpose: `Purpose ${r.int(100)}`, charter: 'Charter' };
     case 'amend_constitution': {
       const rules: Partial<Record<ActionKind, Procedure>> = {};
-      for (let i = 0; i <= r.int(2); i++) rules[r.pick(ACTION_KINDS)] = r.pick(PROCEDURES);
+      for (let i = 0; i <= r.int(2); i++)
+        rules[r.pick(withResources && r.chance(0.15) ? RESOURCE_KINDS : OTHER_KINDS)] = r.pick(PROCEDURES);
       // now and then an invalid rule, which must be refused
       if (r.chance(0.05)) rules.resolution = { type: 'consent', hours: 0 };
       return { kind: 'amend_constitution', rules };
@@ -140,6 +152,65 @@ function randomAction(r: Rng, s: CommonsState): Action {
     case 'elect_role':
       // Refused at opening under these rules (only an election fills seats): a refusal the property covers too.
       return { kind: 'elect_role', roleId: someRole(), seats: r.pick([1, 2]) };
+    // Resources: a money pool and a free room (bookings that cost nothing carry out in one event, as EFFECT says).
+    case 'create_pool':
+      return r.chance(0.5)
+        ? {
+            kind: 'create_pool',
+            pool: {
+              id: 'fund',
+              name: 'Fund',
+              description: '',
+              kind: 'money',
+              unit: { code: 'EUR', exponent: 2 },
+              floor: '0',
+              usage: null,
+            },
+          }
+        : {
+            kind: 'create_pool',
+            pool: {
+              id: 'room',
+              name: 'Room',
+              description: '',
+              kind: 'space',
+              unit: null,
+              floor: '0',
+              usage: { who: { who: 'members' }, maxAheadDays: 30, maxMinutes: 240, cost: null },
+            },
+          };
+    case 'record_income':
+      return {
+        kind: 'record_income',
+        poolId: 'fund',
+        amount: String(1 + r.int(500)),
+        source: 'Donor',
+        evidence: 'Receipt',
+      };
+    case 'spend':
+      return {
+        kind: 'spend',
+        poolId: 'fund',
+        amount: String(1 + r.int(500)),
+        to: { outside: 'Shop' },
+        purpose: 'Tools',
+      };
+    case 'book': {
+      const start = Date.parse(now) + (1 + r.int(20)) * 3_600_000;
+      const members = Object.values(s.core.members).filter((m) => m.status === 'member');
+      return {
+        kind: 'book',
+        poolId: 'room',
+        bookingId: `b${r.int(1000)}`,
+        accountId: members.length > 0 && r.chance(0.8) ? r.pick(members).accountId : r.pick(PEOPLE),
+        from: new Date(start).toISOString(),
+        until: new Date(start + (1 + r.int(3)) * 3_600_000).toISOString(),
+      };
+    }
+    case 'cancel_booking': {
+      const ids = Object.keys(s.pools?.room?.bookings ?? {});
+      return { kind: 'cancel_booking', poolId: 'room', bookingId: ids.length > 0 ? r.pick(ids) : 'none' };
+    }
   }
 }
 
@@ -161,7 +232,7 @@ function randomCommand(r: Rng, s: CommonsState, step: number, now: string): [Com
         proposalId: `p${step}`,
         title: `P${step}`,
         body: '',
-        action: randomAction(r, s),
+        action: randomAction(r, s, now),
       },
       anyone(),
     ];
@@ -298,7 +369,8 @@ function checkInvariants(c: Scenario, before: CommonsState, events: DomainEvent[
   }
 }
 
-function runSequence(seed: number, steps: number, template: TemplateId) {
+function runSequence(seed: number, steps: number, template: TemplateId, resources = false) {
+  withResources = resources;
   const r = rng(seed);
   const c = new Scenario();
   c.run(
@@ -389,6 +461,15 @@ describe('random command sequences keep the kernel’s invariants', () => {
     const template = must(templates[seed % 3]);
     it(`seed ${seed} (${template})`, () => {
       const c = runSequence(seed, 160, template);
+      for (const e of c.log) seen.add(e.type);
+      expect(c.log.length).toBeGreaterThan(50);
+    });
+  }
+
+  for (let seed = 101; seed <= 109; seed++) {
+    const template = must(templates[seed % 3]);
+    it(`seed ${seed} (${template}, with resources)`, () => {
+      const c = runSequence(seed, 160, template, true);
       for (const e of c.log) seen.add(e.type);
       expect(c.log.length).toBeGreaterThan(50);
     });

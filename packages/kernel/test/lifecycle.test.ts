@@ -30,8 +30,60 @@ const clerk = {
   holders: [['bob', null]] as [string, string | null][],
 };
 
+// Resources: a pool and a room to act on, made by passed proposals before the one under test.
+const fundPool: Action = {
+  kind: 'create_pool',
+  pool: {
+    id: 'fund',
+    name: 'Fund',
+    description: '',
+    kind: 'money',
+    unit: { code: 'EUR', exponent: 2 },
+    floor: '0',
+    usage: null,
+  },
+};
+const roomPool: Action = {
+  kind: 'create_pool',
+  pool: {
+    id: 'room',
+    name: 'Room',
+    description: '',
+    kind: 'space',
+    unit: null,
+    floor: '0',
+    usage: { who: { who: 'members' }, maxAheadDays: 30, maxMinutes: 240, cost: null },
+  },
+};
+const income: Action = {
+  kind: 'record_income',
+  poolId: 'fund',
+  amount: '500',
+  source: 'Bank',
+  evidence: 'Line 1',
+};
+const booking: Action = {
+  kind: 'book',
+  poolId: 'room',
+  bookingId: 'b1',
+  accountId: 'bob',
+  from: at(30),
+  until: at(32),
+};
+const passedBefore = (actions: Action[]) => (c: Scenario) =>
+  actions.forEach((a, i) => {
+    c.propose(`setup${i}`, a);
+    if (c.proposal(`setup${i}`).status === 'open') c.close(`setup${i}`, at(24));
+  });
+
 /** For each kind: an action, the one effect event it must produce, and a check of the state after it. */
-const CASES: { action: Action; effect: DomainEvent['type']; check: (c: Scenario) => void }[] = [
+const CASES: {
+  action: Action;
+  effect: DomainEvent['type'];
+  check: (c: Scenario) => void;
+  /** What must exist before (a pool to spend from): passed proposals. */
+  setup?: (c: Scenario) => void;
+}[] = [
   {
     action: { kind: 'admit_member', accountId: 'dan', displayName: ' Dan ', classes: [] },
     effect: 'MemberAdmitted',
@@ -118,6 +170,36 @@ const CASES: { action: Action; effect: DomainEvent['type']; check: (c: Scenario)
     check: (c) =>
       expect(c.logged('ResolutionAdopted')[0]?.data).toEqual({ proposalId: 'p', text: 'Paint the shed' }),
   },
+  {
+    action: fundPool,
+    effect: 'PoolCreated',
+    check: (c) => expect(c.s.pools?.fund).toMatchObject({ kind: 'money', proposalId: 'p', balances: {} }),
+  },
+  {
+    action: income,
+    setup: passedBefore([fundPool]),
+    effect: 'TransactionRecorded',
+    check: (c) => expect(c.s.pools?.fund?.balances).toEqual({ outside: '-500', pool: '500' }),
+  },
+  {
+    action: { kind: 'spend', poolId: 'fund', amount: '200', to: { member: 'bob' }, purpose: 'Seeds' },
+    setup: passedBefore([fundPool, income]),
+    effect: 'TransactionRecorded',
+    check: (c) =>
+      expect(c.s.pools?.fund?.balances).toEqual({ outside: '-500', pool: '300', 'member:bob': '200' }),
+  },
+  {
+    action: booking,
+    setup: passedBefore([roomPool]),
+    effect: 'BookingMade',
+    check: (c) => expect(c.s.pools?.room?.bookings.b1).toMatchObject({ accountId: 'bob', status: 'active' }),
+  },
+  {
+    action: { kind: 'cancel_booking', poolId: 'room', bookingId: 'b1' },
+    setup: passedBefore([roomPool, booking]),
+    effect: 'BookingCancelled',
+    check: (c) => expect(c.s.pools?.room?.bookings.b1?.status).toBe('cancelled'),
+  },
 ];
 
 describe('each kind of action is carried out exactly once', () => {
@@ -128,9 +210,10 @@ describe('each kind of action is carried out exactly once', () => {
     );
   });
 
-  describe.each(CASES)('$action.kind', ({ action, effect, check }) => {
+  describe.each(CASES)('$action.kind', ({ action, effect, check, setup }) => {
     it('automatic: at opening', () => {
       const c = Scenario.given({ rules: automatic, members: ['bob', 'cy'], roles: [clerk] });
+      setup?.(c);
       expect(c.propose('p', action)).toEqual(['ProposalOpened', 'ProposalDecided', effect]);
       check(c);
       expect(c.error({ type: 'CloseProposal', proposalId: 'p' }, null, at(1000))).toBe('proposal_closed');
@@ -138,6 +221,7 @@ describe('each kind of action is carried out exactly once', () => {
 
     it('consent: at close, then never again', () => {
       const c = Scenario.given({ rules: consentAll, members: ['bob', 'cy'], roles: [clerk] });
+      setup?.(c);
       c.propose('p', action);
       expect(c.proposal('p').status).toBe('open');
       expect(c.close('p', at(24))).toEqual(['ProposalDecided', effect]);
@@ -152,6 +236,7 @@ describe('each kind of action is carried out exactly once', () => {
 
     it('when rejected, nothing is carried out', () => {
       const c = Scenario.given({ rules: consentAll, members: ['bob', 'cy'], roles: [clerk] });
+      setup?.(c);
       c.propose('p', action);
       c.position('p', 'ada', 'block');
       expect(c.close('p', at(24))).toEqual(['ProposalDecided']);

@@ -212,6 +212,9 @@ export class Scenario {
       proposals: by('proposal'),
       positions: by('position'),
       comments: by('comment'),
+      pools: by('pool'),
+      movements: by('movement'),
+      bookings: by('booking'),
     });
   }
 

@@ -20,6 +20,7 @@ import { logRoutes } from './routes/log';
 import { mailRoutes } from './routes/mail';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
+import { poolRoutes } from './routes/pools';
 import { commentRoutes } from './routes/comments';
 import { platformRoutes } from './routes/platform';
 import { ProblemSchema } from './schemas';
@@ -129,6 +130,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   commonsRoutes(app, ctx);
   invitationRoutes(app, ctx);
   pageRoutes(app, ctx);
+  poolRoutes(app, ctx);
   commentRoutes(app, ctx);
   logRoutes(app, ctx);
   consistencyRoutes(app, ctx);

@@ -71,6 +71,11 @@ const TOUCHES = {
   RoleHoldersElected: (d) => ({ proposal: d.proposalId, commons: true }),
   DelegationSet: (d) => ({ account: d.accountId, commons: false }),
   DelegationRevoked: (d) => ({ account: d.accountId, commons: false }),
+  // Resources (issue 15): a pool's page listens for these types; the decision's proposal is touched too.
+  PoolCreated: (d) => ({ proposal: d.proposalId, commons: false }),
+  TransactionRecorded: (d) => ({ proposal: d.proposalId, commons: false }),
+  BookingMade: (d) => ({ proposal: d.proposalId, commons: false }),
+  BookingCancelled: (d) => ({ proposal: d.proposalId, commons: false }),
 } satisfies { [T in EventType]: (data: Extract<DomainEvent, { type: T }>['data']) => Touch };
 
 /** The live event of an append of these events (in log order), the log then holding `size` records. */

@@ -57,6 +57,15 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_domains: 422,
   entrenched: 409,
   constitution_locked: 422,
+  // Resources (issue 15)
+  pool_not_found: 404,
+  pool_exists: 409,
+  invalid_amount: 422,
+  insufficient_funds: 409,
+  invalid_booking: 422,
+  booking_conflict: 409,
+  booking_not_found: 404,
+  not_allowed_to_book: 403,
 };
 
 const TITLES: Record<number, string> = {

@@ -9,6 +9,7 @@ import {
   ACTION_KINDS,
   ELECTION_METHODS,
   POLL_METHODS,
+  POOL_KINDS,
   type Action,
   type ActionKind,
   type ChambersTally,
@@ -66,10 +67,16 @@ const Where = literals(['record', 'checkpoint', 'head', 'saved-checkpoint', 'doc
 
 export const RatioViewSchema = Type.Object({ num: Type.Integer(), den: Type.Integer() });
 
-/** A procedure as stored: one of the procedure types, told apart by `type`. */
-export const ProcedureViewSchema = Type.Union([
+/** A procedure of a type other than by_amount (what a band of a by_amount rule holds). */
+const SingleProcedureViewSchema = Type.Union([
   Type.Object({ type: Type.Literal('automatic'), objectionHours: Type.Optional(Type.Integer()) }),
-  Type.Object({ type: Type.Literal('role'), objectionHours: Type.Integer() }),
+  Type.Object({
+    type: Type.Literal('role'),
+    objectionHours: Type.Integer(),
+    excludeProposer: Type.Optional(
+      Type.Boolean({ description: 'Separation of duties: a holder other than the proposer decides' }),
+    ),
+  }),
   Type.Object({ type: Type.Literal('consent'), hours: Type.Integer() }),
   Type.Object({ type: Type.Literal('consensus'), hours: Type.Integer(), minParticipation: RatioViewSchema }),
   Type.Object({
@@ -130,6 +137,23 @@ export const ProcedureViewSchema = Type.Union([
     }),
     hours: Type.Integer(),
     method: literals(ELECTION_METHODS),
+  }),
+]);
+// Resources (issue 15): a rule by amount, its bands' procedures of the other types.
+const BandProcedure = Type.Unsafe<Procedure>(SingleProcedureViewSchema);
+/** A procedure as stored: one of the procedure types, told apart by `type`. */
+export const ProcedureViewSchema = Type.Union([
+  ...SingleProcedureViewSchema.anyOf,
+  Type.Object({
+    type: Type.Literal('by_amount'),
+    unit: Type.Optional(Type.Object({ code: Text, exponent: Type.Integer() })),
+    bands: Type.Array(
+      Type.Object({
+        upTo: Type.Integer({ description: 'In minor units: amounts up to this are decided by `procedure`' }),
+        procedure: BandProcedure,
+      }),
+    ),
+    otherwise: BandProcedure,
   }),
 ]);
 
@@ -253,6 +277,27 @@ export const RulesChangeSchema = Type.Unsafe<Partial<Record<ActionKind, Procedur
   Type.Object(Object.fromEntries(ACTION_KINDS.map((k) => [k, Type.Optional(ProcedureViewSchema)]))),
 );
 
+// Resources (issue 15): a pool as created, its unit and usage rules.
+const Amount = Type.String({ description: 'Minor units as decimal digits (a leading - for a debit)' });
+export const UnitViewSchema = Type.Object({ code: Text, exponent: Type.Integer() });
+export const UsageViewSchema = Type.Object({
+  who: Type.Union([
+    Type.Object({ who: Type.Literal('members') }),
+    Type.Object({ who: Type.Literal('roles'), roles: Type.Array(Text) }),
+  ]),
+  maxAheadDays: Type.Integer(),
+  maxMinutes: Type.Integer(),
+  cost: nullable(Type.Object({ poolId: Text, perHour: Amount })),
+});
+export const PoolSpecViewSchema = Type.Object({
+  id: Text,
+  name: Text,
+  description: Text,
+  kind: literals(POOL_KINDS),
+  unit: nullable(UnitViewSchema),
+  floor: Amount,
+  usage: nullable(UsageViewSchema),
+});
 const TierSchema = literals(TIERS);
 /** Tiers and entrenchment: the procedure of each tier above the operational, kinds placed by name. */
 export const TiersViewSchema = view({
@@ -334,6 +379,31 @@ export const ActionViewSchema = Type.Union([
   }),
   Type.Object({ kind: Type.Literal('resolution'), text: Text }),
   Type.Object({ kind: Type.Literal('elect_role'), roleId: Text, seats: Type.Integer() }),
+  // Resources (issue 15)
+  Type.Object({ kind: Type.Literal('create_pool'), pool: PoolSpecViewSchema }),
+  Type.Object({
+    kind: Type.Literal('record_income'),
+    poolId: Text,
+    amount: Amount,
+    source: Text,
+    evidence: Text,
+  }),
+  Type.Object({
+    kind: Type.Literal('spend'),
+    poolId: Text,
+    amount: Amount,
+    to: Type.Union([Type.Object({ member: Text }), Type.Object({ outside: Text })]),
+    purpose: Text,
+  }),
+  Type.Object({
+    kind: Type.Literal('book'),
+    poolId: Text,
+    bookingId: Text,
+    accountId: Text,
+    from: Time,
+    until: Time,
+  }),
+  Type.Object({ kind: Type.Literal('cancel_booking'), poolId: Text, bookingId: Text }),
 ]);
 
 /** Whether what the server shows of a commons is what its log proves; when not, the commons is read-only. */
@@ -985,4 +1055,86 @@ export const CommonsDirectorySchema = view(
     description:
       'Commons, oldest first, from their summaries (no commons is loaded to list it). Pass `next` as `after` for the next page; null on the last.',
   },
+);
+
+// Resources (issue 15): pools and their statements (GET /api/v1/commons/:id/pools, .../pools/:poolId).
+const PoolSummaryProps = {
+  id: Text,
+  name: Text,
+  description: Text,
+  kind: literals(POOL_KINDS),
+  unit: nullable(UnitViewSchema),
+  floor: Type.String({
+    description: 'The lowest balance of the pool and of members’ accounts, in minor units',
+  }),
+  usage: nullable(UsageViewSchema),
+  createdAt: Time,
+  proposalId: Text,
+  balance: Type.String({ description: "The pool's own balance, in minor units" }),
+  movementCount: Type.Integer(),
+  activeBookings: Type.Integer(),
+};
+export const PoolSummarySchema = view(PoolSummaryProps);
+export const PoolListSchema = view(
+  { items: Type.Array(PoolSummarySchema) },
+  { description: 'The pools of the commons, in the order they were created' },
+);
+const EntryView = view({
+  account: Type.String({ description: '`pool`, `outside`, or `member:` and an account id' }),
+  amount: Type.String({ description: 'Signed, in minor units' }),
+  label: Text,
+});
+const MovementView = view({
+  seq: Type.Integer(),
+  at: Time,
+  proposalId: Text,
+  kind: literals(['income', 'spend', 'booking', 'refund'] as const),
+  entries: Type.Array(EntryView, { description: 'They sum to zero' }),
+  purpose: Text,
+  counterparty: Text,
+  evidence: Text,
+  poolBalance: Type.String({ description: "The pool's balance after it, in minor units" }),
+  formatted: Type.String({
+    description: "What it changed the pool's balance by, in major units with the unit",
+  }),
+  decision: nullable(
+    view(
+      {
+        proposalId: Text,
+        title: Text,
+        proposer: Text,
+        ruleVersion: Type.Integer({ description: 'The constitution version it was decided under' }),
+        procedure: Text,
+        decidedAt: nullable(Time),
+        decidedBy: nullable(Text),
+        participants: Type.Integer(),
+      },
+      { description: 'The decision that carried it out' },
+    ),
+  ),
+});
+export const PoolStatementSchema = view(
+  {
+    pool: PoolSummarySchema,
+    balances: Type.Array(view({ account: Text, label: Text, balance: Type.String(), formatted: Text }), {
+      description: 'Every account that has moved, by account; they sum to zero',
+    }),
+    movements: pageOf(MovementView, `Movements, oldest first. ${NEXT}`),
+    series: Type.Array(view({ at: Time, balance: Type.String() }), {
+      description: "The pool's balance after movements over time, thinned to at most 400 points",
+    }),
+    bookings: Type.Array(
+      view({
+        id: Text,
+        accountId: Text,
+        displayName: Text,
+        from: Time,
+        until: Time,
+        proposalId: Text,
+        cost: Type.String(),
+        status: literals(['active', 'cancelled'] as const),
+      }),
+    ),
+  },
+  { description: "A pool's statement, from the state its verified log folds to" },
 );

@@ -25,6 +25,7 @@ import { ProposalPage } from './pages/proposal';
 import { ConstitutionPage } from './pages/constitution';
 import { DelegationsPage } from './pages/delegations';
 import { LogPage } from './pages/log';
+import { PoolPage, PoolsPage } from './pages/pools';
 import { asyncHandler } from './components/async-handler';
 import { NotificationBell } from './components/notification-bell';
 import { NotificationsPage } from './pages/notifications';
@@ -87,6 +88,23 @@ function Routes(): ReactNode {
         {(c) => <DelegationsPage {...c} />}
       </CommonsShell>
     );
+  // Resources (issue 15)
+  const pools = match('/c/:id/pools', path);
+  if (pools)
+    return (
+      <CommonsShell id={pools.id} tab="pools">
+        {(c) => <PoolsPage {...c} />}
+      </CommonsShell>
+    );
+  const pool = match('/c/:id/pools/:poolId', path);
+  if (pool) {
+    const poolId = pool.poolId;
+    return (
+      <CommonsShell id={pool.id} tab="pools">
+        {(c) => <PoolPage {...c} poolId={poolId} />}
+      </CommonsShell>
+    );
+  }
   const log = match('/c/:id/log', path);
   if (log)
     return (

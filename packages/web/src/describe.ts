@@ -1,4 +1,5 @@
 // Plain-language sentences for the domain, in the reader's language: procedures, actions, reasons, log events.
+import { formatMinor } from './money';
 import type { Translate } from './i18n';
 import type { MessageKey } from './i18n/en';
 import {
@@ -80,10 +81,14 @@ export function describeProcedure(
       return p.objectionHours
         ? t('proc.automaticWindow', { time: duration(t, p.objectionHours) })
         : t('proc.automatic');
-    case 'role':
-      return p.objectionHours > 0
-        ? t('proc.roleObjection', { time: duration(t, p.objectionHours) })
-        : t('proc.roleAlone');
+    case 'role': {
+      const rule =
+        p.objectionHours > 0
+          ? t('proc.roleObjection', { time: duration(t, p.objectionHours) })
+          : t('proc.roleAlone');
+      // Separation of duties (resources, issue 15): the one who asks does not decide.
+      return p.excludeProposer ? `${rule} ${t('proc.role.excludeProposer')}` : rule;
+    }
     case 'consent':
       return t('proc.consent', { time: duration(t, p.hours) });
     case 'consensus':
@@ -123,6 +128,20 @@ export function describeProcedure(
           count: p.points ?? p.credits ?? 0,
         }),
       });
+    case 'by_amount': {
+      // Resources (issue 15): each band's procedure, then the one above the last.
+      const amount = (upTo: number) => (p.unit ? formatMinor(String(upTo), p.unit, locale(t)) : String(upTo));
+      const inner = (q: Procedure) => lowerFirst(describeProcedure(t, q, className)).replace(/\.$/, '');
+      const bands = p.bands
+        .map((b) => t('proc.byAmount.band', { amount: amount(b.upTo), rule: inner(b.procedure) }))
+        .join('; ');
+      const last = p.bands[p.bands.length - 1];
+      return t('proc.byAmount', {
+        bands,
+        amount: last ? amount(last.upTo) : '0',
+        rule: inner(p.otherwise),
+      });
+    }
     case 'chambers': {
       const chambers = p.chambers
         .map((c) => {
@@ -316,8 +335,26 @@ export function describeAction(
       return t('action.resolution');
     case 'elect_role':
       return t('action.electRole', { role: role(action.roleId), count: action.seats });
+    // Resources (issue 15): amounts in minor units, shown by the pool page in its unit.
+    case 'create_pool':
+      return t('action.createPool', { name: action.pool.name });
+    case 'record_income':
+      return t('action.recordIncome', { pool: action.poolId, source: action.source });
+    case 'spend':
+      return t('action.spend', {
+        pool: action.poolId,
+        to: 'member' in action.to ? person(action.to.member) : action.to.outside,
+      });
+    case 'book':
+      return t('action.book', { pool: action.poolId, name: person(action.accountId) });
+    case 'cancel_booking':
+      return t('action.cancelBooking', { pool: action.poolId });
   }
 }
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+/** The locale a translation function writes in (its own name for it). */
+const locale = (t: Translate) => t('locale.tag');
 
 /** The label of a log record's type ("Proposal opened"). */
 export function eventLabel(t: Translate, type: string): string {

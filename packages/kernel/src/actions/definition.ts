@@ -6,6 +6,7 @@ import {
   type Action,
   type ActionKind,
   type CommonsCore,
+  type CommonsState,
   type Outcome,
   type Procedure,
 } from '../types';
@@ -26,9 +27,10 @@ export interface ActionDefinition<K extends ActionKind, S extends TSchema = TSch
   /**
    * The action checked against the commons as it is, normalised (trimmed text, known classes, ...); a DomainError
    * otherwise. Run when a proposal opens and again when it passes: the commons may have changed in between. `now`
-   * (when known) lets a term that has ended count as ended.
+   * (when known) lets a term that has ended count as ended. `state` (when known) is the whole commons, for kinds that
+   * act on more than the core (a pool's ledger).
    */
-  check(core: CommonsCore, action: ActionOf<K>, now: string | null): ActionOf<K>;
+  check(core: CommonsCore, action: ActionOf<K>, now: string | null, state?: CommonsState): ActionOf<K>;
   /**
    * Checks made only when a proposal opens, never when it passes (an amendment's no-lock-in check: the commons may
    * have changed by then, and what was proposed is what is judged).
@@ -38,7 +40,8 @@ export interface ActionDefinition<K extends ActionKind, S extends TSchema = TSch
   procedure?(core: CommonsCore, action: ActionOf<K>): Procedure;
   /**
    * The events that carry out the checked action of a passed proposal (emitted once, with ProposalDecided); `outcome`
-   * is that decision (an election's count names who takes the seats).
+   * is that decision (an election's count names who takes the seats); `state` (when known) is the whole commons, as
+   * for `check`.
    */
   carryOut(
     core: CommonsCore,
@@ -46,6 +49,7 @@ export interface ActionDefinition<K extends ActionKind, S extends TSchema = TSch
     proposalId: string,
     now: string,
     outcome?: Outcome,
+    state?: CommonsState,
   ): DomainEvent[];
 }
 

@@ -3,7 +3,7 @@
 // template (the constitution's default rule covers commons founded before it).
 import { Type, type Static } from 'typebox';
 import { DomainError } from '../errors';
-import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore } from '../types';
+import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore, type CommonsState } from '../types';
 import { adoptCharter } from './adopt-charter';
 import { admitMember } from './admit-member';
 import { amendConstitution } from './amend-constitution';
@@ -13,6 +13,10 @@ import type { ActionDefinition, ActionOf } from './definition';
 import { electRole } from './elect-role';
 import { removeMember } from './remove-member';
 import { resolution } from './resolution';
+import { book, cancelBooking } from './bookings';
+import { createPool } from './create-pool';
+import { recordIncome } from './record-income';
+import { spend } from './spend';
 import { assignRole, unassignRole } from './role-holders';
 
 export type { ActionDefinition, ActionOf } from './definition';
@@ -28,6 +32,12 @@ export const ACTIONS = {
   amend_constitution: amendConstitution,
   resolution,
   elect_role: electRole,
+  // Resources (issue 15)
+  create_pool: createPool,
+  record_income: recordIncome,
+  spend,
+  book,
+  cancel_booking: cancelBooking,
 } satisfies { [K in ActionKind]: ActionDefinition<K> };
 
 /** Plain-language English labels of the kinds of action. */
@@ -48,8 +58,13 @@ export function actionDefinition(kind: unknown): ActionDefinition<ActionKind> {
 }
 
 /** Checks an action against the commons now and returns it normalised (see ActionDefinition.check). */
-export function checkAction(core: CommonsCore, action: Action, now: string | null): Action {
-  return actionDefinition(action.kind).check(core, action as ActionOf<ActionKind>, now);
+export function checkAction(
+  core: CommonsCore,
+  action: Action,
+  now: string | null,
+  state?: CommonsState,
+): Action {
+  return actionDefinition(action.kind).check(core, action as ActionOf<ActionKind>, now, state);
 }
 
 /**

@@ -25,14 +25,16 @@ export const RECORD_VERSION = 4;
  * record reads as it did. Polls and chambers were released together (no server ever wrote version 3 without
  * chambers), so no server that reads version 3 lacks chambers; a later addition of this kind takes a new version.
  * Version 4, released as one (no server wrote version 4 without all of these): comments edited and deleted by their
- * authors (`CommentEdited`, `CommentDeleted`); elections to roles (the `election` procedure, the `elect_role` action, `CandidateNominated`,
- * `NominationAccepted`, `NominationDeclined`, `ElectionBallotOpened`, `RoleHoldersElected`, an election's count on
- * ProposalDecided's outcome) and liquid delegation (`DelegationSet`, `DelegationRevoked`, a procedure's `delegation`
- * flag, the weights on an outcome); rules for rules: a constitution's optional `tiers` and `domains` (in
- * CommonsCreated and ConstitutionAmended) and an amendment's (ProposalOpened's action), and the automatic
- * procedure's optional objection window (the version keeps a server that would ignore tiers, deciding an amendment
- * by the wrong procedure, from reading these records); new events and optional fields only, no version-3 event changed its shape, and
- * the version tells an older server it cannot read these records.
+ * authors (`CommentEdited`, `CommentDeleted`); elections to roles (the `election` procedure, the `elect_role`
+ * action, `CandidateNominated`, `NominationAccepted`, `NominationDeclined`, `ElectionBallotOpened`,
+ * `RoleHoldersElected`, an election's count on ProposalDecided's outcome) and liquid delegation (`DelegationSet`,
+ * `DelegationRevoked`, a procedure's `delegation` flag, the weights on an outcome); rules for rules: a
+ * constitution's optional `tiers` and `domains` (in CommonsCreated and ConstitutionAmended) and an amendment's
+ * (ProposalOpened's action), and the automatic procedure's optional objection window (the version keeps a server
+ * that would ignore tiers, deciding an amendment by the wrong procedure, from reading these records); resources
+ * (pools and their ledgers, bookings: `PoolCreated`, `TransactionRecorded`, `BookingMade`, `BookingCancelled`, the
+ * `by_amount` procedure type and a role's `excludeProposer`); new events and optional fields only, no version-3
+ * event changed its shape, and the version tells an older server it cannot read these records.
  */
 export const RECORD_VERSIONS = [1, 2, 3, 4] as const satisfies readonly [...number[], typeof RECORD_VERSION];
 

@@ -10,6 +10,7 @@ import {
 import { actionDefinition, checkAction, type ActionDefinition, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
+import { procedureForAction } from '../procedures';
 import { dict, dictOf, own } from '../dict';
 import { DomainError } from '../errors';
 import type { DomainEvent, EventEnvelope } from '../events';
@@ -50,7 +51,7 @@ export function carryOutPassed(
 ): DomainEvent[] {
   let action: Action;
   try {
-    action = checkAction(state.core, proposal.action, now);
+    action = checkAction(state.core, proposal.action, now, state);
   } catch (e) {
     if (e instanceof DomainError) {
       return [{ type: 'ActionFailed', data: { proposalId: proposal.id, error: e.message } }];
@@ -63,6 +64,7 @@ export function carryOutPassed(
     proposal.id,
     now,
     outcome,
+    state,
   );
 }
 
@@ -124,7 +126,18 @@ function settle(
   }
   const positionOf = (accountId: string) => replaced.get(accountId) ?? own(stored, accountId);
   const kind = proposal.action.kind;
-  const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
+  // Separation of duties: under a role that excludes the proposer, the proposer is not among the deciders.
+  const deciders =
+    proposal.procedure.type === 'role'
+      ? decidersFor(state.core, kind, now).filter(
+          (id) =>
+            !(
+              proposal.procedure.type === 'role' &&
+              proposal.procedure.excludeProposer &&
+              id === proposal.proposer
+            ),
+        )
+      : [];
   const deciderPositions = decidersInOrder(deciders, positionOf);
   let delegation: DelegationTally | undefined;
   let weighed = counts;
@@ -418,12 +431,14 @@ export function openProposal(
   if (!input.action || typeof input.action !== 'object') {
     throw new DomainError('invalid_action', 'A proposal needs an action.');
   }
-  const action = checkAction(core, input.action, ctx.now);
+  const action = checkAction(core, input.action, ctx.now, state);
   const definition = actionDefinition(action.kind) as ActionDefinition<ActionKind>;
   definition.checkProposed?.(core, action as ActionOf<ActionKind>, ctx.now);
-  const procedure =
+  const rule =
     definition.procedure?.(core, action as ActionOf<ActionKind>) ?? ruleFor(core.constitution, action.kind);
-  validateProcedure(action.kind, procedure, core);
+  validateProcedure(action.kind, rule, core);
+  // A rule by amount names the procedure of the band the action's amount falls in (resources, issue 15).
+  const procedure = procedureForAction(rule, action, state);
   // A poll asks its question; any other procedure answers yes or no to the action.
   if (procedure.type !== 'poll' && input.question !== undefined) {
     throw new DomainError(
@@ -486,7 +501,12 @@ export function openProposal(
   const proposal = proposalFromOpened(opened.data, ctx.now);
   const extra: { accountId: string; stance: 'agree' }[] = [];
   // A proposer who holds the mandate decides by proposing.
-  if (procedure.type === 'role' && ctx.actor && decidersFor(core, action.kind, ctx.now).includes(ctx.actor)) {
+  if (
+    procedure.type === 'role' &&
+    !procedure.excludeProposer &&
+    ctx.actor &&
+    decidersFor(core, action.kind, ctx.now).includes(ctx.actor)
+  ) {
     extra.push({ accountId: ctx.actor, stance: 'agree' });
     events.push({
       type: 'PositionTaken',

@@ -3,6 +3,7 @@
 import { Type } from 'typebox';
 import type { Procedure } from '../types';
 import { automatic } from './automatic';
+import { byAmount } from './by-amount';
 import { chambers } from './chambers';
 import { consensus } from './consensus';
 import { consent } from './consent';
@@ -17,6 +18,7 @@ export { MAX_HOURS, RATIO_MAX, RatioSchema } from './definition';
 export { POLL_LIMITS, POLL_METHODS } from './poll';
 export { CHAMBER_LIMITS, describeChamberRule } from './chambers';
 export { ELECTION_METHODS } from './election';
+export { BY_AMOUNT_LIMITS, amountOf, procedureForAction } from './by-amount';
 
 export const PROCEDURES = {
   automatic,
@@ -27,6 +29,8 @@ export const PROCEDURES = {
   poll,
   chambers,
   election,
+  // Resources (issue 15)
+  by_amount: byAmount,
 } satisfies { [T in Procedure['type']]: ProcedureDefinition<T> };
 
 /** A procedure, discriminated by `type` so that errors name the fields of the chosen type. */

@@ -101,11 +101,17 @@ export function modeProblems(constitution: Constitution): Reason[] {
     if (!mode) continue;
     for (const kind of d.kinds) {
       const rule = ruleFor(constitution, kind);
-      if ((mode.procedures as readonly string[]).includes(rule.type)) continue;
+      // A rule by amount fits a mode when each of its bands' procedures does (resources, issue 15).
+      const types =
+        rule.type === 'by_amount'
+          ? [...rule.bands.map((b) => b.procedure.type), rule.otherwise.type]
+          : [rule.type];
+      const forbidden = types.find((t) => !(mode.procedures as readonly string[]).includes(t));
+      if (forbidden === undefined) continue;
       out.push({
         code: 'mode_forbids',
-        params: { kind, domain: d.name, mode: d.mode, procedure: rule.type },
-        text: `"${ACTION_LABELS[kind]}" is in the domain "${d.name}", whose mode is ${mode.describe}: its rule must be ${allowedText(d.mode)}, not ${rule.type}.`,
+        params: { kind, domain: d.name, mode: d.mode, procedure: forbidden },
+        text: `"${ACTION_LABELS[kind]}" is in the domain "${d.name}", whose mode is ${mode.describe}: its rule must be ${allowedText(d.mode)}, not ${forbidden}.`,
       });
     }
   }

@@ -45,6 +45,13 @@ function neverPasses(p: Procedure): string | null {
       return p.minParticipation.num > p.minParticipation.den
         ? 'it needs more members to take part than there are'
         : null;
+    case 'by_amount':
+      // Resources (issue 15): a rule by amount can never pass an amount whose band can never pass.
+      for (const q of [...p.bands.map((b) => b.procedure), p.otherwise]) {
+        const never = neverPasses(q);
+        if (never) return `for some amounts, ${never}`;
+      }
+      return null;
     default:
       return null;
   }
@@ -85,8 +92,10 @@ export function analyseLockIn(core: CommonsCore, constitution: Constitution, now
     decidable.has('assign_role') &&
     (withMandate(kind) || decidable.has('create_role') || (decidable.has('change_role') && anyRole));
   const roleReachable = (kind: ActionKind) => held(kind) || fillable(kind);
-  const completable = (p: Procedure, kind: ActionKind) =>
-    neverPasses(p) === null && (p.type !== 'role' || roleReachable(kind));
+  const completable = (p: Procedure, kind: ActionKind): boolean =>
+    p.type === 'by_amount'
+      ? [...p.bands.map((b) => b.procedure), p.otherwise].every((q) => completable(q, kind))
+      : neverPasses(p) === null && (p.type !== 'role' || roleReachable(kind));
   for (let grew = true; grew;) {
     grew = false;
     for (const kind of ACTION_KINDS) {

@@ -18,6 +18,7 @@ import { dict, own } from '../dict';
 import { DomainError } from '../errors';
 import { classCounts, decidedByOf, decidersInOrder, pollDecision, tallyDecision } from '../modules/proposals';
 import { checkBallot } from '../poll';
+import { procedureForAction } from '../procedures';
 import type {
   ActionKind,
   ChambersTally,
@@ -301,10 +302,16 @@ function replayOne(
       reason:
         'It was a poll: its ballots chose between options and are not positions for or against the action.',
     };
-  const deciders = procedure.type === 'role' ? holdersAt(core, proposal.action.kind, decidedAt) : [];
+  // Separation of duties: under a role that excludes the proposer, the proposer is not among the deciders.
+  const excluded = (id: string) =>
+    procedure.type === 'role' && procedure.excludeProposer === true && id === proposal.proposer;
+  const deciders =
+    procedure.type === 'role'
+      ? holdersAt(core, proposal.action.kind, decidedAt).filter((id) => !excluded(id))
+      : [];
   // A holder who decided it then was one, even if no longer listed (who left a role leaves its holders).
   const by = proposal.outcome!.decidedBy;
-  if (procedure.type === 'role' && by !== null && !deciders.includes(by)) deciders.push(by);
+  if (procedure.type === 'role' && by !== null && !deciders.includes(by) && !excluded(by)) deciders.push(by);
   const deciderPositions = decidersInOrder(deciders, positionOf);
   if (procedure.type === 'role' && deciders.length > 0 && deciderPositions.length === 0)
     return {
@@ -364,8 +371,11 @@ export function replayUnderDraft(state: CommonsState, draft: unknown): ReplayRes
   const index = () => (classes ??= classIndex(state.core));
   for (const proposal of decided) {
     const kind = proposal.action.kind;
-    const procedure = own(rules, kind);
-    if (!procedure || sameJson(procedure, proposal.outcome!.procedure)) continue;
+    const rule = own(rules, kind);
+    if (!rule) continue;
+    // A rule by amount decides by the band the proposal's amount falls in, as it would have at its opening.
+    const procedure = procedureForAction(rule, proposal.action, state);
+    if (sameJson(procedure, proposal.outcome!.procedure)) continue;
     const result = replayOne(state, proposal, procedure, index);
     if ('code' in result) {
       notReplayable.push({ proposalId: proposal.id, title: proposal.title, kind, ...result });

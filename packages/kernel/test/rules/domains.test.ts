@@ -1,7 +1,7 @@
 // Domains and their modes (src/rules/domains.ts): a domain's mode says which types of procedure its kinds may
 // have; do-ocracy's automatic procedure with an objection window is decided unless a member objects within it.
 import { describe, expect, it } from 'vitest';
-import type { Domain, Reason } from '../../src/index';
+import type { Domain, Procedure, Reason } from '../../src/index';
 import { at, consent, foundingEvents, role, vote } from '../scenario';
 import { opened, positionTaken, spec, submit } from '../modules/spec';
 import { amend, foundedWith } from './given';
@@ -68,6 +68,21 @@ describe('splitting a commons into domains', () => {
     spec(foundedWith({ domains: DOMAINS }, { rules: { resolution: doOcracy(24), assign_role: role(0) } }))
       .when(submit('a', amend({ resolution: vote([1, 2]) })))
       .thenRefuses('invalid_domains', /"Operations".*do-ocracy/);
+  });
+
+  it('given a peer finance domain, when spending by amount has a band a role decides, then that band is refused', () => {
+    const finance: Domain = { id: 'money', name: 'Finance', mode: 'peer', kinds: ['spend'] };
+    const byAmount = (small: Procedure): Procedure => ({
+      type: 'by_amount',
+      bands: [{ upTo: 10_000, procedure: small }],
+      otherwise: vote([1, 2]),
+    });
+    spec(foundedWith({ domains: [finance] }))
+      .when(submit('a', amend({ spend: byAmount(role(0)) })))
+      .thenRefuses('invalid_domains', /"Finance".*not role/);
+    spec(foundedWith({ domains: [finance] }))
+      .when(submit('a', amend({ spend: byAmount(consent(72)) })))
+      .thenTypes(['ProposalOpened']);
   });
 
   it.each([

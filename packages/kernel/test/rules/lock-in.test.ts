@@ -1,7 +1,7 @@
 // No lock-in (src/rules/lock-in.ts): checked when an amendment is proposed and when a commons is founded; every
 // problem is a sentence of its own, and all are listed.
 import { describe, expect, it } from 'vitest';
-import { TEMPLATES, type Reason, type TemplateId } from '../../src/index';
+import { TEMPLATES, type Procedure, type Reason, type TemplateId } from '../../src/index';
 import { at, consent, foundingEvents, role } from '../scenario';
 import { spec, submit } from '../modules/spec';
 import { amend, foundedWith, TIERS_OF } from './given';
@@ -79,6 +79,28 @@ describe('no lock-in when an amendment is proposed', () => {
     spec(history)
       .when(submit('a', amend({ assign_role: role(0) })), 'ada', at(48))
       .thenRefuses('constitution_locked');
+  });
+
+  it('given no role can be filled, when a band of spending by amount needs a role, then spending is locked and told', () => {
+    // Roles can be neither made nor assigned (already so): a band decided by a role could never be decided.
+    const given = foundingEvents({
+      rules: { assign_role: role(0), create_role: role(0), change_role: role(0) },
+    });
+    const byAmount = (small: Procedure): Procedure => ({
+      type: 'by_amount',
+      bands: [{ upTo: 10_000, procedure: small }],
+      otherwise: consent(48),
+    });
+    const error = spec(given)
+      .when(submit('a', amend({ spend: byAmount(role(0)) })))
+      .thenRefuses('constitution_locked');
+    expect(problemsOf(error).map((p) => [p.code, p.params.kind])).toContainEqual([
+      'role_unfillable',
+      'spend',
+    ]);
+    spec(given)
+      .when(submit('a', amend({ spend: byAmount(consent(24)) })))
+      .thenTypes(['ProposalOpened']);
   });
 
   it('given a commons already locked on one kind, when an unrelated rule changes, then it is not refused for it', () => {

@@ -35,7 +35,12 @@ export type Procedure =
        */
       objectionHours?: number;
     }
-  | { type: 'role'; objectionHours: number }
+  | {
+      type: 'role';
+      objectionHours: number;
+      /** Separation of duties: the proposer's own approval does not decide (another holder must). Absent: false. */
+      excludeProposer?: boolean;
+    }
   | { type: 'consent'; hours: number }
   | { type: 'consensus'; hours: number; minParticipation: Ratio }
   | {
@@ -79,6 +84,18 @@ export type Procedure =
       nominationHours: number;
       hours: number;
       method: ElectionMethod;
+    }
+  // Resources (issue 15): the procedure depends on the action's amount.
+  | {
+      /**
+       * Bands by amount, in ascending order of `upTo` (in minor units): the first band the amount is at most decides,
+       * else `otherwise`. Resolved to one of them when the proposal opens, so a tally never sees this type.
+       */
+      type: 'by_amount';
+      /** When given, the bands apply only to amounts in this unit (a pool of another goes to `otherwise`). */
+      unit?: { code: string; exponent: number };
+      bands: { upTo: number; procedure: Procedure }[];
+      otherwise: Procedure;
     };
 
 /** A chamber's own rule, decided on its class's positions: a vote with a quorum of its members, consent or consensus. */
@@ -337,6 +354,11 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
 
     case 'election':
       throw new Error('an election is tallied from its ranked ballots by tallyElection, not from counts');
+
+    case 'by_amount':
+      // Resolved to one of its bands' procedures when the proposal opens (the kernel's `procedureForAction`).
+      throw new Error('by_amount is resolved to one of its procedures when a proposal opens');
+
     case 'chambers':
       // Chambers need the counts of each class, which the counts of the whole electorate do not hold.
       throw new Error('chambers are tallied from the counts of each class by tallyChambers');

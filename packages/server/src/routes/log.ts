@@ -30,6 +30,10 @@ const BY_DECISION = new Set<EventType>([
   'CharterAdopted',
   'ConstitutionAmended',
   'ResolutionAdopted',
+  'PoolCreated',
+  'TransactionRecorded',
+  'BookingMade',
+  'BookingCancelled',
 ]);
 
 /** The decision that carried out a record, if it is one of the events a decision carries out. */

@@ -38,6 +38,8 @@ import type {
   NotificationSettingsView,
   NotificationView,
   Unread,
+  PoolList,
+  PoolStatement,
   AmendmentPreview,
   ProblemLine,
 } from './types';
@@ -123,17 +125,21 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                               ? Replay
                                               : P extends `${InCommons}/delegations`
                                                 ? Delegations
-                                                : P extends InProposal
-                                                  ? Proposal
-                                                  : P extends `${InCommons}/members/${string}`
-                                                    ? Member
-                                                    : P extends `${InCommons}/members`
-                                                      ? MemberPage
-                                                      : P extends `${InCommons}/proposals${string}`
-                                                        ? ProposalSummary[]
-                                                        : P extends InCommons
-                                                          ? Commons
-                                                          : never
+                                                : P extends `${InCommons}/pools/${string}`
+                                                  ? PoolStatement
+                                                  : P extends `${InCommons}/pools`
+                                                    ? PoolList
+                                                    : P extends InProposal
+                                                      ? Proposal
+                                                      : P extends `${InCommons}/members/${string}`
+                                                        ? Member
+                                                        : P extends `${InCommons}/members`
+                                                          ? MemberPage
+                                                          : P extends `${InCommons}/proposals${string}`
+                                                            ? ProposalSummary[]
+                                                            : P extends InCommons
+                                                              ? Commons
+                                                              : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted

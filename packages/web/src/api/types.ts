@@ -51,6 +51,9 @@ import type {
   NotificationSettingsSchema,
   NotificationViewSchema,
   UnreadSchema,
+  PoolListSchema,
+  PoolStatementSchema,
+  PoolSummarySchema,
   AmendmentPreviewSchema,
   DiffLineSchema,
   DomainViewSchema,
@@ -113,6 +116,12 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'amend_constitution',
   'resolution',
   'elect_role',
+  // Resources (issue 15)
+  'create_pool',
+  'record_income',
+  'spend',
+  'book',
+  'cancel_booking',
 ];
 export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
 export const PROCEDURE_TYPES: ProcedureType[] = [
@@ -124,6 +133,7 @@ export const PROCEDURE_TYPES: ProcedureType[] = [
   'poll',
   'chambers',
   'election',
+  'by_amount',
 ];
 /** How an election can be counted, in the order the procedure editor offers them. */
 export const ELECTION_METHODS: readonly ElectionMethod[] = ['stv', 'scottish_stv', 'irv', 'schulze'];
@@ -220,3 +230,11 @@ export type NotificationSettingsView = Static<typeof NotificationSettingsSchema>
 export type Unread = Static<typeof UnreadSchema>;
 /** GET /api/v1/commons/:id/delegations: the caller's delegations, given and received. */
 export type Delegations = Static<typeof DelegationsViewSchema>;
+
+// Resources (issue 15)
+/** A pool in the list of a commons' pools. */
+export type PoolSummary = Static<typeof PoolSummarySchema>;
+/** GET /api/v1/commons/:id/pools. */
+export type PoolList = Static<typeof PoolListSchema>;
+/** GET /api/v1/commons/:id/pools/:poolId: a pool's statement. */
+export type PoolStatement = Static<typeof PoolStatementSchema>;

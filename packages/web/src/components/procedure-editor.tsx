@@ -13,6 +13,7 @@ import {
 } from '../api/types';
 import { describeChamberRule, describeProcedure, duration, fraction, procedureName } from '../describe';
 import { useI18n } from '../i18n';
+import { ByAmountFields } from './by-amount-editor';
 import type { MessageKey } from '../i18n/en';
 
 type Chambers = Extract<Procedure, { type: 'chambers' }>;
@@ -66,6 +67,17 @@ export function defaultProcedure(type: ProcedureType, classes: readonly { id: st
       };
     case 'election':
       return { type, nominationHours: 72, hours: 72, method: 'stv' };
+    // Resources (issue 15): a steward alone up to 200.00, consent up to 2,000.00, a vote above.
+    case 'by_amount':
+      return {
+        type,
+        unit: { code: 'EUR', exponent: 2 },
+        bands: [
+          { upTo: 20_000, procedure: { type: 'role', objectionHours: 0 } },
+          { upTo: 200_000, procedure: defaultProcedure('consent') },
+        ],
+        otherwise: defaultProcedure('vote'),
+      };
   }
 }
 
@@ -121,6 +133,15 @@ const MAX_HOURS = 24 * 365;
 /** What is wrong with a procedure, as message keys per field (empty when it is valid). */
 export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'threshold', MessageKey>> {
   const out: Partial<Record<'hours' | 'threshold', MessageKey>> = {};
+  if (p.type === 'by_amount') {
+    // Bands going up, whole minor units, and every procedure in them valid.
+    const ups = p.bands.map((b) => b.upTo);
+    const ascending = ups.every((u, i) => Number.isSafeInteger(u) && u >= 0 && (i === 0 || u > ups[i - 1]!));
+    const inner = [...p.bands.map((b) => b.procedure), p.otherwise];
+    if (p.bands.length === 0 || !ascending || inner.some((q) => Object.keys(procedureErrors(q)).length > 0))
+      out.threshold = 'proc.edit.bandsInvalid';
+    return out;
+  }
   // Do-ocracy's objection window is optional (0: at once), as a role's is.
   const windowed = p.type === 'role' || p.type === 'automatic';
   const hours =
@@ -381,6 +402,7 @@ export function ProcedureEditor({
   legend,
   kind,
   classes = [],
+  exclude = [],
 }: {
   value: Procedure;
   onChange: (p: Procedure) => void;
@@ -389,6 +411,8 @@ export function ProcedureEditor({
   kind?: string;
   /** The commons' stakeholder classes: chambers are offered when there are several. */
   classes?: readonly { id: string; name: string }[];
+  /** Types not to offer (a band of a rule by amount: no by_amount, no poll). */
+  exclude?: readonly ProcedureType[];
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -399,10 +423,12 @@ export function ProcedureEditor({
       ? value.objectionHours
       : value.type === 'automatic'
         ? (value.objectionHours ?? 0)
-        : value.hours;
+        : value.type === 'by_amount'
+          ? null
+          : value.hours;
   const setHours = (h: number) => {
     if (value.type === 'role' || value.type === 'automatic') onChange({ ...value, objectionHours: h });
-    else onChange({ ...value, hours: h });
+    else if (value.type !== 'by_amount') onChange({ ...value, hours: h });
   };
   return (
     <fieldset className="procedure-editor">
@@ -421,7 +447,13 @@ export function ProcedureEditor({
                 kind === undefined ||
                 kind === 'elect_role' ||
                 value.type === 'election') &&
-              (p !== 'chambers' || classes.length > 1 || value.type === 'chambers'),
+              (p !== 'chambers' || classes.length > 1 || value.type === 'chambers') &&
+              // A rule by amount decides what moves an amount (resources, issue 15).
+              (p !== 'by_amount' ||
+                kind === 'spend' ||
+                kind === 'record_income' ||
+                value.type === 'by_amount') &&
+              !exclude.includes(p),
           ).map((p) => (
             <option key={p} value={p}>
               {procedureName(t, p)}
@@ -461,6 +493,27 @@ export function ProcedureEditor({
           )}
         </div>
       )}
+      {value.type === 'role' && (
+        <div className="check">
+          <input
+            id={`${id}-exclude`}
+            type="checkbox"
+            checked={value.excludeProposer === true}
+            onChange={(e) =>
+              onChange(
+                e.target.checked
+                  ? { ...value, excludeProposer: true }
+                  : { type: 'role', objectionHours: value.objectionHours },
+              )
+            }
+          />
+          <label htmlFor={`${id}-exclude`}>{t('proc.edit.excludeProposer')}</label>
+        </div>
+      )}
+      {value.type === 'by_amount' && (
+        <ByAmountFields id={id} value={value} onChange={onChange} classes={classes} />
+      )}
+      {value.type === 'by_amount' && errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
       {value.type === 'consensus' && (
         <div className="field">
           <label htmlFor={`${id}-minp`}>{t('proc.edit.minParticipation')}</label>

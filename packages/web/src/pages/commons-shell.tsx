@@ -18,7 +18,7 @@ export interface CommonsProps {
   changes: number;
 }
 
-type Tab = 'overview' | 'proposals' | 'constitution' | 'delegations' | 'log';
+type Tab = 'overview' | 'proposals' | 'pools' | 'constitution' | 'delegations' | 'log';
 
 /** Loads a commons, follows its live updates and frames its pages with its name and a section navigation. */
 export function CommonsShell({
@@ -43,6 +43,7 @@ export function CommonsShell({
   const tabs: { id: Tab; to: string; label: string }[] = [
     { id: 'overview', to: base, label: t('commons.tab.overview') },
     { id: 'proposals', to: `${base}/proposals`, label: t('commons.tab.proposals') },
+    { id: 'pools', to: `${base}/pools`, label: t('commons.tab.pools') },
     { id: 'constitution', to: `${base}/constitution`, label: t('commons.tab.constitution') },
     ...(c.me?.status === 'member'
       ? [{ id: 'delegations' as const, to: `${base}/delegations`, label: t('commons.tab.delegations') }]

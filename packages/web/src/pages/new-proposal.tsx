@@ -20,6 +20,7 @@ import { className } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
 import { useResource } from '../components/use-resource';
+import { RESOURCE_KINDS, useResourceFields } from '../components/resource-fields';
 import { ReplayPanel } from '../components/replay';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
@@ -34,6 +35,8 @@ export const KINDS: ActionKind[] = [
   'remove_member',
   'adopt_charter',
   'amend_constitution',
+  // Resources (issue 15): components/resource-fields.tsx
+  ...RESOURCE_KINDS,
 ];
 
 interface RuleChange {
@@ -108,6 +111,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const members = choices.data?.items ?? [];
   const others = members.filter((m) => m.accountId !== commons.me?.accountId);
   const role = commons.roles.find((r) => r.id === roleId);
+  const resource = useResourceFields(commons, kind, members, errors);
 
   const chooseRole = (id: string) => {
     setRoleId(id);
@@ -223,6 +227,12 @@ export function NewProposalPage({ commons }: CommonsProps) {
           errs.rules = t('form.rulesDuplicate');
         return { errs, action: { kind, rules, ...more } as Action };
       }
+      case 'create_pool':
+      case 'record_income':
+      case 'spend':
+      case 'book':
+      case 'cancel_booking':
+        return resource.build();
     }
   };
 
@@ -496,6 +506,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
           </>
         )}
         {kind === 'remove_member' && memberSelect(others, t('form.member'))}
+        {RESOURCE_KINDS.includes(kind) && resource.fields}
         {kind === 'create_role' && roleFields}
         {kind === 'change_role' && (
           <>
