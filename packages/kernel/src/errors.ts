@@ -37,4 +37,9 @@ export type DomainErrorCode =
   | 'invalid_ballot'
   | 'not_a_poll'
   | 'poll_needs_ballot'
-  | 'last_member';
+  | 'last_member'
+  // rules for rules
+  | 'invalid_trigger'
+  | 'invalid_review'
+  | 'review_not_found'
+  | 'nothing_due';

@@ -6,6 +6,8 @@ import { membershipEvents } from './modules/membership';
 import type { Evolvers } from './modules/module';
 import { proposalEvents } from './modules/proposals';
 import { roleEvents } from './modules/roles';
+import { reviewEvents } from './rules/reviews';
+import { triggerEvents } from './rules/triggers';
 import type { Comment, CommonsCore, CommonsState, Member, Position, Proposal, Role } from './types';
 
 /** The state before the commons exists. */
@@ -155,6 +157,8 @@ const EVENTS = {
   ...proposalEvents,
   ...roleEvents,
   ...charterEvents,
+  ...triggerEvents,
+  ...reviewEvents,
 } satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.

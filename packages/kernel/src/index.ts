@@ -35,3 +35,21 @@ export {
   QuestionSchema,
   QUESTION_LIMITS,
 } from './poll';
+// Rules for rules: triggers, reviews and sunsets.
+export {
+  checkTriggers,
+  describeTrigger,
+  nextConstitution,
+  triggerDueAt,
+  triggersFiredBy,
+} from './rules/triggers';
+export {
+  checkReviewDates,
+  checkSunsets,
+  decisionReviewId,
+  decisionsUnder,
+  dueRuleEvents,
+  nextRulesDue,
+  ruleReviewId,
+  sunsetFallback,
+} from './rules/reviews';

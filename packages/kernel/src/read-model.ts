@@ -70,6 +70,10 @@ const CHANGES_MEMBER = {
   ProposalDecided: null,
   ActionFailed: null,
   ResolutionAdopted: null,
+  RuleTriggered: null,
+  RuleLapsed: null,
+  ReviewOpened: null,
+  ReviewAnswered: null,
 } satisfies {
   [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
 };
@@ -109,6 +113,11 @@ const CHANGES_COMMONS = {
   ProposalDecided: false,
   ActionFailed: false,
   ResolutionAdopted: false,
+  // The constitution, and the reviews kept in the core.
+  RuleTriggered: true,
+  RuleLapsed: true,
+  ReviewOpened: true,
+  ReviewAnswered: true,
 } satisfies Record<DomainEvent['type'], boolean>;
 
 /** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */

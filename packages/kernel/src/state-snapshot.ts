@@ -8,9 +8,10 @@ import type { Constitution, CommonsState } from './types';
  * The version of the state's shape and of how events fold into it. A snapshot of another version is not decoded (the
  * log is folded again instead): raise it with any change to `CommonsState` or to an evolver, since a state folded by
  * older code is not what this code would fold. Version 2: polls (a proposal's question, ballots on positions, a poll's
- * count on its outcome, the BallotCast evolver).
+ * count on its outcome, the BallotCast evolver). Version 3: rules for rules (the core's reviews, their answers, the
+ * constitution's triggers, review dates and sunsets, a proposal's review date).
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** The state as JSON text. Records keyed by ids become plain objects (an id such as `__proto__` is an own key). */
 export function encodeState(state: CommonsState): string {
@@ -41,11 +42,18 @@ export function decodeState(text: string): CommonsState {
       roles: bare(raw.core.roles),
       constitution: rules(raw.core.constitution),
       history: raw.core.history.map(rules),
+      ...(raw.core.reviews ? { reviews: reviews(raw.core.reviews) } : {}),
     },
     proposals: bare(raw.proposals),
     positions,
     comments: bare(raw.comments),
   };
+}
+
+// The reviews by id, and each one's answers by account, prototype-free as the evolvers make them.
+function reviews(record: NonNullable<CommonsState['core']['reviews']>) {
+  for (const r of Object.values(record)) bare(r.answers);
+  return bare(record);
 }
 
 /** The same object, without a prototype (as `dict` makes them). Only for objects JSON.parse just made. */

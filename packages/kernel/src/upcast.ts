@@ -60,6 +60,8 @@ export const UPCAST_STEPS = {
   },
   // 2 -> 3: polls added events and optional fields; no version-2 event changed its shape.
   2: {},
+  // 3 -> 4: rules for rules added events and optional fields; no version-3 event changed its shape.
+  3: {},
 } satisfies UpcastSteps<RecordVersion, typeof RECORD_VERSION>;
 
 /** The registry this code reads its logs with. */

@@ -62,6 +62,10 @@ const TOUCHES = {
   CharterAdopted: (d) => ({ proposal: d.proposalId, commons: true }),
   ConstitutionAmended: (d) => ({ proposal: d.proposalId, commons: true }),
   ResolutionAdopted: (d) => ({ proposal: d.proposalId, commons: false }),
+  RuleTriggered: () => ({ commons: true }),
+  RuleLapsed: () => ({ commons: true }),
+  ReviewOpened: () => ({ commons: true }),
+  ReviewAnswered: (d) => ({ account: d.accountId, commons: true }),
 } satisfies { [T in EventType]: (data: Extract<DomainEvent, { type: T }>['data']) => Touch };
 
 /** The live event of an append of these events (in log order), the log then holding `size` records. */

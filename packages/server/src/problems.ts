@@ -44,6 +44,10 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   not_a_poll: 409,
   poll_needs_ballot: 409,
   last_member: 409,
+  invalid_trigger: 422,
+  invalid_review: 422,
+  review_not_found: 404,
+  nothing_due: 409,
 };
 
 const TITLES: Record<number, string> = {

@@ -12,7 +12,7 @@ export const GENESIS_PREV = '0'.repeat(64);
  * The version of the event catalogue new records are written under (their `v`). A change to the shape of an event
  * bumps it, with the step that upcasts the old shape (`../upcast.ts`); stored records are never rewritten.
  */
-export const RECORD_VERSION = 3;
+export const RECORD_VERSION = 4;
 
 /**
  * The record versions this code reads, oldest first; the compiler keeps RECORD_VERSION last. Version 2: a
@@ -24,8 +24,10 @@ export const RECORD_VERSION = 3;
  * ProposalDecided's outcome (`chambers`), no new event and no changed shape, so no new version: every version-3
  * record reads as it did. Polls and chambers were released together (no server ever wrote version 3 without
  * chambers), so no server that reads version 3 lacks chambers; a later addition of this kind takes a new version.
+ * Version 4: rules for rules (triggers, reviews and sunsets: `RuleTriggered`, `RuleLapsed`, `ReviewOpened`,
+ * `ReviewAnswered`, optional constitution fields and `ProposalOpened.reviewAt`); no version-3 event changed its shape.
  */
-export const RECORD_VERSIONS = [1, 2, 3] as const satisfies readonly [...number[], typeof RECORD_VERSION];
+export const RECORD_VERSIONS = [1, 2, 3, 4] as const satisfies readonly [...number[], typeof RECORD_VERSION];
 
 /** A record version this code reads. */
 export type RecordVersion = (typeof RECORD_VERSIONS)[number];

@@ -62,6 +62,8 @@ export function foundCommons(
           adoptedAt: ctx.now,
           adoptedBy: null,
           participation: structuredClone(DEFAULT_PARTICIPATION),
+          // Rules for rules: the template's triggers (founder with planned devolution, the board's mandate).
+          ...(template.triggers ? { triggers: structuredClone(template.triggers) } : {}),
         },
         founder,
         roles: template.roles.map((r) => ({
