@@ -180,14 +180,12 @@ describe('triggers on time and on a class', () => {
       /mandate of Board is not renewed within 365 days/,
     );
     given.when({ type: 'ApplyDueRules' }, null, at(24 * 364)).thenRefuses('nothing_due');
-    const { state } = given
-      .when({ type: 'ApplyDueRules' }, null, at(24 * 365))
-      .thenMatch([
-        {
-          type: 'RuleTriggered',
-          data: { reason: { code: 'trigger_mandate_lapse', params: { roleId: 'board' } } },
-        },
-      ]);
+    const { state } = given.when({ type: 'ApplyDueRules' }, null, at(24 * 365)).thenMatch([
+      {
+        type: 'RuleTriggered',
+        data: { reason: { code: 'trigger_mandate_lapse', params: { roleId: 'board' } } },
+      },
+    ]);
     expect(ruleFor(state.core.constitution, 'resolution')).toEqual(consent(72));
     // Renewed: the role given again (a new term) moves the lapse a year on from then.
     const renewed = spec([
