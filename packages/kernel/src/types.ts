@@ -86,7 +86,7 @@ export interface Constitution {
   /** Rules that lapse on a date unless renewed by an amendment (`rules/reviews.ts`); absent: none. */
   sunsets?: Sunset[];
   /** The trigger or sunset that produced this version (absent: founding or an amendment, see `adoptedBy`). */
-  changedBy?: { trigger: string } | { sunset: ActionKind };
+  changedBy?: { by: 'trigger' | 'sunset'; id: string; reason: Reason };
   // --- end of rules for rules ---
 }
 

@@ -21,6 +21,7 @@ import { mailRoutes } from './routes/mail';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
 import { platformRoutes } from './routes/platform';
+import { rulesRoutes } from './routes/rules';
 import { ProblemSchema } from './schemas';
 
 /** Builds the HTTP application on a context: plugins, the auth hooks, every route and the web app. */
@@ -126,6 +127,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await mailRoutes(app, ctx);
   await notificationRoutes(app, ctx);
   commonsRoutes(app, ctx);
+  rulesRoutes(app, ctx);
   invitationRoutes(app, ctx);
   pageRoutes(app, ctx);
   logRoutes(app, ctx);

@@ -11,6 +11,7 @@ import {
   ProcedureSchema,
   QuestionSchema,
   RatioSchema,
+  TEMPLATE_IDS,
   TEXT_PATTERN,
   textSchema,
 } from '@peergov/kernel';
@@ -98,11 +99,7 @@ export const CreateCommonsBody = obj({
   name: str(LIMITS.name, { minLength: 1 }),
   purpose: Type.Optional(str(LIMITS.purpose)),
   charter: Type.Optional(str(LIMITS.charter)),
-  template: Type.Union([
-    Type.Literal('single-class'),
-    Type.Literal('multi-stakeholder-coop'),
-    Type.Literal('do-ocracy'),
-  ]),
+  template: Type.Union(TEMPLATE_IDS.map((id) => Type.Literal(id))),
   classes: Type.Optional(Classes),
 });
 export const ApplyBody = obj({
@@ -117,7 +114,15 @@ export const ProposalBody = obj({
   closesAt: Type.Optional(Iso),
   /** Required when the rule for the action's kind is a poll: its options. */
   question: Type.Optional(QuestionSchema),
+  /** When the decision comes up for review, if it passes (after its closing time). */
+  reviewAt: Type.Optional(Iso),
 });
+/** An answer to a review: did the rule or decision do what it meant to? */
+export const ReviewAnswerBody = obj({
+  answer: Type.Union([Type.Literal('yes'), Type.Literal('partly'), Type.Literal('no')]),
+  comment: Type.Optional(str(LIMITS.comment)),
+});
+
 /** A ballot on a poll (cast or replaced until it closes), with an optional reason. */
 export const BallotBody = obj({ ballot: BallotSchema, reason: Type.Optional(str(LIMITS.reason)) });
 export const Stance = Type.Union([
@@ -134,6 +139,7 @@ export const CommentBody = obj({
 
 export const CommonsParams = obj({ id: Id });
 export const ProposalParams = obj({ id: Id, pid: Id });
+export const ReviewParams = obj({ id: Id, rid: Id });
 export const TokenParams = obj({ tokenId: Id });
 export const SeqParams = obj({ id: Id, seq: Type.String({ pattern: '^[0-9]{1,12}$' }) });
 export const ProposalQuery = obj({

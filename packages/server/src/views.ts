@@ -13,6 +13,7 @@ import {
   type Proposal,
 } from '@peergov/kernel';
 import type { Integrity } from './commons-service';
+import { changedByView, rulesForRulesView } from './rules-views';
 import { commentsPage, FIRST_PAGE, firstPositions, memberCounts } from './pages';
 
 const INTACT: Integrity = { ok: true };
@@ -59,11 +60,13 @@ export function commonsView(
       text: describeConstitution(core),
       participation: participationFor(core.constitution),
       participationText: participationText(core),
+      ...rulesForRulesView(core),
     },
     history: core.history.map((c) => ({
       version: c.version,
       adoptedAt: c.adoptedAt,
       adoptedBy: c.adoptedBy,
+      changedBy: changedByView(c),
     })),
     me: me
       ? {

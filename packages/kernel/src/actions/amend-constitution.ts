@@ -5,13 +5,7 @@ import { objectSchema } from '../input';
 import { definitionOf, ProcedureSchema } from '../procedures';
 import { checkReviewDates, checkSunsets } from '../rules/reviews';
 import { checkTriggers } from '../rules/triggers';
-import {
-  ACTION_KINDS,
-  type ActionKind,
-  type CommonsCore,
-  type Constitution,
-  type Procedure,
-} from '../types';
+import { ACTION_KINDS, type ActionKind, type CommonsCore, type Constitution, type Procedure } from '../types';
 import type { ActionDefinition } from './definition';
 
 const nonEmpty = <K extends string, T>(key: K, list: T[] | undefined) =>
@@ -51,7 +45,8 @@ export const amendConstitution = {
         type: 'array',
         maxItems: 50,
         items: { type: 'object' },
-        description: 'Rules that lapse unless renewed: {kind, at, fallback?}; replaces (renews) the sunsets in force',
+        description:
+          'Rules that lapse unless renewed: {kind, at, fallback?}; replaces (renews) the sunsets in force',
       }),
     ),
   }),

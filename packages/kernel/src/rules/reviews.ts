@@ -113,27 +113,21 @@ export function dueRuleEvents(state: CommonsState, now: string): DomainEvent[] {
   for (const s of c.sunsets ?? []) {
     if (s.at > now) continue;
     const fallback = sunsetFallback(c, s);
+    const reason = {
+      code: 'sunset',
+      params: { kind: s.kind, at: s.at },
+      text: `The rule for ${s.kind} lapsed on ${s.at}: no amendment renewed it.`,
+    };
     c = nextConstitution(
       c,
       {
         rules: { [s.kind]: fallback },
-        changedBy: { sunset: s.kind },
+        changedBy: { by: 'sunset', id: s.kind, reason },
         sunsets: (c.sunsets ?? []).filter((x) => x.kind !== s.kind),
       },
       now,
     );
-    events.push({
-      type: 'RuleLapsed',
-      data: {
-        sunset: s,
-        reason: {
-          code: 'sunset',
-          params: { kind: s.kind, at: s.at },
-          text: `The rule for ${s.kind} lapsed on ${s.at}: no amendment renewed it.`,
-        },
-        constitution: c,
-      },
-    });
+    events.push({ type: 'RuleLapsed', data: { sunset: s, reason, constitution: c } });
   }
   for (const r of c.reviews ?? []) {
     const id = ruleReviewId(r);

@@ -212,7 +212,11 @@ function fireAll(constitution: Constitution, f: Facts, clock: boolean): DomainEv
     const { t, reason } = fired;
     constitution = nextConstitution(
       constitution,
-      { rules: t.rules, changedBy: { trigger: t.id }, triggers: triggers.filter((x) => x !== t) },
+      {
+        rules: t.rules,
+        changedBy: { by: 'trigger', id: t.id, reason },
+        triggers: triggers.filter((x) => x !== t),
+      },
       f.now,
     );
     out.push({ type: 'RuleTriggered', data: { trigger: t, reason, constitution } });
@@ -306,7 +310,7 @@ export function describeTrigger(t: Trigger, core: CommonsCore): string {
         ? `on ${w.at}`
         : w.type === 'class_size'
           ? `once ${core.classes.find((c) => c.id === w.classId)?.name ?? w.classId} has ${w.atLeast} members`
-          : `if the mandate of ${own(core.roles, w.roleId)?.name ?? w.roleId} is not renewed within ${w.days} days of its last assignment (due ${triggerDueAt(t, core)})`;
+          : `if the mandate of ${own(core.roles, w.roleId)?.name ?? w.roleId} is not renewed within ${w.days} days of its last assignment`;
   const kinds = Object.keys(t.rules).join(', ');
   return `The rules for ${kinds} change ${when}.`;
 }

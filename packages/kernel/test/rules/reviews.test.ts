@@ -115,7 +115,7 @@ describe('review dates', () => {
 
   it('given a decision with a review date, when it passed and the date comes, then its review opens', () => {
     const c = garden();
-    c.run({ ...submit('p1', { kind: 'resolution', text: 'Plant beans' }), reviewAt: at(500) }, 'ada', at(1));
+    c.run({ ...submit('p1', { kind: 'resolution', text: 'Plant beans' }), reviewAt: at(500) } as Command, 'ada', at(1));
     expect(c.state.proposals.p1?.status).toBe('passed');
     spec(c.log as GivenEvent[])
       .when({ type: 'ApplyDueRules' }, null, at(500))
@@ -131,7 +131,7 @@ describe('review dates', () => {
     const c = garden();
     const given = spec(c.log as GivenEvent[]);
     given
-      .when({ ...submit('p1', { kind: 'resolution', text: 'x' }), reviewAt: T0 }, 'ada', at(1))
+      .when({ ...submit('p1', { kind: 'resolution', text: 'x' }), reviewAt: T0 } as Command, 'ada', at(1))
       .thenRefuses('invalid_review', /after it is taken/);
     given
       .when(amend('r', { reviews: [{ kind: 'resolution', at: 'tomorrow' }] }), 'ada', at(1))
@@ -158,7 +158,7 @@ describe('sunsets', () => {
           data: {
             sunset: { kind: 'resolution', at: at(100) },
             reason: { code: 'sunset' },
-            constitution: { version: 3, changedBy: { sunset: 'resolution' } },
+            constitution: { version: 3, changedBy: { by: 'sunset', id: 'resolution' } },
           },
         },
       ]);

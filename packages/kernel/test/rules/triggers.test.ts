@@ -96,7 +96,7 @@ describe('a founder with planned devolution', () => {
           data: {
             trigger: { id: 'devolve-at-12', when: { type: 'members', atLeast: 12 } },
             reason: { code: 'trigger_members', params: { members: 12, atLeast: 12 } },
-            constitution: { version: 2, adoptedBy: null, changedBy: { trigger: 'devolve-at-12' } },
+            constitution: { version: 2, adoptedBy: null, changedBy: { by: 'trigger', id: 'devolve-at-12', reason: { code: 'trigger_members' } } },
           },
         },
       ]);
