@@ -29,6 +29,8 @@ import type {
   SignedIn,
   SignUpAccepted,
   Template,
+  ReviewList,
+  ReviewView,
   TokenView,
   Verification,
   NotificationPage,
@@ -104,21 +106,23 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                   ? InclusionProof
                                   : P extends `${InCommons}/log`
                                     ? LogPage
-                                    : P extends `${InProposal}/positions`
-                                      ? PositionPage
-                                      : P extends `${InProposal}/comments`
-                                        ? CommentPage
-                                        : P extends InProposal
-                                          ? Proposal
-                                          : P extends `${InCommons}/members/${string}`
-                                            ? Member
-                                            : P extends `${InCommons}/members`
-                                              ? MemberPage
-                                              : P extends `${InCommons}/proposals${string}`
-                                                ? ProposalSummary[]
-                                                : P extends InCommons
-                                                  ? Commons
-                                                  : never
+                                    : P extends `${InCommons}/reviews`
+                                      ? ReviewList
+                                      : P extends `${InProposal}/positions`
+                                        ? PositionPage
+                                        : P extends `${InProposal}/comments`
+                                          ? CommentPage
+                                          : P extends InProposal
+                                            ? Proposal
+                                            : P extends `${InCommons}/members/${string}`
+                                              ? Member
+                                              : P extends `${InCommons}/members`
+                                                ? MemberPage
+                                                : P extends `${InCommons}/proposals${string}`
+                                                  ? ProposalSummary[]
+                                                  : P extends InCommons
+                                                    ? Commons
+                                                    : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -163,7 +167,9 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
-          : never
+          : P extends `${InCommons}/reviews/${string}/answer`
+            ? ReviewView
+            : never
         : M extends 'PATCH'
           ? P extends '/api/v1/account'
             ? Account

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { LogRecord } from '../api/types';
+import type { LogRecord, Reason } from '../api/types';
+import { classLabel } from '../components/chambers';
+import { describeRuleReason } from '../components/rules';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { eventLabel } from '../describe';
@@ -52,7 +54,7 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
 }
 
 export function LogPage({ commons, changes }: CommonsProps) {
-  const { t, date } = useI18n();
+  const { t, date, day } = useI18n();
   const first = useResource(`/api/v1/commons/${commons.id}/log?from=0&limit=${PAGE}`, changes);
   const [more, setMore] = useState<LogRecord[]>([]);
   const [moreError, setMoreError] = useState<unknown>(null);
@@ -70,6 +72,12 @@ export function LogPage({ commons, changes }: CommonsProps) {
     ) : (
       t('log.system')
     );
+  // A rule that changed by itself says why, in words (the reason the log records).
+  const whyChanged = (r: LogRecord) => {
+    if (r.type !== 'RuleTriggered' && r.type !== 'RuleLapsed') return null;
+    const reason = (r.data as { reason?: Reason }).reason;
+    return reason ? describeRuleReason(t, day, reason, commons, classLabel(t, commons)) : null;
+  };
   const loadMore = async () => {
     try {
       const r = await api.get(`/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`);
@@ -111,6 +119,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
                         <summary>{eventLabel(t, r.type)}</summary>
                         <pre>{JSON.stringify(r.data, null, 2)}</pre>
                       </details>
+                      {whyChanged(r) && <p className="log-why">{whyChanged(r)}</p>}
                     </td>
                     <td>{by(r)}</td>
                     <td>
