@@ -947,6 +947,11 @@ export const en = {
     'A group that wants hard or contested questions settled by a few members rather than by the loudest.',
   'template.sortition-jury.givesUp':
     'Today jurors are appointed by consent, not drawn by lot: drawing them verifiably at random comes with the sortition procedure. A single juror decides, not the jury together.',
+  'notifications.kind.review_opened':
+    'The review of the decision “{title}” is open in {commons}: did it do what it meant to?',
+  'notifications.kind.review_opened.rule':
+    'A review of a rule is open in {commons}: did it do what it meant to?',
+  'notifications.setting.review_opened': 'A review opened (did a rule or decision do what it meant to?)',
   // --- end of rules for rules ---
 } satisfies Record<string, Msg>;
 

@@ -970,5 +970,11 @@ export const fr: Messages = {
     'Un groupe qui veut que les questions difficiles ou disputées soient tranchées par quelques membres plutôt que par les plus bruyants.',
   'template.sortition-jury.givesUp':
     'Aujourd’hui les juré·es sont nommé·es par consentement, pas tiré·es au sort : le tirage vérifiable viendra avec la procédure de tirage au sort. Un·e seul·e juré·e décide, pas le jury ensemble.',
+  'notifications.kind.review_opened':
+    'Le bilan de la décision « {title} » est ouvert dans {commons} : a-t-elle fait ce qu’elle devait faire ?',
+  'notifications.kind.review_opened.rule':
+    'Un bilan d’une règle est ouvert dans {commons} : a-t-elle fait ce qu’elle devait faire ?',
+  'notifications.setting.review_opened':
+    'Un bilan ouvert (une règle ou une décision a-t-elle fait ce qu’elle devait faire ?)',
   // --- end of rules for rules ---
 };
