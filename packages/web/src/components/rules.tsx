@@ -38,14 +38,19 @@ export function describeTrigger(
           : trigger.dueAt
             ? t('rules.when.mandate_lapse', { role: role(w.roleId), days: w.days, date: day(trigger.dueAt) })
             : t('rules.when.mandate_lapse_undated', { role: role(w.roleId), days: w.days });
-  const changes = Object.entries(trigger.rules as Record<string, Procedure>)
-    .map(([kind, p]) =>
-      t('rules.change', {
-        kind: actionLabel(t, kind as ActionKind),
-        rule: describeProcedure(t, p, className),
-      }),
+  // The kinds that get the same rule are named together, each rule once.
+  const byRule = new Map<string, { kinds: string[]; p: Procedure }>();
+  for (const [kind, p] of Object.entries(trigger.rules as Record<string, Procedure>)) {
+    const key = JSON.stringify(p);
+    const entry = byRule.get(key) ?? { kinds: [], p };
+    entry.kinds.push(actionLabel(t, kind as ActionKind));
+    byRule.set(key, entry);
+  }
+  const changes = [...byRule.values()]
+    .map(({ kinds, p }) =>
+      t('rules.change', { kinds: kinds.join(', '), rule: describeProcedure(t, p, className) }),
     )
-    .join('; ');
+    .join(' ');
   return t('rules.trigger', { when, changes });
 }
 

@@ -844,8 +844,8 @@ export const en = {
     'If the mandate of {role} is not renewed within {days} days of its last assignment (due {date})',
   'rules.when.mandate_lapse_undated':
     'If the mandate of {role} is not renewed within {days} days of its last assignment',
-  'rules.trigger': '{when}, these rules change: {changes}.',
-  'rules.change': '{kind}: {rule}',
+  'rules.trigger': '{when}, the rules change. {changes}',
+  'rules.change': '{kinds}: {rule}',
   'rules.reason.trigger_members':
     'The commons reached {members} members; the rule said it would change at {atLeast}.',
   'rules.reason.trigger_class_size':
@@ -952,6 +952,7 @@ export const en = {
   'notifications.kind.review_opened.rule':
     'A review of a rule is open in {commons}: did it do what it meant to?',
   'notifications.setting.review_opened': 'A review opened (did a rule or decision do what it meant to?)',
+  'log.byRules': 'the constitution itself (a rule for rules)',
   // --- end of rules for rules ---
 } satisfies Record<string, Msg>;
 

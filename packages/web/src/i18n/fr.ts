@@ -865,8 +865,8 @@ export const fr: Messages = {
     'Si le mandat de {role} n’est pas renouvelé dans les {days} jours suivant sa dernière attribution (échéance {date})',
   'rules.when.mandate_lapse_undated':
     'Si le mandat de {role} n’est pas renouvelé dans les {days} jours suivant sa dernière attribution',
-  'rules.trigger': '{when}, ces règles changent : {changes}.',
-  'rules.change': '{kind} : {rule}',
+  'rules.trigger': '{when}, les règles changent. {changes}',
+  'rules.change': '{kinds} : {rule}',
   'rules.reason.trigger_members':
     'Le commun a atteint {members} membres ; la règle disait qu’elle changerait à {atLeast}.',
   'rules.reason.trigger_class_size':
@@ -976,5 +976,6 @@ export const fr: Messages = {
     'Un bilan d’une règle est ouvert dans {commons} : a-t-elle fait ce qu’elle devait faire ?',
   'notifications.setting.review_opened':
     'Un bilan ouvert (une règle ou une décision a-t-elle fait ce qu’elle devait faire ?)',
+  'log.byRules': 'la constitution elle-même (une règle sur les règles)',
   // --- end of rules for rules ---
 };

@@ -61,7 +61,10 @@ export function LogPage({ commons, changes }: CommonsProps) {
   const records = [...(first.data?.records ?? []), ...more];
   // What a decision carried out was done by the decision, never by whoever took the position that settled it.
   const by = (r: LogRecord) =>
-    r.decision ? (
+    // A rule that changed by itself was changed by the constitution, not by whoever's command made it true.
+    r.type === 'RuleTriggered' || r.type === 'RuleLapsed' || r.type === 'ReviewOpened' ? (
+      t('log.byRules')
+    ) : r.decision ? (
       <Link to={`/c/${commons.id}/proposals/${encodeURIComponent(r.decision.proposalId)}`}>
         {r.decision.title === null
           ? t('log.byDecisionUntitled')
