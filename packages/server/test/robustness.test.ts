@@ -236,6 +236,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         { ballot: { values: [{ option: 'a', value: 3 }] } },
       ],
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': [{ text: 'Hello', replyTo: null }],
+      'PUT /api/v1/commons/{id}/reviews/{rid}/answer': [{ answer: 'partly', comment: 'Slow' }],
       'POST /api/v1/auth/password-reset': [{ email: 'someone@example.org' }],
       'POST /api/v1/auth/password-reset/confirm': [{ token: 'x'.repeat(43), password: 'long enough pw' }],
       'PATCH /api/v1/account': [{ displayName: 'Ada', locale: 'en' }],
@@ -639,6 +640,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             pid: 'proposal_not_found',
             tokenId: 'token_not_found',
             seq: 'record_not_found',
+            rid: 'review_not_found',
           }[param];
           faults.push(
             ...(await refused(
