@@ -64,6 +64,7 @@ const NOTIFICATION_UNSUBSCRIBE = 'POST /api/v1/notifications/unsubscribe';
 const INVITE = 'POST /api/v1/commons/{id}/invitations';
 const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
+const REVIEW_ANSWER = 'PUT /api/v1/commons/{id}/reviews/{rid}/answer';
 
 /** [operation, caller, target, expected status, expected code (refusals), why]: one row per case. */
 type Row = [string, Actor, Target, number, string, string];
@@ -181,6 +182,14 @@ const MATRIX: Row[] = [
   [ACCEPT,   'anonymous', 'invitation',   401, 'unauthenticated',  'an application is by a person'],
   [ACCEPT,   'outsider',  'invitation',   201, '',                 'whoever holds the link applies'],
   [ACCEPT,   'member',    'invitation',   409, 'already_member',   'members do not apply'],
+  // Who may answer is asked before which review (an answer to an open one: rules-triggers.test.ts).
+  [REVIEW_ANSWER, 'anonymous', '',        401, 'unauthenticated',  'an answer is by a person'],
+  [REVIEW_ANSWER, 'outsider', '',         403, 'not_a_member',     'only members answer a review'],
+  [REVIEW_ANSWER, 'applicant', '',        403, 'not_a_member',     'an applicant is not a member yet'],
+  [REVIEW_ANSWER, 'member',  '',          404, 'review_not_found', 'members answer the reviews there are'],
+  [REVIEW_ANSWER, 'holder',  '',          404, 'review_not_found', 'members answer the reviews there are'],
+  [REVIEW_ANSWER, 'foreign', '',          403, 'not_a_member',     'membership elsewhere does not count'],
+  [REVIEW_ANSWER, 'left',    '',          403, 'not_a_member',     'who left is no longer a member'],
 ];
 
 interface Arena {
@@ -417,6 +426,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', '/api/v1/invitations/lookup', { token: pid || 'q'.repeat(43) });
         case ACCEPT:
           return as('POST', '/api/v1/invitations/accept', { token: pid });
+        case REVIEW_ANSWER:
+          return as('PUT', `${c}/reviews/no-such-review/answer`, { answer: 'yes' });
         default:
           throw new Error(`no way to perform ${op}: add it to the matrix`);
       }

@@ -86,6 +86,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/invitations': { classes: ['users'] },
       'POST /api/v1/invitations/lookup': { token: 'x'.repeat(43) },
       'POST /api/v1/invitations/accept': { token: 'x'.repeat(43) },
+      'PUT /api/v1/commons/{id}/reviews/{rid}/answer': { answer: 'yes', comment: 'Worked' },
     });
 
     /** Who sends a route's requests: Cara where a member could not (applying), else Ada. */
