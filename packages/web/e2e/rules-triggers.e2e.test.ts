@@ -149,4 +149,24 @@ describe.skipIf(!run)('rules that change themselves, in the browser', () => {
       .getByText('This amendment follows the review of the rule for “Decide anything else (resolution)”.')
       .waitFor();
   });
+
+  test('another template is adopted through an amendment that its rules fill', async () => {
+    await ada.goto(`${commonsPath}/constitution`);
+    await ada.getByRole('link', { name: 'Adopt “Consensus circle”' }).click();
+    await ada.waitForURL(/kind=amend_constitution&template=consensus-circle$/);
+    await ada.getByText(/^These rules come from the template “Consensus circle”\./).waitFor();
+    expect(await ada.getByLabel('Title').inputValue()).toBe('Adopt “Consensus circle”');
+    // Every rule differs from the rules in force now (consent after the trigger): each fills a change, by consensus.
+    expect(await ada.locator('.rule-change').count()).toBe(9);
+    await ada.getByRole('button', { name: 'Open the proposal' }).click();
+    await ada.waitForURL(PROPOSAL_PAGE);
+    const p = await ada
+      .context()
+      .request.get(`/api/v1${new URL(ada.url()).pathname.replace('/c/', '/commons/')}`);
+    const { action } = (await p.json()) as {
+      action: { kind: string; rules: Record<string, { type: string }> };
+    };
+    expect(action.kind).toBe('amend_constitution');
+    expect(Object.values(action.rules).map((r) => r.type)).toEqual(Array(9).fill('consensus'));
+  });
 });
