@@ -115,7 +115,11 @@ describe('review dates', () => {
 
   it('given a decision with a review date, when it passed and the date comes, then its review opens', () => {
     const c = garden();
-    c.run({ ...submit('p1', { kind: 'resolution', text: 'Plant beans' }), reviewAt: at(500) } as Command, 'ada', at(1));
+    c.run(
+      { ...submit('p1', { kind: 'resolution', text: 'Plant beans' }), reviewAt: at(500) } as Command,
+      'ada',
+      at(1),
+    );
     expect(c.state.proposals.p1?.status).toBe('passed');
     spec(c.log as GivenEvent[])
       .when({ type: 'ApplyDueRules' }, null, at(500))

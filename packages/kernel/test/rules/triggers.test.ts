@@ -3,8 +3,12 @@
 // with the reason; the same constitution whether decided or folded from the log.
 import { describe, expect, it } from 'vitest';
 import {
+  ACTION_KINDS,
+  checkTriggers,
   decide,
   describeTrigger,
+  dictOf,
+  validateRules,
   evolve,
   replay,
   ruleFor,
@@ -96,7 +100,11 @@ describe('a founder with planned devolution', () => {
           data: {
             trigger: { id: 'devolve-at-12', when: { type: 'members', atLeast: 12 } },
             reason: { code: 'trigger_members', params: { members: 12, atLeast: 12 } },
-            constitution: { version: 2, adoptedBy: null, changedBy: { by: 'trigger', id: 'devolve-at-12', reason: { code: 'trigger_members' } } },
+            constitution: {
+              version: 2,
+              adoptedBy: null,
+              changedBy: { by: 'trigger', id: 'devolve-at-12', reason: { code: 'trigger_members' } },
+            },
           },
         },
       ]);
@@ -243,5 +251,24 @@ describe('triggers on time and on a class', () => {
     spec(c.log as GivenEvent[])
       .when(submit('bad', { kind: 'amend_constitution', rules: {} }), 'ada', at(1))
       .thenRefuses('invalid_action');
+  });
+});
+
+describe('the templates', () => {
+  it('are at least eight, each saying when it suits and what it gives up, with valid rules and triggers', () => {
+    const all = Object.values(TEMPLATES);
+    expect(all.length).toBeGreaterThanOrEqual(8);
+    for (const t of all) {
+      expect(t.suits.length, t.id).toBeGreaterThan(20);
+      expect(t.givesUp.length, t.id).toBeGreaterThan(20);
+      expect(Object.keys(t.rules).sort(), t.id).toEqual([...ACTION_KINDS].sort());
+      const core = {
+        classes: t.classes,
+        roles: dictOf(t.roles.map((r) => [r.id, { ...r, holders: [] }] as const)),
+      };
+      expect(() => validateRules(t.rules, core as never), t.id).not.toThrow();
+      // What founding copies into the log must be what an amendment could have given.
+      if (t.triggers) expect(checkTriggers(t.triggers, core), t.id).toEqual(t.triggers);
+    }
   });
 });
