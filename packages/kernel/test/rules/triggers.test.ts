@@ -17,6 +17,7 @@ import {
   type CommonsState,
   type DomainEvent,
   type EventEnvelope,
+  type Role,
   type Trigger,
 } from '../../src/index';
 import { at, consent, T0 } from '../scenario';
@@ -264,7 +265,7 @@ describe('the templates', () => {
       expect(Object.keys(t.rules).sort(), t.id).toEqual([...ACTION_KINDS].sort());
       const core = {
         classes: t.classes,
-        roles: dictOf(t.roles.map((r) => [r.id, { ...r, holders: [] }] as const)),
+        roles: dictOf<Role>(t.roles.map((r): [string, Role] => [r.id, { ...r, holders: [] }])),
       };
       expect(() => validateRules(t.rules, core as never), t.id).not.toThrow();
       // What founding copies into the log must be what an amendment could have given.
