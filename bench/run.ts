@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['http', 'pb', 'opinion', 'methods', 'cli-start', 'log-proofs'];
+const all = ['http', 'pb', 'opinion', 'methods', 'cli-start', 'log-proofs', 'replay'];
 // The scale benchmarks of issue 10 (bench/scale-lib.ts): run by name, not by default (the full sizes take minutes).
 // `npm run bench -- scale` runs the four.
 const scale = ['spread', 'hot', 'mixed', 'instance'];

@@ -3,6 +3,8 @@ import { checkAction } from './actions';
 import type { Command, CommandContext } from './commands';
 import { DomainError } from './errors';
 import type { DomainEvent } from './events';
+import { delegationCommands } from './modules/delegation';
+import { electionCommands } from './modules/elections';
 import { foundCommons } from './modules/founding';
 import { membershipCommands } from './modules/membership';
 import type { Deciders } from './modules/module';
@@ -12,9 +14,13 @@ import { triggersFiredBy } from './rules/triggers';
 import type { Action, CommonsCore, CommonsState } from './types';
 
 /** Every command on an existing commons, with the module that decides it (a missing one is a type error). */
-const COMMANDS = { ...membershipCommands, ...proposalCommands, ...reviewCommands } satisfies Deciders<
-  Exclude<Command['type'], 'CreateCommons'>
->;
+const COMMANDS = {
+  ...membershipCommands,
+  ...proposalCommands,
+  ...electionCommands,
+  ...delegationCommands,
+  ...reviewCommands,
+} satisfies Deciders<Exclude<Command['type'], 'CreateCommons'>>;
 
 /**
  * Checks that an action can be carried out against the current state, and returns it normalised.

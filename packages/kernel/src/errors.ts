@@ -30,6 +30,8 @@ export type DomainErrorCode =
   | 'not_proposer'
   | 'not_in_audience'
   | 'comment_not_found'
+  | 'not_author'
+  | 'comment_deleted'
   | 'invalid_action'
   | 'invalid_procedure'
   | 'invalid_input'
@@ -38,7 +40,21 @@ export type DomainErrorCode =
   | 'not_a_poll'
   | 'poll_needs_ballot'
   | 'last_member'
-  // rules for rules
+  // Elections (record version 4).
+  | 'not_an_election'
+  | 'nominations_closed'
+  | 'ballot_not_open'
+  | 'already_nominated'
+  | 'not_nominated'
+  // Liquid delegation (record version 4).
+  | 'invalid_delegation'
+  | 'delegation_not_found'
+  // Rules for rules (record version 4).
+  | 'invalid_tiers'
+  | 'invalid_domains'
+  | 'entrenched'
+  | 'constitution_locked'
+  // Rules that change themselves, review dates and sunsets (record version 4).
   | 'invalid_trigger'
   | 'invalid_review'
   | 'review_not_found'

@@ -3,6 +3,7 @@ import type {
   ActionKind,
   Comment,
   Constitution,
+  DelegationScope,
   Electorate,
   Member,
   Outcome,
@@ -64,7 +65,11 @@ export type DomainEvent =
       type: 'BallotCast';
       data: { proposalId: string; accountId: string; ballot: PollBallot; reason: string };
     }
-  | { type: 'CommentPosted'; data: Omit<Comment, 'at'> }
+  | { type: 'CommentPosted'; data: Omit<Comment, 'at' | 'edits' | 'deletedAt'> }
+  /** A comment's new text from its author (record version 4 on). */
+  | { type: 'CommentEdited'; data: { proposalId: string; commentId: string; text: string } }
+  /** A comment deleted by its author (record version 4 on). */
+  | { type: 'CommentDeleted'; data: { proposalId: string; commentId: string } }
   | { type: 'ProposalWithdrawn'; data: { proposalId: string } }
   | { type: 'ProposalDecided'; data: { proposalId: string; outcome: Outcome } }
   | { type: 'ActionFailed'; data: { proposalId: string; error: string } }
@@ -95,6 +100,18 @@ export type DomainEvent =
   | { type: 'CharterAdopted'; data: { proposalId: string; purpose: string; charter: string } }
   | { type: 'ConstitutionAmended'; data: { proposalId: string; constitution: Constitution } }
   | { type: 'ResolutionAdopted'; data: { proposalId: string; text: string } }
+  // Elections (record version 4): nominations, acceptances, the ballot opened early, the elected seated.
+  | { type: 'CandidateNominated'; data: { proposalId: string; accountId: string; by: string } }
+  | { type: 'NominationAccepted'; data: { proposalId: string; accountId: string } }
+  | { type: 'NominationDeclined'; data: { proposalId: string; accountId: string } }
+  | { type: 'ElectionBallotOpened'; data: { proposalId: string } }
+  // Liquid delegation (record version 4): a member gives their vote within a scope, or takes it back.
+  | { type: 'DelegationSet'; data: { accountId: string; trustee: string; scope: DelegationScope } }
+  | { type: 'DelegationRevoked'; data: { accountId: string; scope: DelegationScope } }
+  | {
+      type: 'RoleHoldersElected';
+      data: { proposalId: string; roleId: string; elected: string[]; until: string | null };
+    }
   // --- rules for rules (record version 4; packages/kernel/src/rules) ---
   /** A trigger's condition held: its rules replaced those in force, giving a new constitution version. */
   | { type: 'RuleTriggered'; data: { trigger: Trigger; reason: Reason; constitution: Constitution } }

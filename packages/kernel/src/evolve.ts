@@ -1,6 +1,8 @@
 import { dict, dictOf, own } from './dict';
 import type { DomainEvent, EventEnvelope } from './events';
 import { charterEvents } from './modules/charter';
+import { delegationEvents } from './modules/delegation';
+import { electionEvents } from './modules/elections';
 import { createdState } from './modules/founding';
 import { membershipEvents } from './modules/membership';
 import type { Evolvers } from './modules/module';
@@ -159,6 +161,8 @@ const EVENTS = {
   ...charterEvents,
   ...triggerEvents,
   ...reviewEvents,
+  ...electionEvents,
+  ...delegationEvents,
 } satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;
 
 // Every event but CommonsCreated, written through `w`. Deterministic and free of I/O.

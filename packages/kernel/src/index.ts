@@ -13,6 +13,16 @@ export { lastChangeOf, revisionOf, type RecordChange } from './overlay';
 export { dict, dictOf, own } from './dict';
 export * from './read-model';
 export { envelopesOf, envelopesOfRecord, foldRecords, foldRecordsInPlace, stateFromRecords } from './replay';
+export {
+  checkDraftRules,
+  replayUnderDraft,
+  type DraftRules,
+  type NotReplayable,
+  type NotReplayableCode,
+  type ReplayDifference,
+  type ReplayOutcome,
+  type ReplayResult,
+} from './rules/replay';
 export { decodeState, encodeState, STATE_VERSION } from './state-snapshot';
 export {
   upcast,
@@ -25,7 +35,9 @@ export {
   type UpcastSteps,
 } from './upcast';
 export { checkDisplayName, normaliseEmail } from './names';
+export { findMentions, mentionedAccounts, mentionToken, type Mention } from './mentions';
 export * from './procedures';
+export * from './rules';
 export { can, inElectorate, type Intent, type Permission } from './policy';
 export {
   BallotSchema,

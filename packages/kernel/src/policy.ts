@@ -6,7 +6,7 @@
 import { decidersFor, describeAudience, inAudience, participationFor } from './constitution';
 import { own } from './dict';
 import { DomainError, type DomainErrorCode } from './errors';
-import type { Audience, CommonsCore, CommonsState, Member, Participation, Proposal } from './types';
+import type { Audience, Comment, CommonsCore, CommonsState, Member, Participation, Proposal } from './types';
 
 /** Something an actor may want to do in a commons. */
 export type Intent =
@@ -14,7 +14,13 @@ export type Intent =
   | { type: 'propose' }
   | { type: 'take_position'; proposalId: string }
   | { type: 'comment'; proposalId: string }
+  /** Edit one's own comment: its author, while they may still comment. */
+  | { type: 'edit_comment'; proposalId: string; commentId: string }
+  /** Delete one's own comment: its author, member or not (what they wrote is theirs to withdraw). */
+  | { type: 'delete_comment'; proposalId: string; commentId: string }
   | { type: 'withdraw'; proposalId: string }
+  /** See who has not yet taken a position on a proposal: members only (it tells who is in the commons now). */
+  | { type: 'see_waiting'; proposalId: string }
   | { type: 'leave' }
   /** Invite people (by e-mail or link) to apply for membership: the admission procedure still decides. */
   | { type: 'invite' }
@@ -45,6 +51,12 @@ export function inElectorate(core: CommonsCore, proposal: Proposal, accountId: s
 }
 
 /** The proposal `id`, or DomainError `proposal_not_found`. */
+export function requireComment(state: CommonsState, proposalId: string, commentId: string): Comment {
+  const c = (own(state.comments, proposalId) ?? []).find((x) => x.id === commentId);
+  if (!c) throw new DomainError('comment_not_found', 'There is no such comment on this proposal.');
+  return c;
+}
+
 export function requireProposal(state: CommonsState, id: string): Proposal {
   const p = own(state.proposals, id);
   if (!p) throw new DomainError('proposal_not_found', `There is no proposal ${id} in this commons.`, { id });
@@ -108,6 +120,23 @@ export function authorise(
       requireMember(core, actor);
       requireAudience(core, 'comment', rules.comment, actor!, now);
       return requireProposal(state, intent.proposalId);
+    }
+    case 'see_waiting':
+      requireMember(core, actor);
+      return requireProposal(state, intent.proposalId);
+    case 'edit_comment':
+    case 'delete_comment': {
+      const p = requireProposal(state, intent.proposalId);
+      const c = requireComment(state, p.id, intent.commentId);
+      if (c.accountId !== actor) {
+        throw new DomainError('not_author', 'Only the person who wrote a comment can change or delete it.');
+      }
+      if (c.deletedAt !== undefined) throw new DomainError('comment_deleted', 'This comment was deleted.');
+      if (intent.type === 'edit_comment') {
+        requireMember(core, actor);
+        requireAudience(core, 'comment', rules.comment, actor!, now);
+      }
+      return p;
     }
     case 'take_position': {
       requireMember(core, actor);

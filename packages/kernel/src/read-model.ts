@@ -66,6 +66,8 @@ const CHANGES_MEMBER = {
   PositionTaken: null,
   BallotCast: null,
   CommentPosted: null,
+  CommentEdited: null,
+  CommentDeleted: null,
   ProposalWithdrawn: null,
   ProposalDecided: null,
   ActionFailed: null,
@@ -74,6 +76,13 @@ const CHANGES_MEMBER = {
   RuleLapsed: null,
   ReviewOpened: null,
   ReviewAnswered: null,
+  CandidateNominated: null,
+  NominationAccepted: null,
+  NominationDeclined: null,
+  ElectionBallotOpened: null,
+  RoleHoldersElected: null,
+  DelegationSet: null,
+  DelegationRevoked: null,
 } satisfies {
   [T in DomainEvent['type']]: ((data: Extract<DomainEvent, { type: T }>['data']) => string) | null;
 };
@@ -109,6 +118,8 @@ const CHANGES_COMMONS = {
   PositionTaken: false,
   BallotCast: false,
   CommentPosted: false,
+  CommentEdited: false,
+  CommentDeleted: false,
   ProposalWithdrawn: false,
   ProposalDecided: false,
   ActionFailed: false,
@@ -118,6 +129,15 @@ const CHANGES_COMMONS = {
   RuleLapsed: true,
   ReviewOpened: true,
   ReviewAnswered: true,
+  CandidateNominated: false,
+  NominationAccepted: false,
+  NominationDeclined: false,
+  ElectionBallotOpened: false,
+  // The role's holders.
+  RoleHoldersElected: true,
+  // The commons' delegations.
+  DelegationSet: true,
+  DelegationRevoked: true,
 } satisfies Record<DomainEvent['type'], boolean>;
 
 /** The id of each commons' `summary` document (one per commons: what the directory of commons lists). */
@@ -173,9 +193,10 @@ export function readModelChanges(state: CommonsState, events: readonly EventEnve
         },
       });
     }
-    if (e.type === 'CommentPosted') {
-      const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === e.data.id);
-      put({ kind: 'comment', id: `${e.data.proposalId}/${e.data.id}`, body: c });
+    if (e.type === 'CommentPosted' || e.type === 'CommentEdited' || e.type === 'CommentDeleted') {
+      const cid = e.type === 'CommentPosted' ? e.data.id : e.data.commentId;
+      const c = own(state.comments, e.data.proposalId)?.find((x) => x.id === cid);
+      put({ kind: 'comment', id: `${e.data.proposalId}/${cid}`, body: c });
     }
   }
   if (events.some((e) => changesSummary(e.type))) put(summaryDoc(state));

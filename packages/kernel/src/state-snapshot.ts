@@ -8,8 +8,10 @@ import type { Constitution, CommonsState } from './types';
  * The version of the state's shape and of how events fold into it. A snapshot of another version is not decoded (the
  * log is folded again instead): raise it with any change to `CommonsState` or to an evolver, since a state folded by
  * older code is not what this code would fold. Version 2: polls (a proposal's question, ballots on positions, a poll's
- * count on its outcome, the BallotCast evolver). Version 3: rules for rules (the core's reviews, their answers, the
- * constitution's triggers, review dates and sunsets, a proposal's review date).
+ * count on its outcome, the BallotCast evolver). Version 3: elections (a proposal's nominations, an election's count on
+ * its outcome, their evolvers), the commons' delegations, and rules for rules (a constitution's tiers, with its
+ * kinds' tiers keyed by kind, its domains, its triggers, review dates and sunsets), the core's reviews and their
+ * answers, and a proposal's review date.
  */
 export const STATE_VERSION = 3;
 
@@ -33,7 +35,11 @@ export function decodeState(text: string): CommonsState {
   // are, without copying records of 100,000 entries.
   const positions = bare(raw.positions);
   for (const byAccount of Object.values(positions)) bare(byAccount);
-  const rules = (c: Constitution): Constitution => ({ ...c, rules: bare(c.rules) });
+  const rules = (c: Constitution): Constitution => ({
+    ...c,
+    rules: bare(c.rules),
+    ...(c.tiers ? { tiers: { ...c.tiers, ...(c.tiers.kinds ? { kinds: bare(c.tiers.kinds) } : {}) } } : {}),
+  });
   return {
     ...raw,
     core: {

@@ -44,7 +44,7 @@ const vote = (
   den: number,
   strict: boolean,
   quorum: [number, number],
-): Procedure => ({
+): Extract<Procedure, { type: 'vote' }> => ({
   type: 'vote',
   hours,
   threshold: { num, den },
@@ -52,6 +52,9 @@ const vote = (
   quorum: { num: quorum[0], den: quorum[1] },
   abstentions: 'quorum_only',
 });
+
+/** A vote in which members may delegate (liquid delegation, `modules/delegation.ts`). */
+const liquid = (...args: Parameters<typeof vote>): Procedure => ({ ...vote(...args), delegation: true });
 
 const members: StakeholderClass = {
   id: 'member',
@@ -66,9 +69,21 @@ const consensus = (hours: number, num: number, den: number): Procedure => ({
   minParticipation: { num, den },
 });
 const byRole = (objectionHours: number): Procedure => ({ type: 'role', objectionHours });
+/** An election of a role's holders by single transferable vote: only an election fills a role's seats (`elect_role`). */
+const election = (nominationHours: number, hours: number): Procedure => ({
+  type: 'election',
+  nominationHours,
+  hours,
+  method: 'stv',
+});
 /** The same procedure for every kind of action, then `over` for some. */
 const every = (p: Procedure, over: Partial<Record<ActionKind, Procedure>> = {}) =>
   Object.fromEntries(ACTION_KINDS.map((k) => [k, over[k] ?? p])) as Record<ActionKind, Procedure>;
+/** Rules without some kinds (a trigger that leaves their rules as they are). */
+const without = (rules: Record<ActionKind, Procedure>, ...kinds: ActionKind[]) =>
+  Object.fromEntries(Object.entries(rules).filter(([k]) => !kinds.includes(k as ActionKind))) as Partial<
+    Record<ActionKind, Procedure>
+  >;
 
 const COOP_CLASSES: StakeholderClass[] = [
   { id: 'workers', name: 'Workers', description: 'People who work in the co-operative.', speaksFor: null },
@@ -120,6 +135,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: consensus(168, 1, 2),
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: consent(72),
+      elect_role: election(72, 72),
     },
     roles: [],
   },
@@ -142,6 +158,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: consensus(168, 1, 2),
       amend_constitution: consensus(168, 1, 2),
       resolution: consent(48),
+      elect_role: election(48, 48),
     },
     roles: [],
   },
@@ -155,7 +172,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
     givesUp:
       'Until the twelfth member the founder decides everything, even the rules, and could change the promise before it comes due.',
     classes: [members],
-    rules: every(byRole(0)),
+    rules: every(byRole(0), { elect_role: election(72, 72) }),
     roles: [
       {
         id: 'founder',
@@ -169,11 +186,15 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       {
         id: 'devolve-at-12',
         when: { type: 'members', atLeast: 12 },
-        rules: every(consent(72), {
-          remove_member: vote(168, 2, 3, false, [1, 2]),
-          adopt_charter: consensus(168, 1, 2),
-          amend_constitution: vote(168, 2, 3, false, [1, 2]),
-        }),
+        rules: without(
+          every(consent(72), {
+            remove_member: vote(168, 2, 3, false, [1, 2]),
+            adopt_charter: consensus(168, 1, 2),
+            amend_constitution: vote(168, 2, 3, false, [1, 2]),
+          }),
+          // The election stays as it was: only an election fills a role's seats.
+          'elect_role',
+        ),
       },
     ],
   },
@@ -188,6 +209,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
     rules: every(consensus(120, 1, 2), {
       adopt_charter: consensus(168, 2, 3),
       amend_constitution: consensus(168, 2, 3),
+      elect_role: election(72, 120),
     }),
     roles: [],
   },
@@ -204,6 +226,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
     rules: every(consent(72), {
       remove_member: vote(168, 2, 3, false, [1, 2]),
       amend_constitution: consent(168),
+      elect_role: election(72, 72),
     }),
     roles: [
       {
@@ -242,6 +265,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       adopt_charter: vote(168, 2, 3, false, [1, 2]),
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: byRole(48),
+      elect_role: election(72, 168),
     },
     roles: [
       {
@@ -293,6 +317,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       },
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
       resolution: vote(120, 1, 2, true, [1, 3]),
+      elect_role: election(72, 120),
     },
     roles: [
       {
@@ -308,15 +333,16 @@ export const TEMPLATES: Record<TemplateId, Template> = {
     id: 'liquid-democracy',
     name: 'Liquid democracy',
     description:
-      'Every member votes on every decision, by majority with a quorum; delegating your vote to another member comes with it once delegation is in the platform.',
+      'Every member votes on every decision, by majority with a quorum, or delegates their vote to another member for the commons, a kind of action or one proposal; a direct vote overrides.',
     suits: 'A large group where members want a direct vote but cannot follow everything.',
     givesUp:
-      'Today it uses a plain vote: without delegation, a member who does not vote is not represented, and quorums can be hard to reach.',
+      'A trusted member can gather many delegated votes and weigh more than the others, and a member who neither votes nor delegates is not represented.',
     classes: [members],
-    rules: every(vote(120, 1, 2, true, [1, 3]), {
-      remove_member: vote(168, 2, 3, false, [1, 2]),
-      adopt_charter: vote(168, 2, 3, false, [1, 2]),
-      amend_constitution: vote(168, 2, 3, false, [1, 2]),
+    rules: every(liquid(120, 1, 2, true, [1, 3]), {
+      remove_member: liquid(168, 2, 3, false, [1, 2]),
+      adopt_charter: liquid(168, 2, 3, false, [1, 2]),
+      amend_constitution: liquid(168, 2, 3, false, [1, 2]),
+      elect_role: election(72, 120),
     }),
     roles: [],
   },
@@ -334,6 +360,7 @@ export const TEMPLATES: Record<TemplateId, Template> = {
       remove_member: byRole(72),
       resolution: byRole(72),
       amend_constitution: vote(168, 2, 3, false, [1, 2]),
+      elect_role: election(72, 72),
     }),
     roles: [
       {

@@ -8,6 +8,9 @@ import type {
   ChambersTally,
   ChamberSpec,
   Counts,
+  ElectionMethod,
+  ElectionRound,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollRound,
@@ -25,6 +28,9 @@ export type {
   ChambersTally,
   ChamberSpec,
   Counts,
+  ElectionMethod,
+  ElectionRound,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollRound,
@@ -59,6 +65,7 @@ export const ACTION_KINDS = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
+  'elect_role',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -87,7 +94,45 @@ export interface Constitution {
   sunsets?: Sunset[];
   /** The trigger or sunset that produced this version (absent: founding or an amendment, see `adoptedBy`). */
   changedBy?: { by: 'trigger' | 'sunset'; id: string; reason: Reason };
-  // --- end of rules for rules ---
+  /**
+   * Tiers and entrenchment: which procedure a change of a rule needs (`rules/tiers.ts`). Absent (every constitution
+   * stored before tiers): an amendment is decided by the rule of `amend_constitution`, as before.
+   */
+  tiers?: Tiers;
+  /** The kinds of action grouped into domains, each with its mode of coordination (`rules/domains.ts`). */
+  domains?: Domain[];
+}
+
+/** The tiers of rules, lowest first: a rule of a tier changes by the procedure of the tier above it. */
+export const TIERS = ['operational', 'policy', 'constitutional', 'entrenched'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Tiers and entrenchment: the procedure of each tier above the operational, and where each kind sits. */
+export interface Tiers {
+  /** The procedure of each tier above the operational: it decides a change to a rule of the tier below it. */
+  procedures: { policy: Procedure; constitutional: Procedure; entrenched: Procedure };
+  /** How a rule of the entrenched tier changes: the procedure it names for itself, or null: not at all. */
+  entrenchedBy: Procedure | null;
+  /** Kinds of action placed in a tier by name, over their domain's tier; a kind placed nowhere is operational. */
+  kinds?: Partial<Record<ActionKind, Tier>>;
+}
+
+/**
+ * Modes of coordination a domain can have: peer (a deliberative procedure), hierarchy (a role decides within its
+ * mandate), do-ocracy (whoever does it decides, with an objection window). The resources issue adds market and gift.
+ */
+export const MODES = ['peer', 'hierarchy', 'do_ocracy'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** A group of kinds of action (membership, finance, operations...) with its own mode and, optionally, a tier. */
+export interface Domain {
+  id: string;
+  name: string;
+  mode: Mode;
+  /** The tier of its kinds (a kind's own tier in `Tiers.kinds` comes first). */
+  tier?: Tier;
+  /** Each kind of action is in at most one domain. */
+  kinds: ActionKind[];
 }
 
 // --- rules for rules: triggers, review dates and sunsets ---
@@ -237,8 +282,14 @@ export type Action =
       triggers?: Trigger[];
       reviews?: RuleReviewDate[];
       sunsets?: Sunset[];
+      /** New tiers, or null to drop them; absent: unchanged. */
+      tiers?: Tiers | null;
+      /** New domains, or null to drop them; absent: unchanged. */
+      domains?: Domain[] | null;
     }
-  | { kind: 'resolution'; text: string };
+  | { kind: 'resolution'; text: string }
+  /** Fill a role's seats by an election (its procedure: `election`); the elected become its holders. */
+  | { kind: 'elect_role'; roleId: string; seats: number };
 
 export interface Position {
   accountId: string;
@@ -258,6 +309,10 @@ export interface Comment {
   text: string;
   replyTo: string | null;
   at: string;
+  /** The texts it had before each edit, oldest first, with when each was replaced (record version 4 on). */
+  edits?: { text: string; until: string }[];
+  /** Set when its author deleted it: its text and edits are gone from the state; the log keeps the fact. */
+  deletedAt?: string;
 }
 
 /** A decision: the rule it was taken under, who took part, the counts and why it passed or failed. */
@@ -275,6 +330,53 @@ export interface Outcome {
   poll?: PollTally;
   /** Under chambers: each chamber's count and why it passed or failed there (absent for other procedures). */
   chambers?: ChambersTally;
+  /** An election's count: the elected, the quota and every round (absent for other procedures). */
+  election?: ElectionTally;
+  /** Under a procedure with delegation: each direct voter's weight and each delegator's chain. */
+  delegation?: DelegationTally;
+}
+
+/**
+ * What a delegation covers (record version 4 on): the whole commons, one kind of action, or one proposal. For a
+ * proposal, the proposal's delegation beats the kind's, which beats the commons'.
+ */
+export type DelegationScope =
+  { type: 'commons' } | { type: 'kind'; kind: ActionKind } | { type: 'proposal'; proposalId: string };
+
+/** A member's vote given to another member, within a scope, until revoked. */
+export interface Delegation {
+  truster: string;
+  trustee: string;
+  scope: DelegationScope;
+  since: string;
+}
+
+/** Under a procedure with delegation: how the delegations counted at the close (LiquidFeedback's resolution). */
+export interface DelegationTally {
+  /** Each direct voter's weight: their own vote and every vote delegated to them. */
+  weights: { member: string; weight: number }[];
+  /** Each delegator whose vote counted: the chain from them to the direct voter, and the scope that applied. */
+  chains: { member: string; scope: DelegationScope['type']; chain: string[] }[];
+  /** Delegators whose vote counted for no one, and why (a cycle, a chain ending at a member who did not vote). */
+  notCounted: { member: string; reason: string }[];
+}
+
+/** A person nominated in an election; only accepted candidates stand. */
+export interface Candidate {
+  accountId: string;
+  nominatedBy: string;
+  accepted: boolean;
+  at: string;
+}
+
+/** An election's nominations (record version 4 on): who stands, and when nominations close. */
+export interface ElectionState {
+  /** When nominations close and the ballot opens; null: when the proposer opens the ballot (`nominationHours` 0). */
+  nominationsCloseAt: string | null;
+  /** Set when the proposer opened the ballot before any closing time. */
+  ballotOpenedAt: string | null;
+  /** In order of nomination (the order that breaks RCTab's ties). */
+  candidates: Candidate[];
 }
 
 export type ProposalStatus = 'open' | 'passed' | 'rejected' | 'withdrawn';
@@ -288,6 +390,8 @@ export interface Proposal {
   question?: Question;
   /** When the decision comes up for review, if it passes (record version 4 on; rules for rules). */
   reviewAt?: string;
+  /** An election's nominations (absent for other procedures). */
+  election?: ElectionState;
   proposer: string;
   openedAt: string;
   closesAt: string;
@@ -336,6 +440,8 @@ export interface CommonsCore {
   history: Constitution[];
   /** Reviews opened on their dates, by id (rules for rules; absent until the first). */
   reviews?: Record<string, Review>;
+  /** Members' delegations of their vote (absent before the first one: record version 4). */
+  delegations?: Delegation[];
 }
 
 /** Everything the kernel decides against. Positions and comments are per proposal. */

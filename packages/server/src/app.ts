@@ -20,6 +20,7 @@ import { logRoutes } from './routes/log';
 import { mailRoutes } from './routes/mail';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
+import { commentRoutes } from './routes/comments';
 import { platformRoutes } from './routes/platform';
 import { rulesRoutes } from './routes/rules';
 import { ProblemSchema } from './schemas';
@@ -130,6 +131,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   rulesRoutes(app, ctx);
   invitationRoutes(app, ctx);
   pageRoutes(app, ctx);
+  commentRoutes(app, ctx);
   logRoutes(app, ctx);
   consistencyRoutes(app, ctx);
   liveRoutes(app, ctx);

@@ -82,6 +82,8 @@ export interface ServerConfig {
   resetsPerEmailPerHour?: number;
   /** Invitations one account may make per hour (default 50). */
   invitationsPerHour?: number;
+  /** Replays of a draft against a commons' history counted per minute per address (default 30; the next pages of one are free). */
+  replaysPerMinute?: number;
   /** The hour (0-23, UTC) at which daily digests of notifications are mailed (default 7). */
   digestHour?: number;
 }

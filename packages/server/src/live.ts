@@ -48,6 +48,8 @@ const TOUCHES = {
   PositionTaken: (d) => ({ proposal: d.proposalId, position: d.accountId, commons: false }),
   BallotCast: (d) => ({ proposal: d.proposalId, position: d.accountId, commons: false }),
   CommentPosted: (d) => ({ proposal: d.proposalId, comment: d.id, commons: false }),
+  CommentEdited: (d) => ({ proposal: d.proposalId, comment: d.commentId, commons: false }),
+  CommentDeleted: (d) => ({ proposal: d.proposalId, comment: d.commentId, commons: false }),
   ProposalWithdrawn: (d) => ({ proposal: d.proposalId, commons: false }),
   ProposalDecided: (d) => ({ proposal: d.proposalId, commons: false }),
   ActionFailed: (d) => ({ proposal: d.proposalId, commons: false }),
@@ -66,6 +68,13 @@ const TOUCHES = {
   RuleLapsed: () => ({ commons: true }),
   ReviewOpened: () => ({ commons: true }),
   ReviewAnswered: (d) => ({ account: d.accountId, commons: true }),
+  CandidateNominated: (d) => ({ proposal: d.proposalId, account: d.accountId, commons: false }),
+  NominationAccepted: (d) => ({ proposal: d.proposalId, account: d.accountId, commons: false }),
+  NominationDeclined: (d) => ({ proposal: d.proposalId, account: d.accountId, commons: false }),
+  ElectionBallotOpened: (d) => ({ proposal: d.proposalId, commons: false }),
+  RoleHoldersElected: (d) => ({ proposal: d.proposalId, commons: true }),
+  DelegationSet: (d) => ({ account: d.accountId, commons: true }),
+  DelegationRevoked: (d) => ({ account: d.accountId, commons: true }),
 } satisfies { [T in EventType]: (data: Extract<DomainEvent, { type: T }>['data']) => Touch };
 
 /** The live event of an append of these events (in log order), the log then holding `size` records. */

@@ -225,6 +225,10 @@ export function describeNotification(locale: MailLocale, n: NotificationItem): s
       return fr
         ? `${who} a répondu à votre commentaire sur ${titleFr} ${where}.`
         : `${who} replied to your comment on ${title} ${where}.`;
+    case 'mention':
+      return fr
+        ? `${who} vous a mentionné·e dans la discussion de ${titleFr} ${where}.`
+        : `${who} mentioned you in the discussion of ${title} ${where}.`;
     case 'decision': {
       const outcome =
         d.outcome === 'passed'

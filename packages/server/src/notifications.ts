@@ -11,6 +11,7 @@ import {
   type CommonsState,
   type EventEnvelope,
   type Proposal,
+  mentionedAccounts,
 } from '@peergov/kernel';
 import type { Account, Store, StoredNotification } from '@peergov/store';
 import type { FastifyBaseLogger } from 'fastify';
@@ -128,6 +129,13 @@ function followersOf(state: CommonsState, _proposal: Proposal): string[] {
   return out;
 }
 
+/** The members a text mentions, without its author (who may see is checked for every notification after). */
+function mentionedMembers(state: CommonsState, text: string, author: string): string[] {
+  return mentionedAccounts(text).filter(
+    (a) => a !== author && own(state.core.members, a)?.status === 'member',
+  );
+}
+
 const nameIn = (state: CommonsState, accountId: string | null): string | undefined =>
   accountId === null ? undefined : own(state.core.members, accountId)?.displayName;
 
@@ -183,13 +191,26 @@ export function notificationsOf(
       const data = { proposalTitle: p.title, actorName: nameIn(state, author), commentId: event.data.id };
       const replyTo = event.data.replyTo;
       const parent = replyTo ? own(state.comments, p.id)?.find((c) => c.id === replyTo) : undefined;
-      const out: Pending[] = [];
-      if (parent && parent.accountId !== author)
+      // Whoever is mentioned hears it once, as a mention (before a reply or a comment on their proposal).
+      const mentioned = mentionedMembers(state, event.data.text, author);
+      const out: Pending[] = mentioned.flatMap((a) => one(a, 'mention', p.id, data));
+      if (parent && parent.accountId !== author && !mentioned.includes(parent.accountId))
         out.push(...one(parent.accountId, 'reply_to_your_comment', p.id, data));
       // The proposer who was answered hears it once, as a reply.
-      if (p.proposer !== author && p.proposer !== parent?.accountId)
+      if (p.proposer !== author && p.proposer !== parent?.accountId && !mentioned.includes(p.proposer))
         out.push(...one(p.proposer, 'comment_on_your_proposal', p.id, data));
       return out;
+    }
+    case 'CommentEdited': {
+      // An edit notifies only those it newly mentions (the text before it is the last of the comment's edits).
+      const p = proposal(event.data.proposalId);
+      const c = own(state.comments, event.data.proposalId)?.find((x) => x.id === event.data.commentId);
+      if (!p || !c) return [];
+      const before = new Set(mentionedAccounts(c.edits?.at(-1)?.text ?? ''));
+      const data = { proposalTitle: p.title, actorName: nameIn(state, c.accountId), commentId: c.id };
+      return mentionedMembers(state, event.data.text, c.accountId)
+        .filter((a) => !before.has(a))
+        .flatMap((a) => one(a, 'mention', p.id, data));
     }
     case 'ProposalDecided':
     case 'ProposalWithdrawn': {

@@ -3,7 +3,10 @@
 // a cursor is the same whether items were added or changed meanwhile; a changed item moves to where its new key
 // sorts (a position changed is taken again: it moves to the end).
 import {
+  decidersFor,
+  inElectorate,
   lastChangeOf,
+  mentionedAccounts,
   own,
   revisionOf,
   type Comment,
@@ -11,6 +14,7 @@ import {
   type Member,
   type MemberStatus,
   type Position,
+  type Proposal,
   type Stance,
 } from '@peergov/kernel';
 import { ApiError } from './problems';
@@ -233,6 +237,32 @@ export function membersPage(
   return take(index.entries, start, limit, keep, (m) => memberView(state, m, roles), total);
 }
 
+/**
+ * A page of the members who may still take a position on an open proposal and have not (its electorate, or for a
+ * role's decision the role's holders), by display name. Counted over the members: O(members) per page.
+ */
+export function waitingPage(
+  state: CommonsState,
+  p: Proposal,
+  now: string,
+  after: string | undefined,
+  limit: number,
+) {
+  const index = memberIndex(state.core.members);
+  const positions = own(state.positions, p.id) ?? EMPTY;
+  const open = p.status === 'open' && now < p.closesAt;
+  const deciders = p.procedure.type === 'role' ? new Set(decidersFor(state.core, p.action.kind, now)) : null;
+  const keep = (m: Member) =>
+    open &&
+    m.status === 'member' &&
+    !Object.hasOwn(positions, m.accountId) &&
+    (deciders ? deciders.has(m.accountId) : inElectorate(state.core, p, m.accountId));
+  const total = index.entries.reduce((n, e) => (keep(e.item) ? n + 1 : n), 0);
+  const start = after === undefined ? 0 : firstAfter(index.entries, decodeCursor(after));
+  const roles = rolesOf(state);
+  return take(index.entries, start, limit, keep, (m) => memberView(state, m, roles), total);
+}
+
 const nameOf = (state: CommonsState, id: string) => own(state.core.members, id)?.displayName ?? id;
 
 /** A position as the API shows it (with its author's display name). */
@@ -240,9 +270,34 @@ export function positionView(state: CommonsState, p: Position) {
   return { ...p, displayName: nameOf(state, p.accountId) };
 }
 
-/** A comment as the API shows it (with its author's display name). */
+/**
+ * A comment as the API shows it: with its author's display name, its edits counted (the texts are in
+ * `commentDetail`), and each member it mentions named by their display name in this commons.
+ */
 export function commentView(state: CommonsState, c: Comment) {
-  return { ...c, displayName: nameOf(state, c.accountId) };
+  const mentions: { accountId: string; displayName: string }[] = [];
+  for (const accountId of mentionedAccounts(c.text, 50)) {
+    const m = own(state.core.members, accountId);
+    if (m) mentions.push({ accountId, displayName: m.displayName });
+  }
+  return {
+    id: c.id,
+    proposalId: c.proposalId,
+    accountId: c.accountId,
+    text: c.text,
+    replyTo: c.replyTo,
+    at: c.at,
+    displayName: nameOf(state, c.accountId),
+    editedAt: c.edits?.at(-1)?.until ?? null,
+    editCount: c.edits?.length ?? 0,
+    deletedAt: c.deletedAt ?? null,
+    mentions,
+  };
+}
+
+/** A comment with the texts it had before each edit. */
+export function commentDetail(state: CommonsState, c: Comment) {
+  return { ...commentView(state, c), history: c.edits ?? [] };
 }
 
 /** A page of a proposal's positions, oldest first (by when each was last taken, then account id). */
@@ -352,7 +407,7 @@ export function firstPositions(
 
 type PositionViewShape = ReturnType<typeof positionView>;
 
-/** A page of a proposal's discussion, in the order it was posted (comments are never removed). */
+/** A page of a proposal's discussion, in the order it was posted (a deleted comment keeps its place, without its text). */
 export function commentsPage(state: CommonsState, pid: string, after: string | undefined, limit: number) {
   const comments = own(state.comments, pid) ?? [];
   let start = 0;

@@ -36,6 +36,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   not_proposer: 403,
   not_in_audience: 403,
   comment_not_found: 404,
+  not_author: 403,
+  comment_deleted: 409,
   invalid_action: 422,
   invalid_procedure: 422,
   invalid_input: 400,
@@ -43,11 +45,22 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_ballot: 422,
   not_a_poll: 409,
   poll_needs_ballot: 409,
+  not_an_election: 409,
+  nominations_closed: 409,
+  ballot_not_open: 409,
+  already_nominated: 409,
+  not_nominated: 409,
+  invalid_delegation: 422,
+  delegation_not_found: 404,
   last_member: 409,
   invalid_trigger: 422,
   invalid_review: 422,
   review_not_found: 404,
   nothing_due: 409,
+  invalid_tiers: 422,
+  invalid_domains: 422,
+  entrenched: 409,
+  constitution_locked: 422,
 };
 
 const TITLES: Record<number, string> = {
@@ -76,6 +89,11 @@ export interface Problem {
   field?: string;
   /** The most characters the field may have, when it has more (for a form to show it). */
   limit?: number;
+  /**
+   * Each thing wrong, when there are several (an amendment that would lock the constitution in, or break its
+   * domains' modes): a stable code, what it is about and an English sentence, for the web app to say in its language.
+   */
+  problems?: { code: string; params: Record<string, string | number>; text: string }[];
 }
 
 interface AjvError {
@@ -133,7 +151,11 @@ export const makeProblem = (status: number, code: string, detail: string): Probl
 export function toProblem(error: unknown): Problem {
   const make = makeProblem;
   if (error instanceof ApiError) return make(error.status, error.code, error.message);
-  if (error instanceof DomainError) return make(DOMAIN_STATUS[error.code] ?? 400, error.code, error.message);
+  if (error instanceof DomainError) {
+    const problem = make(DOMAIN_STATUS[error.code] ?? 400, error.code, error.message);
+    const list = error.details.problems;
+    return Array.isArray(list) ? { ...problem, problems: list as Problem['problems'] } : problem;
+  }
   if (error instanceof StoreConflictError) {
     if (error.code === 'email_taken')
       return make(409, 'email_taken', 'An account with this email already exists.');

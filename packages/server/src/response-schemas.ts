@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@fastify/type-provider-typebox';
 import {
   ACTION_KINDS,
+  ELECTION_METHODS,
   POLL_METHODS,
   TEMPLATE_IDS,
   type Action,
@@ -21,7 +22,11 @@ import {
   type Question,
   type ProposalStatus,
   type Reason,
+  type ReplayOutcome,
   type Stance,
+  type Tier,
+  MODES,
+  TIERS,
 } from '@peergov/kernel';
 import { DELIVERIES, NOTIFICATION_KINDS } from './notification-kinds';
 
@@ -52,6 +57,7 @@ const literals = <const T extends readonly string[]>(values: T) =>
 // Strings the API sends; not constrained like input, only described.
 const Text = Type.String();
 const Time = Type.String({ description: 'ISO 8601 date and time' });
+export const PersonRefSchema = view({ accountId: Text, displayName: Text });
 
 export const ActionKindSchema = literals(ACTION_KINDS);
 export const StanceSchema = literals(['agree', 'abstain', 'disagree', 'block'] as const);
@@ -63,7 +69,7 @@ export const RatioViewSchema = Type.Object({ num: Type.Integer(), den: Type.Inte
 
 /** A procedure as stored: one of the procedure types, told apart by `type`. */
 export const ProcedureViewSchema = Type.Union([
-  Type.Object({ type: Type.Literal('automatic') }),
+  Type.Object({ type: Type.Literal('automatic'), objectionHours: Type.Optional(Type.Integer()) }),
   Type.Object({ type: Type.Literal('role'), objectionHours: Type.Integer() }),
   Type.Object({ type: Type.Literal('consent'), hours: Type.Integer() }),
   Type.Object({ type: Type.Literal('consensus'), hours: Type.Integer(), minParticipation: RatioViewSchema }),
@@ -74,6 +80,9 @@ export const ProcedureViewSchema = Type.Union([
     strict: Type.Boolean(),
     quorum: RatioViewSchema,
     abstentions: literals(['quorum_only', 'ignored', 'against'] as const),
+    delegation: Type.Optional(
+      Type.Boolean({ description: 'Members may delegate their vote (liquid delegation)' }),
+    ),
   }),
   Type.Object({
     type: Type.Literal('poll'),
@@ -114,6 +123,14 @@ export const ProcedureViewSchema = Type.Union([
         { description: "The weighted share of agree the classes' weights must also reach" },
       ),
     ),
+  }),
+  Type.Object({
+    type: Type.Literal('election'),
+    nominationHours: Type.Integer({
+      description: '0: nominations stay open until the proposer opens the ballot',
+    }),
+    hours: Type.Integer(),
+    method: literals(ELECTION_METHODS),
   }),
 ]);
 
@@ -159,6 +176,74 @@ export const PollTallyViewSchema = view({
   explanation: Type.Array(Text),
 });
 
+/** An election's count: the elected in order, the quota and each round (votes, elected, excluded, transfers). */
+export const ElectionTallyViewSchema = view({
+  method: literals(ELECTION_METHODS),
+  seats: Type.Integer(),
+  ballots: Type.Integer(),
+  elected: Type.Array(Text, { description: 'Account ids, in the order they were elected' }),
+  tied: Type.Array(Text, {
+    description: 'Schulze: candidates it could not separate (then no one is elected)',
+  }),
+  quota: nullable(Decimal),
+  rounds: Type.Array(
+    view({
+      round: Type.Integer(),
+      tally: Type.Array(view({ candidate: Text, votes: Decimal })),
+      elected: Type.Array(Text),
+      excluded: Type.Array(Text),
+      transfers: Type.Array(
+        view(
+          { from: Text, to: nullable(Text), votes: Decimal },
+          { description: 'to null: non-transferable' },
+        ),
+        { description: 'Votes moved at the end of the round' },
+      ),
+      nonTransferable: Decimal,
+    }),
+    { description: 'irv, stv, scottish_stv: every round or stage of the count (empty for Schulze)' },
+  ),
+  pairwise: Type.Array(Type.Array(Type.Integer()), {
+    description: "schulze: [i][j] ballots ranking candidate i above candidate j, in the candidates' order",
+  }),
+  explanation: Type.Array(Text),
+});
+export const DelegationScopeViewSchema = Type.Union([
+  Type.Object({ type: Type.Literal('commons') }),
+  Type.Object({ type: Type.Literal('kind'), kind: ActionKindSchema }),
+  Type.Object({ type: Type.Literal('proposal'), proposalId: Text }),
+]);
+/** Under delegation: each direct voter's weight and each delegator's chain, as LiquidFeedback resolves them. */
+export const DelegationTallyViewSchema = view({
+  weights: Type.Array(view({ member: Text, weight: Type.Integer() }), {
+    description: 'Each direct voter: their own vote and every vote delegated to them',
+  }),
+  chains: Type.Array(
+    view({
+      member: Text,
+      scope: literals(['commons', 'kind', 'proposal'] as const),
+      chain: Type.Array(Text),
+    }),
+    { description: 'Each delegator whose vote counted: the chain of delegates to the direct voter' },
+  ),
+  notCounted: Type.Array(view({ member: Text, reason: Text }), {
+    description: 'Delegators whose vote counted for no one: cycle, chain_ends_at_non_voter, ...',
+  }),
+});
+/** A member's delegations: the ones they gave and the ones given to them. */
+export const DelegationsViewSchema = view({
+  mine: Type.Array(view({ trustee: PersonRefSchema, scope: DelegationScopeViewSchema, since: Time })),
+  toMe: Type.Array(view({ truster: PersonRefSchema, scope: DelegationScopeViewSchema, since: Time })),
+});
+/** An election's nominations: who is nominated, by whom, and whether they accepted. */
+export const ElectionViewSchema = view({
+  nominationsCloseAt: nullable(Time),
+  ballotOpenedAt: nullable(Time),
+  candidates: Type.Array(view({ accountId: Text, nominatedBy: Text, accepted: Type.Boolean(), at: Time }), {
+    description: 'In order of nomination; only accepted candidates stand',
+  }),
+});
+
 /** Every kind of action, each with its procedure: a constitution's rules. */
 // Typed by string (as the commons view builds it); every kind is there, as the schema says.
 export const RulesViewSchema = Type.Unsafe<{ [kind: string]: Procedure }>(
@@ -168,6 +253,51 @@ export const RulesViewSchema = Type.Unsafe<{ [kind: string]: Procedure }>(
 export const RulesChangeSchema = Type.Unsafe<Partial<Record<ActionKind, Procedure>>>(
   Type.Object(Object.fromEntries(ACTION_KINDS.map((k) => [k, Type.Optional(ProcedureViewSchema)]))),
 );
+
+const TierSchema = literals(TIERS);
+/** Tiers and entrenchment: the procedure of each tier above the operational, kinds placed by name. */
+export const TiersViewSchema = view({
+  procedures: view({
+    policy: ProcedureViewSchema,
+    constitutional: ProcedureViewSchema,
+    entrenched: ProcedureViewSchema,
+  }),
+  entrenchedBy: nullable(ProcedureViewSchema),
+  kinds: Type.Optional(
+    Type.Unsafe<Partial<Record<ActionKind, Tier>>>(
+      Type.Object(Object.fromEntries(ACTION_KINDS.map((k) => [k, Type.Optional(TierSchema)]))),
+    ),
+  ),
+});
+/** A domain: kinds of action with one mode of coordination and, optionally, a tier. */
+export const DomainViewSchema = view({
+  id: Text,
+  name: Text,
+  mode: literals(MODES),
+  tier: Type.Optional(TierSchema),
+  kinds: Type.Array(ActionKindSchema),
+});
+/** One line of an amendment's plain-language difference (the web app says it in its language from the data). */
+export const DiffLineSchema = view({
+  code: Text,
+  params: Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string' } }),
+  before: Type.Optional(nullable(ProcedureViewSchema)),
+  after: Type.Optional(nullable(ProcedureViewSchema)),
+  text: Text,
+});
+/** A reason something is refused, or the like: a stable code, what it is about, an English sentence. */
+export const ProblemLineSchema = view({
+  code: Text,
+  params: Type.Unsafe<Record<string, string | number>>({ type: 'object', additionalProperties: true }),
+  text: Text,
+});
+/** A draft amendment previewed: its difference, the procedure that would decide it, what would refuse it. */
+export const AmendmentPreviewSchema = view({
+  lines: Type.Array(DiffLineSchema),
+  procedure: nullable(ProcedureViewSchema),
+  tier: nullable(TierSchema),
+  problems: Type.Array(ProblemLineSchema),
+});
 
 /** An action as the kernel keeps it (an invitation by email names the account by then). */
 export const ActionViewSchema = Type.Union([
@@ -200,8 +330,11 @@ export const ActionViewSchema = Type.Union([
   Type.Object({
     kind: Type.Literal('amend_constitution'),
     rules: RulesChangeSchema,
+    tiers: Type.Optional(nullable(TiersViewSchema)),
+    domains: Type.Optional(nullable(Type.Array(DomainViewSchema))),
   }),
   Type.Object({ kind: Type.Literal('resolution'), text: Text }),
+  Type.Object({ kind: Type.Literal('elect_role'), roleId: Text, seats: Type.Integer() }),
 ]);
 
 /** Whether what the server shows of a commons is what its log proves; when not, the commons is read-only. */
@@ -430,6 +563,12 @@ export const CommonsViewSchema = view({
       description: 'Who may take part in what, one plain English sentence each',
     }),
     ...RulesForRules,
+    tiers: nullable(TiersViewSchema),
+    domains: Type.Array(DomainViewSchema),
+    placement: Type.Array(
+      view({ kind: ActionKindSchema, domain: nullable(Text), tier: nullable(TierSchema) }),
+      { description: "Each kind of action's domain (its id) and tier (null without tiers)" },
+    ),
   }),
   history: Type.Array(view({ ...ConstitutionVersion, changedBy: ChangedBySchema })),
   me: nullable(
@@ -449,7 +588,6 @@ export const CommonsViewSchema = view({
   integrity: IntegritySchema,
 });
 
-export const PersonRefSchema = view({ accountId: Text, displayName: Text });
 export const ProposalSummarySchema = view({
   id: Text,
   title: Text,
@@ -504,7 +642,74 @@ export const OutcomeSchema = view({
   decidedBy: nullable(Text),
   poll: Type.Optional(PollTallyViewSchema),
   chambers: Type.Optional(ChambersTallyViewSchema),
+  election: Type.Optional(ElectionTallyViewSchema),
+  delegation: Type.Optional(DelegationTallyViewSchema),
 });
+/** A decision as recorded or as a draft would have taken it (replay): the procedure, the counts and why. */
+export const ReplayOutcomeSchema = view({
+  passed: Type.Boolean(),
+  procedure: ProcedureViewSchema,
+  counts: CountsSchema,
+  reasons: Type.Array(ReasonSchema),
+  decidedBy: nullable(Text),
+  poll: Type.Optional(PollTallyViewSchema),
+  chambers: Type.Optional(ChambersTallyViewSchema),
+});
+const NOT_REPLAYABLE = [
+  'role_never_acted',
+  'no_question',
+  'ballots_not_positions',
+  'ballots_do_not_fit',
+] as const;
+/** POST /api/v1/commons/:id/replay and GET .../proposals/:pid/replay: the history replayed under a draft. */
+export const ReplaySchema = view(
+  {
+    rules: RulesChangeSchema,
+    summary: view({
+      decided: Type.Integer({ description: 'Decided proposals in the history (passed or rejected)' }),
+      unchanged: Type.Integer({ description: 'Of those, decided by the rule the draft gives their kind' }),
+      replayed: Type.Integer({ description: 'Counted again under the rule the draft gives their kind' }),
+      differ: Type.Integer({ description: 'Of those, how many would have gone the other way' }),
+      notReplayable: Type.Integer({ description: 'Decided proposals that could not be counted again' }),
+    }),
+    differences: Type.Array(
+      view({
+        proposalId: Text,
+        title: Text,
+        kind: ActionKindSchema,
+        decidedAt: Time,
+        ruleVersion: Type.Integer({ description: 'The constitution version it was decided under' }),
+        question: Type.Optional(QuestionViewSchema),
+        recorded: ReplayOutcomeSchema,
+        draft: ReplayOutcomeSchema,
+      }),
+      { description: 'The outcomes that would have differed, in the order they were decided: one page' },
+    ),
+    total: Type.Integer({ description: 'How many differ in all (summary.differ)' }),
+    offset: Type.Integer(),
+    next: nullable(Type.Integer({ description: 'The offset of the next page, or null on the last' })),
+    notReplayable: Type.Array(
+      view({
+        proposalId: Text,
+        title: Text,
+        kind: ActionKindSchema,
+        code: literals(NOT_REPLAYABLE),
+        reason: Text,
+      }),
+      {
+        description:
+          'The first of the proposals that could not be replayed (summary.notReplayable: all of them)',
+      },
+    ),
+    people: Type.Array(PersonRefSchema, {
+      description: 'The people the decisions name, with their display names',
+    }),
+  },
+  {
+    description:
+      "Each decided proposal of a kind the draft changes, counted again under the draft's rule from its positions and ballots at the close, as if that rule had always been in force; differences paged by `offset` and `limit`.",
+  },
+);
 export const PositionViewSchema = view({
   accountId: Text,
   stance: StanceSchema,
@@ -517,14 +722,29 @@ export const PositionViewSchema = view({
   ballot: Type.Optional(BallotViewSchema),
   displayName: Text,
 });
-export const CommentViewSchema = view({
+const CommentFields = {
   id: Text,
   proposalId: Text,
   accountId: Text,
-  text: Text,
+  text: Type.String({ description: 'Markdown; empty once deleted' }),
   replyTo: nullable(Text),
   at: Time,
   displayName: Text,
+  /** When its text last changed. */
+  editedAt: nullable(Time),
+  editCount: Type.Integer({ minimum: 0 }),
+  /** When its author deleted it. */
+  deletedAt: nullable(Time),
+  mentions: Type.Array(Type.Object({ accountId: Text, displayName: Text }), {
+    description: 'The members its `@[label](accountId)` mentions name, with their display names here',
+  }),
+};
+export const CommentViewSchema = view(CommentFields);
+export const CommentDetailSchema = view({
+  ...CommentFields,
+  history: Type.Array(Type.Object({ text: Text, until: Time }), {
+    description: 'Its earlier texts, oldest first, each with when it was replaced (empty once deleted)',
+  }),
 });
 export const PositionPageSchema = pageOf(
   PositionViewSchema,
@@ -537,6 +757,7 @@ export const ProposalViewSchema = view({
   body: Text,
   action: ActionViewSchema,
   question: Type.Optional(QuestionViewSchema),
+  election: Type.Optional(ElectionViewSchema),
   proposer: PersonRefSchema,
   openedAt: Time,
   closesAt: Time,
@@ -551,6 +772,21 @@ export const ProposalViewSchema = view({
   positionCount: Type.Integer(),
   commentCount: Type.Integer(),
   procedureText: Text,
+  replay: nullable(
+    Type.String({
+      description:
+        "An amendment's replay: the address of its rules replayed against the commons' history, null for other kinds",
+    }),
+  ),
+  amendment: nullable(
+    view(
+      { lines: Type.Array(DiffLineSchema), tier: nullable(TierSchema) },
+      {
+        description:
+          'An amendment: the plain-language difference from the constitution it was proposed under, and the highest tier it touches',
+      },
+    ),
+  ),
   people: Type.Array(PersonRefSchema, {
     description: 'The people the action and the decision name (by account id), with their display names',
   }),
@@ -812,6 +1048,7 @@ agree<Same<Static<typeof QuestionViewSchema>, Question>>();
 agree<Same<Static<typeof BallotViewSchema>, PollBallot>>();
 agree<Same<Static<typeof PollTallyViewSchema>, PollTally>>();
 agree<Same<Static<typeof ChambersTallyViewSchema>, ChambersTally>>();
+agree<Same<Static<typeof ReplayOutcomeSchema>, ReplayOutcome>>();
 
 /** GET /api/v1/commons: one page of the directory. */
 export const CommonsDirectorySchema = view(

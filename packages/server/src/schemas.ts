@@ -2,6 +2,8 @@
 // handler runs, type it in the handler (the TypeBox type provider) and generate the OpenAPI 3.1 document.
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
+  ACTIONS,
+  ACTION_KINDS,
   ActionInputSchema,
   BallotSchema,
   ClassesSchema,
@@ -123,6 +125,20 @@ export const ReviewAnswerBody = obj({
   comment: Type.Optional(str(LIMITS.comment)),
 });
 
+/** What a delegation covers: the whole commons, one kind of action, or one proposal. */
+export const DelegationScope = Type.Union([
+  obj({ type: Type.Literal('commons') }),
+  obj({ type: Type.Literal('kind'), kind: Type.Union(ACTION_KINDS.map((k) => Type.Literal(k))) }),
+  obj({ type: Type.Literal('proposal'), proposalId: Id }),
+]);
+/** Give your vote to a member within a scope (replacing your delegation there). */
+export const DelegateBody = obj({ scope: DelegationScope, trustee: Id });
+/** Take back your delegation within a scope. */
+export const RevokeDelegationBody = obj({ scope: DelegationScope });
+/** A nomination in an election: the member nominated (the caller themselves to stand). */
+export const NominationBody = obj({ accountId: Id });
+/** A draft amendment to preview: the action of an amendment proposal (`kind` amend_constitution). */
+export const AmendmentDraftBody = obj({ action: ACTIONS.amend_constitution.input });
 /** A ballot on a poll (cast or replaced until it closes), with an optional reason. */
 export const BallotBody = obj({ ballot: BallotSchema, reason: Type.Optional(str(LIMITS.reason)) });
 export const Stance = Type.Union([
@@ -135,6 +151,26 @@ export const PositionBody = obj({ stance: Stance, reason: Type.Optional(str(LIMI
 export const CommentBody = obj({
   text: str(LIMITS.comment, { minLength: 1 }),
   replyTo: Type.Optional(Type.Union([Id, Type.Null()])),
+});
+
+export const CommentEditBody = obj({ text: str(LIMITS.comment, { minLength: 1 }) });
+
+/** A draft constitution to replay the history under: rules in the shape of an amendment's, validated as its are. */
+// An amendment may change only its tiers or domains; a replay needs at least one rule to count the history under.
+export const ReplayBody = obj({
+  rules: Type.Unsafe<Static<typeof ACTIONS.amend_constitution.input.properties.rules>>({
+    ...ACTIONS.amend_constitution.input.properties.rules,
+    minProperties: 1,
+  }),
+});
+/** A page of a replay's differences. */
+export const ReplayQuery = obj({
+  offset: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,7}$', description: 'Differences to skip (0 by default)' }),
+  ),
+  limit: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,3}$', description: 'Differences per page: 50 by default, at most 200' }),
+  ),
 });
 
 export const CommonsParams = obj({ id: Id });
@@ -173,6 +209,19 @@ export const ProblemSchema = Type.Object(
         description: 'The most characters the field may have, when the problem is that it has more',
       }),
     ),
+    problems: Type.Optional(
+      Type.Array(
+        Type.Object({
+          code: Type.String(),
+          params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+          text: Type.String(),
+        }),
+        {
+          description:
+            "Each thing wrong, when there are several (an amendment that would lock the constitution in, or that its domains' modes forbid), each its own sentence",
+        },
+      ),
+    ),
   },
   { $id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable code' },
 );
@@ -184,4 +233,6 @@ export type ApplyBody = Static<typeof ApplyBody>;
 export type ProposalBody = Static<typeof ProposalBody>;
 export type PositionBody = Static<typeof PositionBody>;
 export type BallotBody = Static<typeof BallotBody>;
+export type NominationBody = Static<typeof NominationBody>;
 export type CommentBody = Static<typeof CommentBody>;
+export type CommentEditBody = Static<typeof CommentEditBody>;

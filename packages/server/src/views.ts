@@ -1,6 +1,9 @@
 import {
   ACTION_KINDS,
+  amendmentOf,
   can,
+  domainOf,
+  tierOf,
   decidersFor,
   describeConstitution,
   describeProcedure,
@@ -61,6 +64,13 @@ export function commonsView(
       participation: participationFor(core.constitution),
       participationText: participationText(core),
       ...rulesForRulesView(core),
+      tiers: core.constitution.tiers ?? null,
+      domains: core.constitution.domains ?? [],
+      placement: ACTION_KINDS.map((kind) => ({
+        kind,
+        domain: domainOf(core.constitution, kind)?.id ?? null,
+        tier: tierOf(core.constitution, kind),
+      })),
     },
     history: core.history.map((c) => ({
       version: c.version,
@@ -165,11 +175,26 @@ function proposalShared(state: CommonsState, p: Proposal) {
   const named = new Set<string>();
   if ('accountId' in p.action) named.add(p.action.accountId);
   if (p.outcome?.decidedBy) named.add(p.outcome.decidedBy);
+  for (const c of p.election?.candidates ?? []) named.add(c.accountId).add(c.nominatedBy);
+  for (const id of p.outcome?.election?.elected ?? []) named.add(id);
+  // The delegation's people by name, unless there are very many (the page then shows account ids).
+  const d = p.outcome?.delegation;
+  if (d && d.weights.length + d.chains.length + d.notCounted.length <= 1000) {
+    for (const w of d.weights) named.add(w.member);
+    for (const c of d.chains) for (const id of [c.member, ...c.chain]) named.add(id);
+    for (const n of d.notCounted) named.add(n.member);
+  }
   return {
     ...p,
     proposer: { accountId: p.proposer, displayName: name(p.proposer) },
     electorate: p.electorate.size,
     procedureText: describeProcedure(p.procedure, state.core),
+    // An amendment carries its replay: its rules against the commons' history (`replay.ts`).
+    replay:
+      p.action.kind === 'amend_constitution'
+        ? `/api/v1/commons/${encodeURIComponent(state.core.id)}/proposals/${encodeURIComponent(p.id)}/replay`
+        : null,
+    amendment: amendmentOf(state.core, p),
     people: [...named].map((id) => ({ accountId: id, displayName: name(id) })),
     positions: firstPositions(state, p.id, FIRST_PAGE),
     comments: commentsPage(state, p.id, undefined, FIRST_PAGE),

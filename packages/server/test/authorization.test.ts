@@ -33,6 +33,9 @@ type Target =
   | 'ada-token'
   | 'ada-notification'
   | 'invitation'
+  /** A comment of Bob's on his proposal; one of Fay's, written before she left. */
+  | 'bob-comment'
+  | 'fay-comment'
   | 'fresh'
   | '';
 
@@ -48,6 +51,8 @@ const PROPOSE = 'POST /api/v1/commons/{id}/proposals';
 const POSITION = 'PUT /api/v1/commons/{id}/proposals/{pid}/position';
 const BALLOT = 'PUT /api/v1/commons/{id}/proposals/{pid}/ballot';
 const COMMENT = 'POST /api/v1/commons/{id}/proposals/{pid}/comments';
+const EDIT_COMMENT = 'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}';
+const DELETE_COMMENT = 'DELETE /api/v1/commons/{id}/proposals/{pid}/comments/{cid}';
 const WITHDRAW = 'POST /api/v1/commons/{id}/proposals/{pid}/withdraw';
 const RESET = 'POST /api/v1/auth/password-reset';
 const RESET_CONFIRM = 'POST /api/v1/auth/password-reset/confirm';
@@ -65,6 +70,8 @@ const INVITE = 'POST /api/v1/commons/{id}/invitations';
 const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
 const REVIEW_ANSWER = 'PUT /api/v1/commons/{id}/reviews/{rid}/answer';
+const REPLAY = 'POST /api/v1/commons/{id}/replay';
+const DIFF = 'POST /api/v1/commons/{id}/constitution/diff';
 
 /** [operation, caller, target, expected status, expected code (refusals), why]: one row per case. */
 type Row = [string, Actor, Target, number, string, string];
@@ -103,6 +110,13 @@ const MATRIX: Row[] = [
   [LEAVE,    'holder',    '',             200, '',                 'a role holder may leave'],
   [LEAVE,    'foreign',   '',             403, 'not_a_member',     'membership elsewhere does not count'],
   [LEAVE,    'left',      '',             403, 'not_a_member',     'who left is no longer a member'],
+  [DIFF,     'anonymous', '',             401, 'unauthenticated',  'a preview is asked by a person'],
+  [DIFF,     'outsider',  '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'applicant', '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'member',    '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'holder',    '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'foreign',   '',             200, '',                 'a preview writes nothing: who may see the commons may'],
+  [DIFF,     'left',      '',             200, '',                 'a preview writes nothing: who may see the commons may'],
   [PROPOSE,  'anonymous', '',             401, 'unauthenticated',  'proposals are by people'],
   [PROPOSE,  'outsider',  '',             403, 'not_a_member',     'only members propose'],
   [PROPOSE,  'applicant', '',             403, 'not_a_member',     'an applicant is not a member yet'],
@@ -135,6 +149,20 @@ const MATRIX: Row[] = [
   [COMMENT,  'holder',    'bob-proposal', 201, '',                 'members comment'],
   [COMMENT,  'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
   [COMMENT,  'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
+  [EDIT_COMMENT,   'anonymous', 'bob-comment', 401, 'unauthenticated', 'editing is by a person'],
+  [EDIT_COMMENT,   'outsider',  'bob-comment', 403, 'not_author',      'only its author edits a comment'],
+  [EDIT_COMMENT,   'applicant', 'bob-comment', 403, 'not_author',      'only its author edits a comment'],
+  [EDIT_COMMENT,   'member',    'bob-comment', 200, '',                'Bob edits his own comment'],
+  [EDIT_COMMENT,   'holder',    'bob-comment', 403, 'not_author',      'a role gives no power over what others wrote'],
+  [EDIT_COMMENT,   'foreign',   'bob-comment', 403, 'not_author',      'only its author edits a comment'],
+  [EDIT_COMMENT,   'left',      'fay-comment', 403, 'not_a_member',    'who left no longer speaks in the commons'],
+  [DELETE_COMMENT, 'anonymous', 'bob-comment', 401, 'unauthenticated', 'deleting is by a person'],
+  [DELETE_COMMENT, 'outsider',  'bob-comment', 403, 'not_author',      'only its author deletes a comment'],
+  [DELETE_COMMENT, 'applicant', 'bob-comment', 403, 'not_author',      'only its author deletes a comment'],
+  [DELETE_COMMENT, 'member',    'bob-comment', 200, '',                'Bob deletes his own comment'],
+  [DELETE_COMMENT, 'holder',    'bob-comment', 403, 'not_author',      'a role gives no power over what others wrote'],
+  [DELETE_COMMENT, 'foreign',   'bob-comment', 403, 'not_author',      'only its author deletes a comment'],
+  [DELETE_COMMENT, 'left',      'fay-comment', 200, '',                'what Fay wrote stays hers to withdraw'],
   [WITHDRAW, 'anonymous', 'bob-proposal', 401, 'unauthenticated',  'withdrawing is by a person'],
   [WITHDRAW, 'outsider',  'bob-proposal', 403, 'not_proposer',     'only the proposer withdraws'],
   [WITHDRAW, 'applicant', 'bob-proposal', 403, 'not_proposer',     'only the proposer withdraws'],
@@ -190,6 +218,13 @@ const MATRIX: Row[] = [
   [REVIEW_ANSWER, 'holder',  '',          404, 'review_not_found', 'members answer the reviews there are'],
   [REVIEW_ANSWER, 'foreign', '',          403, 'not_a_member',     'membership elsewhere does not count'],
   [REVIEW_ANSWER, 'left',    '',          403, 'not_a_member',     'who left is no longer a member'],
+  [REPLAY,   'anonymous', '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'outsider',  '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'applicant', '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'member',    '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'holder',    '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'foreign',   '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
+  [REPLAY,   'left',      '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
 ];
 
 interface Arena {
@@ -263,6 +298,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const bobProposal = ok(await resolution(bob), 'bob proposes').id;
       const adaProposal = ok(await resolution(ada), 'ada proposes').id;
       const fayProposal = ok(await resolution(fay), 'fay proposes').id;
+      const commentBy = async (who: Person) =>
+        `${bobProposal}/comments/${ok(await who.call('POST', `${c}/proposals/${bobProposal}/comments`, { text: `${who.name} thinks` }), 'comment').id as string}`;
+      const bobComment = await commentBy(bob);
+      const fayComment = await commentBy(fay);
       ok(await fay.call('POST', `${c}/leave`), 'fay leaves');
       const token = ok(await ada.call('POST', '/api/v1/tokens', { name: 'target' }), 'token').id;
       const link: string = ok(await ada.call('POST', `${c}/invitations`, {}), 'invite').url;
@@ -280,6 +319,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           application,
           'ada-token': token,
           'ada-notification': notification,
+          'bob-comment': bobComment,
+          'fay-comment': fayComment,
           invitation: link.slice(link.indexOf('#token=') + 7),
         },
       };
@@ -345,6 +386,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', `${c}/leave`);
         case PROPOSE:
           return as('POST', `${c}/proposals`, { title: 'Mine', action: { kind: 'resolution', text: 'Yes' } });
+        case DIFF:
+          return as('POST', `${c}/constitution/diff`, {
+            action: { kind: 'amend_constitution', rules: { resolution: { type: 'consent', hours: 1 } } },
+          });
         case POSITION:
           return as('PUT', `${c}/proposals/${pid}/position`, { stance: 'agree', reason: 'Fine' });
         case BALLOT:
@@ -353,6 +398,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', `${c}/proposals/${pid}/comments`, { text: 'A thought' });
         case WITHDRAW:
           return as('POST', `${c}/proposals/${pid}/withdraw`);
+        case EDIT_COMMENT:
+          return as('PATCH', `${c}/proposals/${pid}`, { text: 'On second thought' });
+        case DELETE_COMMENT:
+          return as('DELETE', `${c}/proposals/${pid}`);
         case RESET:
           return as('POST', '/api/v1/auth/password-reset', { email: people.member.email });
         case RESET_CONFIRM: {
@@ -428,6 +477,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', '/api/v1/invitations/accept', { token: pid });
         case REVIEW_ANSWER:
           return as('PUT', `${c}/reviews/no-such-review/answer`, { answer: 'yes' });
+        case REPLAY:
+          return as('POST', `${c}/replay`, { rules: { resolution: { type: 'consent', hours: 1 } } });
         default:
           throw new Error(`no way to perform ${op}: add it to the matrix`);
       }

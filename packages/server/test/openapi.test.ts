@@ -204,6 +204,22 @@ describe('the OpenAPI document', () => {
     });
     const posted = checkAnswer('POST', '/api/v1/commons/{id}/proposals/{pid}/comments', comment);
     expect(posted.proposalId).toBe(pid);
+    const one = `/api/v1/commons/${id}/proposals/${pid}/comments/${String(posted.id)}`;
+    const ONE = '/api/v1/commons/{id}/proposals/{pid}/comments/{cid}';
+    const edited = checkAnswer(
+      'PATCH',
+      ONE,
+      await bob.call('PATCH', one, { text: `Why, @[Ada](${ada.id})?` }),
+    );
+    expect({ editCount: edited.editCount, mentions: edited.mentions }).toEqual({
+      editCount: 1,
+      mentions: [{ accountId: ada.id, displayName: 'Ada' }],
+    });
+    const detail = checkAnswer('GET', ONE, await get(one));
+    expect((detail.history as { text: string }[]).map((h) => h.text)).toEqual(['Why?']);
+    // Deleted, it keeps its place in the discussion (the lists below still count it).
+    const deleted = checkAnswer('DELETE', ONE, await bob.call('DELETE', one));
+    expect({ text: deleted.text, deleted: deleted.deletedAt !== null }).toEqual({ text: '', deleted: true });
 
     const s4 = await state();
     const commons = await ada.call('GET', `/api/v1/commons/${id}`);

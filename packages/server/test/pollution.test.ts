@@ -69,6 +69,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/tokens': { name: 'script' },
       'POST /api/v1/commons': { name: 'Field', template: 'multi-stakeholder-coop', classes: ['users'] },
       'POST /api/v1/commons/{id}/applications': { displayName: 'Cara', classes: ['users'] },
+      'POST /api/v1/commons/{id}/constitution/diff': {
+        action: { kind: 'amend_constitution', rules: { resolution: { type: 'consent', hours: 24 } } },
+      },
       'POST /api/v1/commons/{id}/proposals': {
         title: 'Votes',
         action: VOTE_ON_RESOLUTIONS,
@@ -76,6 +79,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'PUT /api/v1/commons/{id}/proposals/{pid}/position': { stance: 'agree', reason: 'Fine' },
       'PUT /api/v1/commons/{id}/proposals/{pid}/ballot': { ballot: { ranking: [] } },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: null },
+      'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': { text: 'Hello again' },
       'POST /api/v1/auth/password-reset': { email: w.cara.email },
       'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },
       'PATCH /api/v1/account': { locale: 'en' },
@@ -87,6 +91,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/invitations/lookup': { token: 'x'.repeat(43) },
       'POST /api/v1/invitations/accept': { token: 'x'.repeat(43) },
       'PUT /api/v1/commons/{id}/reviews/{rid}/answer': { answer: 'yes', comment: 'Worked' },
+      'POST /api/v1/commons/{id}/replay': { rules: { resolution: { type: 'consent', hours: 1 } } },
     });
 
     /** Who sends a route's requests: Cara where a member could not (applying), else Ada. */
@@ -155,6 +160,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
               fillPath(r.path, {
                 id: w.commonsId,
                 pid: w.pid,
+                cid: w.cid,
                 tokenId: w.tokenId,
                 seq: '0',
                 [param]: name,
@@ -182,7 +188,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         for (const q of r.query) {
           for (const name of PROTO_NAMES) {
             const rest = requiredQuery(r, q);
-            const url = `${fillPath(r.path, { id: w.commonsId, pid: w.pid, tokenId: w.tokenId, seq: '0' })}${rest || '?'}${rest ? '&' : ''}${q}=${encodeURIComponent(name)}`;
+            const url = `${fillPath(r.path, { id: w.commonsId, pid: w.pid, cid: w.cid, tokenId: w.tokenId, seq: '0' })}${rest || '?'}${rest ? '&' : ''}${q}=${encodeURIComponent(name)}`;
             if (FREE_TEXT_QUERY.has(`${r.key} ${q}`)) {
               // A search for the name: answered, and it finds no one (no inherited entry is ever listed).
               const res = await send(w.ada, r.method, url);
@@ -328,7 +334,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const bodies = validBodies();
       for (const r of routes.filter((x) => x.hasBody && x.key !== SIGNUP)) {
         const body = bodies[r.key];
-        const url = fillPath(r.path, { id: w.commonsId, pid: w.pid, tokenId: w.tokenId, seq: '0' });
+        const url = fillPath(r.path, {
+          id: w.commonsId,
+          pid: w.pid,
+          cid: w.cid,
+          tokenId: w.tokenId,
+          seq: '0',
+        });
         for (const path of objectPaths(body)) {
           for (const [key, value] of [
             ['__proto__', { description: 'polluted', polluted: true, isAdmin: true }],

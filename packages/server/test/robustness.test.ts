@@ -38,6 +38,8 @@ const PUBLIC_WRITES = new Set([
   'POST /api/v1/mail/unsubscribe',
   'POST /api/v1/notifications/unsubscribe',
   'POST /api/v1/invitations/lookup',
+  // A replay of a draft against a public commons' history reads and writes nothing.
+  'POST /api/v1/commons/{id}/replay',
 ]);
 /** Reads that need a signed-in caller. */
 const PRIVATE_READS = new Set([
@@ -166,6 +168,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/applications': [
         { displayName: 'Cara', classes: ['member'], statement: 'I dig.' },
       ],
+      'POST /api/v1/commons/{id}/constitution/diff': [
+        { action: { kind: 'amend_constitution', rules: { resolution: { type: 'consent', hours: 24 } } } },
+      ],
       'POST /api/v1/commons/{id}/proposals': [
         {
           title: 'Vote on resolutions',
@@ -221,6 +226,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             },
           },
         },
+        { title: 'Elect', action: { kind: 'elect_role', roleId: 'gardener', seats: 2 } },
+        {
+          title: 'Elections and delegation',
+          action: {
+            kind: 'amend_constitution',
+            rules: {
+              elect_role: { type: 'election', nominationHours: 0, hours: 24, method: 'scottish_stv' },
+              resolution: {
+                type: 'vote',
+                hours: 24,
+                threshold: { num: 1, den: 2 },
+                strict: true,
+                quorum: { num: 0, den: 1 },
+                abstentions: 'ignored',
+                delegation: true,
+              },
+            },
+          },
+        },
         {
           title: 'Consensus',
           action: {
@@ -237,6 +261,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ],
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': [{ text: 'Hello', replyTo: null }],
       'PUT /api/v1/commons/{id}/reviews/{rid}/answer': [{ answer: 'partly', comment: 'Slow' }],
+      'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': [{ text: 'Hello again' }],
+      'POST /api/v1/commons/{id}/proposals/{pid}/nominations': [{ accountId: 'a1' }],
+      'PUT /api/v1/commons/{id}/delegations': [
+        { scope: { type: 'kind', kind: 'resolution' }, trustee: 'a1' },
+        { scope: { type: 'commons' }, trustee: 'a1' },
+        { scope: { type: 'proposal', proposalId: 'p1' }, trustee: 'a1' },
+      ],
+      'POST /api/v1/commons/{id}/delegations/revoke': [{ scope: { type: 'commons' } }],
       'POST /api/v1/auth/password-reset': [{ email: 'someone@example.org' }],
       'POST /api/v1/auth/password-reset/confirm': [{ token: 'x'.repeat(43), password: 'long enough pw' }],
       'PATCH /api/v1/account': [{ displayName: 'Ada', locale: 'en' }],
@@ -247,6 +279,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/invitations': [{ classes: [], locale: 'fr' }],
       'POST /api/v1/invitations/lookup': [{ token: 'x'.repeat(43) }],
       'POST /api/v1/invitations/accept': [{ token: 'x'.repeat(43), statement: 'Hi' }],
+      'POST /api/v1/commons/{id}/replay': [{ rules: { resolution: { type: 'consent', hours: 1 } } }],
     });
     // Routes whose query is required: a valid one, so that what is tested is what comes after it.
     const queryFor = (r: Route) =>

@@ -23,6 +23,7 @@ import { ProposalsPage } from './pages/proposals';
 import { NewProposalPage } from './pages/new-proposal';
 import { ProposalPage } from './pages/proposal';
 import { ConstitutionPage } from './pages/constitution';
+import { DelegationsPage } from './pages/delegations';
 import { LogPage } from './pages/log';
 import { asyncHandler } from './components/async-handler';
 import { NotificationBell } from './components/notification-bell';
@@ -77,6 +78,13 @@ function Routes(): ReactNode {
     return (
       <CommonsShell id={constitution.id} tab="constitution">
         {(c) => <ConstitutionPage {...c} />}
+      </CommonsShell>
+    );
+  const delegations = match('/c/:id/delegations', path);
+  if (delegations)
+    return (
+      <CommonsShell id={delegations.id} tab="delegations">
+        {(c) => <DelegationsPage {...c} />}
       </CommonsShell>
     );
   const log = match('/c/:id/log', path);

@@ -1,7 +1,22 @@
 // Plain-language sentences for the domain, in the reader's language: procedures, actions, reasons, log events.
 import type { Translate } from './i18n';
 import type { MessageKey } from './i18n/en';
-import type { Action, ActionKind, Commons, Procedure, Ratio, Reason, Stance } from './api/types';
+import {
+  ACTION_KINDS,
+  MODES,
+  TIERS,
+  type Action,
+  type ActionKind,
+  type Commons,
+  type DiffLine,
+  type Mode,
+  type ProblemLine,
+  type Procedure,
+  type Ratio,
+  type Reason,
+  type Stance,
+  type Tier,
+} from './api/types';
 
 /** A fraction as words where there are common words for it ("half", "two thirds"), else "3/5". */
 export function fraction(t: Translate, r: Ratio | string): string {
@@ -62,7 +77,9 @@ export function describeProcedure(
 ): string {
   switch (p.type) {
     case 'automatic':
-      return t('proc.automatic');
+      return p.objectionHours
+        ? t('proc.automaticWindow', { time: duration(t, p.objectionHours) })
+        : t('proc.automatic');
     case 'role':
       return p.objectionHours > 0
         ? t('proc.roleObjection', { time: duration(t, p.objectionHours) })
@@ -78,13 +95,25 @@ export function describeProcedure(
           : p.abstentions === 'ignored'
             ? 'proc.abst.ignored'
             : 'proc.abst.against';
-      return t(p.strict ? 'proc.voteStrict' : 'proc.vote', {
+      const main = t(p.strict ? 'proc.voteStrict' : 'proc.vote', {
         time: duration(t, p.hours),
         threshold: fraction(t, p.threshold),
         quorum: fraction(t, p.quorum),
         abstentions: t(abst),
       });
+      return p.delegation ? `${main} ${t('proc.voteDelegation')}` : main;
     }
+    case 'election':
+      return p.nominationHours > 0
+        ? t('proc.election', {
+            nominations: duration(t, p.nominationHours),
+            time: duration(t, p.hours),
+            method: t(`election.rule.${p.method}` as MessageKey),
+          })
+        : t('proc.electionByProposer', {
+            time: duration(t, p.hours),
+            method: t(`election.rule.${p.method}` as MessageKey),
+          });
     case 'poll':
       return t('proc.poll', {
         time: duration(t, p.hours),
@@ -129,7 +158,9 @@ export function actionLabel(t: Translate, kind: ActionKind): string {
 
 /** What a stance is called under a procedure: under consent a block is an objection. */
 export function stanceLabel(t: Translate, stance: Stance, procedure?: Procedure): string {
-  if (stance === 'block' && procedure && (procedure.type === 'consent' || procedure.type === 'role')) {
+  const objects =
+    procedure?.type === 'consent' || procedure?.type === 'role' || procedure?.type === 'automatic';
+  if (stance === 'block' && objects) {
     return t('stance.object');
   }
   return t(`stance.${stance}` as MessageKey);
@@ -157,6 +188,8 @@ export function describeReason(
       return t('reason.objection_stands', { count: n('objections') });
     case 'no_objection':
       return t('reason.no_objection', { count: n('electorate'), participants: n('participants') });
+    case 'no_objection_in_window':
+      return t('reason.no_objection_in_window');
     case 'blocked':
       return t('reason.blocked', { count: n('blocks') });
     case 'participation_short':
@@ -204,6 +237,17 @@ export function describeReason(
       return t('reason.poll_tied', { options: String(p.options).split(', ').map(option).join(', ') });
     case 'poll_no_ballots':
       return t('reason.poll_no_ballots');
+    case 'election_won':
+      return t('reason.election_won', {
+        names: String(p.elected).split(', ').map(people).join(', '),
+        count: n('seats'),
+      });
+    case 'election_tied':
+      return t('reason.election_tied', { names: String(p.candidates).split(', ').map(people).join(', ') });
+    case 'election_no_candidates':
+      return t('reason.election_no_candidates');
+    case 'election_no_ballots':
+      return t('reason.election_no_ballots');
     case 'chambers_passed':
       return t('reason.chambers_passed');
     case 'chamber_failed':
@@ -270,6 +314,8 @@ export function describeAction(
     }
     case 'resolution':
       return t('action.resolution');
+    case 'elect_role':
+      return t('action.electRole', { role: role(action.roleId), count: action.seats });
   }
 }
 
@@ -278,4 +324,108 @@ export function eventLabel(t: Translate, type: string): string {
   const key = `event.${type}` as MessageKey;
   const s = t(key);
   return s === key ? type : s;
+}
+
+/** A tier's name ("policy"). */
+export function tierName(t: Translate, tier: Tier | string): string {
+  return (TIERS as readonly string[]).includes(tier) ? t(`tier.${tier as Tier}`) : tier;
+}
+
+/** A mode of coordination's name ("Do-ocracy"). */
+export function modeName(t: Translate, mode: Mode | string): string {
+  return (MODES as readonly string[]).includes(mode) ? t(`mode.${mode as Mode}`) : mode;
+}
+
+const isKind = (k: string | undefined): k is ActionKind =>
+  k !== undefined && (ACTION_KINDS as readonly string[]).includes(k);
+
+/**
+ * One line of an amendment's difference in the reader's language, from its code and data (the server's English
+ * `text` where the code is one this app does not know).
+ */
+export function describeDiffLine(t: Translate, line: DiffLine, className: (id: string) => string): string {
+  const p = line.params;
+  const kind = isKind(p.kind) ? actionLabel(t, p.kind) : (p.kind ?? '');
+  const proc = (x: Procedure | null | undefined) =>
+    x ? describeProcedure(t, x, className) : t('diff.never');
+  const by = (x: Procedure | null | undefined) =>
+    x ? t('diff.by', { procedure: describeProcedure(t, x, className) }) : t('diff.never');
+  switch (line.code) {
+    case 'rule':
+      return t('diff.rule', { kind, before: proc(line.before), after: proc(line.after) });
+    case 'tiers_added':
+      return t('diff.tiers_added');
+    case 'tiers_removed':
+      return t('diff.tiers_removed');
+    case 'tier_procedure':
+      return line.before
+        ? t('diff.tier_procedure', {
+            changes: tierName(t, p.changes ?? ''),
+            before: proc(line.before),
+            after: proc(line.after),
+          })
+        : t('diff.tier_procedure_new', { changes: tierName(t, p.changes ?? ''), after: proc(line.after) });
+    case 'entrenched_by':
+      return p.added
+        ? t('diff.entrenched_by_new', { after: by(line.after) })
+        : t('diff.entrenched_by', { before: by(line.before), after: by(line.after) });
+    case 'kind_tier':
+      return p.before
+        ? t('diff.kind_tier', { kind, before: tierName(t, p.before), after: tierName(t, p.after ?? '') })
+        : t('diff.kind_tier_new', { kind, after: tierName(t, p.after ?? '') });
+    case 'domain_added':
+      return p.tier
+        ? t('diff.domain_added_tier', {
+            domain: p.domain ?? '',
+            mode: modeName(t, p.mode ?? ''),
+            tier: tierName(t, p.tier),
+          })
+        : t('diff.domain_added', { domain: p.domain ?? '', mode: modeName(t, p.mode ?? '') });
+    case 'domain_removed':
+      return t('diff.domain_removed', { domain: p.domain ?? '' });
+    case 'domain_renamed':
+      return t('diff.domain_renamed', { before: p.before ?? '', after: p.after ?? '' });
+    case 'domain_mode':
+      return t('diff.domain_mode', {
+        domain: p.domain ?? '',
+        before: modeName(t, p.before ?? ''),
+        after: modeName(t, p.after ?? ''),
+      });
+    case 'domain_tier':
+      return p.after
+        ? t('diff.domain_tier', { domain: p.domain ?? '', after: tierName(t, p.after) })
+        : t('diff.domain_tier_none', { domain: p.domain ?? '' });
+    case 'kind_domain':
+      return p.after ? t('diff.kind_domain', { kind, after: p.after }) : t('diff.kind_domain_none', { kind });
+    default:
+      return line.text;
+  }
+}
+
+/** A reason an amendment would be refused, in the reader's language (the server's English for an unknown code). */
+export function describeProblem(t: Translate, problem: ProblemLine): string {
+  const p = problem.params;
+  const k = String(p.kind ?? '');
+  const kind = isKind(k) ? actionLabel(t, k) : k;
+  switch (problem.code) {
+    case 'role_unfillable':
+    case 'never_passes':
+    case 'moved_to_locked_tier':
+      return t(`problem.${problem.code}`, { kind, tier: tierName(t, String(p.tier ?? '')) });
+    case 'amendment_impossible':
+    case 'nobody_can_propose':
+    case 'entrenched':
+      return t(`problem.${problem.code}`);
+    case 'tier_locked':
+      return t('problem.tier_locked', { tier: tierName(t, String(p.tier ?? '')) });
+    case 'mode_forbids':
+      return t('problem.mode_forbids', {
+        kind,
+        domain: String(p.domain ?? ''),
+        mode: modeName(t, String(p.mode ?? '')),
+        procedure: procedureName(t, String(p.procedure ?? '') as Procedure['type']),
+      });
+    default:
+      return problem.text;
+  }
 }

@@ -1,17 +1,62 @@
 import { Type } from 'typebox';
-import { validateRules } from '../constitution';
-import { dict, dictOf } from '../dict';
+import { ruleFor } from '../constitution';
 import { objectSchema } from '../input';
-import { definitionOf, ProcedureSchema } from '../procedures';
-import { checkReviewDates, checkSunsets } from '../rules/reviews';
-import { checkTriggers } from '../rules/triggers';
-import { ACTION_KINDS, type ActionKind, type CommonsCore, type Constitution, type Procedure } from '../types';
+import { ProcedureSchema } from '../procedures';
+import { amended, amendmentProcedure, checkAmendment, requireNoLockInAhead } from '../rules';
+import {
+  ACTION_KINDS,
+  MODES,
+  TIERS,
+  type ActionKind,
+  type Constitution,
+  type Domain,
+  type Procedure,
+  type Tiers,
+} from '../types';
+import { IdSchema, textSchema, LIMITS } from '../input';
 import type { ActionDefinition } from './definition';
 
-const nonEmpty = <K extends string, T>(key: K, list: T[] | undefined) =>
-  (list && list.length > 0 ? { [key]: list } : {}) as Partial<Record<K, T[]>>;
+const TierSchema = Type.Union(TIERS.map((t) => Type.Literal(t)));
+const KindSchema = Type.Union(ACTION_KINDS.map((k) => Type.Literal(k)));
 
-/** Amend the constitution: new rules for some kinds of action, a new version from when it passes. */
+/** Tiers as an amendment gives them (`Tiers`): the procedure of each tier above the operational, kinds placed. */
+export const TiersSchema = Type.Unsafe<Tiers>(
+  objectSchema({
+    procedures: objectSchema({
+      policy: ProcedureSchema,
+      constitutional: ProcedureSchema,
+      entrenched: ProcedureSchema,
+    }),
+    entrenchedBy: Type.Union([ProcedureSchema, Type.Null()]),
+    kinds: Type.Optional(
+      Type.Unsafe<Partial<Record<ActionKind, (typeof TIERS)[number]>>>({
+        type: 'object',
+        propertyNames: { enum: [...ACTION_KINDS] },
+        additionalProperties: TierSchema,
+      }),
+    ),
+  }),
+);
+
+/** Domains as an amendment gives them (`Domain[]`). */
+export const DomainsSchema = Type.Unsafe<Domain[]>(
+  Type.Array(
+    objectSchema({
+      id: IdSchema,
+      name: textSchema(LIMITS.name, { minLength: 1 }),
+      mode: Type.Union(MODES.map((m) => Type.Literal(m))),
+      tier: Type.Optional(TierSchema),
+      kinds: Type.Array(KindSchema, { maxItems: ACTION_KINDS.length, uniqueItems: true }),
+    }),
+    { maxItems: 32 },
+  ),
+);
+
+/**
+ * Amend the constitution: new rules for some kinds of action, new tiers or domains (null drops them), new triggers,
+ * review dates or sunsets (each replaces the list in force), a new version from when it passes. Decided by the tier it touches where there are tiers; refused when proposed if it would lock
+ * the commons in.
+ */
 export const amendConstitution = {
   kind: 'amend_constitution',
   label: 'Amend the constitution',
@@ -49,45 +94,28 @@ export const amendConstitution = {
           'Rules that lapse unless renewed: {kind, at, fallback?}; replaces (renews) the sunsets in force',
       }),
     ),
+    tiers: Type.Optional(
+      Type.Union([TiersSchema, Type.Null()], { description: 'New tiers; null drops them' }),
+    ),
+    domains: Type.Optional(
+      Type.Union([DomainsSchema, Type.Null()], { description: 'New domains; null drops them' }),
+    ),
   }),
   check(core, action) {
-    const forRules = ['triggers', 'reviews', 'sunsets'] as const;
-    const changesRules = forRules.some((f) => action[f] !== undefined);
-    const given = (action.rules ?? {}) as Record<string, Procedure>;
-    // Rules may be left out only by an amendment that changes the rules for rules.
-    if (!changesRules || typeof given !== 'object' || given === null || Object.keys(given).length > 0)
-      validateRules(given, core);
-    const rules = dict<Procedure>() as Partial<Record<ActionKind, Procedure>>;
-    for (const [kind, p] of Object.entries(given)) rules[kind as ActionKind] = definitionOf(p).normalise(p);
-    return {
-      kind: 'amend_constitution',
-      rules,
-      ...(action.triggers !== undefined ? { triggers: checkTriggers(action.triggers, core) } : {}),
-      ...(action.reviews !== undefined ? { reviews: checkReviewDates(action.reviews) } : {}),
-      ...(action.sunsets !== undefined ? { sunsets: checkSunsets(action.sunsets, core) } : {}),
-    };
+    return checkAmendment(core, action);
+  },
+  checkProposed(core, action, now) {
+    requireNoLockInAhead(core, core.constitution, amended(core.constitution, action, null, now), now);
+  },
+  procedure(core, action) {
+    const before = core.constitution;
+    return amendmentProcedure(before, amended(before, action, null, ''), (k) => ruleFor(before, k)).procedure;
   },
   carryOut(core, action, proposalId, now) {
-    const prev = core.constitution;
     return [
       {
         type: 'ConstitutionAmended',
-        data: {
-          proposalId,
-          constitution: {
-            version: prev.version + 1,
-            rules: dictOf({ ...prev.rules, ...action.rules }) as CommonsCore['constitution']['rules'],
-            adoptedAt: now,
-            adoptedBy: proposalId,
-            // What an amendment does not change carries over to the new version.
-            ...(prev.defaultRule ? { defaultRule: prev.defaultRule } : {}),
-            ...(prev.participation ? { participation: prev.participation } : {}),
-            // Rules for rules: what the amendment gives replaces what was in force, else it carries over.
-            ...nonEmpty('triggers', action.triggers ?? prev.triggers),
-            ...nonEmpty('reviews', action.reviews ?? prev.reviews),
-            ...nonEmpty('sunsets', action.sunsets ?? prev.sunsets),
-          },
-        },
+        data: { proposalId, constitution: amended(core.constitution, action, proposalId, now) },
       },
     ];
   },

@@ -1,7 +1,14 @@
 import { Type, type TSchema } from 'typebox';
 import { DomainError } from '../errors';
 import type { DomainEvent } from '../events';
-import { ACTION_KINDS, type Action, type ActionKind, type CommonsCore } from '../types';
+import {
+  ACTION_KINDS,
+  type Action,
+  type ActionKind,
+  type CommonsCore,
+  type Outcome,
+  type Procedure,
+} from '../types';
 
 /** The action of one kind, as `Action` narrows it. */
 export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
@@ -22,8 +29,24 @@ export interface ActionDefinition<K extends ActionKind, S extends TSchema = TSch
    * (when known) lets a term that has ended count as ended.
    */
   check(core: CommonsCore, action: ActionOf<K>, now: string | null): ActionOf<K>;
-  /** The events that carry out the checked action of a passed proposal (emitted once, with ProposalDecided). */
-  carryOut(core: CommonsCore, action: ActionOf<K>, proposalId: string, now: string): DomainEvent[];
+  /**
+   * Checks made only when a proposal opens, never when it passes (an amendment's no-lock-in check: the commons may
+   * have changed by then, and what was proposed is what is judged).
+   */
+  checkProposed?(core: CommonsCore, action: ActionOf<K>, now: string): void;
+  /** The procedure that decides it, where not the rule of its kind (an amendment under tiers: the tier it touches). */
+  procedure?(core: CommonsCore, action: ActionOf<K>): Procedure;
+  /**
+   * The events that carry out the checked action of a passed proposal (emitted once, with ProposalDecided); `outcome`
+   * is that decision (an election's count names who takes the seats).
+   */
+  carryOut(
+    core: CommonsCore,
+    action: ActionOf<K>,
+    proposalId: string,
+    now: string,
+    outcome?: Outcome,
+  ): DomainEvent[];
 }
 
 /** The kinds of action as a JSON Schema enum (mandates list them). */

@@ -10,6 +10,7 @@ import { amendConstitution } from './amend-constitution';
 import { changeRole } from './change-role';
 import { createRole } from './create-role';
 import type { ActionDefinition, ActionOf } from './definition';
+import { electRole } from './elect-role';
 import { removeMember } from './remove-member';
 import { resolution } from './resolution';
 import { assignRole, unassignRole } from './role-holders';
@@ -26,6 +27,7 @@ export const ACTIONS = {
   adopt_charter: adoptCharter,
   amend_constitution: amendConstitution,
   resolution,
+  elect_role: electRole,
 } satisfies { [K in ActionKind]: ActionDefinition<K> };
 
 /** Plain-language English labels of the kinds of action. */

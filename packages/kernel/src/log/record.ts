@@ -24,8 +24,17 @@ export const RECORD_VERSION = 4;
  * ProposalDecided's outcome (`chambers`), no new event and no changed shape, so no new version: every version-3
  * record reads as it did. Polls and chambers were released together (no server ever wrote version 3 without
  * chambers), so no server that reads version 3 lacks chambers; a later addition of this kind takes a new version.
- * Version 4: rules for rules (triggers, reviews and sunsets: `RuleTriggered`, `RuleLapsed`, `ReviewOpened`,
- * `ReviewAnswered`, optional constitution fields and `ProposalOpened.reviewAt`); no version-3 event changed its shape.
+ * Version 4, released as one (no server wrote version 4 without all of these): comments edited and deleted by their
+ * authors (`CommentEdited`, `CommentDeleted`); elections to roles (the `election` procedure, the `elect_role` action, `CandidateNominated`,
+ * `NominationAccepted`, `NominationDeclined`, `ElectionBallotOpened`, `RoleHoldersElected`, an election's count on
+ * ProposalDecided's outcome) and liquid delegation (`DelegationSet`, `DelegationRevoked`, a procedure's `delegation`
+ * flag, the weights on an outcome); rules for rules: a constitution's optional `tiers` and `domains` (in
+ * CommonsCreated and ConstitutionAmended) and an amendment's (ProposalOpened's action), rules that change themselves,
+ * review dates and sunsets (`RuleTriggered`, `RuleLapsed`, `ReviewOpened`, `ReviewAnswered`, a constitution's
+ * optional `triggers`, `reviews`, `sunsets` and `changedBy`, an amendment's, and `ProposalOpened.reviewAt`), and the automatic
+ * procedure's optional objection window (the version keeps a server that would ignore tiers, deciding an amendment
+ * by the wrong procedure, from reading these records); new events and optional fields only, no version-3 event changed its shape, and
+ * the version tells an older server it cannot read these records.
  */
 export const RECORD_VERSIONS = [1, 2, 3, 4] as const satisfies readonly [...number[], typeof RECORD_VERSION];
 

@@ -6,6 +6,7 @@ import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { checkDisplayName } from '../names';
 import { DEFAULT_PARTICIPATION } from '../constitution';
+import { requireNoLockInAhead } from '../rules/amendment';
 import { TEMPLATES } from '../templates';
 import type { CommonsState, Member } from '../types';
 import type { CommandOf } from './module';
@@ -46,39 +47,42 @@ export function foundCommons(
     since: ctx.now,
     admission: 1,
   };
-  return [
-    {
-      type: 'CommonsCreated',
-      data: {
-        id,
-        name: text('name', command.name),
-        purpose: text('purpose', command.purpose ?? '', false),
-        charter: text('charter', command.charter ?? '', false),
-        template: template.id,
-        classes: template.classes,
-        constitution: {
-          version: 1,
-          rules: template.rules,
-          adoptedAt: ctx.now,
-          adoptedBy: null,
-          participation: structuredClone(DEFAULT_PARTICIPATION),
-          // Rules for rules: the template's triggers (founder with planned devolution, the board's mandate).
-          ...(template.triggers ? { triggers: structuredClone(template.triggers) } : {}),
-        },
-        founder,
-        roles: template.roles.map((r) => ({
-          ...r,
-          holders: [
-            {
-              accountId: founder.accountId,
-              since: ctx.now,
-              until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
-            },
-          ],
-        })),
+  const created: DomainEvent = {
+    type: 'CommonsCreated',
+    data: {
+      id,
+      name: text('name', command.name),
+      purpose: text('purpose', command.purpose ?? '', false),
+      charter: text('charter', command.charter ?? '', false),
+      template: template.id,
+      classes: template.classes,
+      constitution: {
+        version: 1,
+        rules: template.rules,
+        adoptedAt: ctx.now,
+        adoptedBy: null,
+        participation: structuredClone(DEFAULT_PARTICIPATION),
+        // Rules for rules: the template's triggers (founder with planned devolution, the board's mandate).
+        ...(template.triggers ? { triggers: structuredClone(template.triggers) } : {}),
       },
+      founder,
+      roles: template.roles.map((r) => ({
+        ...r,
+        holders: [
+          {
+            accountId: founder.accountId,
+            since: ctx.now,
+            until: r.termDays === null ? null : addHours(ctx.now, r.termDays * 24),
+          },
+        ],
+      })),
     },
-  ];
+  };
+  // A commons is founded only on a constitution its founder can live under: no lock-in (`rules/lock-in.ts`), nor when
+  // a trigger of its template fires (`rules/amendment.ts`).
+  const core = createdState({ ...created, at: ctx.now, actor: ctx.actor }).core;
+  requireNoLockInAhead(core, null, core.constitution, ctx.now);
+  return [created];
 }
 
 /** The state a founding event gives. */

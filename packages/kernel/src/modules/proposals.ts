@@ -1,33 +1,54 @@
 // Proposals: opening one under the rule in force, positions, discussion, withdrawal, closing, and the decision with
 // the events that carry its action out.
-import { tallyChambers, tallyCounts, tallyPoll, type ChambersTally } from '@peergov/methods/decision';
-import { actionDefinition, checkAction, type ActionOf } from '../actions';
+import {
+  electionFills,
+  tallyChambers,
+  tallyCounts,
+  tallyPoll,
+  type ChambersTally,
+} from '@peergov/methods/decision';
+import { actionDefinition, checkAction, type ActionDefinition, type ActionOf } from '../actions';
 import type { CommandContext } from '../commands';
 import { decidersFor, openHours, ruleFor, validateProcedure } from '../constitution';
 import { dict, dictOf, own } from '../dict';
 import { DomainError } from '../errors';
-import type { DomainEvent } from '../events';
+import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { blankBallot, checkBallot, checkQuestion } from '../poll';
 import { isoDate } from '../rules/triggers';
-import { authorise, inElectorate, requireProposal } from '../policy';
+import { authorise, inElectorate, requireComment, requireProposal } from '../policy';
 import type {
   Action,
   ActionKind,
+  Comment,
   CommonsState,
   Counts,
+  DelegationTally,
+  Outcome,
   PollBallot,
   Position,
+  PollTally,
   Procedure,
   Proposal,
+  Question,
   Reason,
   Stance,
 } from '../types';
 import type { Writer } from '../evolve';
+import { delegatedCounts } from './delegation';
+import { castElectionBallot, electionFromOpened, settleElection } from './elections';
 import { proposalIn, type Deciders, type Evolvers } from './module';
 
-/** The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided). */
-function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainEvent[] {
+/**
+ * The events that carry out a passed action (exactly once: only ever emitted with ProposalDecided, the `outcome`
+ * given when the action reads it: an election's elected).
+ */
+export function carryOutPassed(
+  state: CommonsState,
+  proposal: Proposal,
+  now: string,
+  outcome?: Outcome,
+): DomainEvent[] {
   let action: Action;
   try {
     action = checkAction(state.core, proposal.action, now);
@@ -37,7 +58,13 @@ function carryOut(state: CommonsState, proposal: Proposal, now: string): DomainE
     }
     throw e;
   }
-  return actionDefinition(action.kind).carryOut(state.core, action as ActionOf<ActionKind>, proposal.id, now);
+  return actionDefinition(action.kind).carryOut(
+    state.core,
+    action as ActionOf<ActionKind>,
+    proposal.id,
+    now,
+    outcome,
+  );
 }
 
 // An applicant stays an applicant while any proposal to admit them is still open (theirs, or a member's).
@@ -81,6 +108,7 @@ function settle(
   now: string,
 ): DomainEvent[] {
   if (proposal.procedure.type === 'poll') return settlePoll(state, proposal, null, final, now);
+  if (proposal.procedure.type === 'election') return settleElection(state, proposal, null, final, now);
   const stored = own(state.positions, proposal.id) ?? dict<Position>();
   const counts: Counts = { ...proposal.counts };
   const replaced = new Map<string, Position>();
@@ -98,41 +126,28 @@ function settle(
   const positionOf = (accountId: string) => replaced.get(accountId) ?? own(stored, accountId);
   const kind = proposal.action.kind;
   const deciders = proposal.procedure.type === 'role' ? decidersFor(state.core, kind, now) : [];
-  const deciderPositions = deciders
-    .map(positionOf)
-    .filter((p): p is Position => p !== undefined)
-    .sort(byTime);
-  let chambers: ChambersTally | undefined;
-  let tally: Omit<ReturnType<typeof tallyCounts>, 'counts'> & { counts: Counts };
-  if (proposal.procedure.type === 'chambers') {
-    // Chambers settle at the closing time or once everyone has voted; only then are the classes counted.
-    if (!final && counts.participants < counts.electorate) return [];
-    const result = tallyChambers({
-      procedure: proposal.procedure,
-      counts,
-      classCounts: classCounts(state, proposal, stored, replaced),
-      names: new Map(state.core.classes.map((c) => [c.id, c.name])),
-      final,
-    });
-    chambers = result.chambers;
-    tally = result;
-  } else {
-    tally = tallyCounts({
-      procedure: proposal.procedure,
-      counts,
-      deciders,
-      deciderPositions,
-      final,
-    });
+  const deciderPositions = decidersInOrder(deciders, positionOf);
+  let delegation: DelegationTally | undefined;
+  let weighed = counts;
+  if (proposal.procedure.type === 'vote' && proposal.procedure.delegation) {
+    // With delegation, votes weigh what is delegated to them, which only the close knows.
+    if (!final) return [];
+    const weighted = delegatedCounts(state, proposal, positionOf);
+    delegation = weighted.tally;
+    weighed = weighted.counts;
   }
+  const { chambers, ...tally } = tallyDecision({
+    procedure: proposal.procedure,
+    counts: weighed,
+    deciders,
+    deciderPositions,
+    classCounts: () =>
+      classCounts(state.core, (accountId) => inElectorate(state.core, proposal, accountId), positionOf),
+    names: new Map(state.core.classes.map((c) => [c.id, c.name])),
+    final,
+  });
   if (!tally.decided) return [];
-  // The tally names who decided (a refusal wins over an earlier approval); an approval overruled by an objection
-  // was still the holder's decision.
-  const by = tally.reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
-  const decidedBy =
-    proposal.procedure.type === 'role'
-      ? (by ?? deciderPositions.find((p) => p.stance === 'agree')?.accountId ?? null)
-      : null;
+  const decidedBy = decidedByOf(proposal.procedure, tally.reasons, deciderPositions);
   // Who took part: the counted positions, once, at the decision.
   const participants: string[] = [];
   for (const accountId of Object.keys(stored))
@@ -153,12 +168,13 @@ function settle(
           decidedAt: now,
           decidedBy,
           ...(chambers ? { chambers } : {}),
+          ...(delegation ? { delegation } : {}),
         },
       },
     },
   ];
   if (tally.passed) {
-    events.push(...carryOut(state, proposal, now));
+    events.push(...carryOutPassed(state, proposal, now));
   } else if (proposal.action.kind === 'admit_member') {
     const m = own(state.core.members, proposal.action.accountId);
     if (m?.status === 'applicant' && !otherOpenAdmission(state, m.accountId, proposal.id)) {
@@ -168,23 +184,84 @@ function settle(
   return events;
 }
 
+/** The positions of the deciding role's holders, in the order they were taken (a refusal wins over an earlier approval). */
+export function decidersInOrder(
+  deciders: readonly string[],
+  positionOf: (accountId: string) => Position | undefined,
+): Position[] {
+  return deciders
+    .map(positionOf)
+    .filter((p): p is Position => p !== undefined)
+    .sort(byTime);
+}
+
 /**
- * Each stakeholder class's eligible members and their counted positions (`replaced` over `stored`): a member of
- * several classes counts in each. Read once, at the decision, from the membership and the proposal's positions.
+ * Who decided under a role procedure: the holder the tally names (a refusal wins over an earlier approval), else
+ * the first who approved (an approval overruled by an objection was still the holder's decision); null otherwise.
  */
-function classCounts(
-  state: CommonsState,
-  proposal: Proposal,
-  stored: Record<string, Position>,
-  replaced: ReadonlyMap<string, Position>,
+export function decidedByOf(
+  procedure: Procedure,
+  reasons: readonly Reason[],
+  deciderPositions: readonly Position[],
+): string | null {
+  if (procedure.type !== 'role') return null;
+  const by = reasons.find((r) => typeof r.params.by === 'string')?.params.by as string | undefined;
+  return by ?? deciderPositions.find((p) => p.stance === 'agree')?.accountId ?? null;
+}
+
+/**
+ * How a yes-or-no proposal is counted under `procedure`: by chambers (`tallyChambers`, each class's counts read only
+ * when it settles) or by `tallyCounts`. The live path (`settle`) and the replay of history under a draft
+ * (`rules/replay.ts`) both count through here, so that a decision is counted one way only.
+ */
+export function tallyDecision(input: {
+  procedure: Exclude<Procedure, { type: 'poll' }>;
+  counts: Counts;
+  deciders: readonly string[];
+  deciderPositions: readonly Position[];
+  classCounts: () => Map<string, Counts>;
+  /** The commons' stakeholder classes by id, for a chamber's name. */
+  names?: ReadonlyMap<string, string>;
+  final: boolean;
+}): Omit<ReturnType<typeof tallyCounts>, 'counts'> & { counts: Counts; chambers?: ChambersTally } {
+  const { procedure, counts, final } = input;
+  if (procedure.type === 'chambers') {
+    // Chambers settle at the closing time or once everyone has voted; only then are the classes counted.
+    if (!final && counts.participants < counts.electorate)
+      return { decided: false, passed: false, counts, reasons: [] };
+    return tallyChambers({
+      procedure,
+      counts,
+      classCounts: input.classCounts(),
+      names: new Map(input.names ?? []),
+      final,
+    });
+  }
+  return tallyCounts({
+    procedure,
+    counts,
+    deciders: input.deciders,
+    deciderPositions: input.deciderPositions,
+    final,
+  });
+}
+
+/**
+ * Each stakeholder class's eligible members and their counted positions: a member of several classes counts in
+ * each. Read once, at the decision, from the membership and the proposal's positions.
+ */
+export function classCounts(
+  core: CommonsState['core'],
+  eligible: (accountId: string) => boolean,
+  positionOf: (accountId: string) => Position | undefined,
 ): Map<string, Counts> {
   const out = new Map<string, Counts>();
-  for (const c of state.core.classes)
+  for (const c of core.classes)
     out.set(c.id, { agree: 0, abstain: 0, disagree: 0, block: 0, electorate: 0, participants: 0 });
-  for (const accountId of Object.keys(state.core.members)) {
-    const member = state.core.members[accountId]!;
-    if (!inElectorate(state.core, proposal, accountId)) continue;
-    const position = replaced.get(accountId) ?? own(stored, accountId);
+  for (const accountId of Object.keys(core.members)) {
+    const member = core.members[accountId]!;
+    if (!eligible(accountId)) continue;
+    const position = positionOf(accountId);
     for (const classId of new Set(member.classes)) {
       const c = out.get(classId);
       if (!c) continue;
@@ -220,39 +297,19 @@ function ballotPosition(
 }
 
 /**
- * Tallies a poll (with one more ballot `extra`, not yet in state) once it is settled: at its closing time, or when
- * the whole electorate has voted. The method's count (packages/methods, `tallyPoll`) names the winner; a tie or the
- * status quo winning passes nothing. Ballots are counted in account order, so the count is the same however the
- * state was loaded.
+ * A poll's ballots counted by its method (`tallyPoll`) and the reason of the outcome: a single winner other than
+ * the status quo passes; a tie, the status quo or no preference passes nothing. The live path and the replay of
+ * history under a draft (`rules/replay.ts`) both count a poll through here.
  */
-function settlePoll(
-  state: CommonsState,
-  proposal: Proposal,
-  extra: Position | null,
-  final: boolean,
-  now: string,
-): DomainEvent[] {
-  const procedure = proposal.procedure as Poll;
-  const question = proposal.question;
-  if (!question) throw new Error(`poll ${proposal.id} has no question`);
-  const stored = own(state.positions, proposal.id) ?? dict<Position>();
-  const counts: Counts = { ...proposal.counts };
-  if (extra) recount(counts, own(stored, extra.accountId), extra);
-  if (!final && counts.participants < counts.electorate) return [];
-  const counted = new Map<string, PollBallot>();
-  for (const accountId of Object.keys(stored)) {
-    const p = stored[accountId];
-    if (p?.counted && p.ballot) counted.set(accountId, p.ballot);
-  }
-  if (extra) {
-    counted.delete(extra.accountId);
-    if (extra.counted && extra.ballot) counted.set(extra.accountId, extra.ballot);
-  }
-  const participants = [...counted.keys()].sort();
+export function pollDecision(
+  procedure: Poll,
+  question: Question,
+  ballots: readonly PollBallot[],
+): { passed: boolean; reason: Reason; tally: PollTally } {
   const tally = tallyPoll(
     procedure,
     question.options.map((o) => o.id),
-    participants.map((id) => counted.get(id)!),
+    ballots,
   );
   const label = (id: string) => question.options.find((o) => o.id === id)?.label ?? id;
   const statusQuo = question.options.find((o) => o.statusQuo)?.id;
@@ -282,6 +339,44 @@ function settlePoll(
               text: `"${label(winner)}" won (${tally.ballots} ballot(s), ${procedure.method}).`,
             };
   const passed = reason.code === 'poll_won';
+  return { passed, reason, tally };
+}
+
+/**
+ * Tallies a poll (with one more ballot `extra`, not yet in state) once it is settled: at its closing time, or when
+ * the whole electorate has voted. The method's count (packages/methods, `tallyPoll`) names the winner; a tie or the
+ * status quo winning passes nothing. Ballots are counted in account order, so the count is the same however the
+ * state was loaded.
+ */
+function settlePoll(
+  state: CommonsState,
+  proposal: Proposal,
+  extra: Position | null,
+  final: boolean,
+  now: string,
+): DomainEvent[] {
+  const procedure = proposal.procedure as Poll;
+  const question = proposal.question;
+  if (!question) throw new Error(`poll ${proposal.id} has no question`);
+  const stored = own(state.positions, proposal.id) ?? dict<Position>();
+  const counts: Counts = { ...proposal.counts };
+  if (extra) recount(counts, own(stored, extra.accountId), extra);
+  if (!final && counts.participants < counts.electorate) return [];
+  const counted = new Map<string, PollBallot>();
+  for (const accountId of Object.keys(stored)) {
+    const p = stored[accountId];
+    if (p?.counted && p.ballot) counted.set(accountId, p.ballot);
+  }
+  if (extra) {
+    counted.delete(extra.accountId);
+    if (extra.counted && extra.ballot) counted.set(extra.accountId, extra.ballot);
+  }
+  const participants = [...counted.keys()].sort();
+  const { passed, reason, tally } = pollDecision(
+    procedure,
+    question,
+    participants.map((id) => counted.get(id)!),
+  );
   const events: DomainEvent[] = [
     {
       type: 'ProposalDecided',
@@ -301,7 +396,7 @@ function settlePoll(
       },
     },
   ];
-  if (passed) events.push(...carryOut(state, proposal, now));
+  if (passed) events.push(...carryOutPassed(state, proposal, now));
   return events;
 }
 
@@ -326,7 +421,10 @@ export function openProposal(
     throw new DomainError('invalid_action', 'A proposal needs an action.');
   }
   const action = checkAction(core, input.action, ctx.now);
-  const procedure = ruleFor(core.constitution, action.kind);
+  const definition = actionDefinition(action.kind) as ActionDefinition<ActionKind>;
+  definition.checkProposed?.(core, action as ActionOf<ActionKind>, ctx.now);
+  const procedure =
+    definition.procedure?.(core, action as ActionOf<ActionKind>) ?? ruleFor(core.constitution, action.kind);
   validateProcedure(action.kind, procedure, core);
   // A poll asks its question; any other procedure answers yes or no to the action.
   if (procedure.type !== 'poll' && input.question !== undefined) {
@@ -337,6 +435,21 @@ export function openProposal(
     );
   }
   const question = procedure.type === 'poll' ? checkQuestion(input.question) : undefined;
+  // An election fills a role's seats; nothing else can (validateProcedure keeps an election to elect_role).
+  if (action.kind === 'elect_role') {
+    if (procedure.type !== 'election')
+      throw new DomainError(
+        'invalid_procedure',
+        `Under the constitution "elect_role" is decided by ${procedure.type}: only an election can fill a role's seats; amend the rule first.`,
+        { kind: action.kind },
+      );
+    if (!electionFills(procedure.method, action.seats))
+      throw new DomainError(
+        'invalid_action',
+        `This commons elects by ${procedure.method}, which fills one seat; ${action.seats} seats need STV.`,
+        { field: 'seats' },
+      );
+  }
   const earliest = addHours(ctx.now, openHours(procedure));
   let closesAt = earliest;
   if (input.closesAt !== undefined) {
@@ -397,7 +510,9 @@ export function openProposal(
   const proposals = dictOf(state.proposals);
   proposals[id] = proposal;
   const withProposal: CommonsState = { ...state, proposals };
-  events.push(...settle(withProposal, proposal, extra, procedure.type === 'automatic', ctx.now));
+  // Automatic without an objection window is decided at once; with one, at the window's end.
+  const atOnce = procedure.type === 'automatic' && !procedure.objectionHours;
+  events.push(...settle(withProposal, proposal, extra, atOnce, ctx.now));
   return events;
 }
 
@@ -413,6 +528,7 @@ export function proposalFromOpened(
     action: d.action,
     ...(d.question ? { question: d.question } : {}),
     ...(d.reviewAt ? { reviewAt: d.reviewAt } : {}),
+    ...(d.procedure.type === 'election' ? { election: electionFromOpened(d.procedure, at) } : {}),
     proposer: d.proposer,
     openedAt: at,
     closesAt: d.closesAt,
@@ -447,10 +563,12 @@ export const proposalCommands = {
       { type: 'take_position', proposalId: command.proposalId },
       ctx.now,
     )!;
-    if (p.procedure.type === 'poll') {
+    if (p.procedure.type === 'poll' || p.procedure.type === 'election') {
       throw new DomainError(
         'poll_needs_ballot',
-        'This proposal is a poll: cast a ballot on its options instead.',
+        p.procedure.type === 'poll'
+          ? 'This proposal is a poll: cast a ballot on its options instead.'
+          : 'This proposal is an election: cast a ranked ballot on its candidates instead.',
       );
     }
     if (!['agree', 'abstain', 'disagree', 'block'].includes(command.stance)) {
@@ -470,6 +588,8 @@ export const proposalCommands = {
       { type: 'take_position', proposalId: command.proposalId },
       ctx.now,
     )!;
+    if (p.procedure.type === 'election')
+      return castElectionBallot(state, p, command.ballot, text('reason', command.reason ?? '', false), ctx);
     if (p.procedure.type !== 'poll' || !p.question) {
       throw new DomainError('not_a_poll', 'This proposal is a yes or no question: take a position instead.');
     }
@@ -512,6 +632,35 @@ export const proposalCommands = {
       },
     ];
   },
+  EditComment(state, command, ctx) {
+    const intent = {
+      type: 'edit_comment',
+      proposalId: command.proposalId,
+      commentId: command.commentId,
+    } as const;
+    const p = authorise(state, ctx.actor, intent, ctx.now)!;
+    const c = requireComment(state, p.id, command.commentId);
+    const next = text('comment', command.text);
+    // An edit that changes nothing would only lengthen the history.
+    if (next === c.text) return [];
+    if ((c.edits?.length ?? 0) >= MAX_COMMENT_EDITS) {
+      throw new DomainError(
+        'invalid_input',
+        `A comment can be edited at most ${MAX_COMMENT_EDITS} times; post a new one instead.`,
+        { field: 'text' },
+      );
+    }
+    return [{ type: 'CommentEdited', data: { proposalId: p.id, commentId: c.id, text: next } }];
+  },
+  DeleteComment(state, command, ctx) {
+    const intent = {
+      type: 'delete_comment',
+      proposalId: command.proposalId,
+      commentId: command.commentId,
+    } as const;
+    const p = authorise(state, ctx.actor, intent, ctx.now)!;
+    return [{ type: 'CommentDeleted', data: { proposalId: p.id, commentId: command.commentId } }];
+  },
   WithdrawProposal(state, command, ctx) {
     const core = state.core;
     const p = authorise(state, ctx.actor, { type: 'withdraw', proposalId: command.proposalId }, ctx.now)!;
@@ -539,8 +688,34 @@ export const proposalCommands = {
     return settle(state, p, [], true, ctx.now);
   },
 } satisfies Deciders<
-  'SubmitProposal' | 'TakePosition' | 'CastBallot' | 'PostComment' | 'WithdrawProposal' | 'CloseProposal'
+  | 'SubmitProposal'
+  | 'TakePosition'
+  | 'CastBallot'
+  | 'PostComment'
+  | 'EditComment'
+  | 'DeleteComment'
+  | 'WithdrawProposal'
+  | 'CloseProposal'
 >;
+
+/** How many times one comment can be edited (its history is kept whole in the state). */
+export const MAX_COMMENT_EDITS = 50;
+
+/**
+ * The comment `id` of a proposal, replaced in the draft's list by a copy (the list and the comment may still be the
+ * published state's), for an evolver to change.
+ */
+function commentIn(w: Writer, e: EventEnvelope, proposalId: string, id: string): Comment {
+  const list = w.comments(proposalId);
+  const i = list.findIndex((c) => c.id === id);
+  if (i < 0)
+    throw new Error(
+      `event ${e.type} refers to comment "${id}" of proposal "${proposalId}", which does not exist`,
+    );
+  const copy = { ...list[i]! };
+  list[i] = copy;
+  return copy;
+}
 
 /** Writes a position (or ballot), replacing the account's earlier one, and moves it in the counts. */
 function putPosition(w: Writer, p: Proposal, next: Position): void {
@@ -581,6 +756,18 @@ export const proposalEvents = {
     proposalIn(w, e, e.data.proposalId).commentCount += 1;
     w.comments(e.data.proposalId).push({ ...e.data, at: e.at });
   },
+  CommentEdited(w, e) {
+    const c = commentIn(w, e, e.data.proposalId, e.data.commentId);
+    c.edits = [...(c.edits ?? []), { text: c.text, until: e.at }];
+    c.text = e.data.text;
+  },
+  CommentDeleted(w, e) {
+    const c = commentIn(w, e, e.data.proposalId, e.data.commentId);
+    // The state keeps the place in the discussion (replies to it stay) and drops what was said.
+    c.text = '';
+    delete c.edits;
+    c.deletedAt = e.at;
+  },
   ProposalWithdrawn(w, e) {
     proposalIn(w, e, e.data.proposalId).status = 'withdrawn';
   },
@@ -600,6 +787,8 @@ export const proposalEvents = {
   | 'PositionTaken'
   | 'BallotCast'
   | 'CommentPosted'
+  | 'CommentEdited'
+  | 'CommentDeleted'
   | 'ProposalWithdrawn'
   | 'ProposalDecided'
   | 'ActionFailed'

@@ -7,6 +7,7 @@ import { chambers } from './chambers';
 import { consensus } from './consensus';
 import { consent } from './consent';
 import type { ProcedureDefinition, ProcedureOf } from './definition';
+import { election } from './election';
 import { poll } from './poll';
 import { role } from './role';
 import { vote } from './vote';
@@ -15,6 +16,7 @@ export type { ProcedureDefinition, ProcedureOf } from './definition';
 export { MAX_HOURS, RATIO_MAX, RatioSchema } from './definition';
 export { POLL_LIMITS, POLL_METHODS } from './poll';
 export { CHAMBER_LIMITS, describeChamberRule } from './chambers';
+export { ELECTION_METHODS } from './election';
 
 export const PROCEDURES = {
   automatic,
@@ -24,6 +26,7 @@ export const PROCEDURES = {
   vote,
   poll,
   chambers,
+  election,
 } satisfies { [T in Procedure['type']]: ProcedureDefinition<T> };
 
 /** A procedure, discriminated by `type` so that errors name the fields of the chosen type. */

@@ -22,6 +22,7 @@ export const vote: ProcedureDefinition<'vote'> = {
     strict: Type.Boolean(),
     quorum: RatioSchema,
     abstentions: Type.Union(ABSTENTIONS.map((a) => Type.Literal(a))),
+    delegation: Type.Optional(Type.Boolean()),
   }),
   problem: (p) => {
     if (!validHours(p.hours, 1)) return `hours must be a whole number from 1 to ${MAX_HOURS}`;
@@ -32,6 +33,8 @@ export const vote: ProcedureDefinition<'vote'> = {
     if (!(ABSTENTIONS as readonly string[]).includes(p.abstentions))
       return 'abstentions must be quorum_only, ignored or against';
     if (p.strict && p.threshold.num === p.threshold.den) return 'a strict threshold of 1 can never be met';
+    if (p.delegation !== undefined && typeof p.delegation !== 'boolean')
+      return 'delegation must be true or false';
     return null;
   },
   normalise: (p) => ({
@@ -41,6 +44,7 @@ export const vote: ProcedureDefinition<'vote'> = {
     strict: p.strict,
     quorum: ratio(p.quorum),
     abstentions: p.abstentions,
+    ...(p.delegation ? { delegation: true } : {}),
   }),
   openHours: (p) => p.hours,
   describe: (p) => {
@@ -50,6 +54,9 @@ export const vote: ProcedureDefinition<'vote'> = {
         : p.abstentions === 'ignored'
           ? 'abstentions are not counted'
           : 'abstentions count as votes against';
-    return `A vote over ${p.hours} hours: passes if ${p.strict ? 'more than' : 'at least'} ${fraction(p.threshold)} of votes agree, with at least ${fraction(p.quorum)} of members taking part; ${abst}.`;
+    const liquid = p.delegation
+      ? ' Members may delegate their vote; it is counted at the close through the chain of delegations, and a direct vote overrides.'
+      : '';
+    return `A vote over ${p.hours} hours: passes if ${p.strict ? 'more than' : 'at least'} ${fraction(p.threshold)} of votes agree, with at least ${fraction(p.quorum)} of members taking part; ${abst}.${liquid}`;
   },
 };

@@ -3,7 +3,7 @@
 // and amend_constitution, refused with the codes their checks give (src/actions, src/constitution.ts).
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/index';
-import { at, consent, foundingEvents, role, Scenario, vote } from '../scenario';
+import { at, consent, foundingEvents, Scenario, vote } from '../scenario';
 import { spec, stamped, submit } from './spec';
 
 const automatic = { type: 'automatic' } as const;
@@ -142,7 +142,8 @@ describe('amending the constitution', () => {
     const c = Scenario.given({ rules: { amend_constitution: consent(24) }, members: ['bob'] });
     const v1 = structuredClone(c.s.core.constitution);
     c.propose('a1', amend({ resolution: { type: 'automatic' } }));
-    c.propose('a2', amend({ create_role: role(0) }));
+    // (Not a role's decision: with no role to hold it, no role could ever be created, which no lock-in refuses.)
+    c.propose('a2', amend({ create_role: consent(48) }));
     c.close('a1', at(24));
     c.close('a2', at(25));
     const { constitution, history } = c.s.core;
@@ -160,7 +161,7 @@ describe('amending the constitution', () => {
       version: 3,
       adoptedAt: at(25),
       adoptedBy: 'a2',
-      rules: { ...v1.rules, resolution: { type: 'automatic' }, create_role: role(0) },
+      rules: { ...v1.rules, resolution: { type: 'automatic' }, create_role: consent(48) },
     });
   });
 

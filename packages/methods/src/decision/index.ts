@@ -10,3 +10,4 @@ export * from './chambers';
 export * from './chambers-procedure';
 export * from './format';
 export * from './poll';
+export * from './election';

@@ -19,9 +19,22 @@ export type AbstentionRule = 'quorum_only' | 'ignored' | 'against';
  */
 export type PollMethod = 'approval' | 'score' | 'dots' | 'schulze' | 'irv' | 'quadratic';
 
+/**
+ * How an election to a role's seats is counted (`tallyElection`, ./election.ts): Schulze or instant-runoff (RCTab
+ * rules) for one seat; STV under RCTab's rules or the Scottish rules (SSI 2007/42) for one or more.
+ */
+export type ElectionMethod = 'schulze' | 'irv' | 'stv' | 'scottish_stv';
+
 /** How one kind of action is decided. */
 export type Procedure =
-  | { type: 'automatic' }
+  | {
+      type: 'automatic';
+      /**
+       * Do-ocracy's objection window in hours: decided at its end unless a member's objection (block) stands.
+       * Absent or 0: carried out at once.
+       */
+      objectionHours?: number;
+    }
   | { type: 'role'; objectionHours: number }
   | { type: 'consent'; hours: number }
   | { type: 'consensus'; hours: number; minParticipation: Ratio }
@@ -33,6 +46,8 @@ export type Procedure =
       strict: boolean;
       quorum: Ratio;
       abstentions: AbstentionRule;
+      /** Members may delegate their vote (liquid delegation, resolved at the close as LiquidFeedback does). */
+      delegation?: boolean;
     }
   | {
       /** A question with alternatives, decided by the method at the closing time (or once everyone has voted). */
@@ -54,6 +69,16 @@ export type Procedure =
       chambers: ChamberSpec[];
       /** With class weights: the weighted share of agree (each chamber's share × its weight) must also reach this. */
       weighted?: { threshold: Ratio; strict: boolean };
+    }
+  | {
+      /**
+       * An election to a role (only `elect_role`): nominations and acceptances for `nominationHours` (0: until the
+       * proposer opens the ballot), then ranked ballots on the accepted candidates, counted by `method`.
+       */
+      type: 'election';
+      nominationHours: number;
+      hours: number;
+      method: ElectionMethod;
     };
 
 /** A chamber's own rule, decided on its class's positions: a vote with a quorum of its members, consent or consensus. */
@@ -202,6 +227,25 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
 
   switch (proc.type) {
     case 'automatic':
+      if (proc.objectionHours !== undefined && proc.objectionHours > 0) {
+        // Settled at the window's end, or once everyone has taken a position; an objection stands until then.
+        if (counts.block > 0) {
+          return result(settled, false, [
+            {
+              code: 'objection_stands',
+              params: { objections: counts.block },
+              text: `${counts.block} objection(s) stood at the end of the objection window, so it is not done.`,
+            },
+          ]);
+        }
+        return result(settled, true, [
+          {
+            code: 'no_objection_in_window',
+            params: { hours: proc.objectionHours },
+            text: `No member objected within ${proc.objectionHours} hours, so it is done.`,
+          },
+        ]);
+      }
       return result(true, true, [
         { code: 'automatic', params: {}, text: 'This kind of action is automatic under the constitution.' },
       ]);
@@ -291,6 +335,8 @@ export function tallyCounts(input: CountsTallyInput): Omit<ProposalTally, 'parti
       // A poll's outcome depends on its ballots, which counts by stance do not hold.
       throw new Error('a poll is tallied from its ballots by tallyPoll, not from counts');
 
+    case 'election':
+      throw new Error('an election is tallied from its ranked ballots by tallyElection, not from counts');
     case 'chambers':
       // Chambers need the counts of each class, which the counts of the whole electorate do not hold.
       throw new Error('chambers are tallied from the counts of each class by tallyChambers');

@@ -1,5 +1,6 @@
 import {
   can,
+  previewAmendment,
   normaliseEmail,
   own,
   SUMMARY_ID,
@@ -17,16 +18,23 @@ import { newId } from '../ids';
 import { limiterOf, takeAll } from '../limits';
 import { ApiError } from '../problems';
 import {
+  AmendmentPreviewSchema,
   CommentViewSchema,
   CommonsDirectorySchema,
   CommonsViewSchema,
+  DelegationsViewSchema,
   problems,
   ProposalSummarySchema,
   ProposalViewSchema,
+  ReplaySchema,
 } from '../response-schemas';
 import {
+  AmendmentDraftBody,
   ApplyBody,
   BallotBody,
+  DelegateBody,
+  NominationBody,
+  RevokeDelegationBody,
   CommentBody,
   CommonsParams,
   CreateCommonsBody,
@@ -34,7 +42,11 @@ import {
   ProposalBody,
   ProposalParams,
   ProposalQuery,
+  ReplayBody,
+  ReplayQuery,
 } from '../schemas';
+import { commentView } from '../pages';
+import { REPLAY_PAGE, REPLAY_PAGE_MAX, replayPage } from '../replay';
 import { commonsView, proposalSummary, proposalView, proposalViewJson } from '../views';
 
 // What a read can fail with, and a write too (a body refused, too large, not JSON; or too many admissions).
@@ -205,6 +217,26 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
   );
 
   app.post(
+    '/api/v1/commons/:id/constitution/diff',
+    {
+      schema: {
+        tags,
+        summary:
+          'Preview a draft amendment: its plain-language difference, the procedure that would decide it, and what would refuse it (nothing is written)',
+        params: CommonsParams,
+        body: AmendmentDraftBody,
+        response: { 200: AmendmentPreviewSchema, ...readProblems },
+      },
+    },
+    async (req) => {
+      // Signed in, as every POST is (a preview writes nothing, but costs a check of the whole constitution).
+      const account = requireAccount(req);
+      const state = await loadToSee(req.params.id, account.id);
+      return previewAmendment(state.core, req.body.action, now());
+    },
+  );
+
+  app.post(
     '/api/v1/commons/:id/applications',
     {
       schema: {
@@ -335,6 +367,55 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     },
   );
 
+  // A replay reads and writes nothing: anyone who may see the commons may ask, with or without an account, so often
+  // per minute per address (a draft counted once; its next pages are kept).
+  const replays = limiterOf(ctx, 'replay:address', ctx.config.replaysPerMinute ?? 30, 60_000);
+  const page = (q: { offset?: string; limit?: string }) => ({
+    offset: Number(q.offset ?? 0),
+    limit: Math.max(1, Math.min(Number(q.limit ?? REPLAY_PAGE), REPLAY_PAGE_MAX)),
+  });
+  app.post(
+    '/api/v1/commons/:id/replay',
+    {
+      schema: {
+        tags: ['constitution'],
+        summary:
+          "Replay the commons' decided proposals under a draft constitution: which would have gone the other way",
+        params: CommonsParams,
+        querystring: ReplayQuery,
+        body: ReplayBody,
+        response: { 200: ReplaySchema, ...problems(400, 403, 404, 413, 415, 422, 429, 500) },
+      },
+    },
+    async (req) => {
+      const state = await loadToSee(req.params.id, req.caller.account?.id ?? null);
+      const { offset, limit } = page(req.query);
+      return replayPage(state, req.body.rules, offset, limit, () => takeAll([[replays, req.ip]]));
+    },
+  );
+
+  app.get(
+    '/api/v1/commons/:id/proposals/:pid/replay',
+    {
+      schema: {
+        tags: ['constitution'],
+        summary: "An amendment's rules replayed against the commons' decided proposals",
+        params: ProposalParams,
+        querystring: ReplayQuery,
+        response: { 200: ReplaySchema, ...problems(400, 401, 403, 404, 409, 422, 429, 500) },
+      },
+    },
+    async (req) => {
+      const { id, pid } = req.params;
+      const state = await loadToSee(id, req.caller.account?.id ?? null);
+      const p = getProposal(state, pid);
+      if (p.action.kind !== 'amend_constitution')
+        throw new ApiError(409, 'not_an_amendment', 'Only an amendment of the constitution has a replay.');
+      const { offset, limit } = page(req.query);
+      return replayPage(state, p.action.rules, offset, limit, () => takeAll([[replays, req.ip]]));
+    },
+  );
+
   app.put(
     '/api/v1/commons/:id/proposals/:pid/position',
     {
@@ -387,6 +468,139 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
     },
   );
 
+  // Liquid delegation: the caller's delegations (given and received), given or taken back.
+  const delegationsOf = (state: CommonsState, accountId: string) => {
+    const name = (id: string) => ({
+      accountId: id,
+      displayName: own(state.core.members, id)?.displayName ?? id,
+    });
+    const all = state.core.delegations ?? [];
+    return {
+      mine: all
+        .filter((d) => d.truster === accountId)
+        .map((d) => ({ trustee: name(d.trustee), scope: d.scope, since: d.since })),
+      toMe: all
+        .filter((d) => d.trustee === accountId)
+        .map((d) => ({ truster: name(d.truster), scope: d.scope, since: d.since })),
+    };
+  };
+  app.get(
+    '/api/v1/commons/:id/delegations',
+    {
+      schema: {
+        tags,
+        summary: 'Your delegations here: the votes you gave and the votes given to you',
+        params: CommonsParams,
+        response: { 200: DelegationsViewSchema, ...readProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      return delegationsOf(await loadToSee(req.params.id, account.id), account.id);
+    },
+  );
+  app.put(
+    '/api/v1/commons/:id/delegations',
+    {
+      schema: {
+        tags,
+        summary: 'Delegate your vote to a member, for the commons, a kind of action or one proposal',
+        description:
+          "Counted under procedures with delegation at each proposal's close: a proposal's delegation beats a kind's, which beats the commons'; your direct vote overrides; chains, cycles and delegations to people who do not vote resolve as LiquidFeedback resolves them.",
+        params: CommonsParams,
+        body: DelegateBody,
+        response: { 200: DelegationsViewSchema, ...writeProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      await commonsExists(req.params.id);
+      const { state } = await ctx.commons.execute(
+        req.params.id,
+        { type: 'Delegate', scope: req.body.scope, trustee: req.body.trustee },
+        account.id,
+      );
+      return delegationsOf(state, account.id);
+    },
+  );
+  app.post(
+    '/api/v1/commons/:id/delegations/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Take back your delegation within a scope',
+        params: CommonsParams,
+        body: RevokeDelegationBody,
+        response: { 200: DelegationsViewSchema, ...writeProblems },
+      },
+    },
+    async (req) => {
+      const account = requireAccount(req);
+      await commonsExists(req.params.id);
+      const { state } = await ctx.commons.execute(
+        req.params.id,
+        { type: 'RevokeDelegation', scope: req.body.scope },
+        account.id,
+      );
+      return delegationsOf(state, account.id);
+    },
+  );
+
+  // Elections: nominations, acceptance and the ballot opened by the proposer (the ballot itself is the PUT above).
+  app.post(
+    '/api/v1/commons/:id/proposals/:pid/nominations',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary: 'Nominate a member in an election (yourself to stand)',
+        description:
+          'Any member may nominate any member while nominations are open; a nominee stands once they accept (nominating yourself is accepting).',
+        params: ProposalParams,
+        body: NominationBody,
+        response: { 200: ProposalViewSchema, ...writeProblems },
+      },
+    },
+    async (req, reply) => {
+      const account = requireAccount(req);
+      const { id, pid } = req.params;
+      await proposalExists(id, pid);
+      const result = await ctx.commons.execute(
+        id,
+        { type: 'NominateCandidate', proposalId: pid, accountId: req.body.accountId },
+        account.id,
+      );
+      return sendProposal(reply, result, pid, account.id);
+    },
+  );
+  for (const [path, type, summary] of [
+    ['accept', 'AcceptNomination', 'Accept your nomination: you stand in the election'],
+    ['decline', 'DeclineNomination', 'Decline your nomination (or stand down while nominations are open)'],
+    [
+      'open-ballot',
+      'OpenElectionBallot',
+      'Close nominations and open the ballot (the proposer, without a nomination period)',
+    ],
+  ] as const) {
+    app.post(
+      `/api/v1/commons/:id/proposals/:pid/nominations/${path}`,
+      {
+        schema: {
+          tags: ['proposals'],
+          summary,
+          params: ProposalParams,
+          response: { 200: ProposalViewSchema, ...writeProblems },
+        },
+      },
+      async (req, reply) => {
+        const account = requireAccount(req);
+        const { id, pid } = req.params;
+        await proposalExists(id, pid);
+        const result = await ctx.commons.execute(id, { type, proposalId: pid }, account.id);
+        return sendProposal(reply, result, pid, account.id);
+      },
+    );
+  }
+
   app.post(
     '/api/v1/commons/:id/proposals/:pid/comments',
     {
@@ -411,9 +625,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
       );
       const c = own(state.comments, pid)?.find((x) => x.id === commentId);
       if (!c) throw new Error(`the comment "${commentId}" is missing from the state after its write`);
-      return reply
-        .status(201)
-        .send({ ...c, displayName: state.core.members[c.accountId]?.displayName ?? c.accountId });
+      return reply.status(201).send(commentView(state, c));
     },
   );
 

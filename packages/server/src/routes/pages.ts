@@ -2,7 +2,15 @@ import { can, own, textSchema, type CommonsState } from '@peergov/kernel';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
-import { commentsPage, membersPage, memberView, parseLimit, positionsPage, MAX_LIMIT } from '../pages';
+import {
+  commentsPage,
+  membersPage,
+  memberView,
+  parseLimit,
+  positionsPage,
+  waitingPage,
+  MAX_LIMIT,
+} from '../pages';
 import { ApiError } from '../problems';
 import {
   CommentPageSchema,
@@ -152,6 +160,31 @@ export function pageRoutes(server: FastifyInstance, ctx: AppContext): void {
       proposalIn(state, pid);
       const { limit, after } = req.query;
       return commentsPage(state, pid, after, parseLimit(limit));
+    },
+  );
+
+  app.get(
+    '/api/v1/commons/:id/proposals/:pid/waiting',
+    {
+      schema: {
+        tags: ['proposals'],
+        summary:
+          'Who may still take a position on an open proposal and has not yet (members only), by display name',
+        params: ProposalParams,
+        querystring: CommentQuery,
+        response: { 200: MemberPageSchema, ...readProblems },
+      },
+    },
+    async (req) => {
+      const { id, pid } = req.params;
+      const accountId = req.caller.account?.id ?? null;
+      const state = await loadToSee(id, accountId);
+      proposalIn(state, pid);
+      const now = new Date().toISOString();
+      const may = can(state, accountId, { type: 'see_waiting', proposalId: pid }, now);
+      if (!may.allowed) throw new ApiError(403, may.code, may.reason);
+      const { limit, after } = req.query;
+      return waitingPage(state, own(state.proposals, pid)!, now, after, parseLimit(limit));
     },
   );
 }

@@ -10,8 +10,10 @@ import type {
   NewInvitation,
   Outbox,
   CheckpointAnswer,
+  CommentDetail,
   CommentPage,
   CommentView,
+  Delegations,
   Commons,
   Member,
   MemberPage,
@@ -23,6 +25,7 @@ import type {
   LogPage,
   NewToken,
   Proposal,
+  Replay,
   ProposalSummary,
   SessionInfo,
   Setup,
@@ -37,6 +40,8 @@ import type {
   NotificationSettingsView,
   NotificationView,
   Unread,
+  AmendmentPreview,
+  ProblemLine,
 } from './types';
 
 /** An error the API reported (application/problem+json), or a network failure (status 0). */
@@ -48,6 +53,8 @@ export class ApiError extends Error {
     /** The input at fault and the limit it passed, when the problem names them (an over-long field). */
     readonly field?: string,
     readonly limit?: number,
+    /** Each thing wrong, when the problem lists several (a refused amendment: lock-in, a domain's mode). */
+    readonly problems?: ProblemLine[],
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -110,19 +117,27 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                       ? ReviewList
                                       : P extends `${InProposal}/positions`
                                         ? PositionPage
-                                        : P extends `${InProposal}/comments`
-                                          ? CommentPage
-                                          : P extends InProposal
-                                            ? Proposal
-                                            : P extends `${InCommons}/members/${string}`
-                                              ? Member
-                                              : P extends `${InCommons}/members`
-                                                ? MemberPage
-                                                : P extends `${InCommons}/proposals${string}`
-                                                  ? ProposalSummary[]
-                                                  : P extends InCommons
-                                                    ? Commons
-                                                    : never
+                                        : P extends `${InProposal}/waiting`
+                                          ? MemberPage
+                                          : P extends `${InProposal}/comments/${string}`
+                                            ? CommentDetail
+                                            : P extends `${InProposal}/comments`
+                                              ? CommentPage
+                                              : P extends `${InProposal}/replay`
+                                                ? Replay
+                                                : P extends `${InCommons}/delegations`
+                                                  ? Delegations
+                                                  : P extends InProposal
+                                                    ? Proposal
+                                                    : P extends `${InCommons}/members/${string}`
+                                                      ? Member
+                                                      : P extends `${InCommons}/members`
+                                                        ? MemberPage
+                                                        : P extends `${InCommons}/proposals${string}`
+                                                          ? ProposalSummary[]
+                                                          : P extends InCommons
+                                                            ? Commons
+                                                            : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -157,29 +172,42 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                   ? Commons
                                   : P extends `${InProposal}/comments`
                                     ? CommentView
-                                    : P extends `${InProposal}/withdraw`
+                                    : P extends
+                                          `${InProposal}/withdraw` | `${InProposal}/nominations${string}`
                                       ? Proposal
-                                      : P extends `${InCommons}/applications` | `${InCommons}/proposals`
-                                        ? Proposal
-                                        : P extends `${InCommons}/leave`
-                                          ? Commons
-                                          : never
+                                      : P extends `${InCommons}/delegations/revoke`
+                                        ? Delegations
+                                        : P extends `${InCommons}/applications` | `${InCommons}/proposals`
+                                          ? Proposal
+                                          : P extends `${InCommons}/leave`
+                                            ? Commons
+                                            : P extends `${InCommons}/replay`
+                                              ? Replay
+                                              : P extends `${InCommons}/constitution/diff`
+                                                ? AmendmentPreview
+                                                : never
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
           : P extends `${InCommons}/reviews/${string}/answer`
             ? ReviewView
-            : never
+            : P extends `${InCommons}/delegations`
+              ? Delegations
+              : never
         : M extends 'PATCH'
           ? P extends '/api/v1/account'
             ? Account
             : P extends '/api/v1/account/notifications'
               ? NotificationSettingsView
-              : never
+              : P extends `${InProposal}/comments/${string}`
+                ? CommentView
+                : never
           : M extends 'DELETE'
             ? P extends `/api/v1/tokens/${string}`
               ? void
-              : never
+              : P extends `${InProposal}/comments/${string}`
+                ? CommentView
+                : never
             : never;
 
 /**
@@ -228,6 +256,7 @@ export async function request<M extends Method, P extends string>(
       title?: string;
       field?: unknown;
       limit?: unknown;
+      problems?: unknown;
     };
     throw new ApiError(
       res.status,
@@ -235,6 +264,7 @@ export async function request<M extends Method, P extends string>(
       p.detail ?? p.title ?? res.statusText,
       typeof p.field === 'string' ? p.field : undefined,
       typeof p.limit === 'number' ? p.limit : undefined,
+      Array.isArray(p.problems) ? (p.problems as ProblemLine[]) : undefined,
     );
   }
   // The server serialises each answer with the response schema its type comes from.

@@ -12,11 +12,13 @@ import type {
   NewInvitationSchema,
   OutboxSchema,
   CheckpointAnswerSchema,
+  CommentDetailSchema,
   CommentViewSchema,
   CommonsDirectorySchema,
   CommonsSummarySchema,
   CommonsViewSchema,
   ConsistencyAnswerSchema,
+  DelegationsViewSchema,
   HealthSchema,
   InclusionProofSchema,
   IntegritySchema,
@@ -33,6 +35,7 @@ import type {
   PositionViewSchema,
   ProposalSummarySchema,
   ProposalViewSchema,
+  ReplaySchema,
   RoleHolderViewSchema,
   RoleViewSchema,
   RuleTextSchema,
@@ -50,6 +53,11 @@ import type {
   UnreadSchema,
   ReviewListSchema,
   ReviewViewSchema,
+  AmendmentPreviewSchema,
+  DiffLineSchema,
+  DomainViewSchema,
+  ProblemLineSchema,
+  TiersViewSchema,
 } from '@peergov/server/response-schemas';
 // Domain types the API sends as they are come from the kernel (the response schemas agree with them, checked where
 // they are defined).
@@ -59,6 +67,10 @@ import type {
   ActionKind,
   ChambersTally,
   Counts,
+  DelegationScope,
+  DelegationTally,
+  ElectionMethod,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollTally,
@@ -76,6 +88,10 @@ export type {
   ActionKind,
   ChambersTally,
   Counts,
+  DelegationScope,
+  DelegationTally,
+  ElectionMethod,
+  ElectionTally,
   PollBallot,
   PollMethod,
   PollTally,
@@ -98,6 +114,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'adopt_charter',
   'amend_constitution',
   'resolution',
+  'elect_role',
 ];
 export const STANCES: Stance[] = ['agree', 'abstain', 'disagree', 'block'];
 export const PROCEDURE_TYPES: ProcedureType[] = [
@@ -108,7 +125,10 @@ export const PROCEDURE_TYPES: ProcedureType[] = [
   'vote',
   'poll',
   'chambers',
+  'election',
 ];
+/** How an election can be counted, in the order the procedure editor offers them. */
+export const ELECTION_METHODS: readonly ElectionMethod[] = ['stv', 'scottish_stv', 'irv', 'schulze'];
 /** How a poll can be counted, in the order the procedure editor offers them. */
 export const POLL_METHODS: readonly PollMethod[] = [
   'irv',
@@ -154,6 +174,17 @@ export type Member = Static<typeof MemberViewSchema>;
 export type RoleHolder = Static<typeof RoleHolderViewSchema>;
 export type Role = Static<typeof RoleViewSchema>;
 export type Commons = Static<typeof CommonsViewSchema>;
+/** POST .../constitution/diff: a draft amendment's difference, the procedure that would decide it, its problems. */
+export type AmendmentPreview = Static<typeof AmendmentPreviewSchema>;
+export type DiffLine = Static<typeof DiffLineSchema>;
+export type ProblemLine = Static<typeof ProblemLineSchema>;
+export type DomainView = Static<typeof DomainViewSchema>;
+export type TiersView = Static<typeof TiersViewSchema>;
+export const TIERS = ['operational', 'policy', 'constitutional', 'entrenched'] as const;
+export type Tier = (typeof TIERS)[number];
+/** The modes of coordination a domain can have, in the order the editor offers them. */
+export const MODES = ['peer', 'hierarchy', 'do_ocracy'] as const;
+export type Mode = (typeof MODES)[number];
 /** Whether the log and read models of a commons verified on the server (a failure makes it read-only). */
 export type Integrity = Static<typeof IntegritySchema>;
 /** GET /api/v1/commons/:id/log/consistency?from=M: the latest signed checkpoint and the proof it extends size M. */
@@ -171,7 +202,13 @@ export type PersonRef = Static<typeof PersonRefSchema>;
 export type ProposalSummary = Static<typeof ProposalSummarySchema>;
 export type PositionView = Static<typeof PositionViewSchema>;
 export type CommentView = Static<typeof CommentViewSchema>;
+/** GET .../comments/:cid: a comment with its earlier texts. */
+export type CommentDetail = Static<typeof CommentDetailSchema>;
 export type Proposal = Static<typeof ProposalViewSchema>;
+/** POST /api/v1/commons/:id/replay, GET .../proposals/:pid/replay: the history replayed under a draft, a page of it. */
+export type Replay = Static<typeof ReplaySchema>;
+export type ReplayDifference = Replay['differences'][number];
+export type ReplayOutcome = ReplayDifference['recorded'];
 /** GET /api/v1/commons/:id/members: a page of members. */
 export type MemberPage = Static<typeof MemberPageSchema>;
 /** GET .../proposals/:pid/positions: a page of positions. */
@@ -187,3 +224,5 @@ export type NotificationView = Static<typeof NotificationViewSchema>;
 export type NotificationPage = Static<typeof NotificationPageSchema>;
 export type NotificationSettingsView = Static<typeof NotificationSettingsSchema>;
 export type Unread = Static<typeof UnreadSchema>;
+/** GET /api/v1/commons/:id/delegations: the caller's delegations, given and received. */
+export type Delegations = Static<typeof DelegationsViewSchema>;

@@ -42,7 +42,7 @@ export function ballotSummary(question: Question, b: PollBallot): string {
   return b.values.map((v) => `${name(v.option)}: ${v.value}`).join(', ') || '—';
 }
 
-function Ranking({
+export function Ranking({
   question,
   ranking,
   onChange,

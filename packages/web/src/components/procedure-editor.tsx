@@ -1,9 +1,11 @@
 // Edits one procedure: its type and that type's parameters, with the resulting rule read back in plain words.
 import { useId } from 'react';
 import {
+  ELECTION_METHODS,
   POLL_METHODS,
   PROCEDURE_TYPES,
   type AbstentionRule,
+  type ElectionMethod,
   type PollMethod,
   type Procedure,
   type ProcedureType,
@@ -62,6 +64,8 @@ export function defaultProcedure(type: ProcedureType, classes: readonly { id: st
         hours: 168,
         chambers: classes.map((c) => ({ classId: c.id, rule: defaultChamberRule('vote') })),
       };
+    case 'election':
+      return { type, nominationHours: 72, hours: 72, method: 'stv' };
   }
 }
 
@@ -117,13 +121,21 @@ const MAX_HOURS = 24 * 365;
 /** What is wrong with a procedure, as message keys per field (empty when it is valid). */
 export function procedureErrors(p: Procedure): Partial<Record<'hours' | 'threshold', MessageKey>> {
   const out: Partial<Record<'hours' | 'threshold', MessageKey>> = {};
-  const hours = p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? null : p.hours;
-  const min = p.type === 'role' ? 0 : 1;
-  if (hours !== null && (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS)) {
-    out.hours = p.type === 'role' ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';
+  // Do-ocracy's objection window is optional (0: at once), as a role's is.
+  const windowed = p.type === 'role' || p.type === 'automatic';
+  const hours =
+    p.type === 'role' ? p.objectionHours : p.type === 'automatic' ? (p.objectionHours ?? 0) : p.hours;
+  const min = windowed ? 0 : 1;
+  if (!Number.isInteger(hours) || hours < min || hours > MAX_HOURS) {
+    out.hours = windowed ? 'proc.edit.hoursRangeRole' : 'proc.edit.hoursRange';
   }
   if (p.type === 'vote' && p.strict && p.threshold.num === p.threshold.den)
     out.threshold = 'proc.edit.strictAll';
+  if (
+    p.type === 'election' &&
+    (!Number.isInteger(p.nominationHours) || p.nominationHours < 0 || p.nominationHours > MAX_HOURS)
+  )
+    out.threshold = 'proc.edit.nominationHoursRange';
   if (p.type === 'poll') {
     const whole = (n: number | undefined, lo: number, hi: number) =>
       n !== undefined && Number.isInteger(n) && n >= lo && n <= hi;
@@ -382,11 +394,15 @@ export function ProcedureEditor({
   const id = useId();
   const errors = procedureErrors(value);
   const className = (classId: string) => classes.find((c) => c.id === classId)?.name ?? classId;
-  const hours =
-    value.type === 'role' ? value.objectionHours : value.type === 'automatic' ? null : value.hours;
+  const hours: number | null =
+    value.type === 'role'
+      ? value.objectionHours
+      : value.type === 'automatic'
+        ? (value.objectionHours ?? 0)
+        : value.hours;
   const setHours = (h: number) => {
-    if (value.type === 'role') onChange({ ...value, objectionHours: h });
-    else if (value.type !== 'automatic') onChange({ ...value, hours: h });
+    if (value.type === 'role' || value.type === 'automatic') onChange({ ...value, objectionHours: h });
+    else onChange({ ...value, hours: h });
   };
   return (
     <fieldset className="procedure-editor">
@@ -401,6 +417,10 @@ export function ProcedureEditor({
           {PROCEDURE_TYPES.filter(
             (p) =>
               (p !== 'poll' || kind === undefined || kind === 'resolution' || value.type === 'poll') &&
+              (p !== 'election' ||
+                kind === undefined ||
+                kind === 'elect_role' ||
+                value.type === 'election') &&
               (p !== 'chambers' || classes.length > 1 || value.type === 'chambers'),
           ).map((p) => (
             <option key={p} value={p}>
@@ -413,7 +433,9 @@ export function ProcedureEditor({
       {hours !== null && (
         <div className={`field${errors.hours ? ' field-invalid' : ''}`}>
           <label htmlFor={`${id}-hours`}>
-            {value.type === 'role' ? t('proc.edit.objectionHours') : t('proc.edit.hours')}
+            {value.type === 'role' || value.type === 'automatic'
+              ? t('proc.edit.objectionHours')
+              : t('proc.edit.hours')}
           </label>
           <input
             id={`${id}-hours`}
@@ -484,6 +506,18 @@ export function ProcedureEditor({
               allowZero
               onChange={(r) => onChange({ ...value, quorum: r })}
             />
+          </div>
+          <div className="check">
+            <input
+              id={`${id}-delegation`}
+              type="checkbox"
+              checked={value.delegation === true}
+              onChange={(e) => {
+                const { delegation: _d, ...rest } = value;
+                onChange(e.target.checked ? { ...rest, delegation: true } : rest);
+              }}
+            />
+            <label htmlFor={`${id}-delegation`}>{t('proc.edit.delegation')}</label>
           </div>
           <div className="field">
             <label htmlFor={`${id}-abst`}>{t('proc.edit.abstentions')}</label>
@@ -557,6 +591,34 @@ export function ProcedureEditor({
               onChange={(n) => onChange({ ...value, credits: n })}
             />
           )}
+          {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
+        </>
+      )}
+      {value.type === 'election' && (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-emethod`}>{t('proc.edit.electionMethod')}</label>
+            <select
+              id={`${id}-emethod`}
+              value={value.method}
+              onChange={(e) => onChange({ ...value, method: e.target.value as ElectionMethod })}
+            >
+              {ELECTION_METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`election.method.${m}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <IntField
+            id={`${id}-nominations`}
+            label={t('proc.edit.nominationHours')}
+            value={value.nominationHours}
+            min={0}
+            max={MAX_HOURS}
+            onChange={(n) => onChange({ ...value, nominationHours: n })}
+          />
+          <p className="hint">{t('proc.edit.nominationHoursHint')}</p>
           {errors.threshold && <p className="field-error">{t(errors.threshold)}</p>}
         </>
       )}

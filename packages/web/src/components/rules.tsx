@@ -1,288 +1,418 @@
-// Rules for rules on the constitution page, in the reader's language from the data: the rules that change
-// themselves (pending triggers), review dates and sunsets, what changed a version when no proposal did, the reviews
-// with what happened since and an answer form, and the templates a commons can adopt through an amendment.
-import { useState } from 'react';
+// Rules for rules in the web app: an amendment's plain-language difference and the reasons one is refused (both
+// said in the reader's language from the API's codes and data), the commons shown as its domains, and the editor of
+// domains and tiers an amendment carries.
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
-import type { ActionKind, Commons, Procedure, Reason, ReviewView, Template, Trigger } from '../api/types';
-import { actionLabel, describeProcedure } from '../describe';
-import { useI18n, type Translate } from '../i18n';
-import type { MessageKey } from '../i18n/en';
-import { Link } from '../router';
+import {
+  ACTION_KINDS,
+  MODES,
+  TIERS,
+  type ActionKind,
+  type AmendmentPreview,
+  type Commons,
+  type DiffLine,
+  type DomainView,
+  type Mode,
+  type ProblemLine,
+  type Procedure,
+  type Tier,
+  type TiersView,
+} from '../api/types';
+import {
+  actionLabel,
+  describeDiffLine,
+  describeProblem,
+  describeProcedure,
+  modeName,
+  ruleOf,
+  tierName,
+} from '../describe';
+import { useI18n } from '../i18n';
 import { classLabel } from './chambers';
-import { asyncHandler } from './async-handler';
-import { useSubmission } from './submission';
-import { FormError, LoadError, Loading } from './ui';
-import { useResource } from './use-resource';
-import { templateText } from '../pages/new-commons';
+import { ProcedureEditor } from './procedure-editor';
 
-/** What names a trigger's class and role: a commons' or a template's. */
-type Names = { roles: readonly { id: string; name: string }[] };
-
-/** A trigger in one sentence: when it fires and what the rules become. */
-export function describeTrigger(
-  t: Translate,
-  day: (iso: string) => string,
-  trigger: Trigger,
-  names: Names,
-  className: (id: string) => string,
-): string {
-  const w = trigger.when;
-  const role = (id: string) => names.roles.find((r) => r.id === id)?.name ?? id;
-  const when =
-    w.type === 'members'
-      ? t('rules.when.members', { count: w.atLeast })
-      : w.type === 'date'
-        ? t('rules.when.date', { date: day(w.at) })
-        : w.type === 'class_size'
-          ? t('rules.when.class_size', { class: className(w.classId), count: w.atLeast })
-          : trigger.dueAt
-            ? t('rules.when.mandate_lapse', { role: role(w.roleId), days: w.days, date: day(trigger.dueAt) })
-            : t('rules.when.mandate_lapse_undated', { role: role(w.roleId), days: w.days });
-  // The kinds that get the same rule are named together, each rule once.
-  const byRule = new Map<string, { kinds: string[]; p: Procedure }>();
-  for (const [kind, p] of Object.entries(trigger.rules as Record<string, Procedure>)) {
-    const key = JSON.stringify(p);
-    const entry = byRule.get(key) ?? { kinds: [], p };
-    entry.kinds.push(actionLabel(t, kind as ActionKind));
-    byRule.set(key, entry);
-  }
-  const changes = [...byRule.values()]
-    .map(({ kinds, p }) =>
-      t('rules.change', { kinds: kinds.join(', '), rule: describeProcedure(t, p, className) }),
-    )
-    .join(' ');
-  return t('rules.trigger', { when, changes });
+/** An amendment's difference, one line per change. */
+export function DiffList({ lines, commons }: { lines: readonly DiffLine[]; commons: Commons }) {
+  const { t } = useI18n();
+  if (lines.length === 0) return <p className="meta">{t('diff.none')}</p>;
+  return (
+    <ul className="diff-lines" data-testid="amendment-diff">
+      {lines.map((l, i) => (
+        <li key={i}>{describeDiffLine(t, l, classLabel(t, commons))}</li>
+      ))}
+    </ul>
+  );
 }
 
-/** Why a rule changed by itself (a trigger fired, a sunset came), from the reason the log gives. */
-export function describeRuleReason(
-  t: Translate,
-  day: (iso: string) => string,
-  r: Reason,
-  names: Names,
-  className: (id: string) => string,
-): string {
-  const p = r.params;
-  const key = `rules.reason.${r.code}` as MessageKey;
-  const role = names.roles.find((x) => x.id === p.roleId)?.name ?? String(p.roleId ?? '');
-  const s = t(key, {
-    ...p,
-    class: className(String(p.classId ?? '')),
-    role,
-    kind: actionLabel(t, String(p.kind ?? '') as ActionKind),
-    date: typeof p.at === 'string' ? day(p.at) : '',
-  });
-  return s === key ? r.text : s;
+/** The reasons an amendment is (or would be) refused, each its own sentence. */
+export function ProblemList({ problems }: { problems: readonly ProblemLine[] }) {
+  const { t } = useI18n();
+  return (
+    <ul className="problem-lines" data-testid="amendment-problems">
+      {problems.map((p, i) => (
+        <li key={i}>{describeProblem(t, p)}</li>
+      ))}
+    </ul>
+  );
 }
 
-/** The constitution's pending triggers, review dates and sunsets. */
-export function RulesForRules({ commons }: { commons: Commons }) {
-  const { t, day } = useI18n();
+/** The commons as its domains: each with its mode, tier and its kinds' procedures in plain words. */
+export function DomainsView({
+  commons,
+  changeLink,
+}: {
+  commons: Commons;
+  changeLink?: (k: ActionKind) => ReactNode;
+}) {
+  const { t } = useI18n();
   const c = commons.constitution;
-  const cls = classLabel(t, commons);
+  const name = classLabel(t, commons);
+  const tierOf = (k: ActionKind) => c.placement.find((p) => p.kind === k)?.tier ?? null;
+  const grouped = new Set(c.domains.flatMap((d) => d.kinds));
+  const rest = ACTION_KINDS.filter((k) => !grouped.has(k));
+  const kindList = (kinds: readonly ActionKind[]) => (
+    <dl className="rules">
+      {kinds.map((k) => {
+        const tier = tierOf(k);
+        return (
+          <div key={k} className="rule">
+            <dt>
+              {actionLabel(t, k)}
+              {tier && (
+                <span className="proc-tag">{t('constitution.kindTier', { tier: tierName(t, tier) })}</span>
+              )}
+            </dt>
+            <dd>
+              <p>{describeProcedure(t, ruleOf(c.rules, k), name)}</p>
+              {changeLink?.(k)}
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
   return (
     <>
-      <section aria-labelledby="triggers-heading">
-        <h2 id="triggers-heading">{t('rules.triggersHeading')}</h2>
-        {c.triggers.length === 0 ? (
-          <p className="meta">{t('rules.noTriggers')}</p>
-        ) : (
-          <ul className="plain triggers">
-            {c.triggers.map((x) => (
-              <li key={x.id}>{describeTrigger(t, day, x, commons, cls)}</li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section aria-labelledby="dates-heading">
-        <h2 id="dates-heading">{t('rules.datesHeading')}</h2>
-        {c.reviews.length === 0 && c.sunsets.length === 0 ? (
-          <p className="meta">{t('rules.noDates')}</p>
-        ) : (
-          <ul className="plain">
-            {c.reviews.map((r) => (
-              <li key={`r-${r.kind}-${r.at}`}>
-                {t('rules.reviewDate', { kind: actionLabel(t, r.kind), date: day(r.at) })}
-              </li>
-            ))}
-            {c.sunsets.map((s) => (
-              <li key={`s-${s.kind}`}>
-                {t('rules.sunset', {
-                  kind: actionLabel(t, s.kind),
-                  date: day(s.at),
-                  rule: describeProcedure(t, s.fallback, cls),
-                })}
-              </li>
-            ))}
-          </ul>
+      <section aria-labelledby="domains-heading">
+        <h2 id="domains-heading">{t('constitution.domainsHeading')}</h2>
+        <p>{t('constitution.domainsIntro')}</p>
+        {c.domains.map((d) => (
+          <section key={d.id} className="card domain" aria-label={d.name} data-testid={`domain-${d.id}`}>
+            <h3>{d.name}</h3>
+            <p>
+              {t('constitution.domainMode', { mode: modeName(t, d.mode), help: t(`mode.${d.mode}.help`) })}
+            </p>
+            {d.tier && <p className="meta">{t('constitution.domainTier', { tier: tierName(t, d.tier) })}</p>}
+            {kindList(d.kinds)}
+          </section>
+        ))}
+        {rest.length > 0 && (
+          <section className="card domain" aria-label={t('constitution.otherKinds')}>
+            <h3>{t('constitution.otherKinds')}</h3>
+            {kindList(rest)}
+          </section>
         )}
       </section>
     </>
   );
 }
 
-function ReviewCard({
+/** The tiers: which procedure changes a rule of each (or that the rules are not in tiers). */
+export function TiersSection({ commons }: { commons: Commons }) {
+  const { t } = useI18n();
+  const tiers = commons.constitution.tiers;
+  return (
+    <section aria-labelledby="tiers-heading">
+      <h2 id="tiers-heading">{t('constitution.tiersHeading')}</h2>
+      {tiers ? <TiersText tiers={tiers} commons={commons} /> : <p>{t('constitution.tiersNone')}</p>}
+    </section>
+  );
+}
+
+const CHANGED_BY = { operational: 'policy', policy: 'constitutional', constitutional: 'entrenched' } as const;
+
+function TiersText({ tiers, commons }: { tiers: TiersView; commons: Commons }) {
+  const { t } = useI18n();
+  const name = classLabel(t, commons);
+  return (
+    <ul className="plain">
+      {(['operational', 'policy', 'constitutional'] as const).map((tier) => (
+        <li key={tier}>
+          {t('constitution.tierChange', {
+            tier: tierName(t, tier),
+            procedure: describeProcedure(t, tiers.procedures[CHANGED_BY[tier]] as Procedure, name),
+          })}
+        </li>
+      ))}
+      <li>
+        {tiers.entrenchedBy
+          ? t('constitution.tierChange', {
+              tier: tierName(t, 'entrenched'),
+              procedure: describeProcedure(t, tiers.entrenchedBy as Procedure, name),
+            })
+          : t('constitution.entrenchedNever')}
+      </li>
+    </ul>
+  );
+}
+
+/** What an amendment sets besides rules: its domains and tiers (undefined: unchanged; null: dropped). */
+export interface Structure {
+  domains: DomainView[] | null | undefined;
+  tiers: TiersView | null | undefined;
+}
+
+const slug = (s: string, i: number) =>
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || `domain-${i + 1}`;
+
+/**
+ * The editor of an amendment's domains and tiers: create and rename domains, set their mode and tier, move kinds
+ * between them; put the rules in tiers, with each tier's procedure and a tier per kind.
+ */
+export function StructureEditor({
   commons,
-  review,
-  onAnswered,
+  value,
+  onChange,
 }: {
   commons: Commons;
-  review: ReviewView;
-  onAnswered: (r: ReviewView) => void;
+  value: Structure;
+  onChange: (s: Structure) => void;
 }) {
-  const { t, day } = useI18n();
-  const [answer, setAnswer] = useState<'yes' | 'partly' | 'no' | ''>(review.mine ?? '');
-  const [comment, setComment] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const { busy, run } = useSubmission();
-  const cls = classLabel(t, commons);
-  const base = `/c/${commons.id}`;
-  const kind = review.subject.kind;
-  const heading =
-    review.subject.type === 'rule'
-      ? t('rules.review.rule', { kind: actionLabel(t, kind) })
-      : t('rules.review.decision', { title: review.decisions[0]?.title ?? review.subject.proposalId ?? '' });
-  const submit = async () => {
-    if (!answer) return;
-    setError(null);
-    try {
-      await run(async () => {
-        onAnswered(
-          await api.put(`/api/v1/commons/${commons.id}/reviews/${encodeURIComponent(review.id)}/answer`, {
-            answer,
-            comment,
-          }),
-        );
-      });
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const id = `review-${review.id}`;
+  const { t } = useI18n();
+  const c = commons.constitution;
+  const domains = value.domains === undefined ? c.domains : (value.domains ?? []);
+  const tiers = value.tiers === undefined ? c.tiers : value.tiers;
+  const setDomains = (d: DomainView[]) =>
+    onChange({ ...value, domains: d.length > 0 ? d : c.domains.length > 0 ? null : undefined });
+  const setTiers = (x: TiersView | null) =>
+    onChange({ ...value, tiers: x === null && !c.tiers ? undefined : x });
+  const classes = commons.classes.map((x) => ({ id: x.id, name: classLabel(t, commons)(x.id) }));
+  const domainOf = (k: ActionKind) => domains.find((d) => d.kinds.includes(k));
+  const moveKind = (k: ActionKind, to: string) =>
+    setDomains(
+      domains.map((d) => ({
+        ...d,
+        kinds: d.id === to ? [...d.kinds.filter((x) => x !== k), k] : d.kinds.filter((x) => x !== k),
+      })),
+    );
+  const amend = ruleOf(c.rules, 'amend_constitution');
   return (
-    <article className="card review" aria-labelledby={`${id}-h`}>
-      <h3 id={`${id}-h`}>{heading}</h3>
-      <p>
-        {t('rules.review.since', {
-          opened: day(review.openedAt),
-          rule: review.procedure ? describeProcedure(t, review.procedure, cls) : actionLabel(t, kind),
-          since: day(review.since),
-        })}
-      </p>
-      <p>
-        {review.decisionCount === 0
-          ? t('rules.review.none')
-          : t('rules.review.decisions', { count: review.decisionCount })}
-      </p>
-      {review.decisions.length > 0 && (
-        <ul className="plain">
-          {review.decisions.map((d) => (
-            <li key={d.id}>
-              <Link to={`${base}/proposals/${encodeURIComponent(d.id)}`}>{d.title}</Link> —{' '}
-              {d.passed ? t('rules.review.passed') : t('rules.review.failed')}
-              {d.decidedAt ? `, ${day(d.decidedAt)}` : ''}
-            </li>
-          ))}
-        </ul>
-      )}
-      <p className="meta">{t('rules.review.counts', review.counts)}</p>
-      {review.mine && <p>{t('rules.review.mine', { answer: t(`rules.review.${review.mine}`) })}</p>}
-      {review.canAnswer && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            asyncHandler(submit)();
-          }}
-        >
-          <fieldset className="choices inline">
-            <legend>{t('rules.review.question')}</legend>
-            {(['yes', 'partly', 'no'] as const).map((a) => (
-              <label key={a} className="choice-inline">
-                <input
-                  type="radio"
-                  name={`${id}-answer`}
-                  value={a}
-                  checked={answer === a}
-                  onChange={() => setAnswer(a)}
-                />{' '}
-                {t(`rules.review.${a}`)}
+    <div className="stack">
+      <fieldset className="domains-editor">
+        <legend>{t('amend.domainsHeading')}</legend>
+        <p className="hint">{t('amend.domainsIntro')}</p>
+        {domains.map((d, i) => (
+          <div key={d.id} className="rule-change">
+            <div className="field">
+              <label htmlFor={`domain-name-${i}`}>{t('amend.domainName', { n: i + 1 })}</label>
+              <input
+                id={`domain-name-${i}`}
+                type="text"
+                value={d.name}
+                onChange={(e) =>
+                  setDomains(domains.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))
+                }
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`domain-mode-${i}`}>
+                {t('amend.domainMode', { name: d.name || String(i + 1) })}
               </label>
-            ))}
-          </fieldset>
-          <div className="field">
-            <label htmlFor={`${id}-comment`}>{t('rules.review.comment')}</label>
-            <textarea
-              id={`${id}-comment`}
-              value={comment}
-              maxLength={10000}
-              onChange={(e) => setComment(e.target.value)}
-            />
-          </div>
-          <FormError error={error} />
-          <p className="actions">
-            <button type="submit" className="button primary" disabled={busy || !answer}>
-              {t('rules.review.submit')}
-            </button>
-            {commons.can.propose && (
-              <Link
-                className="button secondary"
-                to={`${base}/proposals/new?kind=amend_constitution&rule=${kind}&review=${encodeURIComponent(review.id)}`}
+              <select
+                id={`domain-mode-${i}`}
+                value={d.mode}
+                onChange={(e) =>
+                  setDomains(domains.map((x, j) => (j === i ? { ...x, mode: e.target.value as Mode } : x)))
+                }
               >
-                {t('rules.review.amend')}
-              </Link>
-            )}
-          </p>
-        </form>
-      )}
-    </article>
-  );
-}
-
-/** The commons' reviews, the latest first, each answerable by members. */
-export function Reviews({ commons, changes }: { commons: Commons; changes?: number }) {
-  const { t } = useI18n();
-  const reviews = useResource(`/api/v1/commons/${commons.id}/reviews`, changes);
-  const [answered, setAnswered] = useState<Record<string, ReviewView>>({});
-  return (
-    <section aria-labelledby="reviews-heading">
-      <h2 id="reviews-heading">{t('rules.reviewsHeading')}</h2>
-      {reviews.error && <LoadError error={reviews.error} retry={asyncHandler(reviews.reload)} />}
-      {!reviews.data && !reviews.error && <Loading />}
-      {reviews.data?.items.length === 0 && <p className="meta">{t('rules.noReviews')}</p>}
-      {reviews.data?.items.map((r) => (
-        <ReviewCard
-          key={r.id}
-          commons={commons}
-          review={answered[r.id] ?? r}
-          onAnswered={(next) => setAnswered({ ...answered, [r.id]: next })}
-        />
-      ))}
-    </section>
-  );
-}
-
-/** The templates this commons could move to, each opening the amendment editor with its rules. */
-export function AdoptTemplate({ commons }: { commons: Commons }) {
-  const { t } = useI18n();
-  const templates = useResource('/api/v1/templates');
-  if (!commons.can.propose) return null;
-  const usable = (tpl: Template) =>
-    tpl.classes.every((c) => commons.classes.some((x) => x.id === c.id)) && tpl.id !== commons.template;
-  return (
-    <section aria-labelledby="adopt-heading">
-      <h2 id="adopt-heading">{t('rules.adoptHeading')}</h2>
-      <p className="hint">{t('rules.adoptIntro')}</p>
-      {templates.error && <LoadError error={templates.error} retry={asyncHandler(templates.reload)} />}
-      <ul className="plain">
-        {templates.data?.filter(usable).map((tpl) => (
-          <li key={tpl.id}>
-            <Link to={`/c/${commons.id}/proposals/new?kind=amend_constitution&template=${tpl.id}`}>
-              {t('rules.adopt', { name: templateText(t, tpl, 'name') })}
-            </Link>{' '}
-            <span className="meta">{templateText(t, tpl, 'description')}</span>
-          </li>
+                {MODES.map((m) => (
+                  <option key={m} value={m}>
+                    {modeName(t, m)}
+                  </option>
+                ))}
+              </select>
+              <p className="hint">{t(`mode.${d.mode}.help`)}</p>
+            </div>
+            <div className="field">
+              <label htmlFor={`domain-tier-${i}`}>
+                {t('amend.domainTier', { name: d.name || String(i + 1) })}
+              </label>
+              <select
+                id={`domain-tier-${i}`}
+                value={d.tier ?? ''}
+                onChange={(e) =>
+                  setDomains(
+                    domains.map((x, j) => {
+                      if (j !== i) return x;
+                      const { tier: _drop, ...rest } = x;
+                      void _drop;
+                      return e.target.value ? { ...rest, tier: e.target.value as Tier } : rest;
+                    }),
+                  )
+                }
+              >
+                <option value="">{t('amend.noTier')}</option>
+                {TIERS.map((x) => (
+                  <option key={x} value={x}>
+                    {tierName(t, x)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button
+              type="button"
+              className="button quiet"
+              onClick={() => setDomains(domains.filter((_, j) => j !== i))}
+            >
+              {t('amend.removeDomain', { name: d.name || String(i + 1) })}
+            </button>
+          </div>
         ))}
-      </ul>
-    </section>
+        {domains.length < 32 && (
+          <p>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => {
+                const ids = new Set(domains.map((d) => d.id));
+                let id = slug('', domains.length);
+                for (let n = domains.length + 1; ids.has(id); n++) id = `domain-${n}`;
+                setDomains([...domains, { id, name: '', mode: 'peer', kinds: [] }]);
+              }}
+            >
+              {t('amend.addDomain')}
+            </button>
+          </p>
+        )}
+        {domains.length > 0 &&
+          ACTION_KINDS.map((k) => (
+            <div key={k} className="field">
+              <label htmlFor={`kind-domain-${k}`}>{t('amend.kindDomain', { kind: actionLabel(t, k) })}</label>
+              <select
+                id={`kind-domain-${k}`}
+                value={domainOf(k)?.id ?? ''}
+                onChange={(e) => moveKind(k, e.target.value)}
+              >
+                <option value="">{t('amend.noDomain')}</option>
+                {domains.map((d, i) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name || String(i + 1)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ))}
+      </fieldset>
+
+      <fieldset className="tiers-editor">
+        <legend>{t('constitution.tiersHeading')}</legend>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={tiers !== null && tiers !== undefined}
+            onChange={(e) =>
+              setTiers(
+                e.target.checked
+                  ? {
+                      procedures: { policy: amend, constitutional: amend, entrenched: amend },
+                      entrenchedBy: amend,
+                    }
+                  : null,
+              )
+            }
+          />{' '}
+          {t('amend.useTiers')}
+        </label>
+        {tiers && (
+          <>
+            {(['policy', 'constitutional', 'entrenched'] as const).map((tier) => (
+              <ProcedureEditor
+                key={tier}
+                legend={t('amend.tierProcedure', { tier: tierName(t, CHANGED_BY_TIER[tier]) })}
+                kind="amend_constitution"
+                classes={classes}
+                value={tiers.procedures[tier] as Procedure}
+                onChange={(p) => setTiers({ ...tiers, procedures: { ...tiers.procedures, [tier]: p } })}
+              />
+            ))}
+            <label className="choice">
+              <input
+                type="checkbox"
+                checked={tiers.entrenchedBy === null}
+                onChange={(e) => setTiers({ ...tiers, entrenchedBy: e.target.checked ? null : amend })}
+              />{' '}
+              {t('amend.entrenchedNever')}
+            </label>
+            {tiers.entrenchedBy && (
+              <ProcedureEditor
+                legend={t('amend.tierProcedure', { tier: tierName(t, 'entrenched') })}
+                kind="amend_constitution"
+                classes={classes}
+                value={tiers.entrenchedBy as Procedure}
+                onChange={(p) => setTiers({ ...tiers, entrenchedBy: p })}
+              />
+            )}
+            {ACTION_KINDS.map((k) => (
+              <div key={k} className="field">
+                <label htmlFor={`kind-tier-${k}`}>{t('amend.kindTier', { kind: actionLabel(t, k) })}</label>
+                <select
+                  id={`kind-tier-${k}`}
+                  value={tiers.kinds?.[k] ?? ''}
+                  onChange={(e) => {
+                    const kinds: Partial<Record<ActionKind, Tier>> = { ...tiers.kinds };
+                    if (e.target.value) kinds[k] = e.target.value as Tier;
+                    else delete kinds[k];
+                    setTiers({ ...tiers, kinds });
+                  }}
+                >
+                  <option value="">{t('amend.byDomain')}</option>
+                  {TIERS.map((x) => (
+                    <option key={x} value={x}>
+                      {tierName(t, x)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ))}
+          </>
+        )}
+      </fieldset>
+    </div>
   );
+}
+
+// The tier whose rules each tier's procedure changes.
+const CHANGED_BY_TIER = {
+  policy: 'operational',
+  constitutional: 'policy',
+  entrenched: 'constitutional',
+} as const;
+
+/** A draft amendment's preview from the API as it is edited: its difference, procedure and problems. */
+export function useAmendmentPreview(commonsId: string, action: object | null): AmendmentPreview | null {
+  // Kept with the draft it is of: a preview of an earlier draft is not shown.
+  const [answer, setAnswer] = useState<{ key: string; preview: AmendmentPreview } | null>(null);
+  const key = action ? JSON.stringify(action) : '';
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    // A pause after the last edit, so that typing a name asks once.
+    const timer = setTimeout(() => {
+      api
+        .post(`/api/v1/commons/${commonsId}/constitution/diff`, { action: JSON.parse(key) as unknown })
+        .then((preview) => live && setAnswer({ key, preview }))
+        .catch(() => undefined);
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [commonsId, key]);
+  return answer && answer.key === key ? answer.preview : null;
 }

@@ -41,6 +41,8 @@ export const fr: Messages = {
   'error.proposal_closed': 'Cette proposition est close ; les positions ne peuvent plus changer.',
   'error.not_in_electorate':
     'Vous n’étiez pas membre à l’ouverture de cette proposition : vous ne pouvez pas y prendre position.',
+  'error.not_author': 'Seule la personne qui a écrit ce commentaire peut le modifier ou le supprimer.',
+  'error.comment_deleted': 'Ce commentaire a été supprimé.',
   'error.not_proposer': 'Seule la personne qui l’a proposée peut la retirer.',
   'error.not_in_audience': 'La constitution de ce commun ne vous permet pas de le faire.',
   'error.commons_not_found': 'Ce commun n’existe pas.',
@@ -279,6 +281,9 @@ export const fr: Messages = {
   'newProposal.body': 'Explication',
   'newProposal.bodyHint':
     'Facultatif : pourquoi vous le proposez, ce que vous avez envisagé. Les membres le lisent avant de prendre position.',
+  'newProposal.closesAt': 'Heure de clôture (facultatif)',
+  'newProposal.closesAtHint':
+    'Vide : elle se clôt dès que la règle le permet. Vous pouvez choisir plus tard (jusqu’à un an), jamais plus tôt.',
   'newProposal.submit': 'Ouvrir la proposition',
 
   'amend.intro':
@@ -288,6 +293,48 @@ export const fr: Messages = {
   'amend.newRule': 'Nouvelle règle pour « {kind} »',
   'amend.addChange': 'Modifier une autre règle dans la même proposition',
   'amend.removeChange': 'Retirer la modification de « {kind} »',
+
+  'replay.heading': 'Rejouer notre histoire',
+  'replay.intro':
+    'Voyez quelles décisions passées du commun auraient tourné autrement si ces règles avaient toujours été en vigueur. Chacune est recomptée avec les positions et bulletins qu’elle avait à sa clôture ; rien n’est enregistré.',
+  'replay.button': 'Rejouer notre histoire',
+  'replay.fixFirst': 'Corrigez d’abord les règles ci-dessus : seul un projet valide peut être rejoué.',
+  'replay.summary': {
+    zero: 'Aucune décision passée n’a été recomptée : le projet ne change aucune règle qui en a décidé une.',
+    one: '{count} décision passée recomptée selon le projet.',
+    other: '{count} décisions passées recomptées selon le projet.',
+  },
+  'replay.differ': {
+    zero: 'Aucune n’aurait tourné autrement.',
+    one: '{count} aurait tourné autrement :',
+    other: '{count} auraient tourné autrement :',
+  },
+  'replay.unchanged': {
+    one: '{count} autre décision a été prise selon une règle que le projet garde.',
+    other: '{count} autres décisions ont été prises selon des règles que le projet garde.',
+  },
+  'replay.decided': 'décidée le {date} selon la version {version}',
+  'replay.recorded': 'Telle qu’enregistrée',
+  'replay.draft': 'Selon le projet',
+  'replay.side': '{side} : {verdict}',
+  'replay.passed': 'adoptée',
+  'replay.rejected': 'non adoptée',
+  'replay.more': { one: 'Afficher {count} de plus', other: 'Afficher {count} de plus' },
+  'replay.notReplayable': {
+    one: '{count} décision n’a pas pu être rejouée :',
+    other: '{count} décisions n’ont pas pu être rejouées :',
+  },
+  'replay.code.role_never_acted':
+    'le projet la confie à un rôle, et aucun titulaire de ce rôle n’y a pris position.',
+  'replay.code.no_question':
+    'elle a été posée par oui ou non ; un scrutin demande des options et des bulletins.',
+  'replay.code.ballots_not_positions':
+    'c’était un scrutin : ses bulletins choisissaient entre des options et ne sont pas des positions pour ou contre.',
+  'replay.code.ballots_do_not_fit':
+    'ses bulletins ne conviennent pas au scrutin du projet (une autre méthode ou une autre échelle).',
+  'replay.amendmentHeading': 'Cet amendement face à notre histoire',
+  'replay.amendmentIntro':
+    'Si ces règles avaient toujours été en vigueur, ces décisions passées auraient tourné autrement. Chacune est recomptée avec les positions et bulletins qu’elle avait à sa clôture.',
 
   'position.take': 'Votre position',
   'position.change': 'Changer votre position',
@@ -324,6 +371,14 @@ export const fr: Messages = {
     one: 'Discussion ({count} commentaire)',
     other: 'Discussion ({count} commentaires)',
   },
+  'waiting.heading': {
+    zero: 'Tout le monde a pris position',
+    one: 'Pas encore de position ({count})',
+    other: 'Pas encore de position ({count})',
+  },
+  'waiting.none': 'Toutes les personnes qui peuvent prendre position sur cette proposition l’ont fait.',
+  'waiting.hint':
+    'Les membres qui peuvent encore prendre position et ne l’ont pas fait. Seuls les membres voient cette liste.',
   'discussion.none': 'Personne n’a encore commenté.',
   'discussion.add': 'Contribuer à la discussion',
   'discussion.post': 'Publier le commentaire',
@@ -331,6 +386,21 @@ export const fr: Messages = {
   'discussion.to': 'à {name}',
   'discussion.replyingTo': 'En réponse à {name}.',
   'discussion.commentBy': 'Commentaire de {name}',
+  'discussion.markdownHint':
+    'Le Markdown fonctionne : **gras**, _italique_, listes, > citations, `code`, liens. Tapez @ et un nom pour mentionner un membre.',
+  'discussion.edited': {
+    one: 'Modifié {date} (une fois) : voir le texte précédent',
+    other: 'Modifié {date} ({count} fois) : voir les textes précédents',
+  },
+  'discussion.versionUntil': 'Jusqu’au {date} :',
+  'discussion.edit': 'Modifier',
+  'discussion.editLabel': 'Votre commentaire',
+  'discussion.save': 'Enregistrer',
+  'discussion.delete': 'Supprimer',
+  'discussion.confirmDelete':
+    'Supprimer ce commentaire ? Les réponses restent ; le journal garde la trace qu’il a été écrit puis supprimé.',
+  'discussion.deleted': 'Ce commentaire a été supprimé par son auteur ou son autrice.',
+  'mention.list': 'Membres à mentionner',
 
   'decision.passed': 'Décision : adoptée',
   'decision.rejected': 'Décision : non adoptée',
@@ -544,6 +614,8 @@ export const fr: Messages = {
   'event.ProposalOpened': 'Proposition ouverte',
   'event.PositionTaken': 'Prise de position',
   'event.CommentPosted': 'Commentaire publié',
+  'event.CommentEdited': 'Commentaire modifié',
+  'event.CommentDeleted': 'Commentaire supprimé',
   'event.ProposalWithdrawn': 'Proposition retirée',
   'event.ProposalDecided': 'Proposition décidée',
   'event.ActionFailed': 'Action impossible à mettre en œuvre',
@@ -611,6 +683,8 @@ export const fr: Messages = {
     '{actor} a pris position sur votre proposition « {title} » dans {commons}.',
   'notifications.kind.comment_on_your_proposal':
     '{actor} a commenté votre proposition « {title} » dans {commons}.',
+  'notifications.kind.mention':
+    '{actor} vous a mentionné·e dans la discussion de « {title} » dans {commons}.',
   'notifications.kind.reply_to_your_comment':
     '{actor} a répondu à votre commentaire sur « {title} » dans {commons}.',
   'notifications.kind.decision.passed': 'La proposition « {title} » dans {commons} a été adoptée.',
@@ -627,6 +701,7 @@ export const fr: Messages = {
   'notifications.setting.position_on_your_proposal': 'Une position sur votre proposition',
   'notifications.setting.comment_on_your_proposal': 'Un commentaire sur votre proposition',
   'notifications.setting.reply_to_your_comment': 'Une réponse à votre commentaire',
+  'notifications.setting.mention': 'Quelqu’un vous mentionne',
   'notifications.setting.decision': 'Une décision sur une proposition à laquelle vous avez pris part',
   'notifications.setting.role_assigned': 'Un rôle qui vous a été confié',
   'notifications.setting.reminder': 'Un rappel avant la clôture d’une proposition qui attend votre position',
@@ -958,11 +1033,11 @@ export const fr: Messages = {
     'Changer la charte demande une majorité dans chaque chambre et les gardien·nes peuvent y opposer un veto : c’est lent ; les décisions sur la terre auront les mêmes chambres quand les domaines les regrouperont.',
   'template.liquid-democracy.name': 'Démocratie liquide',
   'template.liquid-democracy.description':
-    'Chaque membre vote sur chaque décision, à la majorité avec un quorum ; déléguer sa voix à un autre membre viendra quand la délégation sera dans la plateforme.',
+    'Chaque membre vote sur chaque décision, à la majorité avec un quorum, ou délègue sa voix à un autre membre pour la communauté, un type d’action ou une proposition ; un vote direct l’emporte.',
   'template.liquid-democracy.suits':
     'Un grand groupe dont les membres veulent un vote direct sans pouvoir tout suivre.',
   'template.liquid-democracy.givesUp':
-    'Aujourd’hui c’est un vote simple : sans délégation, un membre qui ne vote pas n’est pas représenté, et les quorums peuvent être durs à atteindre.',
+    'Un membre de confiance peut réunir beaucoup de voix déléguées et peser plus que les autres, et un membre qui ne vote ni ne délègue n’est pas représenté.',
   'template.sortition-jury.name': 'Jury tiré au sort',
   'template.sortition-jury.description':
     'Un jury décide des résolutions et des exclusions, chaque juré·e seul·e, avec trois jours pendant lesquels tout membre peut objecter ; les membres nomment les juré·es par consentement.',
@@ -978,4 +1053,206 @@ export const fr: Messages = {
     'Un bilan ouvert (une règle ou une décision a-t-elle fait ce qu’elle devait faire ?)',
   'log.byRules': 'la constitution elle-même (une règle sur les règles)',
   // --- end of rules for rules ---
+  // Élections aux rôles et délégation liquide (issue 11).
+  'kind.elect_role': 'Élire des membres à un rôle',
+  'action.electRole': {
+    one: 'Élire {count} membre au rôle « {role} »',
+    other: 'Élire {count} membres au rôle « {role} »',
+  },
+  'procType.election': 'Élection',
+  'procType.election.help':
+    'Les membres proposent des candidat·es (eux-mêmes aussi), qui acceptent ; puis les membres classent les candidat·es et la méthode choisie ci-dessous pourvoit les sièges. Seulement pour élire des membres à un rôle.',
+  'proc.election':
+    'Une élection : pendant {nominations}, les membres proposent des candidat·es (eux-mêmes aussi), qui acceptent ; puis pendant {time}, les membres classent les candidat·es, et {method} pourvoit les sièges.',
+  'proc.electionByProposer':
+    'Une élection : les membres proposent des candidat·es (eux-mêmes aussi), qui acceptent, jusqu’à ce que l’auteur·e ouvre le scrutin ; les membres classent les candidat·es jusqu’à {time} après l’ouverture, et {method} pourvoit les sièges.',
+  'election.rule.stv': 'un dépouillement au vote unique transférable (règles RCTab)',
+  'election.rule.scottish_stv':
+    'un dépouillement au vote unique transférable selon les règles écossaises de 2007',
+  'election.rule.irv': 'un vote alternatif (un siège, règles RCTab)',
+  'election.rule.schulze': 'la méthode de Schulze (un siège)',
+  'election.method.stv': 'Vote unique transférable (règles RCTab)',
+  'election.method.scottish_stv': 'Vote unique transférable (règles écossaises, 2007)',
+  'election.method.irv': 'Vote alternatif (un siège)',
+  'election.method.schulze': 'Schulze (un siège)',
+  'proc.edit.electionMethod': 'Comment les sièges sont pourvus',
+  'proc.edit.nominationHours': 'Candidatures ouvertes pendant (heures)',
+  'proc.edit.nominationHoursHint':
+    '0 : les candidatures restent ouvertes jusqu’à ce que l’auteur·e ouvre le scrutin.',
+  'proc.edit.nominationHoursRange': 'Les candidatures durent un nombre entier d’heures, de 0 à un an.',
+  'proc.edit.delegation': 'Les membres peuvent déléguer leur voix (délégation liquide)',
+  'proc.voteDelegation':
+    'Les membres peuvent déléguer leur voix ; elle est comptée à la clôture par la chaîne des délégations, et un vote direct l’emporte.',
+  'form.seats': 'Sièges à pourvoir',
+  'form.seatsHint': 'Les élu·es deviennent titulaires du rôle, pour son mandat.',
+  'form.seatsRange': 'Indiquez un nombre entier de sièges, de 1 à 20.',
+  'reason.election_won': {
+    one: 'Élu·e à {count} siège : {names}.',
+    other: 'Élu·es à {count} sièges : {names}.',
+  },
+  'reason.election_tied': '{names} sont à égalité : personne n’est élu.',
+  'reason.election_no_candidates': 'Aucun·e candidat·e : personne n’est élu.',
+  'reason.election_no_ballots': 'Aucun bulletin ne classe de candidat·e : personne n’est élu.',
+  'election.candidates': 'Candidat·es',
+  'election.nominationsUntil': 'Les candidatures sont ouvertes jusqu’au {date}.',
+  'election.nominationsUntilProposer':
+    'Les candidatures sont ouvertes jusqu’à ce que l’auteur·e ouvre le scrutin.',
+  'election.ballotOpen': 'Les candidatures sont closes : le scrutin est ouvert.',
+  'election.noCandidates': 'Personne n’est encore proposé.',
+  'election.selfNominated': 'se présente',
+  'election.nominatedBy': 'proposé·e par {name}',
+  'election.stands': 'a accepté',
+  'election.notAccepted': 'n’a pas encore accepté',
+  'election.accept': 'Accepter ma candidature',
+  'election.decline': 'Refuser ma candidature',
+  'election.stand': 'Me présenter',
+  'election.nominee': 'Proposer un membre',
+  'election.nominate': 'Proposer',
+  'election.openBallot': 'Clore les candidatures et ouvrir le scrutin',
+  'election.ballotSaved':
+    'Votre bulletin est déposé. Vous pouvez le changer jusqu’à la clôture de l’élection.',
+  'election.elected': 'Élu·es : {names}',
+  'election.noneElected': 'Personne n’a été élu.',
+  'election.quota': 'quota {quota}',
+  'election.rounds': 'Tours du dépouillement',
+  'election.candidate': 'Candidat·e',
+  'election.markElected': 'élu·e',
+  'election.markExcluded': 'exclu·e',
+  'election.nonTransferable': 'Non transférables',
+  'election.transfers': 'Transferts',
+  'event.CandidateNominated': 'Candidature proposée',
+  'event.NominationAccepted': 'Candidature acceptée',
+  'event.NominationDeclined': 'Candidature refusée',
+  'event.ElectionBallotOpened': 'Scrutin ouvert',
+  'event.RoleHoldersElected': 'Titulaires élu·es',
+  'event.DelegationSet': 'Voix déléguée',
+  'event.DelegationRevoked': 'Délégation révoquée',
+  'commons.tab.delegations': 'Délégations',
+  'delegation.title': 'Vos délégations',
+  'delegation.intro':
+    'Confiez votre voix à un autre membre, pour tout le commun ou pour un type d’action. Quand un vote permet la délégation, le vote de votre délégué·e compte aussi pour vous à la clôture, sauf si vous votez vous-même. Vous pouvez la reprendre à tout moment.',
+  'delegation.membersOnly': 'Seuls les membres peuvent déléguer leur voix.',
+  'delegation.mine': 'À qui vous déléguez',
+  'delegation.noneMine': 'Vous ne déléguez votre voix à personne.',
+  'delegation.to': 'À {name} : {scope}',
+  'delegation.revoke': 'Révoquer ({scope})',
+  'delegation.revoked': 'Votre délégation est révoquée.',
+  'delegation.saved': 'Votre voix est déléguée.',
+  'delegation.new': 'Déléguer votre voix',
+  'delegation.scope': 'Pour',
+  'delegation.scope.aKind': 'Un type d’action',
+  'delegation.scope.commons': 'tout dans ce commun',
+  'delegation.scope.kind': 'les propositions de type « {kind} »',
+  'delegation.scope.proposal': 'une proposition',
+  'delegation.kind': 'Type d’action',
+  'delegation.trustee': 'Déléguer à',
+  'delegation.delegate': 'Déléguer ma voix',
+  'delegation.toMe': 'Qui vous délègue sa voix',
+  'delegation.noneToMe': 'Personne ne vous délègue sa voix.',
+  'delegation.from': 'De {name} : {scope}',
+  'delegation.weights': 'Délégation : le poids de chaque vote',
+  'delegation.voter': 'A voté',
+  'delegation.weight': 'Voix comptées',
+  'delegation.chain': 'Comptée par : {chain}',
+  'delegation.notCounted': 'La voix déléguée de {name} n’a compté pour personne : {reason}.',
+  'delegation.reason.cycle': 'les délégations tournent en rond',
+  'delegation.reason.other': 'la chaîne aboutit à quelqu’un qui n’a pas voté',
+  'error.not_an_election': 'Cette proposition n’est pas une élection.',
+  'error.nominations_closed': 'Les candidatures à cette élection sont closes.',
+  'error.ballot_not_open': 'Les candidatures sont encore ouvertes : le scrutin ouvre à leur clôture.',
+  'error.already_nominated': 'Ce membre est déjà proposé.',
+  'error.not_nominated': 'Personne ne vous a proposé·e à cette élection.',
+  'error.delegation_not_found': 'Vous n’avez pas de délégation là.',
+  'proc.automaticWindow': 'A lieu quand un membre le demande, sauf si un membre s’y oppose dans les {time}.',
+  'reason.no_objection_in_window':
+    'Aucun membre ne s’y est opposé pendant le délai d’objection : c’est fait.',
+  'tier.operational': 'opérationnel',
+  'tier.policy': 'politique',
+  'tier.constitutional': 'constitutionnel',
+  'tier.entrenched': 'intangible',
+  'mode.peer': 'Entre pairs',
+  'mode.hierarchy': 'Hiérarchie',
+  'mode.do_ocracy': 'Do-ocratie',
+  'mode.peer.help':
+    'les membres délibèrent et décident ensemble (consentement, consensus, vote, scrutin, chambres)',
+  'mode.hierarchy.help': 'un membre titulaire d’un rôle décide dans les limites de son mandat',
+  'mode.do_ocracy.help': 'qui le fait décide, sauf si un membre s’y oppose à temps',
+  'constitution.domainsHeading': 'Domaines',
+  'constitution.domainsIntro':
+    'Le commun regroupe ses types d’action en domaines, chacun avec sa propre façon de décider.',
+  'constitution.domainMode': 'Mode : {mode} — {help}.',
+  'constitution.domainTier': 'Ses règles sont au niveau {tier}.',
+  'constitution.otherKinds': 'Hors domaine',
+  'constitution.kindTier': 'niveau {tier}',
+  'constitution.tiersHeading': 'Niveaux : changer les règles',
+  'constitution.tiersNone':
+    'Les règles ne sont pas réparties en niveaux : tout amendement est décidé par la règle d’amendement de la constitution.',
+  'constitution.tierChange': 'Une règle du niveau {tier} se change par : {procedure}',
+  'constitution.entrenchedNever': 'Une règle du niveau intangible ne peut jamais être changée.',
+  'diff.rule': '{kind} : était « {before} », devient « {after} »',
+  'diff.tiers_added':
+    'Les règles sont réparties en niveaux : changer une règle demande la procédure du niveau au-dessus.',
+  'diff.tiers_removed':
+    'Les niveaux sont supprimés : un amendement est de nouveau décidé par la règle d’amendement de la constitution.',
+  'diff.tier_procedure':
+    'Une règle du niveau {changes} se change par : était « {before} », devient « {after} »',
+  'diff.tier_procedure_new': 'Une règle du niveau {changes} se change par « {after} »',
+  'diff.entrenched_by': 'Une règle du niveau intangible se change : était {before}, devient {after}',
+  'diff.entrenched_by_new': 'Une règle du niveau intangible se change {after}',
+  'diff.never': 'jamais',
+  'diff.by': 'par « {procedure} »',
+  'diff.kind_tier': '{kind} : passe du niveau {before} au niveau {after}',
+  'diff.kind_tier_new': '{kind} : est au niveau {after}',
+  'diff.domain_added': 'Un nouveau domaine « {domain} », en mode {mode}',
+  'diff.domain_added_tier': 'Un nouveau domaine « {domain} », en mode {mode}, au niveau {tier}',
+  'diff.domain_removed': 'Le domaine « {domain} » est dissous',
+  'diff.domain_renamed': 'Le domaine « {before} » est renommé « {after} »',
+  'diff.domain_mode': 'Le domaine « {domain} » : était en mode {before}, passe en mode {after}',
+  'diff.domain_tier': 'Le domaine « {domain} » : passe au niveau {after}',
+  'diff.domain_tier_none': 'Le domaine « {domain} » : n’a plus de niveau propre',
+  'diff.kind_domain': '{kind} : passe dans le domaine « {after} »',
+  'diff.kind_domain_none': '{kind} : n’est plus dans un domaine',
+  'diff.none': 'Cela ne change encore rien.',
+  'problem.role_unfillable':
+    '« {kind} » serait décidé par un rôle, mais aucun membre actuel ne tient de rôle ayant ce mandat, et personne ne pourrait en recevoir un.',
+  'problem.never_passes':
+    '« {kind} » ne pourrait jamais être décidé : son seuil ou son quorum ne peut jamais être atteint.',
+  'problem.amendment_impossible': 'La constitution ne pourrait plus jamais être amendée.',
+  'problem.nobody_can_propose':
+    'Personne ne pourrait ouvrir de proposition : seuls des titulaires de rôles qu’aucun membre actuel ne tient peuvent proposer.',
+  'problem.tier_locked':
+    'Les règles du niveau {tier} ne pourraient plus jamais être changées : la procédure qui les change ne peut pas être menée à bien par les membres actuels.',
+  'problem.moved_to_locked_tier':
+    '« {kind} » passerait au niveau {tier}, dont les règles ne pourraient jamais être changées.',
+  'problem.mode_forbids':
+    '« {kind} » est dans le domaine « {domain} », en mode {mode} : sa règle ne peut pas être « {procedure} ».',
+  'problem.entrenched':
+    'Cet amendement touche le niveau intangible, que cette constitution déclare impossible à changer.',
+  'amend.refused': 'Cet amendement ne peut pas être proposé :',
+  'amend.previewHeading': 'Ce que cet amendement change',
+  'amend.previewProblems': 'Il serait refusé :',
+  'amend.previewDecidedBy': 'Il serait décidé par : {procedure}',
+  'amend.previewTier': 'Il touche le niveau {tier}.',
+  'amend.domainsHeading': 'Domaines',
+  'amend.domainsIntro': 'Regroupez les types d’action en domaines, chacun avec un mode de coordination.',
+  'amend.addDomain': 'Ajouter un domaine',
+  'amend.removeDomain': 'Retirer le domaine {name}',
+  'amend.domainName': 'Nom du domaine {n}',
+  'amend.domainMode': 'Mode de {name}',
+  'amend.domainTier': 'Niveau de {name}',
+  'amend.noTier': 'Pas de niveau propre',
+  'amend.kindDomain': 'Domaine de « {kind} »',
+  'amend.noDomain': 'Aucun domaine',
+  'amend.useTiers':
+    'Répartir les règles en niveaux (changer une règle demande la procédure du niveau au-dessus)',
+  'amend.tierProcedure': 'Procédure qui change une règle du niveau {tier}',
+  'amend.entrenchedNever': 'Le niveau intangible ne peut jamais être changé',
+  'amend.kindTier': 'Niveau de « {kind} »',
+  'amend.byDomain': 'Celui de son domaine (ou opérationnel)',
+  'proposal.amendmentHeading': 'Ce que cet amendement change',
+  'proposal.amendmentTier':
+    'Il touche le niveau {tier} : c’est la procédure du niveau au-dessus qui le décide.',
+  'error.constitution_locked': 'Cet amendement verrouillerait la constitution.',
+  'error.invalid_domains': 'Cet amendement ne respecte pas les modes des domaines.',
+  'error.entrenched': 'Cet amendement touche le niveau intangible, qui ne peut jamais être changé.',
 };

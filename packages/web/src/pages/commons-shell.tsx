@@ -18,7 +18,7 @@ export interface CommonsProps {
   changes: number;
 }
 
-type Tab = 'overview' | 'proposals' | 'constitution' | 'log';
+type Tab = 'overview' | 'proposals' | 'constitution' | 'delegations' | 'log';
 
 /** Loads a commons, follows its live updates and frames its pages with its name and a section navigation. */
 export function CommonsShell({
@@ -44,6 +44,9 @@ export function CommonsShell({
     { id: 'overview', to: base, label: t('commons.tab.overview') },
     { id: 'proposals', to: `${base}/proposals`, label: t('commons.tab.proposals') },
     { id: 'constitution', to: `${base}/constitution`, label: t('commons.tab.constitution') },
+    ...(c.me?.status === 'member'
+      ? [{ id: 'delegations' as const, to: `${base}/delegations`, label: t('commons.tab.delegations') }]
+      : []),
     { id: 'log', to: `${base}/log`, label: t('commons.tab.log') },
   ];
   return (

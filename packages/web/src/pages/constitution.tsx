@@ -1,4 +1,4 @@
-import { ACTION_KINDS } from '../api/types';
+import { ACTION_KINDS, type ActionKind } from '../api/types';
 import { PageTitle } from '../components/ui';
 import { actionLabel, describeProcedure, procedureName, ruleOf } from '../describe';
 import { useI18n } from '../i18n';
@@ -6,7 +6,8 @@ import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
 import { classLabel } from '../components/chambers';
-import { AdoptTemplate, describeRuleReason, Reviews, RulesForRules } from '../components/rules';
+import { AdoptTemplate, describeRuleReason, Reviews, RulesForRules } from '../components/triggers';
+import { DomainsView, TiersSection } from '../components/rules';
 
 const PARTS = ['propose', 'comment', 'withdraw', 'invite', 'see'] as const;
 type Audience = NonNullable<CommonsProps['commons']['constitution']['participation'][(typeof PARTS)[number]]>;
@@ -22,6 +23,12 @@ export function ConstitutionPage({ commons, changes }: CommonsProps) {
     a.who === 'roles'
       ? t('audience.roles', { roles: a.roles.map(roleName).join(', ') })
       : t(`audience.${a.who}`);
+  const changeLink = (k: ActionKind) => (
+    <Link to={`${base}/proposals/new?kind=amend_constitution&rule=${k}`} className="small-link">
+      {t('constitution.changeRule')}
+      <span className="visually-hidden"> ({actionLabel(t, k)})</span>
+    </Link>
+  );
   return (
     <>
       <div className="section-head">
@@ -52,28 +59,38 @@ export function ConstitutionPage({ commons, changes }: CommonsProps) {
         )}
       </p>
 
-      <section aria-labelledby="rules-list-heading">
-        <h2 id="rules-list-heading">{t('constitution.rulesHeading')}</h2>
-        <dl className="rules constitution-rules">
-          {ACTION_KINDS.map((k) => (
-            <div key={k} className="rule">
-              <dt>
-                {actionLabel(t, k)}{' '}
-                <span className="proc-tag">{procedureName(t, ruleOf(c.rules, k).type)}</span>
-              </dt>
-              <dd>
-                <p>{describeProcedure(t, ruleOf(c.rules, k), classLabel(t, commons))}</p>
-                {canPropose && (
-                  <Link to={`${base}/proposals/new?kind=amend_constitution&rule=${k}`} className="small-link">
-                    {t('constitution.changeRule')}
-                    <span className="visually-hidden"> ({actionLabel(t, k)})</span>
-                  </Link>
-                )}
-              </dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      {c.domains.length > 0 && (
+        <DomainsView commons={commons} changeLink={canPropose ? changeLink : undefined} />
+      )}
+      {c.domains.length === 0 && (
+        <section aria-labelledby="rules-list-heading">
+          <h2 id="rules-list-heading">{t('constitution.rulesHeading')}</h2>
+          <dl className="rules constitution-rules">
+            {ACTION_KINDS.map((k) => (
+              <div key={k} className="rule">
+                <dt>
+                  {actionLabel(t, k)}{' '}
+                  <span className="proc-tag">{procedureName(t, ruleOf(c.rules, k).type)}</span>
+                </dt>
+                <dd>
+                  <p>{describeProcedure(t, ruleOf(c.rules, k), classLabel(t, commons))}</p>
+                  {canPropose && (
+                    <Link
+                      to={`${base}/proposals/new?kind=amend_constitution&rule=${k}`}
+                      className="small-link"
+                    >
+                      {t('constitution.changeRule')}
+                      <span className="visually-hidden"> ({actionLabel(t, k)})</span>
+                    </Link>
+                  )}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+
+      <TiersSection commons={commons} />
 
       <RulesForRules commons={commons} />
       <Reviews commons={commons} changes={changes} />

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import type { LogRecord, Reason } from '../api/types';
 import { classLabel } from '../components/chambers';
-import { describeRuleReason } from '../components/rules';
+import { describeRuleReason } from '../components/triggers';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { eventLabel } from '../describe';

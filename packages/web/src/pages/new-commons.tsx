@@ -12,7 +12,7 @@ import { useSession } from '../session';
 import { Steps } from './home';
 import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
-import { describeTrigger } from '../components/rules';
+import { describeTrigger } from '../components/triggers';
 
 /** A template's name, description, when it suits and what it gives up, in the reader's language where known. */
 export function templateText<F extends 'name' | 'description' | 'suits' | 'givesUp'>(

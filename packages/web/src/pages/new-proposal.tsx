@@ -1,11 +1,18 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
+import {
+  DiffList,
+  ProblemList,
+  StructureEditor,
+  useAmendmentPreview,
+  type Structure,
+} from '../components/rules';
 import { ACTION_KINDS, type Action, type ActionKind, type Procedure } from '../api/types';
 import { defaultProcedure, ProcedureEditor, procedureErrors } from '../components/procedure-editor';
 import { LIMITS } from '@peergov/kernel/limits';
 import { classLabel } from '../components/chambers';
-import { Field, FormError, Notice, PageTitle, tooLong } from '../components/ui';
-import { actionLabel, describeAction, describeProcedure, ruleOf } from '../describe';
+import { errorText, Field, FormError, Notice, PageTitle, tooLong } from '../components/ui';
+import { actionLabel, describeAction, describeProcedure, ruleOf, tierName } from '../describe';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import type { CommonsProps } from './commons-shell';
@@ -13,15 +20,17 @@ import { className } from './new-commons';
 import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
 import { useResource } from '../components/use-resource';
-import { describeTrigger } from '../components/rules';
+import { describeTrigger } from '../components/triggers';
 import { templateText } from './new-commons';
 import type { Trigger } from '../api/types';
+import { ReplayPanel } from '../components/replay';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
 export const KINDS: ActionKind[] = [
   'admit_member',
   'resolution',
   'create_role',
+  'elect_role',
   'assign_role',
   'unassign_role',
   'change_role',
@@ -56,6 +65,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [kind, setKind] = useState<ActionKind>(initialKind);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
+  // A later closing time than the rule's earliest, in the reader's local time (empty: as early as the rule allows).
+  const [closesAt, setClosesAt] = useState('');
   // Per-kind fields.
   const [email, setEmail] = useState('');
   const [classes, setClasses] = useState<string[]>([]);
@@ -69,6 +80,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [roleName, setRoleName] = useState(editing?.name ?? '');
   const [roleDescription, setRoleDescription] = useState(editing?.description ?? '');
   const [mandate, setMandate] = useState<ActionKind[]>(editing?.mandate ?? []);
+  const [seats, setSeats] = useState<string>('1');
   const [termDays, setTermDays] = useState<string>(
     editing?.termDays === null || editing?.termDays === undefined ? '' : String(editing.termDays),
   );
@@ -86,6 +98,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
       initialRule && (ACTION_KINDS as readonly string[]).includes(initialRule) ? initialRule : 'admit_member';
     return [{ kind: k, procedure: ruleOf(commons.constitution.rules, k) }];
   });
+  // An amendment's domains and tiers (undefined: unchanged).
+  const [structure, setStructure] = useState<Structure>({ domains: undefined, tiers: undefined });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const { busy, run } = useSubmission();
@@ -207,6 +221,12 @@ export function NewProposalPage({ commons }: CommonsProps) {
         return { errs, action: { kind, roleId, accountId } };
       case 'adopt_charter':
         return { errs, action: { kind, purpose: purpose.trim(), charter: charter.trim() } };
+      case 'elect_role': {
+        if (!roleId) errs.roleId = t('form.chooseRole');
+        const n = Number(seats);
+        if (!Number.isInteger(n) || n < 1 || n > 20) errs.seats = t('form.seatsRange');
+        return { errs, action: { kind, roleId, seats: n } };
+      }
       case 'resolution':
         if (!text.trim()) errs.text = t('form.resolutionRequired');
         if (isPoll) {
@@ -219,21 +239,36 @@ export function NewProposalPage({ commons }: CommonsProps) {
         const rules: Partial<Record<ActionKind, Procedure>> = {};
         changes.forEach((c) => {
           if (Object.keys(procedureErrors(c.procedure)).length) errs.rules = t('form.rulesInvalid');
-          rules[c.kind] = c.procedure;
+          // Only the rules it changes: a row left as the rule is now changes nothing.
+          if (JSON.stringify(c.procedure) !== JSON.stringify(commons.constitution.rules[c.kind]))
+            rules[c.kind] = c.procedure;
         });
-        const unchanged = changes.every(
-          (c) => JSON.stringify(c.procedure) === JSON.stringify(commons.constitution.rules[c.kind]),
-        );
-        if (unchanged && templateTriggers.length === 0) errs.rules = t('form.rulesUnchanged');
+        const more = {
+          ...(structure.domains !== undefined
+            ? { domains: structure.domains?.map((d) => ({ ...d, name: d.name.trim() })) ?? null }
+            : {}),
+          ...(structure.tiers !== undefined ? { tiers: structure.tiers } : {}),
+          // A template's rules that change themselves come with its rules.
+          ...(templateTriggers.length > 0 ? { triggers: templateTriggers } : {}),
+        };
+        if (Object.keys(rules).length === 0 && Object.keys(more).length === 0)
+          errs.rules = t('form.rulesUnchanged');
+        if (structure.domains?.some((d) => !d.name.trim())) errs.rules = t('form.rulesInvalid');
         if (new Set(changes.map((c) => c.kind)).size !== changes.length)
           errs.rules = t('form.rulesDuplicate');
-        return {
-          errs,
-          action: { kind, rules, ...(templateTriggers.length > 0 ? { triggers: templateTriggers } : {}) },
-        };
+        return { errs, action: { kind, rules, ...more } as Action };
       }
     }
   };
+
+  // The amendment as it is edited, previewed by the API: its difference, what would decide it, what would refuse it.
+  const draft = useMemo(() => {
+    if (kind !== 'amend_constitution') return null;
+    const { action, errs } = build();
+    return action && Object.keys(errs).length === 0 ? action : null;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind, changes, structure]);
+  const preview = useAmendmentPreview(commons.id, draft);
 
   const suggestedTitle = useMemo(() => {
     const { action } = build();
@@ -294,6 +329,9 @@ export function NewProposalPage({ commons }: CommonsProps) {
             body: body.trim(),
             action,
             ...(reviewAt ? { reviewAt: new Date(`${reviewAt}T12:00:00Z`).toISOString() } : {}),
+            ...(closesAt && !Number.isNaN(Date.parse(closesAt))
+              ? { closesAt: new Date(closesAt).toISOString() }
+              : {}),
             ...(isPoll
               ? {
                   question: {
@@ -411,12 +449,27 @@ export function NewProposalPage({ commons }: CommonsProps) {
   );
 
   const taken = new Set(changes.map((c) => c.kind));
+  // The amendment's rules as the replay takes them, once the form finds nothing wrong with them.
+  const built = kind === 'amend_constitution' ? build() : null;
+  const draftRules =
+    built?.action?.kind === 'amend_constitution' && !built.errs.rules && !built.errs.termDays
+      ? built.action.rules
+      : null;
 
   return (
     <>
       <PageTitle title={`${t('newProposal.title')} · ${commons.name}`}>{t('newProposal.title')}</PageTitle>
       <form onSubmit={asyncHandler(submit)} noValidate className="stack card form-width">
-        <FormError error={error} />
+        {error instanceof ApiError && error.problems && error.problems.length > 0 ? (
+          <div className="alert alert-error" role="alert">
+            <p>
+              {errorText(t, error)} {t('amend.refused')}
+            </p>
+            <ProblemList problems={error.problems} />
+          </div>
+        ) : (
+          <FormError error={error} />
+        )}
         {Object.keys(errors).length > 0 && (
           <div className="alert alert-error" role="alert">
             {t('form.fixErrors', { count: Object.keys(errors).length })}
@@ -435,7 +488,14 @@ export function NewProposalPage({ commons }: CommonsProps) {
         </Field>
         <p className="rule-note">
           <strong>{t('newProposal.decidedBy')}</strong>{' '}
-          {describeProcedure(t, ruleOf(commons.constitution.rules, kind), classLabel(t, commons))}
+          {describeProcedure(
+            t,
+            // An amendment under tiers is decided by the tier it touches: the preview says which.
+            kind === 'amend_constitution' && preview?.procedure
+              ? (preview.procedure as Procedure)
+              : ruleOf(commons.constitution.rules, kind),
+            classLabel(t, commons),
+          )}
         </p>
         <Field label={t('newProposal.reviewAt')} hint={t('newProposal.reviewAtHint')}>
           {(p) => <input {...p} type="date" value={reviewAt} onChange={(e) => setReviewAt(e.target.value)} />}
@@ -480,6 +540,23 @@ export function NewProposalPage({ commons }: CommonsProps) {
           <>
             {roleSelect}
             {role && roleFields}
+          </>
+        )}
+        {kind === 'elect_role' && (
+          <>
+            {roleSelect}
+            <Field label={t('form.seats')} hint={t('form.seatsHint')} error={errors.seats}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  min={1}
+                  max={20}
+                  value={seats}
+                  onChange={(e) => setSeats(e.target.value)}
+                />
+              )}
+            </Field>
           </>
         )}
         {kind === 'assign_role' && (
@@ -653,6 +730,31 @@ export function NewProposalPage({ commons }: CommonsProps) {
                 )}
               </div>
             ))}
+            <StructureEditor commons={commons} value={structure} onChange={setStructure} />
+            {preview && (
+              <section
+                className="card amendment-preview"
+                aria-labelledby="amend-preview-heading"
+                aria-live="polite"
+              >
+                <h2 id="amend-preview-heading">{t('amend.previewHeading')}</h2>
+                <DiffList lines={preview.lines} commons={commons} />
+                {preview.procedure && (
+                  <p className="rule-note">
+                    {t('amend.previewDecidedBy', {
+                      procedure: describeProcedure(t, preview.procedure as Procedure, classLabel(t, commons)),
+                    })}
+                    {preview.tier && <> {t('amend.previewTier', { tier: tierName(t, preview.tier) })}</>}
+                  </p>
+                )}
+                {preview.problems.length > 0 && (
+                  <div className="alert alert-warning">
+                    <p>{t('amend.previewProblems')}</p>
+                    <ProblemList problems={preview.problems} />
+                  </div>
+                )}
+              </section>
+            )}
             {changes.length < ACTION_KINDS.length && (
               <p>
                 <button
@@ -670,6 +772,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
                 </button>
               </p>
             )}
+            <ReplayPanel commons={commons} rules={draftRules} />
           </div>
         )}
 
@@ -686,6 +789,16 @@ export function NewProposalPage({ commons }: CommonsProps) {
           limit={{ value: body, max: LIMITS.body }}
         >
           {(p) => <textarea {...p} rows={5} value={body} onChange={(e) => setBody(e.target.value)} />}
+        </Field>
+        <Field label={t('newProposal.closesAt')} hint={t('newProposal.closesAtHint')}>
+          {(p) => (
+            <input
+              {...p}
+              type="datetime-local"
+              value={closesAt}
+              onChange={(e) => setClosesAt(e.target.value)}
+            />
+          )}
         </Field>
         <div className="actions">
           <button type="submit" className="button primary" disabled={busy}>

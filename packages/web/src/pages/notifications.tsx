@@ -18,6 +18,7 @@ const KINDS: Kind[] = [
   'position_on_your_proposal',
   'comment_on_your_proposal',
   'reply_to_your_comment',
+  'mention',
   'decision',
   'role_assigned',
   'reminder',

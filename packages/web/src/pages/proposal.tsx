@@ -1,13 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import {
-  ACTION_KINDS,
-  STANCES,
-  type Commons,
-  type CommentView,
-  type Proposal,
-  type Stance,
-} from '../api/types';
+import { ACTION_KINDS, STANCES, type Commons, type Proposal, type Stance } from '../api/types';
 import { LIMITS } from '@peergov/kernel/limits';
 import { Field, FormError, LoadError, Loading, PageTitle, StatusBadge, tooLong } from '../components/ui';
 import { useResource } from '../components/use-resource';
@@ -16,6 +9,7 @@ import { touchesProposal, useChanges } from '../components/use-live-updates';
 import {
   actionLabel,
   describeAction,
+  tierName,
   describeProcedure,
   describeReason,
   duration,
@@ -27,9 +21,14 @@ import type { MessageKey } from '../i18n/en';
 import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { asyncHandler } from '../components/async-handler';
-import { useSubmission } from '../components/submission';
 import { ballotSummary, BallotForm, optionLabel, PollOptions, PollResults } from '../components/poll';
 import { ChambersResults, classLabel } from '../components/chambers';
+import { Discussion } from '../components/discussion';
+import { Markdown } from '../components/markdown';
+import { Waiting } from '../components/waiting';
+import { AmendmentReplay } from '../components/replay';
+import { DelegationResults, ElectionPanel, ElectionResults } from '../components/election';
+import { DiffList } from '../components/rules';
 
 function ActionDetails({ proposal, commons }: { proposal: Proposal; commons: Commons }) {
   const { t } = useI18n();
@@ -159,7 +158,14 @@ function Decision({ proposal, commons }: { proposal: Proposal; commons: Commons 
           </li>
         ))}
       </ul>
-      {o.poll ? <PollResults proposal={proposal} /> : <Counts proposal={proposal} />}
+      {o.poll ? (
+        <PollResults proposal={proposal} />
+      ) : o.election ? (
+        <ElectionResults proposal={proposal} tally={o.election} />
+      ) : (
+        <Counts proposal={proposal} />
+      )}
+      {o.delegation && <DelegationResults tally={o.delegation} name={people} />}
       {o.chambers && (
         <ChambersResults tally={o.chambers} procedure={o.procedure} commons={commons} people={people} />
       )}
@@ -292,123 +298,6 @@ function PositionForm({
   );
 }
 
-function Discussion({
-  proposal,
-  commons,
-  onPosted,
-}: {
-  proposal: Proposal;
-  commons: Commons;
-  onPosted: () => void;
-}) {
-  const { t, date } = useI18n();
-  const [text, setText] = useState('');
-  const [replyTo, setReplyTo] = useState<CommentView | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const { busy, run } = useSubmission();
-  // The server's answer to whether this person may comment (read-only commons included), never a rule kept here.
-  const canPost = proposal.canComment;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!text.trim() || tooLong(text, LIMITS.comment)) return;
-    try {
-      await run(async (idempotencyKey) => {
-        await api.post(
-          `/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`,
-          { text: text.trim(), replyTo: replyTo?.id ?? null },
-          { idempotencyKey },
-        );
-        setText('');
-        setReplyTo(null);
-        setError(null);
-        onPosted();
-      });
-    } catch (err) {
-      setError(err);
-    }
-  };
-  const pages = usePages(
-    proposal.comments,
-    `/api/v1/commons/${commons.id}/proposals/${proposal.id}/comments`,
-    (c) => c.id,
-  );
-  const comments = pages.items;
-  const top = comments.filter((c) => !c.replyTo || !comments.some((x) => x.id === c.replyTo));
-  const replies = (id: string) => comments.filter((c) => c.replyTo === id);
-  const one = (c: CommentView) => (
-    <article className="comment" aria-label={t('discussion.commentBy', { name: c.displayName })}>
-      <p className="meta">
-        <strong>{c.displayName}</strong> · <time dateTime={c.at}>{date(c.at)}</time>
-      </p>
-      <p className="comment-text">{c.text}</p>
-      {canPost && (
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            setReplyTo(c);
-            document.getElementById('comment-text')?.focus();
-          }}
-        >
-          {t('discussion.reply')}
-          <span className="visually-hidden"> {t('discussion.to', { name: c.displayName })}</span>
-        </button>
-      )}
-    </article>
-  );
-  return (
-    <section aria-labelledby="discussion-heading">
-      <h2 id="discussion-heading">{t('discussion.heading', { count: proposal.comments.total })}</h2>
-      {proposal.comments.total === 0 && <p className="muted">{t('discussion.none')}</p>}
-      <ul className="comments">
-        {top.map((c) => (
-          <li key={c.id}>
-            {one(c)}
-            {replies(c.id).length > 0 && (
-              <ul className="replies">
-                {replies(c.id).map((r) => (
-                  <li key={r.id}>{one(r)}</li>
-                ))}
-              </ul>
-            )}
-          </li>
-        ))}
-      </ul>
-      <FormError error={pages.error} />
-      {pages.hasMore && (
-        <button type="button" className="link-button" onClick={asyncHandler(pages.loadMore)}>
-          {t('common.more')}
-        </button>
-      )}
-      {canPost && (
-        <form onSubmit={asyncHandler(submit)} className="stack">
-          <FormError error={error} />
-          {replyTo && (
-            <p className="replying">
-              {t('discussion.replyingTo', { name: replyTo.displayName })}{' '}
-              <button type="button" className="link-button" onClick={() => setReplyTo(null)}>
-                {t('common.cancel')}
-              </button>
-            </p>
-          )}
-          <Field id="comment-text" label={t('discussion.add')} limit={{ value: text, max: LIMITS.comment }}>
-            {(p) => <textarea {...p} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
-          </Field>
-          <div className="actions">
-            <button
-              type="submit"
-              className="button secondary"
-              disabled={busy || !text.trim() || tooLong(text, LIMITS.comment)}
-            >
-              {t('discussion.post')}
-            </button>
-          </div>
-        </form>
-      )}
-    </section>
-  );
-}
-
 export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pid: string }) {
   const { t, date } = useI18n();
   // Others take positions and comment: loaded again when an append touched this proposal (only then).
@@ -462,26 +351,40 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
             <h2 id="what-heading">{p.status === 'open' ? t('proposal.what') : t('proposal.whatClosed')}</h2>
             <p className="action-summary">{describeAction(t, p.action, commons, p.people)}</p>
             <ActionDetails proposal={p} commons={commons} />
+            {p.amendment && (
+              <section className="amendment-diff" aria-labelledby="amendment-heading">
+                <h3 id="amendment-heading">{t('proposal.amendmentHeading')}</h3>
+                <DiffList lines={p.amendment.lines} commons={commons} />
+                {p.amendment.tier && (
+                  <p className="meta">
+                    {t('proposal.amendmentTier', { tier: tierName(t, p.amendment.tier) })}
+                  </p>
+                )}
+              </section>
+            )}
             {p.body && (
               <>
                 <h3>{t('proposal.why')}</h3>
-                <div className="prose">
-                  {p.body.split(/\n{2,}/).map((x, i) => (
-                    <p key={i}>{x}</p>
-                  ))}
-                </div>
+                <Markdown className="prose" text={p.body} />
               </>
             )}
           </section>
 
+          {p.replay && <AmendmentReplay key={p.replay} commons={commons} path={p.replay} />}
+
           <Decision proposal={p} commons={commons} />
 
+          {p.election && <ElectionPanel key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />}
+
           {p.canTakePosition &&
+            !p.election &&
             (p.question ? (
               <BallotForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
             ) : (
               <PositionForm key={p.id} proposal={p} commons={commons} onSaved={afterPosition} />
             ))}
+
+          <Waiting proposal={p} commons={commons} />
 
           <section aria-labelledby="positions-heading">
             <h2 id="positions-heading">{t('positions.heading', { count: p.positions.total })}</h2>
@@ -493,6 +396,15 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                     <strong>{x.displayName}</strong>{' '}
                     {x.ballot && p.question ? (
                       <span className="ballot-summary">{ballotSummary(p.question, x.ballot)}</span>
+                    ) : x.ballot && p.election && 'ranking' in x.ballot ? (
+                      <span className="ballot-summary">
+                        {x.ballot.ranking
+                          .map(
+                            (id, i) =>
+                              `${i + 1}. ${p.people.find((m) => m.accountId === id)?.displayName ?? id}`,
+                          )
+                          .join(', ') || '—'}
+                      </span>
                     ) : (
                       <span className={`stance-tag stance-tag-${x.stance}`}>
                         {stanceLabel(t, x.stance, p.procedure)}
@@ -500,7 +412,7 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                     )}
                   </p>
                   {x.reason ? (
-                    <p className="reason">{x.reason}</p>
+                    <Markdown className="reason" text={x.reason} />
                   ) : (
                     <p className="muted">{t('positions.noReason')}</p>
                   )}
@@ -546,7 +458,7 @@ export function ProposalPage({ commons, reload, live, pid }: CommonsProps & { pi
                   </p>
                 )}
                 <h3>{t('proposal.soFar')}</h3>
-                {p.question ? (
+                {p.question || p.election ? (
                   <p className="meta">
                     {t('decision.participation', {
                       count: p.counts.electorate,
