@@ -106,12 +106,16 @@ export function amended(
  * over those of `c`), and for each sunset, the one its lapse would give. Each is one step ahead (a trigger's version
  * may carry the other triggers, which are checked here from `c` too).
  */
-export function ahead(c: Constitution, now: string): { what: string; constitution: Constitution }[] {
-  const out: { what: string; constitution: Constitution }[] = [];
+export function ahead(
+  c: Constitution,
+  now: string,
+): { what: string; params: Record<string, string>; constitution: Constitution }[] {
+  const out: { what: string; params: Record<string, string>; constitution: Constitution }[] = [];
   const reason = { code: 'ahead', params: {}, text: '' };
   for (const t of c.triggers ?? [])
     out.push({
-      what: `when the trigger "${t.id}" fires`,
+      what: `When the trigger "${t.id}" fires`,
+      params: { trigger: t.id },
       constitution: nextConstitution(
         c,
         {
@@ -124,7 +128,8 @@ export function ahead(c: Constitution, now: string): { what: string; constitutio
     });
   for (const s of c.sunsets ?? [])
     out.push({
-      what: `when the rule for "${s.kind}" lapses`,
+      what: `When the rule for "${s.kind}" lapses`,
+      params: { sunset: s.kind },
       constitution: nextConstitution(
         c,
         {
@@ -151,13 +156,9 @@ export function lockInProblemsAhead(
   now: string,
 ): Reason[] {
   const problems = lockInProblems(core, before, after, now);
-  for (const { what, constitution } of ahead(after, now))
+  for (const { what, params, constitution } of ahead(after, now))
     for (const p of lockInProblems(core, after, constitution, now))
-      problems.push({
-        ...p,
-        params: { ...p.params, when: what },
-        text: `${what[0]!.toUpperCase()}${what.slice(1)}: ${p.text}`,
-      });
+      problems.push({ ...p, params: { ...p.params, ...params }, text: `${what}: ${p.text}` });
   return problems;
 }
 

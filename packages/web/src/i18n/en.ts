@@ -1177,6 +1177,13 @@ export const en = {
   'diff.domain_tier_none': 'The domain “{domain}”: no longer has a tier of its own',
   'diff.kind_domain': '{kind}: moves to the domain “{after}”',
   'diff.kind_domain_none': '{kind}: is no longer in a domain',
+  'diff.trigger_added': 'A rule that changes itself is added: “{id}”',
+  'diff.trigger_removed': 'The rule that changes itself “{id}” is removed',
+  'diff.trigger_changed': 'The rule that changes itself “{id}” changes',
+  'diff.reviews_changed': 'The review dates of rules change',
+  'diff.sunsets_changed': 'The sunsets of rules change (or are renewed)',
+  'problem.whenTrigger': 'When the trigger “{id}” fires: {problem}',
+  'problem.whenSunset': 'When the rule for “{kind}” lapses: {problem}',
   'diff.none': 'This changes nothing yet.',
   'problem.role_unfillable':
     '“{kind}” would be decided by a role, but no current member holds a role with it in its mandate, and no one could be given one.',

@@ -1212,6 +1212,13 @@ export const fr: Messages = {
   'diff.domain_tier_none': 'Le domaine « {domain} » : n’a plus de niveau propre',
   'diff.kind_domain': '{kind} : passe dans le domaine « {after} »',
   'diff.kind_domain_none': '{kind} : n’est plus dans un domaine',
+  'diff.trigger_added': 'Une règle qui change d’elle-même est ajoutée : « {id} »',
+  'diff.trigger_removed': 'La règle qui change d’elle-même « {id} » est retirée',
+  'diff.trigger_changed': 'La règle qui change d’elle-même « {id} » change',
+  'diff.reviews_changed': 'Les dates de révision des règles changent',
+  'diff.sunsets_changed': 'Les échéances des règles changent (ou sont renouvelées)',
+  'problem.whenTrigger': 'Quand le déclencheur « {id} » s’applique : {problem}',
+  'problem.whenSunset': 'Quand la règle pour « {kind} » expire : {problem}',
   'diff.none': 'Cela ne change encore rien.',
   'problem.role_unfillable':
     '« {kind} » serait décidé par un rôle, mais aucun membre actuel ne tient de rôle ayant ce mandat, et personne ne pourrait en recevoir un.',
