@@ -70,6 +70,12 @@ const INVITE = 'POST /api/v1/commons/{id}/invitations';
 const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
 const REVIEW_ANSWER = 'PUT /api/v1/commons/{id}/reviews/{rid}/answer';
+const DELEGATE = 'PUT /api/v1/commons/{id}/delegations';
+const REVOKE = 'POST /api/v1/commons/{id}/delegations/revoke';
+const NOMINATE = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations';
+const ACCEPT_NOMINATION = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations/accept';
+const DECLINE_NOMINATION = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations/decline';
+const OPEN_BALLOT = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations/open-ballot';
 const REPLAY = 'POST /api/v1/commons/{id}/replay';
 const DIFF = 'POST /api/v1/commons/{id}/constitution/diff';
 
@@ -218,6 +224,49 @@ const MATRIX: Row[] = [
   [REVIEW_ANSWER, 'holder',  '',          404, 'review_not_found', 'members answer the reviews there are'],
   [REVIEW_ANSWER, 'foreign', '',          403, 'not_a_member',     'membership elsewhere does not count'],
   [REVIEW_ANSWER, 'left',    '',          403, 'not_a_member',     'who left is no longer a member'],
+  // Liquid delegation and elections: who may is asked before what (delegating and electing: delegation.test.ts, elections.test.ts).
+  [DELEGATE, 'anonymous', '', 401, 'unauthenticated',  'it is done by a person'],
+  [DELEGATE, 'outsider',  '', 403, 'not_a_member',     'only members do it'],
+  [DELEGATE, 'applicant', '', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [DELEGATE, 'member',    '', 404, 'member_not_found', 'members delegate only to members'],
+  [DELEGATE, 'holder',    '', 404, 'member_not_found', 'members delegate only to members'],
+  [DELEGATE, 'foreign',   '', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [DELEGATE, 'left',      '', 403, 'not_a_member',     'who left is no longer a member'],
+  [REVOKE, 'anonymous', '', 401, 'unauthenticated',  'it is done by a person'],
+  [REVOKE, 'outsider',  '', 403, 'not_a_member',     'only members do it'],
+  [REVOKE, 'applicant', '', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [REVOKE, 'member',    '', 404, 'delegation_not_found', 'members take back the delegations they gave'],
+  [REVOKE, 'holder',    '', 404, 'delegation_not_found', 'members take back the delegations they gave'],
+  [REVOKE, 'foreign',   '', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [REVOKE, 'left',      '', 403, 'not_a_member',     'who left is no longer a member'],
+  [NOMINATE, 'anonymous', 'bob-proposal', 401, 'unauthenticated',  'it is done by a person'],
+  [NOMINATE, 'outsider',  'bob-proposal', 403, 'not_a_member',     'only members do it'],
+  [NOMINATE, 'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [NOMINATE, 'member',    'bob-proposal', 409, 'not_an_election', 'members nominate and stand in elections only'],
+  [NOMINATE, 'holder',    'bob-proposal', 409, 'not_an_election', 'members nominate and stand in elections only'],
+  [NOMINATE, 'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [NOMINATE, 'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
+  [ACCEPT_NOMINATION, 'anonymous', 'bob-proposal', 401, 'unauthenticated',  'it is done by a person'],
+  [ACCEPT_NOMINATION, 'outsider',  'bob-proposal', 403, 'not_a_member',     'only members do it'],
+  [ACCEPT_NOMINATION, 'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [ACCEPT_NOMINATION, 'member',    'bob-proposal', 409, 'not_an_election', 'members nominate and stand in elections only'],
+  [ACCEPT_NOMINATION, 'holder',    'bob-proposal', 409, 'not_an_election', 'members nominate and stand in elections only'],
+  [ACCEPT_NOMINATION, 'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [ACCEPT_NOMINATION, 'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
+  [DECLINE_NOMINATION, 'anonymous', 'bob-proposal', 401, 'unauthenticated',  'it is done by a person'],
+  [DECLINE_NOMINATION, 'outsider',  'bob-proposal', 403, 'not_a_member',     'only members do it'],
+  [DECLINE_NOMINATION, 'applicant', 'bob-proposal', 403, 'not_a_member',     'an applicant is not a member yet'],
+  [DECLINE_NOMINATION, 'member',    'bob-proposal', 409, 'not_an_election', 'members nominate and stand in elections only'],
+  [DECLINE_NOMINATION, 'holder',    'bob-proposal', 409, 'not_an_election', 'members nominate and stand in elections only'],
+  [DECLINE_NOMINATION, 'foreign',   'bob-proposal', 403, 'not_a_member',     'membership elsewhere does not count'],
+  [DECLINE_NOMINATION, 'left',      'bob-proposal', 403, 'not_a_member',     'who left is no longer a member'],
+  [OPEN_BALLOT, 'anonymous', 'bob-proposal', 401, 'unauthenticated', 'it is done by a person'],
+  [OPEN_BALLOT, 'outsider', 'bob-proposal', 409, 'not_an_election', 'only an election has a ballot to open'],
+  [OPEN_BALLOT, 'applicant', 'bob-proposal', 409, 'not_an_election', 'only an election has a ballot to open'],
+  [OPEN_BALLOT, 'member', 'bob-proposal', 409, 'not_an_election', 'only an election has a ballot to open'],
+  [OPEN_BALLOT, 'holder', 'bob-proposal', 409, 'not_an_election', 'only an election has a ballot to open'],
+  [OPEN_BALLOT, 'foreign', 'bob-proposal', 409, 'not_an_election', 'only an election has a ballot to open'],
+  [OPEN_BALLOT, 'left', 'bob-proposal', 409, 'not_an_election', 'only an election has a ballot to open'],
   [REPLAY,   'anonymous', '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
   [REPLAY,   'outsider',  '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
   [REPLAY,   'applicant', '',             200, '',                 'whoever may see the commons replays a draft (it writes nothing)'],
@@ -475,6 +524,18 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           return as('POST', '/api/v1/invitations/lookup', { token: pid || 'q'.repeat(43) });
         case ACCEPT:
           return as('POST', '/api/v1/invitations/accept', { token: pid });
+        case DELEGATE:
+          return as('PUT', `${c}/delegations`, { scope: { type: 'commons' }, trustee: 'no-such-member' });
+        case REVOKE:
+          return as('POST', `${c}/delegations/revoke`, { scope: { type: 'commons' } });
+        case NOMINATE:
+          return as('POST', `${c}/proposals/${pid}/nominations`, { accountId: 'no-such-member' });
+        case ACCEPT_NOMINATION:
+          return as('POST', `${c}/proposals/${pid}/nominations/accept`);
+        case DECLINE_NOMINATION:
+          return as('POST', `${c}/proposals/${pid}/nominations/decline`);
+        case OPEN_BALLOT:
+          return as('POST', `${c}/proposals/${pid}/nominations/open-ballot`);
         case REVIEW_ANSWER:
           return as('PUT', `${c}/reviews/no-such-review/answer`, { answer: 'yes' });
         case REPLAY:

@@ -91,6 +91,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/invitations/lookup': { token: 'x'.repeat(43) },
       'POST /api/v1/invitations/accept': { token: 'x'.repeat(43) },
       'PUT /api/v1/commons/{id}/reviews/{rid}/answer': { answer: 'yes', comment: 'Worked' },
+      'PUT /api/v1/commons/{id}/delegations': { scope: { type: 'commons' }, trustee: 'a1' },
+      'POST /api/v1/commons/{id}/delegations/revoke': { scope: { type: 'commons' } },
+      'POST /api/v1/commons/{id}/proposals/{pid}/nominations': { accountId: 'a1' },
       'POST /api/v1/commons/{id}/replay': { rules: { resolution: { type: 'consent', hours: 1 } } },
     });
 
