@@ -156,8 +156,9 @@ describe.skipIf(!run)('rules that change themselves, in the browser', () => {
     await ada.waitForURL(/kind=amend_constitution&template=consensus-circle$/);
     await ada.getByText(/^These rules come from the template “Consensus circle”\./).waitFor();
     expect(await ada.getByLabel('Title').inputValue()).toBe('Adopt “Consensus circle”');
-    // Every rule differs from the rules in force now (consent after the trigger): each fills a change, by consensus.
-    expect(await ada.locator('.rule-change').count()).toBe(9);
+    // Every rule differs from the rules in force now (consent after the trigger): each fills a change, by consensus,
+    // and electing to a role by the template's election (only an election fills a role's seats).
+    expect(await ada.locator('.rule-change').count()).toBe(10);
     await ada.getByRole('button', { name: 'Open the proposal' }).click();
     await ada.waitForURL(PROPOSAL_PAGE);
     const p = await ada
@@ -167,6 +168,8 @@ describe.skipIf(!run)('rules that change themselves, in the browser', () => {
       action: { kind: string; rules: Record<string, { type: string }> };
     };
     expect(action.kind).toBe('amend_constitution');
-    expect(Object.values(action.rules).map((r) => r.type)).toEqual(Array(9).fill('consensus'));
+    const { elect_role: election, ...others } = action.rules;
+    expect(election?.type).toBe('election');
+    expect(Object.values(others).map((r) => r.type)).toEqual(Array(9).fill('consensus'));
   });
 });
