@@ -34,6 +34,8 @@ export type Command =
       closesAt?: string;
       /** Required when the rule for the action's kind is a poll, refused otherwise. */
       question?: QuestionInput;
+      /** When the decision, if it passes, comes up for review (rules for rules). */
+      reviewAt?: string;
     }
   | { type: 'TakePosition'; proposalId: string; stance: Stance; reason: string }
   /** A ballot on a poll; a second one replaces the first until the poll closes. Checked by `checkBallot`. */
@@ -55,7 +57,12 @@ export type Command =
   // Liquid delegation: give one's vote to another member for the commons, a kind of action or a proposal (replacing
   // one's delegation in that scope), or take it back.
   | { type: 'Delegate'; scope: DelegationScope; trustee: string }
-  | { type: 'RevokeDelegation'; scope: DelegationScope };
+  | { type: 'RevokeDelegation'; scope: DelegationScope }
+  // --- rules for rules (packages/kernel/src/rules) ---
+  /** The platform's clock: fire the date triggers, sunsets and review dates due at `now` (refused if none is). */
+  | { type: 'ApplyDueRules' }
+  /** A member's answer to an open review: did it do what it meant to? */
+  | { type: 'AnswerReview'; reviewId: string; answer: string; comment: string };
 
 /** Who asks and when. `actor` is an account id, or null for the platform itself (closing due proposals). */
 export interface CommandContext {

@@ -9,6 +9,8 @@ import { foundCommons } from './modules/founding';
 import { membershipCommands } from './modules/membership';
 import type { Deciders } from './modules/module';
 import { proposalCommands } from './modules/proposals';
+import { reviewCommands } from './rules/reviews';
+import { triggersFiredBy } from './rules/triggers';
 import type { Action, CommonsCore, CommonsState } from './types';
 
 /** Every command on an existing commons, with the module that decides it (a missing one is a type error). */
@@ -17,6 +19,7 @@ const COMMANDS = {
   ...proposalCommands,
   ...electionCommands,
   ...delegationCommands,
+  ...reviewCommands,
 } satisfies Deciders<Exclude<Command['type'], 'CreateCommons'>>;
 
 /**
@@ -44,5 +47,7 @@ export function decide(state: CommonsState | null, command: Command, ctx: Comman
     command: Command,
     ctx: CommandContext,
   ) => DomainEvent[];
-  return decider(state, command, ctx);
+  const events = decider(state, command, ctx);
+  // A trigger on the membership fires in the commit of the events that made it true (rules/triggers.ts).
+  return [...events, ...triggersFiredBy(state, events, ctx.now)];
 }

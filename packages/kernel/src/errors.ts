@@ -62,4 +62,9 @@ export type DomainErrorCode =
   | 'invalid_booking'
   | 'booking_conflict'
   | 'booking_not_found'
-  | 'not_allowed_to_book';
+  | 'not_allowed_to_book'
+  // Rules that change themselves, review dates and sunsets (record version 4).
+  | 'invalid_trigger'
+  | 'invalid_review'
+  | 'review_not_found'
+  | 'nothing_due';

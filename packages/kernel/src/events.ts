@@ -10,7 +10,12 @@ import type {
   PollBallot,
   Procedure,
   Question,
+  Reason,
+  Review,
+  ReviewAnswer,
   Role,
+  Sunset,
+  Trigger,
   StakeholderClass,
   Stance,
 } from './types';
@@ -46,6 +51,8 @@ export type DomainEvent =
         action: Action;
         /** A poll's question (record version 3 on; absent for a yes/no proposal). */
         question?: Question;
+        /** When the decision comes up for review, if it passes (record version 4 on). */
+        reviewAt?: string;
         proposer: string;
         closesAt: string;
         ruleVersion: number;
@@ -126,7 +133,20 @@ export type DomainEvent =
       type: 'BookingMade';
       data: { proposalId: string; poolId: string; booking: Omit<Booking, 'proposalId' | 'status'> };
     }
-  | { type: 'BookingCancelled'; data: { proposalId: string; poolId: string; bookingId: string } };
+  | { type: 'BookingCancelled'; data: { proposalId: string; poolId: string; bookingId: string } }
+  // --- rules for rules (record version 4; packages/kernel/src/rules) ---
+  /** A trigger's condition held: its rules replaced those in force, giving a new constitution version. */
+  | { type: 'RuleTriggered'; data: { trigger: Trigger; reason: Reason; constitution: Constitution } }
+  /** A sunset's date came without renewal: the rule returned to its fallback, giving a new constitution version. */
+  | { type: 'RuleLapsed'; data: { sunset: Sunset; reason: Reason; constitution: Constitution } }
+  /** A review date came: the commons is asked whether the rule or decision did what it meant to. */
+  | { type: 'ReviewOpened'; data: { review: Omit<Review, 'answers' | 'openedAt'> } }
+  /** A member's answer to a review (a second replaces the first). */
+  | {
+      type: 'ReviewAnswered';
+      data: { reviewId: string; accountId: string; answer: ReviewAnswer; comment: string };
+    };
+// --- end of rules for rules ---
 
 export type EventType = DomainEvent['type'];
 

@@ -9,6 +9,8 @@ import type { Evolvers } from './modules/module';
 import { proposalEvents } from './modules/proposals';
 import { resourceEvents } from './modules/resources';
 import { roleEvents } from './modules/roles';
+import { reviewEvents } from './rules/reviews';
+import { triggerEvents } from './rules/triggers';
 import type { Comment, CommonsCore, CommonsState, Member, Position, Proposal, Role } from './types';
 
 /** The state before the commons exists. */
@@ -159,6 +161,8 @@ const EVENTS = {
   ...roleEvents,
   ...charterEvents,
   ...resourceEvents,
+  ...triggerEvents,
+  ...reviewEvents,
   ...electionEvents,
   ...delegationEvents,
 } satisfies Evolvers<Exclude<DomainEvent['type'], 'CommonsCreated'>>;

@@ -48,3 +48,21 @@ export {
   QUESTION_LIMITS,
 } from './poll';
 export * from './resources';
+// Rules for rules: triggers, reviews and sunsets.
+export {
+  checkTriggers,
+  describeTrigger,
+  nextConstitution,
+  triggerDueAt,
+  triggersFiredBy,
+} from './rules/triggers';
+export {
+  checkReviewDates,
+  checkSunsets,
+  decisionReviewId,
+  decisionsUnder,
+  dueRuleEvents,
+  nextRulesDue,
+  ruleReviewId,
+  sunsetFallback,
+} from './rules/reviews';

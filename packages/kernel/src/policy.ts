@@ -23,7 +23,9 @@ export type Intent =
   | { type: 'see_waiting'; proposalId: string }
   | { type: 'leave' }
   /** Invite people (by e-mail or link) to apply for membership: the admission procedure still decides. */
-  | { type: 'invite' };
+  | { type: 'invite' }
+  /** Answer a review of a rule or a decision (rules for rules): every member. */
+  | { type: 'answer_review' };
 
 /** The answer: allowed, or the stable code and sentence of the refusal decide would give. */
 export type Permission = { allowed: true } | { allowed: false; code: DomainErrorCode; reason: string };
@@ -103,6 +105,7 @@ export function authorise(
       }
       return null;
     case 'leave':
+    case 'answer_review':
       requireMember(core, actor);
       return null;
     case 'propose':

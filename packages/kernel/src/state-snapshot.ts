@@ -10,7 +10,8 @@ import type { Constitution, CommonsState } from './types';
  * older code is not what this code would fold. Version 2: polls (a proposal's question, ballots on positions, a poll's
  * count on its outcome, the BallotCast evolver). Version 3: elections (a proposal's nominations, an election's count on
  * its outcome, their evolvers), the commons' delegations, rules for rules (a constitution's tiers, with its kinds'
- * tiers keyed by kind, and its domains), and resources (`pools`, with balances, movements, bookings).
+ * tiers keyed by kind, its domains, its triggers, review dates and sunsets; the core's reviews and their answers;
+ * a proposal's review date), and resources (`pools`, with balances, movements, bookings).
  */
 export const STATE_VERSION = 3;
 
@@ -56,11 +57,18 @@ export function decodeState(text: string): CommonsState {
       roles: bare(raw.core.roles),
       constitution: rules(raw.core.constitution),
       history: raw.core.history.map(rules),
+      ...(raw.core.reviews ? { reviews: reviews(raw.core.reviews) } : {}),
     },
     proposals: bare(raw.proposals),
     positions,
     comments: bare(raw.comments),
   };
+}
+
+// The reviews by id, and each one's answers by account, prototype-free as the evolvers make them.
+function reviews(record: NonNullable<CommonsState['core']['reviews']>) {
+  for (const r of Object.values(record)) bare(r.answers);
+  return bare(record);
 }
 
 /** The same object, without a prototype (as `dict` makes them). Only for objects JSON.parse just made. */

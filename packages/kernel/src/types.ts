@@ -92,6 +92,15 @@ export interface Constitution {
    * gives today's behaviour for a constitution stored before this field existed.
    */
   participation?: Participation;
+  // --- rules for rules: triggers, review dates and sunsets (packages/kernel/src/rules) ---
+  /** Rules that replace themselves when a condition holds (`rules/triggers.ts`); absent: none. */
+  triggers?: Trigger[];
+  /** Dates on which a rule comes up for review (`rules/reviews.ts`); absent: none. */
+  reviews?: RuleReviewDate[];
+  /** Rules that lapse on a date unless renewed by an amendment (`rules/reviews.ts`); absent: none. */
+  sunsets?: Sunset[];
+  /** The trigger or sunset that produced this version (absent: founding or an amendment, see `adoptedBy`). */
+  changedBy?: { by: 'trigger' | 'sunset'; id: string; reason: Reason };
   /**
    * Tiers and entrenchment: which procedure a change of a rule needs (`rules/tiers.ts`). Absent (every constitution
    * stored before tiers): an amendment is decided by the rule of `amend_constitution`, as before.
@@ -132,6 +141,57 @@ export interface Domain {
   /** Each kind of action is in at most one domain. */
   kinds: ActionKind[];
 }
+
+// --- rules for rules: triggers, review dates and sunsets ---
+
+/** When a trigger fires. */
+export type TriggerCondition =
+  /** The commons has at least this many members. */
+  | { type: 'members'; atLeast: number }
+  /** This date and time has come (fired by the platform's clock). */
+  | { type: 'date'; at: string }
+  /** A stakeholder class has at least this many members. */
+  | { type: 'class_size'; classId: string; atLeast: number }
+  /** This many days have passed since the role was last given to anyone (renewed by assigning it again). */
+  | { type: 'mandate_lapse'; roleId: string; days: number };
+
+/** A rule that changes itself: when its condition holds, these rules replace the ones in force. */
+export interface Trigger {
+  id: string;
+  when: TriggerCondition;
+  rules: Partial<Record<ActionKind, Procedure>>;
+}
+
+/** A date on which the rule for a kind of action comes up for review. */
+export interface RuleReviewDate {
+  kind: ActionKind;
+  at: string;
+}
+
+/** A rule that lapses at `at` unless an amendment renews it, falling back to `fallback` or the default rule. */
+export interface Sunset {
+  kind: ActionKind;
+  at: string;
+  fallback?: Procedure;
+}
+
+/** How a member answers a review: did the rule or decision do what it meant to? */
+export const REVIEW_ANSWERS = ['yes', 'partly', 'no'] as const;
+export type ReviewAnswer = (typeof REVIEW_ANSWERS)[number];
+
+/** A review opened on its date: of the rule for a kind of action, or of a decision. */
+export interface Review {
+  id: string;
+  subject: { type: 'rule'; kind: ActionKind } | { type: 'decision'; proposalId: string };
+  openedAt: string;
+  /** The constitution version in force when it opened, and the rule under review then (for a rule). */
+  ruleVersion: number;
+  procedure?: Procedure;
+  /** Since when the rule has been in force (the adoption of the earliest version with the same rule). */
+  since: string;
+  answers: Record<string, { answer: ReviewAnswer; comment: string; at: string }>;
+}
+// --- end of rules for rules ---
 
 /** A set of people a participation rule names. */
 export type Audience =
@@ -225,6 +285,10 @@ export type Action =
   | {
       kind: 'amend_constitution';
       rules: Partial<Record<ActionKind, Procedure>>;
+      /** Rules for rules: each, when given, replaces the list in force (an empty list removes them all). */
+      triggers?: Trigger[];
+      reviews?: RuleReviewDate[];
+      sunsets?: Sunset[];
       /** New tiers, or null to drop them; absent: unchanged. */
       tiers?: Tiers | null;
       /** New domains, or null to drop them; absent: unchanged. */
@@ -333,6 +397,8 @@ export interface Proposal {
   action: Action;
   /** A poll's question (absent for a yes/no proposal). */
   question?: Question;
+  /** When the decision comes up for review, if it passes (record version 4 on; rules for rules). */
+  reviewAt?: string;
   /** An election's nominations (absent for other procedures). */
   election?: ElectionState;
   proposer: string;
@@ -381,6 +447,8 @@ export interface CommonsCore {
   constitution: Constitution;
   /** Earlier versions of the constitution, oldest first. */
   history: Constitution[];
+  /** Reviews opened on their dates, by id (rules for rules; absent until the first). */
+  reviews?: Record<string, Review>;
   /** Members' delegations of their vote (absent before the first one: record version 4). */
   delegations?: Delegation[];
 }

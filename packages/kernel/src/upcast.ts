@@ -61,8 +61,9 @@ export const UPCAST_STEPS = {
   // 2 -> 3: polls added events and optional fields; no version-2 event changed its shape.
   2: {},
   // 3 -> 4: comments edited and deleted, elections, liquid delegation and resources added events and procedure
-  // types; tiers, domains, do-ocracy's objection window and a role's excludeProposer are optional fields; no
-  // version-3 event changed its shape.
+  // types; tiers, domains, do-ocracy's objection window and a role's excludeProposer, a constitution's triggers,
+  // review dates and sunsets are optional fields (rules that change themselves, reviews and sunsets also added
+  // events); no version-3 event changed its shape.
   3: {},
 } satisfies UpcastSteps<RecordVersion, typeof RECORD_VERSION>;
 

@@ -23,6 +23,7 @@ import { pageRoutes } from './routes/pages';
 import { poolRoutes } from './routes/pools';
 import { commentRoutes } from './routes/comments';
 import { platformRoutes } from './routes/platform';
+import { rulesRoutes } from './routes/rules';
 import { ProblemSchema } from './schemas';
 
 /** Builds the HTTP application on a context: plugins, the auth hooks, every route and the web app. */
@@ -128,6 +129,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await mailRoutes(app, ctx);
   await notificationRoutes(app, ctx);
   commonsRoutes(app, ctx);
+  rulesRoutes(app, ctx);
   invitationRoutes(app, ctx);
   pageRoutes(app, ctx);
   poolRoutes(app, ctx);

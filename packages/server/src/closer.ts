@@ -2,6 +2,7 @@ import { DomainError } from '@peergov/kernel';
 import type { Deadline } from '@peergov/store';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CommonsService } from './commons-service';
+import { isRulesDeadline } from './deadlines';
 import { ApiError } from './problems';
 
 /** Due deadlines read per query. */
@@ -43,14 +44,26 @@ export async function closeDueProposals(
     for (const [id, proposals] of byCommons) {
       // A commons whose log failed verification is read-only: nothing is decided there until it is restored.
       if (!commons.integrityOf(id).ok) continue;
+      // Rules for rules' deadlines (a trigger on time, a sunset, a review) are one command for the commons, after
+      // the proposals due close (a decision passed now may carry a review date of its own).
+      const closing = proposals.filter((p) => !isRulesDeadline(p));
       const results = await Promise.allSettled(
-        proposals.map((proposalId) => commons.execute(id, { type: 'CloseProposal', proposalId }, null)),
+        closing.map((proposalId) => commons.execute(id, { type: 'CloseProposal', proposalId }, null)),
       );
+      if (closing.length < proposals.length) {
+        try {
+          await commons.execute(id, { type: 'ApplyDueRules' }, null);
+        } catch (err) {
+          // Nothing due (another process applied it first) is fine; anything else is logged.
+          if (!(err instanceof DomainError) && !isIntegrity(err))
+            log?.error({ err, commons: id }, 'applying the rules due failed');
+        }
+      }
       results.forEach((r, i) => {
         if (r.status === 'fulfilled') closed += 1;
         // Another process may have closed it first (a DomainError), or the log fails verification: both are fine.
         else if (!(r.reason instanceof DomainError) && !isIntegrity(r.reason))
-          log?.error({ err: r.reason, commons: id, proposal: proposals[i] }, 'closing a proposal failed');
+          log?.error({ err: r.reason, commons: id, proposal: closing[i] }, 'closing a proposal failed');
       });
     }
     const last = due.at(-1);

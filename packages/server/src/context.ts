@@ -22,6 +22,11 @@ export interface ServerConfig {
   /** Folder with the built web app; not served when missing. */
   webDist?: string;
   logLevel?: string;
+  /**
+   * The platform's clock for the commons' writes and the jobs (default: the system's): a test moves it to bring a
+   * date due (a trigger, a sunset, a review), as the jobs' own clock is given to them.
+   */
+  clock?: () => Date;
   /** How often due proposals are closed, in ms (0: never, e.g. in tests that close by hand). */
   closeIntervalMs?: number;
   /** Always mark cookies Secure (they are anyway on a request that came over HTTPS). */
@@ -118,7 +123,7 @@ export async function createContext(config: ServerConfig): Promise<AppContext> {
   const commons = new CommonsService(
     store,
     keys,
-    undefined,
+    config.clock,
     live,
     {
       entries: config.cacheCommons ?? DEFAULT_CACHE_BUDGET.entries,

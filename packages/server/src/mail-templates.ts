@@ -250,6 +250,14 @@ export function describeNotification(locale: MailLocale, n: NotificationItem): s
       return fr
         ? `Vous avez reçu le rôle « ${d.roleName ?? ''} » ${where}.`
         : `You were given the role “${d.roleName ?? ''}” ${where}.`;
+    case 'review_opened':
+      return d.proposalTitle !== undefined
+        ? fr
+          ? `Le bilan de la décision ${titleFr} est ouvert ${where} : a-t-elle fait ce qu’elle devait faire ?`
+          : `The review of the decision ${title} is open ${where}: did it do what it meant to?`
+        : fr
+          ? `Un bilan d’une règle est ouvert ${where} : a-t-elle fait ce qu’elle devait faire ?`
+          : `A review of a rule is open ${where}: did it do what it meant to?`;
     case 'reminder': {
       const closes = d.closesAt ? formatTime(locale, d.closesAt) : '';
       return fr

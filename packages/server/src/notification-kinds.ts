@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'decision',
   'role_assigned',
   'reminder',
+  /** Rules for rules: a review of a rule or a decision opened on its date. */
+  'review_opened',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -29,4 +31,5 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
   decision: 'in_app',
   role_assigned: 'in_app',
   reminder: 'email',
+  review_opened: 'in_app',
 };

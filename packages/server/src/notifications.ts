@@ -231,6 +231,21 @@ export function notificationsOf(
         at: event.at,
       }));
     }
+    // Rules for rules: every member is asked whether the rule or decision did what it meant to.
+    case 'ReviewOpened': {
+      const subject = event.data.review.subject;
+      const title = subject.type === 'decision' ? proposal(subject.proposalId)?.title : undefined;
+      return Object.values(state.core.members)
+        .filter((m) => m.status === 'member')
+        .map((m) => ({
+          accountId: m.accountId,
+          kind: 'review_opened' as const,
+          proposalId: null,
+          dedupeKey: key('review_opened'),
+          data: { commonsName, ...(title !== undefined ? { proposalTitle: title } : {}) },
+          at: event.at,
+        }));
+    }
     case 'RoleAssigned': {
       const role = own(state.core.roles, event.data.roleId);
       return one(event.data.accountId, 'role_assigned', event.data.proposalId, {

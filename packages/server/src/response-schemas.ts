@@ -10,6 +10,7 @@ import {
   ELECTION_METHODS,
   POLL_METHODS,
   POOL_KINDS,
+  TEMPLATE_IDS,
   type Action,
   type ActionKind,
   type ChambersTally,
@@ -440,6 +441,84 @@ export const StakeholderClassSchema = view({
   speaksFor: nullable(Text),
 });
 export const RuleTextSchema = view({ kind: ActionKindSchema, label: Text, text: Text });
+export const ReasonSchema = view({
+  code: Text,
+  params: Type.Unsafe<Record<string, string | number>>({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The numbers and names the reason is about, by name',
+  }),
+  text: Text,
+});
+// --- rules for rules: triggers, review dates, sunsets, reviews ---
+/** When a trigger fires. */
+export const TriggerConditionSchema = Type.Union([
+  Type.Object({ type: Type.Literal('members'), atLeast: Type.Integer() }),
+  Type.Object({ type: Type.Literal('date'), at: Time }),
+  Type.Object({ type: Type.Literal('class_size'), classId: Text, atLeast: Type.Integer() }),
+  Type.Object({ type: Type.Literal('mandate_lapse'), roleId: Text, days: Type.Integer() }),
+]);
+/** A rule that changes itself: its condition, the rules it puts in place, when it falls due (dates) and in words. */
+export const TriggerViewSchema = view({
+  id: Text,
+  when: TriggerConditionSchema,
+  rules: RulesChangeSchema,
+  dueAt: nullable(Time),
+  text: Type.String({ description: 'The trigger in one plain English sentence' }),
+});
+export const SunsetViewSchema = view({
+  kind: ActionKindSchema,
+  at: Time,
+  fallback: ProcedureViewSchema,
+});
+/** What changed the constitution to this version, when no proposal did: a trigger or a sunset. */
+const ChangedBySchema = nullable(
+  view({ by: literals(['trigger', 'sunset'] as const), id: Text, reason: ReasonSchema }),
+);
+const RulesForRules = {
+  triggers: Type.Array(TriggerViewSchema),
+  reviews: Type.Array(view({ kind: ActionKindSchema, at: Time })),
+  sunsets: Type.Array(SunsetViewSchema),
+  changedBy: ChangedBySchema,
+};
+const ReviewAnswerSchema = literals(['yes', 'partly', 'no'] as const);
+/** A review of a rule or a decision: what was decided, under which rule, since when, what happened since, answers. */
+export const ReviewViewSchema = view({
+  id: Text,
+  subject: view({
+    type: literals(['rule', 'decision'] as const),
+    kind: ActionKindSchema,
+    proposalId: nullable(Text),
+  }),
+  title: Type.String({ description: 'What is under review, in plain English' }),
+  openedAt: Time,
+  ruleVersion: Type.Integer(),
+  procedure: nullable(ProcedureViewSchema),
+  since: Time,
+  decisions: Type.Array(
+    view({
+      id: Text,
+      title: Text,
+      status: ProposalStatusSchema,
+      decidedAt: nullable(Time),
+      passed: Type.Boolean(),
+    }),
+    {
+      description:
+        'The decisions taken under the rule since it came into force (for a decision: itself), newest first, at most 50',
+    },
+  ),
+  decisionCount: Type.Integer(),
+  counts: view({ yes: Type.Integer(), partly: Type.Integer(), no: Type.Integer() }),
+  answers: Type.Array(
+    view({ accountId: Text, displayName: Text, answer: ReviewAnswerSchema, comment: Text, at: Time }),
+  ),
+  mine: nullable(ReviewAnswerSchema),
+  canAnswer: Type.Boolean(),
+});
+export const ReviewListSchema = view({ items: Type.Array(ReviewViewSchema) });
+// --- end of rules for rules ---
+
 const RoleCore = {
   id: Text,
   name: Text,
@@ -448,9 +527,12 @@ const RoleCore = {
   termDays: nullable(Type.Integer()),
 };
 export const TemplateSchema = view({
-  id: literals(['single-class', 'multi-stakeholder-coop', 'do-ocracy'] as const),
+  id: literals(TEMPLATE_IDS),
   name: Text,
   description: Text,
+  suits: Type.String({ description: 'When it suits a group (English; the web app translates)' }),
+  givesUp: Type.String({ description: 'What a group gives up by choosing it' }),
+  triggers: Type.Array(TriggerViewSchema),
   classes: Type.Array(StakeholderClassSchema),
   rules: RulesViewSchema,
   roles: Type.Array(view(RoleCore)),
@@ -515,6 +597,7 @@ export const RoleHolderViewSchema = view({
 });
 export const RoleViewSchema = view({ ...RoleCore, holders: Type.Array(RoleHolderViewSchema) });
 const ConstitutionVersion = { version: Type.Integer(), adoptedAt: Time, adoptedBy: nullable(Text) };
+
 const MembersOrRoles = Type.Union([
   Type.Object({ who: Type.Literal('members') }),
   Type.Object({ who: Type.Literal('roles'), roles: Type.Array(Text) }),
@@ -549,6 +632,7 @@ export const CommonsViewSchema = view({
     participationText: Type.Array(ParticipationTextSchema, {
       description: 'Who may take part in what, one plain English sentence each',
     }),
+    ...RulesForRules,
     tiers: nullable(TiersViewSchema),
     domains: Type.Array(DomainViewSchema),
     placement: Type.Array(
@@ -556,7 +640,7 @@ export const CommonsViewSchema = view({
       { description: "Each kind of action's domain (its id) and tier (null without tiers)" },
     ),
   }),
-  history: Type.Array(view(ConstitutionVersion)),
+  history: Type.Array(view({ ...ConstitutionVersion, changedBy: ChangedBySchema })),
   me: nullable(
     view({
       accountId: Text,
@@ -594,15 +678,6 @@ export const CountsSchema = view({
   block: Type.Integer(),
   electorate: Type.Integer(),
   participants: Type.Integer(),
-});
-export const ReasonSchema = view({
-  code: Text,
-  params: Type.Unsafe<Record<string, string | number>>({
-    type: 'object',
-    additionalProperties: true,
-    description: 'The numbers and names the reason is about, by name',
-  }),
-  text: Text,
 });
 /** Under chambers: each chamber's count and reasons, and the weighted share when the classes are weighted. */
 export const ChambersTallyViewSchema = view({

@@ -13,6 +13,7 @@ import {
   ProcedureSchema,
   QuestionSchema,
   RatioSchema,
+  TEMPLATE_IDS,
   TEXT_PATTERN,
   textSchema,
 } from '@peergov/kernel';
@@ -100,11 +101,7 @@ export const CreateCommonsBody = obj({
   name: str(LIMITS.name, { minLength: 1 }),
   purpose: Type.Optional(str(LIMITS.purpose)),
   charter: Type.Optional(str(LIMITS.charter)),
-  template: Type.Union([
-    Type.Literal('single-class'),
-    Type.Literal('multi-stakeholder-coop'),
-    Type.Literal('do-ocracy'),
-  ]),
+  template: Type.Union(TEMPLATE_IDS.map((id) => Type.Literal(id))),
   classes: Type.Optional(Classes),
 });
 export const ApplyBody = obj({
@@ -119,7 +116,15 @@ export const ProposalBody = obj({
   closesAt: Type.Optional(Iso),
   /** Required when the rule for the action's kind is a poll: its options. */
   question: Type.Optional(QuestionSchema),
+  /** When the decision comes up for review, if it passes (after its closing time). */
+  reviewAt: Type.Optional(Iso),
 });
+/** An answer to a review: did the rule or decision do what it meant to? */
+export const ReviewAnswerBody = obj({
+  answer: Type.Union([Type.Literal('yes'), Type.Literal('partly'), Type.Literal('no')]),
+  comment: Type.Optional(str(LIMITS.comment)),
+});
+
 /** What a delegation covers: the whole commons, one kind of action, or one proposal. */
 export const DelegationScope = Type.Union([
   obj({ type: Type.Literal('commons') }),
@@ -170,6 +175,7 @@ export const ReplayQuery = obj({
 
 export const CommonsParams = obj({ id: Id });
 export const ProposalParams = obj({ id: Id, pid: Id });
+export const ReviewParams = obj({ id: Id, rid: Id });
 export const TokenParams = obj({ tokenId: Id });
 export const SeqParams = obj({ id: Id, seq: Type.String({ pattern: '^[0-9]{1,12}$' }) });
 export const ProposalQuery = obj({

@@ -82,7 +82,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       if (running) return;
       running = true;
       // None of these rejects: each logs its failures and the next round tries again.
-      const now = new Date();
+      const now = config.clock?.() ?? new Date();
       void closeDueProposals(ctx.commons, now, app.log)
         .then(() => ctx.notifications.sendReminders(now))
         .then(() => ctx.notifications.sendDigests(now))

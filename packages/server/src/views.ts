@@ -16,6 +16,7 @@ import {
   type Proposal,
 } from '@peergov/kernel';
 import type { Integrity } from './commons-service';
+import { changedByView, rulesForRulesView } from './rules-views';
 import { commentsPage, FIRST_PAGE, firstPositions, memberCounts } from './pages';
 
 const INTACT: Integrity = { ok: true };
@@ -62,6 +63,7 @@ export function commonsView(
       text: describeConstitution(core),
       participation: participationFor(core.constitution),
       participationText: participationText(core),
+      ...rulesForRulesView(core),
       tiers: core.constitution.tiers ?? null,
       domains: core.constitution.domains ?? [],
       placement: ACTION_KINDS.map((kind) => ({
@@ -74,6 +76,7 @@ export function commonsView(
       version: c.version,
       adoptedAt: c.adoptedAt,
       adoptedBy: c.adoptedBy,
+      changedBy: changedByView(c),
     })),
     me: me
       ? {

@@ -69,6 +69,7 @@ const NOTIFICATION_UNSUBSCRIBE = 'POST /api/v1/notifications/unsubscribe';
 const INVITE = 'POST /api/v1/commons/{id}/invitations';
 const LOOKUP = 'POST /api/v1/invitations/lookup';
 const ACCEPT = 'POST /api/v1/invitations/accept';
+const REVIEW_ANSWER = 'PUT /api/v1/commons/{id}/reviews/{rid}/answer';
 const REPLAY = 'POST /api/v1/commons/{id}/replay';
 const DIFF = 'POST /api/v1/commons/{id}/constitution/diff';
 const NOMINATE = 'POST /api/v1/commons/{id}/proposals/{pid}/nominations';
@@ -254,6 +255,14 @@ const MATRIX: Row[] = [
   [INVITE,   'foreign',   '',             403, 'not_a_member',     'membership elsewhere does not count'],
   [INVITE,   'left',      '',             403, 'not_a_member',     'who left is no longer a member'],
   [LOOKUP,   'anonymous', '',             404, 'invitation_not_found', 'a link nobody made shows nothing'],
+  // Who may answer is asked before which review (an answer to an open one: rules-triggers.test.ts).
+  [REVIEW_ANSWER, 'anonymous', '',        401, 'unauthenticated',  'an answer is by a person'],
+  [REVIEW_ANSWER, 'outsider', '',         403, 'not_a_member',     'only members answer a review'],
+  [REVIEW_ANSWER, 'applicant', '',        403, 'not_a_member',     'an applicant is not a member yet'],
+  [REVIEW_ANSWER, 'member',  '',          404, 'review_not_found', 'members answer the reviews there are'],
+  [REVIEW_ANSWER, 'holder',  '',          404, 'review_not_found', 'members answer the reviews there are'],
+  [REVIEW_ANSWER, 'foreign', '',          403, 'not_a_member',     'membership elsewhere does not count'],
+  [REVIEW_ANSWER, 'left',    '',          403, 'not_a_member',     'who left is no longer a member'],
   [LOOKUP,   'anonymous', 'invitation',   200, '',                 'whoever holds the link sees what it offers'],
   [ACCEPT,   'anonymous', 'invitation',   401, 'unauthenticated',  'an application is by a person'],
   [ACCEPT,   'outsider',  'invitation',   201, '',                 'whoever holds the link applies'],
@@ -524,6 +533,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             `/api/v1/notifications/unsubscribe?account=${account}&kind=decision&token=${token}`,
           );
         }
+        case REVIEW_ANSWER:
+          return as('PUT', `${c}/reviews/no-such-review/answer`, { answer: 'yes' });
         case INVITE:
           return as('POST', `${c}/invitations`, {});
         case LOOKUP:

@@ -83,6 +83,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       'POST /api/v1/commons/{id}/delegations/revoke': { scope: { type: 'commons' } },
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': { text: 'Hello', replyTo: null },
       'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': { text: 'Hello again' },
+      'PUT /api/v1/commons/{id}/reviews/{rid}/answer': { answer: 'partly', comment: 'Slow' },
       'POST /api/v1/auth/password-reset': { email: w.cara.email },
       'POST /api/v1/auth/password-reset/confirm': { token: 'x'.repeat(43), password: 'long enough pw' },
       'PATCH /api/v1/account': { locale: 'en' },

@@ -261,6 +261,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ],
       'POST /api/v1/commons/{id}/proposals/{pid}/comments': [{ text: 'Hello', replyTo: null }],
       'PATCH /api/v1/commons/{id}/proposals/{pid}/comments/{cid}': [{ text: 'Hello again' }],
+      'PUT /api/v1/commons/{id}/reviews/{rid}/answer': [{ answer: 'partly', comment: 'Slow' }],
       'POST /api/v1/commons/{id}/proposals/{pid}/nominations': [{ accountId: 'a1' }],
       'PUT /api/v1/commons/{id}/delegations': [
         { scope: { type: 'kind', kind: 'resolution' }, trustee: 'a1' },
@@ -672,6 +673,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             pid: 'proposal_not_found',
             tokenId: 'token_not_found',
             seq: 'record_not_found',
+            rid: 'review_not_found',
           }[param];
           faults.push(
             ...(await refused(

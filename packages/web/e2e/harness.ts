@@ -62,7 +62,9 @@ export async function freePort(): Promise<number> {
  * Starts the real server in-process (temp data dir, port 0) and a headless Chromium. With `smtpUrl`, the server
  * mails through it, on a port chosen first so that the links in its mails point to it.
  */
-export async function startAll(options: { demo?: boolean; smtpUrl?: string } = {}): Promise<Running> {
+export async function startAll(
+  options: { demo?: boolean; smtpUrl?: string; clock?: () => Date } = {},
+): Promise<Running> {
   await ensureBuilt();
   const { startServer } = await import('@peergov/server');
   const dataDir = mkdtempSync(join(tmpdir(), 'peergov-e2e-'));
@@ -74,6 +76,8 @@ export async function startAll(options: { demo?: boolean; smtpUrl?: string } = {
     logLevel: 'warn',
     webDist,
     demo: options.demo,
+    // The platform's clock for the commons' writes (rules for rules: a test moves it to bring a date due).
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.smtpUrl ? { smtpUrl: options.smtpUrl, publicUrl: `http://127.0.0.1:${port}` } : {}),
   });
   const browser = await chromium.launch({

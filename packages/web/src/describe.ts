@@ -434,6 +434,13 @@ export function describeDiffLine(t: Translate, line: DiffLine, className: (id: s
         : t('diff.domain_tier_none', { domain: p.domain ?? '' });
     case 'kind_domain':
       return p.after ? t('diff.kind_domain', { kind, after: p.after }) : t('diff.kind_domain_none', { kind });
+    case 'trigger_added':
+    case 'trigger_removed':
+    case 'trigger_changed':
+      return t(`diff.${line.code}`, { id: p.id ?? '' });
+    case 'reviews_changed':
+    case 'sunsets_changed':
+      return t(`diff.${line.code}`);
     default:
       return line.text;
   }
@@ -442,6 +449,18 @@ export function describeDiffLine(t: Translate, line: DiffLine, className: (id: s
 /** A reason an amendment would be refused, in the reader's language (the server's English for an unknown code). */
 export function describeProblem(t: Translate, problem: ProblemLine): string {
   const p = problem.params;
+  // A problem of what a trigger or a sunset would give when it changes the rules without a vote.
+  if (p.trigger !== undefined || p.sunset !== undefined) {
+    const { trigger, sunset, ...rest } = p;
+    const inner = describeProblem(t, {
+      ...problem,
+      params: rest,
+      text: problem.text.replace(/^[^:]*: /, ''),
+    });
+    if (trigger !== undefined) return t('problem.whenTrigger', { id: String(trigger), problem: inner });
+    const k = String(sunset);
+    return t('problem.whenSunset', { kind: isKind(k) ? actionLabel(t, k) : k, problem: inner });
+  }
   const k = String(p.kind ?? '');
   const kind = isKind(k) ? actionLabel(t, k) : k;
   switch (problem.code) {

@@ -2,12 +2,13 @@ import { Type } from 'typebox';
 import { ruleFor } from '../constitution';
 import { objectSchema } from '../input';
 import { ProcedureSchema } from '../procedures';
-import { amended, amendmentProcedure, checkAmendment, requireNoLockIn } from '../rules';
+import { amended, amendmentProcedure, checkAmendment, requireNoLockInAhead } from '../rules';
 import {
   ACTION_KINDS,
   MODES,
   TIERS,
   type ActionKind,
+  type Constitution,
   type Domain,
   type Procedure,
   type Tiers,
@@ -52,8 +53,8 @@ export const DomainsSchema = Type.Unsafe<Domain[]>(
 );
 
 /**
- * Amend the constitution: new rules for some kinds of action, new tiers or domains (null drops them), a new version
- * from when it passes. Decided by the tier it touches where there are tiers; refused when proposed if it would lock
+ * Amend the constitution: new rules for some kinds of action, new tiers or domains (null drops them), new triggers,
+ * review dates or sunsets (each replaces the list in force), a new version from when it passes. Decided by the tier it touches where there are tiers; refused when proposed if it would lock
  * the commons in.
  */
 export const amendConstitution = {
@@ -67,6 +68,32 @@ export const amendConstitution = {
       propertyNames: { enum: [...ACTION_KINDS] },
       additionalProperties: ProcedureSchema,
     }),
+    // Rules for rules (packages/kernel/src/rules): each, when given, replaces the list in force.
+    triggers: Type.Optional(
+      Type.Unsafe<Constitution['triggers']>({
+        type: 'array',
+        maxItems: 20,
+        items: { type: 'object' },
+        description: 'Rules that change themselves: {id, when, rules}; replaces the triggers in force',
+      }),
+    ),
+    reviews: Type.Optional(
+      Type.Unsafe<Constitution['reviews']>({
+        type: 'array',
+        maxItems: 50,
+        items: { type: 'object' },
+        description: 'Review dates of rules: {kind, at}; replaces the review dates in force',
+      }),
+    ),
+    sunsets: Type.Optional(
+      Type.Unsafe<Constitution['sunsets']>({
+        type: 'array',
+        maxItems: 50,
+        items: { type: 'object' },
+        description:
+          'Rules that lapse unless renewed: {kind, at, fallback?}; replaces (renews) the sunsets in force',
+      }),
+    ),
     tiers: Type.Optional(
       Type.Union([TiersSchema, Type.Null()], { description: 'New tiers; null drops them' }),
     ),
@@ -78,7 +105,7 @@ export const amendConstitution = {
     return checkAmendment(core, action);
   },
   checkProposed(core, action, now) {
-    requireNoLockIn(core, core.constitution, amended(core.constitution, action, null, now), now);
+    requireNoLockInAhead(core, core.constitution, amended(core.constitution, action, null, now), now);
   },
   procedure(core, action) {
     const before = core.constitution;

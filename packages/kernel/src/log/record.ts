@@ -30,7 +30,9 @@ export const RECORD_VERSION = 4;
  * `RoleHoldersElected`, an election's count on ProposalDecided's outcome) and liquid delegation (`DelegationSet`,
  * `DelegationRevoked`, a procedure's `delegation` flag, the weights on an outcome); rules for rules: a
  * constitution's optional `tiers` and `domains` (in CommonsCreated and ConstitutionAmended) and an amendment's
- * (ProposalOpened's action), and the automatic procedure's optional objection window (the version keeps a server
+ * (ProposalOpened's action), rules that change themselves, review dates and sunsets (`RuleTriggered`,
+ * `RuleLapsed`, `ReviewOpened`, `ReviewAnswered`, a constitution's optional `triggers`, `reviews`, `sunsets` and
+ * `changedBy`, an amendment's, and `ProposalOpened.reviewAt`), and the automatic procedure's optional objection window (the version keeps a server
  * that would ignore tiers, deciding an amendment by the wrong procedure, from reading these records); resources
  * (pools and their ledgers, bookings: `PoolCreated`, `TransactionRecorded`, `BookingMade`, `BookingCancelled`, the
  * `by_amount` procedure type and a role's `excludeProposer`); new events and optional fields only, no version-3

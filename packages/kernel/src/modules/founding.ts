@@ -6,7 +6,7 @@ import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { checkDisplayName } from '../names';
 import { DEFAULT_PARTICIPATION } from '../constitution';
-import { requireNoLockIn } from '../rules/lock-in';
+import { requireNoLockInAhead } from '../rules/amendment';
 import { TEMPLATES } from '../templates';
 import type { CommonsState, Member } from '../types';
 import type { CommandOf } from './module';
@@ -62,6 +62,8 @@ export function foundCommons(
         adoptedAt: ctx.now,
         adoptedBy: null,
         participation: structuredClone(DEFAULT_PARTICIPATION),
+        // Rules for rules: the template's triggers (founder with planned devolution, the board's mandate).
+        ...(template.triggers ? { triggers: structuredClone(template.triggers) } : {}),
       },
       founder,
       roles: template.roles.map((r) => ({
@@ -76,9 +78,10 @@ export function foundCommons(
       })),
     },
   };
-  // A commons is founded only on a constitution its founder can live under: no lock-in (`rules/lock-in.ts`).
+  // A commons is founded only on a constitution its founder can live under: no lock-in (`rules/lock-in.ts`), nor when
+  // a trigger of its template fires (`rules/amendment.ts`).
   const core = createdState({ ...created, at: ctx.now, actor: ctx.actor }).core;
-  requireNoLockIn(core, null, core.constitution, ctx.now);
+  requireNoLockInAhead(core, null, core.constitution, ctx.now);
   return [created];
 }
 

@@ -16,6 +16,7 @@ import { DomainError } from '../errors';
 import type { DomainEvent, EventEnvelope } from '../events';
 import { addHours, text } from '../input';
 import { blankBallot, checkBallot, checkQuestion } from '../poll';
+import { isoDate } from '../rules/triggers';
 import { authorise, inElectorate, requireComment, requireProposal } from '../policy';
 import type {
   Action,
@@ -422,6 +423,7 @@ export function openProposal(
     action: Action;
     closesAt?: string;
     question?: unknown;
+    reviewAt?: string;
   },
 ): DomainEvent[] {
   const core = state.core;
@@ -480,6 +482,17 @@ export function openProposal(
     }
     closesAt = new Date(t).toISOString();
   }
+  // A review date (rules for rules): after the closing time, within ten years.
+  let reviewAt: string | undefined;
+  if (input.reviewAt !== undefined) {
+    reviewAt = isoDate(input.reviewAt, 'reviewAt', 'invalid_review');
+    if (reviewAt <= closesAt || reviewAt > addHours(ctx.now, 24 * 3660))
+      throw new DomainError(
+        'invalid_review',
+        'A decision comes up for review after it is taken (after the closing time) and within ten years.',
+        { field: 'reviewAt' },
+      );
+  }
   // The members now: everyone admitted so far who is still a member (a rule and a number, never a list).
   const electorate = { admittedUpTo: core.admissions, size: core.memberCount };
   const opened: DomainEvent = {
@@ -490,6 +503,7 @@ export function openProposal(
       body: text('body', input.body ?? '', false),
       action,
       ...(question ? { question } : {}),
+      ...(reviewAt ? { reviewAt } : {}),
       proposer: ctx.actor ?? '',
       closesAt,
       ruleVersion: core.constitution.version,
@@ -533,6 +547,7 @@ export function proposalFromOpened(
     body: d.body,
     action: d.action,
     ...(d.question ? { question: d.question } : {}),
+    ...(d.reviewAt ? { reviewAt: d.reviewAt } : {}),
     ...(d.procedure.type === 'election' ? { election: electionFromOpened(d.procedure, at) } : {}),
     proposer: d.proposer,
     openedAt: at,

@@ -21,7 +21,12 @@ export interface DiffLine {
     | 'domain_renamed'
     | 'domain_mode'
     | 'domain_tier'
-    | 'kind_domain';
+    | 'kind_domain'
+    | 'trigger_added'
+    | 'trigger_removed'
+    | 'trigger_changed'
+    | 'reviews_changed'
+    | 'sunsets_changed';
   params: Record<string, string>;
   /** For a rule or a tier's procedure: before and after (null: none). */
   before?: Procedure | null;
@@ -150,5 +155,34 @@ export function diffConstitution(before: Constitution, after: Constitution, core
       text: `${ACTION_LABELS[kind]}: ${to ? `moves to the domain "${to.name}"` : 'is no longer in a domain'}${from ? ` (was in "${from.name}")` : ''}`,
     });
   }
+  // Rules for rules: triggers by id, then the review dates and the sunsets as lists.
+  const triggersBefore = new Map((before.triggers ?? []).map((t) => [t.id, t]));
+  const triggersAfter = new Map((after.triggers ?? []).map((t) => [t.id, t]));
+  for (const [id, t] of triggersAfter) {
+    const was = triggersBefore.get(id);
+    if (!was)
+      lines.push({
+        code: 'trigger_added',
+        params: { id },
+        text: `A rule that changes itself is added: "${t.id}"`,
+      });
+    else if (!same(was, t))
+      lines.push({
+        code: 'trigger_changed',
+        params: { id },
+        text: `The rule that changes itself "${id}" changes`,
+      });
+  }
+  for (const id of triggersBefore.keys())
+    if (!triggersAfter.has(id))
+      lines.push({
+        code: 'trigger_removed',
+        params: { id },
+        text: `The rule that changes itself "${id}" is removed`,
+      });
+  if (!same(before.reviews ?? [], after.reviews ?? []))
+    lines.push({ code: 'reviews_changed', params: {}, text: 'The review dates of rules change' });
+  if (!same(before.sunsets ?? [], after.sunsets ?? []))
+    lines.push({ code: 'sunsets_changed', params: {}, text: 'The sunsets of rules change (or are renewed)' });
   return lines;
 }

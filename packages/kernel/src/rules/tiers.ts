@@ -63,7 +63,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * The highest tier (of `before`, the constitution in force) an amendment touches: each kind whose rule, tier or
  * domain it changes, in the higher of its tier before and after; a tier whose procedure it changes (the procedure of
  * a tier decides changes below it, so changing it is a change of that tier); a domain renamed or given another mode,
- * in its tier; dropping the tiers touches the entrenched tier. Null where `before` has no tiers.
+ * in its tier; a trigger or sunset added, changed or removed, in the tiers of the kinds it changes; dropping the
+ * tiers touches the entrenched tier. Null where `before` has no tiers.
  */
 export function touchedTier(before: Constitution, after: Constitution): Tier | null {
   const tiers = before.tiers;
@@ -89,6 +90,20 @@ export function touchedTier(before: Constitution, after: Constitution): Tier | n
   }
   const beforeIds = new Set((before.domains ?? []).map((d) => d.id));
   for (const d of after.domains ?? []) if (!beforeIds.has(d.id)) touch(d.tier ?? 'operational');
+  // Rules for rules: a trigger or a sunset changes the rules of its kinds later, without a vote, so adding, changing
+  // or removing one touches those kinds' tiers (before and after); a review date changes no rule.
+  const kindTier = (kind: ActionKind) => touch(higherTier(tierOf(before, kind), tierOf(after, kind)));
+  const triggersBefore = new Map((before.triggers ?? []).map((t) => [t.id, t]));
+  const triggersAfter = new Map((after.triggers ?? []).map((t) => [t.id, t]));
+  for (const id of new Set([...triggersBefore.keys(), ...triggersAfter.keys()])) {
+    const [b, a] = [triggersBefore.get(id), triggersAfter.get(id)];
+    if (same(b, a)) continue;
+    for (const kind of Object.keys({ ...b?.rules, ...a?.rules }) as ActionKind[]) kindTier(kind);
+  }
+  for (const kind of ACTION_KINDS) {
+    const find = (c: Constitution) => c.sunsets?.find((x) => x.kind === kind);
+    if (!same(find(before), find(after))) kindTier(kind);
+  }
   // An amendment that changes nothing but wording still needs the lowest bar.
   return top ?? 'operational';
 }

@@ -336,6 +336,7 @@ export function commonsRoutes(server: FastifyInstance, ctx: AppContext): void {
           action,
           closesAt: body.closesAt,
           ...(body.question ? { question: body.question } : {}),
+          ...(body.reviewAt ? { reviewAt: body.reviewAt } : {}),
         },
         account.id,
       );

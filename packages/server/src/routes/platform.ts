@@ -1,4 +1,21 @@
-import { describeProcedure, ACTION_KINDS, ACTION_LABELS, TEMPLATES } from '@peergov/kernel';
+import {
+  describeProcedure,
+  describeTrigger,
+  dictOf,
+  ACTION_KINDS,
+  ACTION_LABELS,
+  TEMPLATES,
+  type CommonsCore,
+  type Template,
+} from '@peergov/kernel';
+
+// Enough of a commons for the plain words of a template's triggers (classes and roles by name).
+const templateCore = (t: Template) =>
+  ({
+    classes: t.classes,
+    roles: dictOf(t.roles.map((r) => [r.id, { ...r, holders: [] }] as const)),
+    constitution: { version: 1, rules: t.rules, adoptedAt: '', adoptedBy: null },
+  }) as unknown as CommonsCore;
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
@@ -54,6 +71,16 @@ export function platformRoutes(server: FastifyInstance, ctx: AppContext): void {
         id: t.id,
         name: t.name,
         description: t.description,
+        suits: t.suits,
+        givesUp: t.givesUp,
+        // A template's triggers in words; a mandate's lapse is dated from the founding (shown as not yet due).
+        triggers: (t.triggers ?? []).map((x) => ({
+          id: x.id,
+          when: x.when,
+          rules: x.rules,
+          dueAt: x.when.type === 'date' ? x.when.at : null,
+          text: describeTrigger(x, templateCore(t)),
+        })),
         classes: t.classes,
         rules: t.rules,
         roles: t.roles,

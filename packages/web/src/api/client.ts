@@ -32,6 +32,8 @@ import type {
   SignedIn,
   SignUpAccepted,
   Template,
+  ReviewList,
+  ReviewView,
   TokenView,
   Verification,
   NotificationPage,
@@ -113,33 +115,35 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
                                   ? InclusionProof
                                   : P extends `${InCommons}/log`
                                     ? LogPage
-                                    : P extends `${InProposal}/positions`
-                                      ? PositionPage
-                                      : P extends `${InProposal}/waiting`
-                                        ? MemberPage
-                                        : P extends `${InProposal}/comments/${string}`
-                                          ? CommentDetail
-                                          : P extends `${InProposal}/comments`
-                                            ? CommentPage
-                                            : P extends `${InProposal}/replay`
-                                              ? Replay
-                                              : P extends `${InCommons}/delegations`
-                                                ? Delegations
-                                                : P extends `${InCommons}/pools/${string}`
-                                                  ? PoolStatement
-                                                  : P extends `${InCommons}/pools`
-                                                    ? PoolList
-                                                    : P extends InProposal
-                                                      ? Proposal
-                                                      : P extends `${InCommons}/members/${string}`
-                                                        ? Member
-                                                        : P extends `${InCommons}/members`
-                                                          ? MemberPage
-                                                          : P extends `${InCommons}/proposals${string}`
-                                                            ? ProposalSummary[]
-                                                            : P extends InCommons
-                                                              ? Commons
-                                                              : never
+                                    : P extends `${InCommons}/reviews`
+                                      ? ReviewList
+                                      : P extends `${InProposal}/positions`
+                                        ? PositionPage
+                                        : P extends `${InProposal}/waiting`
+                                          ? MemberPage
+                                          : P extends `${InProposal}/comments/${string}`
+                                            ? CommentDetail
+                                            : P extends `${InProposal}/comments`
+                                              ? CommentPage
+                                              : P extends `${InProposal}/replay`
+                                                ? Replay
+                                                : P extends `${InCommons}/delegations`
+                                                  ? Delegations
+                                                  : P extends `${InCommons}/pools/${string}`
+                                                    ? PoolStatement
+                                                    : P extends `${InCommons}/pools`
+                                                      ? PoolList
+                                                      : P extends InProposal
+                                                        ? Proposal
+                                                        : P extends `${InCommons}/members/${string}`
+                                                          ? Member
+                                                          : P extends `${InCommons}/members`
+                                                            ? MemberPage
+                                                            : P extends `${InCommons}/proposals${string}`
+                                                              ? ProposalSummary[]
+                                                              : P extends InCommons
+                                                                ? Commons
+                                                                : never
     : M extends 'POST'
       ? P extends '/api/v1/auth/signup'
         ? SignUpAccepted
@@ -191,9 +195,11 @@ export type Answer<M extends Method, P extends string> = P extends `${infer Path
       : M extends 'PUT'
         ? P extends `${InProposal}/position` | `${InProposal}/ballot`
           ? Proposal
-          : P extends `${InCommons}/delegations`
-            ? Delegations
-            : never
+          : P extends `${InCommons}/reviews/${string}/answer`
+            ? ReviewView
+            : P extends `${InCommons}/delegations`
+              ? Delegations
+              : never
         : M extends 'PATCH'
           ? P extends '/api/v1/account'
             ? Account

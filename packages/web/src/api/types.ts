@@ -54,6 +54,8 @@ import type {
   PoolListSchema,
   PoolStatementSchema,
   PoolSummarySchema,
+  ReviewListSchema,
+  ReviewViewSchema,
   AmendmentPreviewSchema,
   DiffLineSchema,
   DomainViewSchema,
@@ -169,6 +171,10 @@ export type Setup = Static<typeof SetupSchema>;
 export type StakeholderClass = Static<typeof StakeholderClassSchema>;
 export type RuleText = Static<typeof RuleTextSchema>;
 export type Template = Static<typeof TemplateSchema>;
+/** Rules for rules: a trigger as a constitution or a template carries it, a review as the API shows it. */
+export type Trigger = Template['triggers'][number];
+export type ReviewView = Static<typeof ReviewViewSchema>;
+export type ReviewList = Static<typeof ReviewListSchema>;
 export type CommonsSummary = Static<typeof CommonsSummarySchema>;
 /** GET /api/v1/commons: a page of the directory and the cursor of the next. */
 export type CommonsDirectory = Static<typeof CommonsDirectorySchema>;

@@ -623,7 +623,7 @@ export const en = {
     'Every member has the same voice. Everyday decisions by consent; removing a member and changing the rules need two thirds.',
   'template.multi-stakeholder-coop.name': 'Multi-stakeholder co-operative',
   'template.multi-stakeholder-coop.description':
-    'Workers, users, the local community and guardians of the natural environment. A membership secretary admits members unless someone objects; rules change by two thirds.',
+    'Workers, users, the local community and guardians of the natural environment. A membership secretary admits members unless someone objects; the charter changes only in every chamber, the guardians with a veto; rules change by two thirds.',
   'template.do-ocracy.name': 'Do-ocracy',
   'template.do-ocracy.description':
     'Open membership and action by whoever does the work; only the charter and the rules themselves need consensus.',
@@ -1015,6 +1015,133 @@ export const en = {
   'pool.bookings': 'Bookings',
   'pool.noBookings': 'Nothing is booked.',
   'pool.bookingLine': '{name}: {from} – {until}',
+  // --- rules for rules: templates (when each suits, what it gives up), triggers, reviews, sunsets ---
+  'newCommons.suits': 'When it suits:',
+  'newCommons.givesUp': 'What it gives up:',
+  'newCommons.triggers': 'Rules that change themselves:',
+  'event.RuleTriggered': 'Rule changed by a trigger',
+  'event.RuleLapsed': 'Rule lapsed at its sunset',
+  'event.ReviewOpened': 'Review opened',
+  'event.ReviewAnswered': 'Review answered',
+  'rules.triggersHeading': 'Rules that change themselves',
+  'rules.noTriggers': 'No rule here changes by itself: only an amendment changes them.',
+  'rules.when.members': 'Once the commons has {count} members',
+  'rules.when.date': 'On {date}',
+  'rules.when.class_size': 'Once {class} has {count} members',
+  'rules.when.mandate_lapse':
+    'If the mandate of {role} is not renewed within {days} days of its last assignment (due {date})',
+  'rules.when.mandate_lapse_undated':
+    'If the mandate of {role} is not renewed within {days} days of its last assignment',
+  'rules.trigger': '{when}, the rules change. {changes}',
+  'rules.change': '{kinds}: {rule}',
+  'rules.reason.trigger_members':
+    'The commons reached {members} members; the rule said it would change at {atLeast}.',
+  'rules.reason.trigger_class_size':
+    '{class} reached {members} members; the rule said it would change at {atLeast}.',
+  'rules.reason.trigger_date': 'The date it named, {date}, came.',
+  'rules.reason.trigger_mandate_lapse': 'The mandate of {role} lapsed: nobody renewed it within {days} days.',
+  'rules.reason.sunset': 'The rule for “{kind}” lapsed on {date}: no amendment renewed it.',
+  'rules.changedBy.trigger':
+    'Version {version}, in force since {date}, changed by a rule that changes itself. Why: {reason}',
+  'rules.changedBy.sunset': 'Version {version}, in force since {date}, after a rule lapsed. Why: {reason}',
+  'rules.historyChanged': 'by itself: {reason}',
+  'rules.datesHeading': 'Review dates and sunsets',
+  'rules.noDates': 'No rule has a review date or a sunset.',
+  'rules.reviewDate': 'The rule for “{kind}” comes up for review on {date}.',
+  'rules.sunset':
+    'The rule for “{kind}” lapses on {date} unless an amendment renews it; it then becomes: {rule}',
+  'rules.reviewsHeading': 'Reviews',
+  'rules.noReviews': 'No review has opened yet.',
+  'rules.review.rule': 'Review of the rule for “{kind}”',
+  'rules.review.decision': 'Review of the decision “{title}”',
+  'rules.review.since': 'Opened {opened}. Under review: {rule}, in force since {since}.',
+  'rules.review.decisions': {
+    one: 'What happened since: {count} decision taken under it.',
+    other: 'What happened since: {count} decisions taken under it.',
+  },
+  'rules.review.none': 'What happened since: no decision taken under it.',
+  'rules.review.question': 'Did it do what it meant to?',
+  'rules.review.yes': 'Yes',
+  'rules.review.partly': 'Partly',
+  'rules.review.no': 'No',
+  'rules.review.comment': 'What did you see? (optional)',
+  'rules.review.submit': 'Send my answer',
+  'rules.review.mine': 'Your answer: {answer}. You can change it.',
+  'rules.review.counts': 'Answers so far: yes {yes}, partly {partly}, no {no}.',
+  'rules.review.amend': 'Propose an amendment of this rule',
+  'rules.review.passed': 'passed',
+  'rules.review.failed': 'did not pass',
+  'rules.adoptHeading': 'Adopt another template',
+  'rules.adoptIntro':
+    'A commons can move to another template through an amendment: its rules fill the amendment editor, and the members decide it under the rule for amending the constitution.',
+  'rules.adopt': 'Adopt “{name}”',
+  'amend.fromTemplate':
+    'These rules come from the template “{name}”. Its rules that change themselves come with it: {triggers}',
+  'amend.fromReview': 'This amendment follows the review of the rule for “{kind}”.',
+  'newProposal.reviewAt': 'Review this decision on (optional)',
+  'newProposal.reviewAtHint':
+    'If it passes, a review opens for the commons on this date: did it do what it meant to?',
+  'template.single-class.suits':
+    'A group of peers who know each other and want one simple set of rules to start from.',
+  'template.single-class.givesUp':
+    'It draws no distinction between kinds of members, and consent lets one objection hold a decision up.',
+  'template.do-ocracy.suits':
+    'A project where doing the work is the best argument: open-source, maker spaces, mutual aid.',
+  'template.do-ocracy.givesUp':
+    'Anyone may join at once and everyday decisions pass unless someone objects in two days: those who are not watching have little say.',
+  'template.founder-devolution.name': 'Founder with planned devolution',
+  'template.founder-devolution.description':
+    'The founder decides alone while the commons is small; when it has 12 members the rules change by themselves to consent, and the rules to two thirds.',
+  'template.founder-devolution.suits':
+    'A group started by one person who wants to move fast at first and has promised, in the rules, to hand over.',
+  'template.founder-devolution.givesUp':
+    'Until the twelfth member the founder decides everything, even the rules, and could change the promise before it comes due.',
+  'template.consensus-circle.name': 'Consensus circle',
+  'template.consensus-circle.description':
+    'Every decision by consensus: it passes when nobody blocks and enough members take part.',
+  'template.consensus-circle.suits':
+    'A small group of equals (up to a few dozen) where every voice must be heard and trust is high.',
+  'template.consensus-circle.givesUp':
+    'Decisions are slow, and one member can block any of them: it does not scale to a large or divided group.',
+  'template.sociocratic-circles.name': 'Sociocratic circles (consent)',
+  'template.sociocratic-circles.description':
+    'Decisions by consent: a proposal passes unless a member raises an objection. A circle lead and a delegate hold terms of a year.',
+  'template.sociocratic-circles.suits':
+    'An organisation that wants to move on "good enough for now, safe enough to try" rather than full agreement.',
+  'template.sociocratic-circles.givesUp':
+    'Consent rounds happen here one circle at a time: linking circles by double-linked delegates comes once networks of commons exist.',
+  'template.elected-board.name': 'Elected board with recall',
+  'template.elected-board.description':
+    'Members elect a board that decides the everyday alone (anyone may object within two days); a majority can recall it, and its mandate lapses after a year unless it is elected again.',
+  'template.elected-board.suits':
+    'An association whose members want to delegate the everyday to a few people they elect and can remove.',
+  'template.elected-board.givesUp':
+    'Between elections the board decides without the members, who must watch and object or recall it; if the board is not renewed within a year, everyday decisions return to the members.',
+  'template.multi-stakeholder-coop.suits':
+    'A co-operative whose work touches several groups with different stakes, and land or living things that need a voice.',
+  'template.multi-stakeholder-coop.givesUp':
+    'Charter changes need a majority in every chamber and can be vetoed by the guardians, so they are slow; land-use decisions get the same chambers once domains group them.',
+  'template.liquid-democracy.name': 'Liquid democracy',
+  'template.liquid-democracy.description':
+    'Every member votes on every decision, by majority with a quorum, or delegates their vote to another member for the commons, a kind of action or one proposal; a direct vote overrides.',
+  'template.liquid-democracy.suits':
+    'A large group where members want a direct vote but cannot follow everything.',
+  'template.liquid-democracy.givesUp':
+    'A trusted member can gather many delegated votes and weigh more than the others, and a member who neither votes nor delegates is not represented.',
+  'template.sortition-jury.name': 'Jury by sortition',
+  'template.sortition-jury.description':
+    'A jury decides resolutions and removals, any juror alone with a three-day window in which any member may object; the members appoint jurors by consent.',
+  'template.sortition-jury.suits':
+    'A group that wants hard or contested questions settled by a few members rather than by the loudest.',
+  'template.sortition-jury.givesUp':
+    'Today jurors are appointed by consent, not drawn by lot: drawing them verifiably at random comes with the sortition procedure. A single juror decides, not the jury together.',
+  'notifications.kind.review_opened':
+    'The review of the decision “{title}” is open in {commons}: did it do what it meant to?',
+  'notifications.kind.review_opened.rule':
+    'A review of a rule is open in {commons}: did it do what it meant to?',
+  'notifications.setting.review_opened': 'A review opened (did a rule or decision do what it meant to?)',
+  'log.byRules': 'the constitution itself (a rule for rules)',
+  // --- end of rules for rules ---
   // Elections to roles and liquid delegation (issue 11).
   'kind.elect_role': 'Elect members to a role',
   'action.electRole': {
@@ -1167,6 +1294,13 @@ export const en = {
   'diff.domain_tier_none': 'The domain “{domain}”: no longer has a tier of its own',
   'diff.kind_domain': '{kind}: moves to the domain “{after}”',
   'diff.kind_domain_none': '{kind}: is no longer in a domain',
+  'diff.trigger_added': 'A rule that changes itself is added: “{id}”',
+  'diff.trigger_removed': 'The rule that changes itself “{id}” is removed',
+  'diff.trigger_changed': 'The rule that changes itself “{id}” changes',
+  'diff.reviews_changed': 'The review dates of rules change',
+  'diff.sunsets_changed': 'The sunsets of rules change (or are renewed)',
+  'problem.whenTrigger': 'When the trigger “{id}” fires: {problem}',
+  'problem.whenSunset': 'When the rule for “{kind}” lapses: {problem}',
   'diff.none': 'This changes nothing yet.',
   'problem.role_unfillable':
     '“{kind}” would be decided by a role, but no current member holds a role with it in its mandate, and no one could be given one.',

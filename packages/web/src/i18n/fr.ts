@@ -636,7 +636,7 @@ export const fr: Messages = {
     'Chaque membre a la même voix. Décisions courantes par consentement ; exclure un membre ou changer les règles demande les deux tiers.',
   'template.multi-stakeholder-coop.name': 'Coopérative multipartite',
   'template.multi-stakeholder-coop.description':
-    'Salarié·es, usager·es, voisinage et gardien·nes de l’environnement naturel. Un·e secrétaire aux adhésions admet les membres sauf objection ; les règles changent aux deux tiers.',
+    'Salarié·es, usager·es, voisinage et gardien·nes de l’environnement naturel. Un·e secrétaire aux adhésions admet les membres sauf objection ; la charte ne change que dans chaque chambre, les gardien·nes avec un veto ; les règles changent aux deux tiers.',
   'template.do-ocracy.name': 'Do-ocratie',
   'template.do-ocracy.description':
     'Adhésion ouverte et action par celles et ceux qui font ; seules la charte et les règles elles-mêmes demandent un consensus.',
@@ -1041,6 +1041,136 @@ export const fr: Messages = {
   'pool.bookings': 'Réservations',
   'pool.noBookings': 'Rien n’est réservé.',
   'pool.bookingLine': '{name} : {from} – {until}',
+  // --- rules for rules: templates (when each suits, what it gives up), triggers, reviews, sunsets ---
+  'newCommons.suits': 'Quand il convient :',
+  'newCommons.givesUp': 'Ce à quoi il renonce :',
+  'newCommons.triggers': 'Règles qui changent d’elles-mêmes :',
+  'event.RuleTriggered': 'Règle changée par un déclencheur',
+  'event.RuleLapsed': 'Règle éteinte à son échéance',
+  'event.ReviewOpened': 'Bilan ouvert',
+  'event.ReviewAnswered': 'Réponse à un bilan',
+  'rules.triggersHeading': 'Règles qui changent d’elles-mêmes',
+  'rules.noTriggers': 'Aucune règle ne change d’elle-même ici : seul un amendement les change.',
+  'rules.when.members': 'Quand le commun aura {count} membres',
+  'rules.when.date': 'Le {date}',
+  'rules.when.class_size': 'Quand {class} aura {count} membres',
+  'rules.when.mandate_lapse':
+    'Si le mandat de {role} n’est pas renouvelé dans les {days} jours suivant sa dernière attribution (échéance {date})',
+  'rules.when.mandate_lapse_undated':
+    'Si le mandat de {role} n’est pas renouvelé dans les {days} jours suivant sa dernière attribution',
+  'rules.trigger': '{when}, les règles changent. {changes}',
+  'rules.change': '{kinds} : {rule}',
+  'rules.reason.trigger_members':
+    'Le commun a atteint {members} membres ; la règle disait qu’elle changerait à {atLeast}.',
+  'rules.reason.trigger_class_size':
+    '{class} a atteint {members} membres ; la règle disait qu’elle changerait à {atLeast}.',
+  'rules.reason.trigger_date': 'La date prévue, {date}, est arrivée.',
+  'rules.reason.trigger_mandate_lapse':
+    'Le mandat de {role} s’est éteint : personne ne l’a renouvelé dans les {days} jours.',
+  'rules.reason.sunset': 'La règle « {kind} » s’est éteinte le {date} : aucun amendement ne l’a renouvelée.',
+  'rules.changedBy.trigger':
+    'Version {version}, en vigueur depuis le {date}, changée par une règle qui change d’elle-même. Pourquoi : {reason}',
+  'rules.changedBy.sunset':
+    'Version {version}, en vigueur depuis le {date}, après l’extinction d’une règle. Pourquoi : {reason}',
+  'rules.historyChanged': 'd’elle-même : {reason}',
+  'rules.datesHeading': 'Dates de bilan et échéances',
+  'rules.noDates': 'Aucune règle n’a de date de bilan ni d’échéance.',
+  'rules.reviewDate': 'La règle « {kind} » fera l’objet d’un bilan le {date}.',
+  'rules.sunset':
+    'La règle « {kind} » s’éteint le {date} sauf si un amendement la renouvelle ; elle devient alors : {rule}',
+  'rules.reviewsHeading': 'Bilans',
+  'rules.noReviews': 'Aucun bilan n’est encore ouvert.',
+  'rules.review.rule': 'Bilan de la règle « {kind} »',
+  'rules.review.decision': 'Bilan de la décision « {title} »',
+  'rules.review.since': 'Ouvert le {opened}. En bilan : {rule}, en vigueur depuis le {since}.',
+  'rules.review.decisions': {
+    one: 'Ce qui s’est passé depuis : {count} décision prise sous cette règle.',
+    other: 'Ce qui s’est passé depuis : {count} décisions prises sous cette règle.',
+  },
+  'rules.review.none': 'Ce qui s’est passé depuis : aucune décision prise sous cette règle.',
+  'rules.review.question': 'A-t-elle fait ce qu’elle devait faire ?',
+  'rules.review.yes': 'Oui',
+  'rules.review.partly': 'En partie',
+  'rules.review.no': 'Non',
+  'rules.review.comment': 'Qu’avez-vous constaté ? (facultatif)',
+  'rules.review.submit': 'Envoyer ma réponse',
+  'rules.review.mine': 'Votre réponse : {answer}. Vous pouvez la changer.',
+  'rules.review.counts': 'Réponses jusqu’ici : oui {yes}, en partie {partly}, non {no}.',
+  'rules.review.amend': 'Proposer un amendement de cette règle',
+  'rules.review.passed': 'adoptée',
+  'rules.review.failed': 'rejetée',
+  'rules.adoptHeading': 'Adopter un autre modèle',
+  'rules.adoptIntro':
+    'Un commun peut passer à un autre modèle par un amendement : ses règles remplissent l’éditeur d’amendement, et les membres en décident selon la règle d’amendement de la constitution.',
+  'rules.adopt': 'Adopter « {name} »',
+  'amend.fromTemplate':
+    'Ces règles viennent du modèle « {name} ». Ses règles qui changent d’elles-mêmes viennent avec : {triggers}',
+  'amend.fromReview': 'Cet amendement fait suite au bilan de la règle « {kind} ».',
+  'newProposal.reviewAt': 'Faire le bilan de cette décision le (facultatif)',
+  'newProposal.reviewAtHint':
+    'Si elle passe, un bilan s’ouvre pour le commun à cette date : a-t-elle fait ce qu’elle devait faire ?',
+  'template.single-class.suits':
+    'Un groupe de pairs qui se connaissent et veulent un jeu de règles simple pour commencer.',
+  'template.single-class.givesUp':
+    'Il ne distingue pas les sortes de membres, et le consentement permet à une seule objection de retenir une décision.',
+  'template.do-ocracy.suits':
+    'Un projet où faire est le meilleur argument : logiciel libre, fablab, entraide.',
+  'template.do-ocracy.givesUp':
+    'Chacun·e peut entrer aussitôt et les décisions courantes passent sauf objection sous deux jours : qui ne suit pas a peu de voix.',
+  'template.founder-devolution.name': 'Fondateur·rice puis passation prévue',
+  'template.founder-devolution.description':
+    'La personne fondatrice décide seule tant que le commun est petit ; à 12 membres, les règles passent d’elles-mêmes au consentement, et les règles elles-mêmes aux deux tiers.',
+  'template.founder-devolution.suits':
+    'Un groupe lancé par une personne qui veut aller vite au début et a promis, dans les règles, de passer la main.',
+  'template.founder-devolution.givesUp':
+    'Jusqu’au douzième membre, la personne fondatrice décide de tout, même des règles, et pourrait changer la promesse avant son échéance.',
+  'template.consensus-circle.name': 'Cercle de consensus',
+  'template.consensus-circle.description':
+    'Toute décision par consensus : elle passe quand personne ne bloque et que assez de membres participent.',
+  'template.consensus-circle.suits':
+    'Un petit groupe de pairs (quelques dizaines au plus) où chaque voix doit être entendue et la confiance est grande.',
+  'template.consensus-circle.givesUp':
+    'Les décisions sont lentes et un membre peut bloquer chacune : cela ne tient pas dans un groupe grand ou divisé.',
+  'template.sociocratic-circles.name': 'Cercles sociocratiques (consentement)',
+  'template.sociocratic-circles.description':
+    'Décisions par consentement : une proposition passe sauf objection d’un membre. Un·e premier·e lien et un·e délégué·e ont des mandats d’un an.',
+  'template.sociocratic-circles.suits':
+    'Une organisation qui veut avancer sur « assez bon pour maintenant, assez sûr pour essayer » plutôt que l’accord complet.',
+  'template.sociocratic-circles.givesUp':
+    'Les tours de consentement se font ici un cercle à la fois : relier les cercles par double lien viendra avec les réseaux de communs.',
+  'template.elected-board.name': 'Conseil élu et révocable',
+  'template.elected-board.description':
+    'Les membres élisent un conseil qui décide seul du quotidien (chacun·e peut objecter sous deux jours) ; une majorité peut le révoquer, et son mandat s’éteint après un an s’il n’est pas réélu.',
+  'template.elected-board.suits':
+    'Une association dont les membres veulent confier le quotidien à quelques personnes élues et révocables.',
+  'template.elected-board.givesUp':
+    'Entre deux élections, le conseil décide sans les membres, qui doivent veiller, objecter ou révoquer ; s’il n’est pas renouvelé dans l’année, les décisions courantes reviennent aux membres.',
+  'template.multi-stakeholder-coop.suits':
+    'Une coopérative dont le travail touche plusieurs groupes aux intérêts différents, et une terre ou des êtres vivants qui ont besoin d’une voix.',
+  'template.multi-stakeholder-coop.givesUp':
+    'Changer la charte demande une majorité dans chaque chambre et les gardien·nes peuvent y opposer un veto : c’est lent ; les décisions sur la terre auront les mêmes chambres quand les domaines les regrouperont.',
+  'template.liquid-democracy.name': 'Démocratie liquide',
+  'template.liquid-democracy.description':
+    'Chaque membre vote sur chaque décision, à la majorité avec un quorum, ou délègue sa voix à un autre membre pour la communauté, un type d’action ou une proposition ; un vote direct l’emporte.',
+  'template.liquid-democracy.suits':
+    'Un grand groupe dont les membres veulent un vote direct sans pouvoir tout suivre.',
+  'template.liquid-democracy.givesUp':
+    'Un membre de confiance peut réunir beaucoup de voix déléguées et peser plus que les autres, et un membre qui ne vote ni ne délègue n’est pas représenté.',
+  'template.sortition-jury.name': 'Jury tiré au sort',
+  'template.sortition-jury.description':
+    'Un jury décide des résolutions et des exclusions, chaque juré·e seul·e, avec trois jours pendant lesquels tout membre peut objecter ; les membres nomment les juré·es par consentement.',
+  'template.sortition-jury.suits':
+    'Un groupe qui veut que les questions difficiles ou disputées soient tranchées par quelques membres plutôt que par les plus bruyants.',
+  'template.sortition-jury.givesUp':
+    'Aujourd’hui les juré·es sont nommé·es par consentement, pas tiré·es au sort : le tirage vérifiable viendra avec la procédure de tirage au sort. Un·e seul·e juré·e décide, pas le jury ensemble.',
+  'notifications.kind.review_opened':
+    'Le bilan de la décision « {title} » est ouvert dans {commons} : a-t-elle fait ce qu’elle devait faire ?',
+  'notifications.kind.review_opened.rule':
+    'Un bilan d’une règle est ouvert dans {commons} : a-t-elle fait ce qu’elle devait faire ?',
+  'notifications.setting.review_opened':
+    'Un bilan ouvert (une règle ou une décision a-t-elle fait ce qu’elle devait faire ?)',
+  'log.byRules': 'la constitution elle-même (une règle sur les règles)',
+  // --- end of rules for rules ---
   // Élections aux rôles et délégation liquide (issue 11).
   'kind.elect_role': 'Élire des membres à un rôle',
   'action.electRole': {
@@ -1200,6 +1330,13 @@ export const fr: Messages = {
   'diff.domain_tier_none': 'Le domaine « {domain} » : n’a plus de niveau propre',
   'diff.kind_domain': '{kind} : passe dans le domaine « {after} »',
   'diff.kind_domain_none': '{kind} : n’est plus dans un domaine',
+  'diff.trigger_added': 'Une règle qui change d’elle-même est ajoutée : « {id} »',
+  'diff.trigger_removed': 'La règle qui change d’elle-même « {id} » est retirée',
+  'diff.trigger_changed': 'La règle qui change d’elle-même « {id} » change',
+  'diff.reviews_changed': 'Les dates de révision des règles changent',
+  'diff.sunsets_changed': 'Les échéances des règles changent (ou sont renouvelées)',
+  'problem.whenTrigger': 'Quand le déclencheur « {id} » s’applique : {problem}',
+  'problem.whenSunset': 'Quand la règle pour « {kind} » expire : {problem}',
   'diff.none': 'Cela ne change encore rien.',
   'problem.role_unfillable':
     '« {kind} » serait décidé par un rôle, mais aucun membre actuel ne tient de rôle ayant ce mandat, et personne ne pourrait en recevoir un.',

@@ -6,12 +6,13 @@ import { Link } from '../router';
 import type { CommonsProps } from './commons-shell';
 import { className } from './new-commons';
 import { classLabel } from '../components/chambers';
+import { AdoptTemplate, describeRuleReason, Reviews, RulesForRules } from '../components/triggers';
 import { DomainsView, TiersSection } from '../components/rules';
 
 const PARTS = ['propose', 'comment', 'withdraw', 'invite', 'see'] as const;
 type Audience = NonNullable<CommonsProps['commons']['constitution']['participation'][(typeof PARTS)[number]]>;
 
-export function ConstitutionPage({ commons }: CommonsProps) {
+export function ConstitutionPage({ commons, changes }: CommonsProps) {
   const { t, day } = useI18n();
   const c = commons.constitution;
   const base = `/c/${commons.id}`;
@@ -42,7 +43,13 @@ export function ConstitutionPage({ commons }: CommonsProps) {
       </div>
       <p className="lead">{t('constitution.intro')}</p>
       <p className="meta">
-        {c.adoptedBy ? (
+        {c.changedBy ? (
+          t(`rules.changedBy.${c.changedBy.by}`, {
+            version: c.version,
+            date: day(c.adoptedAt),
+            reason: describeRuleReason(t, day, c.changedBy.reason, commons, classLabel(t, commons)),
+          })
+        ) : c.adoptedBy ? (
           <>
             {t('constitution.versionAmended', { version: c.version, date: day(c.adoptedAt) })}{' '}
             <Link to={`${base}/proposals/${c.adoptedBy}`}>{t('constitution.seeProposal')}</Link>
@@ -85,6 +92,9 @@ export function ConstitutionPage({ commons }: CommonsProps) {
 
       <TiersSection commons={commons} />
 
+      <RulesForRules commons={commons} />
+      <Reviews commons={commons} changes={changes} />
+
       <section aria-labelledby="participation-heading">
         <h2 id="participation-heading">{t('constitution.participationHeading')}</h2>
         <ul className="plain participation">
@@ -116,23 +126,30 @@ export function ConstitutionPage({ commons }: CommonsProps) {
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t('constitution.history')}</h2>
         <ol className="history">
-          {[...commons.history, { version: c.version, adoptedAt: c.adoptedAt, adoptedBy: c.adoptedBy }].map(
-            (h) => (
-              <li key={h.version}>
-                {t('constitution.historyItem', { version: h.version, date: day(h.adoptedAt) })}{' '}
-                {h.adoptedBy ? (
-                  <Link to={`${base}/proposals/${h.adoptedBy}`}>{t('constitution.seeProposal')}</Link>
-                ) : (
-                  t('constitution.founding')
-                )}
-                {h.version === c.version && (
-                  <span className="badge badge-member">{t('constitution.current')}</span>
-                )}
-              </li>
-            ),
-          )}
+          {[
+            ...commons.history,
+            { version: c.version, adoptedAt: c.adoptedAt, adoptedBy: c.adoptedBy, changedBy: c.changedBy },
+          ].map((h) => (
+            <li key={h.version}>
+              {t('constitution.historyItem', { version: h.version, date: day(h.adoptedAt) })}{' '}
+              {h.changedBy ? (
+                t('rules.historyChanged', {
+                  reason: describeRuleReason(t, day, h.changedBy.reason, commons, classLabel(t, commons)),
+                })
+              ) : h.adoptedBy ? (
+                <Link to={`${base}/proposals/${h.adoptedBy}`}>{t('constitution.seeProposal')}</Link>
+              ) : (
+                t('constitution.founding')
+              )}
+              {h.version === c.version && (
+                <span className="badge badge-member">{t('constitution.current')}</span>
+              )}
+            </li>
+          ))}
         </ol>
       </section>
+
+      <AdoptTemplate commons={commons} />
     </>
   );
 }

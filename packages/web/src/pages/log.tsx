@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { LogRecord } from '../api/types';
+import type { LogRecord, Reason } from '../api/types';
+import { classLabel } from '../components/chambers';
+import { describeRuleReason } from '../components/triggers';
 import { LoadError, Loading, PageTitle } from '../components/ui';
 import { useResource } from '../components/use-resource';
 import { eventLabel } from '../describe';
@@ -52,14 +54,17 @@ function VerificationStatus({ commonsId }: { commonsId: string }) {
 }
 
 export function LogPage({ commons, changes }: CommonsProps) {
-  const { t, date } = useI18n();
+  const { t, date, day } = useI18n();
   const first = useResource(`/api/v1/commons/${commons.id}/log?from=0&limit=${PAGE}`, changes);
   const [more, setMore] = useState<LogRecord[]>([]);
   const [moreError, setMoreError] = useState<unknown>(null);
   const records = [...(first.data?.records ?? []), ...more];
   // What a decision carried out was done by the decision, never by whoever took the position that settled it.
   const by = (r: LogRecord) =>
-    r.decision ? (
+    // A rule that changed by itself was changed by the constitution, not by whoever's command made it true.
+    r.type === 'RuleTriggered' || r.type === 'RuleLapsed' || r.type === 'ReviewOpened' ? (
+      t('log.byRules')
+    ) : r.decision ? (
       <Link to={`/c/${commons.id}/proposals/${encodeURIComponent(r.decision.proposalId)}`}>
         {r.decision.title === null
           ? t('log.byDecisionUntitled')
@@ -70,6 +75,12 @@ export function LogPage({ commons, changes }: CommonsProps) {
     ) : (
       t('log.system')
     );
+  // A rule that changed by itself says why, in words (the reason the log records).
+  const whyChanged = (r: LogRecord) => {
+    if (r.type !== 'RuleTriggered' && r.type !== 'RuleLapsed') return null;
+    const reason = (r.data as { reason?: Reason }).reason;
+    return reason ? describeRuleReason(t, day, reason, commons, classLabel(t, commons)) : null;
+  };
   const loadMore = async () => {
     try {
       const r = await api.get(`/api/v1/commons/${commons.id}/log?from=${records.length}&limit=${PAGE}`);
@@ -111,6 +122,7 @@ export function LogPage({ commons, changes }: CommonsProps) {
                         <summary>{eventLabel(t, r.type)}</summary>
                         <pre>{JSON.stringify(r.data, null, 2)}</pre>
                       </details>
+                      {whyChanged(r) && <p className="log-why">{whyChanged(r)}</p>}
                     </td>
                     <td>{by(r)}</td>
                     <td>

@@ -12,13 +12,14 @@ import { useSession } from '../session';
 import { Steps } from './home';
 import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
+import { describeTrigger } from '../components/triggers';
 
-/** A template's name or description in the reader's language, for the templates this app knows. */
-export function templateText(
+/** A template's name, description, when it suits and what it gives up, in the reader's language where known. */
+export function templateText<F extends 'name' | 'description' | 'suits' | 'givesUp'>(
   t: Translate,
-  tpl: Pick<Template, 'id' | 'name' | 'description'>,
-  field: 'name' | 'description',
-) {
+  tpl: Pick<Template, 'id' | F>,
+  field: F,
+): string {
   const key = `template.${tpl.id}.${field}` as MessageKey;
   const s = t(key);
   return s === key ? tpl[field] : s;
@@ -49,7 +50,7 @@ export function SignInRequired({ next }: { next: string }) {
 }
 
 export function NewCommonsPage() {
-  const { t } = useI18n();
+  const { t, day } = useI18n();
   const session = useSession();
   const { search } = useLocation();
   const first = search.get('first') === '1';
@@ -160,9 +161,35 @@ export function NewCommonsPage() {
               <label htmlFor={`tpl-${tpl.id}`}>
                 <strong>{templateText(t, tpl, 'name')}</strong>
               </label>
-              <p id={`tpl-${tpl.id}-desc`} className="choice-desc">
-                {templateText(t, tpl, 'description')}
-              </p>
+              <div id={`tpl-${tpl.id}-desc`} className="choice-desc">
+                <p>{templateText(t, tpl, 'description')}</p>
+                <p>
+                  <strong>{t('newCommons.suits')}</strong> {templateText(t, tpl, 'suits')}
+                </p>
+                <p>
+                  <strong>{t('newCommons.givesUp')}</strong> {templateText(t, tpl, 'givesUp')}
+                </p>
+                {tpl.triggers.length > 0 && (
+                  <p>
+                    <strong>{t('newCommons.triggers')}</strong>{' '}
+                    {tpl.triggers
+                      .map((x) =>
+                        describeTrigger(t, day, x, tpl, (id) =>
+                          className(
+                            t,
+                            tpl.classes.find((c) => c.id === id) ?? {
+                              id,
+                              name: id,
+                              description: '',
+                              speaksFor: null,
+                            },
+                          ),
+                        ),
+                      )
+                      .join(' ')}
+                  </p>
+                )}
+              </div>
               <details>
                 <summary>{t('newCommons.howItDecides')}</summary>
                 <dl className="rules compact">

@@ -21,6 +21,9 @@ import { asyncHandler } from '../components/async-handler';
 import { useSubmission } from '../components/submission';
 import { useResource } from '../components/use-resource';
 import { RESOURCE_KINDS, useResourceFields } from '../components/resource-fields';
+import { describeTrigger } from '../components/triggers';
+import { templateText } from './new-commons';
+import type { Trigger } from '../api/types';
 import { ReplayPanel } from '../components/replay';
 
 // The kinds a person proposes from this form (the others follow from applying or are rare).
@@ -56,7 +59,7 @@ function slug(name: string): string {
 }
 
 export function NewProposalPage({ commons }: CommonsProps) {
-  const { t } = useI18n();
+  const { t, day } = useI18n();
   const { search } = useLocation();
   const initialKind = (ACTION_KINDS as readonly string[]).includes(search.get('kind') ?? '')
     ? (search.get('kind') as ActionKind)
@@ -103,6 +106,36 @@ export function NewProposalPage({ commons }: CommonsProps) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const { busy, run } = useSubmission();
+  // Rules for rules: a decision's review date; an amendment that adopts a template (?template=) or follows a review.
+  const [reviewAt, setReviewAt] = useState('');
+  const adopting = initialKind === 'amend_constitution' ? search.get('template') : null;
+  const fromReview = initialKind === 'amend_constitution' && search.get('review') !== null;
+  const templates = useResource(adopting ? '/api/v1/templates' : null);
+  const template = templates.data?.find((x) => x.id === adopting);
+  const [templateTriggers, setTemplateTriggers] = useState<Trigger[]>([]);
+  // Once, when the template arrives (React's "adjusting state when a prop changes", during render): the template's
+  // rules that differ from the rules in force fill the editor; its triggers come along where they name what this
+  // commons has (its classes, its roles).
+  const [applied, setApplied] = useState<string | null>(null);
+  if (template && applied !== template.id) {
+    setApplied(template.id);
+    const differ = ACTION_KINDS.filter(
+      (k) =>
+        JSON.stringify(ruleOf(template.rules, k)) !== JSON.stringify(ruleOf(commons.constitution.rules, k)),
+    );
+    if (differ.length > 0) setChanges(differ.map((k) => ({ kind: k, procedure: ruleOf(template.rules, k) })));
+    setTemplateTriggers(
+      template.triggers.filter((x) =>
+        x.when.type === 'class_size'
+          ? commons.classes.some((c) => c.id === (x.when as { classId: string }).classId)
+          : x.when.type === 'mandate_lapse'
+            ? commons.roles.some((r) => r.id === (x.when as { roleId: string }).roleId)
+            : true,
+      ),
+    );
+    if (!title)
+      setTitle(t('rules.adopt', { name: templateText(t, template, 'name') }).slice(0, LIMITS.title));
+  }
 
   const base = `/c/${commons.id}`;
   const choices = useResource(
@@ -219,6 +252,8 @@ export function NewProposalPage({ commons }: CommonsProps) {
             ? { domains: structure.domains?.map((d) => ({ ...d, name: d.name.trim() })) ?? null }
             : {}),
           ...(structure.tiers !== undefined ? { tiers: structure.tiers } : {}),
+          // A template's rules that change themselves come with its rules.
+          ...(templateTriggers.length > 0 ? { triggers: templateTriggers } : {}),
         };
         if (Object.keys(rules).length === 0 && Object.keys(more).length === 0)
           errs.rules = t('form.rulesUnchanged');
@@ -303,6 +338,7 @@ export function NewProposalPage({ commons }: CommonsProps) {
             title: title.trim() || (suggestedTitle || actionLabel(t, kind)).slice(0, LIMITS.title),
             body: body.trim(),
             action,
+            ...(reviewAt ? { reviewAt: new Date(`${reviewAt}T12:00:00Z`).toISOString() } : {}),
             ...(closesAt && !Number.isNaN(Date.parse(closesAt))
               ? { closesAt: new Date(closesAt).toISOString() }
               : {}),
@@ -471,6 +507,9 @@ export function NewProposalPage({ commons }: CommonsProps) {
             classLabel(t, commons),
           )}
         </p>
+        <Field label={t('newProposal.reviewAt')} hint={t('newProposal.reviewAtHint')}>
+          {(p) => <input {...p} type="date" value={reviewAt} onChange={(e) => setReviewAt(e.target.value)} />}
+        </Field>
 
         {kind === 'admit_member' && (
           <>
@@ -640,6 +679,22 @@ export function NewProposalPage({ commons }: CommonsProps) {
         {kind === 'amend_constitution' && (
           <div className="stack">
             <p className="hint">{t('amend.intro', { version: commons.constitution.version })}</p>
+            {fromReview && (
+              <p className="hint">
+                {t('amend.fromReview', { kind: actionLabel(t, changes[0]?.kind ?? 'resolution') })}
+              </p>
+            )}
+            {template && (
+              <p className="hint">
+                {t('amend.fromTemplate', {
+                  name: templateText(t, template, 'name'),
+                  triggers:
+                    templateTriggers
+                      .map((x) => describeTrigger(t, day, x, commons, classLabel(t, commons)))
+                      .join(' ') || '—',
+                })}
+              </p>
+            )}
             {errors.rules && <p className="field-error">{errors.rules}</p>}
             {changes.map((c, i) => (
               <div key={i} className="rule-change">

@@ -22,6 +22,7 @@ const KINDS: Kind[] = [
   'decision',
   'role_assigned',
   'reminder',
+  'review_opened',
 ];
 const DELIVERIES: Delivery[] = ['off', 'in_app', 'email', 'digest'];
 
@@ -42,14 +43,18 @@ export function describeNotification(
   const key: MessageKey =
     n.kind === 'decision'
       ? `notifications.kind.decision.${d.outcome ?? 'rejected'}`
-      : `notifications.kind.${n.kind}`;
+      : n.kind === 'review_opened' && d.proposalTitle === undefined
+        ? 'notifications.kind.review_opened.rule'
+        : `notifications.kind.${n.kind}`;
   return t(key, params);
 }
 
 const linkOf = (n: NotificationView) =>
-  n.proposalId
-    ? `/c/${encodeURIComponent(n.commonsId)}/proposals/${encodeURIComponent(n.proposalId)}`
-    : `/c/${encodeURIComponent(n.commonsId)}`;
+  n.kind === 'review_opened'
+    ? `/c/${encodeURIComponent(n.commonsId)}/constitution`
+    : n.proposalId
+      ? `/c/${encodeURIComponent(n.commonsId)}/proposals/${encodeURIComponent(n.proposalId)}`
+      : `/c/${encodeURIComponent(n.commonsId)}`;
 
 export function NotificationsPage() {
   const { t, date } = useI18n();
