@@ -210,6 +210,9 @@ const DRAFTED: Record<TemplateId, Drafted> = {
             remove_member: vote(168, 2, 3, false, [1, 2]),
             adopt_charter: consensus(168, 1, 2),
             amend_constitution: vote(168, 2, 3, false, [1, 2]),
+            // Bookings stay under each pool's usage rules; a cancellation waits two days for an objection.
+            book: { type: 'automatic' },
+            cancel_booking: consent(48),
           }),
           // The election stays as it was: only an election fills a role's seats.
           'elect_role',
